@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * The `stratum` command: `npx stratum <command> [options]`. Each subcommand lives in `game/commands/` and is
+ * loaded only when it runs, so that `--help` stays fast.
+ */
+import { OptionError } from './options.ts';
+import type { Command } from './commands/command.ts';
+
+/** Subcommands by name, loaded lazily. Keep alphabetical. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  bench: { summary: 'run a benchmark (ecs, ...): prints a table, --json FILE writes the figures', load: async () => (await import('./commands/bench.ts')).bench },
+  sim: { summary: 'headless server simulation with scripted bots; prints the state hash', load: async () => (await import('./commands/sim.ts')).sim },
+};
+
+function usage(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return ['usage: stratum <command> [options]', '', 'commands:', ...rows, '', 'stratum <command> --help shows its options.'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    console.error(`stratum: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  const command = await entry.load();
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    if (err instanceof OptionError) {
+      console.error(`stratum: ${err.message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(err);
+      process.exitCode = 1;
+    }
+  },
+);
