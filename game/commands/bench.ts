@@ -1,0 +1,41 @@
+/**
+ * `stratum bench <name> [options]`: runs one benchmark from `bench/`. Each prints a table and, with `--json FILE`,
+ * writes its figures. Benchmarks are never asserted by timing inside `npm test`.
+ */
+import type { Command } from './command.ts';
+
+/** A benchmark module's entry point. */
+export interface Bench {
+  /** One-line summary. */
+  summary: string;
+  /** Runs with the arguments after the bench name; resolves to the exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+/** Benchmarks by name, loaded lazily. Keep alphabetical. */
+const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> = {
+  ecs: { summary: 'movement-system tick cost, 10k and 100k entities, SAB stores vs plain ArrayBuffer stores', load: async () => (await import('../../bench/ecs.bench.ts')).ecsBench },
+};
+
+function usage(): string {
+  const rows = Object.entries(BENCHES).map(([name, b]) => `  ${name.padEnd(10)} ${b.summary}`);
+  return ['usage: stratum bench <name> [options]   (npm run bench -- <name> [options])', '', 'benchmarks:', ...rows].join('\n');
+}
+
+/** The `bench` command. */
+export const bench: Command = {
+  summary: 'run a benchmark',
+  async run(argv) {
+    const [name, ...rest] = argv;
+    if (!name || name === '--help') {
+      console.log(usage());
+      return name ? 0 : 2;
+    }
+    const entry = BENCHES[name];
+    if (!entry) {
+      console.error(`stratum bench: unknown benchmark '${name}'\n\n${usage()}`);
+      return 2;
+    }
+    return (await entry.load()).run(rest);
+  },
+};
