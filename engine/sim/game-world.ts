@@ -1,0 +1,83 @@
+/**
+ * The simulated world as one plain object: ECS world, voxel world, event bus and the current tick. The server,
+ * the client's prediction and the headless `stratum sim` all run this same shape.
+ */
+import { addComponent, query } from 'bitecs';
+import { HOTBAR_SLOTS } from '../ecs/components.ts';
+import { createEcsWorld, spawnEntity, type EcsWorld } from '../ecs/world.ts';
+import { createEventBus, type EventBus } from '../events.ts';
+import type { Tick } from '../tick.ts';
+import { createVoxelWorld, type VoxelWorld, type VoxelWorldOptions } from '../voxel/voxel-world.ts';
+
+/** Events the simulation emits. Payloads are plain data (they go into event streams). */
+export interface SimEvents {
+  /** A block changed by a player's action. */
+  BlockChanged: { tick: Tick; x: number; y: number; z: number; block: number; prev: number; by: number };
+  /** A player's action was refused; nothing changed. */
+  ActionRefused: { tick: Tick; eid: number; action: 'block' | 'inventory'; reason: string; message: string };
+  /** A player entity was added. */
+  PlayerSpawned: { tick: Tick; eid: number; netId: number };
+}
+
+/** The world a simulation step runs on. */
+export interface GameWorld {
+  /** Entities and their component stores. */
+  ecs: EcsWorld;
+  /** Blocks. */
+  voxels: VoxelWorld;
+  /** Simulation events. */
+  events: EventBus<SimEvents>;
+  /** The next tick to run. */
+  tick: Tick;
+  /** Next network id to hand out. */
+  nextNetId: number;
+}
+
+/** Options of {@link createGameWorld}. */
+export interface GameWorldOptions extends VoxelWorldOptions {
+  /** Entity capacity (see createEcsWorld). */
+  capacity?: number;
+}
+
+/** Creates an empty world at tick 0. */
+export function createGameWorld(options: GameWorldOptions = {}): GameWorld {
+  return {
+    ecs: createEcsWorld({ capacity: options.capacity }),
+    voxels: createVoxelWorld(options),
+    events: createEventBus<SimEvents>(),
+    tick: 0,
+    nextNetId: 1,
+  };
+}
+
+/** A starting hotbar: slot index, block id, count. */
+export type Kit = readonly (readonly [slot: number, item: number, count: number])[];
+
+/** Adds a player at feet position (x, y, z) with full health and the given hotbar; returns its entity id. */
+export function spawnPlayer(world: GameWorld, x: number, y: number, z: number, kit: Kit = []): number {
+  const { ecs } = world;
+  const s = ecs.stores;
+  const eid = spawnEntity(ecs);
+  for (const c of [s.Transform, s.Velocity, s.Player, s.Health, s.Inventory, s.NetworkId]) addComponent(ecs, eid, c);
+  s.Transform.x[eid] = x; s.Transform.y[eid] = y; s.Transform.z[eid] = z;
+  s.Transform.yaw[eid] = 0; s.Transform.pitch[eid] = 0;
+  s.Velocity.x[eid] = 0; s.Velocity.y[eid] = 0; s.Velocity.z[eid] = 0;
+  s.Player.onGround[eid] = 0; s.Player.buttons[eid] = 0; s.Player.lastInputTick[eid] = -1; s.Player.edits[eid] = 0;
+  s.Health.current[eid] = 20; s.Health.max[eid] = 20;
+  s.Inventory.item.fill(0, eid * HOTBAR_SLOTS, (eid + 1) * HOTBAR_SLOTS);
+  s.Inventory.count.fill(0, eid * HOTBAR_SLOTS, (eid + 1) * HOTBAR_SLOTS);
+  s.Inventory.selected[eid] = 0;
+  for (const [slot, item, count] of kit) {
+    s.Inventory.item[eid * HOTBAR_SLOTS + slot] = item;
+    s.Inventory.count[eid * HOTBAR_SLOTS + slot] = count;
+  }
+  s.NetworkId.id[eid] = world.nextNetId++;
+  world.events.emit('PlayerSpawned', { tick: world.tick, eid, netId: s.NetworkId.id[eid] });
+  return eid;
+}
+
+/** Player entity ids in ascending order: the defined order for systems whose effects depend on order. */
+export function sortedPlayers(world: GameWorld): Uint32Array {
+  const s = world.ecs.stores;
+  return Uint32Array.from(query(world.ecs, [s.Player, s.Transform])).sort();
+}

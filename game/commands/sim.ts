@@ -1,0 +1,98 @@
+/**
+ * `stratum sim`: a headless server simulation, no network, with scripted bots. Prints a summary; the last line is
+ * `state-hash <16 hex digits>`, the same for the same arguments in any process.
+ */
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { loadHasher } from '../../engine/hash.ts';
+import type { PlayerInput } from '../../engine/input.ts';
+import { Block, BlockFlag } from '../../engine/voxel/blocks.ts';
+import { getBlock } from '../../engine/voxel/voxel-world.ts';
+import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
+import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../../engine/sim/game-world.ts';
+import { stepWorld } from '../../engine/sim/step.ts';
+import { stateHash } from '../../engine/sim/state-hash.ts';
+import { createNodePool } from '../../workers/pool.node.ts';
+import { generateColumnsInPool, squareAround } from '../../workers/terrain.main.ts';
+import { botInput, createScriptedBot } from '../bots/scripted-bot.ts';
+import { formatHelp, parseOptions } from '../options.ts';
+import { summarize } from '../stats.ts';
+import type { Command } from './command.ts';
+
+const OPTIONS = {
+  seed: { kind: 'int', default: 1, min: 0, max: 4294967295, help: 'world and bot seed' },
+  ticks: { kind: 'int', default: 600, min: 1, max: 10_000_000, help: 'ticks to simulate (20 per simulated second)' },
+  bots: { kind: 'int', default: 8, min: 0, max: 1000, help: 'scripted bots' },
+  world: { kind: 'string', default: 'noise', choices: ['noise', 'superflat'], help: 'terrain generator' },
+  radius: { kind: 'int', default: 3, min: 1, max: 32, help: 'generated area: chunks around the origin' },
+  'hash-every': { kind: 'int', default: 200, min: 0, max: 10_000_000, help: 'print the state hash every N ticks (0: off)' },
+  threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'terrain worker threads' },
+  json: { kind: 'string', help: 'write tick timings and counts to this JSON file' },
+} as const;
+
+/** The starting hotbar of sim bots. */
+export const BOT_KIT: Kit = [[0, Block.Planks, 64], [1, Block.Cobblestone, 64], [2, Block.Glass, 64]];
+
+/** Feet height for a body standing on the highest solid block of column (x, z). */
+export function surfaceY(world: GameWorld, x: number, z: number): number {
+  for (let y = world.voxels.height - 1; y >= 0; y--) {
+    if (world.voxels.blocks.flags[getBlock(world.voxels, x, y, z)] & BlockFlag.Solid) return y + 1;
+  }
+  return 0;
+}
+
+/** The `sim` command. */
+export const sim: Command = {
+  summary: 'headless simulation with scripted bots',
+  async run(argv) {
+    if (argv.includes('--help')) {
+      console.log(formatHelp('stratum sim [options]', 'Headless server simulation, no network. Last line: state-hash <16 hex>.', OPTIONS));
+      return 0;
+    }
+    const { values: o } = parseOptions(OPTIONS, argv);
+    const hasher = await loadHasher();
+    const world = createGameWorld({ capacity: Math.max(64, o.bots + 16) });
+    const terrain: TerrainConfig = o.world === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: o.seed };
+    const pool = createNodePool({ threads: o.threads });
+    try {
+      await generateColumnsInPool(pool, world.voxels, terrain, squareAround(0, 0, o.radius));
+    } finally {
+      await pool.destroy();
+    }
+    const bots = [];
+    for (let i = 0; i < o.bots; i++) {
+      const x = (i % 8) * 3 - 10.5, z = Math.floor(i / 8) * 3 - 10.5;
+      bots.push(createScriptedBot(o.seed, i, spawnPlayer(world, x, surfaceY(world, Math.floor(x), Math.floor(z)), z, BOT_KIT)));
+    }
+    const counts = { placed: 0, broken: 0, refused: 0 };
+    const refusals: Record<string, number> = {};
+    world.events.on('BlockChanged', (e) => { if (e.block === 0) counts.broken++; else counts.placed++; });
+    world.events.on('ActionRefused', (e) => { counts.refused++; refusals[e.reason] = (refusals[e.reason] ?? 0) + 1; });
+
+    const bound = o.radius * 16 - 4;
+    const durations = new Float64Array(o.ticks);
+    const inputs = new Map<number, PlayerInput>();
+    const progressEvery = Math.max(1, Math.floor(o.ticks / 10));
+    const t0 = performance.now();
+    for (let t = 0; t < o.ticks; t++) {
+      const start = performance.now();
+      inputs.clear();
+      for (const bot of bots) inputs.set(bot.eid, botInput(world, bot, bound));
+      stepWorld(world, inputs);
+      durations[t] = performance.now() - start;
+      if (o['hash-every'] > 0 && world.tick % o['hash-every'] === 0) console.log(`tick ${world.tick} hash ${stateHash(hasher, world)}`);
+      if (o.ticks >= 2000 && (t + 1) % progressEvery === 0) process.stderr.write(`sim: ${t + 1}/${o.ticks} ticks\n`);
+    }
+    const wallMs = performance.now() - t0;
+    const tickMs = summarize(durations);
+    const hash = stateHash(hasher, world);
+    console.log(`ticks ${o.ticks}, bots ${o.bots}, world ${o.world}, seed ${o.seed}`);
+    console.log(`blocks placed ${counts.placed}, broken ${counts.broken}, refused ${counts.refused} ${JSON.stringify(refusals)}`);
+    console.log(`tick ms: mean ${tickMs.mean.toFixed(3)}, p50 ${tickMs.p50.toFixed(3)}, p99 ${tickMs.p99.toFixed(3)}, max ${tickMs.max.toFixed(3)}; ${(o.ticks / (wallMs / 1000)).toFixed(0)} ticks/s`);
+    if (o.json) {
+      writeFileSync(o.json, JSON.stringify({ seed: o.seed, ticks: o.ticks, bots: o.bots, world: o.world, counts, refusals, tickMs, stateHash: hash }, null, 2) + '\n');
+    }
+    console.log(`state-hash ${hash}`);
+    return 0;
+  },
+};
