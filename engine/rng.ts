@@ -53,7 +53,8 @@ export function createRng(seed: number | Uint32Array): Rng {
     c = (c + t) | 0;
     return t >>> 0;
   };
-  for (let i = 0; i < 12; i++) nextU32();
+  // Warm up fresh seeds only: a restored state continues exactly where it was saved.
+  if (typeof seed === 'number') for (let i = 0; i < 12; i++) nextU32();
   return {
     nextU32,
     next: () => nextU32() / 4294967296,

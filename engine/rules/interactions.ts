@@ -74,11 +74,11 @@ export function applyBlockAction(ecs: EcsWorld, voxels: VoxelWorld, eid: number,
   if (!isLoaded(voxels, a.x, a.y, a.z)) return refuse('outside-world', `target ${where} is outside the world`);
   const target = getBlock(voxels, a.x, a.y, a.z);
   if (!(flags[target] & BlockFlag.Targetable)) return refuse('nothing-there', `nothing to target at ${where}`);
-  const reach = checkReach(ecs, voxels, eid, a);
-  if (!reach.ok) return reach;
 
   if (a.kind === BlockActionKind.Break) {
     if (!(flags[target] & BlockFlag.Breakable)) return refuse('unbreakable', `block ${target} at ${where} cannot be broken`);
+    const reach = checkReach(ecs, voxels, eid, a);
+    if (!reach.ok) return reach;
     const prev = setBlock(voxels, a.x, a.y, a.z, 0);
     giveItem(ecs.stores, eid, prev);
     return { ok: true, edit: { x: a.x, y: a.y, z: a.z, block: 0, prev } };
@@ -95,6 +95,8 @@ export function applyBlockAction(ecs: EcsWorld, voxels: VoxelWorld, eid: number,
     if (!voxels.blocks.defs[item] || !(flags[item] & BlockFlag.Solid)) return refuse('not-placeable', `item ${item} is not a placeable block`);
     const inside = overlapsPlayer(ecs, x, y, z);
     if (inside) return refuse('into-player', `${at} is inside player entity ${inside}`);
+    const reach = checkReach(ecs, voxels, eid, a);
+    if (!reach.ok) return reach;
     const prev = setBlock(voxels, x, y, z, item);
     takeSelected(ecs.stores, eid);
     return { ok: true, edit: { x, y, z, block: item, prev } };

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { TICK_HZ, TICK_MS, createFixedStep, createManualClock } from '../../engine/tick.ts';
+
+describe('fixed-step accumulator', () => {
+  it('runs one tick per 50 ms of clock time and keeps the remainder', () => {
+    const clock = createManualClock();
+    const fs = createFixedStep({ clock });
+    const ran: number[] = [];
+    clock.advance(49);
+    expect(fs.advance((t) => ran.push(t))).toBe(0);
+    clock.advance(1);
+    expect(fs.advance((t) => ran.push(t))).toBe(1);
+    clock.advance(125);
+    expect(fs.advance((t) => ran.push(t))).toBe(2);
+    expect(ran).toEqual([0, 1, 2]);
+    expect(fs.alpha()).toBeCloseTo(25 / TICK_MS);
+    expect(TICK_HZ).toBe(20);
+  });
+
+  it('caps catch-up steps, drops the backlog and reports falling behind', () => {
+    const clock = createManualClock();
+    const behind: number[] = [];
+    const fs = createFixedStep({ clock, maxCatchUpSteps: 3, onFallBehind: (n) => behind.push(n) });
+    clock.advance(TICK_MS * 10);
+    expect(fs.advance(() => {})).toBe(3);
+    expect(behind).toEqual([7]);
+    expect(fs.droppedSteps).toBe(7);
+    expect(fs.tick).toBe(3);
+  });
+
+  it('measures step durations with the timer', () => {
+    const clock = createManualClock();
+    const timer = createManualClock();
+    const fs = createFixedStep({ clock, timer });
+    clock.advance(TICK_MS * 2);
+    fs.advance(() => timer.advance(4));
+    expect(fs.durationCount).toBe(2);
+    expect([fs.durations[0], fs.durations[1]]).toEqual([4, 4]);
+  });
+});

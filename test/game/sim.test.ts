@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../../game/cli.ts', import.meta.url));
+
+async function sim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, 'sim', ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+function lastLineHash(stdout: string): string {
+  const last = stdout.trim().split('\n').at(-1)!;
+  expect(last).toMatch(/^state-hash [0-9a-f]{16}$/);
+  return last.slice('state-hash '.length);
+}
+
+describe('stratum sim', () => {
+  it('gives the same state hash in two separate processes, and another for another seed', async () => {
+    const args = ['--ticks', '300', '--bots', '6'];
+    const [a, b, c] = await Promise.all([sim('--seed', '11', ...args), sim('--seed', '11', ...args), sim('--seed', '12', ...args)]);
+    expect(a.code).toBe(0);
+    const ha = lastLineHash(a.stdout);
+    expect(lastLineHash(b.stdout)).toBe(ha);
+    expect(lastLineHash(c.stdout)).not.toBe(ha);
+    // The bots really did something.
+    expect(a.stdout).toMatch(/blocks placed [1-9]\d*, broken [1-9]/);
+  });
+
+  it('names the option and its range when a value is out of range', async () => {
+    const r = await sim('--bots', '5000');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--bots must be an integer in 0..1000; got "5000"');
+    const t = await sim('--ticks', 'abc');
+    expect(t.code).toBe(2);
+    expect(t.stderr).toContain('--ticks must be an integer in 1..10000000');
+    const u = await sim('--speed', '3');
+    expect(u.stderr).toMatch(/unknown option --speed; known options: --seed/);
+  });
+});
