@@ -1,0 +1,95 @@
+/**
+ * A player's input queue on the server, keyed by client tick. At server tick T the server takes the input for T;
+ * when none arrived it repeats the last one's movement (never its block or inventory action). Inputs for ticks
+ * already run are late and dropped; inputs too far ahead and floods are refused. Everything dropped is counted.
+ */
+import type { PlayerInput } from '../../engine/input.ts';
+import type { Tick } from '../../engine/tick.ts';
+
+/** Most ticks ahead of the server an input may be (2 s at 20 Hz). */
+export const MAX_INPUT_LEAD = 40;
+
+/** Most inputs held at once. */
+export const MAX_QUEUED_INPUTS = MAX_INPUT_LEAD + 1;
+
+/** Counters of what happened to a player's inputs. */
+export interface InputStats {
+  /** Inputs accepted into the queue. */
+  accepted: number;
+  /** Arrived for a tick the server had already run. */
+  late: number;
+  /** Arrived for a tick more than {@link MAX_INPUT_LEAD} ahead. */
+  tooFar: number;
+  /** Arrived again for a tick already queued (bundles repeat inputs; normal). */
+  duplicate: number;
+  /** Refused because the queue was full. */
+  flooded: number;
+  /** Ticks run with no input, where the last input was repeated. */
+  missing: number;
+}
+
+/** One player's queue. */
+export interface InputQueue {
+  /** Pending inputs by tick. */
+  readonly pending: Map<Tick, PlayerInput>;
+  /** The last input taken, repeated when one is missing. */
+  last: PlayerInput | null;
+  /** Counters. */
+  readonly stats: InputStats;
+  /** Lead (newest input tick minus server tick) of recent bundle arrivals, newest last; at most 20. */
+  readonly leads: number[];
+}
+
+/** What {@link pushInput} did with an input. */
+export type PushResult = 'accepted' | 'late' | 'too-far' | 'duplicate' | 'flooded';
+
+/** Creates an empty queue. */
+export function createInputQueue(): InputQueue {
+  return { pending: new Map(), last: null, stats: { accepted: 0, late: 0, tooFar: 0, duplicate: 0, flooded: 0, missing: 0 }, leads: [] };
+}
+
+/** Offers an input that arrived while the server is about to run `serverTick`. */
+export function pushInput(q: InputQueue, input: PlayerInput, serverTick: Tick): PushResult {
+  const lead = input.tick - serverTick;
+  if (!Number.isInteger(input.tick) || lead < 0) { q.stats.late++; return 'late'; }
+  if (lead > MAX_INPUT_LEAD) { q.stats.tooFar++; return 'too-far'; }
+  if (q.pending.has(input.tick)) { q.stats.duplicate++; return 'duplicate'; }
+  if (q.pending.size >= MAX_QUEUED_INPUTS) { q.stats.flooded++; return 'flooded'; }
+  q.pending.set(input.tick, input);
+  q.stats.accepted++;
+  return 'accepted';
+}
+
+/** Records when a bundle whose newest input is for `newestTick` arrived, for {@link timingAdvice}. */
+export function recordArrival(q: InputQueue, newestTick: Tick, serverTick: Tick): void {
+  q.leads.push(newestTick - serverTick);
+  if (q.leads.length > 20) q.leads.shift();
+}
+
+/** Takes the input for `tick`: the queued one, else the last one's movement repeated (null before any input). */
+export function takeInput(q: InputQueue, tick: Tick): PlayerInput | null {
+  const input = q.pending.get(tick);
+  // Anything older than `tick` can no longer be used (it would be late); drop it.
+  for (const t of q.pending.keys()) if (t <= tick) q.pending.delete(t);
+  if (input) {
+    q.last = input;
+    return input;
+  }
+  if (!q.last) return null;
+  q.stats.missing++;
+  return { tick, buttons: q.last.buttons, yaw: q.last.yaw, pitch: q.last.pitch };
+}
+
+/**
+ * Advice for the client's clock from recent arrival leads: +1 to run faster (inputs arrive too late or with too
+ * little margin), -1 to run slower (they arrive too early, adding latency), 0 when the lead is within the target.
+ */
+export function timingAdvice(q: InputQueue, targetLead: number): -1 | 0 | 1 {
+  if (q.leads.length < 5) return 0;
+  const sorted = [...q.leads].sort((a, b) => a - b);
+  const low = sorted[Math.floor(sorted.length * 0.1)];
+  const median = sorted[sorted.length >> 1];
+  if (low < 1) return 1;
+  if (median > targetLead + 2) return -1;
+  return 0;
+}
