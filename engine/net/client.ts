@@ -127,7 +127,8 @@ export function createNetClient(options: NetClientOptions): NetClient {
       if (result instanceof Error) {
         state = 'disconnected';
         log('warn', `connect failed: ${result.message}`);
-        bus.emit('Disconnected', { reason: result.message, kind: 'connect-failed' });
+        // Only the first attempt reports it: during reconnection the client is already Disconnected.
+        if (attempt === 0) bus.emit('Disconnected', { reason: result.message, kind: 'connect-failed' });
         scheduleReconnect();
         return;
       }
