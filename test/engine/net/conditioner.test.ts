@@ -61,9 +61,9 @@ describe('link conditioner', () => {
     s.write(Uint8Array.of(7));
     scheduler.advance(499); // 5,000 bytes take 500 ms at 10 kB/s
     expect(streamGot.length).toBe(0);
-    scheduler.advance(0.05);
+    scheduler.advance(1);
     expect(streamGot.length).toBe(5000);
-    scheduler.advance(0.1); // the next byte needs 0.1 ms more
+    scheduler.advance(0.2); // the next byte needs 0.1 ms more
     expect(streamGot.length).toBe(5001);
   });
 
