@@ -1,0 +1,180 @@
+/**
+ * The network workloads of `stratum bench net`, over a real WebTransport server and Node client on 127.0.0.1
+ * (server and client share this process): handshake latency, echo RTT per channel, chunk-stream throughput, input
+ * bundle size for steady walking, and a connect/disconnect soak with the memory growth. The soak is also run, shorter,
+ * by a test.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createEventBus } from '../engine/events.ts';
+import { loadHasher } from '../engine/hash.ts';
+import { Button } from '../engine/input.ts';
+import type { PlayerInput } from '../engine/input.ts';
+import { createRng } from '../engine/rng.ts';
+import { CHANNELS, Channel } from '../engine/net/channels.ts';
+import type { NetClient, NetClientEvents } from '../engine/net/client.ts';
+import { createNetClient } from '../engine/net/client.ts';
+import { createRealtimeScheduler } from '../engine/net/scheduler.ts';
+import type { NetServer } from '../engine/net/server.ts';
+import { createNetServer } from '../engine/net/server.ts';
+import type { Connector } from '../engine/net/transport.ts';
+import { encodeFrame } from '../engine/protocol/framing.ts';
+import type { ProtocolIdentity } from '../engine/protocol/handshake.ts';
+import { localIdentity } from '../engine/protocol/handshake.ts';
+import type { Message } from '../engine/protocol/messages.ts';
+import { MsgType } from '../engine/protocol/messages.ts';
+import type { WebTransportServer } from '../engine/platform/node/webtransport.ts';
+import { nodeWebTransportConnector, startWebTransportServer } from '../engine/platform/node/webtransport.ts';
+
+/** A server and a connector to it. */
+export interface NetRig {
+  /** Protocol identity. */
+  identity: ProtocolIdentity;
+  /** The network server. */
+  net: NetServer;
+  /** The WebTransport server. */
+  wt: WebTransportServer;
+  /** Opens client sessions to it. */
+  connect: Connector;
+  /** Stops everything. */
+  close(): Promise<void>;
+}
+
+const scheduler = createRealtimeScheduler();
+
+/** Starts a WebTransport net server on 127.0.0.1 and a connector to it. */
+export async function startRig(onMessage?: (channel: Channel, msg: Message) => void): Promise<NetRig> {
+  const identity = localIdentity(await loadHasher());
+  const net = createNetServer({ identity, scheduler, adminToken: 'bench', onMessage: (_s, c, m) => onMessage?.(c, m) });
+  const wt = await startWebTransportServer({ sink: net.accept });
+  const connect = await nodeWebTransportConnector({ url: wt.url, certHash: wt.cert.sha256 });
+  return { identity, net, wt, connect, close: async () => { net.closeAll('bench over'); await wt.close(); } };
+}
+
+/** Connects one client; resolves when active, with the ms it took. */
+export function connectClient(rig: NetRig, onMessage?: (channel: Channel, msg: Message) => void): Promise<{ client: NetClient; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const bus = createEventBus<NetClientEvents>();
+    const t0 = performance.now();
+    const client = createNetClient({ connect: rig.connect, identity: rig.identity, name: 'bench', scheduler, rng: createRng(1), bus, reconnect: false, onMessage });
+    bus.on('Connected', () => resolve({ client, ms: performance.now() - t0 }));
+    bus.on('Disconnected', (d) => reject(new Error(`bench client disconnected: ${d.reason}`)));
+    client.start();
+  });
+}
+
+/** Waits until `cond` holds, polling every ms. */
+export function waitFor(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const poll = () => {
+      if (cond()) resolve();
+      else if (performance.now() - t0 > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(poll, 1);
+    };
+    poll();
+  });
+}
+
+/** Median and 95th percentile of a sample. */
+export function summarize(xs: number[]): { median: number; p95: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { median: at(0.5), p95: at(0.95) };
+}
+
+/** Handshake times (connect to Welcome) of `n` sequential connects, ms. */
+export async function measureHandshakes(rig: NetRig, n: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const { client, ms } = await connectClient(rig);
+    times.push(ms);
+    client.stop();
+  }
+  await waitFor(() => rig.net.open === 0, 'sessions to close');
+  return times;
+}
+
+/** Median echo RTT per channel over `n` pings each, ms. Server-to-client channels are pinged by the server. */
+export async function measureRtt(rig: NetRig, n: number): Promise<Record<string, number>> {
+  const { client } = await connectClient(rig);
+  const session = rig.net.sessions.get(client.sessionId)!;
+  const out: Record<string, number> = {};
+  for (const info of CHANNELS) {
+    const fromServer = info.carrier === 'uni-s2c' || info.carrier === 'datagram-s2c';
+    const samples: number[] = [];
+    for (let i = 0; i < n; i++) {
+      samples.push(await (fromServer ? session.connection.ping(info.id) : client.ping(info.id)));
+    }
+    out[info.name] = summarize(samples).median;
+  }
+  client.stop();
+  return out;
+}
+
+/** Sends `totalMB` of ChunkData (64 KiB each) on the chunk stream; MB/s until the client has all of it. */
+export async function measureChunkThroughput(rig: NetRig, totalMB: number): Promise<number> {
+  let got = 0;
+  const { client } = await connectClient(rig, (_c, m) => { if (m.type === MsgType.ChunkData) got += m.data.length; });
+  const session = rig.net.sessions.get(client.sessionId)!;
+  const size = 64 * 1024;
+  const count = Math.ceil((totalMB * 1024 * 1024) / size);
+  const data = new Uint8Array(size).map((_, i) => (i * 31) & 255);
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    session.send(Channel.ChunkStream, { type: MsgType.ChunkData, cx: i, cz: 0, checksum: '0000000000000000', data });
+  }
+  await waitFor(() => got >= count * size, 'chunk stream', 120_000);
+  const seconds = (performance.now() - t0) / 1000;
+  client.stop();
+  return (count * size) / (1024 * 1024) / seconds;
+}
+
+/**
+ * Datagram bytes (frame included) of InputBundles for steady walking at 20 Hz: W held, sprinting, looking straight
+ * ahead, each bundle repeating the previous `redundancy` inputs. Returns the sizes of `ticks` bundles.
+ */
+export function inputBundleSizes(ticks: number, redundancy = 3): number[] {
+  const history: PlayerInput[] = [];
+  const sizes: number[] = [];
+  for (let t = 100; t < 100 + ticks; t++) {
+    history.push({ tick: t, buttons: Button.Forward | Button.Sprint, yaw: 300, pitch: -20 });
+    const inputs = history.slice(-(redundancy + 1));
+    sizes.push(encodeFrame([{ type: MsgType.InputBundle, clientTick: t, seq: t - 99, ackTick: t - 3, inputs }]).length);
+  }
+  return sizes;
+}
+
+/** A garbage collector: `global.gc` if exposed, else enabled at run time. */
+export function getGc(): () => void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) return g;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/** Heap plus off-heap buffer memory after a full collection, MB. */
+export async function settledMemoryMB(gc: () => void): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    gc();
+  }
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.external + m.arrayBuffers) / (1024 * 1024);
+}
+
+/** Connect/disconnect `cycles` times; memory growth (MB) of the process (server and client share it). */
+export async function soak(rig: NetRig, cycles: number, warmup = 20): Promise<{ cycles: number; memoryGrowthMB: number }> {
+  const gc = getGc();
+  const cycle = async () => {
+    const { client } = await connectClient(rig);
+    client.stop();
+  };
+  for (let i = 0; i < warmup; i++) await cycle();
+  await waitFor(() => rig.net.open === 0 && rig.wt.openSessions === 0, 'warm-up sessions to close');
+  const before = await settledMemoryMB(gc);
+  for (let i = 0; i < cycles; i++) await cycle();
+  await waitFor(() => rig.net.open === 0 && rig.wt.openSessions === 0, 'soak sessions to close');
+  const after = await settledMemoryMB(gc);
+  return { cycles, memoryGrowthMB: after - before };
+}

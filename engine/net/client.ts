@@ -1,0 +1,217 @@
+/**
+ * The network client: connects through any {@link Connector}, runs the handshake, and keeps the connection alive:
+ * after a timeout or a lost connection it reconnects with exponential backoff and jitter up to a cap. Lifecycle
+ * events (Connected, Disconnected, TimedOut, Reconnecting) go to the engine's event bus.
+ */
+import type { EventBus } from '../events.ts';
+import type { Rng } from '../rng.ts';
+import type { ProtocolIdentity } from '../protocol/handshake.ts';
+import { makeHello, magicHex } from '../protocol/handshake.ts';
+import type { Message } from '../protocol/messages.ts';
+import { MsgType } from '../protocol/messages.ts';
+import { ProtocolError, ProtocolErrorCode } from '../protocol/errors.ts';
+import { Channel } from './channels.ts';
+import type { Connection, ConnectionCloseInfo } from './connection.ts';
+import { createConnection } from './connection.ts';
+import type { Scheduler, TimerHandle } from './scheduler.ts';
+import type { NetLog } from './server.ts';
+import type { Connector } from './transport.ts';
+
+/** Client lifecycle: Connecting -> Handshaking -> Active -> Disconnected (and back to Connecting on reconnect). */
+export type ClientState = 'connecting' | 'handshaking' | 'active' | 'disconnected';
+
+/** Events the client puts on the engine's event bus. */
+export interface NetClientEvents {
+  /** The handshake succeeded. */
+  Connected: { sessionId: number; serverTick: number };
+  /** The connection ended (also for a refused handshake or a failed connect attempt). */
+  Disconnected: { reason: string; kind: ConnectionCloseInfo['kind'] | 'rejected' | 'connect-failed' };
+  /** Nothing was received for the timeout; a Disconnected follows. */
+  TimedOut: { reason: string };
+  /** A reconnect attempt is scheduled. */
+  Reconnecting: { attempt: number; delayMs: number };
+}
+
+/** Reconnection policy. */
+export interface ReconnectOptions {
+  /** First delay in ms (default 250). */
+  baseMs?: number;
+  /** Largest delay in ms (default 10000). */
+  capMs?: number;
+  /** Give up after this many attempts in a row (default Infinity). */
+  maxAttempts?: number;
+}
+
+/** Options of {@link createNetClient}. */
+export interface NetClientOptions {
+  /** Opens transport sessions (WebTransport, loopback, maybe conditioned). */
+  connect: Connector;
+  /** This build's protocol identity. */
+  identity: ProtocolIdentity;
+  /** Player name for Hello. */
+  name: string;
+  /** Time and timers. */
+  scheduler: Scheduler;
+  /** Seeded randomness for backoff jitter. */
+  rng: Rng;
+  /** Lifecycle events go here. */
+  bus: EventBus<NetClientEvents>;
+  /** Reconnection policy; `false` disables reconnecting. */
+  reconnect?: ReconnectOptions | false;
+  /** Log sink (default: nothing). */
+  log?: NetLog;
+  /** Maximum frame size (default 1 MiB). */
+  maxFrame?: number;
+  /** Heartbeat interval, ms (default 1000). */
+  heartbeatMs?: number;
+  /** Silence before the connection times out, ms (default 10000). */
+  timeoutMs?: number;
+  /** Messages from the server once active (handshake and pings are handled here). */
+  onMessage?(channel: Channel, msg: Message): void;
+}
+
+/** A running client. */
+export interface NetClient {
+  /** Lifecycle state. */
+  readonly state: ClientState;
+  /** The current connection (undefined before the first connect). */
+  readonly connection: Connection | undefined;
+  /** Session id from the last Welcome (0 before). */
+  readonly sessionId: number;
+  /** Starts connecting. */
+  start(): void;
+  /** Sends on a channel; throws if not active. */
+  send(channel: Channel, messages: Message | readonly Message[]): void;
+  /** Pings on a channel; resolves with the RTT in ms. */
+  ping(channel: Channel, timeoutMs?: number): Promise<number>;
+  /** Disconnects for good (no reconnect). */
+  stop(reason?: string): void;
+}
+
+/** Backoff delay before attempt `attempt` (1-based): exponential up to the cap, then "equal jitter" (50..100%). */
+export function backoffDelay(attempt: number, baseMs: number, capMs: number, rng: Rng): number {
+  const full = Math.min(capMs, baseMs * 2 ** Math.min(attempt - 1, 30));
+  return full / 2 + rng.next() * (full / 2);
+}
+
+/** Creates a {@link NetClient}; call `start()` to connect. */
+export function createNetClient(options: NetClientOptions): NetClient {
+  const { scheduler, bus } = options;
+  const log: NetLog = options.log ?? (() => {});
+  const policy = options.reconnect === false ? undefined : options.reconnect ?? {};
+  let state: ClientState = 'disconnected';
+  let connection: Connection | undefined;
+  let sessionId = 0;
+  let attempt = 0;
+  let stopped = false;
+  let retry: TimerHandle | undefined;
+
+  const scheduleReconnect = () => {
+    if (stopped || !policy) return;
+    attempt++;
+    if (attempt > (policy.maxAttempts ?? Infinity)) {
+      log('warn', `giving up after ${attempt - 1} reconnect attempts`);
+      stopped = true;
+      return;
+    }
+    const delayMs = backoffDelay(attempt, policy.baseMs ?? 250, policy.capMs ?? 10_000, options.rng);
+    bus.emit('Reconnecting', { attempt, delayMs });
+    retry = scheduler.set(delayMs, connectOnce);
+  };
+
+  const connectOnce = () => {
+    retry = undefined;
+    if (stopped) return;
+    state = 'connecting';
+    options.connect((result) => {
+      if (result instanceof Error) {
+        state = 'disconnected';
+        log('warn', `connect failed: ${result.message}`);
+        // Only the first attempt reports it: during reconnection the client is already Disconnected.
+        if (attempt === 0) bus.emit('Disconnected', { reason: result.message, kind: 'connect-failed' });
+        scheduleReconnect();
+        return;
+      }
+      if (stopped) {
+        result.close({ code: 0, reason: 'client stopped' });
+        return;
+      }
+      state = 'handshaking';
+      let rejected = false;
+      const conn: Connection = createConnection({
+        session: result,
+        role: 'client',
+        scheduler,
+        maxFrame: options.maxFrame,
+        heartbeatMs: options.heartbeatMs,
+        timeoutMs: options.timeoutMs,
+        onMessage(channel, msg) {
+          if (conn.state === 'handshaking') {
+            if (msg.type === MsgType.Welcome) {
+              sessionId = msg.sessionId;
+              conn.activate();
+              state = 'active';
+              attempt = 0;
+              log('info', `connected as session ${sessionId}`);
+              bus.emit('Connected', { sessionId, serverTick: msg.serverTick });
+              return;
+            }
+            if (msg.type === MsgType.Reject) {
+              rejected = true;
+              stopped = true; // another attempt would be refused the same way
+              const id = options.identity;
+              const reason = `refused by server: ${msg.reason} [client magic ${magicHex(id.magic)} version ${id.version} schema ${id.schemaHash}; ` +
+                `server magic ${magicHex(msg.magic)} version ${msg.version} schema ${msg.schemaHash}]`;
+              log('error', reason);
+              conn.close(reason);
+              state = 'disconnected';
+              bus.emit('Disconnected', { reason, kind: 'rejected' });
+              return;
+            }
+            throw new ProtocolError(ProtocolErrorCode.BadState, `type ${msg.type} before Welcome`);
+          }
+          options.onMessage?.(channel, msg);
+        },
+        onClose(info) {
+          if (rejected || connection !== conn) return;
+          state = 'disconnected';
+          if (info.kind === 'local' && stopped) return;
+          if (info.kind === 'timeout') bus.emit('TimedOut', { reason: info.reason });
+          log(info.kind === 'protocol' ? 'warn' : 'info', `disconnected: ${info.kind}: ${info.reason}`);
+          bus.emit('Disconnected', { reason: info.reason, kind: info.kind });
+          scheduleReconnect();
+        },
+      });
+      connection = conn;
+      conn.send(Channel.Control, makeHello(options.identity, options.name));
+    });
+  };
+
+  return {
+    get state() { return state; },
+    get connection() { return connection; },
+    get sessionId() { return sessionId; },
+    start() {
+      stopped = false;
+      attempt = 0;
+      connectOnce();
+    },
+    send(channel, messages) {
+      if (state !== 'active' || !connection) throw new Error(`cannot send while ${state}`);
+      connection.send(channel, messages);
+    },
+    ping(channel, timeoutMs) {
+      if (!connection) return Promise.reject(new Error('not connected'));
+      return connection.ping(channel, timeoutMs);
+    },
+    stop(reason = 'client stopped') {
+      stopped = true;
+      scheduler.clear(retry);
+      retry = undefined;
+      const wasOpen = state !== 'disconnected';
+      state = 'disconnected';
+      connection?.close(reason);
+      if (wasOpen) bus.emit('Disconnected', { reason, kind: 'local' });
+    },
+  };
+}

@@ -1,0 +1,331 @@
+/**
+ * One side of a connection over a {@link TransportSession}: binds streams and datagrams to channels, frames and
+ * checks every message (a malformed or misplaced one closes this connection, with the reason, and nothing else),
+ * drops stale datagrams, answers pings, sends heartbeats and detects a silent peer (TimedOut).
+ * The handshake itself is run by the server and client on top (server.ts, client.ts).
+ */
+import { ProtocolError, ProtocolErrorCode } from '../protocol/errors.ts';
+import { DEFAULT_MAX_FRAME, createFrameReader, decodeDatagram, decodeFrameBody, encodeFrame } from '../protocol/framing.ts';
+import type { Message } from '../protocol/messages.ts';
+import { MsgType } from '../protocol/messages.ts';
+import { CHANNELS, CLIENT_BIDI_CHANNELS, Channel, allowedOn, createStaleFilter, datagramChannel } from './channels.ts';
+import type { Scheduler, TimerHandle } from './scheduler.ts';
+import type { TransportSession, TransportStream } from './transport.ts';
+
+/** Lifecycle of a connection: handshaking until {@link Connection.activate}, then active, then closed. */
+export type ConnectionState = 'handshaking' | 'active' | 'closed';
+
+/** How a connection ended. */
+export interface ConnectionCloseInfo {
+  /** local: we closed it; remote: the peer closed or said Disconnect; timeout: nothing received for too long;
+   *  protocol: the peer sent something malformed or misplaced; error: our own message handler threw. */
+  kind: 'local' | 'remote' | 'timeout' | 'protocol' | 'error';
+  /** Human-readable reason. */
+  reason: string;
+  /** The protocol error code, for kind "protocol". */
+  code?: ProtocolErrorCode;
+}
+
+/** Options of {@link createConnection}. */
+export interface ConnectionOptions {
+  /** The transport session. */
+  session: TransportSession;
+  /** Which side this is. */
+  role: 'client' | 'server';
+  /** Time and timers. */
+  scheduler: Scheduler;
+  /** Maximum frame body in bytes (default 1 MiB). */
+  maxFrame?: number;
+  /** Interval of heartbeat pings once active, ms (default 1000). */
+  heartbeatMs?: number;
+  /** Nothing received for this long closes the connection as timed out, ms (default 10000). */
+  timeoutMs?: number;
+  /** Delay between sending a Disconnect and closing the session, so that the reason arrives, ms (default 50). */
+  closeGraceMs?: number;
+  /** Every received message except Ping and Pong, which the connection answers itself. */
+  onMessage(channel: Channel, msg: Message): void;
+  /** Called once when the connection ends. */
+  onClose(info: ConnectionCloseInfo): void;
+}
+
+/** Traffic counters. */
+export interface ConnectionStats {
+  /** Bytes received (datagrams and streams). */
+  bytesIn: number;
+  /** Bytes sent. */
+  bytesOut: number;
+  /** Messages received and accepted. */
+  messagesIn: number;
+  /** Datagrams dropped as stale (older sequence or tick). */
+  staleDropped: number;
+}
+
+/** A framed, channelled connection. */
+export interface Connection {
+  /** Client or server side. */
+  readonly role: 'client' | 'server';
+  /** Current state. */
+  readonly state: ConnectionState;
+  /** Smoothed heartbeat round trip in ms (NaN until the first pong). */
+  readonly rttMs: number;
+  /** Traffic counters. */
+  readonly stats: ConnectionStats;
+  /** Sends messages in one frame on `channel`. Throws RangeError if this side may not send one of them there. */
+  send(channel: Channel, messages: Message | readonly Message[]): void;
+  /** Marks the handshake done: starts heartbeats and delivers messages that arrived early. */
+  activate(): void;
+  /** Sends a Ping on `channel`; resolves with the round trip in ms, rejects on close or after `timeoutMs`. */
+  ping(channel: Channel, timeoutMs?: number): Promise<number>;
+  /** Closes with a reason: sends Disconnect on the control stream, then closes the session. */
+  close(reason: string): void;
+}
+
+interface Outgoing {
+  stream?: TransportStream;
+  queue: Uint8Array[];
+}
+
+/** Creates a {@link Connection} on `options.session` and starts listening to it. */
+export function createConnection(options: ConnectionOptions): Connection {
+  const { session, role, scheduler } = options;
+  const peer = role === 'client' ? 'server' : 'client';
+  const maxFrame = options.maxFrame ?? DEFAULT_MAX_FRAME;
+  const heartbeatMs = options.heartbeatMs ?? 1000;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const stats: ConnectionStats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, staleDropped: 0 };
+  const stale = createStaleFilter();
+  const out = new Map<Channel, Outgoing>();
+  const bound = new Set<Channel>(); // channels whose incoming stream is known
+  const early: Array<[Channel, Message]> = [];
+  const pings = new Map<number, { resolve: (ms: number) => void; reject: (e: Error) => void; timer: TimerHandle }>();
+  let state: ConnectionState = 'handshaking';
+  let rtt = NaN;
+  let nonce = 0;
+  let lastReceived = scheduler.now();
+  let heartbeat: TimerHandle | undefined;
+
+  const finish = (info: ConnectionCloseInfo, notifyPeer: boolean) => {
+    if (state === 'closed') return;
+    state = 'closed';
+    scheduler.clear(heartbeat);
+    for (const p of pings.values()) { scheduler.clear(p.timer); p.reject(new Error(`connection closed: ${info.reason}`)); }
+    pings.clear();
+    if (notifyPeer) {
+      writeFrame(Channel.Control, encodeFrame([{ type: MsgType.Disconnect, reason: info.reason.slice(0, 512) }]));
+      scheduler.set(options.closeGraceMs ?? 50, () => session.close({ code: 0, reason: info.reason }));
+    }
+    options.onClose(info);
+  };
+
+  const fail = (err: unknown) => {
+    if (err instanceof ProtocolError) finish({ kind: 'protocol', reason: err.message, code: err.code }, true);
+    else finish({ kind: 'error', reason: `internal error: ${(err as Error)?.message ?? String(err)}` }, true);
+  };
+
+  const writeFrame = (channel: Channel, frame: Uint8Array) => {
+    stats.bytesOut += frame.length;
+    const info = CHANNELS[channel];
+    if (info.carrier === 'datagram-c2s' || info.carrier === 'datagram-s2c') {
+      session.sendDatagram(frame);
+      return;
+    }
+    let o = out.get(channel);
+    if (!o) {
+      o = { queue: [] };
+      out.set(channel, o);
+      if (info.carrier === 'uni-s2c') {
+        o.stream = session.openStream('uni');
+        o.stream.write(Uint8Array.of(channel));
+      }
+    }
+    if (o.stream) o.stream.write(frame);
+    else o.queue.push(frame); // the client's stream for this channel has not arrived yet
+  };
+
+  const deliver = (channel: Channel, msg: Message) => {
+    if (!allowedOn(channel, peer, msg)) {
+      throw new ProtocolError(ProtocolErrorCode.WrongChannel, `type ${msg.type} from ${peer} on ${CHANNELS[channel].name}`);
+    }
+    stats.messagesIn++;
+    if (msg.type === MsgType.Ping) {
+      if (state === 'active') writeFrame(CHANNELS[channel].pongOn[role], encodeFrame([{ type: MsgType.Pong, nonce: msg.nonce, sentMs: msg.sentMs }]));
+      return;
+    }
+    if (msg.type === MsgType.Pong) {
+      const p = pings.get(msg.nonce);
+      if (p) {
+        pings.delete(msg.nonce);
+        scheduler.clear(p.timer);
+        const ms = scheduler.now() - msg.sentMs;
+        rtt = Number.isNaN(rtt) ? ms : rtt * 0.875 + ms * 0.125;
+        p.resolve(ms);
+      }
+      return;
+    }
+    if (msg.type === MsgType.Disconnect) {
+      finish({ kind: 'remote', reason: msg.reason }, false);
+      session.close({ code: 0, reason: msg.reason });
+      return;
+    }
+    if (state === 'handshaking' && channel !== Channel.Control) {
+      if (role === 'server') throw new ProtocolError(ProtocolErrorCode.BadState, `${CHANNELS[channel].name} message before the handshake`);
+      if (early.length >= 1024) throw new ProtocolError(ProtocolErrorCode.BadState, 'too many messages before Welcome');
+      early.push([channel, msg]);
+      return;
+    }
+    options.onMessage(channel, msg);
+  };
+
+  const guarded = (fn: () => void) => {
+    if (state === 'closed') return;
+    try {
+      fn();
+    } catch (err) {
+      fail(err);
+    }
+  };
+
+  const bindIncoming = (s: TransportStream) => {
+    let channel: Channel | undefined;
+    let reader = createFrameReader(maxFrame);
+    s.setHandlers({
+      onData: (bytes) => guarded(() => {
+        stats.bytesIn += bytes.length;
+        lastReceived = scheduler.now();
+        if (channel === undefined) {
+          if (bytes.length === 0) return;
+          const id = bytes[0];
+          const info = CHANNELS[id];
+          const want = role === 'server' ? 'bidi' : 'uni-s2c';
+          if (!info || info.carrier !== want || bound.has(id as Channel)) {
+            throw new ProtocolError(ProtocolErrorCode.BadStream, `stream header ${id} on a ${s.kind} stream`);
+          }
+          channel = id as Channel;
+          bound.add(channel);
+          if (s.kind === 'bidi') {
+            const o = out.get(channel) ?? { queue: [] };
+            o.stream = s;
+            out.set(channel, o);
+            for (const f of o.queue.splice(0)) s.write(f);
+          }
+          bytes = bytes.subarray(1);
+        }
+        for (const body of reader.push(bytes)) {
+          for (const m of decodeFrameBody(body)) {
+            deliver(channel, m);
+            if (state === 'closed') return;
+          }
+        }
+      }),
+      onEnd: () => guarded(() => {
+        if (reader.buffered > 0) throw new ProtocolError(ProtocolErrorCode.BadFrame, `stream ended inside a frame (${reader.buffered} bytes)`);
+        reader = createFrameReader(maxFrame);
+      }),
+    });
+  };
+
+  session.setHandlers({
+    onDatagram: (bytes) => guarded(() => {
+      stats.bytesIn += bytes.length;
+      lastReceived = scheduler.now();
+      const channel = datagramChannel(peer);
+      for (const m of decodeDatagram(bytes, maxFrame)) {
+        if (!stale.accept(m)) { stats.staleDropped++; continue; }
+        deliver(channel, m);
+        if (state === 'closed') return;
+      }
+    }),
+    onStream: (s) => guarded(() => {
+      if ((role === 'server' && s.kind !== 'bidi') || (role === 'client' && s.kind !== 'uni')) {
+        throw new ProtocolError(ProtocolErrorCode.BadStream, `unexpected ${s.kind} stream from the ${peer}`);
+      }
+      bindIncoming(s);
+    }),
+    onClose: (info) => finish({ kind: 'remote', reason: info.reason || `closed (code ${info.code})` }, false),
+  });
+
+  if (role === 'client') {
+    for (const ch of CLIENT_BIDI_CHANNELS) {
+      const s = session.openStream('bidi');
+      s.write(Uint8Array.of(ch));
+      out.set(ch, { stream: s, queue: [] });
+      bound.add(ch);
+      bindIncomingReplies(s, ch);
+    }
+  }
+
+  /** The client's own bidi streams: replies come back on them without a header. */
+  function bindIncomingReplies(s: TransportStream, channel: Channel) {
+    const reader = createFrameReader(maxFrame);
+    s.setHandlers({
+      onData: (bytes) => guarded(() => {
+        stats.bytesIn += bytes.length;
+        lastReceived = scheduler.now();
+        for (const body of reader.push(bytes)) {
+          for (const m of decodeFrameBody(body)) {
+            deliver(channel, m);
+            if (state === 'closed') return;
+          }
+        }
+      }),
+      onEnd: () => guarded(() => {
+        if (reader.buffered > 0) throw new ProtocolError(ProtocolErrorCode.BadFrame, `stream ended inside a frame (${reader.buffered} bytes)`);
+      }),
+    });
+  }
+
+  const tickTimer = () => {
+    heartbeat = scheduler.set(heartbeatMs, () => {
+      if (state === 'closed') return;
+      if (scheduler.now() - lastReceived >= timeoutMs) {
+        finish({ kind: 'timeout', reason: `nothing received for ${Math.round(scheduler.now() - lastReceived)} ms` }, true);
+        return;
+      }
+      if (state === 'active') {
+        const n = nonce++ >>> 0;
+        writeFrame(Channel.Control, encodeFrame([{ type: MsgType.Ping, nonce: n, sentMs: scheduler.now() }]));
+        // Heartbeat pings are not awaited; their pongs update the RTT through `pings`.
+        pings.set(n, { resolve: () => {}, reject: () => {}, timer: scheduler.set(timeoutMs, () => pings.delete(n)) });
+      }
+      tickTimer();
+    });
+  };
+  tickTimer();
+
+  return {
+    role,
+    get state() { return state; },
+    get rttMs() { return rtt; },
+    stats,
+    send(channel, messages) {
+      if (state === 'closed') return;
+      const list = Array.isArray(messages) ? messages : [messages as Message];
+      for (const m of list) {
+        if (!allowedOn(channel, role, m)) throw new RangeError(`${role} may not send type ${m.type} on ${CHANNELS[channel].name}`);
+      }
+      writeFrame(channel, encodeFrame(list, maxFrame));
+    },
+    activate() {
+      if (state !== 'handshaking') return;
+      state = 'active';
+      for (const [ch, m] of early.splice(0)) {
+        guarded(() => options.onMessage(ch, m));
+      }
+    },
+    ping(channel, pingTimeoutMs = 5000) {
+      return new Promise<number>((resolve, reject) => {
+        if (state !== 'active') return reject(new Error(`cannot ping in state ${state}`));
+        const n = nonce++ >>> 0;
+        const timer = scheduler.set(pingTimeoutMs, () => {
+          pings.delete(n);
+          reject(new Error(`ping on ${CHANNELS[channel].name} timed out`));
+        });
+        pings.set(n, { resolve, reject, timer });
+        writeFrame(channel, encodeFrame([{ type: MsgType.Ping, nonce: n, sentMs: scheduler.now() }]));
+      });
+    },
+    close(reason) {
+      finish({ kind: 'local', reason }, true);
+    },
+  };
+}

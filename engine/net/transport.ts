@@ -1,0 +1,76 @@
+/**
+ * The narrow transport interface every backend implements (WebTransport, in-memory loopback) and the link
+ * conditioner wraps: a session with unreliable datagrams and reliable ordered byte streams. Everything is
+ * callback-based so that a loopback run on a manual scheduler is synchronous and deterministic.
+ */
+
+/** `bidi`: both sides read and write. `uni`: the opener writes, the peer reads. */
+export type StreamKind = 'bidi' | 'uni';
+
+/** Why a session ended. */
+export interface CloseInfo {
+  /** Application close code (0 = normal). */
+  code: number;
+  /** Human-readable reason. */
+  reason: string;
+}
+
+/** Callbacks of a stream; bytes arrive in order. */
+export interface StreamHandlers {
+  /** Bytes from the peer. */
+  onData(bytes: Uint8Array): void;
+  /** The peer finished or reset the stream. */
+  onEnd(): void;
+}
+
+/** One reliable, ordered byte stream. */
+export interface TransportStream {
+  /** Bidirectional or unidirectional. */
+  readonly kind: StreamKind;
+  /** True when this side opened it. */
+  readonly local: boolean;
+  /** Queues bytes (ordered); ignored after the session closed. Not allowed on a received uni stream. */
+  write(bytes: Uint8Array): void;
+  /** Finishes this side's writing; the peer sees `onEnd` after the data. */
+  end(): void;
+  /** Sets the receive callbacks; events that came earlier are delivered now. */
+  setHandlers(h: StreamHandlers): void;
+}
+
+/** Callbacks of a session. */
+export interface SessionHandlers {
+  /** A datagram from the peer (whole, possibly lost, duplicated or reordered). */
+  onDatagram(bytes: Uint8Array): void;
+  /** The peer opened a stream. */
+  onStream(stream: TransportStream): void;
+  /** The session ended (closed by either side or broken). Called once. */
+  onClose(info: CloseInfo): void;
+}
+
+/** A connected session between one client and one server. */
+export interface TransportSession {
+  /** True when datagrams are carried reliably (HTTP/2, WebSocket mapping, loopback). */
+  readonly reliableDatagrams: boolean;
+  /** Largest datagram the backend accepts. */
+  readonly maxDatagramSize: number;
+  /** Sends a datagram; may be dropped. Ignored after close. */
+  sendDatagram(bytes: Uint8Array): void;
+  /** Opens a stream; writes may be made at once (they are queued until it is open). */
+  openStream(kind: StreamKind): TransportStream;
+  /** Sets the callbacks; events that came earlier are delivered now. */
+  setHandlers(h: SessionHandlers): void;
+  /** Closes the session; `onClose` runs on both sides. */
+  close(info: CloseInfo): void;
+}
+
+/** Receives accepted sessions on the server side. */
+export type SessionSink = (session: TransportSession) => void;
+
+/** Opens one client session and reports it (or the failure) through `done`, exactly once. */
+export type Connector = (done: (result: TransportSession | Error) => void) => void;
+
+/** A listening server endpoint. */
+export interface TransportListener {
+  /** Stops accepting and closes every session it accepted. */
+  close(): Promise<void>;
+}

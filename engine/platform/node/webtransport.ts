@@ -1,0 +1,148 @@
+/**
+ * WebTransport on Node through `@fails-components/webtransport`: a server (HTTP/2 and its WebSocket mapping; also
+ * HTTP/3 when the optional native package loads) with a fresh self-signed certificate, and a client connector.
+ * Follows DESIGN.md's transport notes: large session flow-control window, Nagle off, forceReliable without HTTP/3.
+ */
+import type { Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { HttpServer, WebTransport } from '@fails-components/webtransport';
+import type { Connector, SessionSink, TransportListener, TransportSession } from '../../net/transport.ts';
+import { adaptWebTransport } from '../../net/webtransport-session.ts';
+import type { WebTransportLike } from '../../net/webtransport-session.ts';
+import type { WebTransportConstructor } from '../../net/webtransport-client.ts';
+import { webTransportConnector } from '../../net/webtransport-client.ts';
+import type { SelfSignedCert } from './cert.ts';
+import { createSelfSignedCert } from './cert.ts';
+
+/** Name of the optional native HTTP/3 package. */
+const HTTP3_PACKAGE = '@fails-components/webtransport-transport-http3-quiche';
+
+let http3Probe: Promise<boolean> | undefined;
+
+/** True when the native HTTP/3 part loads (checked once per process). */
+export function http3Available(): Promise<boolean> {
+  const name = HTTP3_PACKAGE; // a variable, so the type checker does not require the optional package
+  http3Probe ??= import(name).then(() => true, () => false);
+  return http3Probe;
+}
+
+/** Options of {@link startWebTransportServer}. */
+export interface WebTransportServerOptions {
+  /** Where accepted sessions go (e.g. `netServer.accept`). */
+  sink: SessionSink;
+  /** Bind address (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 0: any free port). */
+  port?: number;
+  /** URL path of the session endpoint (default /stratum). */
+  path?: string;
+  /** Certificate to use (default: a fresh one, valid 13 days). */
+  cert?: SelfSignedCert;
+  /** Initial session flow-control window in bytes (default 15 MiB; the library default stalls streams). */
+  flowControlWindow?: number;
+}
+
+/** A running WebTransport server. */
+export interface WebTransportServer extends TransportListener {
+  /** The bound port. */
+  readonly port: number;
+  /** `https://host:port/path` for clients. */
+  readonly url: string;
+  /** The certificate; clients pin `cert.sha256`. */
+  readonly cert: SelfSignedCert;
+  /** True when HTTP/3 is served too. */
+  readonly http3: boolean;
+  /** Sessions open now. */
+  readonly openSessions: number;
+}
+
+/** Starts a WebTransport server. */
+export async function startWebTransportServer(options: WebTransportServerOptions): Promise<WebTransportServer> {
+  const host = options.host ?? '127.0.0.1';
+  const path = options.path ?? '/stratum';
+  const cert = options.cert ?? createSelfSignedCert();
+  const http3 = await http3Available();
+  const window = options.flowControlWindow ?? 15 * 1024 * 1024;
+  const server = new HttpServer({
+    port: options.port ?? 0,
+    host,
+    secret: randomBytes(16).toString('hex'),
+    cert: cert.certPem,
+    privKey: cert.keyPem,
+    initialSessionFlowControlWindow: window,
+    sessionFlowControlWindowSizeLimit: window,
+    reliability: http3 ? 'both' : 'reliableOnly',
+  } as ConstructorParameters<typeof HttpServer>[0]);
+  server.startServer();
+  await server.ready;
+  const address = server.address();
+  if (!address) throw new Error('WebTransport server did not bind');
+  disableNagle(server);
+
+  const open = new Set<TransportSession>();
+  const sessions = server.sessionStream(path);
+  const reader = sessions.getReader();
+  let stopped = false;
+  (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done || stopped) return;
+      const wt = value as unknown as WebTransportLike;
+      wt.closed.catch(() => {});
+      wt.ready.then(() => {
+        const t = adaptWebTransport(wt, { reliableDatagrams: !http3 });
+        open.add(t);
+        wt.closed.then(() => open.delete(t), () => open.delete(t));
+        options.sink(t);
+      }, () => {});
+    }
+  })().catch(() => {});
+
+  return {
+    port: address.port,
+    url: `https://${host}:${address.port}${path}`,
+    cert,
+    http3,
+    get openSessions() { return open.size; },
+    async close() {
+      if (stopped) return;
+      stopped = true;
+      for (const t of open) t.close({ code: 0, reason: 'server stopped' });
+      open.clear();
+      reader.cancel().catch(() => {});
+      server.stopServer();
+      await Promise.race([server.closed, new Promise((r) => setTimeout(r, 1000))]).catch(() => {});
+    },
+  };
+}
+
+/** Turns Nagle off on every TCP connection of the HTTP/2 part (DESIGN.md: otherwise ~40 ms per message). */
+function disableNagle(server: HttpServer): void {
+  // The library keeps its node:http2 server at transportInt.serverInt (or per transport behind a proxy).
+  const int = (server as unknown as { transportInt?: { serverInt?: NodeServer; transportsInts?: Set<{ serverInt?: NodeServer }> } }).transportInt;
+  const servers = [int?.serverInt, ...[...(int?.transportsInts ?? [])].map((t) => t.serverInt)].filter((s): s is NodeServer => !!s);
+  for (const s of servers) s.on('connection', (socket: Socket) => socket.setNoDelay(true));
+}
+
+interface NodeServer {
+  on(event: 'connection', fn: (socket: Socket) => void): void;
+}
+
+/** Options of {@link nodeWebTransportConnector}. */
+export interface NodeConnectorOptions {
+  /** Server URL. */
+  url: string;
+  /** The server certificate's SHA-256. */
+  certHash: Uint8Array;
+}
+
+/** A connector using the Node WebTransport client; reliable mapping unless the native HTTP/3 part is present. */
+export async function nodeWebTransportConnector(options: NodeConnectorOptions): Promise<Connector> {
+  const http3 = await http3Available();
+  return webTransportConnector({
+    url: options.url,
+    certHash: options.certHash,
+    WebTransport: WebTransport as unknown as WebTransportConstructor,
+    forceReliable: !http3,
+  });
+}

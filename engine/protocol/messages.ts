@@ -1,0 +1,244 @@
+/**
+ * Every message of the Stratum protocol: numeric type ids (explicit, never reordered), the TypeScript shape of each
+ * message, and which direction carries it. Client and server both import this file; `SPEC.md` beside it documents
+ * the wire format. Field order on the wire is given by `schema.ts`.
+ */
+import type { PlayerInput } from '../input.ts';
+import type { Tick } from '../tick.ts';
+
+/** `PROTOCOL_MAGIC`: the first field of Hello, "STRM" as a big-endian u32. */
+export const PROTOCOL_MAGIC = 0x5354524d;
+
+/** Bumped on any incompatible change that the schema hash would not show (e.g. a changed meaning). */
+export const PROTOCOL_VERSION = 1;
+
+/** Message type ids. Each fits in one byte and is also a msgpack positive fixint (1..127). */
+export const MsgType = {
+  // 0: reserved; a zero type byte is always a protocol error.
+  // 1..15: connection control, both directions.
+  /** Client -> server, first message on the control stream. */
+  Hello: 1,
+  /** Server -> client: the handshake succeeded. */
+  Welcome: 2,
+  /** Server -> client: the handshake failed; the session closes after it. */
+  Reject: 3,
+  /** Either side: echo request (heartbeat and RTT probe); allowed on every channel. */
+  Ping: 4,
+  /** Either side: answer to a Ping with the same nonce; allowed on every channel. */
+  Pong: 5,
+  /** Either side: a polite close with a reason. */
+  Disconnect: 6,
+  // 16..63: client -> server.
+  /** Inputs of recent ticks (datagram, Input channel). */
+  InputBundle: 16,
+  /** A chat line from the player (Chat channel). */
+  ClientChat: 17,
+  /** An admin command (Diagnostics channel). */
+  DiagnosticsRequest: 18,
+  /** The client has applied a chunk (control stream). */
+  ChunkAck: 19,
+  // 64..127: server -> client.
+  /** A whole chunk column (ChunkStream). */
+  ChunkData: 64,
+  /** Changes to one 16^3 section (ChunkStream). */
+  ChunkDiff: 65,
+  /** The client may forget a chunk column (ChunkStream). */
+  ChunkUnload: 66,
+  /** An entity enters the client's interest set (ChunkStream: reliable). */
+  EntitySpawn: 67,
+  /** Entity state delta against an acknowledged baseline (datagram, EntityDelta channel). */
+  EntityDelta: 68,
+  /** An entity leaves the client's interest set (ChunkStream). */
+  EntityDespawn: 69,
+  /** A chat line for the player (Chat channel). */
+  ServerChat: 70,
+  /** Server status and input-timing advice (datagram, EntityDelta channel). */
+  ServerState: 71,
+  /** Server clock for client tick alignment (datagram, EntityDelta channel). */
+  TimeSync: 72,
+  /** The answer to a DiagnosticsRequest (Diagnostics channel). */
+  DiagnosticsResponse: 73,
+} as const;
+/** A {@link MsgType} value. */
+export type MsgType = (typeof MsgType)[keyof typeof MsgType];
+
+/** Client -> server handshake. */
+export interface Hello { type: 1;
+  /** Must equal {@link PROTOCOL_MAGIC}. */
+  magic: number;
+  /** The client's {@link PROTOCOL_VERSION}. */
+  version: number;
+  /** The client's schema hash, 16 hex digits. */
+  schemaHash: string;
+  /** Display name the player asks for. */
+  name: string;
+}
+/** Server -> client: accepted. */
+export interface Welcome { type: 2;
+  /** The server's protocol version. */
+  version: number;
+  /** The server's schema hash. */
+  schemaHash: string;
+  /** Id the server gave this session. */
+  sessionId: number;
+  /** The server's current tick. */
+  serverTick: Tick;
+  /** Server ticks per second. */
+  tickHz: number;
+}
+/** Server -> client: refused; names the server's values so the client can report both sides. */
+export interface Reject { type: 3;
+  /** Human-readable reason naming both sides' values. */
+  reason: string;
+  /** The server's magic. */
+  magic: number;
+  /** The server's protocol version. */
+  version: number;
+  /** The server's schema hash. */
+  schemaHash: string;
+}
+/** Echo request. */
+export interface Ping { type: 4;
+  /** Echoed back in the Pong. */
+  nonce: number;
+  /** Sender's clock in ms when sent (only the sender interprets it). */
+  sentMs: number;
+}
+/** Echo answer. */
+export interface Pong { type: 5;
+  /** The Ping's nonce. */
+  nonce: number;
+  /** The Ping's `sentMs`, unchanged. */
+  sentMs: number;
+}
+/** Polite close. */
+export interface Disconnect { type: 6;
+  /** Why. */
+  reason: string;
+}
+/** Recent inputs; the newest is for `clientTick`, the others repeat earlier ticks for loss tolerance. */
+export interface InputBundle { type: 16;
+  /** Tick of the newest input. */
+  clientTick: Tick;
+  /** Bundle sequence number, +1 per bundle; the server drops bundles not newer than the last it saw. */
+  seq: number;
+  /** The newest server tick the client has received. */
+  ackTick: Tick;
+  /** Inputs for consecutive ticks, oldest first, ending at `clientTick` (1..8 of them). */
+  inputs: PlayerInput[];
+}
+/** Chat from the player. */
+export interface ClientChat { type: 17;
+  /** The line, at most 256 characters. */
+  text: string;
+}
+/** Admin command. */
+export interface DiagnosticsRequest { type: 18;
+  /** Request id, echoed in the response. */
+  id: number;
+  /** The admin token; a wrong token refuses the command. */
+  token: string;
+  /** Command name (e.g. "status", "sessions", "kick"). */
+  command: string;
+  /** Arguments. */
+  args: string[];
+}
+/** Chunk applied by the client. */
+export interface ChunkAck { type: 19;
+  /** Chunk column x. */
+  cx: number;
+  /** Chunk column z. */
+  cz: number;
+}
+/** A whole chunk column. */
+export interface ChunkData { type: 64;
+  /** Chunk column x. */
+  cx: number;
+  /** Chunk column z. */
+  cz: number;
+  /** xxhash64 of the decoded column, 16 hex digits. */
+  checksum: string;
+  /** Encoded column (chunk codec bytes). */
+  data: Uint8Array;
+}
+/** Changes to one section. */
+export interface ChunkDiff { type: 65;
+  /** Section x. */
+  cx: number;
+  /** Section y. */
+  cy: number;
+  /** Section z. */
+  cz: number;
+  /** Encoded diff bytes. */
+  data: Uint8Array;
+}
+/** Forget a chunk column. */
+export interface ChunkUnload { type: 66;
+  /** Chunk column x. */
+  cx: number;
+  /** Chunk column z. */
+  cz: number;
+}
+/** An entity appears. */
+export interface EntitySpawn { type: 67;
+  /** Network entity id. */
+  entity: number;
+  /** Entity kind id. */
+  kind: number;
+  /** Encoded initial state. */
+  data: Uint8Array;
+}
+/** Entity state delta. */
+export interface EntityDelta { type: 68;
+  /** Server tick of this state; older or equal ticks than the last received are dropped. */
+  tick: Tick;
+  /** Tick of the baseline the delta is against (0 = none). */
+  baselineTick: Tick;
+  /** Encoded delta bytes. */
+  data: Uint8Array;
+}
+/** An entity disappears. */
+export interface EntityDespawn { type: 69;
+  /** Network entity id. */
+  entity: number;
+}
+/** Chat for the player. */
+export interface ServerChat { type: 70;
+  /** Sender name ("" for the server). */
+  from: string;
+  /** The line. */
+  text: string;
+}
+/** Server status. */
+export interface ServerState { type: 71;
+  /** Server tick. */
+  tick: Tick;
+  /** Players online. */
+  players: number;
+  /** Input timing advice: -1 slow down, 0 fine, +1 speed up. */
+  adjust: number;
+}
+/** Server clock sample. */
+export interface TimeSync { type: 72;
+  /** Server tick now. */
+  serverTick: Tick;
+  /** Client clock echoed from its last Ping (ms), for RTT. */
+  clientMs: number;
+}
+/** Answer to a DiagnosticsRequest. */
+export interface DiagnosticsResponse { type: 73;
+  /** The request id. */
+  id: number;
+  /** False when refused or failed. */
+  ok: boolean;
+  /** Output or the refusal reason. */
+  text: string;
+}
+
+/** Messages a client sends. */
+export type ClientMessage = Hello | Ping | Pong | Disconnect | InputBundle | ClientChat | DiagnosticsRequest | ChunkAck;
+/** Messages a server sends. */
+export type ServerMessage = Welcome | Reject | Ping | Pong | Disconnect | ChunkData | ChunkDiff | ChunkUnload
+  | EntitySpawn | EntityDelta | EntityDespawn | ServerChat | ServerState | TimeSync | DiagnosticsResponse;
+/** Any message. */
+export type Message = ClientMessage | ServerMessage;

@@ -1,0 +1,139 @@
+/**
+ * The server under hostile and mismatched clients: each bad session is closed with a reason while a well-behaved
+ * client keeps working; version, magic and schema mismatches are refused naming both sides; diagnostics need the
+ * admin token.
+ */
+import { describe, expect, it } from 'vitest';
+import { Channel } from '../../../engine/net/channels.ts';
+import type { TransportSession, TransportStream } from '../../../engine/net/transport.ts';
+import { packr } from '../../../engine/protocol/codec.ts';
+import { encodeFrame } from '../../../engine/protocol/framing.ts';
+import { makeHello } from '../../../engine/protocol/handshake.ts';
+import { MsgType } from '../../../engine/protocol/messages.ts';
+import { createHarness } from '../../support/loopback-harness.ts';
+
+type Harness = Awaited<ReturnType<typeof createHarness>>;
+
+/** Connects a raw session, opens the control stream and sends a valid Hello. */
+function rawClient(h: Harness, hello = true) {
+  let session: TransportSession | undefined;
+  h.network.connector('server')((r) => { if (!(r instanceof Error)) session = r; });
+  h.step(0);
+  const closed: string[] = [];
+  const got: Uint8Array[] = [];
+  session!.setHandlers({ onDatagram: () => {}, onStream: () => {}, onClose: (i) => closed.push(i.reason) });
+  const control = session!.openStream('bidi');
+  control.setHandlers({ onData: (b) => got.push(b), onEnd: () => {} });
+  control.write(Uint8Array.of(Channel.Control));
+  if (hello) control.write(encodeFrame([makeHello(h.identity, 'raw')]));
+  h.step(0);
+  return { session: session!, control, closed, got };
+}
+
+function bidi(session: TransportSession, channel: number): TransportStream {
+  const s = session.openStream('bidi');
+  s.write(Uint8Array.of(channel));
+  return s;
+}
+
+const frameOf = (type: number, payload: unknown) => {
+  const body = new Uint8Array([type, ...packr.pack(payload)]);
+  const out = new Uint8Array(4 + body.length);
+  new DataView(out.buffer).setUint32(0, body.length);
+  out.set(body, 4);
+  return out;
+};
+
+const HOSTILE: Array<[string, string, (r: ReturnType<typeof rawClient>) => void]> = [
+  ['random bytes on the control stream', 'bad-', (r) => r.control.write(Uint8Array.of(0, 0, 0, 9, 0xc1, 0xff, 0x00, 0x13, 0x37, 0x99, 0x42, 0xde, 0xad))],
+  ['a truncated frame at stream end', 'bad-frame', (r) => { const s = bidi(r.session, Channel.Chat); s.write(encodeFrame([{ type: MsgType.ClientChat, text: 'hi' }]).subarray(0, 6)); s.end(); }],
+  ['a truncated datagram', 'bad-frame', (r) => r.session.sendDatagram(encodeFrame([{ type: MsgType.Ping, nonce: 1, sentMs: 0 }]).subarray(0, 7))],
+  ['a 4 GB declared length', 'frame-too-large', (r) => r.control.write(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 1, 2, 3))],
+  ['an unknown message type', 'unknown-type', (r) => r.control.write(frameOf(99, [1, 2]))],
+  ['a wrong-channel message (InputBundle on chat)', 'wrong-channel', (r) => bidi(r.session, Channel.Chat).write(
+    encodeFrame([{ type: MsgType.InputBundle, clientTick: 1, seq: 1, ackTick: 0, inputs: [{ tick: 1, buttons: 0, yaw: 0, pitch: 0 }] }]))],
+  ['a server-only message from the client', 'wrong-channel', (r) => r.control.write(encodeFrame([{ type: MsgType.ChunkUnload, cx: 0, cz: 0 }]))],
+  ['a bad stream header', 'bad-stream', (r) => bidi(r.session, 77)],
+  ['a chat message as a datagram', 'wrong-channel', (r) => r.session.sendDatagram(encodeFrame([{ type: MsgType.ClientChat, text: 'x' }]))],
+  ['a second Hello', 'bad-state', (r) => r.control.write(encodeFrame([makeHello({ magic: 1, version: 1, schemaHash: '0000000000000000' }, 'again')]))],
+];
+
+describe('server under hostile input', () => {
+  it('closes only the offending session, with a reason, while another client keeps working', async () => {
+    const h = await createHarness();
+    const good = h.client();
+    h.step(0);
+    expect(good.client.state).toBe('active');
+    for (const [what, code, attack] of HOSTILE) {
+      const r = rawClient(h);
+      expect(h.server.sessions.size, what).toBe(2);
+      attack(r);
+      h.step(100);
+      expect(r.closed, what).toHaveLength(1);
+      expect(r.closed[0], what).toContain(code);
+      expect(h.server.sessions.size, what).toBe(1);
+      expect(h.serverLogs.at(-1), what).toMatch(/^warn session \d+ \(raw\) closed: protocol: /);
+      // The good client still talks on its streams and datagrams.
+      const rtt = good.client.ping(Channel.Chat);
+      const rttD = good.client.ping(Channel.Input);
+      h.step(10);
+      await expect(rtt).resolves.toBe(0);
+      await expect(rttD).resolves.toBe(0);
+      expect(good.client.state).toBe('active');
+    }
+    expect(good.events.map((e) => e[0])).toEqual(['Connected']);
+  });
+
+  it('refuses a message before Hello', async () => {
+    const h = await createHarness();
+    const r = rawClient(h, false);
+    r.control.write(encodeFrame([{ type: MsgType.ChunkAck, cx: 0, cz: 0 }]));
+    h.step(100);
+    expect(r.closed[0]).toContain('bad-state');
+    expect(h.server.open).toBe(0);
+  });
+});
+
+describe('handshake mismatch', () => {
+  for (const [field, value, label] of [
+    ['version', 99, 'protocol version: client 99, server 1'],
+    ['magic', 0x12345678, 'magic: client 0x12345678, server 0x5354524d'],
+    ['schemaHash', 'ffffffffffffffff', 'schema hash: client ffffffffffffffff, server '],
+  ] as const) {
+    it(`refuses another ${field}, naming both sides, logged on both sides`, async () => {
+      const h = await createHarness();
+      const c = h.client({ identity: { ...h.identity, [field]: value } });
+      h.step(1000);
+      expect(c.client.state).toBe('disconnected');
+      expect(c.events.map((e) => e[0])).toEqual(['Disconnected']);
+      const reason = (c.events[0][1] as { reason: string }).reason;
+      expect(reason).toContain(label);
+      expect(reason).toContain(`server magic 0x5354524d version 1 schema ${h.identity.schemaHash}`);
+      expect(c.logs.some((l) => l.startsWith('error refused by server') && l.includes(label))).toBe(true);
+      expect(h.serverLogs.some((l) => l.startsWith('warn handshake: refused') && l.includes(label))).toBe(true);
+      expect(h.server.open).toBe(0);
+      h.step(60_000); // no reconnect after a refusal
+      expect(c.events).toHaveLength(1);
+    });
+  }
+});
+
+describe('diagnostics', () => {
+  it('runs commands with the admin token and refuses and logs anything else', async () => {
+    const h = await createHarness();
+    const c = h.client();
+    h.step(0);
+    c.client.send(Channel.Diagnostics, { type: MsgType.DiagnosticsRequest, id: 1, token: 'secret-token', command: 'status', args: [] });
+    c.client.send(Channel.Diagnostics, { type: MsgType.DiagnosticsRequest, id: 2, token: 'guess', command: 'kick', args: ['1'] });
+    c.client.send(Channel.Diagnostics, { type: MsgType.DiagnosticsRequest, id: 3, token: 'secret-token', command: 'nope', args: [] });
+    h.step(0);
+    const answers = c.received.filter(([ch]) => ch === Channel.Diagnostics).map(([, m]) => m);
+    expect(answers).toEqual([
+      { type: MsgType.DiagnosticsResponse, id: 1, ok: true, text: 'sessions 1, tick 0' },
+      { type: MsgType.DiagnosticsResponse, id: 2, ok: false, text: 'refused: bad admin token' },
+      { type: MsgType.DiagnosticsResponse, id: 3, ok: false, text: "unknown command 'nope'" },
+    ]);
+    expect(h.serverLogs.filter((l) => l.startsWith('warn diagnostics: refused'))).toHaveLength(1);
+    expect(c.client.state).toBe('active');
+  });
+});
