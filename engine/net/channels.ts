@@ -15,9 +15,9 @@ export const Channel = {
   Control: 0,
   /** Client -> server datagrams: InputBundle (stale sequence numbers dropped). */
   Input: 1,
-  /** Server -> client unidirectional stream: chunks, and entity spawns/despawns (reliable, ordered). */
+  /** Server -> client unidirectional stream: chunks, entity spawns/despawns, block results (reliable, ordered). */
   ChunkStream: 2,
-  /** Server -> client datagrams: EntityDelta (stale ticks dropped), ServerState, TimeSync. */
+  /** Server -> client datagrams: EntityDelta (stale ticks dropped), ServerState, TimeSync, PlayerState. */
   EntityDelta: 3,
   /** Bidirectional stream opened by the client: chat both ways. */
   Chat: 4,
@@ -53,8 +53,8 @@ const T = MsgType;
 export const CHANNELS: readonly ChannelInfo[] = [
   { id: Channel.Control, name: 'control', carrier: 'bidi', fromClient: [T.Hello, T.ChunkAck, T.Disconnect, ...PP], fromServer: [T.Welcome, T.Reject, T.Disconnect, ...PP], pongOn: { client: Channel.Control, server: Channel.Control } },
   { id: Channel.Input, name: 'input', carrier: 'datagram-c2s', fromClient: [T.InputBundle, ...PP], fromServer: [], pongOn: { client: Channel.Input, server: Channel.EntityDelta } },
-  { id: Channel.ChunkStream, name: 'chunk', carrier: 'uni-s2c', fromClient: [], fromServer: [T.ChunkData, T.ChunkDiff, T.ChunkUnload, T.EntitySpawn, T.EntityDespawn, ...PP], pongOn: { client: Channel.Control, server: Channel.ChunkStream } },
-  { id: Channel.EntityDelta, name: 'entity', carrier: 'datagram-s2c', fromClient: [], fromServer: [T.EntityDelta, T.ServerState, T.TimeSync, ...PP], pongOn: { client: Channel.Input, server: Channel.EntityDelta } },
+  { id: Channel.ChunkStream, name: 'chunk', carrier: 'uni-s2c', fromClient: [], fromServer: [T.ChunkData, T.ChunkDiff, T.ChunkUnload, T.EntitySpawn, T.EntityDespawn, T.BlockResult, ...PP], pongOn: { client: Channel.Control, server: Channel.ChunkStream } },
+  { id: Channel.EntityDelta, name: 'entity', carrier: 'datagram-s2c', fromClient: [], fromServer: [T.EntityDelta, T.ServerState, T.TimeSync, T.PlayerState, ...PP], pongOn: { client: Channel.Input, server: Channel.EntityDelta } },
   { id: Channel.Chat, name: 'chat', carrier: 'bidi', fromClient: [T.ClientChat, ...PP], fromServer: [T.ServerChat, ...PP], pongOn: { client: Channel.Chat, server: Channel.Chat } },
   { id: Channel.Diagnostics, name: 'diagnostics', carrier: 'bidi', fromClient: [T.DiagnosticsRequest, ...PP], fromServer: [T.DiagnosticsResponse, ...PP], pongOn: { client: Channel.Diagnostics, server: Channel.Diagnostics } },
 ];

@@ -58,6 +58,10 @@ export const MsgType = {
   TimeSync: 72,
   /** The answer to a DiagnosticsRequest (Diagnostics channel). */
   DiagnosticsResponse: 73,
+  /** The player's own authoritative body after a tick, for reconciliation (datagram, EntityDelta channel). */
+  PlayerState: 74,
+  /** The outcome of the player's block action: confirmed or refused with a reason (ChunkStream). */
+  BlockResult: 75,
 } as const;
 /** A {@link MsgType} value. */
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
@@ -235,10 +239,47 @@ export interface DiagnosticsResponse { type: 73;
   text: string;
 }
 
+/** The player's own body after server tick `tick` (which applied the player's input for that tick). */
+export interface PlayerState { type: 74;
+  /** Server tick whose result this is. */
+  tick: Tick;
+  /** Feet x, blocks (a float32 value, sent exactly). */
+  x: number;
+  /** Feet y, blocks. */
+  y: number;
+  /** Feet z, blocks. */
+  z: number;
+  /** Velocity x, blocks per second. */
+  vx: number;
+  /** Velocity y, blocks per second. */
+  vy: number;
+  /** Velocity z, blocks per second. */
+  vz: number;
+  /** Standing on the ground. */
+  onGround: boolean;
+}
+/** The outcome of a block action the player sent with its input for `tick`. */
+export interface BlockResult { type: 75;
+  /** The tick of the input that carried the action. */
+  tick: Tick;
+  /** True when applied. */
+  ok: boolean;
+  /** The changed block's x (the placed position for a place), or the target's when refused. */
+  x: number;
+  /** Block y. */
+  y: number;
+  /** Block z. */
+  z: number;
+  /** The block id now at (x, y, z). */
+  block: number;
+  /** Refusal reason code ('' when ok). */
+  reason: string;
+}
+
 /** Messages a client sends. */
 export type ClientMessage = Hello | Ping | Pong | Disconnect | InputBundle | ClientChat | DiagnosticsRequest | ChunkAck;
 /** Messages a server sends. */
 export type ServerMessage = Welcome | Reject | Ping | Pong | Disconnect | ChunkData | ChunkDiff | ChunkUnload
-  | EntitySpawn | EntityDelta | EntityDespawn | ServerChat | ServerState | TimeSync | DiagnosticsResponse;
+  | EntitySpawn | EntityDelta | EntityDespawn | ServerChat | ServerState | TimeSync | DiagnosticsResponse | PlayerState | BlockResult;
 /** Any message. */
 export type Message = ClientMessage | ServerMessage;

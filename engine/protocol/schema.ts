@@ -64,6 +64,8 @@ export const SCHEMAS: readonly MessageSchema[] = [
   { type: MsgType.ServerState, name: 'ServerState', from: 'server', fields: [['tick', u32], ['players', 'u16'], ['adjust', 'i8']] },
   { type: MsgType.TimeSync, name: 'TimeSync', from: 'server', fields: [['serverTick', u32], ['clientMs', 'f64']] },
   { type: MsgType.DiagnosticsResponse, name: 'DiagnosticsResponse', from: 'server', fields: [['id', u32], ['ok', 'bool'], ['text', { str: 65536 }]] },
+  { type: MsgType.PlayerState, name: 'PlayerState', from: 'server', fields: [['tick', u32], ['x', 'f64'], ['y', 'f64'], ['z', 'f64'], ['vx', 'f64'], ['vy', 'f64'], ['vz', 'f64'], ['onGround', 'bool']] },
+  { type: MsgType.BlockResult, name: 'BlockResult', from: 'server', fields: [['tick', u32], ['ok', 'bool'], ['x', 'i32'], ['y', 'i32'], ['z', 'i32'], ['block', 'u16'], ['reason', { str: 64 }]] },
 ];
 
 /** Schemas by type id (sparse array indexed by id). */
