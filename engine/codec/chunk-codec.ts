@@ -1,0 +1,262 @@
+/**
+ * The chunk codec: a column of sections <-> bytes. Pure functions; the zstd binding and the hasher are arguments.
+ *
+ * Wire format (all little-endian):
+ *
+ * | offset | size | field |
+ * |---|---|---|
+ * | 0 | 1 | magic 0x53 ('S') |
+ * | 1 | 1 | format version, {@link CHUNK_FORMAT_VERSION} |
+ * | 2 | 1 | section count, 1..64 |
+ * | 3 | 4 | payload length: bytes of the decompressed payload |
+ * | 7 | 8 | checksum: xxhash64 (seed 0) of the decoded voxels, see below |
+ * | 15 | rest | one standard zstd frame (with its content size) holding the payload |
+ *
+ * Payload: five varints giving the byte lengths of the `meta`, `ids`, `runs`, `symbols` and `packed` streams, then
+ * the streams `kinds` (one byte per section), `meta`, `ids`, `runs`, `symbols`, `packed` back to back; how a
+ * section uses them is described in `section-streams.ts`. Every stream must be consumed exactly.
+ *
+ * Checksum: xxhash64 with seed 0 over the column's voxels as little-endian uint16, sections bottom first, each
+ * section's 4096 ids in index order `y << 8 | z << 4 | x`, uniform and absent (all-air) sections expanded: exactly
+ * the bytes of a column in the terrain corpus layout. (The codec assumes a little-endian host, as every JS target is.)
+ */
+import type { Hasher } from '../hash.ts';
+import {
+  type ByteWriter, atEnd, createByteReader, createByteWriter, readU32, readVarint, varintSize, writeBytes,
+  writeU16, writeU8, writeVarint, written,
+} from './byte-io.ts';
+import { ChunkDecodeError } from './chunk-decode-error.ts';
+import {
+  SectionKind, type SectionReaders, type SectionScratch, type SectionStreams, createSectionScratch, decodeSection, encodeSection,
+  uniformValue,
+} from './section-streams.ts';
+import { DEFAULT_ZSTD_LEVEL, type Zstd } from './zstd.ts';
+
+/** First byte of an encoded column. */
+export const CHUNK_MAGIC = 0x53;
+/** Second byte of an encoded column; bumped on any format change. */
+export const CHUNK_FORMAT_VERSION = 1;
+/** Bytes before the zstd frame. */
+export const CHUNK_HEADER_BYTES = 15;
+/** Most sections a column may have. */
+export const MAX_COLUMN_SECTIONS = 64;
+/** Upper bound of one section's payload bytes (palette of 4096 plus 4096 worst-case RLE tokens), for decode limits. */
+export const MAX_SECTION_PAYLOAD = 1 + 2 + 4096 * 2 + 4096 * 8;
+
+const VOLUME = 4096;
+
+/** What the codec needs from its platform: a zstd binding and a loaded xxhash64. */
+export interface ChunkCodecDeps {
+  /** zstd implementation (`nodeZstd` on the server, `browserZstd` in browsers for decoding). */
+  zstd: Zstd;
+  /** Loaded hasher (`await loadHasher()`). */
+  hasher: Hasher;
+}
+
+/** Time spent per named stage, in milliseconds, accumulated over calls (pass the same object to many calls). */
+export interface CodecProfile {
+  /** Palette building and index packing (encode), or section decoding (decode). */
+  sections: number;
+  /** xxhash64 of the voxels. */
+  hash: number;
+  /** zstd compression or decompression. */
+  zstd: number;
+  /** Columns measured. */
+  columns: number;
+}
+
+/** Creates a zeroed {@link CodecProfile}. */
+export function createCodecProfile(): CodecProfile {
+  return { sections: 0, hash: 0, zstd: 0, columns: 0 };
+}
+
+/** Options of {@link encodeColumn}. */
+export interface EncodeColumnOptions {
+  /** zstd level, 1..22 (default {@link DEFAULT_ZSTD_LEVEL}). */
+  level?: number;
+  /** Reusable scratch memory; pass one per thread when encoding many columns (default: allocated per call). */
+  scratch?: SectionScratch;
+  /** Accumulates stage times when given. */
+  profile?: CodecProfile;
+}
+
+/** Options of {@link decodeColumn}. */
+export interface DecodeColumnOptions {
+  /** Refuse columns with more sections than this, 1..64 (default 64). Bounds memory: 8 KiB of voxels per section. */
+  maxSections?: number;
+  /** Accumulates stage times when given. */
+  profile?: CodecProfile;
+}
+
+/** A decoded column. */
+export interface DecodedColumn {
+  /** Sections in the column. */
+  sectionCount: number;
+  /** All voxels, section after section (bottom first), 4096 per section: the corpus layout. */
+  voxels: Uint16Array;
+  /** Per section: its id when the section is uniform (one id everywhere), else -1. */
+  uniform: Int32Array;
+}
+
+/**
+ * Encodes a column. `sections` are bottom first, 1..64 of them, each 4096 ids (`y << 8 | z << 4 | x`) or null for
+ * an all-air section; they may be views into SharedArrayBuffer slabs.
+ */
+export function encodeColumn(sections: ReadonlyArray<Uint16Array | null>, deps: ChunkCodecDeps, options: EncodeColumnOptions = {}): Uint8Array {
+  const count = sections.length;
+  if (count < 1 || count > MAX_COLUMN_SECTIONS) throw new RangeError(`a column has 1..${MAX_COLUMN_SECTIONS} sections, got ${count}`);
+  const level = options.level ?? DEFAULT_ZSTD_LEVEL;
+  if (!Number.isInteger(level) || level < 1 || level > 22) throw new RangeError(`zstd level must be 1..22, got ${level}`);
+  const scratch = options.scratch ?? createSectionScratch();
+  const profile = options.profile;
+  let t0 = profile ? performance.now() : 0;
+  const streams: SectionStreams = {
+    kinds: createByteWriter(count), meta: createByteWriter(64), ids: createByteWriter(1024),
+    runs: createByteWriter(4096), symbols: createByteWriter(4096), packed: createByteWriter(1024),
+  };
+  const filled: Uint16Array[] = [];
+  let below: Uint16Array | null = null;
+  for (let s = 0; s < count; s++) {
+    const voxels = sections[s];
+    if (voxels !== null && voxels.length !== VOLUME) throw new RangeError(`section ${s} has ${voxels.length} voxels, not ${VOLUME}`);
+    const u = voxels === null ? 0 : uniformValue(voxels);
+    let full: Uint16Array;
+    if (u >= 0) {
+      writeU8(streams.kinds, SectionKind.Uniform);
+      writeU16(streams.ids, u);
+      full = filledSection(filled, u);
+    } else {
+      encodeSection(streams, scratch, voxels!, below);
+      full = voxels!;
+    }
+    below = full;
+  }
+  if (profile) {
+    const t1 = performance.now();
+    profile.sections += t1 - t0;
+    t0 = t1;
+  }
+  const hash = deps.hasher.create64(0n);
+  for (let s = 0; s < count; s++) {
+    const v = sections[s] ?? filledSection(filled, 0);
+    hash.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  }
+  const checksum = hash.digest();
+  if (profile) {
+    const t1 = performance.now();
+    profile.hash += t1 - t0;
+    t0 = t1;
+  }
+  const payload = joinStreams(streams);
+  const frame = deps.zstd.compress(payload, level);
+  if (profile) {
+    profile.zstd += performance.now() - t0;
+    profile.columns++;
+  }
+  const out = new Uint8Array(CHUNK_HEADER_BYTES + frame.length);
+  const dv = new DataView(out.buffer);
+  out[0] = CHUNK_MAGIC;
+  out[1] = CHUNK_FORMAT_VERSION;
+  out[2] = count;
+  dv.setUint32(3, payload.length, true);
+  dv.setBigUint64(7, checksum, true);
+  out.set(frame, CHUNK_HEADER_BYTES);
+  return out;
+}
+
+/** A section of `id` everywhere, from a small per-call cache (columns repeat the same few uniform ids). */
+function filledSection(cache: Uint16Array[], id: number): Uint16Array {
+  for (const a of cache) if (a[0] === id) return a;
+  const a = new Uint16Array(VOLUME).fill(id);
+  cache.push(a);
+  return a;
+}
+
+const STREAM_ORDER = ['meta', 'ids', 'runs', 'symbols', 'packed'] as const;
+
+function joinStreams(s: SectionStreams): Uint8Array {
+  let total = s.kinds.length;
+  for (const k of STREAM_ORDER) total += varintSize(s[k].length) + s[k].length;
+  const out: ByteWriter = createByteWriter(total);
+  for (const k of STREAM_ORDER) writeVarint(out, s[k].length);
+  writeBytes(out, written(s.kinds));
+  for (const k of STREAM_ORDER) writeBytes(out, written(s[k]));
+  return written(out);
+}
+
+/** Reads the fixed header of an encoded column; throws {@link ChunkDecodeError} when it is malformed. */
+export function readColumnHeader(bytes: Uint8Array, maxSections = MAX_COLUMN_SECTIONS): { sectionCount: number; payloadLength: number; checksum: bigint } {
+  if (!(bytes instanceof Uint8Array)) throw new ChunkDecodeError('column bytes must be a Uint8Array');
+  if (bytes.length < CHUNK_HEADER_BYTES) throw new ChunkDecodeError(`column of ${bytes.length} bytes is shorter than its header`);
+  if (bytes[0] !== CHUNK_MAGIC) throw new ChunkDecodeError(`bad magic 0x${bytes[0].toString(16)}`);
+  if (bytes[1] !== CHUNK_FORMAT_VERSION) throw new ChunkDecodeError(`format version ${bytes[1]}, expected ${CHUNK_FORMAT_VERSION}`);
+  const sectionCount = bytes[2];
+  if (sectionCount < 1 || sectionCount > Math.min(maxSections, MAX_COLUMN_SECTIONS)) {
+    throw new ChunkDecodeError(`${sectionCount} sections, allowed 1..${Math.min(maxSections, MAX_COLUMN_SECTIONS)}`);
+  }
+  const r = createByteReader(bytes, 'header');
+  r.pos = 3;
+  const payloadLength = readU32(r);
+  const maxPayload = 6 * 5 + sectionCount * MAX_SECTION_PAYLOAD;
+  if (payloadLength > maxPayload) throw new ChunkDecodeError(`payload length ${payloadLength} over the bound ${maxPayload} for ${sectionCount} sections`);
+  const checksum = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(7, true);
+  return { sectionCount, payloadLength, checksum };
+}
+
+/**
+ * Decodes and validates a column: header, payload length, every stream bound, palette index, run total, and the
+ * checksum. Throws {@link ChunkDecodeError} on any failure; allocates at most about 2.6 MiB whatever the input.
+ */
+export function decodeColumn(bytes: Uint8Array, deps: ChunkCodecDeps, options: DecodeColumnOptions = {}): DecodedColumn {
+  const { sectionCount, payloadLength, checksum } = readColumnHeader(bytes, options.maxSections);
+  const profile = options.profile;
+  let t0 = profile ? performance.now() : 0;
+  let payload: Uint8Array;
+  try {
+    payload = deps.zstd.decompress(bytes.subarray(CHUNK_HEADER_BYTES), payloadLength);
+  } catch (err) {
+    throw new ChunkDecodeError(`zstd: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (payload.length !== payloadLength) throw new ChunkDecodeError(`payload is ${payload.length} bytes, header says ${payloadLength}`);
+  if (profile) {
+    const t1 = performance.now();
+    profile.zstd += t1 - t0;
+    t0 = t1;
+  }
+  const readers = streamReaders(payload, sectionCount);
+  const voxels = new Uint16Array(sectionCount * VOLUME);
+  const uniform = new Int32Array(sectionCount);
+  const palette = new Uint16Array(VOLUME);
+  for (let s = 0; s < sectionCount; s++) uniform[s] = decodeSection(readers, voxels, s * VOLUME, palette);
+  for (const k of ['kinds', ...STREAM_ORDER] as const) {
+    if (!atEnd(readers[k])) throw new ChunkDecodeError(`${readers[k].what} has ${readers[k].end - readers[k].pos} bytes left over`);
+  }
+  if (profile) {
+    const t1 = performance.now();
+    profile.sections += t1 - t0;
+    t0 = t1;
+  }
+  const got = deps.hasher.h64Raw(new Uint8Array(voxels.buffer), 0n);
+  if (profile) {
+    profile.hash += performance.now() - t0;
+    profile.columns++;
+  }
+  if (got !== checksum) throw new ChunkDecodeError('checksum mismatch');
+  return { sectionCount, voxels, uniform };
+}
+
+function streamReaders(payload: Uint8Array, sectionCount: number): SectionReaders {
+  const head = createByteReader(payload, 'payload');
+  const lengths = STREAM_ORDER.map(() => readVarint(head));
+  let at = head.pos;
+  const take = (what: string, n: number) => {
+    if (n > payload.length - at) throw new ChunkDecodeError(`${what} of ${n} bytes runs past the payload`);
+    const r = createByteReader(payload, `${what} stream`, at, at + n);
+    at += n;
+    return r;
+  };
+  const kinds = take('kinds', sectionCount);
+  const [meta, ids, runs, symbols, packed] = STREAM_ORDER.map((k, i) => take(k, lengths[i]));
+  if (at !== payload.length) throw new ChunkDecodeError(`${payload.length - at} payload bytes after the streams`);
+  return { kinds, meta, ids, runs, symbols, packed };
+}

@@ -1,0 +1,154 @@
+/** Hostile input to decodeColumn: every failure is a ChunkDecodeError, quickly, with bounded decompression. */
+import fc from 'fast-check';
+import zlib from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHUNK_FORMAT_VERSION, CHUNK_HEADER_BYTES, CHUNK_MAGIC, type ChunkCodecDeps, decodeColumn, encodeColumn,
+  MAX_COLUMN_SECTIONS, MAX_SECTION_PAYLOAD,
+} from '../../../engine/codec/chunk-codec.ts';
+import { ChunkDecodeError } from '../../../engine/codec/chunk-decode-error.ts';
+import type { Zstd } from '../../../engine/codec/zstd.ts';
+import { firstDifference, loadCodecDeps } from '../../support/codec-deps.ts';
+import { columnSections, generateColumn } from '../../support/synthetic-terrain.ts';
+
+let node: ChunkCodecDeps;
+let browser: ChunkCodecDeps;
+beforeAll(async () => {
+  ({ node, browser } = await loadCodecDeps());
+});
+
+/** The most any decode may ask zstd for: the bound for 64 sections. */
+const MAX_PAYLOAD = 30 + MAX_COLUMN_SECTIONS * MAX_SECTION_PAYLOAD;
+
+/** Wraps a Zstd to record the largest output it was allowed and produced. */
+function watched(inner: Zstd): Zstd & { maxAsked: number; maxGot: number; calls: number } {
+  const w = {
+    name: inner.name, maxAsked: 0, maxGot: 0, calls: 0,
+    compress: inner.compress,
+    decompress(bytes: Uint8Array, maxSize: number) {
+      w.calls++;
+      w.maxAsked = Math.max(w.maxAsked, maxSize);
+      const out = inner.decompress(bytes, maxSize);
+      w.maxGot = Math.max(w.maxGot, out.length);
+      return out;
+    },
+  };
+  return w;
+}
+
+/** A column frame around a hand-made payload (checksum of nothing in particular). */
+function frame(payload: Uint8Array, sections: number, declared = payload.length): Uint8Array {
+  const z = zlib.zstdCompressSync(payload);
+  const out = new Uint8Array(CHUNK_HEADER_BYTES + z.length);
+  out.set([CHUNK_MAGIC, CHUNK_FORMAT_VERSION, sections]);
+  new DataView(out.buffer).setUint32(3, declared, true);
+  out.set(z, CHUNK_HEADER_BYTES);
+  return out;
+}
+
+/** Payload with the stream lengths and streams given as byte lists. */
+function payload(kinds: number[], meta: number[], ids: number[], runs: number[], symbols: number[], packed: number[] = []): Uint8Array {
+  const streams = [meta, ids, runs, symbols, packed];
+  const varint = (v: number): number[] => (v < 0x80 ? [v] : [(v & 0x7f) | 0x80, ...varint(v >>> 7)]);
+  return Uint8Array.from([...streams.flatMap((s) => varint(s.length)), ...kinds, ...streams.flat()]);
+}
+
+function expectDecodeError(bytes: Uint8Array, pattern?: RegExp): void {
+  for (const deps of [node, browser]) {
+    let caught: unknown;
+    try {
+      decodeColumn(bytes, deps);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ChunkDecodeError);
+    if (pattern) expect((caught as Error).message).toMatch(pattern);
+  }
+}
+
+describe('chunk codec hostile input', () => {
+  it('rejects a palette index past the palette (RLE and packed)', () => {
+    // palette of 2 (meta 0), ids 1 and 2; RLE: one run of 4096 with symbol 3 (= index 2)
+    expectDecodeError(frame(payload([1], [0], [1, 0, 2, 0], [0xff, 0x1f], [3]), 1), /palette index 2 past/);
+    // palette of 3 needs 2 bits; index 3 is past it
+    const packed = new Array(1024).fill(0xff);
+    expectDecodeError(frame(payload([2], [1], [1, 0, 2, 0, 3, 0], [], [], packed), 1), /past a palette of 3/);
+  });
+
+  it('rejects runs that overflow 4096 and sections the runs do not fill', () => {
+    expectDecodeError(frame(payload([1], [0], [1, 0, 2, 0], [99, 0xff, 0x1f], [1, 2]), 1), /run of 4096 overflows the section at voxel 100/);
+    expectDecodeError(frame(payload([1], [0], [1, 0, 2, 0], [0xff, 0x0f], [1]), 1), /truncated/);
+  });
+
+  it('rejects copy-below in the bottom layer, unknown kinds, leftovers and huge palettes', () => {
+    expectDecodeError(frame(payload([1], [0], [1, 0, 2, 0], [0xff, 0x1f], [0]), 1), /bottom layer/);
+    expectDecodeError(frame(payload([7], [], [], [], []), 1), /unknown section kind/);
+    expectDecodeError(frame(payload([0], [], [1, 0, 9], [], []), 1), /left over/);
+    expectDecodeError(frame(payload([1], [0xff, 0x1f], [], [], []), 1), /palette of 4097/);
+  });
+
+  it('rejects a declared length of 4 GB without calling zstd', () => {
+    const z = watched(node.zstd);
+    const bytes = frame(payload([0], [], [0, 0], [], []), 1, 0xffffffff);
+    expect(() => decodeColumn(bytes, { ...node, zstd: z })).toThrow(ChunkDecodeError);
+    expect(z.calls).toBe(0);
+  });
+
+  it('stops zstd bombs: content beyond the declared length, or no declared content size (fzstd)', () => {
+    const bomb = zlib.zstdCompressSync(new Uint8Array(64 << 20));
+    expect(bomb.length).toBeLessThan(10_000);
+    const bytes = new Uint8Array(CHUNK_HEADER_BYTES + bomb.length);
+    bytes.set([CHUNK_MAGIC, CHUNK_FORMAT_VERSION, 1]);
+    new DataView(bytes.buffer).setUint32(3, 100, true);
+    bytes.set(bomb, CHUNK_HEADER_BYTES);
+    expectDecodeError(bytes, /zstd/);
+    const streamed = zlib.zstdCompressSync(new Uint8Array(100), { params: { [zlib.constants.ZSTD_c_contentSizeFlag]: 0 } });
+    const noSize = new Uint8Array(CHUNK_HEADER_BYTES + streamed.length);
+    noSize.set(bytes.subarray(0, CHUNK_HEADER_BYTES));
+    noSize.set(streamed, CHUNK_HEADER_BYTES);
+    expect(() => decodeColumn(noSize, browser)).toThrow(/content size/);
+  });
+
+  it('fuzz: 10,000 truncated, bit-flipped, overwritten, spliced and random inputs throw ChunkDecodeError or decode exactly', () => {
+    const originals = [1, 2, 3].map((seed) => {
+      const column = generateColumn(seed, seed, 0, { sections: 4 + seed * 4 });
+      return { column, bytes: encodeColumn(columnSections(column), node) };
+    });
+    const zs = [watched(node.zstd), watched(browser.zstd)];
+    const mutation = fc.oneof(
+      fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }), n: fc.integer({ min: 1, max: 4 }) }),
+      fc.record({ kind: fc.constant('overwrite' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
+      fc.record({ kind: fc.constant('random' as const), bytes: fc.uint8Array({ maxLength: 400 }), header: fc.boolean() }),
+    );
+    let errors = 0, exact = 0;
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 1 }), mutation, (which, zi, m) => {
+      const { column, bytes } = originals[which];
+      let input: Uint8Array;
+      if (m.kind === 'truncate') input = bytes.slice(0, m.at % bytes.length);
+      else if (m.kind === 'flip') {
+        input = bytes.slice();
+        for (let k = 0; k < m.n; k++) input[(m.at + k * 131) % input.length] ^= 1 << m.bit;
+      } else if (m.kind === 'overwrite') {
+        input = bytes.slice();
+        input.set(m.bytes.subarray(0, Math.max(0, input.length - (m.at % input.length))), m.at % input.length);
+      } else {
+        input = m.header ? Uint8Array.from([...bytes.subarray(0, CHUNK_HEADER_BYTES + 4), ...m.bytes]) : m.bytes;
+      }
+      try {
+        const got = decodeColumn(input, { ...node, zstd: zs[zi] });
+        expect(firstDifference(got.voxels, column)).toBe(-1);
+        exact++;
+      } catch (err) {
+        if (!(err instanceof ChunkDecodeError)) throw err;
+        errors++;
+      }
+    }), { numRuns: 10_000 });
+    expect(errors + exact).toBe(10_000);
+    expect(errors).toBeGreaterThan(9_000);
+    for (const z of zs) {
+      expect(z.maxAsked).toBeLessThanOrEqual(MAX_PAYLOAD);
+      expect(z.maxGot).toBeLessThanOrEqual(MAX_PAYLOAD);
+    }
+  });
+});

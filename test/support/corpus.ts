@@ -1,0 +1,35 @@
+/**
+ * Reads the shared terrain corpus (`../shared/terrain/*.u16.zst`, see its README) for tests: each file is one zstd
+ * frame of columns of 24 sections x 4096 little-endian uint16 ids.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+
+/** The corpus folder, beside the repository checkout (`../shared/terrain/`). */
+export const CORPUS_DIR = fileURLToPath(new URL('../../../shared/terrain/', import.meta.url));
+
+/** The corpus files, by name. */
+export const CORPUS_FILES = ['minecraft-1.18.2.u16.zst', 'minecraft-1.20.6.u16.zst', 'minecraft-1.21.1.u16.zst'] as const;
+
+/** Sections per corpus column. */
+export const CORPUS_SECTIONS = 24;
+
+/** True when the corpus folder is present. */
+export function corpusAvailable(): boolean {
+  return existsSync(CORPUS_DIR + CORPUS_FILES[0]);
+}
+
+/** Decompresses a `.u16.zst` corpus file into its columns (each `sections * 4096` ids, copies). */
+export function readCorpus(path: string, sections = CORPUS_SECTIONS): Uint16Array[] {
+  const raw = zlib.zstdDecompressSync(readFileSync(path));
+  const size = sections * 4096 * 2;
+  if (raw.length % size !== 0) throw new Error(`${path}: ${raw.length} bytes is not a whole number of ${size}-byte columns`);
+  const columns: Uint16Array[] = [];
+  for (let at = 0; at < raw.length; at += size) {
+    const col = new Uint16Array(sections * 4096);
+    new Uint8Array(col.buffer).set(raw.subarray(at, at + size));
+    columns.push(col);
+  }
+  return columns;
+}
