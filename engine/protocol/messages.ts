@@ -219,7 +219,10 @@ export interface ServerState { type: 71;
   tick: Tick;
   /** Players online. */
   players: number;
-  /** Input timing advice: -1 slow down, 0 fine, +1 speed up. */
+  /**
+   * Input timing advice in ticks: positive, the client's inputs arrive with too little margin and it should run that
+   * many ticks further ahead; negative, they arrive needlessly early; 0, fine.
+   */
   adjust: number;
 }
 /** Server clock sample. */

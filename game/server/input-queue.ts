@@ -81,15 +81,19 @@ export function takeInput(q: InputQueue, tick: Tick): PlayerInput | null {
 }
 
 /**
- * Advice for the client's clock from recent arrival leads: +1 to run faster (inputs arrive too late or with too
- * little margin), -1 to run slower (they arrive too early, adding latency), 0 when the lead is within the target.
+ * Advice for the client's clock from recent arrival leads, in ticks: positive when inputs arrive with less margin
+ * than `targetLead` (run ahead by that many more ticks), negative when they arrive far earlier than needed (which
+ * only adds latency), 0 when the lead is within the target band. The lead history is cleared after non-zero advice
+ * so that the next advice reflects the client's correction.
  */
-export function timingAdvice(q: InputQueue, targetLead: number): -1 | 0 | 1 {
+export function timingAdvice(q: InputQueue, targetLead: number): number {
   if (q.leads.length < 5) return 0;
   const sorted = [...q.leads].sort((a, b) => a - b);
   const low = sorted[Math.floor(sorted.length * 0.1)];
   const median = sorted[sorted.length >> 1];
-  if (low < 1) return 1;
-  if (median > targetLead + 2) return -1;
-  return 0;
+  let advice = 0;
+  if (low < 1) advice = targetLead - low;
+  else if (median > targetLead + 2) advice = targetLead - median;
+  if (advice !== 0) q.leads.length = 0;
+  return Math.max(-100, Math.min(100, advice));
 }

@@ -38,10 +38,14 @@ describe('server input queue', () => {
   it('advises speeding up when inputs arrive with no margin and slowing down when far ahead', () => {
     const q = createInputQueue();
     for (let i = 0; i < 10; i++) recordArrival(q, 100 + i, 100 + i);
-    expect(timingAdvice(q, 2)).toBe(1);
+    expect(timingAdvice(q, 2)).toBe(2); // arriving with no margin: run 2 ticks further ahead
+    expect(q.leads).toEqual([]); // cleared after advice
+    for (let i = 0; i < 20; i++) recordArrival(q, 99 + i, 100 + i);
+    expect(timingAdvice(q, 2)).toBe(3); // arriving late
     for (let i = 0; i < 20; i++) recordArrival(q, 110 + i, 100 + i);
-    expect(timingAdvice(q, 2)).toBe(-1);
+    expect(timingAdvice(q, 2)).toBe(-8);
     for (let i = 0; i < 20; i++) recordArrival(q, 102 + i, 100 + i);
     expect(timingAdvice(q, 2)).toBe(0);
+    expect(q.leads).toHaveLength(20);
   });
 });

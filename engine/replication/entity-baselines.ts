@@ -1,0 +1,96 @@
+/**
+ * Per-client entity baselines. The server remembers what it sent each client at each replication tick; the
+ * client acknowledges the newest tick it received (InputBundle.ackTick), and the next update is a delta against
+ * what was sent at that tick. A lost datagram is never needed again: the next delta is against an acked state.
+ * The client keeps the states it decoded per tick, to look up the baseline the server names.
+ */
+import { ZERO_STATE, readEntityDelta, writeEntityDelta, type EntityState } from '../codec/entity-delta.ts';
+import { CodecError, createReader, createWriter } from '../codec/varint.ts';
+import type { Tick } from '../tick.ts';
+
+/** Ticks of history kept on each side (a baseline older than this is not used: the delta goes against zero). */
+export const BASELINE_HISTORY = 32;
+
+/** Snapshots by tick, newest kept. */
+export interface SnapshotHistory {
+  /** States by entity id, per tick. */
+  readonly byTick: Map<Tick, Map<number, EntityState>>;
+}
+
+/** Creates an empty history. */
+export function createSnapshotHistory(): SnapshotHistory {
+  return { byTick: new Map() };
+}
+
+function remember(h: SnapshotHistory, tick: Tick, states: Map<number, EntityState>): void {
+  h.byTick.set(tick, states);
+  for (const t of h.byTick.keys()) if (t <= tick - BASELINE_HISTORY) h.byTick.delete(t);
+}
+
+/** Most entities in one update. */
+export const MAX_UPDATE_ENTITIES = 4096;
+
+/** An encoded update for one client. */
+export interface EntityUpdate {
+  /** The tick the states are for. */
+  tick: Tick;
+  /** The tick of the baseline the delta is against (0 = against zero). */
+  baselineTick: Tick;
+  /** Encoded: ids removed since the baseline, then the changed entities' deltas (entity-delta codec). */
+  data: Uint8Array;
+  /** Entities included (those that changed since the baseline). */
+  count: number;
+}
+
+/**
+ * Server side: encodes `states` for a client whose newest acknowledged tick is `ackTick`, and records them as sent
+ * at `tick`. Entities unchanged since the baseline are left out; `states` must be in a defined order.
+ */
+export function encodeEntityUpdate(h: SnapshotHistory, tick: Tick, ackTick: Tick, states: readonly EntityState[]): EntityUpdate {
+  const base = ackTick > 0 ? h.byTick.get(ackTick) : undefined;
+  const current = new Map<number, EntityState>();
+  const changed: EntityState[] = [];
+  for (const s of states) {
+    current.set(s.id, s);
+    const b = base?.get(s.id);
+    if (!b || !sameState(b, s)) changed.push(s);
+  }
+  const removed = base ? [...base.keys()].filter((id) => !current.has(id)).sort((a, b) => a - b) : [];
+  const w = createWriter();
+  w.uvar(removed.length);
+  for (const id of removed) w.uvar(id);
+  w.uvar(changed.length);
+  for (const s of changed) writeEntityDelta(w, base?.get(s.id) ?? ZERO_STATE, s);
+  // After applying, the client holds exactly `current`: baseline - removed + changed.
+  remember(h, tick, current);
+  return { tick, baselineTick: base ? ackTick : 0, data: w.bytes().slice(), count: changed.length };
+}
+
+function sameState(a: EntityState, b: EntityState): boolean {
+  return a.x === b.x && a.y === b.y && a.z === b.z && a.yaw === b.yaw && a.pitch === b.pitch && a.vx === b.vx
+    && a.vy === b.vy && a.vz === b.vz && a.health === b.health && a.item === b.item && a.flags === b.flags;
+}
+
+/**
+ * Client side: decodes an update against the named baseline and records the full set of states at `tick`
+ * (baseline states carried over for entities the update left out). Returns null when the baseline is unknown
+ * (the update is then dropped; the server falls back to zero baselines once the acks move on).
+ */
+export function applyEntityUpdate(h: SnapshotHistory, tick: Tick, baselineTick: Tick, data: Uint8Array): Map<number, EntityState> | null {
+  const base = baselineTick > 0 ? h.byTick.get(baselineTick) : undefined;
+  if (baselineTick > 0 && !base) return null;
+  const states = new Map(base ?? []);
+  const r = createReader(data);
+  const removed = r.uvar();
+  if (removed > MAX_UPDATE_ENTITIES) throw new CodecError(`entity update removes ${removed} > ${MAX_UPDATE_ENTITIES} entities`);
+  for (let i = 0; i < removed; i++) states.delete(r.uvar());
+  const n = r.uvar();
+  if (n > MAX_UPDATE_ENTITIES) throw new CodecError(`entity update of ${n} > ${MAX_UPDATE_ENTITIES} entities`);
+  for (let i = 0; i < n; i++) {
+    const s = readEntityDelta(r, (id) => base?.get(id) ?? ZERO_STATE);
+    states.set(s.id, s);
+  }
+  if (r.remaining !== 0) throw new CodecError(`${r.remaining} trailing byte(s) in entity update`);
+  remember(h, tick, states);
+  return states;
+}

@@ -1,0 +1,24 @@
+/** Events a game client puts on its bus: the network lifecycle plus what it applies and predicts. */
+import type { NetClientEvents } from '../../engine/net/client.ts';
+import type { ReconciliationEvent } from '../../engine/prediction/predictor.ts';
+import type { Tick } from '../../engine/tick.ts';
+
+/** Every event of a GameClient. */
+export interface ClientEvents extends NetClientEvents {
+  /** The prediction for a tick was wrong; the client rewound and replayed. */
+  ReconciliationEvent: ReconciliationEvent;
+  /** A chunk column was decoded and stored. */
+  ChunkLoaded: { cx: number; cz: number; checksum: string };
+  /** A chunk column was dropped. */
+  ChunkUnloaded: { cx: number; cz: number };
+  /** A block changed in the client's world by a server update (not by the client's own prediction). */
+  BlockChanged: { x: number; y: number; z: number; block: number };
+  /** The server answered one of this client's block actions. */
+  BlockResult: { tick: Tick; ok: boolean; reason: string };
+  /** A remote entity appeared. */
+  EntitySpawned: { id: number; kind: number };
+  /** A remote entity left. */
+  EntityDespawned: { id: number };
+  /** A chat line. */
+  Chat: { from: string; text: string };
+}

@@ -1,0 +1,314 @@
+/**
+ * The game client, headless-capable (bots, tests, and the browser build reuse it): connects, keeps a world view from
+ * the server's chunks and section updates, predicts its own player with the shared physics and reconciles against
+ * the server's PlayerState, predicts its own block edits, interpolates remote players, and keeps its tick about
+ * RTT/2 plus a small buffer ahead of the server, nudged by the server's timing advice.
+ */
+import { readColumnHeader, type ChunkCodecDeps } from '../../engine/codec/chunk-codec.ts';
+import { applySectionUpdate } from '../../engine/codec/chunk-diff.ts';
+import { ZERO_STATE, decodeEntityBatch, type EntityState } from '../../engine/codec/entity-delta.ts';
+import { dequantizePosition, dequantizeYaw } from '../../engine/codec/quantize.ts';
+import type { EventBus } from '../../engine/events.ts';
+import { createEventBus } from '../../engine/events.ts';
+import type { PlayerInput } from '../../engine/input.ts';
+import { Channel } from '../../engine/net/channels.ts';
+import { createNetClient, type NetClient, type NetClientEvents } from '../../engine/net/client.ts';
+import type { Scheduler, TimerHandle } from '../../engine/net/scheduler.ts';
+import type { NetLog } from '../../engine/net/server.ts';
+import type { Connector } from '../../engine/net/transport.ts';
+import type { ProtocolIdentity } from '../../engine/protocol/handshake.ts';
+import { MsgType, type Message } from '../../engine/protocol/messages.ts';
+import { createPredictor, predict, reconcile, type Predictor } from '../../engine/prediction/predictor.ts';
+import { createSnapshotBuffer, pushSnapshot, type SnapshotBuffer } from '../../engine/prediction/interpolation.ts';
+import { storeDecodedColumn } from '../../engine/replication/column-transfer.ts';
+import { applyEntityUpdate, createSnapshotHistory, type SnapshotHistory } from '../../engine/replication/entity-baselines.ts';
+import type { Rng } from '../../engine/rng.ts';
+import { applyBlockAction } from '../../engine/rules/interactions.ts';
+import { createGameWorld, spawnPlayer, type GameWorld } from '../../engine/sim/game-world.ts';
+import { TICK_MS, type Tick } from '../../engine/tick.ts';
+import { NO_SECTION, sectionVoxels } from '../../engine/voxel/section-store.ts';
+import { ensureSection, getColumn } from '../../engine/voxel/voxel-world.ts';
+import { DEFAULT_KIT } from '../server/game-server.ts';
+import { EntityKind, TARGET_INPUT_LEAD } from '../server/replicator.ts';
+import type { ClientEvents } from './client-events.ts';
+import { confirmEdit, reapplyPending, rollBackEdit, serverView, type PendingEdits } from './pending-edits.ts';
+
+/** Inputs repeated in each bundle for loss tolerance. */
+export const BUNDLE_INPUTS = 4;
+
+/** Ticks the client starts ahead of the Welcome's server tick (a 100 ms RTT plus the target lead). */
+export const INITIAL_LEAD = 2 + TARGET_INPUT_LEAD;
+
+/** A remote entity as the client knows it. */
+export interface RemoteEntity {
+  /** Network id. */
+  id: number;
+  /** Entity kind. */
+  kind: number;
+  /** Newest replicated state. */
+  state: EntityState;
+  /** Snapshots for interpolation (positions in blocks, yaw in steps). */
+  snapshots: SnapshotBuffer;
+}
+
+/** Options of {@link createGameClient}. */
+export interface GameClientOptions {
+  /** Opens transport sessions. */
+  connect: Connector;
+  /** Protocol identity. */
+  identity: ProtocolIdentity;
+  /** Time and timers. */
+  scheduler: Scheduler;
+  /** Seeded randomness (reconnect jitter). */
+  rng: Rng;
+  /** Codec dependencies (decoding only needs decompression and the hasher). */
+  codec: ChunkCodecDeps;
+  /** Player name. */
+  name: string;
+  /** Produces this tick's input (buttons, facing, actions); the client fills in the tick. */
+  input: (client: GameClient) => Omit<PlayerInput, 'tick'>;
+  /** Log sink. */
+  log?: NetLog;
+  /** Event bus (default: a new one). */
+  bus?: EventBus<ClientEvents>;
+  /** Reconnect on loss (default true). */
+  reconnect?: boolean;
+}
+
+/** Counters of a client. */
+export interface ClientStats {
+  /** Ticks predicted. */
+  ticks: number;
+  /** Block actions sent. */
+  actions: number;
+  /** Block actions confirmed by the server. */
+  confirmed: number;
+  /** Block actions refused (and rolled back). */
+  refused: number;
+  /** Chunk columns loaded. */
+  chunks: number;
+  /** Entity updates applied. */
+  entityUpdates: number;
+  /** Entity updates dropped for an unknown baseline. */
+  entityUpdatesDropped: number;
+}
+
+/** A running client. */
+export interface GameClient {
+  /** The client's view of the world; its own player is entity `localEid` (mirrors the prediction). */
+  readonly world: GameWorld;
+  /** Lifecycle events and what the client applies. */
+  readonly bus: EventBus<ClientEvents>;
+  /** The network client. */
+  readonly net: NetClient;
+  /** The local player's predictor (undefined until the first PlayerState). */
+  readonly predictor: Predictor | undefined;
+  /** Own network id (0 until spawned). */
+  readonly selfId: number;
+  /** The local player's entity in `world` (0 until the first PlayerState). */
+  readonly localEid: number;
+  /** The next client tick to predict. */
+  readonly tick: Tick;
+  /** Newest server tick seen (PlayerState). */
+  readonly serverTick: Tick;
+  /** Remote entities by network id. */
+  readonly remotes: ReadonlyMap<number, RemoteEntity>;
+  /** Predicted edits waiting for the server. */
+  readonly pending: PendingEdits;
+  /** Counters. */
+  readonly stats: ClientStats;
+  /** Starts connecting and ticking. */
+  start(): void;
+  /** Stops for good. */
+  stop(reason?: string): void;
+}
+
+/** Creates a client; call `start()`. */
+export function createGameClient(o: GameClientOptions): GameClient {
+  const { scheduler, codec } = o;
+  const bus = o.bus ?? createEventBus<ClientEvents>();
+  const log: NetLog = o.log ?? (() => {});
+  let world = createGameWorld({ columnSections: 16 });
+  let predictor: Predictor | undefined;
+  let selfId = 0, localEid = 0;
+  let tick: Tick = 0, serverTick: Tick = -1, ackTick: Tick = 0, seq = 0;
+  let ticking = false;
+  let rate = 1;
+  let timer: TimerHandle | undefined;
+  let stopped = false;
+  const remotes = new Map<number, RemoteEntity>();
+  const history: { h: SnapshotHistory } = { h: createSnapshotHistory() };
+  const sent: PlayerInput[] = [];
+  const pending: PendingEdits = new Map();
+  const stats: ClientStats = { ticks: 0, actions: 0, confirmed: 0, refused: 0, chunks: 0, entityUpdates: 0, entityUpdatesDropped: 0 };
+
+  const decodeOne = (data: Uint8Array): EntityState => decodeEntityBatch(data, () => ZERO_STATE, 1)[0] ?? { ...ZERO_STATE };
+  const snapshot = (r: RemoteEntity, t: Tick) =>
+    pushSnapshot(r.snapshots, t, dequantizePosition(r.state.x), dequantizePosition(r.state.y), dequantizePosition(r.state.z), dequantizeYaw(r.state.yaw));
+
+  const resetSession = () => {
+    predictor = undefined; selfId = 0; localEid = 0; serverTick = -1; ackTick = 0; seq = 0; ticking = false;
+    remotes.clear(); pending.clear(); sent.length = 0; history.h = createSnapshotHistory();
+    world = createGameWorld({ columnSections: world.voxels.columnSections });
+  };
+
+  const onMessage = (_channel: Channel, msg: Message): void => {
+    switch (msg.type) {
+      case MsgType.ChunkData: {
+        // The first column tells the world's height; the client's world takes it before anything else lives in it.
+        const { sectionCount } = readColumnHeader(msg.data);
+        if (sectionCount !== world.voxels.columnSections) {
+          if (world.voxels.columns.size > 0 || predictor) throw new RangeError(`column (${msg.cx}, ${msg.cz}) has ${sectionCount} sections; the world has ${world.voxels.columnSections}`);
+          world = createGameWorld({ columnSections: sectionCount });
+        }
+        storeDecodedColumn(world.voxels, msg.cx, msg.cz, msg.data, codec);
+        stats.chunks++;
+        net.send(Channel.Control, { type: MsgType.ChunkAck, cx: msg.cx, cz: msg.cz });
+        bus.emit('ChunkLoaded', { cx: msg.cx, cz: msg.cz, checksum: msg.checksum });
+        break;
+      }
+      case MsgType.ChunkDiff: {
+        const col = getColumn(world.voxels, msg.cx, msg.cz);
+        if (!col || msg.cy < 0 || msg.cy >= world.voxels.columnSections) break; // not ours (yet): the column will come whole
+        const id = col.sections[msg.cy];
+        const local = id === NO_SECTION ? null : sectionVoxels(world.voxels.store, id);
+        const before = serverView(local, pending, msg.cx, msg.cy, msg.cz);
+        const after = applySectionUpdate(before, msg.data, codec);
+        const prior = (local ?? new Uint16Array(4096)).slice();
+        reapplyPending(after, pending, msg.cx, msg.cy, msg.cz);
+        sectionVoxels(world.voxels.store, ensureSection(world.voxels, col, msg.cy)).set(after);
+        for (let i = 0; i < 4096; i++) {
+          if (prior[i] !== after[i]) bus.emit('BlockChanged', { x: msg.cx * 16 + (i & 15), y: msg.cy * 16 + (i >> 8), z: msg.cz * 16 + ((i >> 4) & 15), block: after[i] });
+        }
+        break;
+      }
+      case MsgType.BlockResult: {
+        if (msg.ok) { if (confirmEdit(pending, msg.tick)) stats.confirmed++; }
+        else if (rollBackEdit(world.voxels, pending, msg.tick)) stats.refused++;
+        bus.emit('BlockResult', { tick: msg.tick, ok: msg.ok, reason: msg.reason });
+        break;
+      }
+      case MsgType.PlayerState: {
+        serverTick = Math.max(serverTick, msg.tick);
+        const body = { x: msg.x, y: msg.y, z: msg.z, vx: msg.vx, vy: msg.vy, vz: msg.vz, onGround: msg.onGround };
+        if (!predictor) {
+          predictor = createPredictor(body);
+          predictor.tick = msg.tick;
+          predictor.authTick = msg.tick;
+          localEid = spawnPlayer(world, body.x, body.y, body.z, DEFAULT_KIT);
+          break;
+        }
+        const ev = reconcile(predictor, world.voxels, msg.tick, body);
+        if (ev) bus.emit('ReconciliationEvent', ev);
+        break;
+      }
+      case MsgType.EntitySpawn: {
+        if (msg.kind === EntityKind.Self) { selfId = msg.entity; break; }
+        const r: RemoteEntity = { id: msg.entity, kind: msg.kind, state: decodeOne(msg.data), snapshots: createSnapshotBuffer() };
+        remotes.set(msg.entity, r);
+        snapshot(r, Math.max(0, serverTick));
+        bus.emit('EntitySpawned', { id: msg.entity, kind: msg.kind });
+        break;
+      }
+      case MsgType.EntityDespawn:
+        if (remotes.delete(msg.entity)) bus.emit('EntityDespawned', { id: msg.entity });
+        break;
+      case MsgType.EntityDelta: {
+        const states = applyEntityUpdate(history.h, msg.tick, msg.baselineTick, msg.data);
+        if (!states) { stats.entityUpdatesDropped++; break; }
+        stats.entityUpdates++;
+        ackTick = Math.max(ackTick, msg.tick);
+        for (const st of states.values()) {
+          const r = remotes.get(st.id);
+          if (!r) continue; // its spawn is still on the way
+          r.state = st;
+          snapshot(r, msg.tick);
+        }
+        break;
+      }
+      case MsgType.ServerState:
+        // Input-timing advice in ticks: jump ahead when far behind (skipped ticks repeat the last input on the
+        // server), otherwise run 5% fast or slow until the next advice. Never jump back: those ticks were sent.
+        if (msg.adjust >= 3) { skipAhead(msg.adjust); rate = 1; } else rate = 1 + 0.05 * Math.sign(msg.adjust);
+        break;
+      case MsgType.ServerChat:
+        bus.emit('Chat', { from: msg.from, text: msg.text });
+        break;
+      default:
+        break;
+    }
+  };
+
+  const net = createNetClient({
+    // ClientEvents extends NetClientEvents; the net client only emits its own events on it.
+    connect: o.connect, identity: o.identity, name: o.name, scheduler, rng: o.rng, bus: bus as unknown as EventBus<NetClientEvents>, log,
+    reconnect: o.reconnect === false ? false : {}, onMessage,
+  });
+
+  bus.on('Connected', ({ serverTick: welcomeTick }) => {
+    resetSession();
+    // Start ahead of the server by a guess that covers a 100 ms RTT plus the target lead; the server's timing
+    // advice (ServerState.adjust) corrects it within a second or two for any RTT.
+    tick = welcomeTick + INITIAL_LEAD;
+    ticking = true;
+  });
+  bus.on('Disconnected', () => { ticking = false; });
+
+  /** Keeps an input for the next bundles; a gap (ticks not predicted) starts the history afresh. */
+  const remember = (input: PlayerInput): void => {
+    if (sent.length && sent[sent.length - 1].tick !== input.tick - 1) sent.length = 0;
+    sent.push(input);
+    if (sent.length > BUNDLE_INPUTS) sent.shift();
+  };
+
+  /** Jumps `n` ticks ahead, predicting them with the last movement, as the server will repeat it. */
+  const skipAhead = (n: number): void => {
+    const last = sent[sent.length - 1];
+    for (let i = 0; i < n; i++) {
+      if (predictor && last) {
+        const repeat: PlayerInput = { tick, buttons: last.buttons, yaw: last.yaw, pitch: last.pitch };
+        predict(predictor, world.voxels, repeat);
+        remember(repeat);
+      }
+      tick++;
+    }
+  };
+
+  const clientTick = (): void => {
+    if (!ticking || !predictor || net.state !== 'active') return;
+    const input: PlayerInput = { ...o.input(client), tick };
+    const s = world.ecs.stores;
+    if (input.block) {
+      stats.actions++;
+      const r = applyBlockAction(world.ecs, world.voxels, localEid, input.block);
+      if (r.ok) pending.set(tick, { ...r.edit, tick });
+    }
+    predict(predictor, world.voxels, input);
+    const b = predictor.body;
+    s.Transform.x[localEid] = b.x; s.Transform.y[localEid] = b.y; s.Transform.z[localEid] = b.z;
+    remember(input);
+    net.send(Channel.Input, { type: MsgType.InputBundle, clientTick: tick, seq: ++seq, ackTick, inputs: sent.slice() });
+    stats.ticks++;
+    tick++;
+  };
+
+  const loop = (): void => {
+    if (stopped) return;
+    clientTick();
+    timer = scheduler.set(TICK_MS / rate, loop);
+  };
+
+  const client: GameClient = {
+    get world() { return world; },
+    bus, net,
+    get predictor() { return predictor; },
+    get selfId() { return selfId; },
+    get localEid() { return localEid; },
+    get tick() { return tick; },
+    get serverTick() { return serverTick; },
+    remotes, pending, stats,
+    start() { net.start(); loop(); },
+    stop(reason) { stopped = true; scheduler.clear(timer); net.stop(reason); },
+  };
+  return client;
+}

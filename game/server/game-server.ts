@@ -1,0 +1,190 @@
+/**
+ * The authoritative game server: owns the world, accepts sessions through the network server, spawns a player per
+ * client, runs the 20 Hz tick (inputs from per-player queues -> the shared simulation step -> storage -> replication)
+ * and validates everything a client asks for. One misbehaving client never affects another.
+ */
+import { removeEntity } from 'bitecs';
+import type { ChunkCodecDeps } from '../../engine/codec/chunk-codec.ts';
+import { Channel } from '../../engine/net/channels.ts';
+import type { Scheduler, TimerHandle } from '../../engine/net/scheduler.ts';
+import { createNetServer, type NetLog, type NetServer, type ServerSession } from '../../engine/net/server.ts';
+import type { EditStore } from '../../engine/platform/node/edit-store.ts';
+import type { ProtocolIdentity } from '../../engine/protocol/handshake.ts';
+import { MsgType, type Message } from '../../engine/protocol/messages.ts';
+import { createSnapshotHistory } from '../../engine/replication/entity-baselines.ts';
+import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../../engine/sim/game-world.ts';
+import { stepWorld } from '../../engine/sim/step.ts';
+import { createFixedStep, TICK_MS, type FixedStep } from '../../engine/tick.ts';
+import { Block } from '../../engine/voxel/blocks.ts';
+import { setBlock } from '../../engine/voxel/voxel-world.ts';
+import type { TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
+import type { WorkerPool } from '../../workers/pool.ts';
+import { generateColumnsInPool, generateColumnsSync, squareAround } from '../../workers/terrain.main.ts';
+import { surfaceY } from '../commands/sim.ts';
+import { createInputQueue, pushInput, recordArrival } from './input-queue.ts';
+import type { ServerPlayer } from './server-player.ts';
+import { createReplicator, type Replicator } from './replicator.ts';
+import { runServerTick, type TickCounters } from './server-tick.ts';
+
+/** Options of {@link createGameServer}. */
+export interface GameServerOptions {
+  /** Time and timers (real time in production, manual in tests). */
+  scheduler: Scheduler;
+  /** Protocol identity (version, magic, schema hash). */
+  identity: ProtocolIdentity;
+  /** Codec dependencies (zstd, hasher). */
+  codec: ChunkCodecDeps;
+  /** Terrain generator. */
+  terrain: TerrainConfig;
+  /** Chunks generated around the origin (the world's extent). */
+  worldRadius: number;
+  /** Sections per column (default 16). */
+  columnSections?: number;
+  /** Chunks around a player that its client receives (default 8). */
+  viewDistance?: number;
+  /** Where edits are stored; null keeps them in memory only. */
+  store: EditStore | null;
+  /** The admin token for diagnostics commands. */
+  adminToken: string;
+  /** Log sink. */
+  log: NetLog;
+  /** Worker pool for terrain generation (default: generate on this thread). */
+  pool?: WorkerPool;
+  /** Entity capacity (default 4096). */
+  capacity?: number;
+  /** Starting hotbar of every player. */
+  kit?: Kit;
+}
+
+/** The running server. */
+export interface GameServer {
+  /** The authoritative world. */
+  readonly world: GameWorld;
+  /** The network server; hand it transport sessions (`net.accept`). */
+  readonly net: NetServer;
+  /** Players by session id. */
+  readonly players: ReadonlyMap<number, ServerPlayer>;
+  /** Counters since start. */
+  readonly counters: TickCounters;
+  /** Tick durations in ms (ring) and how many are filled, for histograms. */
+  readonly timing: FixedStep | undefined;
+  /** Generates the terrain and re-applies stored edits. Call once before `start`. */
+  init(): Promise<void>;
+  /** Starts ticking on the scheduler. */
+  start(): void;
+  /** Runs one tick now (tests; `start` does this on time). */
+  tick(): void;
+  /** Stops ticking, tells every client why, and closes the store. */
+  stop(reason: string): void;
+}
+
+/** The default starting hotbar. */
+export const DEFAULT_KIT: Kit = [
+  [0, Block.Planks, 64], [1, Block.Cobblestone, 64], [2, Block.Glass, 64], [3, Block.Stone, 64], [4, Block.Dirt, 64],
+];
+
+/** Creates a server; call `init()` then `start()`. */
+export function createGameServer(options: GameServerOptions): GameServer {
+  const { scheduler, log, store } = options;
+  const world = createGameWorld({ capacity: options.capacity, columnSections: options.columnSections });
+  const players = new Map<number, ServerPlayer>();
+  const viewDistance = options.viewDistance ?? 8;
+  const counters: TickCounters = { ticks: 0, inputsLate: 0, inputsTooFar: 0, inputsFlooded: 0, editsStored: 0, refused: 0, rateLimited: 0 };
+  let replicator: Replicator;
+  let fixed: FixedStep | undefined;
+  let timer: TimerHandle | undefined;
+  let stopped = false;
+
+  const onOpen = (session: ServerSession): void => {
+    const x = 0.5, z = 0.5;
+    const eid = spawnPlayer(world, x, surfaceY(world, Math.floor(x), Math.floor(z)), z, options.kit ?? DEFAULT_KIT);
+    const player: ServerPlayer = {
+      session, eid, netId: world.ecs.stores.NetworkId.id[eid], queue: createInputQueue(), ackTick: 0,
+      entities: createSnapshotHistory(), known: new Set(), chunks: new Set(), editTicks: [],
+    };
+    players.set(session.id, player);
+    log('info', `player ${session.name || session.id} joined as entity ${player.netId}`);
+    replicator.join(player);
+  };
+
+  const onMessage = (session: ServerSession, _channel: Channel, msg: Message): void => {
+    const p = players.get(session.id);
+    if (!p) return;
+    switch (msg.type) {
+      case MsgType.InputBundle:
+        recordArrival(p.queue, msg.clientTick, world.tick);
+        for (const input of msg.inputs) {
+          // Older inputs repeat earlier bundles for loss tolerance; behind the server they are simply spent.
+          if (input !== msg.inputs[msg.inputs.length - 1] && input.tick < world.tick) continue;
+          const r = pushInput(p.queue, input, world.tick);
+          if (r === 'late') counters.inputsLate++;
+          else if (r === 'too-far') counters.inputsTooFar++;
+          else if (r === 'flooded') counters.inputsFlooded++;
+        }
+        if (msg.ackTick > p.ackTick && msg.ackTick <= world.tick) p.ackTick = msg.ackTick;
+        break;
+      case MsgType.ClientChat:
+        for (const other of players.values()) other.session.send(Channel.Chat, { type: MsgType.ServerChat, from: session.name, text: msg.text });
+        break;
+      default:
+        break; // ChunkAck and the rest: nothing to do yet
+    }
+  };
+
+  const onClose = (session: ServerSession, info: { reason: string }): void => {
+    const p = players.get(session.id);
+    if (!p) return;
+    players.delete(session.id);
+    replicator.leave(p);
+    removeEntity(world.ecs, p.eid);
+    log('info', `player ${session.name || session.id} left: ${info.reason}`);
+  };
+
+  const net = createNetServer({
+    identity: options.identity, scheduler, adminToken: options.adminToken, log, tick: () => world.tick,
+    onSessionOpen: onOpen, onMessage, onSessionClose: onClose,
+    commands: {
+      players: () => [...players.values()].map((p) => `${p.session.id} ${p.session.name} entity=${p.netId} late=${p.queue.stats.late} missing=${p.queue.stats.missing}`).join('\n') || 'no players',
+    },
+  });
+
+  const tick = (): void => {
+    runServerTick({ world, players, store, counters, replicator, stepWorld });
+  };
+
+  const loop = (): void => {
+    if (stopped || !fixed) return;
+    fixed.advance(tick);
+    timer = scheduler.set(Math.max(1, TICK_MS * (1 - fixed.alpha())), loop);
+  };
+
+  return {
+    world, net, players, counters,
+    get timing() { return fixed; },
+    async init() {
+      const coords = squareAround(0, 0, options.worldRadius);
+      if (options.pool) await generateColumnsInPool(options.pool, world.voxels, options.terrain, coords);
+      else generateColumnsSync(world.voxels, options.terrain, coords);
+      let restored = 0;
+      for (const e of store?.loadAll() ?? []) {
+        try { setBlock(world.voxels, e.x, e.y, e.z, e.block); restored++; } catch { log('warn', `stored edit at (${e.x}, ${e.y}, ${e.z}) is outside the world; skipped`); }
+      }
+      if (restored) log('info', `restored ${restored} stored edits`);
+      replicator = createReplicator({ world, codec: options.codec, viewDistance, log });
+    },
+    start() {
+      fixed = createFixedStep({
+        clock: scheduler,
+        onFallBehind: (dropped, t) => log('warn', `server fell behind at tick ${t}: dropped ${dropped} tick(s) of backlog`),
+      });
+      loop();
+    },
+    tick,
+    stop(reason) {
+      stopped = true;
+      scheduler.clear(timer);
+      net.closeAll(reason);
+      store?.close();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * One server tick: take each player's input for this tick, enforce the edit rate limit, run the shared simulation
+ * step, make the tick's edits durable, answer each block action, then replicate.
+ */
+import { Channel } from '../../engine/net/channels.ts';
+import type { EditStore } from '../../engine/platform/node/edit-store.ts';
+import type { PlayerInput } from '../../engine/input.ts';
+import { MsgType } from '../../engine/protocol/messages.ts';
+import type { GameWorld, SimEvents } from '../../engine/sim/game-world.ts';
+import { getBlock } from '../../engine/voxel/voxel-world.ts';
+import { takeInput } from './input-queue.ts';
+import type { Replicator } from './replicator.ts';
+import type { ServerPlayer } from './server-player.ts';
+
+/** Most block edits a player may make per second (20 ticks). */
+export const EDITS_PER_SECOND = 10;
+
+/** Counters kept by the server. */
+export interface TickCounters {
+  /** Ticks run. */
+  ticks: number;
+  /** Inputs that arrived after their tick ran. */
+  inputsLate: number;
+  /** Inputs for ticks too far ahead. */
+  inputsTooFar: number;
+  /** Inputs refused because a queue was full. */
+  inputsFlooded: number;
+  /** Edits written to storage. */
+  editsStored: number;
+  /** Block actions refused by the rules. */
+  refused: number;
+  /** Block actions refused by the rate limit. */
+  rateLimited: number;
+}
+
+/** What a tick needs. */
+export interface TickContext {
+  /** The world. */
+  world: GameWorld;
+  /** Players by session id. */
+  players: ReadonlyMap<number, ServerPlayer>;
+  /** Durable storage, if any. */
+  store: EditStore | null;
+  /** Counters to update. */
+  counters: TickCounters;
+  /** Replication. */
+  replicator: Replicator;
+  /** The simulation step (engine/sim/step.ts). */
+  stepWorld: (world: GameWorld, inputs: ReadonlyMap<number, PlayerInput>) => void;
+}
+
+/** Runs one tick. */
+export function runServerTick(ctx: TickContext): void {
+  const { world, counters } = ctx;
+  const tick = world.tick;
+  const ordered = [...ctx.players.values()].sort((a, b) => a.eid - b.eid);
+  const byEid = new Map(ordered.map((p) => [p.eid, p]));
+  const inputs = new Map<number, PlayerInput>();
+  const result = (p: ServerPlayer, ok: boolean, x: number, y: number, z: number, reason: string) =>
+    p.session.send(Channel.ChunkStream, { type: MsgType.BlockResult, tick, ok, x, y, z, block: getBlock(world.voxels, x, y, z), reason });
+
+  for (const p of ordered) {
+    let input = takeInput(p.queue, tick);
+    if (!input) continue;
+    if (input.block) {
+      while (p.editTicks.length && p.editTicks[0] <= tick - 20) p.editTicks.shift();
+      if (p.editTicks.length >= EDITS_PER_SECOND) {
+        counters.rateLimited++;
+        result(p, false, input.block.x, input.block.y, input.block.z, 'rate-limited');
+        input = { ...input, block: undefined };
+      }
+    }
+    inputs.set(p.eid, input);
+  }
+
+  const edits: SimEvents['BlockChanged'][] = [];
+  const refused: SimEvents['ActionRefused'][] = [];
+  const offEdit = world.events.on('BlockChanged', (e) => edits.push(e));
+  const offRefuse = world.events.on('ActionRefused', (e) => { if (e.action === 'block') refused.push(e); });
+  try {
+    ctx.stepWorld(world, inputs);
+  } finally {
+    offEdit();
+    offRefuse();
+  }
+
+  // Durable before acknowledged: the results below go out only after the commit.
+  ctx.store?.commit(edits.map((e) => ({ x: e.x, y: e.y, z: e.z, block: e.block, tick })));
+  counters.editsStored += edits.length;
+  for (const e of edits) {
+    const p = byEid.get(e.by);
+    if (!p) continue;
+    p.editTicks.push(tick);
+    result(p, true, e.x, e.y, e.z, '');
+  }
+  for (const r of refused) {
+    const p = byEid.get(r.eid);
+    const a = inputs.get(r.eid)?.block;
+    if (!p || !a) continue;
+    counters.refused++;
+    result(p, false, a.x, a.y, a.z, r.reason);
+  }
+  ctx.replicator.edited(edits);
+  ctx.replicator.afterTick(tick, ordered);
+  counters.ticks++;
+}

@@ -1,0 +1,77 @@
+/**
+ * The stepper: a game server and N game clients over the loopback transport on one manual clock, optionally through
+ * seeded link conditioners. `step(n)` runs n ticks of time (50 ms each); everything is synchronous and repeatable.
+ */
+import { createEventBus } from '../../engine/events.ts';
+import type { PlayerInput } from '../../engine/input.ts';
+import { conditionConnector, type ConditionedSession, type LinkOptions } from '../../engine/net/conditioner.ts';
+import { createLoopbackNetwork } from '../../engine/net/loopback.ts';
+import { createManualScheduler } from '../../engine/net/scheduler.ts';
+import { localIdentity } from '../../engine/protocol/handshake.ts';
+import { createRng } from '../../engine/rng.ts';
+import { TICK_MS } from '../../engine/tick.ts';
+import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
+import type { EditStore } from '../../engine/platform/node/edit-store.ts';
+import type { ClientEvents } from '../../game/client/client-events.ts';
+import { createGameClient, type GameClient } from '../../game/client/game-client.ts';
+import { createGameServer, type GameServer } from '../../game/server/game-server.ts';
+import { loadCodecDeps } from './codec-deps.ts';
+
+/** Options of {@link createStepper}. */
+export interface StepperOptions {
+  /** Terrain (default superflat). */
+  terrain?: TerrainConfig;
+  /** World radius in chunks (default 2). */
+  worldRadius?: number;
+  /** Sections per column (default 4). */
+  columnSections?: number;
+  /** View distance (default 2). */
+  viewDistance?: number;
+  /** Storage (default none). */
+  store?: EditStore | null;
+}
+
+/** A client of the stepper with its recorded events. */
+export interface StepperClient {
+  /** The client. */
+  client: GameClient;
+  /** Event names and payloads in order. */
+  events: Array<[keyof ClientEvents, unknown]>;
+  /** The conditioned session of its current connection, when a link was given. */
+  link?: ConditionedSession;
+}
+
+/** Builds a started server; add clients with `addClient`. */
+export async function createStepper(options: StepperOptions = {}) {
+  const codec = (await loadCodecDeps()).node;
+  const identity = localIdentity(codec.hasher);
+  const scheduler = createManualScheduler();
+  const network = createLoopbackNetwork(scheduler);
+  const serverLog: string[] = [];
+  const server: GameServer = createGameServer({
+    scheduler, identity, codec, terrain: options.terrain ?? DEFAULT_SUPERFLAT, worldRadius: options.worldRadius ?? 2,
+    columnSections: options.columnSections ?? 4, viewDistance: options.viewDistance ?? 2, store: options.store ?? null,
+    adminToken: 'admin', log: (level, m) => serverLog.push(`${level} ${m}`),
+  });
+  await server.init();
+  network.listen('server', (s) => server.net.accept(s));
+  server.start();
+  let n = 0;
+
+  return {
+    scheduler, server, serverLog, codec, identity,
+    /** Runs `ticks` ticks of time. */
+    step(ticks = 1) { for (let i = 0; i < ticks; i++) scheduler.advance(TICK_MS); },
+    /** Adds and starts a client driven by `input`; `link` conditions its connection. */
+    addClient(input: (c: GameClient) => Omit<PlayerInput, 'tick'>, link?: LinkOptions, seed = ++n): StepperClient {
+      const bus = createEventBus<ClientEvents>();
+      const rec: StepperClient = { client: undefined as never, events: [] };
+      bus.onAny((name, payload) => rec.events.push([name, payload]));
+      const raw = network.connector('server');
+      const connect = link ? conditionConnector(raw, scheduler, createRng(seed * 7919), link, (s) => { rec.link = s; }) : raw;
+      rec.client = createGameClient({ connect, identity, scheduler, rng: createRng(seed), codec, name: `p${seed}`, input, bus });
+      rec.client.start();
+      return rec;
+    },
+  };
+}
