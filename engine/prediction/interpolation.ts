@@ -105,14 +105,20 @@ export function samplePose(buf: SnapshotBuffer, renderTick: number, out: Pose): 
 export const SNAP_DISTANCE = 8;
 
 /**
- * Moves the drawn pose `drawn` towards the sampled pose `target` by at most `maxStep` blocks (the entity's top
- * speed times the frame time), so that corrections after an extrapolation never show as a jump; yaw follows
- * at once. Farther than {@link SNAP_DISTANCE} away it jumps (a real teleport).
+ * Moves the drawn pose `drawn` towards the sampled pose `target` by at most `maxHorizontal` blocks across and
+ * `maxVertical` blocks up or down (the entity's top speeds times the frame time), so that corrections after an
+ * extrapolation never show as a jump; yaw follows at once. Farther than {@link SNAP_DISTANCE} away it jumps (a
+ * real teleport).
  */
-export function followPose(drawn: Pose, target: Pose, maxStep: number): void {
+export function followPose(drawn: Pose, target: Pose, maxHorizontal: number, maxVertical: number = maxHorizontal): void {
   const dx = target.x - drawn.x, dy = target.y - drawn.y, dz = target.z - drawn.z;
-  const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
-  const k = d <= maxStep || d > SNAP_DISTANCE ? 1 : maxStep / d;
-  drawn.x += dx * k; drawn.y += dy * k; drawn.z += dz * k;
   drawn.yaw = target.yaw;
+  if (Math.sqrt(dx * dx + dy * dy + dz * dz) > SNAP_DISTANCE) {
+    drawn.x = target.x; drawn.y = target.y; drawn.z = target.z;
+    return;
+  }
+  const h = Math.sqrt(dx * dx + dz * dz);
+  const k = h <= maxHorizontal ? 1 : maxHorizontal / h;
+  drawn.x += dx * k; drawn.z += dz * k;
+  drawn.y += Math.max(-maxVertical, Math.min(maxVertical, dy));
 }

@@ -6,6 +6,7 @@
  */
 import { readColumnHeader, type ChunkCodecDeps } from '../../engine/codec/chunk-codec.ts';
 import { applySectionUpdate } from '../../engine/codec/chunk-diff.ts';
+import { removeEntity } from 'bitecs';
 import { ZERO_STATE, decodeEntityBatch, type EntityState } from '../../engine/codec/entity-delta.ts';
 import { dequantizePosition, dequantizeYaw } from '../../engine/codec/quantize.ts';
 import type { EventBus } from '../../engine/events.ts';
@@ -19,7 +20,10 @@ import type { Connector } from '../../engine/net/transport.ts';
 import type { ProtocolIdentity } from '../../engine/protocol/handshake.ts';
 import { MsgType, type Message } from '../../engine/protocol/messages.ts';
 import { createPredictor, predict, reconcile, type Predictor } from '../../engine/prediction/predictor.ts';
-import { createSnapshotBuffer, pushSnapshot, type SnapshotBuffer } from '../../engine/prediction/interpolation.ts';
+import {
+  INTERPOLATION_DELAY_TICKS, createSnapshotBuffer, followPose, pushSnapshot, samplePose, type Pose, type SnapshotBuffer,
+} from '../../engine/prediction/interpolation.ts';
+import { SPRINT_SPEED, TERMINAL_SPEED } from '../../engine/physics/controller.ts';
 import { storeDecodedColumn } from '../../engine/replication/column-transfer.ts';
 import { applyEntityUpdate, createSnapshotHistory, type SnapshotHistory } from '../../engine/replication/entity-baselines.ts';
 import type { Rng } from '../../engine/rng.ts';
@@ -49,6 +53,10 @@ export interface RemoteEntity {
   state: EntityState;
   /** Snapshots for interpolation (positions in blocks, yaw in steps). */
   snapshots: SnapshotBuffer;
+  /** The pose last drawn (null before the first sample). */
+  drawn: Pose | null;
+  /** Clock time of the last sample, ms. */
+  drawnAt: number;
 }
 
 /** Options of {@link createGameClient}. */
@@ -117,6 +125,11 @@ export interface GameClient {
   readonly pending: PendingEdits;
   /** Counters. */
   readonly stats: ClientStats;
+  /**
+   * Where to draw remote entity `id` now: interpolated 100 ms in the past and moved no faster than a player can
+   * move. Writes `out` and returns true, or false when the entity is unknown.
+   */
+  sampleRemote(id: number, out: Pose): boolean;
   /** Starts connecting and ticking. */
   start(): void;
   /** Stops for good. */
@@ -133,6 +146,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
   let selfId = 0, localEid = 0;
   let tick: Tick = 0, serverTick: Tick = -1, ackTick: Tick = 0, seq = 0;
   let ticking = false;
+  let entityTick: Tick = 0, entityTickAt = 0; // newest entity update and when it arrived (for render time)
   let rate = 1;
   let timer: TimerHandle | undefined;
   let stopped = false;
@@ -146,10 +160,12 @@ export function createGameClient(o: GameClientOptions): GameClient {
   const snapshot = (r: RemoteEntity, t: Tick) =>
     pushSnapshot(r.snapshots, t, dequantizePosition(r.state.x), dequantizePosition(r.state.y), dequantizePosition(r.state.z), dequantizeYaw(r.state.yaw));
 
+  /** Forgets everything tied to the session that ended (the voxel world stays: its chunks are still valid). */
   const resetSession = () => {
+    if (localEid) removeEntity(world.ecs, localEid);
     predictor = undefined; selfId = 0; localEid = 0; serverTick = -1; ackTick = 0; seq = 0; ticking = false;
+    entityTick = 0; entityTickAt = 0;
     remotes.clear(); pending.clear(); sent.length = 0; history.h = createSnapshotHistory();
-    world = createGameWorld({ columnSections: world.voxels.columnSections });
   };
 
   const onMessage = (_channel: Channel, msg: Message): void => {
@@ -204,7 +220,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
       }
       case MsgType.EntitySpawn: {
         if (msg.kind === EntityKind.Self) { selfId = msg.entity; break; }
-        const r: RemoteEntity = { id: msg.entity, kind: msg.kind, state: decodeOne(msg.data), snapshots: createSnapshotBuffer() };
+        const r: RemoteEntity = { id: msg.entity, kind: msg.kind, state: decodeOne(msg.data), snapshots: createSnapshotBuffer(), drawn: null, drawnAt: 0 };
         remotes.set(msg.entity, r);
         snapshot(r, Math.max(0, serverTick));
         bus.emit('EntitySpawned', { id: msg.entity, kind: msg.kind });
@@ -218,6 +234,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
         if (!states) { stats.entityUpdatesDropped++; break; }
         stats.entityUpdates++;
         ackTick = Math.max(ackTick, msg.tick);
+        if (msg.tick > entityTick) { entityTick = msg.tick; entityTickAt = scheduler.now(); }
         for (const st of states.values()) {
           const r = remotes.get(st.id);
           if (!r) continue; // its spawn is still on the way
@@ -245,14 +262,14 @@ export function createGameClient(o: GameClientOptions): GameClient {
     reconnect: o.reconnect === false ? false : {}, onMessage,
   });
 
+  // Messages that raced ahead of the Welcome are delivered before this event: keep what they set up.
   bus.on('Connected', ({ serverTick: welcomeTick }) => {
-    resetSession();
     // Start ahead of the server by a guess that covers a 100 ms RTT plus the target lead; the server's timing
     // advice (ServerState.adjust) corrects it within a second or two for any RTT.
     tick = welcomeTick + INITIAL_LEAD;
     ticking = true;
   });
-  bus.on('Disconnected', () => { ticking = false; });
+  bus.on('Disconnected', () => resetSession());
 
   /** Keeps an input for the next bundles; a gap (ticks not predicted) starts the history afresh. */
   const remember = (input: PlayerInput): void => {
@@ -307,6 +324,21 @@ export function createGameClient(o: GameClientOptions): GameClient {
     get tick() { return tick; },
     get serverTick() { return serverTick; },
     remotes, pending, stats,
+    sampleRemote(id, out) {
+      const r = remotes.get(id);
+      if (!r) return false;
+      const now = scheduler.now();
+      const renderTick = entityTick + (now - entityTickAt) / TICK_MS - INTERPOLATION_DELAY_TICKS;
+      if (!samplePose(r.snapshots, renderTick, out)) return false;
+      if (!r.drawn) r.drawn = { ...out };
+      else {
+        const dt = Math.max(0, now - r.drawnAt) / 1000;
+        followPose(r.drawn, out, SPRINT_SPEED * dt, TERMINAL_SPEED * dt);
+      }
+      r.drawnAt = now;
+      Object.assign(out, r.drawn);
+      return true;
+    },
     start() { net.start(); loop(); },
     stop(reason) { stopped = true; scheduler.clear(timer); net.stop(reason); },
   };
