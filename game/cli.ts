@@ -9,6 +9,8 @@ import type { Command } from './commands/command.ts';
 /** Subcommands by name, loaded lazily. Keep alphabetical. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   bench: { summary: 'run a benchmark (ecs, ...): prints a table, --json FILE writes the figures', load: async () => (await import('./commands/bench.ts')).bench },
+  bot: { summary: 'join a running server with a scripted bot (--connect URL)', load: async () => (await import('./commands/bot.ts')).bot },
+  serve: { summary: 'run a game server (what npm start runs)', load: async () => (await import('./commands/serve.ts')).serve },
   sim: { summary: 'headless server simulation with scripted bots; prints the state hash', load: async () => (await import('./commands/sim.ts')).sim },
 };
 

@@ -24,6 +24,7 @@ import {
   INTERPOLATION_DELAY_TICKS, createSnapshotBuffer, followPose, pushSnapshot, samplePose, type Pose, type SnapshotBuffer,
 } from '../../engine/prediction/interpolation.ts';
 import { SPRINT_SPEED, TERMINAL_SPEED } from '../../engine/physics/controller.ts';
+import { writeBody } from '../../engine/physics/movement-system.ts';
 import { storeDecodedColumn } from '../../engine/replication/column-transfer.ts';
 import { applyEntityUpdate, createSnapshotHistory, type SnapshotHistory } from '../../engine/replication/entity-baselines.ts';
 import type { Rng } from '../../engine/rng.ts';
@@ -301,8 +302,10 @@ export function createGameClient(o: GameClientOptions): GameClient {
       if (r.ok) pending.set(tick, { ...r.edit, tick });
     }
     predict(predictor, world.voxels, input);
-    const b = predictor.body;
-    s.Transform.x[localEid] = b.x; s.Transform.y[localEid] = b.y; s.Transform.z[localEid] = b.z;
+    // Mirror the prediction into the local entity (reach checks, bots and renderers read the stores).
+    writeBody(s, localEid, predictor.body);
+    s.Transform.yaw[localEid] = input.yaw;
+    s.Transform.pitch[localEid] = input.pitch;
     remember(input);
     net.send(Channel.Input, { type: MsgType.InputBundle, clientTick: tick, seq: ++seq, ackTick, inputs: sent.slice() });
     stats.ticks++;

@@ -14,7 +14,7 @@ import { stepWorld } from '../../engine/sim/step.ts';
 import { stateHash } from '../../engine/sim/state-hash.ts';
 import { createNodePool } from '../../workers/pool.node.ts';
 import { generateColumnsInPool, squareAround } from '../../workers/terrain.main.ts';
-import { botInput, createScriptedBot } from '../bots/scripted-bot.ts';
+import { botInput, createScriptedBot } from '../client/bot.ts';
 import { formatHelp, parseOptions } from '../options.ts';
 import { summarize } from '../stats.ts';
 import type { Command } from './command.ts';

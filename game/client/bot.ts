@@ -1,7 +1,7 @@
 /**
- * Scripted, seeded bot behaviour for headless simulations: walks in runs, turns, jumps over obstacles, and builds
- * (places and breaks blocks it looks at). It reads the authoritative world, so it runs where the world lives
- * (the headless sim, tests and benches).
+ * Scripted, seeded bot behaviour: walks in runs, turns, jumps over obstacles, and builds (places and breaks blocks
+ * it looks at). {@link botInput} reads a world directly (the headless sim drives the authoritative world with it);
+ * {@link clientBot} drives a GameClient from the client's own view of the world.
  */
 import { BlockActionKind, Button, InventoryOpKind, YAW_STEPS, type PlayerInput } from '../../engine/input.ts';
 import { createRng, type Rng } from '../../engine/rng.ts';
@@ -10,6 +10,8 @@ import { cosStep, sinStep } from '../../engine/physics/trig.ts';
 import { REACH } from '../../engine/rules/interactions.ts';
 import { raycast } from '../../engine/voxel/raycast.ts';
 import type { GameWorld } from '../../engine/sim/game-world.ts';
+import type { Tick } from '../../engine/tick.ts';
+import type { GameClient } from './game-client.ts';
 
 /** What a bot is doing. */
 type Mode = 'walk' | 'idle' | 'build';
@@ -37,8 +39,8 @@ export function createScriptedBot(seed: number, index: number, eid: number): Scr
 
 const BUILD_PITCH = -180; // about 63 degrees down: looks at the ground a block or two ahead
 
-/** The bot's input for the world's current tick. `bound` keeps it within |x|, |z| <= bound blocks. */
-export function botInput(world: GameWorld, bot: ScriptedBot, bound: number): PlayerInput {
+/** The bot's input for `tick` (default: the world's tick). `bound` keeps it within |x|, |z| <= bound blocks. */
+export function botInput(world: GameWorld, bot: ScriptedBot, bound: number, tick: Tick = world.tick): PlayerInput {
   const { rng, eid } = bot;
   const s = world.ecs.stores;
   if (bot.modeTicks <= 0) {
@@ -53,10 +55,10 @@ export function botInput(world: GameWorld, bot: ScriptedBot, bound: number): Pla
   if (x > bound) bot.yaw = 256; else if (x < -bound) bot.yaw = 768;
   else if (z > bound) bot.yaw = 512; else if (z < -bound) bot.yaw = 0;
 
-  const input: PlayerInput = { tick: world.tick, buttons: 0, yaw: bot.yaw, pitch: 0 };
+  const input: PlayerInput = { tick, buttons: 0, yaw: bot.yaw, pitch: 0 };
   if (bot.mode === 'walk') {
     input.buttons = Button.Forward | (rng.chance(0.3) ? Button.Sprint : 0);
-    const stuck = s.Player.onGround[eid] === 1 && s.Velocity.x[eid] === 0 && s.Velocity.z[eid] === 0 && world.tick > 0;
+    const stuck = s.Player.onGround[eid] === 1 && s.Velocity.x[eid] === 0 && s.Velocity.z[eid] === 0 && tick > 0;
     if (stuck || rng.chance(0.05)) input.buttons |= Button.Jump;
   } else if (bot.mode === 'build') {
     input.pitch = BUILD_PITCH;
@@ -73,4 +75,15 @@ export function botInput(world: GameWorld, bot: ScriptedBot, bound: number): Pla
     if (rng.chance(0.05)) input.inventory = { kind: InventoryOpKind.Select, a: rng.int(0, 2), b: 0 };
   }
   return input;
+}
+
+/** A GameClient input function with this behaviour, seeded; it acts on the client's predicted player. */
+export function clientBot(seed: number, bound = 60): (client: GameClient) => Omit<PlayerInput, 'tick'> {
+  const bot = createScriptedBot(seed, 0, 0);
+  return (client) => {
+    if (!client.localEid) return { buttons: 0, yaw: 0, pitch: 0 };
+    bot.eid = client.localEid;
+    const { tick: _tick, ...input } = botInput(client.world, bot, bound, client.tick);
+    return input;
+  };
 }

@@ -1,0 +1,99 @@
+/**
+ * `stratum bot --connect URL`: joins a running server the way the browser page does (learning the WebTransport
+ * endpoint and certificate hash from `URL/connect.json`), walks and builds for a while with a seeded script, prints a
+ * summary and exits 0; exits non-zero with the reason when it cannot join.
+ */
+import { writeFileSync } from 'node:fs';
+import { createEventBus } from '../../engine/events.ts';
+import { loadHasher } from '../../engine/hash.ts';
+import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
+import { nodeWebTransportConnector } from '../../engine/platform/node/webtransport.ts';
+import { nodeZstd } from '../../engine/platform/node/zstd.ts';
+import { localIdentity } from '../../engine/protocol/handshake.ts';
+import type { ReconciliationEvent } from '../../engine/prediction/predictor.ts';
+import { createRng } from '../../engine/rng.ts';
+import { clientBot } from '../client/bot.ts';
+import type { ClientEvents } from '../client/client-events.ts';
+import { createGameClient } from '../client/game-client.ts';
+import type { ConnectInfo } from '../server/http-server.ts';
+import { OptionError, formatHelp, parseOptions } from '../options.ts';
+import type { Command } from './command.ts';
+
+const OPTIONS = {
+  connect: { kind: 'string', help: 'the URL that npm start printed (http://host:port/)' },
+  seconds: { kind: 'number', default: 20, min: 1, max: 86_400, help: 'how long to play' },
+  seed: { kind: 'int', default: 1, min: 0, max: 4294967295, help: 'behaviour seed' },
+  name: { kind: 'string', default: 'bot', help: 'player name' },
+  json: { kind: 'string', help: 'write the summary to this JSON file' },
+} as const;
+
+/** Fetches the server's connect info. */
+export async function fetchConnectInfo(pageUrl: string): Promise<ConnectInfo> {
+  let url: URL;
+  try { url = new URL('connect.json', pageUrl); } catch { throw new OptionError(`--connect must be a URL such as http://127.0.0.1:8080/; got ${JSON.stringify(pageUrl)}`); }
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) }).catch((e: Error) => { throw new Error(`cannot reach ${url}: ${e.cause ?? e.message}`); });
+  if (!res.ok) throw new Error(`${url} answered ${res.status}; is this a Stratum server?`);
+  const info = (await res.json()) as ConnectInfo;
+  if (typeof info.webTransportUrl !== 'string' || !/^[0-9a-f]{64}$/.test(info.certHashHex)) throw new Error(`${url} does not describe a Stratum server`);
+  return info;
+}
+
+/** The `bot` command. */
+export const bot: Command = {
+  summary: 'join a running server with a scripted bot',
+  async run(argv) {
+    if (argv.includes('--help')) {
+      console.log(formatHelp('stratum bot --connect URL [options]', 'Joins a server, walks and builds, prints a summary.', OPTIONS));
+      return 0;
+    }
+    const { values: o } = parseOptions(OPTIONS, argv);
+    if (!o.connect) throw new OptionError('--connect URL is required (the URL that npm start printed)');
+    let info: ConnectInfo;
+    try { info = await fetchConnectInfo(o.connect); } catch (e) {
+      if (e instanceof OptionError) throw e;
+      console.error(`stratum bot: ${(e as Error).message}`);
+      return 1;
+    }
+    const hasher = await loadHasher();
+    const certHash = Uint8Array.from(info.certHashHex.match(/../g)!.map((h) => parseInt(h, 16)));
+    const connect = await nodeWebTransportConnector({ url: info.webTransportUrl, certHash });
+    const bus = createEventBus<ClientEvents>();
+    const recs: ReconciliationEvent[] = [];
+    bus.on('ReconciliationEvent', (e) => recs.push(e));
+    const scheduler = createRealtimeScheduler();
+    const client = createGameClient({
+      connect, identity: localIdentity(hasher), scheduler, rng: createRng(o.seed), codec: { zstd: nodeZstd, hasher },
+      name: o.name, input: clientBot(o.seed), bus, reconnect: false,
+      log: (level, m) => { if (level !== 'info') console.error(`[${level}] ${m}`); },
+    });
+    const failure = new Promise<string>((resolve) => bus.on('Disconnected', (d) => resolve(`${d.kind}: ${d.reason}`)));
+    const joined = new Promise<void>((resolve) => bus.on('Connected', () => resolve()));
+    client.start();
+    const t0 = performance.now();
+    const first = await Promise.race([joined.then(() => ''), failure, new Promise<string>((r) => setTimeout(() => r('timed out after 10 s'), 10_000))]);
+    if (first) {
+      client.stop();
+      console.error(`stratum bot: cannot join ${o.connect}: ${first}`);
+      return 1;
+    }
+    const handshakeMs = performance.now() - t0;
+    console.log(`joined ${info.webTransportUrl} in ${handshakeMs.toFixed(0)} ms; playing for ${o.seconds} s`);
+    const lost = await Promise.race([failure, new Promise<string>((r) => setTimeout(() => r(''), o.seconds * 1000))]);
+    const s = client.stats;
+    const summary = {
+      ticks: s.ticks, rttMs: client.net.connection?.rttMs ?? NaN, handshakeMs,
+      reconciliations: recs.length, reconciliationAvgMs: recs.length ? recs.reduce((a, r) => a + r.errorMs, 0) / recs.length : 0,
+      blocksSent: s.actions, blocksConfirmed: s.confirmed, blocksRefused: s.refused, chunks: s.chunks, entityUpdates: s.entityUpdates,
+      otherPlayers: client.remotes.size,
+    };
+    client.stop('bot finished');
+    console.log(`ticks ${summary.ticks}, rtt ${summary.rttMs.toFixed(1)} ms, reconciliations ${summary.reconciliations} (avg ${summary.reconciliationAvgMs.toFixed(1)} ms)`);
+    console.log(`blocks placed or broken ${summary.blocksSent}, confirmed ${summary.blocksConfirmed}, refused ${summary.blocksRefused}; chunks ${summary.chunks}; other players ${summary.otherPlayers}`);
+    if (o.json) writeFileSync(o.json, JSON.stringify(summary, null, 2) + '\n');
+    if (lost) {
+      console.error(`stratum bot: connection lost: ${lost}`);
+      return 1;
+    }
+    return s.ticks > 0 ? 0 : 1;
+  },
+};

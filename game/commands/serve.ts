@@ -1,0 +1,84 @@
+/**
+ * `stratum serve` (what `npm start` runs): a game server with a default world, ready for players. Prints the URL to
+ * open, the WebTransport endpoint and certificate hash, and the admin token; stops cleanly on Ctrl-C (storage closed,
+ * clients told why).
+ */
+import { loadHasher } from '../../engine/hash.ts';
+import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
+import { openEditStore, type EditStore } from '../../engine/platform/node/edit-store.ts';
+import { startWebTransportServer } from '../../engine/platform/node/webtransport.ts';
+import { nodeZstd } from '../../engine/platform/node/zstd.ts';
+import { localIdentity } from '../../engine/protocol/handshake.ts';
+import { randomAdminToken } from '../../engine/net/server.ts';
+import { DEFAULT_SUPERFLAT } from '../../engine/voxel/terrain/generator.ts';
+import { createNodePool } from '../../workers/pool.node.ts';
+import { createGameServer } from '../server/game-server.ts';
+import { SERVER_OPTIONS, loadServerConfig, type ServerConfig } from '../server/config.ts';
+import { startHttpServer } from '../server/http-server.ts';
+import { OptionError, formatHelp } from '../options.ts';
+import type { Command } from './command.ts';
+
+/** Opens the store and checks it was made for this world (edits only make sense on the terrain they were made on). */
+function openStore(config: ServerConfig): EditStore | null {
+  if (config.storage === 'none') return null;
+  const store = openEditStore(config.storage);
+  const world = `${config.world} seed ${config.seed} sections ${config['column-sections']}`;
+  const stored = store.getMeta('world');
+  if (stored === undefined) store.setMeta('world', world);
+  else if (stored !== world) {
+    store.close();
+    throw new OptionError(`${config.storage} holds edits of another world (${stored}); this config is ${world}. Use another --storage file or the same world options.`);
+  }
+  return store;
+}
+
+/** The `serve` command. */
+export const serve: Command = {
+  summary: 'run a game server (npm start)',
+  async run(argv) {
+    if (argv.includes('--help')) {
+      console.log(formatHelp('stratum serve [options]   (npm start -- [options])', 'Runs a game server; options also come from stratum.config.json.', SERVER_OPTIONS));
+      return 0;
+    }
+    const config = loadServerConfig(argv);
+    const adminToken = config['admin-token'] ?? randomAdminToken();
+    const hasher = await loadHasher();
+    const identity = localIdentity(hasher);
+    const store = openStore(config);
+    const pool = createNodePool({ threads: config.threads });
+    const scheduler = createRealtimeScheduler();
+    const log = (level: string, m: string) => (level === 'info' ? console.log : console.error)(`[${level}] ${m}`);
+    const server = createGameServer({
+      scheduler, identity, codec: { zstd: nodeZstd, hasher }, store, adminToken, log, pool,
+      terrain: config.world === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: config.seed },
+      worldRadius: config['world-radius'], viewDistance: config['view-distance'], columnSections: config['column-sections'],
+    });
+    const t0 = performance.now();
+    process.stdout.write(`generating ${(2 * config['world-radius'] + 1) ** 2} columns (${config.world}, seed ${config.seed})... `);
+    await server.init();
+    console.log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const wt = await startWebTransportServer({ sink: (s) => server.net.accept(s), host: config.host, port: config.port });
+    const http = await startHttpServer({
+      host: config.host, port: config['http-port'],
+      info: { webTransportUrl: wt.url, certHashHex: wt.cert.sha256Hex, protocolVersion: identity.version, schemaHash: identity.schemaHash },
+    });
+    server.start();
+    console.log(`Stratum server ready: open ${http.url}`);
+    console.log(`  WebTransport ${wt.url} (port ${wt.port}, ${wt.http3 ? 'HTTP/3 and HTTP/2' : 'HTTP/2 and WebSocket mappings'})`);
+    console.log(`  certificate sha-256 ${wt.cert.sha256Hex}`);
+    console.log(`  admin token ${adminToken}`);
+    console.log(`  storage ${store ? config.storage : 'none (in memory)'}; join with: npx stratum bot --connect ${http.url}`);
+
+    await new Promise<void>((done) => {
+      const stop = (signal: string) => {
+        console.log(`\n${signal}: stopping (${server.counters.ticks} ticks, ${server.counters.editsStored} edits stored)`);
+        server.stop('the server is shutting down');
+        // Give the Disconnect messages a moment to leave before the transports close.
+        setTimeout(() => { void Promise.all([wt.close(), http.close(), pool.destroy()]).finally(done); }, 200);
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+    return 0;
+  },
+};
