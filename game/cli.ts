@@ -9,6 +9,7 @@ import type { Command } from './commands/command.ts';
 /** Subcommands by name, loaded lazily. Keep alphabetical. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   bench: { summary: 'run a benchmark (ecs, ...): prints a table, --json FILE writes the figures', load: async () => (await import('./commands/bench.ts')).bench },
+  diff: { summary: 'compare two event streams (JSONL); exit 0 same, 1 different, 2 bad input', load: async () => (await import('./commands/diff.ts')).diff },
   sim: { summary: 'headless server simulation with scripted bots; prints the state hash', load: async () => (await import('./commands/sim.ts')).sim },
 };
 
