@@ -93,9 +93,9 @@ export function encodeStreamEvent(event: StreamEvent): string {
   const o: Record<string, unknown> = { tick: event.tick, type: event.type };
   for (const [k, v] of Object.entries(event)) if (k !== 'tick' && k !== 'type' && k !== WALL_KEY) o[k] = v;
   if (event.wall !== undefined) o[WALL_KEY] = event.wall;
-  const line = encodeJsonLine(o);
-  checkStreamEvent(JSON.parse(line), { source: 'event', line: 0 });
-  return line;
+  // Check the object itself (what the line will hold) rather than re-parsing the line: this runs on the tick loop.
+  checkStreamEvent(o, { source: 'event', line: 0 });
+  return encodeJsonLine(o);
 }
 
 /** Writes the header to `sink` and returns a writer for the events. */

@@ -80,6 +80,7 @@ export function wallField(obj: Record<string, unknown>, at: LineRef): WallFields
 /** A short description of a JSON value for messages: `"abc"`, `12`, `an array`, `missing`. */
 export function describeJson(v: unknown): string {
   if (v === undefined) return 'nothing (field missing)';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   if (Array.isArray(v)) return 'an array';
   if (v !== null && typeof v === 'object') return 'an object';
   const s = JSON.stringify(v);
