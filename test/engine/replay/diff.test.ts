@@ -100,6 +100,15 @@ describe('event stream diff', () => {
     expect(kinds(d)).toEqual(['missing', 'extra']);
   });
 
+  it('still pairs by identity in a tick too large for the common-subsequence step', () => {
+    const tick = Array.from({ length: 3000 }, (_, i) => blockChanged(7, i, 1, 1));
+    const reversed = clone(tick).reverse();
+    reversed[10] = { ...reversed[10], block: 99 };
+    const d = diffEventStreams(side(tick), side(reversed));
+    expect(d.counts).toEqual({ schema: 0, missing: 0, extra: 0, order: 2999, value: 1 });
+    expect(d.differences.find((x) => x.kind === 'value')).toMatchObject({ id: 'x=2989 y=1 z=1', fields: [{ path: '$.block', a: 1, b: 99 }] });
+  });
+
   it('sorts differences by tick and is deterministic', () => {
     const b = clone(base);
     b.splice(b.findIndex((e) => e.tick === 150), 1);
