@@ -134,5 +134,9 @@ describe('stratum diff', () => {
     const m = await diff(base, base, '--max', '-1');
     expect(m.code).toBe(2);
     expect(m.stderr).toContain('--max must be an integer in 0..');
+    const unwritable = join(dir, 'no-such-dir', 'r.json');
+    const w = await diff(base, base, '--json', unwritable);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toContain(`cannot write ${unwritable}`);
   });
 });
