@@ -10,6 +10,7 @@ import type { Command } from './commands/command.ts';
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   bench: { summary: 'run a benchmark (ecs, ...): prints a table, --json FILE writes the figures', load: async () => (await import('./commands/bench.ts')).bench },
   bot: { summary: 'join a running server with a scripted bot (--connect URL)', load: async () => (await import('./commands/bot.ts')).bot },
+  diff: { summary: 'compare two event streams (JSONL); exit 0 same, 1 different, 2 bad input', load: async () => (await import('./commands/diff.ts')).diff },
   serve: { summary: 'run a game server (what npm start runs)', load: async () => (await import('./commands/serve.ts')).serve },
   sim: { summary: 'headless server simulation with scripted bots; prints the state hash', load: async () => (await import('./commands/sim.ts')).sim },
 };
