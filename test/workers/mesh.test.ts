@@ -1,0 +1,71 @@
+import { threadId } from 'node:worker_threads';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMeshPalette } from '../../engine/mesh/mesh-palette.ts';
+import type { SectionMesh } from '../../engine/mesh/section-mesh.ts';
+import { Block } from '../../engine/voxel/blocks.ts';
+import { getSectionFlags } from '../../engine/voxel/section-store.ts';
+import { DIRTY_MESH } from '../../engine/voxel/section.ts';
+import { chunkKey, setBlock, type VoxelWorld } from '../../engine/voxel/voxel-world.ts';
+import type { MeshedSection } from '../../workers/mesh.common.ts';
+import {
+  meshDirtySections, meshDirtySectionsSync, meshRequestsInPool, meshSectionSync, takeDirtySections,
+} from '../../workers/mesh.main.ts';
+import { createNodePool } from '../../workers/pool.node.ts';
+import { checkSectionMesh } from '../support/mesh-check.ts';
+import { terrainWorld } from '../support/worlds.ts';
+
+const noiseWorld = (): VoxelWorld => terrainWorld(1, { kind: 'noise', seed: 1 }, 8);
+
+function bytesOf(m: SectionMesh): number[] {
+  return Array.from(new Uint8Array(m.buffer));
+}
+
+function same(a: MeshedSection[], b: MeshedSection[]): void {
+  expect(a.map((m) => [m.cx, m.sy, m.cz, m.mesh.quads])).toEqual(b.map((m) => [m.cx, m.sy, m.cz, m.mesh.quads]));
+  for (let i = 0; i < a.length; i++) expect(bytesOf(a[i].mesh), `section ${i}`).toEqual(bytesOf(b[i].mesh));
+}
+
+describe('mesh job', () => {
+  const pool = createNodePool({ threads: 2 });
+  afterAll(() => pool.destroy());
+
+  it('meshes in the pool exactly what it meshes synchronously, on worker threads', async () => {
+    const a = noiseWorld(), b = noiseWorld();
+    const palette = createMeshPalette(a.blocks);
+    const viaPool = await meshDirtySections(pool, a, { palette, batchSize: 4 });
+    const inline = meshDirtySectionsSync(b, { palette });
+    expect(viaPool.length).toBeGreaterThan(9);
+    expect(viaPool.reduce((n, m) => n + m.mesh.quads, 0)).toBeGreaterThan(1000);
+    same(viaPool, inline);
+    // Each mesh is right, not only the same both ways.
+    for (const m of viaPool.filter((_, i) => i % 7 === 0)) expect(checkSectionMesh(a, palette, m.cx, m.sy, m.cz, m.mesh)).toEqual([]);
+
+    // Proof of where the work ran: every batch reports a worker thread id, never this thread's.
+    const c = noiseWorld();
+    const results = await meshRequestsInPool(pool, c, takeDirtySections(c), { palette, batchSize: 2 });
+    const threads = new Set(results.map((r) => r.threadId));
+    expect(results.length).toBeGreaterThan(4);
+    for (const t of threads) expect(t === threadId || t < 0, `thread ${t}`).toBe(false);
+    expect(results.reduce((n, r) => n + r.profile.sections, 0)).toBe(viaPool.length);
+  });
+
+  it('takes dirty sections in column key order then y, clears the flags, and remeshes only edits', async () => {
+    const w = noiseWorld();
+    const palette = createMeshPalette(w.blocks);
+    const first = await meshDirtySections(pool, w, { palette });
+    const order = first.map((m) => chunkKey(m.cx, m.cz) * 64 + m.sy);
+    expect(order).toEqual([...order].sort((x, y) => x - y));
+    for (const col of w.columns.values()) for (const id of col.sections) if (id >= 0) expect(getSectionFlags(w.store, id) & DIRTY_MESH).toBe(0);
+    expect(await meshDirtySections(pool, w, { palette })).toEqual([]);
+
+    // An edit in the middle of a section dirties that section; one on a corner dirties its neighbours too.
+    setBlock(w, 5, 40, 5, Block.Glass);
+    const one = await meshDirtySections(pool, w, { palette });
+    expect(one.map((m) => [m.cx, m.sy, m.cz])).toEqual([[0, 2, 0]]);
+    expect(one[0].mesh.buffer.byteLength).toBeGreaterThan(0);
+    expect(bytesOf(one[0].mesh)).toEqual(bytesOf(meshSectionSync(w, 0, 2, 0, { palette })));
+    setBlock(w, 0, 48, 15, Block.Air);
+    const corner = await meshDirtySections(pool, w, { palette });
+    expect(corner.map((m) => `${m.cx},${m.sy},${m.cz}`)).toEqual(['-1,3,0', '0,2,0', '0,3,0', '0,3,1']);
+  });
+});
