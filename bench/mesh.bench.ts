@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { createMeshScratch, meshSection } from '../engine/mesh/greedy-mesher.ts';
 import { createMeshPalette, type MeshPalette } from '../engine/mesh/mesh-palette.ts';
 import { createMeshProfile } from '../engine/mesh/mesh-profile.ts';
+import { meshBytes } from '../engine/mesh/section-mesh.ts';
 import { createVoxelWorld, type VoxelWorld } from '../engine/voxel/voxel-world.ts';
 import type { MeshSectionRequest } from '../workers/mesh.common.ts';
 import { meshRequestsInPool, takeDirtySections } from '../workers/mesh.main.ts';
@@ -74,7 +75,7 @@ async function measure(name: string, world: VoxelWorld, pool: WorkerPool, ms: nu
   let vertices = 0, bytes = 0, nonEmpty = 0;
   for (const r of requests) {
     const m = meshSection(world.store, palette, r.neighbours, scratch, profile);
-    vertices += m.vertices; bytes += m.buffer.byteLength; nonEmpty += m.quads > 0 ? 1 : 0;
+    vertices += m.vertices; bytes += meshBytes(m); nonEmpty += m.quads > 0 ? 1 : 0;
   }
   const single = await rounds(() => { for (const r of requests) meshSection(world.store, palette, r.neighbours, scratch); }, ms);
   const pooled = await rounds(() => meshRequestsInPool(pool, world, requests, { palette }), ms);

@@ -1,7 +1,8 @@
 /**
  * Section meshing job, the contract. Reads: the owner's voxel slabs and mesh palette, in place (SharedArrayBuffers,
- * never copied). Writes: nothing shared; returns one mesh per listed section, each in its own ArrayBuffer so a
- * backend can transfer it back (see {@link meshResultTransferables}).
+ * never copied). Writes: nothing shared; returns one mesh per listed section, all viewing one ArrayBuffer per batch,
+ * exposed as the top-level `arena` field so that a backend can transfer it back in one piece instead of copying
+ * (the comlink host transfers top-level typed arrays; see also {@link meshResultTransferables}).
  */
 import type { MeshPaletteHandles } from '../engine/mesh/mesh-palette.ts';
 import type { MeshProfile } from '../engine/mesh/mesh-profile.ts';
@@ -50,6 +51,8 @@ export interface MeshedSection {
 export interface MeshResult {
   /** One entry per requested section, in request order. */
   meshes: MeshedSection[];
+  /** The one buffer every mesh of the batch views (the whole of it). */
+  arena: Uint8Array;
   /** Stage times and counts of this batch. */
   profile: MeshProfile;
   /** Node worker thread id that did the work (0 on a Node main thread; -1 where the platform has none). */
@@ -62,7 +65,7 @@ export const MESH_JOB: JobRef = {
   name: 'meshSections',
 };
 
-/** The buffers of a result that a backend may transfer instead of copying (one per non-empty mesh). */
+/** The buffers of a result that a backend may transfer instead of copying: the batch's one arena. */
 export function meshResultTransferables(result: MeshResult): ArrayBuffer[] {
-  return result.meshes.filter((m) => m.mesh.buffer.byteLength > 0).map((m) => m.mesh.buffer);
+  return result.arena.byteLength > 0 ? [result.arena.buffer as ArrayBuffer] : [];
 }

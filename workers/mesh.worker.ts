@@ -1,5 +1,5 @@
 /** Section meshing job, the body: meshes sections straight from the shared slabs. See mesh.common.ts. */
-import { createMeshScratch, meshSection } from '../engine/mesh/greedy-mesher.ts';
+import { createMeshScratch, meshSectionBatch } from '../engine/mesh/greedy-mesher.ts';
 import { attachMeshPalette } from '../engine/mesh/mesh-palette.ts';
 import { createMeshProfile } from '../engine/mesh/mesh-profile.ts';
 import { attachSectionStore, createSectionStore } from '../engine/voxel/section-store.ts';
@@ -19,8 +19,8 @@ export function meshSections(task: MeshTask): MeshResult {
   const palette = attachMeshPalette(task.palette);
   const scratch = createMeshScratch();
   const profile = createMeshProfile();
-  const meshes = task.sections.map((s) => ({
-    cx: s.cx, sy: s.sy, cz: s.cz, mesh: meshSection(store, palette, s.neighbours, scratch, profile),
-  }));
-  return { meshes, profile, threadId: currentThreadId() };
+  const built = meshSectionBatch(store, palette, task.sections.map((s) => s.neighbours), scratch, profile);
+  const meshes = task.sections.map((s, i) => ({ cx: s.cx, sy: s.sy, cz: s.cz, mesh: built[i] }));
+  const arena = new Uint8Array(built.length ? built[0].buffer : new ArrayBuffer(0));
+  return { meshes, arena, profile, threadId: currentThreadId() };
 }

@@ -15,7 +15,7 @@
 import type { SectionStore } from '../voxel/section-store.ts';
 import { Render, type MeshPalette } from './mesh-palette.ts';
 import type { MeshProfile } from './mesh-profile.ts';
-import { AO_LIGHT, createMeshBuilder, packMesh, reserveQuads, type MeshBuilder, type SectionMesh } from './section-mesh.ts';
+import { AO_LIGHT, createMeshBuilder, packMeshes, reserveQuads, type MeshBuilder, type SectionMesh } from './section-mesh.ts';
 import {
   STRIDE_X, STRIDE_Y, STRIDE_Z, createNeighbourhood, gatherNeighbourhood, paddedIndex, type Neighbourhood,
 } from './section-neighbourhood.ts';
@@ -53,25 +53,41 @@ function vertexAo(side1: number, side2: number, corner: number): number {
 export function meshSection(
   store: SectionStore, palette: MeshPalette, neighbours: ArrayLike<number>, scratch: MeshScratch, profile?: MeshProfile,
 ): SectionMesh {
-  const t0 = profile ? performance.now() : 0;
-  const drawn = gatherNeighbourhood(store, palette, neighbours, scratch.hood);
-  const t1 = profile ? performance.now() : 0;
-  scratch.builder.quads = 0;
-  if (drawn > 0) greedyQuads(scratch, palette);
-  const t2 = profile ? performance.now() : 0;
-  const mesh = packMesh(scratch.builder);
-  if (profile) {
-    const t3 = performance.now();
-    profile.gather += t1 - t0;
-    profile.greedy += t2 - t1;
-    profile.pack += t3 - t2;
-    profile.sections++;
-    profile.quads += mesh.quads;
-  }
-  return mesh;
+  return meshSectionBatch(store, palette, [neighbours], scratch, profile)[0];
 }
 
-/** Builds the quads of the gathered section into the scratch builder. */
+/**
+ * Meshes several sections, one per entry of `neighbourhoods` (27 section ids each), into meshes that share one
+ * new buffer. With `profile`, stage times are added to it (gather and greedy per section, pack once).
+ */
+export function meshSectionBatch(
+  store: SectionStore, palette: MeshPalette, neighbourhoods: readonly ArrayLike<number>[], scratch: MeshScratch, profile?: MeshProfile,
+): SectionMesh[] {
+  const b = scratch.builder;
+  const bounds = [0];
+  b.quads = 0;
+  for (const ids of neighbourhoods) {
+    const t0 = profile ? performance.now() : 0;
+    const drawn = gatherNeighbourhood(store, palette, ids, scratch.hood);
+    const t1 = profile ? performance.now() : 0;
+    if (drawn > 0) greedyQuads(scratch, palette);
+    bounds.push(b.quads);
+    if (profile) {
+      profile.gather += t1 - t0;
+      profile.greedy += performance.now() - t1;
+    }
+  }
+  const t2 = profile ? performance.now() : 0;
+  const meshes = packMeshes(b, bounds);
+  if (profile) {
+    profile.pack += performance.now() - t2;
+    profile.sections += neighbourhoods.length;
+    profile.quads += bounds[bounds.length - 1];
+  }
+  return meshes;
+}
+
+/** Appends the quads of the gathered section to the scratch builder. */
 export function greedyQuads(scratch: MeshScratch, palette: MeshPalette): void {
   const { ids, render } = scratch.hood;
   const mask = scratch.mask, b = scratch.builder, rgba = palette.rgba;

@@ -1,7 +1,8 @@
 /**
  * The output of meshing one section: quads as plain typed arrays ready for GPU buffers, all viewing one
- * ArrayBuffer (transfer that one buffer to move the mesh between threads). Also the growable builder the mesher
- * writes quads into, reused from section to section, and {@link packMesh} that copies a built mesh out of it.
+ * ArrayBuffer (shared by the meshes of one batch, so one buffer moves a batch between threads). Also the growable
+ * builder the mesher writes quads into, reused from section to section, and {@link packMeshes} that copies built
+ * meshes out of it.
  *
  * Each quad has 4 vertices (corners in counter-clockwise order seen from outside) and 6 indices (2 triangles).
  */
@@ -43,14 +44,19 @@ export interface SectionMesh {
   colors: Uint8Array;
   /** Triangle indices, 6 per quad; 16-bit when the vertices fit, else 32-bit. */
   indices: Uint16Array | Uint32Array;
-  /** The one buffer every array above views. */
+  /** The buffer the arrays above view; meshes packed in one batch share it (see each array's byteOffset). */
   buffer: ArrayBuffer;
+}
+
+/** Bytes of a mesh's own arrays (not the whole shared buffer). */
+export function meshBytes(m: SectionMesh): number {
+  return m.colors.byteLength + m.positions.byteLength + m.faces.byteLength + m.ao.byteLength + m.indices.byteLength;
 }
 
 /** Light factor per ambient-occlusion value 0..3, applied to the vertex colour. */
 export const AO_LIGHT: readonly number[] = [0.5, 0.68, 0.84, 1];
 
-/** Growable quad storage the mesher writes into; {@link packMesh} copies it into a {@link SectionMesh}. */
+/** Growable quad storage the mesher writes into; {@link packMeshes} copies it into {@link SectionMesh}es. */
 export interface MeshBuilder {
   /** Quads written so far. */
   quads: number;
@@ -96,25 +102,48 @@ export function reserveQuads(b: MeshBuilder, more: number): void {
   b.capacity = cap;
 }
 
-/** Copies the built quads into a new, exactly sized {@link SectionMesh} (one allocation) and empties the builder. */
-export function packMesh(b: MeshBuilder): SectionMesh {
-  const q = b.quads, n = q * 4;
-  const wide = n > 65536;
-  const indexBytes = q * 6 * (wide ? 4 : 2);
-  // Layout: colors (4n), positions (3n), faces (n), ao (n), indices. 9n = 36q keeps the indices 4-byte aligned.
-  const buffer = new ArrayBuffer(9 * n + indexBytes);
-  const colors = new Uint8Array(buffer, 0, 4 * n);
-  const positions = new Uint8Array(buffer, 4 * n, 3 * n);
-  const faces = new Uint8Array(buffer, 7 * n, n);
-  const ao = new Uint8Array(buffer, 8 * n, n);
-  const indices = wide ? new Uint32Array(buffer, 9 * n, q * 6) : new Uint16Array(buffer, 9 * n, q * 6);
-  colors.set(b.colors.subarray(0, 4 * n));
-  positions.set(b.positions.subarray(0, 3 * n));
-  faces.set(b.faces.subarray(0, n));
-  ao.set(b.ao.subarray(0, n));
+function indexBytes(quads: number): number {
+  return quads * 6 * (quads * 4 > 65536 ? 4 : 2);
+}
+
+/**
+ * Copies the built quads into meshes, one per range, all viewing one new, exactly sized ArrayBuffer (one
+ * allocation per batch; transfer or copy that one buffer). Mesh `i` holds quads `bounds[i]` to `bounds[i + 1]`.
+ * Empties the builder.
+ */
+export function packMeshes(b: MeshBuilder, bounds: ArrayLike<number>): SectionMesh[] {
+  let total = 0;
+  for (let m = 0; m + 1 < bounds.length; m++) {
+    const q = bounds[m + 1] - bounds[m];
+    total += 36 * q + indexBytes(q);
+  }
+  const buffer = new ArrayBuffer(total);
+  const out: SectionMesh[] = [];
+  let at = 0;
+  for (let m = 0; m + 1 < bounds.length; m++) {
+    out.push(packRange(b, bounds[m], bounds[m + 1], buffer, at));
+    at += 36 * (bounds[m + 1] - bounds[m]) + indexBytes(bounds[m + 1] - bounds[m]);
+  }
+  b.quads = 0;
+  return out;
+}
+
+function packRange(b: MeshBuilder, from: number, to: number, buffer: ArrayBuffer, at: number): SectionMesh {
+  const q = to - from, n = q * 4, v0 = from * 4;
+  // Layout: colors (4n), positions (3n), faces (n), ao (n), indices. 9n = 36q keeps the indices 4-byte aligned,
+  // and every block is a multiple of 4 bytes long, so the next mesh starts aligned too.
+  const colors = new Uint8Array(buffer, at, 4 * n);
+  const positions = new Uint8Array(buffer, at + 4 * n, 3 * n);
+  const faces = new Uint8Array(buffer, at + 7 * n, n);
+  const ao = new Uint8Array(buffer, at + 8 * n, n);
+  const indices = n > 65536 ? new Uint32Array(buffer, at + 9 * n, q * 6) : new Uint16Array(buffer, at + 9 * n, q * 6);
+  colors.set(b.colors.subarray(4 * v0, 4 * (v0 + n)));
+  positions.set(b.positions.subarray(3 * v0, 3 * (v0 + n)));
+  faces.set(b.faces.subarray(v0, v0 + n));
+  ao.set(b.ao.subarray(v0, v0 + n));
   const flips = b.flips;
   for (let i = 0, v = 0, k = 0; i < q; i++, v += 4, k += 6) {
-    if (flips[i]) {
+    if (flips[from + i]) {
       indices[k] = v + 1; indices[k + 1] = v + 2; indices[k + 2] = v + 3;
       indices[k + 3] = v + 1; indices[k + 4] = v + 3; indices[k + 5] = v;
     } else {
@@ -122,6 +151,5 @@ export function packMesh(b: MeshBuilder): SectionMesh {
       indices[k + 3] = v; indices[k + 4] = v + 2; indices[k + 5] = v + 3;
     }
   }
-  b.quads = 0;
   return { quads: q, vertices: n, positions, faces, ao, colors, indices, buffer };
 }
