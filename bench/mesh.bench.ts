@@ -44,13 +44,19 @@ export interface MeshWorkloadFigures {
   sectionsPerSecPool: number;
   /** Worker threads in the pool. */
   poolThreads: number;
+  /** Sections per second in the fastest round, one thread (less sensitive to other load on the machine). */
+  sectionsPerSecSingleBest: number;
+  /** Sections per second in the fastest round through the pool. */
+  sectionsPerSecPoolBest: number;
+  /** Rounds measured, one thread and pool. */
+  rounds: { single: number; pool: number };
   /** Mean vertices per section (all sections). */
   verticesPerSection: number;
   /** Mean quads per section (all sections). */
   quadsPerSection: number;
   /** Mean mesh bytes per section (positions, faces, AO, colours, indices). */
   bytesPerSection: number;
-  /** Microseconds per section in each profiling stage, one thread. */
+  /** Microseconds per section in each profiling stage, one thread, one warm pass. */
   stageUs: { gather: number; greedy: number; pack: number };
 }
 
@@ -72,17 +78,20 @@ async function measure(name: string, world: VoxelWorld, pool: WorkerPool, ms: nu
   const n = requests.length;
   const scratch = createMeshScratch();
   const profile = createMeshProfile();
+  const single = await rounds(() => { for (const r of requests) meshSection(world.store, palette, r.neighbours, scratch); }, ms);
+  // Sizes and stage times from one more pass, now that the code is warm.
   let vertices = 0, bytes = 0, nonEmpty = 0;
   for (const r of requests) {
     const m = meshSection(world.store, palette, r.neighbours, scratch, profile);
     vertices += m.vertices; bytes += meshBytes(m); nonEmpty += m.quads > 0 ? 1 : 0;
   }
-  const single = await rounds(() => { for (const r of requests) meshSection(world.store, palette, r.neighbours, scratch); }, ms);
   const pooled = await rounds(() => meshRequestsInPool(pool, world, requests, { palette }), ms);
   const us = (t: number): number => (t * 1000) / n;
   return {
     name, sections: n, nonEmptySections: nonEmpty,
     sectionsPerSecSingle: n / summarize(single).p50, sectionsPerSecPool: n / summarize(pooled).p50, poolThreads: pool.threads,
+    sectionsPerSecSingleBest: n / summarize(single).min, sectionsPerSecPoolBest: n / summarize(pooled).min,
+    rounds: { single: single.length, pool: pooled.length },
     verticesPerSection: vertices / n, quadsPerSection: profile.quads / n, bytesPerSection: bytes / n,
     stageUs: { gather: us(profile.gather), greedy: us(profile.greedy), pack: us(profile.pack) },
   };
@@ -128,6 +137,9 @@ export const meshBench: Bench = {
     }
     console.log(`mesh bench: greedy mesher, median of rounds over ${o.ms} ms each (Node ${process.version})`);
     printTable(rows);
+    for (const r of rows) {
+      console.log(`  fastest round, ${r.name}: ${r.sectionsPerSecSingleBest.toFixed(0)} sect/s on one thread, ${r.sectionsPerSecPoolBest.toFixed(0)} in the pool`);
+    }
     if (o.json) writeFileSync(o.json, JSON.stringify({ node: process.version, workloads: rows }, null, 2) + '\n');
     return 0;
   },

@@ -10,7 +10,7 @@ import type { SectionMesh } from '../engine/mesh/section-mesh.ts';
 import { neighbourhoodIds } from '../engine/mesh/section-neighbourhood.ts';
 import { NO_SECTION, getSectionFlags, markSection } from '../engine/voxel/section-store.ts';
 import { DIRTY_MESH } from '../engine/voxel/section.ts';
-import { sortedColumnKeys, type VoxelWorld } from '../engine/voxel/voxel-world.ts';
+import { chunkKey, sortedColumnKeys, type VoxelWorld } from '../engine/voxel/voxel-world.ts';
 import type { WorkerPool } from './pool.ts';
 import { MESH_JOB, type MeshResult, type MeshSectionRequest, type MeshTask, type MeshedSection } from './mesh.common.ts';
 import { meshSections } from './mesh.worker.ts';
@@ -46,6 +46,20 @@ export function takeDirtySections(world: VoxelWorld): MeshSectionRequest[] {
     }
   }
   return out;
+}
+
+/**
+ * Marks DIRTY_MESH on every allocated section of the (up to 8) loaded columns around column (cx, cz). Call it when
+ * that column is loaded, replaced or unloaded: their border faces and corner AO depend on it, and loading does not
+ * mark them by itself.
+ */
+export function markColumnNeighboursForMesh(world: VoxelWorld, cx: number, cz: number): void {
+  for (let dx = -1; dx <= 1; dx++) {
+    for (let dz = -1; dz <= 1; dz++) {
+      const col = (dx !== 0 || dz !== 0) ? world.columns.get(chunkKey(cx + dx, cz + dz)) : undefined;
+      if (col) for (const id of col.sections) if (id !== NO_SECTION) markSection(world.store, id, DIRTY_MESH);
+    }
+  }
 }
 
 /** Meshes the requested sections in the pool; resolves to the workers' results, one per batch, in request order. */

@@ -5,10 +5,10 @@ import type { SectionMesh } from '../../engine/mesh/section-mesh.ts';
 import { Block } from '../../engine/voxel/blocks.ts';
 import { getSectionFlags } from '../../engine/voxel/section-store.ts';
 import { DIRTY_MESH } from '../../engine/voxel/section.ts';
-import { chunkKey, setBlock, type VoxelWorld } from '../../engine/voxel/voxel-world.ts';
+import { chunkKey, removeColumn, setBlock, type VoxelWorld } from '../../engine/voxel/voxel-world.ts';
 import type { MeshedSection } from '../../workers/mesh.common.ts';
 import {
-  meshDirtySections, meshDirtySectionsSync, meshRequestsInPool, meshSectionSync, takeDirtySections,
+  markColumnNeighboursForMesh, meshDirtySections, meshDirtySectionsSync, meshRequestsInPool, meshSectionSync, takeDirtySections,
 } from '../../workers/mesh.main.ts';
 import { createNodePool } from '../../workers/pool.node.ts';
 import { checkSectionMesh } from '../support/mesh-check.ts';
@@ -70,5 +70,20 @@ describe('mesh job', () => {
     setBlock(w, 0, 48, 15, Block.Air);
     const corner = await meshDirtySections(pool, w, { palette });
     expect(corner.map((m) => `${m.cx},${m.sy},${m.cz}`)).toEqual(['-1,3,0', '0,2,0', '0,3,0', '0,3,1']);
+  });
+
+  it('remeshes the columns around one that was unloaded, so the wall it exposed is drawn', () => {
+    const w = noiseWorld();
+    const palette = createMeshPalette(w.blocks);
+    meshDirtySectionsSync(w, { palette });
+    const before = meshSectionSync(w, 0, 3, 0, { palette });
+    removeColumn(w, 1, 0);
+    expect(meshDirtySectionsSync(w, { palette })).toEqual([]);
+    markColumnNeighboursForMesh(w, 1, 0);
+    const again = meshDirtySectionsSync(w, { palette });
+    expect(new Set(again.map((m) => `${m.cx},${m.cz}`))).toEqual(new Set(['0,-1', '0,0', '0,1', '1,-1', '1,1']));
+    const after = again.find((m) => m.cx === 0 && m.cz === 0 && m.sy === 3)!.mesh;
+    expect(after.quads).toBeGreaterThan(before.quads);
+    expect(checkSectionMesh(w, palette, 0, 3, 0, after)).toEqual([]);
   });
 });
