@@ -18,6 +18,8 @@ export interface MeshSectionRequest {
   sy: number;
   /** Chunk z of its column. */
   cz: number;
+  /** Its section id in the owner's store (also `neighbours[13]`). */
+  section: number;
   /**
    * The 27 section ids around it, the section itself at slot 13 (slot = (dy+1)*9 + (dz+1)*3 + (dx+1)).
    * -1 (NO_SECTION) reads as air, -2 (BELOW_WORLD) as opaque.
@@ -43,6 +45,8 @@ export interface MeshedSection {
   sy: number;
   /** Chunk z of its column. */
   cz: number;
+  /** The section id that was meshed (ids are reused after a column unloads: compare before using a late mesh). */
+  section: number;
   /** The geometry; an empty mesh (0 quads) means the section has nothing to draw. */
   mesh: SectionMesh;
 }

@@ -1,7 +1,8 @@
 /**
  * Section meshing job, the owner side: finds the sections marked DIRTY_MESH, clears the flag as it schedules
  * them, and has the pool mesh them in batches. A block edited while its section is being meshed marks the section
- * dirty again, so the next call meshes it again: meshes are eventually right, never stale for good.
+ * dirty again, so the next call meshes it again: meshes are eventually right, never stale for good. The same holds
+ * for columns loaded or unloaded meanwhile, provided the loader calls {@link markColumnNeighboursForMesh}.
  */
 import { createMeshScratch, meshSection, type MeshScratch } from '../engine/mesh/greedy-mesher.ts';
 import { createMeshPalette, type MeshPalette } from '../engine/mesh/mesh-palette.ts';
@@ -27,7 +28,8 @@ export interface MeshOptions {
 
 /** Describes section (cx, sy, cz) of the world for a {@link MeshTask}. */
 export function meshRequest(world: VoxelWorld, cx: number, sy: number, cz: number): MeshSectionRequest {
-  return { cx, sy, cz, neighbours: Array.from(neighbourhoodIds(world, cx, sy, cz)) };
+  const neighbours = Array.from(neighbourhoodIds(world, cx, sy, cz));
+  return { cx, sy, cz, section: neighbours[13], neighbours };
 }
 
 /**

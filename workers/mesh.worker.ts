@@ -19,8 +19,11 @@ export function meshSections(task: MeshTask): MeshResult {
   const palette = attachMeshPalette(task.palette);
   const scratch = createMeshScratch();
   const profile = createMeshProfile();
+  for (const s of task.sections) {
+    if (s.neighbours.length !== 27 || s.neighbours[13] !== s.section) throw new RangeError(`mesh task: section ${s.section} at (${s.cx}, ${s.sy}, ${s.cz}) needs 27 neighbour ids with itself at slot 13`);
+  }
   const built = meshSectionBatch(store, palette, task.sections.map((s) => s.neighbours), scratch, profile);
-  const meshes = task.sections.map((s, i) => ({ cx: s.cx, sy: s.sy, cz: s.cz, mesh: built[i] }));
+  const meshes = task.sections.map((s, i) => ({ cx: s.cx, sy: s.sy, cz: s.cz, section: s.section, mesh: built[i] }));
   const arena = new Uint8Array(built.length ? built[0].buffer : new ArrayBuffer(0));
   return { meshes, arena, profile, threadId: currentThreadId() };
 }

@@ -6,7 +6,7 @@ import { Block } from '../../engine/voxel/blocks.ts';
 import { getSectionFlags } from '../../engine/voxel/section-store.ts';
 import { DIRTY_MESH } from '../../engine/voxel/section.ts';
 import { chunkKey, removeColumn, setBlock, type VoxelWorld } from '../../engine/voxel/voxel-world.ts';
-import type { MeshedSection } from '../../workers/mesh.common.ts';
+import { MESH_JOB, type MeshedSection } from '../../workers/mesh.common.ts';
 import {
   markColumnNeighboursForMesh, meshDirtySections, meshDirtySectionsSync, meshRequestsInPool, meshSectionSync, takeDirtySections,
 } from '../../workers/mesh.main.ts';
@@ -14,6 +14,7 @@ import { createNodePool } from '../../workers/pool.node.ts';
 import { checkSectionMesh } from '../support/mesh-check.ts';
 import { terrainWorld } from '../support/worlds.ts';
 
+const w0Section = (w: VoxelWorld, cx: number, sy: number, cz: number): number => w.columns.get(chunkKey(cx, cz))!.sections[sy];
 const noiseWorld = (): VoxelWorld => terrainWorld(1, { kind: 'noise', seed: 1 }, 8);
 
 function bytesOf(m: SectionMesh): number[] {
@@ -48,6 +49,9 @@ describe('mesh job', () => {
     expect(results.length).toBeGreaterThan(4);
     for (const t of threads) expect(t === threadId || t < 0, `thread ${t}`).toBe(false);
     expect(results.reduce((n, r) => n + r.profile.sections, 0)).toBe(viaPool.length);
+    expect(viaPool.every((m) => m.section === w0Section(a, m.cx, m.sy, m.cz))).toBe(true);
+    await expect(pool.run(MESH_JOB, { handles: a.store.handles, palette: palette.handles, sections: [{ cx: 0, sy: 0, cz: 0, section: 5, neighbours: [1, 2] }] }))
+      .rejects.toThrow(/27 neighbour ids/);
     // A batch comes back as one buffer (the arena) that all its meshes view.
     for (const r of results) for (const m of r.meshes) expect(m.mesh.positions.buffer).toBe(r.arena.buffer);
   });
