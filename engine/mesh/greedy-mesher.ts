@@ -17,22 +17,25 @@ import { Render, type MeshPalette } from './mesh-palette.ts';
 import type { MeshProfile } from './mesh-profile.ts';
 import { AO_LIGHT, createMeshBuilder, packMeshes, reserveQuads, type MeshBuilder, type SectionMesh } from './section-mesh.ts';
 import {
-  STRIDE_X, STRIDE_Y, STRIDE_Z, createNeighbourhood, gatherNeighbourhood, paddedIndex, type Neighbourhood,
+  CENTRE_BITS, PAD, STRIDE_X, STRIDE_Y, STRIDE_Z, createNeighbourhood, gatherNeighbourhood, type Neighbourhood,
 } from './section-neighbourhood.ts';
 
 /** Reusable working memory of the mesher: one per thread, never shared. */
 export interface MeshScratch {
   /** The padded voxel block of the section being meshed. */
   readonly hood: Neighbourhood;
-  /** One slice's face keys (16x16): block id << 8 | four 2-bit AO values; 0 = no face. */
-  readonly mask: Int32Array;
+  /**
+   * Face keys of one direction, 16 slices of 16x16 at `k << 8 | j << 4 | i`: block id << 8 | four 2-bit AO
+   * values; 0 = no face. All zero between directions.
+   */
+  readonly keys: Int32Array;
   /** Quads of the section being meshed. */
   readonly builder: MeshBuilder;
 }
 
 /** Allocates scratch memory for {@link meshSection}. */
 export function createMeshScratch(): MeshScratch {
-  return { hood: createNeighbourhood(), mask: new Int32Array(256), builder: createMeshBuilder() };
+  return { hood: createNeighbourhood(), keys: new Int32Array(4096), builder: createMeshBuilder() };
 }
 
 // Colour channel darkened by AO: LIGHT[ao << 8 | channel].
@@ -40,7 +43,6 @@ const LIGHT = new Uint8Array(1024);
 for (let ao = 0; ao < 4; ao++) for (let c = 0; c < 256; c++) LIGHT[(ao << 8) | c] = Math.round(c * AO_LIGHT[ao]);
 
 const STRIDES = [STRIDE_X, STRIDE_Y, STRIDE_Z];
-const ORIGIN = paddedIndex(0, 0, 0);
 
 function vertexAo(side1: number, side2: number, corner: number): number {
   return side1 & side2 ? 0 : 3 - side1 - side2 - corner;
@@ -89,56 +91,68 @@ export function meshSectionBatch(
 
 /** Appends the quads of the gathered section to the scratch builder. */
 export function greedyQuads(scratch: MeshScratch, palette: MeshPalette): void {
-  const { ids, render } = scratch.hood;
-  const mask = scratch.mask, b = scratch.builder, rgba = palette.rgba;
+  const { ids, render, opaqueRows, drawnRows } = scratch.hood;
+  const keys = scratch.keys, b = scratch.builder, rgba = palette.rgba;
   for (let a = 0; a < 3; a++) {
     const u = (a + 1) % 3, v = (a + 2) % 3;
-    const sa = STRIDES[a], su = STRIDES[u], sv = STRIDES[v];
+    const su = STRIDES[u], sv = STRIDES[v];
     for (let s = 1; s >= -1; s -= 2) {
       const face = a * 2 + (s < 0 ? 1 : 0);
-      const front = s * sa;
-      for (let k = 0; k < 16; k++) {
-        // 1. Face keys of this slice.
-        let any = 0;
-        for (let j = 0; j < 16; j++) {
-          let p = ORIGIN + k * sa + j * sv;
-          for (let i = 0; i < 16; i++, p += su) {
+      const front = s * STRIDES[a];
+      // 1. Face keys of the whole direction, 16 faces at a time: a row's candidates are its drawn voxels whose
+      //    neighbour on this side is not opaque (x faces: the same row shifted; y, z faces: the next row).
+      let slices = 0;
+      for (let y = 0; y < 16; y++) {
+        for (let z = 0; z < 16; z++) {
+          const row = (y + 1) * PAD + (z + 1);
+          const beside = a === 0 ? (s > 0 ? opaqueRows[row] >>> 1 : opaqueRows[row] << 1)
+            : opaqueRows[row + (a === 1 ? s * PAD : s)];
+          let bits = drawnRows[row] & ~beside & CENTRE_BITS;
+          while (bits !== 0) {
+            const low = bits & -bits;
+            bits ^= low;
+            const x = 31 - Math.clz32(low) - 1;
+            const p = row * PAD + x + 1;
+            const q = p + front;
             const r = render[p];
-            let key = 0;
-            if (r & Render.Drawn) {
-              const q = p + front;
-              const rq = render[q];
-              if ((rq & Render.Opaque) === 0 && ((r & Render.Opaque) !== 0 || ids[q] !== ids[p])) {
-                // Opaque bit of the 8 voxels around q in the face's plane.
-                const mu = (render[q - su] >> 1) & 1, pu = (render[q + su] >> 1) & 1;
-                const mv = (render[q - sv] >> 1) & 1, pv = (render[q + sv] >> 1) & 1;
-                const ao0 = vertexAo(mu, mv, (render[q - su - sv] >> 1) & 1);
-                const ao1 = vertexAo(pu, mv, (render[q + su - sv] >> 1) & 1);
-                const ao2 = vertexAo(pu, pv, (render[q + su + sv] >> 1) & 1);
-                const ao3 = vertexAo(mu, pv, (render[q - su + sv] >> 1) & 1);
-                key = (ids[p] << 8) | ao0 | (ao1 << 2) | (ao2 << 4) | (ao3 << 6);
-                any = 1;
-              }
-            }
-            mask[j * 16 + i] = key;
+            // A see-through block hides its face against the same block (glass against glass, water against water).
+            if ((r & Render.Opaque) === 0 && ids[q] === ids[p]) continue;
+            // Opaque bit of the 8 voxels around q in the face's plane.
+            const mu = (render[q - su] >> 1) & 1, pu = (render[q + su] >> 1) & 1;
+            const mv = (render[q - sv] >> 1) & 1, pv = (render[q + sv] >> 1) & 1;
+            const ao0 = vertexAo(mu, mv, (render[q - su - sv] >> 1) & 1);
+            const ao1 = vertexAo(pu, mv, (render[q + su - sv] >> 1) & 1);
+            const ao2 = vertexAo(pu, pv, (render[q + su + sv] >> 1) & 1);
+            const ao3 = vertexAo(mu, pv, (render[q - su + sv] >> 1) & 1);
+            // Slice k along a, cell (i along u, j along v); see STRIDES for which axes u and v are.
+            const k = a === 0 ? x : a === 1 ? y : z;
+            const cell = a === 0 ? (y | (z << 4)) : a === 1 ? (z | (x << 4)) : (x | (y << 4));
+            keys[(k << 8) | cell] = (ids[p] << 8) | ao0 | (ao1 << 2) | (ao2 << 4) | (ao3 << 6);
+            slices |= 1 << k;
           }
         }
-        if (!any) continue;
-        // 2. Merge equal keys into rectangles: widest run along u, then as many full rows along v as match.
-        reserveQuads(b, 256);
+      }
+      // 2. Per slice, merge equal keys into rectangles: widest run along u, then as many full rows along v as match.
+      //    Every key written is consumed here, so `keys` is all zero again for the next direction.
+      while (slices !== 0) {
+        const lowest = slices & -slices;
+        slices ^= lowest;
+        const k = 31 - Math.clz32(lowest);
+        const base = k << 8;
         const plane = s > 0 ? k + 1 : k;
+        reserveQuads(b, 256);
         for (let j = 0; j < 16; j++) {
           for (let i = 0; i < 16;) {
-            const key = mask[j * 16 + i];
+            const key = keys[base + j * 16 + i];
             if (key === 0) { i++; continue; }
             let w = 1;
-            while (i + w < 16 && mask[j * 16 + i + w] === key) w++;
+            while (i + w < 16 && keys[base + j * 16 + i + w] === key) w++;
             let h = 1;
             grow: for (; j + h < 16; h++) {
-              const row = (j + h) * 16;
-              for (let x = i; x < i + w; x++) if (mask[row + x] !== key) break grow;
+              const row = base + (j + h) * 16;
+              for (let x = i; x < i + w; x++) if (keys[row + x] !== key) break grow;
             }
-            for (let y = j; y < j + h; y++) mask.fill(0, y * 16 + i, y * 16 + i + w);
+            for (let y = j; y < j + h; y++) keys.fill(0, base + y * 16 + i, base + y * 16 + i + w);
             emitQuad(b, rgba, key, face, a, u, v, s, plane, i, j, w, h);
             i += w;
           }

@@ -149,10 +149,12 @@ describe('greedy mesher', () => {
         };
         fillRandom(0, 1, 0);
         fillRandom(0, 0, 0);
-        if (sideSection) { fillRandom(1, 1, 0); fillRandom(-1, 2, -1); fillRandom(0, 2, 1); }
-        const m = mesh(w);
-        expect(checkSectionMesh(w, palette, 0, 1, 0, m)).toEqual([]);
-        expect(quadArea(m)).toBe(countExposedFaces(w, 0, 1, 0));
+        if (sideSection) { fillRandom(1, 1, 0); fillRandom(-1, 2, -1); fillRandom(0, 2, 1); fillRandom(0, 2, 0); fillRandom(-1, 0, 0); }
+        for (const sy of [0, 1, 2]) { // the bottom section sits on the solid below-world, the top one under air
+          const m = mesh(w, sy);
+          expect(checkSectionMesh(w, palette, 0, sy, 0, m)).toEqual([]);
+          expect(quadArea(m)).toBe(countExposedFaces(w, 0, sy, 0));
+        }
       }),
       { numRuns: 40 },
     );

@@ -43,11 +43,15 @@ describe('section neighbourhood', () => {
         const inside = x >= 0 && x < 16 && y >= 0 && y < 16 && z >= 0 && z < 16;
         if (wy < 0) {
           expect(hood.render[p]).toBe(Render.Drawn | Render.Opaque);
+          expect(hood.opaqueRows[(y + 1) * 18 + (z + 1)] & (1 << (x + 1))).not.toBe(0);
           continue;
         }
         const b = getBlock(w, x, wy, z);
         expect(hood.ids[p], `${x},${wy},${z}`).toBe(b);
         expect(hood.render[p]).toBe(palette.render[b]);
+        const row = (y + 1) * 18 + (z + 1), bit = 1 << (x + 1);
+        expect(hood.opaqueRows[row] & bit ? Render.Opaque : 0).toBe(palette.render[b] & Render.Opaque);
+        expect(hood.drawnRows[row] & bit ? Render.Drawn : 0).toBe(palette.render[b] & Render.Drawn);
         if (inside && palette.render[b] & Render.Drawn) want++;
       }
       expect(drawn).toBe(want);
