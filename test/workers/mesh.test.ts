@@ -6,7 +6,8 @@ import { Block } from '../../engine/voxel/blocks.ts';
 import { getSectionFlags } from '../../engine/voxel/section-store.ts';
 import { DIRTY_MESH } from '../../engine/voxel/section.ts';
 import { chunkKey, removeColumn, setBlock, type VoxelWorld } from '../../engine/voxel/voxel-world.ts';
-import { MESH_JOB, type MeshedSection } from '../../workers/mesh.common.ts';
+import { MESH_JOB, meshResultTransferables, type MeshedSection } from '../../workers/mesh.common.ts';
+import { meshSections } from '../../workers/mesh.worker.ts';
 import {
   markColumnNeighboursForMesh, meshDirtySections, meshDirtySectionsSync, meshRequestsInPool, meshSectionSync, takeDirtySections,
 } from '../../workers/mesh.main.ts';
@@ -54,6 +55,21 @@ describe('mesh job', () => {
       .rejects.toThrow(/27 neighbour ids/);
     // A batch comes back as one buffer (the arena) that all its meshes view.
     for (const r of results) for (const m of r.meshes) expect(m.mesh.positions.buffer).toBe(r.arena.buffer);
+  });
+
+  it('sends only SAB handles and ids, and a result moves as one transferred buffer', () => {
+    const w = noiseWorld();
+    const palette = createMeshPalette(w.blocks);
+    const requests = takeDirtySections(w);
+    const task = { handles: w.store.handles, palette: palette.handles, sections: requests };
+    expect(task.handles.slabs.every((b) => b instanceof SharedArrayBuffer) && task.palette.buffer instanceof SharedArrayBuffer).toBe(true);
+    expect(JSON.stringify(requests).length).toBeLessThan(requests.length * 200); // numbers only, no voxel data
+    const result = meshSections(task);
+    const expected = result.meshes.map((m) => bytesOf(m.mesh));
+    const moved = structuredClone(result, { transfer: meshResultTransferables(result) });
+    expect(result.arena.byteLength).toBe(0); // detached: moved, not copied
+    expect(moved.meshes.map((m) => bytesOf(m.mesh))).toEqual(expected);
+    expect(moved.meshes.every((m) => m.mesh.indices.buffer === moved.arena.buffer)).toBe(true);
   });
 
   it('takes dirty sections in column key order then y, clears the flags, and remeshes only edits', async () => {
