@@ -82,10 +82,21 @@ export async function meshRequestsInPool(
   return results;
 }
 
-/** Meshes every DIRTY_MESH section in the pool (clearing the flags now); resolves to the meshes in that order. */
+/**
+ * Meshes every DIRTY_MESH section in the pool (clearing the flags now); resolves to the meshes in that order. When
+ * the pool fails, the sections still in place are marked dirty again before the error is passed on.
+ */
 export async function meshDirtySections(pool: WorkerPool, world: VoxelWorld, options: MeshOptions = {}): Promise<MeshedSection[]> {
-  const results = await meshRequestsInPool(pool, world, takeDirtySections(world), options);
-  return results.flatMap((r) => r.meshes);
+  const requests = takeDirtySections(world);
+  try {
+    const results = await meshRequestsInPool(pool, world, requests, options);
+    return results.flatMap((r) => r.meshes);
+  } catch (err) {
+    for (const r of requests) {
+      if (world.columns.get(chunkKey(r.cx, r.cz))?.sections[r.sy] === r.section) markSection(world.store, r.section, DIRTY_MESH);
+    }
+    throw err;
+  }
 }
 
 /** The same as {@link meshDirtySections} on the calling thread, with the same worker body. */

@@ -12,6 +12,7 @@ import {
   markColumnNeighboursForMesh, meshDirtySections, meshDirtySectionsSync, meshRequestsInPool, meshSectionSync, takeDirtySections,
 } from '../../workers/mesh.main.ts';
 import { createNodePool } from '../../workers/pool.node.ts';
+import type { WorkerPool } from '../../workers/pool.ts';
 import { checkSectionMesh } from '../support/mesh-check.ts';
 import { terrainWorld } from '../support/worlds.ts';
 
@@ -105,5 +106,13 @@ describe('mesh job', () => {
     const after = again.find((m) => m.cx === 0 && m.cz === 0 && m.sy === 3)!.mesh;
     expect(after.quads).toBeGreaterThan(before.quads);
     expect(checkSectionMesh(w, palette, 0, 3, 0, after)).toEqual([]);
+  });
+
+  it('marks the sections dirty again when the pool fails', async () => {
+    const w = noiseWorld();
+    const failing: WorkerPool = { threads: 1, run: () => Promise.reject(new Error('worker died')), destroy: async () => {} };
+    const count = takeDirtySections(noiseWorld()).length;
+    await expect(meshDirtySections(failing, w)).rejects.toThrow('worker died');
+    expect(takeDirtySections(w).length).toBe(count);
   });
 });
