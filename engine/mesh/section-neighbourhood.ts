@@ -4,7 +4,7 @@
  * the opaque and drawn voxels so that culling tests 16 faces at once. Neighbours are named by section id: 27 ids
  * at {@link neighbourSlot}, the section itself in the middle (slot 13).
  */
-import type { VoxelWorld } from '../voxel/voxel-world.ts';
+import { chunkKey, type VoxelWorld } from '../voxel/voxel-world.ts';
 import { NO_SECTION, SLAB_SECTIONS, type SectionStore } from '../voxel/section-store.ts';
 import { SECTION_VOLUME } from '../voxel/section.ts';
 import { Render, type MeshPalette } from './mesh-palette.ts';
@@ -43,7 +43,7 @@ export function paddedIndex(x: number, y: number, z: number): number {
 export function neighbourhoodIds(world: VoxelWorld, cx: number, sy: number, cz: number, out: Int32Array = new Int32Array(27)): Int32Array {
   for (let dz = -1; dz <= 1; dz++) {
     for (let dx = -1; dx <= 1; dx++) {
-      const col = world.columns.get((cx + dx + 32768) * 65536 + (cz + dz + 32768));
+      const col = world.columns.get(chunkKey(cx + dx, cz + dz));
       for (let dy = -1; dy <= 1; dy++) {
         const y = sy + dy;
         out[neighbourSlot(dx, dy, dz)] = y < 0 ? BELOW_WORLD : !col || y >= world.columnSections ? NO_SECTION : col.sections[y];
