@@ -33,8 +33,7 @@ import { createGameWorld, spawnPlayer, type GameWorld } from '../../engine/sim/g
 import { TICK_MS, type Tick } from '../../engine/tick.ts';
 import { NO_SECTION, sectionVoxels } from '../../engine/voxel/section-store.ts';
 import { ensureSection, getColumn } from '../../engine/voxel/voxel-world.ts';
-import { DEFAULT_KIT } from '../server/game-server.ts';
-import { EntityKind, TARGET_INPUT_LEAD } from '../server/replicator.ts';
+import { DEFAULT_KIT, EntityKind, TARGET_INPUT_LEAD } from '../rules.ts';
 import type { ClientEvents } from './client-events.ts';
 import { confirmEdit, reapplyPending, rollBackEdit, serverView, type PendingEdits } from './pending-edits.ts';
 

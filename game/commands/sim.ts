@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadHasher } from '../../engine/hash.ts';
 import type { PlayerInput } from '../../engine/input.ts';
-import { Block, BlockFlag } from '../../engine/voxel/blocks.ts';
-import { getBlock } from '../../engine/voxel/voxel-world.ts';
+import { Block } from '../../engine/voxel/blocks.ts';
+import { surfaceY } from '../../engine/sim/surface.ts';
 import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
 import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../../engine/sim/game-world.ts';
 import { stepWorld } from '../../engine/sim/step.ts';
@@ -32,14 +32,6 @@ const OPTIONS = {
 
 /** The starting hotbar of sim bots. */
 export const BOT_KIT: Kit = [[0, Block.Planks, 64], [1, Block.Cobblestone, 64], [2, Block.Glass, 64]];
-
-/** Feet height for a body standing on the highest solid block of column (x, z). */
-export function surfaceY(world: GameWorld, x: number, z: number): number {
-  for (let y = world.voxels.height - 1; y >= 0; y--) {
-    if (world.voxels.blocks.flags[getBlock(world.voxels, x, y, z)] & BlockFlag.Solid) return y + 1;
-  }
-  return 0;
-}
 
 /** The `sim` command. */
 export const sim: Command = {

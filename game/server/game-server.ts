@@ -15,12 +15,12 @@ import { createSnapshotHistory } from '../../engine/replication/entity-baselines
 import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../../engine/sim/game-world.ts';
 import { stepWorld } from '../../engine/sim/step.ts';
 import { createFixedStep, TICK_MS, type FixedStep } from '../../engine/tick.ts';
-import { Block } from '../../engine/voxel/blocks.ts';
 import { setBlock } from '../../engine/voxel/voxel-world.ts';
 import type { TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
 import { generateColumnsInPool, generateColumnsSync, squareAround } from '../../workers/terrain.main.ts';
-import { surfaceY } from '../commands/sim.ts';
+import { DEFAULT_KIT } from '../rules.ts';
+import { surfaceY } from '../../engine/sim/surface.ts';
 import { createInputQueue, pushInput, recordArrival } from './input-queue.ts';
 import type { ServerPlayer } from './server-player.ts';
 import { createReplicator, type Replicator } from './replicator.ts';
@@ -77,11 +77,6 @@ export interface GameServer {
   /** Stops ticking, tells every client why, and closes the store. */
   stop(reason: string): void;
 }
-
-/** The default starting hotbar. */
-export const DEFAULT_KIT: Kit = [
-  [0, Block.Planks, 64], [1, Block.Cobblestone, 64], [2, Block.Glass, 64], [3, Block.Stone, 64], [4, Block.Dirt, 64],
-];
 
 /** Creates a server; call `init()` then `start()`. */
 export function createGameServer(options: GameServerOptions): GameServer {

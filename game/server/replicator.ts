@@ -17,16 +17,9 @@ import type { Tick } from '../../engine/tick.ts';
 import { voxelIndex } from '../../engine/voxel/section.ts';
 import { NO_SECTION, sectionVoxels } from '../../engine/voxel/section-store.ts';
 import { chunkKey, getColumn, sortedColumnKeys, chunkFromKey } from '../../engine/voxel/voxel-world.ts';
+import { EntityKind, TARGET_INPUT_LEAD } from '../rules.ts';
 import { timingAdvice } from './input-queue.ts';
 import type { ServerPlayer } from './server-player.ts';
-
-/** Entity kinds in EntitySpawn. */
-export const EntityKind = {
-  /** Another player. */
-  Player: 1,
-  /** The receiving client's own player. */
-  Self: 2,
-} as const;
 
 /** Ticks between entity updates (10 Hz). */
 export const ENTITY_EVERY = 2;
@@ -34,8 +27,6 @@ export const ENTITY_EVERY = 2;
 export const BLOCKS_EVERY = 5;
 /** Ticks between timing advice messages. */
 export const ADVICE_EVERY = 10;
-/** Input lead the server asks clients to keep, in ticks. */
-export const TARGET_INPUT_LEAD = 2;
 
 /** Options of {@link createReplicator}. */
 export interface ReplicatorOptions {
