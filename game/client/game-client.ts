@@ -201,7 +201,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
       case MsgType.BlockResult: {
         if (msg.ok) { if (confirmEdit(pending, msg.tick)) stats.confirmed++; }
         else if (rollBackEdit(world.voxels, pending, msg.tick)) stats.refused++;
-        bus.emit('BlockResult', { tick: msg.tick, ok: msg.ok, reason: msg.reason });
+        bus.emit('BlockResult', { tick: msg.tick, ok: msg.ok, reason: msg.reason, x: msg.x, y: msg.y, z: msg.z, block: msg.block });
         break;
       }
       case MsgType.PlayerState: {

@@ -5,6 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import './quiet-http3-probe.ts'; // before the library: drops its noise about the absent optional HTTP/3 part
 import { HttpServer, WebTransport } from '@fails-components/webtransport';
 import type { Connector, SessionSink, TransportListener, TransportSession } from '../../net/transport.ts';
 import { adaptWebTransport } from '../../net/webtransport-session.ts';

@@ -1,0 +1,129 @@
+/**
+ * The real thing: `stratum serve` as a child process, clients over WebTransport on 127.0.0.1. Covers joining with
+ * `stratum bot --connect`, and durability: every edit acknowledged before a SIGKILL is back after a restart.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEventBus } from '../../engine/events.ts';
+import { BlockActionKind, type PlayerInput } from '../../engine/input.ts';
+import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
+import { openEditStore } from '../../engine/platform/node/edit-store.ts';
+import { nodeWebTransportConnector } from '../../engine/platform/node/webtransport.ts';
+import { localIdentity } from '../../engine/protocol/handshake.ts';
+import { createRng } from '../../engine/rng.ts';
+import { getBlock } from '../../engine/voxel/voxel-world.ts';
+import type { ClientEvents } from '../../game/client/client-events.ts';
+import { createGameClient, type GameClient } from '../../game/client/game-client.ts';
+import { fetchConnectInfo } from '../../game/commands/bot.ts';
+import { loadCodecDeps } from '../support/codec-deps.ts';
+
+const CLI = fileURLToPath(new URL('../../game/cli.ts', import.meta.url));
+const run = promisify(execFile);
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** Starts `stratum serve` and resolves with its page URL once it is ready. */
+function startServer(storage: string): Promise<{ proc: ChildProcess; url: string; out: () => string }> {
+  const proc = spawn(process.execPath, [CLI, 'serve', '--storage', storage, '--http-port', '0', '--port', '0', '--world', 'superflat', '--world-radius', '2', '--view-distance', '2', '--column-sections', '4'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(proc);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/ready: open (http:\/\/\S+)/);
+      if (m) { clearTimeout(timer); resolve({ proc, url: m[1], out: () => out }); }
+    });
+    proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${out}`)); });
+  });
+}
+
+async function joinClient(url: string, input: (c: GameClient) => Omit<PlayerInput, 'tick'>) {
+  const codec = (await loadCodecDeps()).node;
+  const info = await fetchConnectInfo(url);
+  const certHash = Uint8Array.from(info.certHashHex.match(/../g)!.map((h) => parseInt(h, 16)));
+  const bus = createEventBus<ClientEvents>();
+  const client = createGameClient({
+    connect: await nodeWebTransportConnector({ url: info.webTransportUrl, certHash }), identity: localIdentity(codec.hasher),
+    scheduler: createRealtimeScheduler(), rng: createRng(1), codec, name: 'builder', input, bus, reconnect: false,
+  });
+  client.start();
+  return { client, bus };
+}
+
+const until = async (cond: () => boolean, ms: number, what: string) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+describe('stratum serve as a process', () => {
+  it('npm start, then `stratum bot --connect URL` joins, walks and builds, and exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stratum-serve-'));
+    dirs.push(dir);
+    const { url, proc } = await startServer(join(dir, 'w.sqlite'));
+    const { stdout } = await run(process.execPath, [CLI, 'bot', '--connect', url, '--seconds', '8', '--seed', '1']);
+    expect(stdout).toMatch(/joined https:\/\/127\.0\.0\.1:\d+\/stratum/);
+    const ticks = Number(stdout.match(/ticks (\d+)/)![1]);
+    expect(ticks).toBeGreaterThan(40);
+    expect(Number(stdout.match(/confirmed (\d+)/)![1])).toBeGreaterThan(0);
+    proc.kill('SIGINT');
+    await new Promise((r) => proc.once('exit', r));
+  }, 90_000);
+
+  it('every edit acknowledged before a SIGKILL is present after a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stratum-kill-'));
+    dirs.push(dir);
+    const storage = join(dir, 'world.sqlite');
+    const first = await startServer(storage);
+    // Place a block every other tick on a growing line of cells around the player, and break some back.
+    let n = 0;
+    const builder = (c: GameClient): Omit<PlayerInput, 'tick'> => {
+      const b = c.predictor?.body;
+      if (!b || c.tick % 2) return { buttons: 0, yaw: 0, pitch: 0 };
+      const k = n++;
+      const x = Math.floor(b.x) + 2 + (k % 3), z = Math.floor(b.z) - 2 + ((k / 3) | 0) % 5;
+      const kind = k % 7 === 6 ? BlockActionKind.Break : BlockActionKind.Place;
+      return { buttons: 0, yaw: 0, pitch: 0, block: { kind, x, y: kind === BlockActionKind.Place ? 6 : 7, z, face: 3 } };
+    };
+    const { client, bus } = await joinClient(first.url, builder);
+    const acked = new Map<string, number>();
+    bus.on('BlockResult', (r) => { if (r.ok) acked.set(`${r.x},${r.y},${r.z}`, r.block); });
+    await until(() => acked.size >= 8, 20_000, 'acknowledged edits');
+    first.proc.kill('SIGKILL');
+    await new Promise((r) => first.proc.once('exit', r));
+    client.stop();
+    expect(acked.size).toBeGreaterThanOrEqual(8);
+
+    // The store has every acknowledged edit...
+    const store = openEditStore(storage);
+    const stored = new Map(store.loadAll().map((e) => [`${e.x},${e.y},${e.z}`, e.block]));
+    store.close();
+    for (const [k, block] of acked) expect(stored.get(k), k).toBe(block);
+
+    // ...and a restarted server serves them to a new client.
+    const second = await startServer(storage);
+    expect(second.out()).toMatch(/restored \d+ stored edits/);
+    const viewer = await joinClient(second.url, () => ({ buttons: 0, yaw: 0, pitch: 0 }));
+    await until(() => viewer.client.stats.chunks >= 9, 20_000, 'chunks');
+    for (const [k, block] of acked) {
+      const [x, y, z] = k.split(',').map(Number);
+      expect(getBlock(viewer.client.world.voxels, x, y, z), k).toBe(block);
+    }
+    viewer.client.stop();
+    second.proc.kill('SIGINT');
+    await new Promise((r) => second.proc.once('exit', r));
+  }, 120_000);
+});
