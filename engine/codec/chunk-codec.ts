@@ -136,12 +136,7 @@ export function encodeColumn(sections: ReadonlyArray<Uint16Array | null>, deps: 
     profile.sections += t1 - t0;
     t0 = t1;
   }
-  const hash = deps.hasher.create64(0n);
-  for (let s = 0; s < count; s++) {
-    const v = sections[s] ?? filledSection(filled, 0);
-    hash.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
-  }
-  const checksum = hash.digest();
+  const checksum = columnChecksum(sections, deps.hasher, filled);
   if (profile) {
     const t1 = performance.now();
     profile.hash += t1 - t0;
@@ -165,6 +160,19 @@ export function encodeColumn(sections: ReadonlyArray<Uint16Array | null>, deps: 
 }
 
 /** A section of `id` everywhere, from a small per-call cache (columns repeat the same few uniform ids). */
+/**
+ * The column checksum as the codec defines it (see the header comment): xxhash64 (seed 0) of the voxels in the corpus
+ * layout, absent sections as air. Clients use it to name the columns they already have.
+ */
+export function columnChecksum(sections: ReadonlyArray<Uint16Array | null>, hasher: Hasher, airCache: Uint16Array[] = []): bigint {
+  const hash = hasher.create64(0n);
+  for (const section of sections) {
+    const v = section ?? filledSection(airCache, 0);
+    hash.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  }
+  return hash.digest();
+}
+
 function filledSection(cache: Uint16Array[], id: number): Uint16Array {
   for (const a of cache) if (a[0] === id) return a;
   const a = new Uint16Array(VOLUME).fill(id);

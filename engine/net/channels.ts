@@ -51,7 +51,7 @@ const T = MsgType;
 
 /** Every channel, indexed by id. */
 export const CHANNELS: readonly ChannelInfo[] = [
-  { id: Channel.Control, name: 'control', carrier: 'bidi', fromClient: [T.Hello, T.ChunkAck, T.Disconnect, ...PP], fromServer: [T.Welcome, T.Reject, T.Disconnect, ...PP], pongOn: { client: Channel.Control, server: Channel.Control } },
+  { id: Channel.Control, name: 'control', carrier: 'bidi', fromClient: [T.Hello, T.ChunkAck, T.ChunkHave, T.Disconnect, ...PP], fromServer: [T.Welcome, T.Reject, T.Disconnect, ...PP], pongOn: { client: Channel.Control, server: Channel.Control } },
   { id: Channel.Input, name: 'input', carrier: 'datagram-c2s', fromClient: [T.InputBundle, ...PP], fromServer: [], pongOn: { client: Channel.Input, server: Channel.EntityDelta } },
   { id: Channel.ChunkStream, name: 'chunk', carrier: 'uni-s2c', fromClient: [], fromServer: [T.ChunkData, T.ChunkDiff, T.ChunkUnload, T.EntitySpawn, T.EntityDespawn, T.BlockResult, ...PP], pongOn: { client: Channel.Control, server: Channel.ChunkStream } },
   { id: Channel.EntityDelta, name: 'entity', carrier: 'datagram-s2c', fromClient: [], fromServer: [T.EntityDelta, T.ServerState, T.TimeSync, T.PlayerState, ...PP], pongOn: { client: Channel.Input, server: Channel.EntityDelta } },

@@ -37,6 +37,8 @@ export const MsgType = {
   DiagnosticsRequest: 18,
   /** The client has applied a chunk (control stream). */
   ChunkAck: 19,
+  /** Columns the client already holds, with their checksums, sent once after Welcome (control stream). */
+  ChunkHave: 20,
   // 64..127: server -> client.
   /** A whole chunk column (ChunkStream). */
   ChunkData: 64,
@@ -153,6 +155,16 @@ export interface ChunkAck { type: 19;
   cx: number;
   /** Chunk column z. */
   cz: number;
+}
+/**
+ * Columns the client already holds (a warm cache, e.g. after a reconnect): the server does not send a column whose
+ * current checksum matches. Sent once, right after Welcome; the server streams chunks only after it (or a timeout).
+ */
+export interface ChunkHave { type: 20;
+  /** Column coordinates, flattened: cx0, cz0, cx1, cz1, ... */
+  columns: number[];
+  /** The checksum of each column (chunk codec definition), 16 hex digits, in the same order. */
+  checksums: string[];
 }
 /** A whole chunk column. */
 export interface ChunkData { type: 64;
@@ -280,7 +292,7 @@ export interface BlockResult { type: 75;
 }
 
 /** Messages a client sends. */
-export type ClientMessage = Hello | Ping | Pong | Disconnect | InputBundle | ClientChat | DiagnosticsRequest | ChunkAck;
+export type ClientMessage = Hello | Ping | Pong | Disconnect | InputBundle | ClientChat | DiagnosticsRequest | ChunkAck | ChunkHave;
 /** Messages a server sends. */
 export type ServerMessage = Welcome | Reject | Ping | Pong | Disconnect | ChunkData | ChunkDiff | ChunkUnload
   | EntitySpawn | EntityDelta | EntityDespawn | ServerChat | ServerState | TimeSync | DiagnosticsResponse | PlayerState | BlockResult;

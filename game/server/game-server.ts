@@ -11,7 +11,6 @@ import { createNetServer, type NetLog, type NetServer, type ServerSession } from
 import type { EditStore } from '../../engine/platform/node/edit-store.ts';
 import type { ProtocolIdentity } from '../../engine/protocol/handshake.ts';
 import { MsgType, type Message } from '../../engine/protocol/messages.ts';
-import { createSnapshotHistory } from '../../engine/replication/entity-baselines.ts';
 import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../../engine/sim/game-world.ts';
 import { stepWorld } from '../../engine/sim/step.ts';
 import { createFixedStep, TICK_MS, type FixedStep } from '../../engine/tick.ts';
@@ -21,7 +20,7 @@ import type { WorkerPool } from '../../workers/pool.ts';
 import { generateColumnsInPool, generateColumnsSync, squareAround } from '../../workers/terrain.main.ts';
 import { DEFAULT_KIT } from '../rules.ts';
 import { surfaceY } from '../../engine/sim/surface.ts';
-import { createInputQueue, pushInput, recordArrival } from './input-queue.ts';
+import { pushInput, recordArrival } from './input-queue.ts';
 import type { ServerPlayer } from './server-player.ts';
 import { createReplicator, type Replicator } from './replicator.ts';
 import { runServerTick, type TickCounters } from './server-tick.ts';
@@ -54,7 +53,12 @@ export interface GameServerOptions {
   capacity?: number;
   /** Starting hotbar of every player. */
   kit?: Kit;
+  /** Bandwidth budget per client, bytes per second (default 1 MB/s). */
+  budgetBytesPerSecond?: number;
 }
+
+/** Default bandwidth budget per client: 1 MB/s. */
+export const DEFAULT_CLIENT_BUDGET = 1_000_000;
 
 /** The running server. */
 export interface GameServer {
@@ -93,13 +97,9 @@ export function createGameServer(options: GameServerOptions): GameServer {
   const onOpen = (session: ServerSession): void => {
     const x = 0.5, z = 0.5;
     const eid = spawnPlayer(world, x, surfaceY(world, Math.floor(x), Math.floor(z)), z, options.kit ?? DEFAULT_KIT);
-    const player: ServerPlayer = {
-      session, eid, netId: world.ecs.stores.NetworkId.id[eid], queue: createInputQueue(), ackTick: 0,
-      entities: createSnapshotHistory(), known: new Set(), chunks: new Set(), editTicks: [],
-    };
+    const player = replicator.join(session, eid);
     players.set(session.id, player);
     log('info', `player ${session.name || session.id} joined as entity ${player.netId}`);
-    replicator.join(player);
   };
 
   const onMessage = (session: ServerSession, _channel: Channel, msg: Message): void => {
@@ -118,11 +118,21 @@ export function createGameServer(options: GameServerOptions): GameServer {
         }
         if (msg.ackTick > p.ackTick && msg.ackTick <= world.tick) p.ackTick = msg.ackTick;
         break;
+      case MsgType.ChunkHave:
+        if (msg.columns.length !== 2 * msg.checksums.length) {
+          session.close(`ChunkHave: ${msg.columns.length} coordinates for ${msg.checksums.length} checksums (need 2 per checksum)`);
+          break;
+        }
+        replicator.cacheHints(p, msg);
+        break;
+      case MsgType.ChunkAck:
+        replicator.chunkAcked(p, msg.cx, msg.cz);
+        break;
       case MsgType.ClientChat:
         for (const other of players.values()) other.session.send(Channel.Chat, { type: MsgType.ServerChat, from: session.name, text: msg.text });
         break;
       default:
-        break; // ChunkAck and the rest: nothing to do yet
+        break;
     }
   };
 
@@ -130,7 +140,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
     const p = players.get(session.id);
     if (!p) return;
     players.delete(session.id);
-    replicator.leave(p);
+    replicator.leave(p, players.values());
     removeEntity(world.ecs, p.eid);
     log('info', `player ${session.name || session.id} left: ${info.reason}`);
   };
@@ -165,7 +175,10 @@ export function createGameServer(options: GameServerOptions): GameServer {
         try { setBlock(world.voxels, e.x, e.y, e.z, e.block); restored++; } catch { log('warn', `stored edit at (${e.x}, ${e.y}, ${e.z}) is outside the world; skipped`); }
       }
       if (restored) log('info', `restored ${restored} stored edits`);
-      replicator = createReplicator({ world, codec: options.codec, viewDistance, log });
+      replicator = createReplicator({
+        world, codec: options.codec, viewDistance, log, now: () => scheduler.now(),
+        budgetBytesPerSecond: options.budgetBytesPerSecond ?? DEFAULT_CLIENT_BUDGET,
+      });
     },
     start() {
       fixed = createFixedStep({

@@ -1,24 +1,29 @@
 /**
- * What each client is told: its chunks on join, block changes as section updates (batched every 5 ticks), its own
- * authoritative body every tick, other players as entity deltas every 2nd tick (10 Hz), spawns and despawns, and
- * input-timing advice.
+ * What each client is told, within its bandwidth budget: its own authoritative body every tick; other players in
+ * view as entity deltas every 2nd tick (10 Hz), nearest and most changed first when the budget is short; block
+ * changes as section updates batched every 5 ticks; and the columns in view, nearest first, skipping those its
+ * cache already holds. Order of precedence: entities, then section updates, then whole columns.
  */
 import type { ChunkCodecDeps } from '../../engine/codec/chunk-codec.ts';
 import { encodeSectionUpdate } from '../../engine/codec/chunk-diff.ts';
-import { ZERO_STATE, encodeEntityBatch } from '../../engine/codec/entity-delta.ts';
+import { ZERO_STATE, encodeEntityBatch, type EntityState } from '../../engine/codec/entity-delta.ts';
 import { Channel } from '../../engine/net/channels.ts';
 import type { NetLog } from '../../engine/net/server.ts';
-import { MsgType } from '../../engine/protocol/messages.ts';
+import { MsgType, type ChunkHave, type Message } from '../../engine/protocol/messages.ts';
 import { encodeWorldColumn, type EncodedColumn } from '../../engine/replication/column-transfer.ts';
 import { encodeEntityUpdate } from '../../engine/replication/entity-baselines.ts';
 import { entityStateOf } from '../../engine/replication/entity-state.ts';
+import { chunkOf, columnKeyAt, columnsInView, inView } from '../../engine/replication/interest.ts';
+import { canSend, createRateLimiter, recordSent } from '../../engine/replication/rate-limiter.ts';
 import type { GameWorld, SimEvents } from '../../engine/sim/game-world.ts';
+import { createSnapshotHistory } from '../../engine/replication/entity-baselines.ts';
 import type { Tick } from '../../engine/tick.ts';
 import { voxelIndex } from '../../engine/voxel/section.ts';
 import { NO_SECTION, sectionVoxels } from '../../engine/voxel/section-store.ts';
-import { chunkKey, getColumn, sortedColumnKeys, chunkFromKey } from '../../engine/voxel/voxel-world.ts';
+import { chunkFromKey, chunkKey, getColumn } from '../../engine/voxel/voxel-world.ts';
 import { EntityKind, TARGET_INPUT_LEAD } from '../rules.ts';
-import { timingAdvice } from './input-queue.ts';
+import { createInputQueue, timingAdvice } from './input-queue.ts';
+import type { ServerSession } from '../../engine/net/server.ts';
 import type { ServerPlayer } from './server-player.ts';
 
 /** Ticks between entity updates (10 Hz). */
@@ -27,6 +32,10 @@ export const ENTITY_EVERY = 2;
 export const BLOCKS_EVERY = 5;
 /** Ticks between timing advice messages. */
 export const ADVICE_EVERY = 10;
+/** How long the server waits for a client's ChunkHave before streaming chunks anyway, ms. */
+export const CACHE_HINT_WAIT_MS = 1000;
+/** Estimated bytes per entity in an update, for fitting updates to a short budget. */
+const ENTITY_BYTES_ESTIMATE = 8;
 
 /** Options of {@link createReplicator}. */
 export interface ReplicatorOptions {
@@ -36,16 +45,24 @@ export interface ReplicatorOptions {
   codec: ChunkCodecDeps;
   /** Chunks around a player that its client gets. */
   viewDistance: number;
+  /** Bandwidth budget per client, bytes per second. */
+  budgetBytesPerSecond: number;
+  /** Clock, ms. */
+  now: () => number;
   /** Log sink. */
   log: NetLog;
 }
 
 /** The replication side of the server. */
 export interface Replicator {
-  /** A player joined: spawns and chunks. */
-  join(p: ServerPlayer): void;
-  /** A player left: despawns. */
-  leave(p: ServerPlayer): void;
+  /** Makes the record of a newly joined player (entity `eid`). */
+  join(session: ServerSession, eid: number): ServerPlayer;
+  /** A player left: despawns it for the others. */
+  leave(p: ServerPlayer, players: Iterable<ServerPlayer>): void;
+  /** The client listed the columns it holds. */
+  cacheHints(p: ServerPlayer, msg: ChunkHave): void;
+  /** The client applied a column. */
+  chunkAcked(p: ServerPlayer, cx: number, cz: number): void;
   /** Block edits applied this tick (to batch). */
   edited(edits: readonly SimEvents['BlockChanged'][]): void;
   /** End-of-tick sends to every player (`players` in entity order). */
@@ -58,29 +75,100 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   const s = world.ecs.stores;
   const columnCache = new Map<number, EncodedColumn>();
   let pending: SimEvents['BlockChanged'][] = [];
-  const others = new Map<number, ServerPlayer>(); // by netId, for spawn messages
+
+  const encoded = (key: number): EncodedColumn => {
+    let enc = columnCache.get(key);
+    if (!enc) {
+      const [cx, cz] = chunkFromKey(key);
+      enc = encodeWorldColumn(world.voxels, cx, cz, codec);
+      columnCache.set(key, enc);
+    }
+    return enc;
+  };
+
+  /** Bytes the connection sent that no replication send accounted for (heartbeats, acks, chat). */
+  const settle = (p: ServerPlayer): void => {
+    const out = p.session.connection.stats.bytesOut;
+    if (out > p.bytesSeen) {
+      recordSent(p.limiter, o.now(), out - p.bytesSeen);
+      p.metrics.bytes.other += out - p.bytesSeen;
+      p.bytesSeen = out;
+    }
+  };
+
+  const send = (p: ServerPlayer, channel: Channel, msg: Message, kind: keyof ServerPlayer['metrics']['bytes']): void => {
+    settle(p);
+    p.session.send(channel, msg);
+    const bytes = p.session.connection.stats.bytesOut - p.bytesSeen;
+    p.bytesSeen += bytes;
+    recordSent(p.limiter, o.now(), bytes);
+    p.metrics.bytes[kind] += bytes;
+  };
 
   const spawnData = (eid: number) => encodeEntityBatch([entityStateOf(s, eid)], () => ZERO_STATE);
+  const chunkPos = (eid: number): [number, number] => [chunkOf(s.Transform.x[eid]), chunkOf(s.Transform.z[eid])];
 
-  const columnsFor = (p: ServerPlayer): number[] => {
-    const pcx = Math.floor(s.Transform.x[p.eid] / 16), pcz = Math.floor(s.Transform.z[p.eid] / 16);
-    const d = o.viewDistance;
-    return sortedColumnKeys(world.voxels)
-      .map((k) => { const [cx, cz] = chunkFromKey(k); return { k, d2: (cx - pcx) ** 2 + (cz - pcz) ** 2, cx, cz }; })
-      .filter((c) => Math.abs(c.cx - pcx) <= d && Math.abs(c.cz - pcz) <= d)
-      .sort((a, b) => a.d2 - b.d2 || a.k - b.k)
-      .map((c) => c.k);
+  /** Column and entity interest for `p`: unloads, spawns, despawns, and the queue of columns to send. */
+  const updateInterest = (p: ServerPlayer, players: readonly ServerPlayer[]): void => {
+    const [pcx, pcz] = chunkPos(p.eid);
+    for (const q of players) {
+      if (q === p) continue;
+      const [qcx, qcz] = chunkPos(q.eid);
+      const visible = inView(pcx, pcz, qcx, qcz, o.viewDistance);
+      if (visible && !p.known.has(q.netId)) {
+        send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: q.netId, kind: EntityKind.Player, data: spawnData(q.eid) }, 'entity');
+        p.known.add(q.netId);
+      } else if (!visible && p.known.has(q.netId)) {
+        send(p, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: q.netId }, 'entity');
+        p.known.delete(q.netId);
+        p.priority.delete(q.netId);
+      }
+    }
+    const centre = columnKeyAt(s.Transform.x[p.eid], s.Transform.z[p.eid]);
+    if (centre === p.centre) return;
+    p.centre = centre;
+    const wanted = columnsInView(world.voxels.columns.keys(), pcx, pcz, o.viewDistance);
+    const wantedSet = new Set(wanted);
+    for (const key of [...p.chunks]) {
+      if (wantedSet.has(key)) continue;
+      const [cx, cz] = chunkFromKey(key);
+      send(p, Channel.ChunkStream, { type: MsgType.ChunkUnload, cx, cz }, 'chunk');
+      p.chunks.delete(key);
+      // Updates queued for it would meet a newer column if it comes back: the column will be sent whole then.
+      p.pendingDiffs = p.pendingDiffs.filter((m) => !(m.type === MsgType.ChunkDiff && m.cx === cx && m.cz === cz));
+    }
+    const now = o.now();
+    p.chunkQueue = wanted.filter((k) => !p.chunks.has(k));
+    for (const k of p.chunkQueue) if (!p.queuedAt.has(k)) p.queuedAt.set(k, now);
+    for (const k of [...p.queuedAt.keys()]) if (!wantedSet.has(k)) p.queuedAt.delete(k);
   };
 
-  const sendColumn = (p: ServerPlayer, key: number): void => {
-    let enc = columnCache.get(key);
-    const [cx, cz] = chunkFromKey(key);
-    if (!enc) { enc = encodeWorldColumn(world.voxels, cx, cz, codec); columnCache.set(key, enc); }
-    p.session.send(Channel.ChunkStream, { type: MsgType.ChunkData, cx, cz, checksum: enc.checksum, data: enc.data });
-    p.chunks.add(key);
+  /** Entity update for `p`: everyone in view, the highest-priority first when the budget is short. */
+  const sendEntities = (p: ServerPlayer, tick: Tick, players: readonly ServerPlayer[]): void => {
+    const visible = players.filter((q) => q !== p && p.known.has(q.netId));
+    if (!canSend(p.limiter, o.now())) { p.metrics.entityUpdatesDeferred++; return; }
+    const baseline = p.entities.byTick.get(p.ackTick);
+    const [pcx, pcz] = chunkPos(p.eid);
+    const current = visible.map((q) => entityStateOf(s, q.eid));
+    for (const st of current) {
+      const b = baseline?.get(st.id);
+      const moved = b ? Math.abs(st.x - b.x) + Math.abs(st.y - b.y) + Math.abs(st.z - b.z) : 64;
+      const q = visible.find((v) => v.netId === st.id)!;
+      const [qcx, qcz] = chunkPos(q.eid);
+      const dist = Math.max(Math.abs(qcx - pcx), Math.abs(qcz - pcz));
+      p.priority.set(st.id, (p.priority.get(st.id) ?? 0) + (1 + moved / 16) / (1 + dist));
+    }
+    const room = Math.max(1, Math.floor((p.limiter.bytesPerSecond - p.limiter.inWindow) / ENTITY_BYTES_ESTIMATE));
+    const chosen = new Set([...current].sort((a, b) => p.priority.get(b.id)! - p.priority.get(a.id)! || a.id - b.id).slice(0, room).map((st) => st.id));
+    // Entities left out this time keep their acknowledged state, so they read as unchanged rather than removed.
+    const states: EntityState[] = current.map((st) => (chosen.has(st.id) ? st : baseline?.get(st.id) ?? st));
+    for (const id of chosen) p.priority.set(id, 0);
+    const u = encodeEntityUpdate(p.entities, tick, p.ackTick, states);
+    send(p, Channel.EntityDelta, { type: MsgType.EntityDelta, tick, baselineTick: u.baselineTick, data: u.data }, 'entity');
+    p.metrics.entityUpdates++;
   };
 
-  const flushBlocks = (players: readonly ServerPlayer[]): void => {
+  const queueDiffs = (players: readonly ServerPlayer[]): void => {
     if (pending.length === 0) return;
     // Group edits by section; rebuild each section's state before the batch from the edits' previous ids.
     const bySection = new Map<string, SimEvents['BlockChanged'][]>();
@@ -100,50 +188,76 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       const before = (after ?? new Uint16Array(4096)).slice();
       for (let i = edits.length - 1; i >= 0; i--) before[voxelIndex(edits[i].x & 15, edits[i].y & 15, edits[i].z & 15)] = edits[i].prev;
       const data = encodeSectionUpdate(before, after, codec);
-      for (const p of players) if (p.chunks.has(key)) p.session.send(Channel.ChunkStream, { type: MsgType.ChunkDiff, cx, cy, cz, data });
+      for (const p of players) if (p.chunks.has(key)) p.pendingDiffs.push({ type: MsgType.ChunkDiff, cx, cy, cz, data });
+    }
+  };
+
+  const sendChunks = (p: ServerPlayer): void => {
+    if (!p.cacheHints && o.now() - p.joinedAt < CACHE_HINT_WAIT_MS) return;
+    while (p.chunkQueue.length && canSend(p.limiter, o.now())) {
+      const key = p.chunkQueue.shift()!;
+      if (!world.voxels.columns.has(key) || p.chunks.has(key)) continue;
+      const enc = encoded(key);
+      p.chunks.add(key);
+      if (p.cacheHints?.get(key) === enc.checksum) {
+        p.metrics.chunkCacheHits++;
+        p.queuedAt.delete(key);
+        continue;
+      }
+      const [cx, cz] = chunkFromKey(key);
+      send(p, Channel.ChunkStream, { type: MsgType.ChunkData, cx, cz, checksum: enc.checksum, data: enc.data }, 'chunk');
+      p.metrics.chunksSent++;
+      p.metrics.chunkRawBytes += world.voxels.columnSections * 8192;
     }
   };
 
   return {
-    join(p) {
-      p.session.send(Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: EntityKind.Self, data: spawnData(p.eid) });
-      for (const q of others.values()) {
-        p.session.send(Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: q.netId, kind: EntityKind.Player, data: spawnData(q.eid) });
-        p.known.add(q.netId);
-        q.session.send(Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: EntityKind.Player, data: spawnData(p.eid) });
-        q.known.add(p.netId);
-      }
-      others.set(p.netId, p);
-      for (const key of columnsFor(p)) sendColumn(p, key);
+    join(session, eid) {
+      const p: ServerPlayer = {
+        session, eid, netId: s.NetworkId.id[eid], queue: createInputQueue(), ackTick: 0, entities: createSnapshotHistory(),
+        known: new Set(), chunks: new Set(), editTicks: [], limiter: createRateLimiter(o.budgetBytesPerSecond),
+        bytesSeen: session.connection.stats.bytesOut, centre: NaN, chunkQueue: [], queuedAt: new Map(), cacheHints: null,
+        joinedAt: o.now(), pendingDiffs: [], priority: new Map(),
+        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0 },
+      };
+      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: EntityKind.Self, data: spawnData(eid) }, 'entity');
+      return p;
     },
-    leave(p) {
-      others.delete(p.netId);
-      for (const q of others.values()) {
-        if (q.known.delete(p.netId)) q.session.send(Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: p.netId });
+    leave(p, players) {
+      for (const q of players) {
+        if (q !== p && q.known.delete(p.netId)) send(q, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: p.netId }, 'entity');
       }
+    },
+    cacheHints(p, msg) {
+      const hints = new Map<number, string>();
+      for (let i = 0; i < msg.checksums.length; i++) hints.set(chunkKey(msg.columns[2 * i], msg.columns[2 * i + 1]), msg.checksums[i]);
+      p.cacheHints = hints;
+    },
+    chunkAcked(p, cx, cz) {
+      const key = chunkKey(cx, cz);
+      const at = p.queuedAt.get(key);
+      if (at !== undefined) { p.metrics.chunkLoadMs.push(o.now() - at); p.queuedAt.delete(key); }
     },
     edited(edits) {
       pending.push(...edits);
     },
     afterTick(tick, players) {
-      if (tick % BLOCKS_EVERY === 0) flushBlocks(players);
+      const now = o.now();
       for (const p of players) {
         const e = p.eid;
-        p.session.send(Channel.EntityDelta, {
+        send(p, Channel.EntityDelta, {
           type: MsgType.PlayerState, tick, x: s.Transform.x[e], y: s.Transform.y[e], z: s.Transform.z[e],
           vx: s.Velocity.x[e], vy: s.Velocity.y[e], vz: s.Velocity.z[e], onGround: s.Player.onGround[e] === 1,
-        });
+        }, 'state');
+        updateInterest(p, players);
       }
-      if (tick % ENTITY_EVERY === 0) {
-        for (const p of players) {
-          const states = players.filter((q) => q !== p && p.known.has(q.netId)).map((q) => entityStateOf(s, q.eid));
-          const u = encodeEntityUpdate(p.entities, tick, p.ackTick, states);
-          p.session.send(Channel.EntityDelta, { type: MsgType.EntityDelta, tick, baselineTick: u.baselineTick, data: u.data });
-        }
-      }
-      if (tick % ADVICE_EVERY === 0) {
-        for (const p of players) {
-          p.session.send(Channel.EntityDelta, { type: MsgType.ServerState, tick, players: players.length, adjust: timingAdvice(p.queue, TARGET_INPUT_LEAD) });
+      if (tick % BLOCKS_EVERY === 0) queueDiffs(players);
+      for (const p of players) {
+        if (tick % ENTITY_EVERY === 0) sendEntities(p, tick, players);
+        while (p.pendingDiffs.length && canSend(p.limiter, now)) send(p, Channel.ChunkStream, p.pendingDiffs.shift()!, 'diff');
+        sendChunks(p);
+        if (tick % ADVICE_EVERY === 0) {
+          send(p, Channel.EntityDelta, { type: MsgType.ServerState, tick, players: players.length, adjust: timingAdvice(p.queue, TARGET_INPUT_LEAD) }, 'state');
         }
       }
     },

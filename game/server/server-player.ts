@@ -1,8 +1,28 @@
 /** The server's record of one connected player. */
 import type { ServerSession } from '../../engine/net/server.ts';
+import type { Message } from '../../engine/protocol/messages.ts';
 import type { SnapshotHistory } from '../../engine/replication/entity-baselines.ts';
+import type { RateLimiter } from '../../engine/replication/rate-limiter.ts';
 import type { Tick } from '../../engine/tick.ts';
 import type { InputQueue } from './input-queue.ts';
+
+/** Per-client replication figures. */
+export interface ReplicationMetrics {
+  /** Bytes sent by kind: entity updates and spawns, chunk data and unloads, section updates, player state, other. */
+  bytes: { entity: number; chunk: number; diff: number; state: number; other: number };
+  /** Columns sent whole. */
+  chunksSent: number;
+  /** Columns not sent because the client already had them (warm cache). */
+  chunkCacheHits: number;
+  /** Uncompressed bytes of the columns sent (sections x 8192), for the compression ratio. */
+  chunkRawBytes: number;
+  /** Milliseconds from subscribing a column to the client's ChunkAck, one per column. */
+  chunkLoadMs: number[];
+  /** Entity updates sent. */
+  entityUpdates: number;
+  /** Replication ticks whose entity update was held back by the budget. */
+  entityUpdatesDeferred: number;
+}
 
 /** One connected player. */
 export interface ServerPlayer {
@@ -20,8 +40,28 @@ export interface ServerPlayer {
   entities: SnapshotHistory;
   /** Network ids of entities spawned on this client. */
   known: Set<number>;
-  /** Column keys this client has. */
+  /** Column keys this client has (sent, or confirmed from its cache). */
   chunks: Set<number>;
   /** Ticks of its recent accepted edits (rate limiting). */
   editTicks: Tick[];
+  /** Its bandwidth budget. */
+  limiter: RateLimiter;
+  /** The connection's byte counter when last accounted. */
+  bytesSeen: number;
+  /** Column key the player stood in at the last interest update (NaN before the first). */
+  centre: number;
+  /** Columns to send, nearest first. */
+  chunkQueue: number[];
+  /** When each queued column was subscribed (ms), for load times. */
+  queuedAt: Map<number, number>;
+  /** Checksums of the columns the client says it holds (null until its ChunkHave arrives). */
+  cacheHints: Map<number, string> | null;
+  /** When the player joined (ms): chunk streaming starts after ChunkHave, or a second after joining. */
+  joinedAt: number;
+  /** Section updates waiting for budget. */
+  pendingDiffs: Message[];
+  /** Entity priority accumulators by network id (who goes first when the budget is short). */
+  priority: Map<number, number>;
+  /** Figures. */
+  metrics: ReplicationMetrics;
 }
