@@ -92,12 +92,18 @@ export function conditionSession(inner: TransportSession, scheduler: Scheduler, 
   const wrapStream = (s: TransportStream): TransportStream => {
     const send = ordered(lanes.out);
     const recv = ordered(lanes.in);
+    let pending = 0; // bytes held by the conditioned link before they reach `s`
     return {
       kind: s.kind,
       local: s.local,
+      get buffered() { return pending + s.buffered; },
       write: (bytes) => {
         const copy = bytes.slice();
-        send(copy.length, () => s.write(copy));
+        pending += copy.length;
+        send(copy.length, () => {
+          pending -= copy.length;
+          s.write(copy);
+        });
       },
       end: () => send(0, () => s.end()),
       setHandlers: (h: StreamHandlers) => s.setHandlers({

@@ -76,6 +76,8 @@ export interface Connection {
   activate(): void;
   /** Sends a Ping on `channel`; resolves with the round trip in ms, rejects on close or after `timeoutMs`. */
   ping(channel: Channel, timeoutMs?: number): Promise<number>;
+  /** Bytes queued on a stream channel and not yet handed to the network (0 for datagram channels). */
+  bufferedBytes(channel: Channel): number;
   /** Closes with a reason: sends Disconnect on the control stream, then closes the session. */
   close(reason: string): void;
 }
@@ -303,7 +305,17 @@ export function createConnection(options: ConnectionOptions): Connection {
       for (const m of list) {
         if (!allowedOn(channel, role, m)) throw new RangeError(`${role} may not send type ${m.type} on ${CHANNELS[channel].name}`);
       }
-      writeFrame(channel, encodeFrame(list, maxFrame));
+      const frame = encodeFrame(list, maxFrame);
+      const carrier = CHANNELS[channel].carrier;
+      if ((carrier === 'datagram-c2s' || carrier === 'datagram-s2c') && frame.length > session.maxDatagramSize) {
+        throw new RangeError(`a ${frame.length}-byte datagram exceeds the session's ${session.maxDatagramSize} bytes`);
+      }
+      writeFrame(channel, frame);
+    },
+    bufferedBytes(channel) {
+      const o = out.get(channel);
+      if (!o) return 0;
+      return (o.stream?.buffered ?? 0) + o.queue.reduce((n, f) => n + f.length, 0);
     },
     activate() {
       if (state !== 'handshaking') return;
