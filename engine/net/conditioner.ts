@@ -5,7 +5,7 @@
  */
 import type { Rng } from '../rng.ts';
 import type { Scheduler } from './scheduler.ts';
-import type { Connector, SessionHandlers, StreamHandlers, TransportSession, TransportStream } from './transport.ts';
+import type { Connector, SessionHandlers, SessionSink, StreamHandlers, TransportSession, TransportStream } from './transport.ts';
 
 /** Link properties, applied to each direction separately. */
 export interface LinkOptions {
@@ -157,4 +157,15 @@ function withDefaults(o: LinkOptions): Required<LinkOptions> {
     if (!(v[k] >= 0)) throw new RangeError(`link ${k} must be >= 0, got ${v[k]}`);
   }
   return v;
+}
+
+/** Wraps a server's session sink so that every accepted session is conditioned (server-side link). */
+export function conditionSink(
+  sink: SessionSink, scheduler: Scheduler, rng: Rng, options: LinkOptions, onSession?: (s: ConditionedSession) => void,
+): SessionSink {
+  return (session) => {
+    const s = conditionSession(session, scheduler, rng, options);
+    onSession?.(s);
+    sink(s);
+  };
 }
