@@ -83,12 +83,12 @@ export function summarize(xs: number[]): { median: number; p95: number } {
   return { median: at(0.5), p95: at(0.95) };
 }
 
-/** Handshake times (connect to Welcome) of `n` sequential connects, ms. */
-export async function measureHandshakes(rig: NetRig, n: number): Promise<number[]> {
+/** Handshake times (connect start to Welcome, new TLS connection each) of `n` sequential connects after `warmup`, ms. */
+export async function measureHandshakes(rig: NetRig, n: number, warmup = 0): Promise<number[]> {
   const times: number[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < warmup + n; i++) {
     const { client, ms } = await connectClient(rig);
-    times.push(ms);
+    if (i >= warmup) times.push(ms);
     client.stop();
   }
   await waitFor(() => rig.net.open === 0, 'sessions to close');
@@ -153,18 +153,31 @@ export function getGc(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
-/** Heap plus off-heap buffer memory after a full collection, MB. */
-export async function settledMemoryMB(gc: () => void): Promise<number> {
+/** After a full collection: JS heap plus memory outside it (`external`, which includes array buffers), and RSS, MB. */
+export async function settledMemoryMB(gc: () => void): Promise<{ managed: number; heapTotal: number; rss: number }> {
   for (let i = 0; i < 3; i++) {
     await new Promise((r) => setTimeout(r, 20));
     gc();
   }
   const m = process.memoryUsage();
-  return (m.heapUsed + m.external + m.arrayBuffers) / (1024 * 1024);
+  const mb = 1024 * 1024;
+  return { managed: (m.heapUsed + m.external) / mb, heapTotal: m.heapTotal / mb, rss: m.rss / mb };
 }
 
-/** Connect/disconnect `cycles` times; memory growth (MB) of the process (server and client share it). */
-export async function soak(rig: NetRig, cycles: number, warmup = 20): Promise<{ cycles: number; memoryGrowthMB: number }> {
+/** Result of {@link soak}. */
+export interface SoakResult {
+  /** Connect/disconnect cycles run. */
+  cycles: number;
+  /** Growth of JS heap + external memory after collection, MB (server and client share the process: an upper bound). */
+  memoryGrowthMB: number;
+  /** Growth of the heap V8 has reserved (used or not), MB: V8 enlarges it under allocation pressure. */
+  heapTotalGrowthMB: number;
+  /** Growth of the resident set, MB; follows `heapTotalGrowthMB` (for information). */
+  rssGrowthMB: number;
+}
+
+/** Connect/disconnect `cycles` times after `warmup` cycles; memory growth of the process. */
+export async function soak(rig: NetRig, cycles: number, warmup = 20): Promise<SoakResult> {
   const gc = getGc();
   const cycle = async () => {
     const { client } = await connectClient(rig);
@@ -176,5 +189,10 @@ export async function soak(rig: NetRig, cycles: number, warmup = 20): Promise<{ 
   for (let i = 0; i < cycles; i++) await cycle();
   await waitFor(() => rig.net.open === 0 && rig.wt.openSessions === 0, 'soak sessions to close');
   const after = await settledMemoryMB(gc);
-  return { cycles, memoryGrowthMB: after - before };
+  return {
+    cycles,
+    memoryGrowthMB: after.managed - before.managed,
+    heapTotalGrowthMB: after.heapTotal - before.heapTotal,
+    rssGrowthMB: after.rss - before.rss,
+  };
 }

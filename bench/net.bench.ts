@@ -12,6 +12,7 @@ import {
 
 const OPTIONS = {
   connects: { kind: 'int', default: 50, min: 1, max: 10_000, help: 'connects timed for the handshake figures' },
+  warmup: { kind: 'int', default: 5, min: 0, max: 1000, help: 'untimed connects before those' },
   pings: { kind: 'int', default: 200, min: 1, max: 100_000, help: 'pings per channel for the RTT figures' },
   mb: { kind: 'int', default: 64, min: 1, max: 4096, help: 'megabytes sent on the chunk stream' },
   cycles: { kind: 'int', default: 1000, min: 0, max: 100_000, help: 'connect/disconnect cycles of the soak' },
@@ -31,8 +32,8 @@ export const netBench: Bench = {
     const rig = await startRig();
     try {
       console.log(`net bench: ${rig.wt.http3 ? 'HTTP/3 + HTTP/2' : 'HTTP/2 (native HTTP/3 part not loaded)'} on ${rig.wt.url}`);
-      const hs = summarize(await measureHandshakes(rig, o.connects));
-      console.log(`handshake (${o.connects} connects)      median ${hs.median.toFixed(2)} ms   p95 ${hs.p95.toFixed(2)} ms`);
+      const hs = summarize(await measureHandshakes(rig, o.connects, o.warmup));
+      console.log(`handshake (${o.connects} connects after ${o.warmup} warm-up)   median ${hs.median.toFixed(2)} ms   p95 ${hs.p95.toFixed(2)} ms`);
       const rtt = await measureRtt(rig, o.pings);
       for (const [ch, ms] of Object.entries(rtt)) console.log(`echo RTT ${ch.padEnd(12)}           median ${ms.toFixed(3)} ms`);
       const mbps = await measureChunkThroughput(rig, o.mb);
@@ -40,8 +41,9 @@ export const netBench: Bench = {
       const sizes = inputBundleSizes(600);
       const mean = sizes.reduce((a, b) => a + b, 0) / sizes.length;
       console.log(`input bundle, steady walking, 4 inputs (3 repeated)   mean ${mean.toFixed(1)} bytes per datagram`);
-      const s = o.cycles > 0 ? await soak(rig, o.cycles) : { cycles: 0, memoryGrowthMB: 0 };
-      console.log(`soak ${s.cycles} connect/disconnect cycles   memory growth ${s.memoryGrowthMB.toFixed(2)} MB (limit 20)`);
+      const s = o.cycles > 0 ? await soak(rig, o.cycles) : { cycles: 0, memoryGrowthMB: 0, heapTotalGrowthMB: 0, rssGrowthMB: 0 };
+      console.log(`soak ${s.cycles} connect/disconnect cycles   memory growth ${s.memoryGrowthMB.toFixed(2)} MB (limit 20; live heap + external, server and clients together)`);
+      console.log(`     (V8 reserved heap grew ${s.heapTotalGrowthMB.toFixed(1)} MB and RSS ${s.rssGrowthMB.toFixed(1)} MB: reservation, not live memory)`);
       const figures = {
         transport: rig.wt.http3 ? 'http3+http2' : 'http2',
         handshakeMs: hs,
