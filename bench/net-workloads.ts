@@ -14,6 +14,7 @@ import { createRng } from '../engine/rng.ts';
 import { CHANNELS, Channel } from '../engine/net/channels.ts';
 import type { NetClient, NetClientEvents } from '../engine/net/client.ts';
 import { createNetClient } from '../engine/net/client.ts';
+import { createInputSender } from '../engine/net/input-channel.ts';
 import { createRealtimeScheduler } from '../engine/net/scheduler.ts';
 import type { NetServer } from '../engine/net/server.ts';
 import { createNetServer } from '../engine/net/server.ts';
@@ -135,12 +136,11 @@ export async function measureChunkThroughput(rig: NetRig, totalMB: number): Prom
  * ahead, each bundle repeating the previous `redundancy` inputs. Returns the sizes of `ticks` bundles.
  */
 export function inputBundleSizes(ticks: number, redundancy = 3): number[] {
-  const history: PlayerInput[] = [];
+  const sender = createInputSender(redundancy);
   const sizes: number[] = [];
-  for (let t = 100; t < 100 + ticks; t++) {
-    history.push({ tick: t, buttons: Button.Forward | Button.Sprint, yaw: 300, pitch: -20 });
-    const inputs = history.slice(-(redundancy + 1));
-    sizes.push(encodeFrame([{ type: MsgType.InputBundle, clientTick: t, seq: t - 99, ackTick: t - 3, inputs }]).length);
+  for (let t = 1000; t < 1000 + ticks; t++) {
+    const input: PlayerInput = { tick: t, buttons: Button.Forward | Button.Sprint, yaw: 300, pitch: -20 };
+    sizes.push(encodeFrame([sender.next(input, t - 3)]).length);
   }
   return sizes;
 }
