@@ -170,6 +170,9 @@ export function createNetClient(options: NetClientOptions): NetClient {
             }
             throw new ProtocolError(ProtocolErrorCode.BadState, `type ${msg.type} before Welcome`);
           }
+          if (msg.type === MsgType.Welcome || msg.type === MsgType.Reject) {
+            throw new ProtocolError(ProtocolErrorCode.BadState, `type ${msg.type} after the handshake`);
+          }
           options.onMessage?.(channel, msg);
         },
         onClose(info) {
