@@ -109,4 +109,20 @@ describe('WebTransport end to end', () => {
     expect(client.state).toBe('active');
     client.stop();
   });
+
+  it('refuses a client with another schema hash, naming both sides, logged on both sides', async () => {
+    const bus = createEventBus<NetClientEvents>();
+    const reasons: string[] = [];
+    bus.on('Disconnected', (d) => reasons.push(d.reason));
+    const clientLogs: string[] = [];
+    const other = { ...identity, schemaHash: '0123456789abcdef' };
+    const client = createNetClient({ connect, identity: other, name: 'old', scheduler, rng: createRng(2), bus, log: (l, m) => clientLogs.push(`${l} ${m}`) });
+    client.start();
+    await until(() => reasons.length === 1, 'refusal');
+    const both = `schema hash: client 0123456789abcdef, server ${identity.schemaHash}`;
+    expect(reasons[0]).toContain(both);
+    expect(clientLogs.some((l) => l.startsWith('error') && l.includes(both))).toBe(true);
+    expect(serverLogs.some((l) => l.startsWith('warn handshake: refused') && l.includes(both))).toBe(true);
+    expect(client.state).toBe('disconnected');
+  });
 });
