@@ -4,6 +4,8 @@
  * bundle size for steady walking, and a connect/disconnect soak with the memory growth. The soak is also run, shorter,
  * by a test.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createEventBus } from '../engine/events.ts';
@@ -168,7 +170,7 @@ export async function settledMemoryMB(gc: () => void): Promise<{ managed: number
 export interface SoakResult {
   /** Connect/disconnect cycles run. */
   cycles: number;
-  /** Growth of JS heap + external memory after collection, MB (server and client share the process: an upper bound). */
+  /** Growth of JS heap + external memory after collection, MB (of the server alone when clients ran in a child). */
   memoryGrowthMB: number;
   /** Growth of the heap V8 has reserved (used or not), MB: V8 enlarges it under allocation pressure. */
   heapTotalGrowthMB: number;
@@ -176,17 +178,37 @@ export interface SoakResult {
   rssGrowthMB: number;
 }
 
-/** Connect/disconnect `cycles` times after `warmup` cycles; memory growth of the process. */
-export async function soak(rig: NetRig, cycles: number, warmup = 20): Promise<SoakResult> {
+/** Runs `cycles` connect/disconnect cycles from a child process (bench/net-soak-client.ts). */
+export function childCycles(rig: NetRig, cycles: number): Promise<void> {
+  const script = fileURLToPath(new URL('./net-soak-client.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [script, rig.wt.url, rig.wt.cert.sha256Hex, String(cycles)], { timeout: 600_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`soak client failed: ${err.message}\n${stderr.slice(-2000)}`));
+      else if (!stdout.includes(`{"cycles":${cycles}}`)) reject(new Error(`soak client did not finish: ${stdout.slice(-500)}`));
+      else resolve();
+    });
+  });
+}
+
+/**
+ * Connect/disconnect `cycles` times after `warmup` cycles; memory growth of this process. With `clients: 'child'`
+ * the clients run in another process, so the figure is the server's alone; with 'in-process' it also includes the
+ * clients (an upper bound).
+ */
+export async function soak(rig: NetRig, cycles: number, options: { warmup?: number; clients?: 'child' | 'in-process' } = {}): Promise<SoakResult> {
   const gc = getGc();
-  const cycle = async () => {
-    const { client } = await connectClient(rig);
-    client.stop();
+  const warmup = options.warmup ?? 20;
+  const run = async (n: number) => {
+    if (options.clients === 'child') return childCycles(rig, n);
+    for (let i = 0; i < n; i++) {
+      const { client } = await connectClient(rig);
+      client.stop();
+    }
   };
-  for (let i = 0; i < warmup; i++) await cycle();
+  await run(warmup);
   await waitFor(() => rig.net.open === 0 && rig.wt.openSessions === 0, 'warm-up sessions to close');
   const before = await settledMemoryMB(gc);
-  for (let i = 0; i < cycles; i++) await cycle();
+  await run(cycles);
   await waitFor(() => rig.net.open === 0 && rig.wt.openSessions === 0, 'soak sessions to close');
   const after = await settledMemoryMB(gc);
   return {
