@@ -147,12 +147,24 @@ export function inputBundleSizes(ticks: number, redundancy = 3): number[] {
   return sizes;
 }
 
-/** A garbage collector: `global.gc` if exposed, else enabled at run time. */
+/**
+ * A full, memory-reducing garbage collection ("last-resort" flavour, which also gives unused heap pages back; a plain
+ * collection leaves V8's reserved heap, and with it RSS, at its high-water mark). Exposes `gc` at run time if needed.
+ */
 export function getGc(): () => void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (g) return g;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
+  let g = (globalThis as { gc?: (o?: object) => void }).gc;
+  if (!g) {
+    setFlagsFromString('--expose-gc');
+    g = runInNewContext('gc') as (o?: object) => void;
+  }
+  const gc = g;
+  return () => {
+    try {
+      gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    } catch {
+      gc(); // older V8 without options
+    }
+  };
 }
 
 /** After a full collection: JS heap plus memory outside it (`external`, which includes array buffers), and RSS, MB. */
@@ -172,9 +184,9 @@ export interface SoakResult {
   cycles: number;
   /** Growth of JS heap + external memory after collection, MB (of the server alone when clients ran in a child). */
   memoryGrowthMB: number;
-  /** Growth of the heap V8 has reserved (used or not), MB: V8 enlarges it under allocation pressure. */
+  /** Growth of the heap V8 has reserved (used or not) after a memory-reducing collection, MB. */
   heapTotalGrowthMB: number;
-  /** Growth of the resident set, MB; follows `heapTotalGrowthMB` (for information). */
+  /** Growth of the resident set after a memory-reducing collection, MB. */
   rssGrowthMB: number;
 }
 

@@ -43,7 +43,7 @@ export const netBench: Bench = {
       console.log(`input bundle, steady walking, 4 inputs (3 repeated)   mean ${mean.toFixed(1)} bytes per datagram`);
       const s = o.cycles > 0 ? await soak(rig, o.cycles, { clients: 'child' }) : { cycles: 0, memoryGrowthMB: 0, heapTotalGrowthMB: 0, rssGrowthMB: 0 };
       console.log(`soak ${s.cycles} connect/disconnect cycles (clients in a child process)   server memory growth ${s.memoryGrowthMB.toFixed(2)} MB (limit 20; live heap + external)`);
-      console.log(`     (V8 reserved heap grew ${s.heapTotalGrowthMB.toFixed(1)} MB and RSS ${s.rssGrowthMB.toFixed(1)} MB: reservation, not live memory)`);
+      console.log(`     V8 reserved heap growth ${s.heapTotalGrowthMB.toFixed(1)} MB, RSS growth ${s.rssGrowthMB.toFixed(1)} MB (after a memory-reducing GC)`);
       const figures = {
         transport: rig.wt.http3 ? 'http3+http2' : 'http2',
         handshakeMs: hs,
