@@ -29,7 +29,7 @@ let net: NetServer;
 let connect: Connector;
 const serverLogs: string[] = [];
 
-function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
     const check = () => {
