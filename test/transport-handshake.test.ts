@@ -28,6 +28,7 @@ let wt: WebTransportServer;
 let net: NetServer;
 let connect: Connector;
 const serverLogs: string[] = [];
+const serverGot: Message[] = [];
 
 function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -52,7 +53,7 @@ function startClient(received: Array<[Channel, Message]> = []): { client: NetCli
 
 beforeAll(async () => {
   identity = localIdentity(await loadHasher());
-  net = createNetServer({ identity, scheduler, adminToken: 't', log: (l, m) => serverLogs.push(`${l} ${m}`) });
+  net = createNetServer({ identity, scheduler, adminToken: 't', log: (l, m) => serverLogs.push(`${l} ${m}`), onMessage: (_s, _c, m) => serverGot.push(m) });
   wt = await startWebTransportServer({ sink: net.accept });
   connect = await nodeWebTransportConnector({ url: wt.url, certHash: wt.cert.sha256 });
 });
@@ -124,5 +125,16 @@ describe('WebTransport end to end', () => {
     expect(clientLogs.some((l) => l.startsWith('error') && l.includes(both))).toBe(true);
     expect(serverLogs.some((l) => l.startsWith('warn handshake: refused') && l.includes(both))).toBe(true);
     expect(client.state).toBe('disconnected');
+  });
+
+  it('carries far more than 16 KiB from client to server on a stream (flow-control window)', async () => {
+    const { client } = startClient();
+    await until(() => client.state === 'active', 'connect');
+    serverGot.length = 0;
+    const line = 'x'.repeat(256);
+    for (let i = 0; i < 2000; i++) client.send(Channel.Chat, { type: MsgType.ClientChat, text: line }); // ~530 KB
+    await until(() => serverGot.length === 2000, 'all chat lines');
+    expect(serverGot.every((m) => m.type === MsgType.ClientChat && m.text === line)).toBe(true);
+    client.stop();
   });
 });
