@@ -17,18 +17,17 @@ const OPTIONS = {
   mb: { kind: 'int', default: 64, min: 1, max: 4096, help: 'megabytes sent on the chunk stream' },
   cycles: { kind: 'int', default: 1000, min: 0, max: 100_000, help: 'connect/disconnect cycles of the soak' },
   json: { kind: 'string', help: 'write the figures to this JSON file' },
-  help: { kind: 'flag', help: 'show this help' },
 } as const;
 
 /** The net benchmark. */
 export const netBench: Bench = {
   summary: 'WebTransport on loopback: handshake ms, RTT per channel, chunk MB/s, input bundle bytes, 1,000-connect soak',
   async run(argv) {
-    const { values: o } = parseOptions(OPTIONS, argv);
-    if (o.help) {
+    if (argv.includes('--help')) {
       console.log(formatHelp('stratum bench net [options]', netBench.summary, OPTIONS));
       return 0;
     }
+    const { values: o } = parseOptions(OPTIONS, argv);
     const rig = await startRig();
     try {
       console.log(`net bench: ${rig.wt.http3 ? 'HTTP/3 + HTTP/2' : 'HTTP/2 (native HTTP/3 part not loaded)'} on ${rig.wt.url}`);
