@@ -4,6 +4,8 @@
  * bundle size for steady walking, and a connect/disconnect soak with the memory growth. The soak is also run, shorter,
  * by a test.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createEventBus } from '../engine/events.ts';
@@ -14,6 +16,7 @@ import { createRng } from '../engine/rng.ts';
 import { CHANNELS, Channel } from '../engine/net/channels.ts';
 import type { NetClient, NetClientEvents } from '../engine/net/client.ts';
 import { createNetClient } from '../engine/net/client.ts';
+import { createInputSender } from '../engine/net/input-channel.ts';
 import { createRealtimeScheduler } from '../engine/net/scheduler.ts';
 import type { NetServer } from '../engine/net/server.ts';
 import { createNetServer } from '../engine/net/server.ts';
@@ -83,12 +86,12 @@ export function summarize(xs: number[]): { median: number; p95: number } {
   return { median: at(0.5), p95: at(0.95) };
 }
 
-/** Handshake times (connect to Welcome) of `n` sequential connects, ms. */
-export async function measureHandshakes(rig: NetRig, n: number): Promise<number[]> {
+/** Handshake times (connect start to Welcome, new TLS connection each) of `n` sequential connects after `warmup`, ms. */
+export async function measureHandshakes(rig: NetRig, n: number, warmup = 0): Promise<number[]> {
   const times: number[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < warmup + n; i++) {
     const { client, ms } = await connectClient(rig);
-    times.push(ms);
+    if (i >= warmup) times.push(ms);
     client.stop();
   }
   await waitFor(() => rig.net.open === 0, 'sessions to close');
@@ -135,46 +138,95 @@ export async function measureChunkThroughput(rig: NetRig, totalMB: number): Prom
  * ahead, each bundle repeating the previous `redundancy` inputs. Returns the sizes of `ticks` bundles.
  */
 export function inputBundleSizes(ticks: number, redundancy = 3): number[] {
-  const history: PlayerInput[] = [];
+  const sender = createInputSender(redundancy);
   const sizes: number[] = [];
-  for (let t = 100; t < 100 + ticks; t++) {
-    history.push({ tick: t, buttons: Button.Forward | Button.Sprint, yaw: 300, pitch: -20 });
-    const inputs = history.slice(-(redundancy + 1));
-    sizes.push(encodeFrame([{ type: MsgType.InputBundle, clientTick: t, seq: t - 99, ackTick: t - 3, inputs }]).length);
+  for (let t = 1000; t < 1000 + ticks; t++) {
+    const input: PlayerInput = { tick: t, buttons: Button.Forward | Button.Sprint, yaw: 300, pitch: -20 };
+    sizes.push(encodeFrame([sender.next(input, t - 3)]).length);
   }
   return sizes;
 }
 
-/** A garbage collector: `global.gc` if exposed, else enabled at run time. */
+/**
+ * A full, memory-reducing garbage collection ("last-resort" flavour, which also gives unused heap pages back; a plain
+ * collection leaves V8's reserved heap, and with it RSS, at its high-water mark). Exposes `gc` at run time if needed.
+ */
 export function getGc(): () => void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (g) return g;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
+  let g = (globalThis as { gc?: (o?: object) => void }).gc;
+  if (!g) {
+    setFlagsFromString('--expose-gc');
+    g = runInNewContext('gc') as (o?: object) => void;
+  }
+  const gc = g;
+  return () => {
+    try {
+      gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    } catch {
+      gc(); // older V8 without options
+    }
+  };
 }
 
-/** Heap plus off-heap buffer memory after a full collection, MB. */
-export async function settledMemoryMB(gc: () => void): Promise<number> {
+/** After a full collection: JS heap plus memory outside it (`external`, which includes array buffers), and RSS, MB. */
+export async function settledMemoryMB(gc: () => void): Promise<{ managed: number; heapTotal: number; rss: number }> {
   for (let i = 0; i < 3; i++) {
     await new Promise((r) => setTimeout(r, 20));
     gc();
   }
   const m = process.memoryUsage();
-  return (m.heapUsed + m.external + m.arrayBuffers) / (1024 * 1024);
+  const mb = 1024 * 1024;
+  return { managed: (m.heapUsed + m.external) / mb, heapTotal: m.heapTotal / mb, rss: m.rss / mb };
 }
 
-/** Connect/disconnect `cycles` times; memory growth (MB) of the process (server and client share it). */
-export async function soak(rig: NetRig, cycles: number, warmup = 20): Promise<{ cycles: number; memoryGrowthMB: number }> {
+/** Result of {@link soak}. */
+export interface SoakResult {
+  /** Connect/disconnect cycles run. */
+  cycles: number;
+  /** Growth of JS heap + external memory after collection, MB (of the server alone when clients ran in a child). */
+  memoryGrowthMB: number;
+  /** Growth of the heap V8 has reserved (used or not) after a memory-reducing collection, MB. */
+  heapTotalGrowthMB: number;
+  /** Growth of the resident set after a memory-reducing collection, MB. */
+  rssGrowthMB: number;
+}
+
+/** Runs `cycles` connect/disconnect cycles from a child process (bench/net-soak-client.ts). */
+export function childCycles(rig: NetRig, cycles: number): Promise<void> {
+  const script = fileURLToPath(new URL('./net-soak-client.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [script, rig.wt.url, rig.wt.cert.sha256Hex, String(cycles)], { timeout: 600_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`soak client failed: ${err.message}\n${stderr.slice(-2000)}`));
+      else if (!stdout.includes(`{"cycles":${cycles}}`)) reject(new Error(`soak client did not finish: ${stdout.slice(-500)}`));
+      else resolve();
+    });
+  });
+}
+
+/**
+ * Connect/disconnect `cycles` times after `warmup` cycles; memory growth of this process. With `clients: 'child'`
+ * the clients run in another process, so the figure is the server's alone; with 'in-process' it also includes the
+ * clients (an upper bound).
+ */
+export async function soak(rig: NetRig, cycles: number, options: { warmup?: number; clients?: 'child' | 'in-process' } = {}): Promise<SoakResult> {
   const gc = getGc();
-  const cycle = async () => {
-    const { client } = await connectClient(rig);
-    client.stop();
+  const warmup = options.warmup ?? 20;
+  const run = async (n: number) => {
+    if (options.clients === 'child') return childCycles(rig, n);
+    for (let i = 0; i < n; i++) {
+      const { client } = await connectClient(rig);
+      client.stop();
+    }
   };
-  for (let i = 0; i < warmup; i++) await cycle();
+  await run(warmup);
   await waitFor(() => rig.net.open === 0 && rig.wt.openSessions === 0, 'warm-up sessions to close');
   const before = await settledMemoryMB(gc);
-  for (let i = 0; i < cycles; i++) await cycle();
+  await run(cycles);
   await waitFor(() => rig.net.open === 0 && rig.wt.openSessions === 0, 'soak sessions to close');
   const after = await settledMemoryMB(gc);
-  return { cycles, memoryGrowthMB: after - before };
+  return {
+    cycles,
+    memoryGrowthMB: after.managed - before.managed,
+    heapTotalGrowthMB: after.heapTotal - before.heapTotal,
+    rssGrowthMB: after.rss - before.rss,
+  };
 }

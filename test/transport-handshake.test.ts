@@ -28,8 +28,9 @@ let wt: WebTransportServer;
 let net: NetServer;
 let connect: Connector;
 const serverLogs: string[] = [];
+const serverGot: Message[] = [];
 
-function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
     const check = () => {
@@ -52,7 +53,7 @@ function startClient(received: Array<[Channel, Message]> = []): { client: NetCli
 
 beforeAll(async () => {
   identity = localIdentity(await loadHasher());
-  net = createNetServer({ identity, scheduler, adminToken: 't', log: (l, m) => serverLogs.push(`${l} ${m}`) });
+  net = createNetServer({ identity, scheduler, adminToken: 't', log: (l, m) => serverLogs.push(`${l} ${m}`), onMessage: (_s, _c, m) => serverGot.push(m) });
   wt = await startWebTransportServer({ sink: net.accept });
   connect = await nodeWebTransportConnector({ url: wt.url, certHash: wt.cert.sha256 });
 });
@@ -107,6 +108,33 @@ describe('WebTransport end to end', () => {
     expect(serverLogs.some((l) => l.includes('(raw) closed: protocol: frame-too-large'))).toBe(true);
     await expect(client.ping(Channel.Chat)).resolves.toBeGreaterThanOrEqual(0);
     expect(client.state).toBe('active');
+    client.stop();
+  });
+
+  it('refuses a client with another schema hash, naming both sides, logged on both sides', async () => {
+    const bus = createEventBus<NetClientEvents>();
+    const reasons: string[] = [];
+    bus.on('Disconnected', (d) => reasons.push(d.reason));
+    const clientLogs: string[] = [];
+    const other = { ...identity, schemaHash: '0123456789abcdef' };
+    const client = createNetClient({ connect, identity: other, name: 'old', scheduler, rng: createRng(2), bus, log: (l, m) => clientLogs.push(`${l} ${m}`) });
+    client.start();
+    await until(() => reasons.length === 1, 'refusal');
+    const both = `schema hash: client 0123456789abcdef, server ${identity.schemaHash}`;
+    expect(reasons[0]).toContain(both);
+    expect(clientLogs.some((l) => l.startsWith('error') && l.includes(both))).toBe(true);
+    expect(serverLogs.some((l) => l.startsWith('warn handshake: refused') && l.includes(both))).toBe(true);
+    expect(client.state).toBe('disconnected');
+  });
+
+  it('carries far more than 16 KiB from client to server on a stream (flow-control window)', async () => {
+    const { client } = startClient();
+    await until(() => client.state === 'active', 'connect');
+    serverGot.length = 0;
+    const line = 'x'.repeat(256);
+    for (let i = 0; i < 2000; i++) client.send(Channel.Chat, { type: MsgType.ClientChat, text: line }); // ~530 KB
+    await until(() => serverGot.length === 2000, 'all chat lines');
+    expect(serverGot.every((m) => m.type === MsgType.ClientChat && m.text === line)).toBe(true);
     client.stop();
   });
 });

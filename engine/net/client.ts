@@ -66,6 +66,8 @@ export interface NetClientOptions {
   heartbeatMs?: number;
   /** Silence before the connection times out, ms (default 10000). */
   timeoutMs?: number;
+  /** A transport connect that has not finished after this long counts as failed, ms (default 10000). */
+  connectTimeoutMs?: number;
   /** Messages from the server once active (handshake and pings are handled here). */
   onMessage?(channel: Channel, msg: Message): void;
 }
@@ -123,8 +125,27 @@ export function createNetClient(options: NetClientOptions): NetClient {
     retry = undefined;
     if (stopped) return;
     state = 'connecting';
+    // A connector that never answers (a lost SYN, a stuck TLS handshake) must not stall the client for good.
+    let settled = false;
+    const connectMs = options.connectTimeoutMs ?? 10_000;
+    const guard = scheduler.set(connectMs, () => {
+      if (settled) return;
+      settled = true;
+      if (stopped) return;
+      state = 'disconnected';
+      log('warn', `connect timed out after ${connectMs} ms`);
+      if (attempt === 0) bus.emit('Disconnected', { reason: `connect timed out after ${connectMs} ms`, kind: 'connect-failed' });
+      scheduleReconnect();
+    });
     options.connect((result) => {
+      if (settled) {
+        if (!(result instanceof Error)) result.close({ code: 0, reason: 'connect timed out' });
+        return;
+      }
+      settled = true;
+      scheduler.clear(guard);
       if (result instanceof Error) {
+        if (stopped) return;
         state = 'disconnected';
         log('warn', `connect failed: ${result.message}`);
         // Only the first attempt reports it: during reconnection the client is already Disconnected.
@@ -169,6 +190,9 @@ export function createNetClient(options: NetClientOptions): NetClient {
               return;
             }
             throw new ProtocolError(ProtocolErrorCode.BadState, `type ${msg.type} before Welcome`);
+          }
+          if (msg.type === MsgType.Welcome || msg.type === MsgType.Reject) {
+            throw new ProtocolError(ProtocolErrorCode.BadState, `type ${msg.type} after the handshake`);
           }
           options.onMessage?.(channel, msg);
         },

@@ -5,7 +5,7 @@
  */
 import type { Rng } from '../rng.ts';
 import type { Scheduler } from './scheduler.ts';
-import type { Connector, SessionHandlers, StreamHandlers, TransportSession, TransportStream } from './transport.ts';
+import type { Connector, SessionHandlers, SessionSink, StreamHandlers, TransportSession, TransportStream } from './transport.ts';
 
 /** Link properties, applied to each direction separately. */
 export interface LinkOptions {
@@ -92,12 +92,18 @@ export function conditionSession(inner: TransportSession, scheduler: Scheduler, 
   const wrapStream = (s: TransportStream): TransportStream => {
     const send = ordered(lanes.out);
     const recv = ordered(lanes.in);
+    let pending = 0; // bytes held by the conditioned link before they reach `s`
     return {
       kind: s.kind,
       local: s.local,
+      get buffered() { return pending + s.buffered; },
       write: (bytes) => {
         const copy = bytes.slice();
-        send(copy.length, () => s.write(copy));
+        pending += copy.length;
+        send(copy.length, () => {
+          pending -= copy.length;
+          s.write(copy);
+        });
       },
       end: () => send(0, () => s.end()),
       setHandlers: (h: StreamHandlers) => s.setHandlers({
@@ -151,4 +157,15 @@ function withDefaults(o: LinkOptions): Required<LinkOptions> {
     if (!(v[k] >= 0)) throw new RangeError(`link ${k} must be >= 0, got ${v[k]}`);
   }
   return v;
+}
+
+/** Wraps a server's session sink so that every accepted session is conditioned (server-side link). */
+export function conditionSink(
+  sink: SessionSink, scheduler: Scheduler, rng: Rng, options: LinkOptions, onSession?: (s: ConditionedSession) => void,
+): SessionSink {
+  return (session) => {
+    const s = conditionSession(session, scheduler, rng, options);
+    onSession?.(s);
+    sink(s);
+  };
 }

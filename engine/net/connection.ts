@@ -9,6 +9,7 @@ import { DEFAULT_MAX_FRAME, createFrameReader, decodeDatagram, decodeFrameBody, 
 import type { Message } from '../protocol/messages.ts';
 import { MsgType } from '../protocol/messages.ts';
 import { CHANNELS, CLIENT_BIDI_CHANNELS, Channel, allowedOn, createStaleFilter, datagramChannel } from './channels.ts';
+import { createPinger } from './pinger.ts';
 import type { Scheduler, TimerHandle } from './scheduler.ts';
 import type { TransportSession, TransportStream } from './transport.ts';
 
@@ -76,6 +77,8 @@ export interface Connection {
   activate(): void;
   /** Sends a Ping on `channel`; resolves with the round trip in ms, rejects on close or after `timeoutMs`. */
   ping(channel: Channel, timeoutMs?: number): Promise<number>;
+  /** Bytes queued on a stream channel and not yet handed to the network (0 for datagram channels). */
+  bufferedBytes(channel: Channel): number;
   /** Closes with a reason: sends Disconnect on the control stream, then closes the session. */
   close(reason: string): void;
 }
@@ -97,10 +100,8 @@ export function createConnection(options: ConnectionOptions): Connection {
   const out = new Map<Channel, Outgoing>();
   const bound = new Set<Channel>(); // channels whose incoming stream is known
   const early: Array<[Channel, Message]> = [];
-  const pings = new Map<number, { resolve: (ms: number) => void; reject: (e: Error) => void; timer: TimerHandle }>();
+  const pinger = createPinger(scheduler);
   let state: ConnectionState = 'handshaking';
-  let rtt = NaN;
-  let nonce = 0;
   let lastReceived = scheduler.now();
   let heartbeat: TimerHandle | undefined;
 
@@ -108,8 +109,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (state === 'closed') return;
     state = 'closed';
     scheduler.clear(heartbeat);
-    for (const p of pings.values()) { scheduler.clear(p.timer); p.reject(new Error(`connection closed: ${info.reason}`)); }
-    pings.clear();
+    pinger.failAll(info.reason);
     if (notifyPeer) {
       writeFrame(Channel.Control, encodeFrame([{ type: MsgType.Disconnect, reason: info.reason.slice(0, 512) }]));
       scheduler.set(options.closeGraceMs ?? 50, () => session.close({ code: 0, reason: info.reason }));
@@ -152,14 +152,7 @@ export function createConnection(options: ConnectionOptions): Connection {
       return;
     }
     if (msg.type === MsgType.Pong) {
-      const p = pings.get(msg.nonce);
-      if (p) {
-        pings.delete(msg.nonce);
-        scheduler.clear(p.timer);
-        const ms = scheduler.now() - msg.sentMs;
-        rtt = Number.isNaN(rtt) ? ms : rtt * 0.875 + ms * 0.125;
-        p.resolve(ms);
-      }
+      pinger.onPong(msg);
       return;
     }
     if (msg.type === MsgType.Disconnect) {
@@ -185,8 +178,9 @@ export function createConnection(options: ConnectionOptions): Connection {
     }
   };
 
-  const bindIncoming = (s: TransportStream) => {
-    let channel: Channel | undefined;
+  /** Reads frames from a stream; a stream the peer opened first names its channel in a header byte. */
+  const bindIncoming = (s: TransportStream, known?: Channel) => {
+    let channel: Channel | undefined = known;
     let reader = createFrameReader(maxFrame);
     s.setHandlers({
       onData: (bytes) => guarded(() => {
@@ -250,28 +244,8 @@ export function createConnection(options: ConnectionOptions): Connection {
       s.write(Uint8Array.of(ch));
       out.set(ch, { stream: s, queue: [] });
       bound.add(ch);
-      bindIncomingReplies(s, ch);
+      bindIncoming(s, ch); // the server answers on the client's own streams, without a header
     }
-  }
-
-  /** The client's own bidi streams: replies come back on them without a header. */
-  function bindIncomingReplies(s: TransportStream, channel: Channel) {
-    const reader = createFrameReader(maxFrame);
-    s.setHandlers({
-      onData: (bytes) => guarded(() => {
-        stats.bytesIn += bytes.length;
-        lastReceived = scheduler.now();
-        for (const body of reader.push(bytes)) {
-          for (const m of decodeFrameBody(body)) {
-            deliver(channel, m);
-            if (state === 'closed') return;
-          }
-        }
-      }),
-      onEnd: () => guarded(() => {
-        if (reader.buffered > 0) throw new ProtocolError(ProtocolErrorCode.BadFrame, `stream ended inside a frame (${reader.buffered} bytes)`);
-      }),
-    });
   }
 
   const tickTimer = () => {
@@ -282,10 +256,10 @@ export function createConnection(options: ConnectionOptions): Connection {
         return;
       }
       if (state === 'active') {
-        const n = nonce++ >>> 0;
-        writeFrame(Channel.Control, encodeFrame([{ type: MsgType.Ping, nonce: n, sentMs: scheduler.now() }]));
-        // Heartbeat pings are not awaited; their pongs update the RTT through `pings`.
-        pings.set(n, { resolve: () => {}, reject: () => {}, timer: scheduler.set(timeoutMs, () => pings.delete(n)) });
+        // Heartbeat pings are not awaited; their pongs update the RTT estimate.
+        const { nonce, rtt } = pinger.start(timeoutMs, 'heartbeat');
+        rtt.catch(() => {});
+        writeFrame(Channel.Control, encodeFrame([{ type: MsgType.Ping, nonce, sentMs: scheduler.now() }]));
       }
       tickTimer();
     });
@@ -295,7 +269,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   return {
     role,
     get state() { return state; },
-    get rttMs() { return rtt; },
+    get rttMs() { return pinger.rttMs; },
     stats,
     send(channel, messages) {
       if (state === 'closed') return;
@@ -303,7 +277,17 @@ export function createConnection(options: ConnectionOptions): Connection {
       for (const m of list) {
         if (!allowedOn(channel, role, m)) throw new RangeError(`${role} may not send type ${m.type} on ${CHANNELS[channel].name}`);
       }
-      writeFrame(channel, encodeFrame(list, maxFrame));
+      const frame = encodeFrame(list, maxFrame);
+      const carrier = CHANNELS[channel].carrier;
+      if ((carrier === 'datagram-c2s' || carrier === 'datagram-s2c') && frame.length > session.maxDatagramSize) {
+        throw new RangeError(`a ${frame.length}-byte datagram exceeds the session's ${session.maxDatagramSize} bytes`);
+      }
+      writeFrame(channel, frame);
+    },
+    bufferedBytes(channel) {
+      const o = out.get(channel);
+      if (!o) return 0;
+      return (o.stream?.buffered ?? 0) + o.queue.reduce((n, f) => n + f.length, 0);
     },
     activate() {
       if (state !== 'handshaking') return;
@@ -313,16 +297,13 @@ export function createConnection(options: ConnectionOptions): Connection {
       }
     },
     ping(channel, pingTimeoutMs = 5000) {
-      return new Promise<number>((resolve, reject) => {
-        if (state !== 'active') return reject(new Error(`cannot ping in state ${state}`));
-        const n = nonce++ >>> 0;
-        const timer = scheduler.set(pingTimeoutMs, () => {
-          pings.delete(n);
-          reject(new Error(`ping on ${CHANNELS[channel].name} timed out`));
-        });
-        pings.set(n, { resolve, reject, timer });
-        writeFrame(channel, encodeFrame([{ type: MsgType.Ping, nonce: n, sentMs: scheduler.now() }]));
-      });
+      if (state !== 'active') return Promise.reject(new Error(`cannot ping in state ${state}`));
+      if (!allowedOn(channel, role, { type: MsgType.Ping, nonce: 0, sentMs: 0 })) {
+        return Promise.reject(new RangeError(`${role} cannot ping on ${CHANNELS[channel].name}`));
+      }
+      const { nonce, rtt } = pinger.start(pingTimeoutMs, CHANNELS[channel].name);
+      writeFrame(channel, encodeFrame([{ type: MsgType.Ping, nonce, sentMs: scheduler.now() }]));
+      return rtt;
     },
     close(reason) {
       finish({ kind: 'local', reason }, true);

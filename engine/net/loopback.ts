@@ -107,20 +107,28 @@ export function createLoopbackNetwork(scheduler: Scheduler): LoopbackNetwork {
 function makeStreamPair(kind: StreamKind, closed: () => boolean, later: (fn: () => void) => void) {
   const localIn = createPendingHandlers<StreamHandlers>();
   const remoteIn = createPendingHandlers<StreamHandlers>();
-  const make = (local: boolean, inbox: typeof localIn, peerInbox: typeof localIn): TransportStream => ({
-    kind,
-    local,
-    write(bytes) {
-      if (kind === 'uni' && !local) throw new Error('cannot write to a received unidirectional stream');
-      if (closed()) return;
-      const copy = bytes.slice();
-      later(() => { if (!closed()) peerInbox.call((h) => h.onData(copy)); });
-    },
-    end() {
-      if (kind === 'uni' && !local) throw new Error('cannot end a received unidirectional stream');
-      later(() => { if (!closed()) peerInbox.call((h) => h.onEnd()); });
-    },
-    setHandlers: (h) => inbox.set(h),
-  });
+  const make = (local: boolean, inbox: typeof localIn, peerInbox: typeof localIn): TransportStream => {
+    let buffered = 0;
+    return {
+      kind,
+      local,
+      get buffered() { return buffered; },
+      write(bytes) {
+        if (kind === 'uni' && !local) throw new Error('cannot write to a received unidirectional stream');
+        if (closed()) return;
+        const copy = bytes.slice();
+        buffered += copy.length;
+        later(() => {
+          buffered -= copy.length;
+          if (!closed()) peerInbox.call((h) => h.onData(copy));
+        });
+      },
+      end() {
+        if (kind === 'uni' && !local) throw new Error('cannot end a received unidirectional stream');
+        later(() => { if (!closed()) peerInbox.call((h) => h.onEnd()); });
+      },
+      setHandlers: (h) => inbox.set(h),
+    };
+  };
   return { local: make(true, localIn, remoteIn), remote: make(false, remoteIn, localIn) };
 }

@@ -33,6 +33,8 @@ export interface TransportStream {
   write(bytes: Uint8Array): void;
   /** Finishes this side's writing; the peer sees `onEnd` after the data. */
   end(): void;
+  /** Bytes written on this side and not yet handed to the network (0 for received uni streams). */
+  readonly buffered: number;
   /** Sets the receive callbacks; events that came earlier are delivered now. */
   setHandlers(h: StreamHandlers): void;
 }

@@ -77,13 +77,17 @@ export function adaptWebTransport(wt: WebTransportLike, options: AdaptOptions): 
     if (readable) readInto(readable, sh);
     const writer = writable?.then((w) => w.getWriter());
     writer?.catch(ignore);
+    let buffered = 0;
     return {
       kind,
       local,
+      get buffered() { return buffered; },
       write(bytes) {
         if (!writer) throw new Error('cannot write to a received unidirectional stream');
         if (closed) return;
-        writer.then((w) => w.write(bytes)).catch(ignore);
+        const n = bytes.length;
+        buffered += n;
+        writer.then((w) => w.write(bytes)).then(() => { buffered -= n; }, () => { buffered -= n; });
       },
       end() {
         if (!writer) throw new Error('cannot end a received unidirectional stream');
@@ -128,7 +132,11 @@ export function adaptWebTransport(wt: WebTransportLike, options: AdaptOptions): 
       // Reading starts once the stream exists; route its data to this stream's handlers.
       const inner = createPendingHandlers<StreamHandlers>();
       pair.then((p) => readInto(p.readable, inner), ignore);
-      return { ...sh, setHandlers: (h) => inner.set(h) };
+      return {
+        kind: sh.kind, local: sh.local, write: sh.write, end: sh.end,
+        get buffered() { return sh.buffered; },
+        setHandlers: (h) => inner.set(h),
+      };
     },
     setHandlers: (h) => handlers.set(h),
     close(info) {

@@ -41,6 +41,8 @@ export interface WebTransportServerOptions {
   cert?: SelfSignedCert;
   /** Initial session flow-control window in bytes (default 15 MiB; the library default stalls streams). */
   flowControlWindow?: number;
+  /** Give up if the server is not listening after this long, ms (default 10000). */
+  startTimeoutMs?: number;
 }
 
 /** A running WebTransport server. */
@@ -75,7 +77,19 @@ export async function startWebTransportServer(options: WebTransportServerOptions
     reliability: http3 ? 'both' : 'reliableOnly',
   } as ConstructorParameters<typeof HttpServer>[0]);
   server.startServer();
-  await server.ready;
+  const startMs = options.startTimeoutMs ?? 10_000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      server.ready,
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`WebTransport server not listening after ${startMs} ms`)), startMs); }),
+    ]);
+  } catch (err) {
+    try { server.stopServer(); } catch { /* not started */ }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
   const address = server.address();
   if (!address) throw new Error('WebTransport server did not bind');
   disableNagle(server);

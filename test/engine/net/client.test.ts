@@ -72,4 +72,23 @@ describe('client lifecycle', () => {
       expect(d).toBeLessThanOrEqual(full);
     });
   });
+
+  it('treats a connect that never answers as failed and tries again', async () => {
+    const h = await createHarness();
+    let calls = 0;
+    const real = h.network.connector('server');
+    const c = h.client({
+      connectTimeoutMs: 3000, reconnect: { baseMs: 100, capMs: 100 },
+      // The first attempt vanishes (its answer never comes); later ones go through.
+      connect: (done) => (++calls === 1 ? undefined : real(done)),
+    });
+    h.step(2999);
+    expect(c.client.state).toBe('connecting');
+    h.step(1);
+    expect(c.events.map((e) => e[0])).toEqual(['Disconnected', 'Reconnecting']);
+    expect(c.events[0][1]).toMatchObject({ kind: 'connect-failed', reason: 'connect timed out after 3000 ms' });
+    h.step(200);
+    expect(c.client.state).toBe('active');
+    expect(calls).toBe(2);
+  });
 });

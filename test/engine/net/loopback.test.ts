@@ -78,3 +78,19 @@ describe('loopback connection', () => {
     expect(n).toBeLessThan(90);
   });
 });
+
+describe('loopback send limits and buffering', () => {
+  it('refuses datagrams over the session size and reports stream bytes not yet delivered', async () => {
+    const h = await createHarness();
+    const c = h.client();
+    h.step(0);
+    const s = h.session(c.client.sessionId);
+    expect(() => s.send(Channel.EntityDelta, { type: MsgType.EntityDelta, tick: 1, baselineTick: 0, data: new Uint8Array(2000) })).toThrow(/exceeds/);
+    expect(() => c.client.send(Channel.Chat, { type: MsgType.ServerChat, from: '', text: 'x' } as never)).toThrow(RangeError);
+    s.send(Channel.ChunkStream, { type: MsgType.ChunkData, cx: 0, cz: 0, checksum: '0000000000000000', data: new Uint8Array(3000) });
+    expect(s.connection.bufferedBytes(Channel.ChunkStream)).toBeGreaterThan(3000);
+    h.step(0);
+    expect(s.connection.bufferedBytes(Channel.ChunkStream)).toBe(0);
+    expect(c.received).toHaveLength(1);
+  });
+});

@@ -3,6 +3,7 @@
  * client keeps working; version, magic and schema mismatches are refused naming both sides; diagnostics need the
  * admin token.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Channel } from '../../../engine/net/channels.ts';
 import type { TransportSession, TransportStream } from '../../../engine/net/transport.ts';
@@ -82,6 +83,38 @@ describe('server under hostile input', () => {
       expect(good.client.state).toBe('active');
     }
     expect(good.events.map((e) => e[0])).toEqual(['Connected']);
+  });
+
+  it('survives random bytes on any stream or datagram (property), the good client never noticing', async () => {
+    const h = await createHarness();
+    const good = h.client();
+    h.step(0);
+    await fc.assert(fc.asyncProperty(fc.constantFrom('control', 'chat', 'datagram'), fc.uint8Array({ minLength: 1, maxLength: 64 }), async (where, bytes) => {
+      const r = rawClient(h);
+      if (where === 'control') r.control.write(bytes);
+      else if (where === 'chat') bidi(r.session, Channel.Chat).write(bytes);
+      else r.session.sendDatagram(bytes);
+      h.step(10);
+      // Either refused with a protocol reason, or still waiting for the rest of a frame it declared.
+      if (r.closed.length) expect(r.closed[0]).toMatch(/^(frame-too-large|bad-frame|unknown-type|bad-payload|wrong-channel|bad-state|bad-stream)/);
+      r.session.close({ code: 0, reason: 'done' });
+      h.step(100);
+      const rtt = good.client.ping(Channel.Chat);
+      h.step(0);
+      await expect(rtt).resolves.toBe(0);
+      expect(h.server.sessions.size).toBe(1);
+    }), { numRuns: 150, seed: 42 });
+    expect(good.events.map((e) => e[0])).toEqual(['Connected']);
+  });
+
+  it('enforces a configured maximum frame size', async () => {
+    const h = await createHarness({ maxFrame: 1024 });
+    const c = h.client();
+    h.step(0);
+    c.client.send(Channel.Diagnostics, { type: MsgType.DiagnosticsRequest, id: 1, token: 'x', command: 'status', args: Array(8).fill('a'.repeat(200)) });
+    h.step(100);
+    expect(c.events.map((e) => e[0])).toEqual(['Connected', 'Disconnected', 'Reconnecting']);
+    expect((c.events[1][1] as { reason: string }).reason).toMatch(/^frame-too-large: declared \d+ > max 1024/);
   });
 
   it('refuses a message before Hello', async () => {

@@ -11,6 +11,8 @@ import type { NetClientEvents } from '../../../../engine/net/client.ts';
 import { createNetClient } from '../../../../engine/net/client.ts';
 import { createRealtimeScheduler } from '../../../../engine/net/scheduler.ts';
 import { createNetServer } from '../../../../engine/net/server.ts';
+import type { ConditionedSession } from '../../../../engine/net/conditioner.ts';
+import { conditionConnector } from '../../../../engine/net/conditioner.ts';
 import { localIdentity } from '../../../../engine/protocol/handshake.ts';
 import { nodeWebTransportConnector, startWebTransportServer } from '../../../../engine/platform/node/webtransport.ts';
 import { soak, startRig, waitFor } from '../../../../bench/net-workloads.ts';
@@ -56,6 +58,40 @@ describe('Node WebTransport backend', () => {
       expect(events.at(-1)).toBe('Connected');
       expect(events.slice(2, -1).every((e) => e === 'Reconnecting')).toBe(true);
       await expect(client.ping(Channel.Chat)).resolves.toBeGreaterThanOrEqual(0);
+    } finally {
+      client.stop();
+      net.closeAll('over');
+      await wt.close();
+    }
+  });
+
+  it('times out through a blacked-out conditioner on the real transport, then reconnects', async () => {
+    const scheduler = createRealtimeScheduler();
+    const identity = localIdentity(await loadHasher());
+    const net = createNetServer({ identity, scheduler, adminToken: 't' });
+    const wt = await startWebTransportServer({ sink: net.accept });
+    const links: ConditionedSession[] = [];
+    const connect = conditionConnector(await nodeWebTransportConnector({ url: wt.url, certHash: wt.cert.sha256 }),
+      scheduler, createRng(9), { latencyMs: 1 }, (s) => links.push(s));
+    const bus = createEventBus<NetClientEvents>();
+    const events: string[] = [];
+    bus.onAny((n) => events.push(n));
+    const client = createNetClient({
+      connect, identity, name: 'c', scheduler, rng: createRng(4), bus, heartbeatMs: 100, timeoutMs: 1500, reconnect: { baseMs: 20, capMs: 100 },
+    });
+    client.start();
+    try {
+      await waitFor(() => client.state === 'active', 'connect');
+      // Black out the link in use (under heavy load an earlier session may already have been replaced).
+      const mark = events.length;
+      const linksBefore = links.length;
+      links[linksBefore - 1].setLink({ blackout: true });
+      await waitFor(() => events.slice(mark).includes('TimedOut'), 'timeout', 20_000);
+      await waitFor(() => client.state === 'active' && events.at(-1) === 'Connected', 'reconnect', 20_000);
+      expect(events[0]).toBe('Connected');
+      expect(events.slice(mark, mark + 4)).toEqual(['TimedOut', 'Disconnected', 'Reconnecting', 'Connected']);
+      expect(links.length).toBe(linksBefore + 1);
+      await expect(client.ping(Channel.Input)).resolves.toBeGreaterThanOrEqual(0);
     } finally {
       client.stop();
       net.closeAll('over');

@@ -1,0 +1,33 @@
+/**
+ * Child process of the net soak: `node bench/net-soak-client.ts <url> <cert sha-256 hex> <cycles>` connects and
+ * disconnects `cycles` times, one after another, so that the server's memory is measured without the clients'.
+ * Prints one JSON line `{"cycles": n}` when done; exits 1 on the first failure.
+ */
+import { createEventBus } from '../engine/events.ts';
+import { loadHasher } from '../engine/hash.ts';
+import { createRng } from '../engine/rng.ts';
+import type { NetClientEvents } from '../engine/net/client.ts';
+import { createNetClient } from '../engine/net/client.ts';
+import { createRealtimeScheduler } from '../engine/net/scheduler.ts';
+import { localIdentity } from '../engine/protocol/handshake.ts';
+import { nodeWebTransportConnector } from '../engine/platform/node/webtransport.ts';
+
+const [url, hashHex, cyclesArg] = process.argv.slice(2);
+const cycles = Number(cyclesArg);
+const connect = await nodeWebTransportConnector({ url, certHash: Uint8Array.from(Buffer.from(hashHex, 'hex')) });
+const identity = localIdentity(await loadHasher());
+const scheduler = createRealtimeScheduler();
+for (let i = 0; i < cycles; i++) {
+  await new Promise<void>((resolve, reject) => {
+    const bus = createEventBus<NetClientEvents>();
+    const client = createNetClient({ connect, identity, name: 'soak', scheduler, rng: createRng(i), bus, reconnect: false });
+    bus.on('Connected', () => {
+      resolve();
+      client.stop();
+    });
+    bus.on('Disconnected', (d) => reject(new Error(d.reason)));
+    client.start();
+  });
+}
+console.log(JSON.stringify({ cycles }));
+process.exit(0);
