@@ -4,7 +4,9 @@
  * the server's PlayerState, predicts its own block edits, interpolates remote players, and keeps its tick about
  * RTT/2 plus a small buffer ahead of the server, nudged by the server's timing advice.
  */
-import { readColumnHeader, type ChunkCodecDeps } from '../../engine/codec/chunk-codec.ts';
+import { columnChecksum, readColumnHeader, type ChunkCodecDeps } from '../../engine/codec/chunk-codec.ts';
+import { hex64 } from '../../engine/hash.ts';
+import type { Body } from '../../engine/physics/controller.ts';
 import { applySectionUpdate } from '../../engine/codec/chunk-diff.ts';
 import { removeEntity } from 'bitecs';
 import { ZERO_STATE, decodeEntityBatch, type EntityState } from '../../engine/codec/entity-delta.ts';
@@ -32,7 +34,7 @@ import { applyBlockAction } from '../../engine/rules/interactions.ts';
 import { createGameWorld, spawnPlayer, type GameWorld } from '../../engine/sim/game-world.ts';
 import { TICK_MS, type Tick } from '../../engine/tick.ts';
 import { NO_SECTION, sectionVoxels } from '../../engine/voxel/section-store.ts';
-import { ensureSection, getColumn } from '../../engine/voxel/voxel-world.ts';
+import { ensureSection, getColumn, removeColumn, sortedColumnKeys } from '../../engine/voxel/voxel-world.ts';
 import { DEFAULT_KIT, EntityKind, TARGET_INPUT_LEAD } from '../rules.ts';
 import type { ClientEvents } from './client-events.ts';
 import { confirmEdit, reapplyPending, rollBackEdit, serverView, type PendingEdits } from './pending-edits.ts';
@@ -143,6 +145,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
   const log: NetLog = o.log ?? (() => {});
   let world = createGameWorld({ columnSections: 16 });
   let predictor: Predictor | undefined;
+  let latest: { tick: Tick; body: Body } | undefined; // newest authoritative state before prediction starts
   let selfId = 0, localEid = 0;
   let tick: Tick = 0, serverTick: Tick = -1, ackTick: Tick = 0, seq = 0;
   let ticking = false;
@@ -163,7 +166,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
   /** Forgets everything tied to the session that ended (the voxel world stays: its chunks are still valid). */
   const resetSession = () => {
     if (localEid) removeEntity(world.ecs, localEid);
-    predictor = undefined; selfId = 0; localEid = 0; serverTick = -1; ackTick = 0; seq = 0; ticking = false;
+    predictor = undefined; latest = undefined; selfId = 0; localEid = 0; serverTick = -1; ackTick = 0; seq = 0; ticking = false;
     entityTick = 0; entityTickAt = 0;
     remotes.clear(); pending.clear(); sent.length = 0; history.h = createSnapshotHistory();
   };
@@ -174,6 +177,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
         // The first column tells the world's height; the client's world takes it before anything else lives in it.
         const { sectionCount } = readColumnHeader(msg.data);
         if (sectionCount !== world.voxels.columnSections) {
+          // Prediction starts only once columns are here, so no entity lives in the world yet.
           if (world.voxels.columns.size > 0 || predictor) throw new RangeError(`column (${msg.cx}, ${msg.cz}) has ${sectionCount} sections; the world has ${world.voxels.columnSections}`);
           world = createGameWorld({ columnSections: sectionCount });
         }
@@ -198,6 +202,10 @@ export function createGameClient(o: GameClientOptions): GameClient {
         }
         break;
       }
+      case MsgType.ChunkUnload:
+        removeColumn(world.voxels, msg.cx, msg.cz);
+        bus.emit('ChunkUnloaded', { cx: msg.cx, cz: msg.cz });
+        break;
       case MsgType.BlockResult: {
         if (msg.ok) { if (confirmEdit(pending, msg.tick)) stats.confirmed++; }
         else if (rollBackEdit(world.voxels, pending, msg.tick)) stats.refused++;
@@ -208,10 +216,8 @@ export function createGameClient(o: GameClientOptions): GameClient {
         serverTick = Math.max(serverTick, msg.tick);
         const body = { x: msg.x, y: msg.y, z: msg.z, vx: msg.vx, vy: msg.vy, vz: msg.vz, onGround: msg.onGround };
         if (!predictor) {
-          predictor = createPredictor(body);
-          predictor.tick = msg.tick;
-          predictor.authTick = msg.tick;
-          localEid = spawnPlayer(world, body.x, body.y, body.z, DEFAULT_KIT);
+          // Not predicting yet (the ground under the player has not arrived): remember the newest state.
+          if (!latest || msg.tick > latest.tick) latest = { tick: msg.tick, body };
           break;
         }
         const ev = reconcile(predictor, world.voxels, msg.tick, body);
@@ -263,12 +269,35 @@ export function createGameClient(o: GameClientOptions): GameClient {
   });
 
   // Messages that raced ahead of the Welcome are delivered before this event: keep what they set up.
-  bus.on('Connected', ({ serverTick: welcomeTick }) => {
-    // Start ahead of the server by a guess that covers a 100 ms RTT plus the target lead; the server's timing
-    // advice (ServerState.adjust) corrects it within a second or two for any RTT.
-    tick = welcomeTick + INITIAL_LEAD;
-    ticking = true;
+  bus.on('Connected', () => {
+    // Tell the server which columns we still hold (a warm cache after a reconnect); it streams the rest.
+    const columns: number[] = [], checksums: string[] = [];
+    for (const key of sortedColumnKeys(world.voxels)) {
+      const col = world.voxels.columns.get(key)!;
+      columns.push(col.cx, col.cz);
+      checksums.push(hex64(columnChecksum(Array.from(col.sections, (id) => (id === NO_SECTION ? null : sectionVoxels(world.voxels.store, id))), codec.hasher)));
+      if (checksums.length === 4096) break;
+    }
+    net.send(Channel.Control, { type: MsgType.ChunkHave, columns, checksums });
   });
+
+  /**
+   * Starts predicting once the column under the player is loaded: from the newest authoritative state, ahead of the
+   * server by a guess that covers a 100 ms RTT plus the target lead (the server's timing advice corrects it for any
+   * RTT). The ticks in between run on the server without input from us, so they are predicted idle.
+   */
+  const startPredicting = (): void => {
+    if (!latest) return;
+    const { body } = latest;
+    if (!getColumn(world.voxels, Math.floor(body.x / 16), Math.floor(body.z / 16))) return;
+    predictor = createPredictor(body);
+    predictor.tick = latest.tick;
+    predictor.authTick = latest.tick;
+    localEid = spawnPlayer(world, body.x, body.y, body.z, DEFAULT_KIT);
+    tick = Math.max(serverTick, latest.tick) + INITIAL_LEAD;
+    for (let t = latest.tick + 1; t < tick; t++) predict(predictor, world.voxels, { tick: t, buttons: 0, yaw: 0, pitch: 0 });
+    ticking = true;
+  };
   bus.on('Disconnected', () => resetSession());
 
   /** Keeps an input for the next bundles; a gap (ticks not predicted) starts the history afresh. */
@@ -292,7 +321,9 @@ export function createGameClient(o: GameClientOptions): GameClient {
   };
 
   const clientTick = (): void => {
-    if (!ticking || !predictor || net.state !== 'active') return;
+    if (net.state !== 'active') return;
+    if (!ticking) startPredicting();
+    if (!ticking || !predictor) return;
     const input: PlayerInput = { ...o.input(client), tick };
     const s = world.ecs.stores;
     if (input.block) {

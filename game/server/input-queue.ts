@@ -81,9 +81,9 @@ export function takeInput(q: InputQueue, tick: Tick): PlayerInput | null {
 }
 
 /**
- * Advice for the client's clock from recent arrival leads, in ticks: positive when inputs arrive with less margin
- * than `targetLead` (run ahead by that many more ticks), negative when they arrive far earlier than needed (which
- * only adds latency), 0 when the lead is within the target band. The lead history is cleared after non-zero advice
+ * Advice for the client's clock from recent arrival leads, in ticks: positive when the earliest tenth of inputs
+ * arrive with less margin than `targetLead` (run ahead by that many more ticks), negative when most arrive far
+ * earlier than needed (which only adds latency), 0 when the lead is within the target band. The lead history is cleared after non-zero advice
  * so that the next advice reflects the client's correction.
  */
 export function timingAdvice(q: InputQueue, targetLead: number): number {
@@ -92,8 +92,9 @@ export function timingAdvice(q: InputQueue, targetLead: number): number {
   const low = sorted[Math.floor(sorted.length * 0.1)];
   const median = sorted[sorted.length >> 1];
   let advice = 0;
-  if (low < 1) advice = targetLead - low;
-  else if (median > targetLead + 2) advice = targetLead - median;
+  // Keep even the earliest-arriving tenth at the target lead: then one lost bundle is covered by the next one.
+  if (low < targetLead) advice = targetLead - low;
+  else if (median > targetLead + 3) advice = targetLead + 1 - median;
   if (advice !== 0) q.leads.length = 0;
   return Math.max(-100, Math.min(100, advice));
 }
