@@ -71,6 +71,8 @@ export interface Connection {
   readonly rttMs: number;
   /** Traffic counters. */
   readonly stats: ConnectionStats;
+  /** Largest datagram frame the session carries, bytes. */
+  readonly maxDatagramSize: number;
   /** Sends messages in one frame on `channel`. Throws RangeError if this side may not send one of them there. */
   send(channel: Channel, messages: Message | readonly Message[]): void;
   /** Marks the handshake done: starts heartbeats and delivers messages that arrived early. */
@@ -271,6 +273,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     get state() { return state; },
     get rttMs() { return pinger.rttMs; },
     stats,
+    get maxDatagramSize() { return session.maxDatagramSize; },
     send(channel, messages) {
       if (state === 'closed') return;
       const list = Array.isArray(messages) ? messages : [messages as Message];

@@ -78,6 +78,8 @@ export interface GameServer {
   start(): void;
   /** Runs one tick now (tests; `start` does this on time). */
   tick(): void;
+  /** A server-side edit (admin tools, game rules): applied, stored, and replicated like a player's. */
+  editBlock(x: number, y: number, z: number, block: number): void;
   /** Stops ticking, tells every client why, and closes the store. */
   stop(reason: string): void;
 }
@@ -188,6 +190,13 @@ export function createGameServer(options: GameServerOptions): GameServer {
       loop();
     },
     tick,
+    editBlock(x, y, z, block) {
+      const prev = setBlock(world.voxels, x, y, z, block);
+      if (prev === block) return;
+      store?.commit([{ x, y, z, block, tick: world.tick }]);
+      counters.editsStored++;
+      replicator.edited([{ tick: world.tick, x, y, z, block, prev, by: 0 }]);
+    },
     stop(reason) {
       stopped = true;
       scheduler.clear(timer);

@@ -36,6 +36,8 @@ export const ADVICE_EVERY = 10;
 export const CACHE_HINT_WAIT_MS = 1000;
 /** Estimated bytes per entity in an update, for fitting updates to a short budget. */
 const ENTITY_BYTES_ESTIMATE = 8;
+/** Bytes an EntityDelta frame adds around its data (length, type, msgpack fields), with margin. */
+const DATAGRAM_OVERHEAD = 32;
 
 /** Options of {@link createReplicator}. */
 export interface ReplicatorOptions {
@@ -90,7 +92,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   const settle = (p: ServerPlayer): void => {
     const out = p.session.connection.stats.bytesOut;
     if (out > p.bytesSeen) {
-      recordSent(p.limiter, o.now(), out - p.bytesSeen);
+      recordSent(p.limiter, o.now(), out - p.bytesSeen, true);
       p.metrics.bytes.other += out - p.bytesSeen;
       p.bytesSeen = out;
     }
@@ -101,8 +103,9 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     p.session.send(channel, msg);
     const bytes = p.session.connection.stats.bytesOut - p.bytesSeen;
     p.bytesSeen += bytes;
-    recordSent(p.limiter, o.now(), bytes);
+    recordSent(p.limiter, o.now(), bytes, kind === 'state');
     p.metrics.bytes[kind] += bytes;
+    if (bytes > p.metrics.largestMessage) p.metrics.largestMessage = bytes;
   };
 
   const spawnData = (eid: number) => encodeEntityBatch([entityStateOf(s, eid)], () => ZERO_STATE);
@@ -158,12 +161,21 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       const dist = Math.max(Math.abs(qcx - pcx), Math.abs(qcz - pcz));
       p.priority.set(st.id, (p.priority.get(st.id) ?? 0) + (1 + moved / 16) / (1 + dist));
     }
-    const room = Math.max(1, Math.floor((p.limiter.bytesPerSecond - p.limiter.inWindow) / ENTITY_BYTES_ESTIMATE));
-    const chosen = new Set([...current].sort((a, b) => p.priority.get(b.id)! - p.priority.get(a.id)! || a.id - b.id).slice(0, room).map((st) => st.id));
-    // Entities left out this time keep their acknowledged state, so they read as unchanged rather than removed.
-    const states: EntityState[] = current.map((st) => (chosen.has(st.id) ? st : baseline?.get(st.id) ?? st));
+    const ordered = current.map((st) => st.id).sort((a, b) => p.priority.get(b)! - p.priority.get(a)! || a - b);
+    // As many as the budget allows (by estimate), and as fit in one datagram (by measure, halving until they do).
+    let n = Math.min(ordered.length, Math.max(1, Math.floor((p.limiter.bytesPerSecond - p.limiter.inWindow) / ENTITY_BYTES_ESTIMATE)));
+    const maxData = p.session.connection.maxDatagramSize - DATAGRAM_OVERHEAD;
+    let chosen: Set<number>;
+    let u;
+    for (;;) {
+      chosen = new Set(ordered.slice(0, n));
+      // Entities left out this time keep their acknowledged state, so they read as unchanged rather than removed.
+      const states: EntityState[] = current.map((st) => (chosen.has(st.id) ? st : baseline?.get(st.id) ?? st));
+      u = encodeEntityUpdate(p.entities, tick, p.ackTick, states);
+      if (u.data.length <= maxData || n <= 1) break;
+      n = Math.floor(n / 2);
+    }
     for (const id of chosen) p.priority.set(id, 0);
-    const u = encodeEntityUpdate(p.entities, tick, p.ackTick, states);
     send(p, Channel.EntityDelta, { type: MsgType.EntityDelta, tick, baselineTick: u.baselineTick, data: u.data }, 'entity');
     p.metrics.entityUpdates++;
   };
@@ -218,7 +230,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
         known: new Set(), chunks: new Set(), editTicks: [], limiter: createRateLimiter(o.budgetBytesPerSecond),
         bytesSeen: session.connection.stats.bytesOut, centre: NaN, chunkQueue: [], queuedAt: new Map(), cacheHints: null,
         joinedAt: o.now(), pendingDiffs: [], priority: new Map(),
-        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0 },
+        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, largestMessage: 0 },
       };
       send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: EntityKind.Self, data: spawnData(eid) }, 'entity');
       return p;
@@ -240,6 +252,8 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     },
     edited(edits) {
       pending.push(...edits);
+      // The cached whole-column encodings are stale from now on (a client may subscribe before the next flush).
+      for (const e of edits) columnCache.delete(chunkKey(e.x >> 4, e.z >> 4));
     },
     afterTick(tick, players) {
       const now = o.now();

@@ -20,6 +20,8 @@ export interface ReplicationMetrics {
   chunkLoadMs: number[];
   /** Entity updates sent. */
   entityUpdates: number;
+  /** The largest single message sent, bytes (frame included). */
+  largestMessage: number;
   /** Replication ticks whose entity update was held back by the budget. */
   entityUpdatesDeferred: number;
 }

@@ -30,6 +30,8 @@ export interface StepperOptions {
   viewDistance?: number;
   /** Storage (default none). */
   store?: EditStore | null;
+  /** Bandwidth budget per client, bytes per second (default 1 MB/s). */
+  budgetBytesPerSecond?: number;
 }
 
 /** A client of the stepper with its recorded events. */
@@ -52,7 +54,7 @@ export async function createStepper(options: StepperOptions = {}) {
   const server: GameServer = createGameServer({
     scheduler, identity, codec, terrain: options.terrain ?? DEFAULT_SUPERFLAT, worldRadius: options.worldRadius ?? 2,
     columnSections: options.columnSections ?? 4, viewDistance: options.viewDistance ?? 2, store: options.store ?? null,
-    adminToken: 'admin', log: (level, m) => serverLog.push(`${level} ${m}`),
+    adminToken: 'admin', log: (level, m) => serverLog.push(`${level} ${m}`), budgetBytesPerSecond: options.budgetBytesPerSecond,
   });
   await server.init();
   network.listen('server', (s) => server.net.accept(s));
