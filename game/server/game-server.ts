@@ -22,6 +22,7 @@ import { DEFAULT_KIT } from '../rules.ts';
 import { surfaceY } from '../../engine/sim/surface.ts';
 import { pushInput, recordArrival } from './input-queue.ts';
 import type { ServerPlayer } from './server-player.ts';
+import type { ServerRecorder } from './server-recorder.ts';
 import { createReplicator, type Replicator } from './replicator.ts';
 import { runServerTick, type TickCounters } from './server-tick.ts';
 
@@ -55,6 +56,8 @@ export interface GameServerOptions {
   kit?: Kit;
   /** Bandwidth budget per client, bytes per second (default 1 MB/s). */
   budgetBytesPerSecond?: number;
+  /** Makes the receiver of a recording of sessions and applied inputs (world test, replays), given the world. */
+  recorder?: (world: GameWorld) => ServerRecorder;
 }
 
 /** Default bandwidth budget per client: 1 MB/s. */
@@ -89,6 +92,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
   const { scheduler, log, store } = options;
   const world = createGameWorld({ capacity: options.capacity, columnSections: options.columnSections });
   const players = new Map<number, ServerPlayer>();
+  const recorder = options.recorder?.(world);
   const viewDistance = options.viewDistance ?? 8;
   const counters: TickCounters = { ticks: 0, inputsLate: 0, inputsTooFar: 0, inputsFlooded: 0, editsStored: 0, refused: 0, rateLimited: 0 };
   let replicator: Replicator;
@@ -101,6 +105,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
     const eid = spawnPlayer(world, x, surfaceY(world, Math.floor(x), Math.floor(z)), z, options.kit ?? DEFAULT_KIT);
     const player = replicator.join(session, eid);
     players.set(session.id, player);
+    recorder?.joined(world.tick, player.netId, session.name);
     log('info', `player ${session.name || session.id} joined as entity ${player.netId}`);
   };
 
@@ -113,7 +118,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
         for (const input of msg.inputs) {
           // Older inputs repeat earlier bundles for loss tolerance; behind the server they are simply spent.
           if (input !== msg.inputs[msg.inputs.length - 1] && input.tick < world.tick) continue;
-          const r = pushInput(p.queue, input, world.tick);
+          const r = pushInput(p.queue, input, world.tick, msg.seq);
           if (r === 'late') counters.inputsLate++;
           else if (r === 'too-far') counters.inputsTooFar++;
           else if (r === 'flooded') counters.inputsFlooded++;
@@ -144,6 +149,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
     players.delete(session.id);
     replicator.leave(p, players.values());
     removeEntity(world.ecs, p.eid);
+    recorder?.left(world.tick, p.netId, info.reason);
     log('info', `player ${session.name || session.id} left: ${info.reason}`);
   };
 
@@ -156,7 +162,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
   });
 
   const tick = (): void => {
-    runServerTick({ world, players, store, counters, replicator, stepWorld });
+    runServerTick({ world, players, store, counters, replicator, stepWorld, recorder });
   };
 
   const loop = (): void => {

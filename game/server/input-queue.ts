@@ -32,6 +32,10 @@ export interface InputStats {
 export interface InputQueue {
   /** Pending inputs by tick. */
   readonly pending: Map<Tick, PlayerInput>;
+  /** Sequence number of the bundle that delivered each pending input. */
+  readonly seqs: Map<Tick, number>;
+  /** Sequence number of the input last taken (-1 when it was a repeat). */
+  lastSeq: number;
   /** The last input taken, repeated when one is missing. */
   last: PlayerInput | null;
   /** Counters. */
@@ -45,17 +49,18 @@ export type PushResult = 'accepted' | 'late' | 'too-far' | 'duplicate' | 'floode
 
 /** Creates an empty queue. */
 export function createInputQueue(): InputQueue {
-  return { pending: new Map(), last: null, stats: { accepted: 0, late: 0, tooFar: 0, duplicate: 0, flooded: 0, missing: 0 }, leads: [] };
+  return { pending: new Map(), seqs: new Map(), lastSeq: -1, last: null, stats: { accepted: 0, late: 0, tooFar: 0, duplicate: 0, flooded: 0, missing: 0 }, leads: [] };
 }
 
-/** Offers an input that arrived while the server is about to run `serverTick`. */
-export function pushInput(q: InputQueue, input: PlayerInput, serverTick: Tick): PushResult {
+/** Offers an input (from bundle `seq`) that arrived while the server is about to run `serverTick`. */
+export function pushInput(q: InputQueue, input: PlayerInput, serverTick: Tick, seq = 0): PushResult {
   const lead = input.tick - serverTick;
   if (!Number.isInteger(input.tick) || lead < 0) { q.stats.late++; return 'late'; }
   if (lead > MAX_INPUT_LEAD) { q.stats.tooFar++; return 'too-far'; }
   if (q.pending.has(input.tick)) { q.stats.duplicate++; return 'duplicate'; }
   if (q.pending.size >= MAX_QUEUED_INPUTS) { q.stats.flooded++; return 'flooded'; }
   q.pending.set(input.tick, input);
+  q.seqs.set(input.tick, seq);
   q.stats.accepted++;
   return 'accepted';
 }
@@ -69,12 +74,15 @@ export function recordArrival(q: InputQueue, newestTick: Tick, serverTick: Tick)
 /** Takes the input for `tick`: the queued one, else the last one's movement repeated (null before any input). */
 export function takeInput(q: InputQueue, tick: Tick): PlayerInput | null {
   const input = q.pending.get(tick);
+  const seq = q.seqs.get(tick) ?? -1;
   // Anything older than `tick` can no longer be used (it would be late); drop it.
-  for (const t of q.pending.keys()) if (t <= tick) q.pending.delete(t);
+  for (const t of q.pending.keys()) if (t <= tick) { q.pending.delete(t); q.seqs.delete(t); }
   if (input) {
     q.last = input;
+    q.lastSeq = seq;
     return input;
   }
+  q.lastSeq = -1;
   if (!q.last) return null;
   q.stats.missing++;
   return { tick, buttons: q.last.buttons, yaw: q.last.yaw, pitch: q.last.pitch };

@@ -11,6 +11,7 @@ import { getBlock } from '../../engine/voxel/voxel-world.ts';
 import { takeInput } from './input-queue.ts';
 import type { Replicator } from './replicator.ts';
 import type { ServerPlayer } from './server-player.ts';
+import type { ServerRecorder } from './server-recorder.ts';
 
 /** Most block edits a player may make per second (20 ticks). */
 export const EDITS_PER_SECOND = 10;
@@ -45,6 +46,8 @@ export interface TickContext {
   counters: TickCounters;
   /** Replication. */
   replicator: Replicator;
+  /** Recording, if any. */
+  recorder?: ServerRecorder;
   /** The simulation step (engine/sim/step.ts). */
   stepWorld: (world: GameWorld, inputs: ReadonlyMap<number, PlayerInput>) => void;
 }
@@ -53,6 +56,7 @@ export interface TickContext {
 export function runServerTick(ctx: TickContext): void {
   const { world, counters } = ctx;
   const tick = world.tick;
+  ctx.recorder?.tickStarts(world);
   const ordered = [...ctx.players.values()].sort((a, b) => a.eid - b.eid);
   const byEid = new Map(ordered.map((p) => [p.eid, p]));
   const inputs = new Map<number, PlayerInput>();
@@ -71,6 +75,7 @@ export function runServerTick(ctx: TickContext): void {
       }
     }
     inputs.set(p.eid, input);
+    ctx.recorder?.applied(tick, p.netId, input, p.queue.lastSeq);
   }
 
   const edits: SimEvents['BlockChanged'][] = [];

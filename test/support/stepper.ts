@@ -15,7 +15,7 @@ import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../../engine/voxel/terrai
 import type { EditStore } from '../../engine/platform/node/edit-store.ts';
 import type { ClientEvents } from '../../game/client/client-events.ts';
 import { createGameClient, type GameClient } from '../../game/client/game-client.ts';
-import { createGameServer, type GameServer } from '../../game/server/game-server.ts';
+import { createGameServer, type GameServer, type GameServerOptions } from '../../game/server/game-server.ts';
 import { loadCodecDeps } from './codec-deps.ts';
 
 /** Options of {@link createStepper}. */
@@ -32,6 +32,8 @@ export interface StepperOptions {
   store?: EditStore | null;
   /** Bandwidth budget per client, bytes per second (default 1 MB/s). */
   budgetBytesPerSecond?: number;
+  /** Makes the server's recorder (see GameServerOptions.recorder). */
+  recorder?: GameServerOptions['recorder'];
 }
 
 /** A client of the stepper with its recorded events. */
@@ -55,6 +57,7 @@ export async function createStepper(options: StepperOptions = {}) {
     scheduler, identity, codec, terrain: options.terrain ?? DEFAULT_SUPERFLAT, worldRadius: options.worldRadius ?? 2,
     columnSections: options.columnSections ?? 4, viewDistance: options.viewDistance ?? 2, store: options.store ?? null,
     adminToken: 'admin', log: (level, m) => serverLog.push(`${level} ${m}`), budgetBytesPerSecond: options.budgetBytesPerSecond,
+    recorder: options.recorder,
   });
   await server.init();
   network.listen('server', (s) => server.net.accept(s));

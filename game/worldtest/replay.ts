@@ -1,0 +1,73 @@
+/**
+ * Replays a recorded server session headlessly: the same world, the same joins and leaves, and every client's input
+ * applied at the server tick where it was applied live. Produces the server's event stream again; `stratum diff`
+ * against the live stream must find nothing (zero replay drift).
+ */
+import { removeEntity } from 'bitecs';
+import type { Hasher } from '../../engine/hash.ts';
+import type { PlayerInput } from '../../engine/input.ts';
+import type { InputLogEntry } from '../../engine/replay/input-log.ts';
+import { eventStreamHeader, type EventStreamHeader, type StreamEvent } from '../../engine/replay/event-stream.ts';
+import { toStreamEvent } from '../../engine/replay/event-recorder.ts';
+import { stateHashEventAt } from '../../engine/replay/state-hash-event.ts';
+import { createGameWorld, spawnPlayer, type GameWorld } from '../../engine/sim/game-world.ts';
+import { stepWorld } from '../../engine/sim/step.ts';
+import { surfaceY } from '../../engine/sim/surface.ts';
+import { generateColumnsSync, squareAround } from '../../workers/terrain.main.ts';
+import { DEFAULT_KIT } from '../rules.ts';
+import type { SessionInfo } from './session-recording.ts';
+
+/** A replay's result. */
+export interface ReplayResult {
+  /** The re-simulated world at the end. */
+  world: GameWorld;
+  /** Its event stream header. */
+  header: EventStreamHeader;
+  /** Its events. */
+  events: StreamEvent[];
+}
+
+/** Re-simulates `info` with the clients' input logs (by client id). */
+export function replaySession(info: SessionInfo, logs: ReadonlyMap<number, readonly InputLogEntry[]>, hasher: Hasher): ReplayResult {
+  const world = createGameWorld({ columnSections: info.columnSections });
+  generateColumnsSync(world.voxels, info.terrain, squareAround(0, 0, info.worldRadius));
+  const events: StreamEvent[] = [];
+  world.events.onAny((name, payload) => events.push(toStreamEvent(String(name), payload)));
+  // Inputs by server tick, then client.
+  const byTick = new Map<number, Map<number, PlayerInput>>();
+  for (const [client, entries] of logs) {
+    for (const e of entries) {
+      const m = byTick.get(e.serverTick) ?? new Map<number, PlayerInput>();
+      m.set(client, e.input);
+      byTick.set(e.serverTick, m);
+    }
+  }
+  const eidOf = new Map<number, number>();
+  let next = 0;
+  for (let tick = 0; tick < info.endTick; tick++) {
+    while (next < info.sessions.length && info.sessions[next].tick === tick) {
+      const s = info.sessions[next++];
+      if (s.kind === 'join') {
+        const eid = spawnPlayer(world, 0.5, surfaceY(world, 0, 0), 0.5, DEFAULT_KIT);
+        const netId = world.ecs.stores.NetworkId.id[eid];
+        if (netId !== s.client) throw new Error(`replay: join at tick ${tick} got network id ${netId}, the recording says ${s.client}`);
+        eidOf.set(s.client, eid);
+        events.push({ tick, type: 'Connected', client: s.client }, { tick, type: 'EntitySpawned', netId: s.client, kind: 'player' });
+      } else {
+        const eid = eidOf.get(s.client);
+        if (eid !== undefined) removeEntity(world.ecs, eid);
+        eidOf.delete(s.client);
+        events.push({ tick, type: 'Disconnected', client: s.client, reason: s.reason }, { tick, type: 'EntityDespawned', netId: s.client });
+      }
+    }
+    const hash = stateHashEventAt(hasher, world);
+    if (hash) events.push(hash);
+    const inputs = new Map<number, PlayerInput>();
+    for (const [client, input] of byTick.get(tick) ?? []) {
+      const eid = eidOf.get(client);
+      if (eid !== undefined) inputs.set(eid, input);
+    }
+    stepWorld(world, inputs);
+  }
+  return { world, events, header: eventStreamHeader({ source: 'server', protocolVersion: info.protocolVersion, schemaHash: info.schemaHash }) };
+}
