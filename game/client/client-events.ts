@@ -12,7 +12,7 @@ export interface ClientEvents extends NetClientEvents {
   /** A chunk column was dropped. */
   ChunkUnloaded: { cx: number; cz: number };
   /** A block changed in the client's world by a server update (not by the client's own prediction). */
-  BlockChanged: { x: number; y: number; z: number; block: number };
+  BlockChanged: { x: number; y: number; z: number; block: number; prev: number };
   /** The server answered one of this client's block actions: (x, y, z) now holds `block` on the server. */
   BlockResult: { tick: Tick; ok: boolean; reason: string; x: number; y: number; z: number; block: number };
   /** A remote entity appeared. */

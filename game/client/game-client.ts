@@ -198,7 +198,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
         reapplyPending(after, pending, msg.cx, msg.cy, msg.cz);
         sectionVoxels(world.voxels.store, ensureSection(world.voxels, col, msg.cy)).set(after);
         for (let i = 0; i < 4096; i++) {
-          if (prior[i] !== after[i]) bus.emit('BlockChanged', { x: msg.cx * 16 + (i & 15), y: msg.cy * 16 + (i >> 8), z: msg.cz * 16 + ((i >> 4) & 15), block: after[i] });
+          if (prior[i] !== after[i]) bus.emit('BlockChanged', { x: msg.cx * 16 + (i & 15), y: msg.cy * 16 + (i >> 8), z: msg.cz * 16 + ((i >> 4) & 15), block: after[i], prev: prior[i] });
         }
         break;
       }

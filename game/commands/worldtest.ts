@@ -1,0 +1,50 @@
+/**
+ * `stratum worldtest`: the multi-client world test over real WebTransport with a link conditioner. Prints progress
+ * and a table of metric, target, value, pass; writes metrics.json, event streams, input logs and report.html;
+ * exits 1 when a target is missed.
+ */
+import { fileURLToPath } from 'node:url';
+import { formatHelp, OptionError, parseOptions } from '../options.ts';
+import { worldTestMetrics } from '../worldtest/metrics.ts';
+import { writeWorldTestArtifacts } from '../worldtest/report.ts';
+import { runWorldTest } from '../worldtest/run.ts';
+import { loadScenario } from '../worldtest/scenario.ts';
+import type { Command } from './command.ts';
+
+const DEFAULT_SCENARIO = fileURLToPath(new URL('../../test/fixtures/lan_scenario.toml', import.meta.url));
+
+const OPTIONS = {
+  scenario: { kind: 'string', default: DEFAULT_SCENARIO, help: 'scenario TOML file' },
+  clients: { kind: 'int', default: 2, min: 1, max: 64, help: 'headless clients' },
+  rtt: { kind: 'number', default: 100, min: 0, max: 2000, help: 'round-trip latency added, ms' },
+  jitter: { kind: 'number', default: 0, min: 0, max: 500, help: 'jitter per direction, ms' },
+  loss: { kind: 'number', default: 0, min: 0, max: 0.5, help: 'datagram loss per direction, 0..0.5' },
+  out: { kind: 'string', default: 'out/worldtest', help: 'folder for metrics.json, streams, input logs, report.html' },
+} as const;
+
+/** The `worldtest` command. */
+export const worldtest: Command = {
+  summary: 'multi-client world test with metrics',
+  async run(argv) {
+    if (argv.includes('--help')) {
+      console.log(formatHelp('stratum worldtest [options]', 'Server and N clients over WebTransport on 127.0.0.1 with a link conditioner.', OPTIONS));
+      return 0;
+    }
+    const { values: o } = parseOptions(OPTIONS, argv);
+    const scenario = loadScenario(o.scenario);
+    const most = Math.max(...scenario.phases.map((p) => p.client));
+    if (o.clients < most) throw new OptionError(`--clients must be at least ${most}: the scenario's phases use client ${most}`);
+    const options = { scenario, clients: o.clients, rttMs: o.rtt, jitterMs: o.jitter, loss: o.loss, log: (l: string) => console.log(l) };
+    const run = await runWorldTest(options);
+    const metrics = worldTestMetrics(run, options);
+    writeWorldTestArtifacts(o.out, run, metrics);
+    console.log('');
+    console.log(`${'metric'.padEnd(52)} ${'target'.padEnd(10)} ${'value'.padEnd(10)} pass`);
+    for (const t of metrics.targets) {
+      const v = typeof t.value === 'number' ? String(+t.value.toFixed(2)) : String(t.value);
+      console.log(`${t.metric.padEnd(52)} ${t.target.padEnd(10)} ${v.padEnd(10)} ${t.pass ? 'yes' : 'NO'}`);
+    }
+    console.log(`\nworld test ${metrics.pass ? 'passed' : 'FAILED'}; artifacts in ${o.out}/ (metrics.json, report.html, *-events.jsonl, inputs/)`);
+    return metrics.pass ? 0 : 1;
+  },
+};

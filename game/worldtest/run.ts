@@ -1,0 +1,228 @@
+/**
+ * Runs a world test: a server (in this process) and N headless clients over real WebTransport on 127.0.0.1, each
+ * through a seeded link conditioner; plays the scenario's phases, checking that every other client sees each change;
+ * then replays the recorded inputs and diffs the replay against the live server stream.
+ */
+import { columnChecksum } from '../../engine/codec/chunk-codec.ts';
+import { createEventBus } from '../../engine/events.ts';
+import { loadHasher, type Hasher } from '../../engine/hash.ts';
+import { conditionConnector } from '../../engine/net/conditioner.ts';
+import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
+import { randomAdminToken } from '../../engine/net/server.ts';
+import { startWebTransportServer } from '../../engine/platform/node/webtransport.ts';
+import { nodeWebTransportConnector } from '../../engine/platform/node/webtransport.ts';
+import { nodeZstd } from '../../engine/platform/node/zstd.ts';
+import { localIdentity } from '../../engine/protocol/handshake.ts';
+import { diffEventStreams, type StreamDiff } from '../../engine/replay/diff.ts';
+import { SPRINT_SPEED } from '../../engine/physics/controller.ts';
+import type { Pose } from '../../engine/prediction/interpolation.ts';
+import { createRng } from '../../engine/rng.ts';
+import { NO_SECTION, sectionVoxels } from '../../engine/voxel/section-store.ts';
+import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
+import { getBlock, type VoxelWorld } from '../../engine/voxel/voxel-world.ts';
+import type { ClientEvents } from '../client/client-events.ts';
+import { createGameClient, type GameClient } from '../client/game-client.ts';
+import { createGameServer, type GameServer } from '../server/game-server.ts';
+import type { ReplicationMetrics } from '../server/server-player.ts';
+import { createActor, type Actor } from './actor.ts';
+import { recordClient, sampleClients, type ClientRecording } from './client-recording.ts';
+import { replaySession, type ReplayResult } from './replay.ts';
+import type { Phase, Scenario } from './scenario.ts';
+import { createSessionRecording, type SessionRecording } from './session-recording.ts';
+
+/** Options of {@link runWorldTest}. */
+export interface WorldTestOptions {
+  /** The scenario. */
+  scenario: Scenario;
+  /** Clients (at least the highest client number the phases use). */
+  clients: number;
+  /** Round-trip latency added by the conditioner, ms (half each way). */
+  rttMs: number;
+  /** Jitter per direction, ms. */
+  jitterMs: number;
+  /** Datagram loss per direction, 0..1. */
+  loss: number;
+  /** Progress lines. */
+  log: (line: string) => void;
+}
+
+/** The outcome of one phase. */
+export interface PhaseResult {
+  /** Phase description. */
+  name: string;
+  /** True when the phase did what it should and every other client saw it. */
+  ok: boolean;
+  /** Seconds it took. */
+  seconds: number;
+  /** What went wrong. */
+  problems: string[];
+  /** For walks: the largest per-frame step of the walker drawn by another client, as a fraction of its top speed. */
+  maxStepOfTopSpeed?: number;
+}
+
+/** Everything a world test produced. */
+export interface WorldTestRun {
+  /** The server (stopped). */
+  server: GameServer;
+  /** The live recording. */
+  recording: SessionRecording;
+  /** The replay of it. */
+  replay: ReplayResult;
+  /** Live server stream vs replay. */
+  diff: StreamDiff;
+  /** Client recordings. */
+  clients: ClientRecording[];
+  /** Phase outcomes. */
+  phases: PhaseResult[];
+  /** Per client: columns whose content differs from the server's at the end. */
+  viewMismatches: number[];
+  /** Seconds the run took. */
+  seconds: number;
+  /** Server-side replication figures per client (index 0 = client 1), taken before the clients left. */
+  serverMetrics: (ReplicationMetrics | undefined)[];
+  /** Entity updates each client applied, and over how many seconds. */
+  entityUpdates: { count: number; seconds: number }[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(cond: () => boolean, seconds: number): Promise<boolean> {
+  const end = performance.now() + seconds * 1000;
+  while (!cond()) {
+    if (performance.now() > end) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+/** Columns of `client` whose content differs from the server's. */
+function viewMismatch(client: VoxelWorld, server: VoxelWorld, hasher: Hasher): number {
+  let bad = 0;
+  const sections = (w: VoxelWorld, key: number) => Array.from(w.columns.get(key)!.sections, (id) => (id === NO_SECTION ? null : sectionVoxels(w.store, id)));
+  for (const key of client.columns.keys()) {
+    if (!server.columns.has(key) || columnChecksum(sections(client, key), hasher) !== columnChecksum(sections(server, key), hasher)) bad++;
+  }
+  return bad;
+}
+
+/** Runs the world test. */
+export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
+  const { scenario } = o;
+  const t0 = performance.now();
+  const now = () => performance.now() - t0;
+  const hasher = await loadHasher();
+  const identity = localIdentity(hasher);
+  const scheduler = createRealtimeScheduler();
+  const terrain: TerrainConfig = scenario.world.generator === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: scenario.world.seed };
+  const config = { terrain, worldRadius: scenario.world.radius, columnSections: scenario.world.columnSections };
+  let recording: SessionRecording | undefined;
+  const server = createGameServer({
+    scheduler, identity, codec: { zstd: nodeZstd, hasher }, ...config, viewDistance: scenario.world.viewDistance, store: null,
+    adminToken: randomAdminToken(), log: (level, m) => { if (level !== 'info') o.log(`  server ${level}: ${m}`); },
+    recorder: (world) => (recording = createSessionRecording(world, hasher, identity, config)).recorder,
+  });
+  await server.init();
+  const wt = await startWebTransportServer({ sink: (s) => server.net.accept(s), port: 0 });
+  server.start();
+  o.log(`server up at ${wt.url}; ${o.clients} client(s) joining over WebTransport (RTT ${o.rttMs} ms, jitter ${o.jitterMs} ms, loss ${(o.loss * 100).toFixed(1)}%)`);
+
+  const raw = await nodeWebTransportConnector({ url: wt.url, certHash: wt.cert.sha256 });
+  const actors: Actor[] = [];
+  const clients: GameClient[] = [];
+  const recordings: ClientRecording[] = [];
+  for (let i = 1; i <= o.clients; i++) {
+    const actor = createActor();
+    const bus = createEventBus<ClientEvents>();
+    bus.on('BlockResult', (r) => actor.result(r.tick, r.ok, r.reason));
+    const link = { latencyMs: o.rttMs / 2, jitterMs: o.jitterMs, loss: o.loss };
+    const client = createGameClient({
+      connect: conditionConnector(raw, scheduler, createRng(1000 + i), link), identity, scheduler, rng: createRng(i),
+      codec: { zstd: nodeZstd, hasher }, name: `client${i}`, input: actor.input, bus, reconnect: false,
+    });
+    recordings.push(recordClient(i, client, bus, identity, now));
+    actors.push(actor);
+    clients.push(client);
+    client.start();
+  }
+  const sampler = setInterval(() => sampleClients(recordings, clients, now() / 1000), 250);
+
+  const phases: PhaseResult[] = [];
+  try {
+    const joined = await until(() => clients.every((c) => c.predictor && c.remotes.size === o.clients - 1), 15 + scenario.timing.joinSeconds);
+    if (!joined) throw new Error('not every client joined within the time allowed');
+    await sleep(scenario.timing.joinSeconds * 1000);
+    o.log(`all ${o.clients} clients joined (handshakes ${recordings.map((r) => r.handshakeMs.toFixed(0)).join(', ')} ms)`);
+    for (const [i, phase] of scenario.phases.entries()) {
+      const result = await runPhase(phase, actors, clients, server, scenario.timing.phaseTimeoutSeconds);
+      phases.push(result);
+      o.log(`phase ${i + 1}/${scenario.phases.length} ${result.name}: ${result.ok ? 'ok' : 'FAILED'} in ${result.seconds.toFixed(1)} s${result.problems.length ? ' - ' + result.problems.slice(0, 3).join('; ') : ''}`);
+    }
+    await sleep(1000); // let the last updates land
+  } finally {
+    clearInterval(sampler);
+  }
+  const viewMismatches = clients.map((c) => viewMismatch(c.world.voxels, server.world.voxels, hasher));
+  const byName = new Map([...server.players.values()].map((p) => [p.session.name, p.metrics]));
+  const serverMetrics = clients.map((_, i) => byName.get(`client${i + 1}`));
+  const entityUpdates = clients.map((c, i) => ({ count: c.stats.entityUpdates, seconds: now() / 1000 - recordings[i].firstEntityUpdateAt }));
+  for (const c of clients) c.stop('world test finished');
+  await sleep(300);
+  recording!.finish(server.world);
+  server.stop('world test finished');
+  await wt.close();
+
+  o.log(`replaying ${recording!.info.endTick} ticks from the recorded inputs`);
+  const replay = replaySession(recording!.info, recording!.inputs, hasher);
+  const diff = diffEventStreams({ header: recording!.header, events: recording!.events }, { header: replay.header, events: replay.events });
+  return { server, recording: recording!, replay, diff, clients: recordings, phases, viewMismatches, seconds: now() / 1000, serverMetrics, entityUpdates };
+}
+
+async function runPhase(phase: Phase, actors: Actor[], clients: GameClient[], server: GameServer, timeout: number): Promise<PhaseResult> {
+  const start = performance.now();
+  const actor = actors[phase.client - 1];
+  const others = clients.filter((_, i) => i !== phase.client - 1);
+  const problems: string[] = [];
+  if (phase.kind !== 'walk') {
+    const name = `${phase.kind} ${phase.blocks.length} block(s) by client ${phase.client}`;
+    const task = { kind: phase.kind, blocks: phase.blocks, next: 0, waitingTick: -1, done: false, failures: [] as string[] };
+    actor.task = task;
+    if (!(await until(() => task.done, timeout))) problems.push(`client ${phase.client} did not finish (${task.next}/${phase.blocks.length})`);
+    problems.push(...task.failures);
+    actor.task = { kind: 'idle' };
+    // Every client must come to see the server's blocks at those positions.
+    const agree = () => phase.blocks.every(([x, y, z]) => clients.every((c) => getBlock(c.world.voxels, x, y, z) === getBlock(server.world.voxels, x, y, z)));
+    if (!(await until(agree, 5))) problems.push('not every client sees the same blocks as the server');
+    const expectAir = phase.kind === 'break';
+    for (const [x, y, z] of phase.blocks) if ((getBlock(server.world.voxels, x, y, z) === 0) !== expectAir) problems.push(`server block at (${x}, ${y}, ${z}) is ${getBlock(server.world.voxels, x, y, z)}`);
+    return { name, ok: problems.length === 0, seconds: (performance.now() - start) / 1000, problems };
+  }
+  const name = `walk ${phase.path.length} point(s) by client ${phase.client}`;
+  const task = { kind: 'walk' as const, path: phase.path, next: 0, done: false };
+  actor.task = task;
+  const walker = clients[phase.client - 1].selfId;
+  // Other clients draw the walker at 60 frames per second; no frame may move it faster than its top speed allows.
+  let worst = 0, frames = 0;
+  const last = others.map(() => ({ pose: null as Pose | null, at: 0 }));
+  const frame = setInterval(() => {
+    others.forEach((c, i) => {
+      const pose: Pose = { x: 0, y: 0, z: 0, yaw: 0 };
+      const t = performance.now();
+      if (!c.sampleRemote(walker, pose)) return;
+      const prev = last[i];
+      if (prev.pose) {
+        const allowed = SPRINT_SPEED * ((t - prev.at) / 1000);
+        if (allowed > 0) worst = Math.max(worst, Math.hypot(pose.x - prev.pose.x, pose.z - prev.pose.z) / allowed);
+        frames++;
+      }
+      last[i] = { pose, at: t };
+    });
+  }, 16);
+  const done = await until(() => task.done, timeout);
+  clearInterval(frame);
+  actor.task = { kind: 'idle' };
+  if (!done) problems.push(`client ${phase.client} did not finish its path (${task.next}/${phase.path.length})`);
+  if (others.length && frames < 10) problems.push('other clients drew too few frames of the walker');
+  // Sampling happens after followPose measured its own frame time, so allow for timer granularity.
+  if (worst > 1.05) problems.push(`the walker was drawn moving ${worst.toFixed(2)}x its top speed in one frame`);
+  return { name, ok: problems.length === 0, seconds: (performance.now() - start) / 1000, problems, maxStepOfTopSpeed: worst };
+}

@@ -1,0 +1,74 @@
+/**
+ * The world test from a fresh start, as CI runs it: `stratum worldtest` over real WebTransport, then `stratum replay`
+ * and `stratum diff` of the recording.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { WorldTestMetrics } from '../../../game/worldtest/metrics.ts';
+
+const CLI = fileURLToPath(new URL('../../../game/cli.ts', import.meta.url));
+const run = promisify(execFile);
+const dirs: string[] = [];
+afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+async function stratum(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 16 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('stratum worldtest', () => {
+  it('passes with 2 clients at 100 ms RTT and 2% loss; its recording replays with zero drift three times', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'stratum-wt2-'));
+    dirs.push(out);
+    const r = await stratum('worldtest', '--clients', '2', '--rtt', '100', '--loss', '0.02', '--out', out);
+    expect(r.stdout).toContain('world test passed');
+    expect(r.code).toBe(0);
+    const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as WorldTestMetrics;
+    expect(m.pass).toBe(true);
+    expect(m.targets.length).toBeGreaterThanOrEqual(8);
+    expect(m.targets.every((t) => t.pass)).toBe(true);
+    expect(m.clients).toHaveLength(2);
+    expect(m.replayDrift).toBe(0);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
+    for (let i = 0; i < 3; i++) {
+      const replayed = join(out, `replay-${i}.jsonl`);
+      expect((await stratum('replay', '--inputs', join(out, 'inputs'), '--out', replayed)).code).toBe(0);
+      const d = await stratum('diff', join(out, 'server-events.jsonl'), replayed);
+      expect(d.stdout).toContain('streams match');
+      expect(d.code).toBe(0);
+    }
+  }, 180_000);
+
+  it('passes with 8 clients at 100 ms RTT', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'stratum-wt8-'));
+    dirs.push(out);
+    const r = await stratum('worldtest', '--clients', '8', '--rtt', '100', '--out', out);
+    const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as WorldTestMetrics;
+    expect(m.targets.filter((t) => !t.pass)).toEqual([]);
+    expect(m.clients).toHaveLength(8);
+    expect(r.code).toBe(0);
+  }, 180_000);
+
+  it('refuses a bad option or scenario with the key and its range', async () => {
+    const r = await stratum('worldtest', '--loss', '0.9');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--loss must be a number in 0..0.5');
+    const dir = mkdtempSync(join(tmpdir(), 'stratum-scn-'));
+    dirs.push(dir);
+    const bad = join(dir, 'bad.toml');
+    (await import('node:fs')).writeFileSync(bad, '[world]\nradius = 100\n[[phase]]\nkind = "walk"\nclient = 1\npath = [[0, 0]]\n');
+    const s = await stratum('worldtest', '--scenario', bad);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain('world.radius must be an integer in 1..32; got 100');
+  });
+});
