@@ -4,7 +4,7 @@ import {
   ENTITY_FIELDS, ZERO_STATE, decodeEntityBatch, encodeEntityBatch, fullSnapshotBytes, type EntityState,
 } from '../../../engine/codec/entity-delta.ts';
 import { CodecError } from '../../../engine/codec/varint.ts';
-import { quantizePosition, quantizeYaw, dequantizeYaw } from '../../../engine/codec/quantize.ts';
+import { dequantizeYaw, quantizePitch, quantizePosition, quantizeVelocity, quantizeYaw } from '../../../engine/codec/quantize.ts';
 import { yawDelta } from '../../../engine/prediction/interpolation.ts';
 
 const stateArb = fc.record({
@@ -42,6 +42,16 @@ describe('entity delta codec', () => {
     expect(() => decodeEntityBatch(Uint8Array.of(1, 1, 0xff, 0x7f), () => ZERO_STATE)).toThrow(/unknown bits/);
     expect(() => decodeEntityBatch(Uint8Array.of(0xff, 0xff, 0x03), () => ZERO_STATE)).toThrow(/exceeds/);
     expect(() => decodeEntityBatch(Uint8Array.of(0, 9), () => ZERO_STATE)).toThrow(/trailing/);
+  });
+
+  it('never quantizes to -0 (the wire carries 0, so a client would hold a different value)', () => {
+    for (const v of [-0, -0.01, -0.03, -1e-9]) {
+      expect(Object.is(quantizePosition(v), 0)).toBe(true);
+      expect(Object.is(quantizeVelocity(v), 0)).toBe(true);
+    }
+    expect(Object.is(quantizePitch(-1), 0)).toBe(true);
+    expect(Object.is(quantizePitch(-0), 0)).toBe(true);
+    expect(quantizePosition(-0.04)).toBe(-1);
   });
 
   it('quantizes yaw to 256 wire steps and back within one step', () => {
