@@ -50,8 +50,10 @@ export interface ColyseusPeer {
   variant: ColyseusVariant;
   /** The client joins with the entities at `states`: sets them and returns the `encodeAll()` bytes. */
   join(states: readonly EntityState[]): number;
-  /** One replication tick: assigns `states`, returns the patch bytes (0 when nothing changed: nothing is sent). */
-  update(states: readonly EntityState[]): number;
+  /** One replication tick on the server: assigns `states`, returns the patch (null when nothing changed: no message). */
+  update(states: readonly EntityState[]): Uint8Array | null;
+  /** The client decodes a patch (reliable, ordered: every patch, in order). */
+  receive(patch: Uint8Array): void;
   /** True when the client's decoded state equals `states` exactly (same ids, same values). */
   clientEquals(states: readonly EntityState[]): boolean;
 }
@@ -88,12 +90,13 @@ export function createColyseusPeer(variant: ColyseusVariant): ColyseusPeer {
         if (!e) throw new Error(`colyseus peer: entity ${s.id} was not there at join`);
         assign(e, s);
       }
-      if (!encoder.hasChanges) return 0;
-      const bytes = encoder.encode();
-      const n = bytes.length;
-      decoder.decode(bytes);
+      if (!encoder.hasChanges) return null;
+      const patch = encoder.encode().slice(); // encode() returns a view of the encoder's shared buffer
       encoder.discardChanges();
-      return n;
+      return patch;
+    },
+    receive(patch) {
+      decoder.decode(patch);
     },
     clientEquals(states) {
       const held = decoder.state.entities;

@@ -70,6 +70,8 @@ export interface ReplicateResult {
   joinBytes: number;
   /** Applied updates whose result differed from what the server sent. */
   mismatches: number;
+  /** Wall milliseconds spent in `encodeEntityUpdate` (reported, never asserted). */
+  encodeMs: number;
 }
 
 function sameStates(a: readonly EntityState[], b: readonly EntityState[]): boolean {
@@ -93,7 +95,7 @@ export function replicateEntities(o: ReplicateOptions): ReplicateResult {
   let serverAck: Tick = 0, clientNewest: Tick = 0;
   const r: ReplicateResult = {
     updates: 0, applied: 0, lost: 0, unappliable: 0, againstZero: 0, entityRecords: 0, payloadBytes: 0, framedBytes: 0,
-    fullSnapshotBytes: 0, maxPayloadBytes: 0, joinBytes: 0, mismatches: 0,
+    fullSnapshotBytes: 0, maxPayloadBytes: 0, joinBytes: 0, mismatches: 0, encodeMs: 0,
   };
   const end = walkers.world.tick + o.warmupTicks + o.ticks;
   const measureFrom = walkers.world.tick + o.warmupTicks;
@@ -105,8 +107,11 @@ export function replicateEntities(o: ReplicateOptions): ReplicateResult {
     if (tick % o.every === 0) {
       const sent = walkers.states();
       o.onReplicate?.(tick, sent, measured);
+      const t0 = performance.now();
       const update = encodeEntityUpdate(server, tick, serverAck, sent);
+      const ms = performance.now() - t0;
       if (measured) {
+        r.encodeMs += ms;
         r.updates++;
         r.entityRecords += update.count;
         r.payloadBytes += update.data.length;

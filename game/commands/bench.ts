@@ -15,6 +15,7 @@ export interface Bench {
 /** Benchmarks by name, loaded lazily. Keep alphabetical. */
 const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> = {
   ecs: { summary: 'movement-system tick cost, 10k and 100k entities, SAB stores vs plain ArrayBuffer stores', load: async () => (await import('../../bench/ecs.bench.ts')).ecsBench },
+  entities: { summary: 'entity-delta N walkers 10 Hz: bytes per entity update, KB/s per client, against @colyseus/schema', load: async () => (await import('../../bench/entities.bench.ts')).entitiesBench },
   mesh: { summary: 'greedy meshing sections/s, one thread and worker pool, generated terrain and Minecraft corpus', load: async () => (await import('../../bench/mesh.bench.ts')).meshBench },
   net: { summary: 'WebTransport on loopback: handshake, RTT per channel, chunk MB/s, input bytes, soak', load: async () => (await import('../../bench/net.bench.ts')).netBench },
 };
