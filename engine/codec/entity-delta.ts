@@ -5,8 +5,11 @@
  */
 import { CodecError, createReader, createWriter, type ByteReader, type ByteWriter } from './varint.ts';
 
-/** Replicated fields, in wire order. The order and the bit of each field are part of the protocol. */
-export const ENTITY_FIELDS = ['x', 'y', 'z', 'yaw', 'pitch', 'vx', 'vy', 'vz', 'health', 'item', 'flags'] as const;
+/**
+ * Replicated fields, in wire order. The order and the bit of each field are part of the protocol. The fields that
+ * change while walking and jumping come first, so that their mask fits in one varint byte (bits 0..6).
+ */
+export const ENTITY_FIELDS = ['x', 'y', 'z', 'vx', 'vy', 'vz', 'flags', 'yaw', 'pitch', 'item', 'health'] as const;
 
 /** One replicated field name. */
 export type EntityField = (typeof ENTITY_FIELDS)[number];
