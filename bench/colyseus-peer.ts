@@ -64,6 +64,8 @@ export function createColyseusPeer(variant: ColyseusVariant): ColyseusPeer {
   const State = schema({ entities: t.map(Entity) }, 'State');
   type EntityInstance = InstanceType<typeof Entity>;
   const state = new State();
+  // 1000 entities need more than the default shared buffer; it would grow anyway, with a warning per encoder.
+  Encoder.BUFFER_SIZE = Math.max(Encoder.BUFFER_SIZE, 256 * 1024);
   const encoder = new Encoder(state);
   const decoder = new Decoder(new State());
   const assign = (e: EntityInstance, s: EntityState): void => {

@@ -164,6 +164,11 @@ export const entitiesBench: Bench = {
         framedKbpsPerClient: rows[0].framedKbpsPerClient, bytesPerUpdate: rows[0].bytesPerUpdate, joinBytes: rows[0].joinBytes,
         updates: r.updates, lost: r.lost, applied: r.applied, againstZero: r.againstZero, mismatches,
         perfectLink: rows[1], peers,
+        units: {
+          bytesPerEntityUpdate: 'payload bytes / entity records sent (ours: changed since the baseline; peer: changed since the previous patch)',
+          kbpsPerClient: 'payload kilobytes (1000 B) per second to one client seeing all entities',
+          savingsVsFullSnapshot: '1 - payload bytes / fullSnapshotBytes(entities) per update, 0..1',
+        },
       }, null, 2) + '\n');
     }
     if (mismatches > 0) {
