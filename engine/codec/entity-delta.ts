@@ -5,8 +5,11 @@
  */
 import { CodecError, createReader, createWriter, type ByteReader, type ByteWriter } from './varint.ts';
 
-/** Replicated fields, in wire order. The order and the bit of each field are part of the protocol. */
-export const ENTITY_FIELDS = ['x', 'y', 'z', 'yaw', 'pitch', 'vx', 'vy', 'vz', 'health', 'item', 'flags'] as const;
+/**
+ * Replicated fields, in wire order. The order and the bit of each field are part of the protocol. The fields that
+ * change while walking and jumping come first, so that their mask fits in one varint byte (bits 0..6).
+ */
+export const ENTITY_FIELDS = ['x', 'y', 'z', 'vx', 'vy', 'vz', 'flags', 'yaw', 'pitch', 'item', 'health'] as const;
 
 /** One replicated field name. */
 export type EntityField = (typeof ENTITY_FIELDS)[number];
@@ -35,20 +38,13 @@ export function changedMask(base: Readonly<EntityState>, cur: Readonly<EntitySta
   return mask;
 }
 
-/** Writes one entity's delta against `base` (ZERO_STATE when the client has none). */
-export function writeEntityDelta(w: ByteWriter, base: Readonly<EntityState>, cur: Readonly<EntityState>): void {
-  const mask = changedMask(base, cur);
-  w.uvar(cur.id);
-  w.uvar(mask);
+function writeFields(w: ByteWriter, mask: number, base: Readonly<EntityState>, cur: Readonly<EntityState>): void {
   for (let i = 0; i < ENTITY_FIELDS.length; i++) {
     if (mask & (1 << i)) w.svar(cur[ENTITY_FIELDS[i]] - base[ENTITY_FIELDS[i]]);
   }
 }
 
-/** Reads one entity's delta; `baseOf` gives the baseline the sender used for that id (ZERO_STATE if none). */
-export function readEntityDelta(r: ByteReader, baseOf: (id: number) => Readonly<EntityState>): EntityState {
-  const id = r.uvar();
-  const mask = r.uvar();
+function readFields(r: ByteReader, id: number, mask: number, baseOf: (id: number) => Readonly<EntityState>): EntityState {
   if (mask >= 1 << ENTITY_FIELDS.length) throw new CodecError(`entity ${id}: field mask ${mask} has unknown bits`);
   const base = baseOf(id);
   const out = { ...base, id } as EntityState;
@@ -56,6 +52,49 @@ export function readEntityDelta(r: ByteReader, baseOf: (id: number) => Readonly<
     if (mask & (1 << i)) out[ENTITY_FIELDS[i]] = base[ENTITY_FIELDS[i]] + r.svar();
   }
   return out;
+}
+
+/** Writes one entity's delta against `base` (ZERO_STATE when the client has none): uvar id, uvar mask, fields. */
+export function writeEntityDelta(w: ByteWriter, base: Readonly<EntityState>, cur: Readonly<EntityState>): void {
+  const mask = changedMask(base, cur);
+  w.uvar(cur.id);
+  w.uvar(mask);
+  writeFields(w, mask, base, cur);
+}
+
+/** Reads one entity's delta; `baseOf` gives the baseline the sender used for that id (ZERO_STATE if none). */
+export function readEntityDelta(r: ByteReader, baseOf: (id: number) => Readonly<EntityState>): EntityState {
+  const id = r.uvar();
+  return readFields(r, id, r.uvar(), baseOf);
+}
+
+/** Largest network id a record can carry. */
+export const MAX_ENTITY_ID = 0xffffffff;
+
+/**
+ * Writes one record of a list in increasing id order, naming the id by its distance from the previous record's
+ * (`prevId`, 0 before the first): uvar `mask << 1` when `id = prevId + 1`, else uvar `mask << 1 | 1` then uvar
+ * `id - prevId - 2`; then the fields as in {@link writeEntityDelta}. A run of consecutive ids whose changes are in
+ * bits 0..5 costs one header byte per entity, and large ids cost no more than small ones.
+ */
+export function writeEntityRecord(w: ByteWriter, prevId: number, base: Readonly<EntityState>, cur: Readonly<EntityState>): void {
+  if (!(cur.id > prevId)) throw new RangeError(`entity records must be in increasing id order: ${cur.id} after ${prevId}`);
+  const mask = changedMask(base, cur);
+  if (cur.id === prevId + 1) {
+    w.uvar(mask * 2);
+  } else {
+    w.uvar(mask * 2 + 1);
+    w.uvar(cur.id - prevId - 2);
+  }
+  writeFields(w, mask, base, cur);
+}
+
+/** Reads a record written by {@link writeEntityRecord} after the record of `prevId`. */
+export function readEntityRecord(r: ByteReader, prevId: number, baseOf: (id: number) => Readonly<EntityState>): EntityState {
+  const header = r.uvar();
+  const id = header % 2 === 0 ? prevId + 1 : prevId + 2 + r.uvar();
+  if (id > MAX_ENTITY_ID) throw new CodecError(`entity id ${id} exceeds ${MAX_ENTITY_ID}`);
+  return readFields(r, id, Math.floor(header / 2), baseOf);
 }
 
 /** Encodes a batch: a count, then each entity's delta against `baseOf(id)`. */

@@ -1,6 +1,8 @@
 /**
  * Quantization for replication: positions to 1/16 block, yaw and pitch to 256 steps, velocities to 1/16 block per
- * second. Quantized values are integers, so deltas between them are exact and small.
+ * second. Quantized values are integers, so deltas between them are exact and small. They are never -0 (`Math.round`
+ * of a small negative number is -0, which the wire cannot carry: a client would hold 0 where the server holds -0, and
+ * `Object.is`-based comparisons such as deep equality in tests would call them different); adding 0 turns -0 into 0.
  */
 import { PITCH_LIMIT, YAW_STEPS } from '../input.ts';
 
@@ -13,7 +15,7 @@ export const WIRE_YAW_STEPS = 256;
 
 /** Block coordinate -> integer 1/16 units (nearest). */
 export function quantizePosition(v: number): number {
-  return Math.round(v * POSITION_SCALE);
+  return Math.round(v * POSITION_SCALE) + 0;
 }
 
 /** Integer 1/16 units -> block coordinate. */
@@ -23,7 +25,7 @@ export function dequantizePosition(q: number): number {
 
 /** Blocks per second -> integer 1/16 units (nearest). */
 export function quantizeVelocity(v: number): number {
-  return Math.round(v * VELOCITY_SCALE);
+  return Math.round(v * VELOCITY_SCALE) + 0;
 }
 
 /** Integer 1/16 units -> blocks per second. */
@@ -43,7 +45,7 @@ export function dequantizeYaw(q: number): number {
 
 /** Simulation pitch step [-PITCH_LIMIT, PITCH_LIMIT] -> wire pitch [-128, 128]. */
 export function quantizePitch(step: number): number {
-  return Math.round((step * 128) / PITCH_LIMIT);
+  return Math.round((step * 128) / PITCH_LIMIT) + 0;
 }
 
 /** Wire pitch -> simulation pitch step. */

@@ -3,10 +3,17 @@
  * client acknowledges the newest tick it received (InputBundle.ackTick), and the next update is a delta against
  * what was sent at that tick. A lost datagram is never needed again: the next delta is against an acked state.
  * The client keeps the states it decoded per tick, to look up the baseline the server names.
+ *
+ * Wire format of `EntityUpdate.data`: uvar count of removed ids, each id as uvar; uvar count of entity records, then
+ * the records in increasing id order (entity-delta.ts `writeEntityRecord`: ids as distances from the previous
+ * record's), each written against the EXPECTED state of that entity: its baseline state
+ * extrapolated from `baselineTick` to `tick` by {@link extrapolateState} (dead reckoning), or ZERO_STATE when the
+ * client has no baseline for it. Entities left out are unchanged since the baseline (not since the expected state).
  */
-import { ZERO_STATE, readEntityDelta, writeEntityDelta, type EntityState } from '../codec/entity-delta.ts';
+import { ZERO_STATE, readEntityRecord, writeEntityRecord, type EntityState } from '../codec/entity-delta.ts';
 import { CodecError, createReader, createWriter } from '../codec/varint.ts';
 import type { Tick } from '../tick.ts';
+import { extrapolateState } from './entity-extrapolation.ts';
 
 /** Ticks of history kept on each side (a baseline older than this is not used: the delta goes against zero). */
 export const BASELINE_HISTORY = 32;
@@ -44,7 +51,7 @@ export interface EntityUpdate {
 
 /**
  * Server side: encodes `states` for a client whose newest acknowledged tick is `ackTick`, and records them as sent
- * at `tick`. Entities unchanged since the baseline are left out; `states` must be in a defined order.
+ * at `tick`. Entities unchanged since the baseline are left out; ids in `states` must be unique.
  */
 export function encodeEntityUpdate(h: SnapshotHistory, tick: Tick, ackTick: Tick, states: readonly EntityState[]): EntityUpdate {
   const base = ackTick > 0 ? h.byTick.get(ackTick) : undefined;
@@ -60,7 +67,13 @@ export function encodeEntityUpdate(h: SnapshotHistory, tick: Tick, ackTick: Tick
   w.uvar(removed.length);
   for (const id of removed) w.uvar(id);
   w.uvar(changed.length);
-  for (const s of changed) writeEntityDelta(w, base?.get(s.id) ?? ZERO_STATE, s);
+  changed.sort((a, b) => a.id - b.id);
+  let prevId = 0;
+  for (const s of changed) {
+    const b = base?.get(s.id);
+    writeEntityRecord(w, prevId, b ? extrapolateState(b, tick - ackTick) : ZERO_STATE, s);
+    prevId = s.id;
+  }
   // After applying, the client holds exactly `current`: baseline - removed + changed.
   remember(h, tick, current);
   return { tick, baselineTick: base ? ackTick : 0, data: w.bytes().slice(), count: changed.length };
@@ -86,9 +99,14 @@ export function applyEntityUpdate(h: SnapshotHistory, tick: Tick, baselineTick: 
   for (let i = 0; i < removed; i++) states.delete(r.uvar());
   const n = r.uvar();
   if (n > MAX_UPDATE_ENTITIES) throw new CodecError(`entity update of ${n} > ${MAX_UPDATE_ENTITIES} entities`);
+  let prevId = 0;
   for (let i = 0; i < n; i++) {
-    const s = readEntityDelta(r, (id) => base?.get(id) ?? ZERO_STATE);
+    const s = readEntityRecord(r, prevId, (id) => {
+      const b = base?.get(id);
+      return b ? extrapolateState(b, tick - baselineTick) : ZERO_STATE;
+    });
     states.set(s.id, s);
+    prevId = s.id;
   }
   if (r.remaining !== 0) throw new CodecError(`${r.remaining} trailing byte(s) in entity update`);
   remember(h, tick, states);

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  ENTITY_FIELDS, ZERO_STATE, decodeEntityBatch, encodeEntityBatch, fullSnapshotBytes, type EntityState,
+  ENTITY_FIELDS, MAX_ENTITY_ID, ZERO_STATE, decodeEntityBatch, encodeEntityBatch, fullSnapshotBytes, readEntityRecord,
+  writeEntityRecord, type EntityState,
 } from '../../../engine/codec/entity-delta.ts';
-import { CodecError } from '../../../engine/codec/varint.ts';
-import { quantizePosition, quantizeYaw, dequantizeYaw } from '../../../engine/codec/quantize.ts';
+import { CodecError, createReader, createWriter } from '../../../engine/codec/varint.ts';
+import { dequantizeYaw, quantizePitch, quantizePosition, quantizeVelocity, quantizeYaw } from '../../../engine/codec/quantize.ts';
 import { yawDelta } from '../../../engine/prediction/interpolation.ts';
 
 const stateArb = fc.record({
@@ -42,6 +43,43 @@ describe('entity delta codec', () => {
     expect(() => decodeEntityBatch(Uint8Array.of(1, 1, 0xff, 0x7f), () => ZERO_STATE)).toThrow(/unknown bits/);
     expect(() => decodeEntityBatch(Uint8Array.of(0xff, 0xff, 0x03), () => ZERO_STATE)).toThrow(/exceeds/);
     expect(() => decodeEntityBatch(Uint8Array.of(0, 9), () => ZERO_STATE)).toThrow(/trailing/);
+  });
+
+  it('round-trips records in increasing id order, ids as distances, up to MAX_ENTITY_ID', () => {
+    const idsArb = fc.uniqueArray(fc.integer({ min: 1, max: MAX_ENTITY_ID }), { maxLength: 30 }).map((a) => a.sort((x, y) => x - y));
+    fc.assert(fc.property(idsArb, fc.array(stateArb, { minLength: 30, maxLength: 30 }), fc.array(stateArb, { minLength: 30, maxLength: 30 }), (ids, cur, bases) => {
+      const states = ids.map((id, i) => ({ ...cur[i], id }));
+      const baseOf = (id: number) => ({ ...bases[ids.indexOf(id)], id });
+      const w = createWriter();
+      let prev = 0;
+      for (const st of states) { writeEntityRecord(w, prev, baseOf(st.id), st); prev = st.id; }
+      const r = createReader(w.bytes());
+      const out: EntityState[] = [];
+      prev = 0;
+      for (let i = 0; i < states.length; i++) { out.push(readEntityRecord(r, prev, baseOf)); prev = out[i].id; }
+      expect(out).toEqual(states);
+      expect(r.remaining).toBe(0);
+    }));
+  });
+
+  it('a run of consecutive ids costs one header byte each; ids out of order are refused', () => {
+    const base: EntityState = { ...ZERO_STATE, id: 0, x: 100, z: 100, flags: 1 };
+    const w = createWriter();
+    for (let id = 70_001; id <= 70_010; id++) writeEntityRecord(w, id === 70_001 ? 70_000 : id - 1, { ...base, id }, { ...base, id, x: 103, z: 98 });
+    expect(w.length).toBe(10 * 3); // header, x, z
+    expect(() => writeEntityRecord(createWriter(), 5, base, { ...base, id: 5 })).toThrow(RangeError);
+    expect(() => readEntityRecord(createReader(Uint8Array.of(0x80, 0x20)), 0, () => ZERO_STATE)).toThrow(/unknown bits/);
+    expect(() => readEntityRecord(createReader(Uint8Array.of(1, 0xff, 0xff, 0xff, 0xff, 0x7f)), 0, () => ZERO_STATE)).toThrow(/exceeds/);
+  });
+
+  it('never quantizes to -0 (the wire carries 0, so a client would hold a different value)', () => {
+    for (const v of [-0, -0.01, -0.03, -1e-9]) {
+      expect(Object.is(quantizePosition(v), 0)).toBe(true);
+      expect(Object.is(quantizeVelocity(v), 0)).toBe(true);
+    }
+    expect(Object.is(quantizePitch(-1), 0)).toBe(true);
+    expect(Object.is(quantizePitch(-0), 0)).toBe(true);
+    expect(quantizePosition(-0.04)).toBe(-1);
   });
 
   it('quantizes yaw to 256 wire steps and back within one step', () => {

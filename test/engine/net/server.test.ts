@@ -10,7 +10,7 @@ import type { TransportSession, TransportStream } from '../../../engine/net/tran
 import { packr } from '../../../engine/protocol/codec.ts';
 import { encodeFrame } from '../../../engine/protocol/framing.ts';
 import { makeHello } from '../../../engine/protocol/handshake.ts';
-import { MsgType } from '../../../engine/protocol/messages.ts';
+import { MsgType, PROTOCOL_VERSION } from '../../../engine/protocol/messages.ts';
 import { createHarness } from '../../support/loopback-harness.ts';
 
 type Harness = Awaited<ReturnType<typeof createHarness>>;
@@ -129,7 +129,7 @@ describe('server under hostile input', () => {
 
 describe('handshake mismatch', () => {
   for (const [field, value, label] of [
-    ['version', 99, 'protocol version: client 99, server 1'],
+    ['version', 99, `protocol version: client 99, server ${PROTOCOL_VERSION}`],
     ['magic', 0x12345678, 'magic: client 0x12345678, server 0x5354524d'],
     ['schemaHash', 'ffffffffffffffff', 'schema hash: client ffffffffffffffff, server '],
   ] as const) {
@@ -141,7 +141,7 @@ describe('handshake mismatch', () => {
       expect(c.events.map((e) => e[0])).toEqual(['Disconnected']);
       const reason = (c.events[0][1] as { reason: string }).reason;
       expect(reason).toContain(label);
-      expect(reason).toContain(`server magic 0x5354524d version 1 schema ${h.identity.schemaHash}`);
+      expect(reason).toContain(`server magic 0x5354524d version ${PROTOCOL_VERSION} schema ${h.identity.schemaHash}`);
       expect(c.logs.some((l) => l.startsWith('error refused by server') && l.includes(label))).toBe(true);
       expect(h.serverLogs.some((l) => l.startsWith('warn handshake: refused') && l.includes(label))).toBe(true);
       expect(h.server.open).toBe(0);
