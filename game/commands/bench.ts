@@ -19,6 +19,7 @@ const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> =
   entities: { summary: 'entity-delta N walkers 10 Hz: bytes per entity update, KB/s per client, against @colyseus/schema', load: async () => (await import('../../bench/entities.bench.ts')).entitiesBench },
   mesh: { summary: 'greedy meshing sections/s, one thread and worker pool, generated terrain and Minecraft corpus', load: async () => (await import('../../bench/mesh.bench.ts')).meshBench },
   net: { summary: 'WebTransport on loopback: handshake, RTT per channel, chunk MB/s, input bytes, soak', load: async () => (await import('../../bench/net.bench.ts')).netBench },
+  scale: { summary: 'server tick p50/p99, CPU, memory, KB/s per client as bots grow (server and bots processes)', load: async () => (await import('../../bench/scale.bench.ts')).scaleBench },
 };
 
 function usage(): string {

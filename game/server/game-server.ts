@@ -25,6 +25,7 @@ import type { ServerPlayer } from './server-player.ts';
 import type { ServerRecorder } from './server-recorder.ts';
 import { createReplicator, type Replicator } from './replicator.ts';
 import { runServerTick, type TickCounters } from './server-tick.ts';
+import { serverStats, startStatsWindow } from './server-stats.ts';
 
 /** Options of {@link createGameServer}. */
 export interface GameServerOptions {
@@ -96,6 +97,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
   const viewDistance = options.viewDistance ?? 8;
   const counters: TickCounters = { ticks: 0, inputsLate: 0, inputsTooFar: 0, inputsFlooded: 0, editsStored: 0, refused: 0, rateLimited: 0 };
   let replicator: Replicator;
+  let window = startStatsWindow(undefined, new Map(), 0, 0);
   let fixed: FixedStep | undefined;
   let timer: TimerHandle | undefined;
   let stopped = false;
@@ -158,6 +160,12 @@ export function createGameServer(options: GameServerOptions): GameServer {
     onSessionOpen: onOpen, onMessage, onSessionClose: onClose,
     commands: {
       players: () => [...players.values()].map((p) => `${p.session.id} ${p.session.name} entity=${p.netId} late=${p.queue.stats.late} missing=${p.queue.stats.missing}`).join('\n') || 'no players',
+      // Tick timing and traffic since the last 'stats reset', as JSON (benches read it).
+      stats: (_s, _c, args) => {
+        const result = JSON.stringify(serverStats(window, players, world.tick, scheduler.now()));
+        if (args[0] === 'reset') window = startStatsWindow(fixed, players, world.tick, scheduler.now());
+        return result;
+      },
     },
   });
 
@@ -193,6 +201,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
         clock: scheduler,
         onFallBehind: (dropped, t) => log('warn', `server fell behind at tick ${t}: dropped ${dropped} tick(s) of backlog`),
       });
+      window = startStatsWindow(fixed, players, world.tick, scheduler.now());
       loop();
     },
     tick,

@@ -86,6 +86,9 @@ export interface WorldTestRun {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Time between two clients starting to connect, ms. */
+const JOIN_STAGGER_MS = 150;
+
 async function until(cond: () => boolean, seconds: number): Promise<boolean> {
   const end = performance.now() + seconds * 1000;
   while (!cond()) {
@@ -143,6 +146,8 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
     actors.push(actor);
     clients.push(client);
     client.start();
+    // Players arrive one after another, not in the same millisecond: each handshake is timed from its own start.
+    if (i < o.clients) await sleep(JOIN_STAGGER_MS);
   }
   const sampler = setInterval(() => sampleClients(recordings, clients, now() / 1000), 250);
 
