@@ -100,7 +100,14 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
 
   const send = (p: ServerPlayer, channel: Channel, msg: Message, kind: keyof ServerPlayer['metrics']['bytes']): void => {
     settle(p);
-    p.session.send(channel, msg);
+    try {
+      p.session.send(channel, msg);
+    } catch (e) {
+      // One message that cannot go out (too large for a datagram, say) must not stop the tick for everyone.
+      p.metrics.sendErrors++;
+      o.log('error', `replication: message ${msg.type} to session ${p.session.id} not sent: ${(e as Error).message}`);
+      return;
+    }
     const bytes = p.session.connection.stats.bytesOut - p.bytesSeen;
     p.bytesSeen += bytes;
     recordSent(p.limiter, o.now(), bytes, kind === 'state');
@@ -169,8 +176,13 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     let u;
     for (;;) {
       chosen = new Set(ordered.slice(0, n));
-      // Entities left out this time keep their acknowledged state, so they read as unchanged rather than removed.
-      const states: EntityState[] = current.map((st) => (chosen.has(st.id) ? st : baseline?.get(st.id) ?? st));
+      // Entities left out this time keep their acknowledged state, so they read as unchanged rather than removed;
+      // those the client has no state of yet are left out of the update altogether and come in a later one.
+      const states: EntityState[] = [];
+      for (const st of current) {
+        if (chosen.has(st.id)) states.push(st);
+        else { const b = baseline?.get(st.id); if (b) states.push(b); }
+      }
       u = encodeEntityUpdate(p.entities, tick, p.ackTick, states);
       if (u.data.length <= maxData || n <= 1) break;
       n = Math.floor(n / 2);
@@ -230,7 +242,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
         known: new Set(), chunks: new Set(), editTicks: [], limiter: createRateLimiter(o.budgetBytesPerSecond),
         bytesSeen: session.connection.stats.bytesOut, centre: NaN, chunkQueue: [], queuedAt: new Map(), cacheHints: null,
         joinedAt: o.now(), pendingDiffs: [], priority: new Map(),
-        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, largestMessage: 0 },
+        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, largestMessage: 0, sendErrors: 0 },
       };
       send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: EntityKind.Self, data: spawnData(eid) }, 'entity');
       return p;

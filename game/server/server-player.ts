@@ -22,6 +22,8 @@ export interface ReplicationMetrics {
   entityUpdates: number;
   /** The largest single message sent, bytes (frame included). */
   largestMessage: number;
+  /** Messages that could not be sent (logged). */
+  sendErrors: number;
   /** Replication ticks whose entity update was held back by the budget. */
   entityUpdatesDeferred: number;
 }
