@@ -14,6 +14,7 @@ export interface Bench {
 
 /** Benchmarks by name, loaded lazily. Keep alphabetical. */
 const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> = {
+  chunks: { summary: 'chunk codec on terrain columns (--corpus FILE | --synthetic SEED): bytes, columns/s, peers', load: async () => (await import('../../bench/chunks.bench.ts')).chunksBench },
   ecs: { summary: 'movement-system tick cost, 10k and 100k entities, SAB stores vs plain ArrayBuffer stores', load: async () => (await import('../../bench/ecs.bench.ts')).ecsBench },
 };
 
