@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { createCodecProfile, decodeColumn, encodeColumn } from '../engine/codec/chunk-codec.ts';
 import { createSectionScratch } from '../engine/codec/section-streams.ts';
+import { DEFAULT_ZSTD_LEVEL } from '../engine/codec/zstd.ts';
 import { loadHasher } from '../engine/hash.ts';
 import { browserZstd } from '../engine/platform/browser/zstd.ts';
 import { nodeZstd } from '../engine/platform/node/zstd.ts';
@@ -28,7 +29,7 @@ const OPTIONS = {
   synthetic: { kind: 'int', min: 0, max: 2 ** 31 - 1, help: 'generate terrain with this seed instead of a corpus' },
   columns: { kind: 'int', default: 64, min: 1, max: 4096, help: 'columns to generate with --synthetic (a square area)' },
   sections: { kind: 'int', default: 24, min: 1, max: 64, help: 'sections per column (corpus files have 24)' },
-  level: { kind: 'int', default: 3, min: 1, max: 22, help: 'zstd level of the Stratum codec' },
+  level: { kind: 'int', default: DEFAULT_ZSTD_LEVEL, min: 1, max: 22, help: 'zstd level of the Stratum codec' },
   threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'worker pool threads' },
   batch: { kind: 'int', default: 8, min: 1, max: 1024, help: 'columns per pool task' },
   seconds: { kind: 'number', default: 1, min: 0.05, max: 60, help: 'minimum seconds per speed measurement' },

@@ -22,7 +22,7 @@
  */
 import type { Hasher } from '../hash.ts';
 import {
-  type ByteWriter, atEnd, createByteReader, createByteWriter, readU32, readVarint, varintSize, writeBytes,
+  type ByteWriter, atEnd, createByteReader, readU32, reserve, readVarint, varintSize, writeBytes,
   writeU16, writeU8, writeVarint, written,
 } from './byte-io.ts';
 import { ChunkDecodeError } from './chunk-decode-error.ts';
@@ -110,10 +110,8 @@ export function encodeColumn(sections: ReadonlyArray<Uint16Array | null>, deps: 
   const scratch = options.scratch ?? createSectionScratch();
   const profile = options.profile;
   let t0 = profile ? performance.now() : 0;
-  const streams: SectionStreams = {
-    kinds: createByteWriter(count), meta: createByteWriter(64), ids: createByteWriter(1024),
-    runs: createByteWriter(4096), symbols: createByteWriter(4096), packed: createByteWriter(1024),
-  };
+  const streams = scratch.streams;
+  for (const k of ['kinds', ...STREAM_ORDER] as const) streams[k].length = 0;
   const filled: Uint16Array[] = [];
   let below: Uint16Array | null = null;
   for (let s = 0; s < count; s++) {
@@ -147,7 +145,7 @@ export function encodeColumn(sections: ReadonlyArray<Uint16Array | null>, deps: 
     profile.hash += t1 - t0;
     t0 = t1;
   }
-  const payload = joinStreams(streams);
+  const payload = joinStreams(streams, scratch.payload);
   const frame = deps.zstd.compress(payload, level);
   if (profile) {
     profile.zstd += performance.now() - t0;
@@ -174,10 +172,11 @@ function filledSection(cache: Uint16Array[], id: number): Uint16Array {
 
 const STREAM_ORDER = ['meta', 'ids', 'runs', 'symbols', 'packed'] as const;
 
-function joinStreams(s: SectionStreams): Uint8Array {
+function joinStreams(s: SectionStreams, out: ByteWriter): Uint8Array {
   let total = s.kinds.length;
   for (const k of STREAM_ORDER) total += varintSize(s[k].length) + s[k].length;
-  const out: ByteWriter = createByteWriter(total);
+  out.length = 0;
+  reserve(out, total);
   for (const k of STREAM_ORDER) writeVarint(out, s[k].length);
   writeBytes(out, written(s.kinds));
   for (const k of STREAM_ORDER) writeBytes(out, written(s[k]));

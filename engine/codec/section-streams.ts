@@ -7,15 +7,16 @@
  * - Otherwise `meta` gets varint(paletteLength - 2) and `ids` the palette (uint16 LE each, most frequent first),
  *   then the indices, either
  *   - RLE: tokens until the section's 4096 voxels are covered, each `runs` varint(length - 1) and `symbols`
- *     varint(symbol): symbol 0 copies the voxels 256 positions back in the column (the layer below, which may be
- *     the top layer of the section below; never in the column's bottom layer), symbol k > 0 is palette entry k - 1;
+ *     varint(symbol): symbol 0 copies, voxel by voxel, from 256 positions back in the column (the layer below,
+ *     which may be the top layer of the section below), symbol 1 from 16 back (the row behind); a copy may not
+ *     reach before the column's first voxel. Symbol k >= 2 is palette entry k - 2;
  *   - bit-packed: `packed` gets 512 * bits bytes, bits = max(1, ceil(log2(paletteLength))), index i at bit
  *     i * bits, least significant bit first.
  *
  * The encoder writes RLE when its token bytes are fewer than the packed bytes.
  */
 import {
-  type ByteReader, type ByteWriter, readU16, readU8, readVarint, reserve, writeU16, writeU8, writeVarint,
+  type ByteReader, type ByteWriter, createByteWriter, readU16, readU8, readVarint, reserve, writeU16, writeU8, writeVarint,
 } from './byte-io.ts';
 import { ChunkDecodeError } from './chunk-decode-error.ts';
 
@@ -23,6 +24,20 @@ import { ChunkDecodeError } from './chunk-decode-error.ts';
 const VOLUME = 4096;
 /** Voxels in one y layer of a section; the copy symbol's distance. */
 const LAYER = 256;
+
+/** Voxels in one x row; the copy-behind symbol's distance. */
+const ROW = 16;
+
+/** RLE symbols below these are copies; symbol k + {@link FIRST_PALETTE_SYMBOL} is palette entry k. */
+const CopySymbol = {
+  /** Copy the voxels 256 back (the layer below). */
+  Below: 0,
+  /** Copy the voxels 16 back (the row behind, z - 1). */
+  Behind: 1,
+} as const;
+
+/** First RLE symbol naming a palette entry. */
+const FIRST_PALETTE_SYMBOL = 2;
 
 /** How one section is stored (the byte in the `kinds` stream). */
 export const SectionKind = {
@@ -80,8 +95,12 @@ export interface SectionScratch {
   rank: Uint16Array;
   /** Token lengths of the current section. */
   tokenLength: Uint16Array;
-  /** Token symbols of the current section (first-seen palette index + 1, or 0 for copy-below). */
+  /** Token symbols of the current section (copy symbols, or first-seen palette index + 2). */
   tokenSymbol: Uint16Array;
+  /** The column's streams, emptied at the start of each column. */
+  streams: SectionStreams;
+  /** The joined payload of the current column. */
+  payload: ByteWriter;
 }
 
 /** Allocates encoder scratch memory. */
@@ -94,6 +113,11 @@ export function createSectionScratch(): SectionScratch {
     rank: new Uint16Array(VOLUME + 1),
     tokenLength: new Uint16Array(VOLUME),
     tokenSymbol: new Uint16Array(VOLUME),
+    streams: {
+      kinds: createByteWriter(64), meta: createByteWriter(64), ids: createByteWriter(1024),
+      runs: createByteWriter(8192), symbols: createByteWriter(8192), packed: createByteWriter(1024),
+    },
+    payload: createByteWriter(16384),
   };
 }
 
@@ -128,7 +152,7 @@ export function encodeSection(out: SectionStreams, s: SectionScratch, voxels: Ui
   let rleBytes = 0;
   const { tokenLength, tokenSymbol } = s;
   for (let t = 0; t < tokens; t++) {
-    rleBytes += (tokenLength[t] <= 0x80 ? 1 : 2) + (rank[tokenSymbol[t]] < 0x80 ? 1 : 2);
+    rleBytes += (tokenLength[t] <= 0x80 ? 1 : 2) + (symbolOf(rank, tokenSymbol[t]) < 0x80 ? 1 : 2);
   }
   if (rleBytes >= bitsFor(n) * 512) {
     n = growPalette(s, voxels, VOLUME);
@@ -139,12 +163,26 @@ export function encodeSection(out: SectionStreams, s: SectionScratch, voxels: Ui
   for (let r = 0; r < n; r++) writeU16(out.ids, palette[s.order[r]]);
   if (rleBytes < bitsFor(n) * 512) {
     writeU8(out.kinds, SectionKind.Rle);
+    // Lengths (<= 4096) and symbols (<= 4097) fit in two varint bytes each.
     reserve(out.runs, 2 * tokens);
     reserve(out.symbols, 2 * tokens);
+    const rb = out.runs.buf, sb = out.symbols.buf;
+    let rp = out.runs.length, sp = out.symbols.length;
     for (let t = 0; t < tokens; t++) {
-      writeVarint(out.runs, tokenLength[t] - 1);
-      writeVarint(out.symbols, rank[tokenSymbol[t]]);
+      const len = tokenLength[t] - 1, sym = symbolOf(rank, tokenSymbol[t]);
+      if (len < 0x80) rb[rp++] = len;
+      else {
+        rb[rp++] = (len & 0x7f) | 0x80;
+        rb[rp++] = len >>> 7;
+      }
+      if (sym < 0x80) sb[sp++] = sym;
+      else {
+        sb[sp++] = (sym & 0x7f) | 0x80;
+        sb[sp++] = sym >>> 7;
+      }
     }
+    out.runs.length = rp;
+    out.symbols.length = sp;
   } else {
     writeU8(out.kinds, SectionKind.Packed);
     for (let k = 0; k < n; k++) slot[palette[k]] = rank[k + 1];
@@ -152,6 +190,11 @@ export function encodeSection(out: SectionStreams, s: SectionScratch, voxels: Ui
   }
   for (let k = 0; k < n; k++) slot[palette[k]] = 0;
   counts.fill(0, 0, n);
+}
+
+/** The final symbol of a token whose symbol was made with first-seen palette indices. */
+function symbolOf(rank: Uint16Array, sym: number): number {
+  return sym < FIRST_PALETTE_SYMBOL ? sym : rank[sym - FIRST_PALETTE_SYMBOL + 1] - 1 + FIRST_PALETTE_SYMBOL;
 }
 
 /** Orders the first `n` palette entries by count (ties by id) into `order`, and sets `rank`. */
@@ -187,7 +230,8 @@ function growPalette(s: SectionScratch, voxels: Uint16Array, want: number): numb
 }
 
 /**
- * Greedy RLE with the copy-below symbol into the scratch token arrays; literal ids enter the palette as first seen
+ * Greedy RLE with the copy symbols into the scratch token arrays: at each position, the longest of the literal
+ * run, the copy-below run and the copy-behind run (ties in that order). Literal ids enter the palette as first seen
  * (`s.order.length` becomes the palette size). Returns the token count.
  */
 function tokenize(s: SectionScratch, v: Uint16Array, below: Uint16Array | null): number {
@@ -197,17 +241,19 @@ function tokenize(s: SectionScratch, v: Uint16Array, below: Uint16Array | null):
     const id = v[i];
     let j = i + 1;
     while (j < VOLUME && v[j] === id) j++;
-    let c = i;
-    if (i >= LAYER) {
-      while (c < VOLUME && v[c] === v[c - LAYER]) c++;
-    } else if (below !== null) {
-      while (c < LAYER && v[c] === below[c + VOLUME - LAYER]) c++;
-      if (c === LAYER) while (c < VOLUME && v[c] === v[c - LAYER]) c++;
-    }
-    if (c > j) {
-      tokenLength[t] = c - i;
-      tokenSymbol[t++] = 0;
-      i = c;
+    // A copy run only wins if it gets past the end of the longer run so far, so it must match there too: that
+    // one-voxel test skips most scans.
+    const down = j < VOLUME && matchesBack(v, below, j, LAYER) ? copyEnd(v, below, i, LAYER) : i;
+    const m = down > j ? down : j;
+    const back = m < VOLUME && matchesBack(v, below, m, ROW) ? copyEnd(v, below, i, ROW) : i;
+    if (down > j && down >= back) {
+      tokenLength[t] = down - i;
+      tokenSymbol[t++] = CopySymbol.Below;
+      i = down;
+    } else if (back > j) {
+      tokenLength[t] = back - i;
+      tokenSymbol[t++] = CopySymbol.Behind;
+      i = back;
     } else {
       let k = slot[id];
       if (k === 0) {
@@ -216,12 +262,33 @@ function tokenize(s: SectionScratch, v: Uint16Array, below: Uint16Array | null):
       }
       counts[k - 1]++;
       tokenLength[t] = j - i;
-      tokenSymbol[t++] = k;
+      tokenSymbol[t++] = k - 1 + FIRST_PALETTE_SYMBOL;
       i = j;
     }
   }
   s.order.length = n;
   return t;
+}
+
+/** True when voxel `x` equals the one `d` positions back (false when that is before the column's first voxel). */
+function matchesBack(v: Uint16Array, below: Uint16Array | null, x: number, d: number): boolean {
+  if (x >= d) return v[x] === v[x - d];
+  return below !== null && v[x] === below[x - d + VOLUME];
+}
+
+/**
+ * End of the stretch from `i` where each voxel equals the one `d` positions back (reaching into `below` for
+ * positions before the section's start); `i` itself when there is none or nothing to compare with.
+ */
+function copyEnd(v: Uint16Array, below: Uint16Array | null, i: number, d: number): number {
+  let c = i;
+  if (c < d) {
+    if (below === null) return i;
+    while (c < d && v[c] === below[c - d + VOLUME]) c++;
+    if (c < d) return c;
+  }
+  while (c < VOLUME && v[c] === v[c - d]) c++;
+  return c;
 }
 
 /** Bits per packed index for a palette of `n` entries. */
@@ -279,13 +346,15 @@ function decodeRuns(r: SectionReaders, out: Uint16Array, base: number, palette: 
     else sym = readVarint(syms);
     if (len > end - p) throw new ChunkDecodeError(`run of ${len} overflows the section at voxel ${p - base}`);
     const q = p + len;
-    if (sym === 0) {
-      if (p < LAYER) throw new ChunkDecodeError('copy-below run in the bottom layer of the column');
-      if (len >= 64 && len <= LAYER) out.copyWithin(p, p - LAYER, q);
-      else for (; p < q; p++) out[p] = out[p - LAYER];
+    if (sym < FIRST_PALETTE_SYMBOL) {
+      const d = sym === CopySymbol.Below ? LAYER : ROW;
+      if (p < d) throw new ChunkDecodeError(`copy run ${d} back at voxel ${p} of the column`);
+      if (len >= 64 && len <= d) out.copyWithin(p, p - d, q);
+      else for (; p < q; p++) out[p] = out[p - d];
     } else {
-      if (sym > n) throw new ChunkDecodeError(`palette index ${sym - 1} past a palette of ${n}`);
-      const id = palette[sym - 1];
+      const k = sym - FIRST_PALETTE_SYMBOL;
+      if (k >= n) throw new ChunkDecodeError(`palette index ${k} past a palette of ${n}`);
+      const id = palette[k];
       if (len >= 32) out.fill(id, p, q);
       else for (; p < q; p++) out[p] = id;
     }

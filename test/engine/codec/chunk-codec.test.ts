@@ -58,6 +58,8 @@ describe('chunk codec round trip', () => {
     roundTrip(Array.from({ length: MAX_COLUMN_SECTIONS }, (_, s) => (s % 3 ? null : section((i) => (i >> 8) + s))));
     // a copy-below run that crosses from the section below into this one, then a layer with new ids
     roundTrip([section((i) => (i < 3840 ? 1 : 2)), section((i) => (i < 512 ? 2 : 7))]);
+    // a copy-behind run whose source is the last row of the section below
+    roundTrip([section((i) => ((i & 0xf0) === 0xf0 ? 9 : 1)), section((i) => (i < 16 ? 9 : 5 + (i % 3)))]);
   });
 
   it('round-trips generated terrain (property)', () => {
