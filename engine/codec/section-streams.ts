@@ -97,6 +97,8 @@ export interface SectionScratch {
   tokenLength: Uint16Array;
   /** Token symbols of the current section (copy symbols, or first-seen palette index + 2). */
   tokenSymbol: Uint16Array;
+  /** The top layer of the section below, then the section being encoded (copy sources and targets in one array). */
+  window: Uint16Array;
   /** The column's streams, emptied at the start of each column. */
   streams: SectionStreams;
   /** The joined payload of the current column. */
@@ -113,6 +115,7 @@ export function createSectionScratch(): SectionScratch {
     rank: new Uint16Array(VOLUME + 1),
     tokenLength: new Uint16Array(VOLUME),
     tokenSymbol: new Uint16Array(VOLUME),
+    window: new Uint16Array(LAYER + VOLUME),
     streams: {
       kinds: createByteWriter(64), meta: createByteWriter(64), ids: createByteWriter(1024),
       runs: createByteWriter(8192), symbols: createByteWriter(8192), packed: createByteWriter(1024),
@@ -235,17 +238,29 @@ function growPalette(s: SectionScratch, voxels: Uint16Array, want: number): numb
  * (`s.order.length` becomes the palette size). Returns the token count.
  */
 function tokenize(s: SectionScratch, v: Uint16Array, below: Uint16Array | null): number {
-  const { slot, palette, counts, tokenLength, tokenSymbol } = s;
+  const { slot, palette, counts, tokenLength, tokenSymbol, window: w } = s;
+  // One array holding the top layer of the section below, then this section: voxel x is w[x + LAYER], and every
+  // copy source is in the same array. Without a section below, copies may not start before voxel `d`.
+  if (below !== null) w.set(below.subarray(VOLUME - LAYER), 0);
+  w.set(v, LAYER);
+  const lo = below !== null ? 0 : LAYER;
+  const END = VOLUME + LAYER;
   let n = 0, t = 0;
-  for (let i = 0; i < VOLUME;) {
-    const id = v[i];
+  for (let i = LAYER; i < END;) {
+    const id = w[i];
     let j = i + 1;
-    while (j < VOLUME && v[j] === id) j++;
+    while (j < END && w[j] === id) j++;
     // A copy run only wins if it gets past the end of the longer run so far, so it must match there too: that
     // one-voxel test skips most scans.
-    const down = j < VOLUME && matchesBack(v, below, j, LAYER) ? copyEnd(v, below, i, LAYER) : i;
+    let down = i;
+    if (j < END && i - LAYER >= lo && w[j] === w[j - LAYER]) {
+      while (down < END && w[down] === w[down - LAYER]) down++;
+    }
     const m = down > j ? down : j;
-    const back = m < VOLUME && matchesBack(v, below, m, ROW) ? copyEnd(v, below, i, ROW) : i;
+    let back = i;
+    if (m < END && i - ROW >= lo && w[m] === w[m - ROW]) {
+      while (back < END && w[back] === w[back - ROW]) back++;
+    }
     if (down > j && down >= back) {
       tokenLength[t] = down - i;
       tokenSymbol[t++] = CopySymbol.Below;
@@ -268,27 +283,6 @@ function tokenize(s: SectionScratch, v: Uint16Array, below: Uint16Array | null):
   }
   s.order.length = n;
   return t;
-}
-
-/** True when voxel `x` equals the one `d` positions back (false when that is before the column's first voxel). */
-function matchesBack(v: Uint16Array, below: Uint16Array | null, x: number, d: number): boolean {
-  if (x >= d) return v[x] === v[x - d];
-  return below !== null && v[x] === below[x - d + VOLUME];
-}
-
-/**
- * End of the stretch from `i` where each voxel equals the one `d` positions back (reaching into `below` for
- * positions before the section's start); `i` itself when there is none or nothing to compare with.
- */
-function copyEnd(v: Uint16Array, below: Uint16Array | null, i: number, d: number): number {
-  let c = i;
-  if (c < d) {
-    if (below === null) return i;
-    while (c < d && v[c] === below[c - d + VOLUME]) c++;
-    if (c < d) return c;
-  }
-  while (c < VOLUME && v[c] === v[c - d]) c++;
-  return c;
 }
 
 /** Bits per packed index for a palette of `n` entries. */
