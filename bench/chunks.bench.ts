@@ -5,9 +5,9 @@
  * (the browser's decoder) and node:zlib, a round trip of every column, and the peers on the same columns.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { createCodecProfile, decodeColumn, encodeColumn } from '../engine/codec/chunk-codec.ts';
-import { createSectionScratch } from '../engine/codec/section-streams.ts';
+import { createSectionScratch } from '../engine/codec/section-encoder.ts';
 import { DEFAULT_ZSTD_LEVEL } from '../engine/codec/zstd.ts';
 import { loadHasher } from '../engine/hash.ts';
 import { browserZstd } from '../engine/platform/browser/zstd.ts';
@@ -89,6 +89,7 @@ export const chunksBench: Bench = {
     }
     const { values } = parseOptions(OPTIONS, argv);
     const { name, columns, version } = loadColumns(values);
+    const loadBefore = loadavg()[0];
     const ms = values.seconds * 1000, rounds = values.rounds, sections = values.sections, rawBytes = sections * 8192;
     const hasher = await loadHasher();
     const node = { zstd: nodeZstd, hasher }, browser = { zstd: browserZstd, hasher };
@@ -112,7 +113,7 @@ export const chunksBench: Bench = {
     let poolRoundTrip = true;
     try {
       // Enough columns per pass to keep every thread busy.
-      const work = Array.from({ length: Math.max(1, Math.ceil((values.threads * values.batch * 8) / ids.length)) }, () => ids).flat();
+      const work = Array.from({ length: Math.max(1, Math.ceil((values.threads * values.batch * 16) / ids.length)) }, () => ids).flat();
       const first = await encodeColumnsInPool(pool, store, ids, { level, batch: values.batch });
       poolRoundTrip = first.every((e, i) => e.length === encoded[i].length && e.every((b, k) => b === encoded[i][k]));
       poolRate = (await columnsPerSecond(work.length, ms, () => encodeColumnsInPool(pool, store, work, { level, batch: values.batch }), rounds)).wall;
@@ -123,6 +124,10 @@ export const chunksBench: Bench = {
     const peers: PeerCodec[] = [rawZstdPeer, rawDeflatePeer];
     const prismarine = await loadPrismarinePeer(version);
     const notes: string[] = [];
+    const loadAfter = loadavg()[0];
+    if (Math.max(loadBefore, loadAfter) > 0.5) {
+      notes.push(`machine busy: 1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after, on ${availableParallelism()} cores; wall-clock rates (the pool's most) suffer, per-CPU-second rates much less`);
+    }
     if (typeof prismarine === 'string') notes.push(prismarine);
     else if (sections === 24) peers.push(prismarine);
     const peerFigures: Record<string, CodecFigures> = {};
@@ -153,7 +158,7 @@ export const chunksBench: Bench = {
       },
       peers: Object.fromEntries(Object.entries(peerFigures).map(([k, f]) => [k, { ...f, reduction: reduction(f.bytesPerColumn) }])),
       notes,
-      machine: { node: process.version, cpus: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown' },
+      machine: { node: process.version, cpus: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', loadAverage: [loadBefore, loadAfter] },
     };
 
     const rows: string[][] = [['codec', 'median B', 'p90 B', 'total B', 'reduction', 'enc col/s (cpu)', 'pool enc col/s', 'dec col/s (cpu)', 'round trip']];

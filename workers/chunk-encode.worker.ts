@@ -1,6 +1,6 @@
 /** Body of the chunk-encode job (see `chunk-encode.common.ts`); runs in a piscina worker thread on the server. */
 import { type ChunkCodecDeps, createCodecProfile, encodeColumn } from '../engine/codec/chunk-codec.ts';
-import { createSectionScratch, type SectionScratch } from '../engine/codec/section-streams.ts';
+import { createSectionScratch, type SectionScratch } from '../engine/codec/section-encoder.ts';
 import { loadHasher } from '../engine/hash.ts';
 import { nodeZstd } from '../engine/platform/node/zstd.ts';
 import { attachSectionStore, NO_SECTION, type SectionStore, sectionVoxels } from '../engine/voxel/section-store.ts';

@@ -14,7 +14,7 @@
  *
  * Payload: five varints giving the byte lengths of the `meta`, `ids`, `runs`, `symbols` and `packed` streams, then
  * the streams `kinds` (one byte per section), `meta`, `ids`, `runs`, `symbols`, `packed` back to back; how a
- * section uses them is described in `section-streams.ts`. Every stream must be consumed exactly.
+ * section uses them is described in `section-format.ts`. Every stream must be consumed exactly.
  *
  * Checksum: xxhash64 with seed 0 over the column's voxels as little-endian uint16, sections bottom first, each
  * section's 4096 ids in index order `y << 8 | z << 4 | x`, uniform and absent (all-air) sections expanded: exactly
@@ -26,10 +26,9 @@ import {
   writeU16, writeU8, writeVarint, written,
 } from './byte-io.ts';
 import { ChunkDecodeError } from './chunk-decode-error.ts';
-import {
-  SectionKind, type SectionReaders, type SectionScratch, type SectionStreams, createSectionScratch, decodeSection, encodeSection,
-  uniformValue,
-} from './section-streams.ts';
+import { decodeSection } from './section-decoder.ts';
+import { createSectionScratch, encodeSection, type SectionScratch, uniformValue } from './section-encoder.ts';
+import { SectionKind, type SectionReaders, type SectionStreams } from './section-format.ts';
 import { DEFAULT_ZSTD_LEVEL, type Zstd } from './zstd.ts';
 
 /** First byte of an encoded column. */

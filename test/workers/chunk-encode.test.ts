@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeColumn } from '../../engine/codec/chunk-codec.ts';
-import { createSectionScratch } from '../../engine/codec/section-streams.ts';
+import { createSectionScratch } from '../../engine/codec/section-encoder.ts';
 import { createSectionStore } from '../../engine/voxel/section-store.ts';
 import { encodeStoredColumns } from '../../workers/chunk-encode.worker.ts';
 import { encodeColumnsInPool } from '../../workers/chunk-encode.main.ts';

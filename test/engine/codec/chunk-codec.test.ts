@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type ChunkCodecDeps, createCodecProfile, decodeColumn, encodeColumn, MAX_COLUMN_SECTIONS,
 } from '../../../engine/codec/chunk-codec.ts';
-import { createSectionScratch } from '../../../engine/codec/section-streams.ts';
+import { createSectionScratch } from '../../../engine/codec/section-encoder.ts';
 import { loadCodecDeps, firstDifference, splitSections } from '../../support/codec-deps.ts';
 import { CORPUS_DIR, CORPUS_FILES, corpusAvailable, readCorpus } from '../../support/corpus.ts';
 import { columnSections, generateColumn } from '../../support/synthetic-terrain.ts';

@@ -1,85 +1,11 @@
 /**
- * One section in the chunk codec's grouped streams. A column payload keeps each kind of byte in its own stream
- * (so that zstd sees similar bytes together); a section writes into them in this order:
- *
- * - `kinds`: one byte, {@link SectionKind}.
- * - Uniform: `ids` gets the single id (uint16 LE). Nothing else.
- * - Otherwise `meta` gets varint(paletteLength - 2) and `ids` the palette (uint16 LE each, most frequent first),
- *   then the indices, either
- *   - RLE: tokens until the section's 4096 voxels are covered, each `runs` varint(length - 1) and `symbols`
- *     varint(symbol): symbol 0 copies, voxel by voxel, from 256 positions back in the column (the layer below,
- *     which may be the top layer of the section below), symbol 1 from 16 back (the row behind); a copy may not
- *     reach before the column's first voxel. Symbol k >= 2 is palette entry k - 2;
- *   - bit-packed: `packed` gets 512 * bits bytes, bits = max(1, ceil(log2(paletteLength))), index i at bit
- *     i * bits, least significant bit first.
- *
- * The encoder writes RLE when its token bytes are fewer than the packed bytes.
+ * The section encoder: one section into the column's streams (format in `section-format.ts`). Pure apart from the
+ * caller's scratch memory.
  */
+import { type ByteWriter, createByteWriter, reserve, writeU16, writeU8, writeVarint } from './byte-io.ts';
 import {
-  type ByteReader, type ByteWriter, createByteWriter, readU16, readU8, readVarint, reserve, writeU16, writeU8, writeVarint,
-} from './byte-io.ts';
-import { ChunkDecodeError } from './chunk-decode-error.ts';
-
-/** Voxels in a section. */
-const VOLUME = 4096;
-/** Voxels in one y layer of a section; the copy symbol's distance. */
-const LAYER = 256;
-
-/** Voxels in one x row; the copy-behind symbol's distance. */
-const ROW = 16;
-
-/** RLE symbols below these are copies; symbol k + {@link FIRST_PALETTE_SYMBOL} is palette entry k. */
-const CopySymbol = {
-  /** Copy the voxels 256 back (the layer below). */
-  Below: 0,
-  /** Copy the voxels 16 back (the row behind, z - 1). */
-  Behind: 1,
-} as const;
-
-/** First RLE symbol naming a palette entry. */
-const FIRST_PALETTE_SYMBOL = 2;
-
-/** How one section is stored (the byte in the `kinds` stream). */
-export const SectionKind = {
-  /** One id fills the section. */
-  Uniform: 0,
-  /** Palette, then RLE tokens. */
-  Rle: 1,
-  /** Palette, then bit-packed indices. */
-  Packed: 2,
-} as const;
-
-/** The streams of a column payload, in payload order. */
-export interface SectionStreams {
-  /** One {@link SectionKind} byte per section. */
-  kinds: ByteWriter;
-  /** varint(paletteLength - 2) per non-uniform section. */
-  meta: ByteWriter;
-  /** Uniform ids and palettes, uint16 LE. */
-  ids: ByteWriter;
-  /** RLE run lengths minus one, varints. */
-  runs: ByteWriter;
-  /** RLE symbols, varints. */
-  symbols: ByteWriter;
-  /** Bit-packed palette indices. */
-  packed: ByteWriter;
-}
-
-/** The stream readers of a payload being decoded (same roles as {@link SectionStreams}). */
-export interface SectionReaders {
-  /** Section kinds. */
-  kinds: ByteReader;
-  /** Palette lengths. */
-  meta: ByteReader;
-  /** Uniform ids and palettes. */
-  ids: ByteReader;
-  /** Run lengths. */
-  runs: ByteReader;
-  /** Run symbols. */
-  symbols: ByteReader;
-  /** Packed indices. */
-  packed: ByteReader;
-}
+  bitsFor, CopySymbol, FIRST_PALETTE_SYMBOL, LAYER, ROW, SectionKind, type SectionStreams, VOLUME,
+} from './section-format.ts';
 
 /** Reusable encoder memory (about 300 KB); one per thread, never shared between concurrent encodes. */
 export interface SectionScratch {
@@ -285,10 +211,6 @@ function tokenize(s: SectionScratch, v: Uint16Array, below: Uint16Array | null):
   return t;
 }
 
-/** Bits per packed index for a palette of `n` entries. */
-export function bitsFor(n: number): number {
-  return n <= 2 ? 1 : 32 - Math.clz32(n - 1);
-}
 
 function pack(w: ByteWriter, slot: Int32Array, voxels: Uint16Array, bits: number): void {
   reserve(w, bits * 512);
@@ -306,73 +228,3 @@ function pack(w: ByteWriter, slot: Int32Array, voxels: Uint16Array, bits: number
   w.length = p; // 4096 * bits is a multiple of 8: nothing is left in acc
 }
 
-/**
- * Decodes one section into `out[base, base + 4096)` (`out` is the whole column, so that copy symbols can read the
- * layer below). Returns the uniform id, or -1 when the section is not uniform.
- */
-export function decodeSection(r: SectionReaders, out: Uint16Array, base: number, palette: Uint16Array): number {
-  const kind = readU8(r.kinds);
-  if (kind === SectionKind.Uniform) {
-    const id = readU16(r.ids);
-    out.fill(id, base, base + VOLUME);
-    return id;
-  }
-  if (kind !== SectionKind.Rle && kind !== SectionKind.Packed) throw new ChunkDecodeError(`unknown section kind ${kind}`);
-  const n = readVarint(r.meta) + 2;
-  if (n > VOLUME) throw new ChunkDecodeError(`palette of ${n} entries (at most ${VOLUME})`);
-  for (let k = 0; k < n; k++) palette[k] = readU16(r.ids);
-  if (kind === SectionKind.Rle) decodeRuns(r, out, base, palette, n);
-  else unpack(r.packed, out, base, palette, n);
-  return -1;
-}
-
-function decodeRuns(r: SectionReaders, out: Uint16Array, base: number, palette: Uint16Array, n: number): void {
-  // Hot loop: one-byte varints are read inline; longer ones go through readVarint.
-  const runs = r.runs, syms = r.symbols;
-  const rb = runs.bytes, sb = syms.bytes, rEnd = runs.end, sEnd = syms.end;
-  const end = base + VOLUME;
-  let p = base;
-  while (p < end) {
-    let len: number, sym: number;
-    if (runs.pos < rEnd && rb[runs.pos] < 0x80) len = rb[runs.pos++] + 1;
-    else len = readVarint(runs) + 1;
-    if (syms.pos < sEnd && sb[syms.pos] < 0x80) sym = sb[syms.pos++];
-    else sym = readVarint(syms);
-    if (len > end - p) throw new ChunkDecodeError(`run of ${len} overflows the section at voxel ${p - base}`);
-    const q = p + len;
-    if (sym < FIRST_PALETTE_SYMBOL) {
-      const d = sym === CopySymbol.Below ? LAYER : ROW;
-      if (p < d) throw new ChunkDecodeError(`copy run ${d} back at voxel ${p} of the column`);
-      if (len >= 64 && len <= d) out.copyWithin(p, p - d, q);
-      else for (; p < q; p++) out[p] = out[p - d];
-    } else {
-      const k = sym - FIRST_PALETTE_SYMBOL;
-      if (k >= n) throw new ChunkDecodeError(`palette index ${k} past a palette of ${n}`);
-      const id = palette[k];
-      if (len >= 32) out.fill(id, p, q);
-      else for (; p < q; p++) out[p] = id;
-    }
-    p = q;
-  }
-}
-
-function unpack(r: ByteReader, out: Uint16Array, base: number, palette: Uint16Array, n: number): void {
-  const bits = bitsFor(n);
-  const bytes = bits * 512;
-  if (r.pos + bytes > r.end) throw new ChunkDecodeError(`${r.what}: truncated`);
-  const b = r.bytes, mask = (1 << bits) - 1;
-  let p = r.pos, acc = 0, have = 0, bad = 0;
-  for (let i = 0; i < VOLUME; i++) {
-    while (have < bits) {
-      acc |= b[p++] << have;
-      have += 8;
-    }
-    const k = acc & mask;
-    acc >>>= bits;
-    have -= bits;
-    bad |= k >= n ? 1 : 0;
-    out[base + i] = palette[k];
-  }
-  r.pos = p;
-  if (bad) throw new ChunkDecodeError(`packed palette index past a palette of ${n}`);
-}
