@@ -10,7 +10,7 @@
  * | 2 | 1 | section count, 1..64 |
  * | 3 | 4 | payload length: bytes of the decompressed payload |
  * | 7 | 8 | checksum: xxhash64 (seed 0) of the decoded voxels, see below |
- * | 15 | rest | one standard zstd frame (with its content size) holding the payload |
+ * | 15 | rest | one standard zstd frame (with its content size) holding the payload, and nothing after it |
  *
  * Payload: five varints giving the byte lengths of the `meta`, `ids`, `runs`, `symbols` and `packed` streams, then
  * the streams `kinds` (one byte per section), `meta`, `ids`, `runs`, `symbols`, `packed` back to back; how a
@@ -29,7 +29,7 @@ import { ChunkDecodeError } from './chunk-decode-error.ts';
 import { decodeSection } from './section-decoder.ts';
 import { createSectionScratch, encodeSection, type SectionScratch, uniformValue } from './section-encoder.ts';
 import { SectionKind, type SectionReaders, type SectionStreams } from './section-format.ts';
-import { DEFAULT_ZSTD_LEVEL, type Zstd } from './zstd.ts';
+import { DEFAULT_ZSTD_LEVEL, type Zstd, zstdFrameLength } from './zstd.ts';
 
 /** First byte of an encoded column. */
 export const CHUNK_MAGIC = 0x53;
@@ -209,9 +209,13 @@ export function decodeColumn(bytes: Uint8Array, deps: ChunkCodecDeps, options: D
   const { sectionCount, payloadLength, checksum } = readColumnHeader(bytes, options.maxSections);
   const profile = options.profile;
   let t0 = profile ? performance.now() : 0;
+  const frame = bytes.subarray(CHUNK_HEADER_BYTES);
+  const frameLength = zstdFrameLength(frame);
+  if (frameLength < 0) throw new ChunkDecodeError('zstd: malformed or truncated frame');
+  if (frameLength !== frame.length) throw new ChunkDecodeError(`${frame.length - frameLength} bytes after the zstd frame`);
   let payload: Uint8Array;
   try {
-    payload = deps.zstd.decompress(bytes.subarray(CHUNK_HEADER_BYTES), payloadLength);
+    payload = deps.zstd.decompress(frame, payloadLength);
   } catch (err) {
     throw new ChunkDecodeError(`zstd: ${err instanceof Error ? err.message : String(err)}`);
   }

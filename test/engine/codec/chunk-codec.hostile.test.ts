@@ -89,6 +89,21 @@ describe('chunk codec hostile input', () => {
     expectDecodeError(frame(payload([1], [0xff, 0x1f], [], [], []), 1), /palette of 4097/);
   });
 
+  it('rejects every truncation of a valid column', () => {
+    const bytes = encodeColumn(columnSections(generateColumn(9, 1, 1, { sections: 6 })), node);
+    for (let n = 0; n < bytes.length; n++) expectDecodeError(bytes.subarray(0, n));
+  });
+
+  it('rejects a valid column with trailing bytes after its zstd frame or a changed checksum', () => {
+    const bytes = encodeColumn(columnSections(generateColumn(9, 1, 1, { sections: 6 })), node);
+    const changed = bytes.slice();
+    changed[10] ^= 0x40;
+    expectDecodeError(changed, /checksum/);
+    const longer = new Uint8Array(bytes.length + 1);
+    longer.set(bytes);
+    expectDecodeError(longer, /1 bytes after the zstd frame/);
+  });
+
   it('rejects a declared length of 4 GB without calling zstd', () => {
     const z = watched(node.zstd);
     const bytes = frame(payload([0], [], [0, 0], [], []), 1, 0xffffffff);

@@ -74,6 +74,8 @@ describe('chunk codec round trip', () => {
       fc.constant(null),
       fc.integer({ min: 0, max: 65535 }).map((id) => section(() => id)),
       voxels(4096),
+      // all 4096 distinct: an odd multiplier is a bijection on uint16
+      fc.tuple(fc.integer({ min: 0, max: 32767 }), fc.integer({ min: 0, max: 65535 })).map(([m, o]) => section((i) => (i * (2 * m + 1) + o) & 0xffff)),
       fc.tuple(fc.integer({ min: 1, max: 300 }), voxels(4096)).map(([k, v]) => v.map((id) => id % k)),
       fc.array(fc.tuple(fc.integer({ min: 1, max: 700 }), fc.integer({ min: 0, max: 65535 })), { minLength: 1, maxLength: 40 })
         .map((runs) => {
