@@ -27,27 +27,33 @@ export interface Rate {
   cpu: number;
 }
 
+/** One measurement round: repeats `pass` (which processes `perPass` columns) for `minMs` and at least 3 times. */
+export async function measureRound(perPass: number, minMs: number, pass: () => unknown): Promise<Rate> {
+  let passes = 0, elapsed = 0;
+  const cpu0 = process.cpuUsage();
+  const start = performance.now();
+  while (passes < 3 || elapsed < minMs) {
+    await pass();
+    passes++;
+    elapsed = performance.now() - start;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: (passes * perPass) / (elapsed / 1000), cpu: (passes * perPass) / ((cpu.user + cpu.system) / 1e6) };
+}
+
+/** The best of several rates, field by field. */
+export function bestRate(a: Rate, b: Rate): Rate {
+  return { wall: Math.max(a.wall, b.wall), cpu: Math.max(a.cpu, b.cpu) };
+}
+
 /**
- * Runs `pass` (which processes `perPass` columns) once to warm up, then `rounds` rounds, each repeating it for at
- * least `minMs` milliseconds and 3 times; returns the best round's rates (the machine may be shared: the best round
- * is the least disturbed one).
+ * Runs `pass` once to warm up, then `rounds` rounds ({@link measureRound}); returns the best round's rates (the
+ * machine may be shared: the best round is the least disturbed one).
  */
 export async function columnsPerSecond(perPass: number, minMs: number, pass: () => unknown, rounds = 3): Promise<Rate> {
   await pass();
-  const best: Rate = { wall: 0, cpu: 0 };
-  for (let r = 0; r < rounds; r++) {
-    let passes = 0, elapsed = 0;
-    const cpu0 = process.cpuUsage();
-    const start = performance.now();
-    while (passes < 3 || elapsed < minMs) {
-      await pass();
-      passes++;
-      elapsed = performance.now() - start;
-    }
-    const cpu = process.cpuUsage(cpu0);
-    best.wall = Math.max(best.wall, (passes * perPass) / (elapsed / 1000));
-    best.cpu = Math.max(best.cpu, (passes * perPass) / ((cpu.user + cpu.system) / 1e6));
-  }
+  let best: Rate = { wall: 0, cpu: 0 };
+  for (let r = 0; r < rounds; r++) best = bestRate(best, await measureRound(perPass, minMs, pass));
   return best;
 }
 
