@@ -42,11 +42,17 @@ const SUMMARY = 'chunk codec on terrain columns: bytes per column, encode/decode
 
 /** Figures of one codec. */
 interface CodecFigures {
+  /** Encoded bytes per column. */
   bytesPerColumn: ByteStats;
+  /** Columns encoded per wall-clock second, one thread. */
   encodeColumnsPerSec: number;
+  /** Columns decoded per wall-clock second, one thread. */
   decodeColumnsPerSec: number;
+  /** Columns encoded per CPU second. */
   encodeColumnsPerCpuSec: number;
+  /** Columns decoded per CPU second. */
   decodeColumnsPerCpuSec: number;
+  /** Every column decoded exactly. */
   roundTrip: boolean;
 }
 
