@@ -27,7 +27,7 @@ import {
 } from './byte-io.ts';
 import { ChunkDecodeError } from './chunk-decode-error.ts';
 import { decodeSection } from './section-decoder.ts';
-import { createSectionScratch, encodeSection, type SectionScratch, uniformValue } from './section-encoder.ts';
+import { createSectionScratch, encodeSection, loadSection, type SectionScratch, uniformValue } from './section-encoder.ts';
 import { SectionKind, type SectionReaders, type SectionStreams } from './section-format.ts';
 import { DEFAULT_ZSTD_LEVEL, type Zstd, zstdFrameLength } from './zstd.ts';
 
@@ -99,7 +99,8 @@ export interface DecodedColumn {
 
 /**
  * Encodes a column. `sections` are bottom first, 1..64 of them, each 4096 ids (`y << 8 | z << 4 | x`) or null for
- * an all-air section; they may be views into SharedArrayBuffer slabs.
+ * an all-air section; they may be views into SharedArrayBuffer slabs. Each section is copied once before use, so
+ * a concurrent writer can make the result a mix of old and new voxels but never inconsistent with its checksum.
  */
 export function encodeColumn(sections: ReadonlyArray<Uint16Array | null>, deps: ChunkCodecDeps, options: EncodeColumnOptions = {}): Uint8Array {
   const count = sections.length;
@@ -111,37 +112,35 @@ export function encodeColumn(sections: ReadonlyArray<Uint16Array | null>, deps: 
   let t0 = profile ? performance.now() : 0;
   const streams = scratch.streams;
   for (const k of ['kinds', ...STREAM_ORDER] as const) streams[k].length = 0;
-  const filled: Uint16Array[] = [];
-  let below: Uint16Array | null = null;
+  const hash = deps.hasher.create64(0n);
+  const current = scratch.current;
+  const currentBytes = new Uint8Array(current.buffer, current.byteOffset, current.byteLength);
+  let hashMs = 0;
   for (let s = 0; s < count; s++) {
     const voxels = sections[s];
     if (voxels !== null && voxels.length !== VOLUME) throw new RangeError(`section ${s} has ${voxels.length} voxels, not ${VOLUME}`);
-    const u = voxels === null ? 0 : uniformValue(voxels);
-    let full: Uint16Array;
+    // Everything below works on the scratch snapshot of the section, never on the (possibly shared) input.
+    loadSection(scratch, voxels);
+    const u = uniformValue(current);
     if (u >= 0) {
       writeU8(streams.kinds, SectionKind.Uniform);
       writeU16(streams.ids, u);
-      full = filledSection(filled, u);
     } else {
-      encodeSection(streams, scratch, voxels!, below);
-      full = voxels!;
+      encodeSection(streams, scratch, s > 0);
     }
-    below = full;
-  }
-  if (profile) {
-    const t1 = performance.now();
-    profile.sections += t1 - t0;
-    t0 = t1;
-  }
-  const hash = deps.hasher.create64(0n);
-  for (let s = 0; s < count; s++) {
-    const v = sections[s] ?? filledSection(filled, 0);
-    hash.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    if (profile) {
+      const t = performance.now();
+      hash.update(currentBytes);
+      hashMs += performance.now() - t;
+    } else {
+      hash.update(currentBytes);
+    }
   }
   const checksum = hash.digest();
   if (profile) {
     const t1 = performance.now();
-    profile.hash += t1 - t0;
+    profile.sections += t1 - t0 - hashMs;
+    profile.hash += hashMs;
     t0 = t1;
   }
   const payload = joinStreams(streams, scratch.payload);
@@ -159,14 +158,6 @@ export function encodeColumn(sections: ReadonlyArray<Uint16Array | null>, deps: 
   dv.setBigUint64(7, checksum, true);
   out.set(frame, CHUNK_HEADER_BYTES);
   return out;
-}
-
-/** A section of `id` everywhere, from a small per-call cache (columns repeat the same few uniform ids). */
-function filledSection(cache: Uint16Array[], id: number): Uint16Array {
-  for (const a of cache) if (a[0] === id) return a;
-  const a = new Uint16Array(VOLUME).fill(id);
-  cache.push(a);
-  return a;
 }
 
 const STREAM_ORDER = ['meta', 'ids', 'runs', 'symbols', 'packed'] as const;

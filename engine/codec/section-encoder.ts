@@ -23,8 +23,13 @@ export interface SectionScratch {
   tokenLength: Uint16Array;
   /** Token symbols of the current section (copy symbols, or first-seen palette index + 2). */
   tokenSymbol: Uint16Array;
-  /** The top layer of the section below, then the section being encoded (copy sources and targets in one array). */
+  /**
+   * The top layer of the section below, then the section being encoded: a private snapshot, so that the bytes,
+   * copy sources and checksum all agree even if shared memory changes meanwhile.
+   */
   window: Uint16Array;
+  /** The section part of `window` (4096 ids). */
+  current: Uint16Array;
   /** The column's streams, emptied at the start of each column. */
   streams: SectionStreams;
   /** The joined payload of the current column. */
@@ -33,6 +38,7 @@ export interface SectionScratch {
 
 /** Allocates encoder scratch memory. */
 export function createSectionScratch(): SectionScratch {
+  const window = new Uint16Array(LAYER + VOLUME);
   return {
     slot: new Int32Array(65536),
     palette: new Uint16Array(VOLUME),
@@ -41,7 +47,8 @@ export function createSectionScratch(): SectionScratch {
     rank: new Uint16Array(VOLUME + 1),
     tokenLength: new Uint16Array(VOLUME),
     tokenSymbol: new Uint16Array(VOLUME),
-    window: new Uint16Array(LAYER + VOLUME),
+    window,
+    current: window.subarray(LAYER),
     streams: {
       kinds: createByteWriter(64), meta: createByteWriter(64), ids: createByteWriter(1024),
       runs: createByteWriter(8192), symbols: createByteWriter(8192), packed: createByteWriter(1024),
@@ -65,16 +72,26 @@ export function uniformValue(voxels: Uint16Array): number {
 }
 
 /**
- * Writes one non-uniform section. `below` is the section under it (4096 ids; for a uniform section, an array
- * filled with its id) or null for the column's bottom section.
+ * Loads the next section of a column into `s.window` (null: all air): its 4096 ids go to `s.current` and the
+ * previous section's top layer, already there, moves below them. Call for every section, bottom first.
+ */
+export function loadSection(s: SectionScratch, voxels: Uint16Array | null): void {
+  s.window.copyWithin(0, VOLUME, VOLUME + LAYER);
+  if (voxels === null) s.current.fill(0);
+  else s.current.set(voxels);
+}
+
+/**
+ * Writes the non-uniform section in `s.current` (see {@link loadSection}); `hasBelow` is false for the column's
+ * bottom section, whose copies may not reach below it.
  *
  * One greedy pass makes the RLE tokens; the palette holds only the ids of literal runs (ids reached only through
  * copy-below runs need no entry), ordered by token count, most used first, so that common symbols are small. The
  * bit-packed form, which needs every id in its palette, is built only when the tokens are not smaller than it.
  */
-export function encodeSection(out: SectionStreams, s: SectionScratch, voxels: Uint16Array, below: Uint16Array | null): void {
-  const { slot, palette, counts, rank } = s;
-  const tokens = tokenize(s, voxels, below);
+export function encodeSection(out: SectionStreams, s: SectionScratch, hasBelow: boolean): void {
+  const { slot, palette, counts, rank, current: voxels } = s;
+  const tokens = tokenize(s, hasBelow);
   let n = s.order.length;
   if (n < 2) n = growPalette(s, voxels, 2); // a palette has at least 2 entries
   rankPalette(s, n);
@@ -163,13 +180,11 @@ function growPalette(s: SectionScratch, voxels: Uint16Array, want: number): numb
  * run, the copy-below run and the copy-behind run (ties in that order). Literal ids enter the palette as first seen
  * (`s.order.length` becomes the palette size). Returns the token count.
  */
-function tokenize(s: SectionScratch, v: Uint16Array, below: Uint16Array | null): number {
+function tokenize(s: SectionScratch, hasBelow: boolean): number {
   const { slot, palette, counts, tokenLength, tokenSymbol, window: w } = s;
-  // One array holding the top layer of the section below, then this section: voxel x is w[x + LAYER], and every
-  // copy source is in the same array. Without a section below, copies may not start before voxel `d`.
-  if (below !== null) w.set(below.subarray(VOLUME - LAYER), 0);
-  w.set(v, LAYER);
-  const lo = below !== null ? 0 : LAYER;
+  // Voxel x of the section is w[x + LAYER], and every copy source is in the same array. Without a section below,
+  // copies may not start before voxel `d`.
+  const lo = hasBelow ? 0 : LAYER;
   const END = VOLUME + LAYER;
   let n = 0, t = 0;
   for (let i = LAYER; i < END;) {
