@@ -176,8 +176,8 @@ function growPalette(s: SectionScratch, voxels: Uint16Array, want: number): numb
 }
 
 /**
- * Greedy RLE with the copy symbols into the scratch token arrays: at each position, the longest of the literal
- * run, the copy-below run and the copy-behind run (ties in that order). Literal ids enter the palette as first seen
+ * Greedy RLE with the copy symbols into the scratch token arrays: at each position, the longest of the copy-below
+ * run, the copy-behind run and the literal run (ties in that order). Literal ids enter the palette as first seen
  * (`s.order.length` becomes the palette size). Returns the token count.
  */
 function tokenize(s: SectionScratch, hasBelow: boolean): number {
@@ -191,22 +191,23 @@ function tokenize(s: SectionScratch, hasBelow: boolean): number {
     const id = w[i];
     let j = i + 1;
     while (j < END && w[j] === id) j++;
-    // A copy run only wins if it gets past the end of the longer run so far, so it must match there too: that
-    // one-voxel test skips most scans.
+    // Copies win ties with the literal run (measured: ~2.5% smaller on the corpus, copy symbols being more
+    // predictable), so a copy is only worth scanning if it matches at the last voxel of the longest run so far:
+    // that one-voxel test skips most scans.
     let down = i;
-    if (j < END && i - LAYER >= lo && w[j] === w[j - LAYER]) {
+    if (i - LAYER >= lo && w[j - 1] === w[j - 1 - LAYER]) {
       while (down < END && w[down] === w[down - LAYER]) down++;
     }
     const m = down > j ? down : j;
     let back = i;
-    if (m < END && i - ROW >= lo && w[m] === w[m - ROW]) {
+    if (i - ROW >= lo && w[m - 1] === w[m - 1 - ROW]) {
       while (back < END && w[back] === w[back - ROW]) back++;
     }
-    if (down > j && down >= back) {
+    if (down >= j && down >= back) {
       tokenLength[t] = down - i;
       tokenSymbol[t++] = CopySymbol.Below;
       i = down;
-    } else if (back > j) {
+    } else if (back >= j) {
       tokenLength[t] = back - i;
       tokenSymbol[t++] = CopySymbol.Behind;
       i = back;
