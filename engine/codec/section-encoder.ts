@@ -86,7 +86,7 @@ export function loadSection(s: SectionScratch, voxels: Uint16Array | null): void
  * bottom section, whose copies may not reach below it.
  *
  * One greedy pass makes the RLE tokens; the palette holds only the ids of literal runs (ids reached only through
- * copy-below runs need no entry), ordered by token count, most used first, so that common symbols are small. The
+ * copy runs need no entry), ordered by token count, most used first, so that common symbols are small. The
  * bit-packed form, which needs every id in its palette, is built only when the tokens are not smaller than it.
  */
 export function encodeSection(out: SectionStreams, s: SectionScratch, hasBelow: boolean): void {
