@@ -27,8 +27,10 @@ import {
 } from './byte-io.ts';
 import { ChunkDecodeError } from './chunk-decode-error.ts';
 import { decodeSection } from './section-decoder.ts';
-import { createSectionScratch, encodeSection, loadSection, type SectionScratch, uniformValue } from './section-encoder.ts';
-import { SectionKind, type SectionReaders, type SectionStreams } from './section-format.ts';
+import {
+  createSectionScratch, encodeSection, loadSection, reserveColumn, type SectionScratch, uniformValue,
+} from './section-encoder.ts';
+import { MAX_SECTIONS, SectionKind, type SectionReaders, type SectionStreams } from './section-format.ts';
 import { DEFAULT_ZSTD_LEVEL, type Zstd, zstdFrameLength } from './zstd.ts';
 
 /** First byte of an encoded column. */
@@ -38,7 +40,7 @@ export const CHUNK_FORMAT_VERSION = 1;
 /** Bytes before the zstd frame. */
 export const CHUNK_HEADER_BYTES = 15;
 /** Most sections a column may have. */
-export const MAX_COLUMN_SECTIONS = 64;
+export const MAX_COLUMN_SECTIONS = MAX_SECTIONS;
 /** Upper bound of one section's payload bytes (palette of 4096 plus 4096 worst-case RLE tokens), for decode limits. */
 export const MAX_SECTION_PAYLOAD = 1 + 2 + 4096 * 2 + 4096 * 8;
 
@@ -112,35 +114,29 @@ export function encodeColumn(sections: ReadonlyArray<Uint16Array | null>, deps: 
   let t0 = profile ? performance.now() : 0;
   const streams = scratch.streams;
   for (const k of ['kinds', ...STREAM_ORDER] as const) streams[k].length = 0;
-  const hash = deps.hasher.create64(0n);
-  const current = scratch.current;
-  const currentBytes = new Uint8Array(current.buffer, current.byteOffset, current.byteLength);
-  let hashMs = 0;
+  reserveColumn(scratch, count);
   for (let s = 0; s < count; s++) {
     const voxels = sections[s];
     if (voxels !== null && voxels.length !== VOLUME) throw new RangeError(`section ${s} has ${voxels.length} voxels, not ${VOLUME}`);
-    // Everything below works on the scratch snapshot of the section, never on the (possibly shared) input.
-    loadSection(scratch, voxels);
-    const u = uniformValue(current);
+    // Everything below works on the scratch snapshot of the column, never on the (possibly shared) input.
+    const u = uniformValue(loadSection(scratch, s, voxels));
     if (u >= 0) {
       writeU8(streams.kinds, SectionKind.Uniform);
       writeU16(streams.ids, u);
     } else {
-      encodeSection(streams, scratch, s > 0);
-    }
-    if (profile) {
-      const t = performance.now();
-      hash.update(currentBytes);
-      hashMs += performance.now() - t;
-    } else {
-      hash.update(currentBytes);
+      encodeSection(streams, scratch, s);
     }
   }
-  const checksum = hash.digest();
   if (profile) {
     const t1 = performance.now();
-    profile.sections += t1 - t0 - hashMs;
-    profile.hash += hashMs;
+    profile.sections += t1 - t0;
+    t0 = t1;
+  }
+  const snapshot = scratch.column;
+  const checksum = deps.hasher.h64Raw(new Uint8Array(snapshot.buffer, snapshot.byteOffset, count * VOLUME * 2), 0n);
+  if (profile) {
+    const t1 = performance.now();
+    profile.hash += t1 - t0;
     t0 = t1;
   }
   const payload = joinStreams(streams, scratch.payload);

@@ -4,10 +4,10 @@
  */
 import { type ByteWriter, createByteWriter, reserve, writeU16, writeU8, writeVarint } from './byte-io.ts';
 import {
-  bitsFor, CopySymbol, FIRST_PALETTE_SYMBOL, LAYER, ROW, SectionKind, type SectionStreams, VOLUME,
+  bitsFor, CopySymbol, FIRST_PALETTE_SYMBOL, LAYER, MAX_SECTIONS, ROW, SectionKind, type SectionStreams, VOLUME,
 } from './section-format.ts';
 
-/** Reusable encoder memory (about 300 KB); one per thread, never shared between concurrent encodes. */
+/** Reusable encoder memory (about 300 KB plus 8 KB per section of the tallest column); one per thread, never shared between concurrent encodes. */
 export interface SectionScratch {
   /** Palette slot + 1 per block id while a section is being encoded; 0 elsewhere (kept zeroed between sections). */
   slot: Int32Array;
@@ -24,12 +24,10 @@ export interface SectionScratch {
   /** Token symbols of the current section (copy symbols, or first-seen palette index + 2). */
   tokenSymbol: Uint16Array;
   /**
-   * The top layer of the section below, then the section being encoded: a private snapshot, so that the bytes,
-   * copy sources and checksum all agree even if shared memory changes meanwhile.
+   * A private snapshot of the column being encoded, sections back to back (grown by {@link reserveColumn}): the
+   * bytes, the copy sources and the checksum all come from it, so they agree even if the shared input changes.
    */
-  window: Uint16Array;
-  /** The section part of `window` (4096 ids). */
-  current: Uint16Array;
+  column: Uint16Array;
   /** The column's streams, emptied at the start of each column. */
   streams: SectionStreams;
   /** The joined payload of the current column. */
@@ -38,7 +36,6 @@ export interface SectionScratch {
 
 /** Allocates encoder scratch memory. */
 export function createSectionScratch(): SectionScratch {
-  const window = new Uint16Array(LAYER + VOLUME);
   return {
     slot: new Int32Array(65536),
     palette: new Uint16Array(VOLUME),
@@ -47,8 +44,7 @@ export function createSectionScratch(): SectionScratch {
     rank: new Uint16Array(VOLUME + 1),
     tokenLength: new Uint16Array(VOLUME),
     tokenSymbol: new Uint16Array(VOLUME),
-    window,
-    current: window.subarray(LAYER),
+    column: new Uint16Array(0),
     streams: {
       kinds: createByteWriter(64), meta: createByteWriter(64), ids: createByteWriter(1024),
       runs: createByteWriter(8192), symbols: createByteWriter(8192), packed: createByteWriter(1024),
@@ -71,27 +67,35 @@ export function uniformValue(voxels: Uint16Array): number {
   return v;
 }
 
-/**
- * Loads the next section of a column into `s.window` (null: all air): its 4096 ids go to `s.current` and the
- * previous section's top layer, already there, moves below them. Call for every section, bottom first.
- */
-export function loadSection(s: SectionScratch, voxels: Uint16Array | null): void {
-  s.window.copyWithin(0, VOLUME, VOLUME + LAYER);
-  if (voxels === null) s.current.fill(0);
-  else s.current.set(voxels);
+/** Makes room in `s.column` for a column of `sections` (1..64) sections. */
+export function reserveColumn(s: SectionScratch, sections: number): void {
+  if (sections < 1 || sections > MAX_SECTIONS) throw new RangeError(`a column has 1..${MAX_SECTIONS} sections, got ${sections}`);
+  if (s.column.length < sections * VOLUME) s.column = new Uint16Array(sections * VOLUME);
 }
 
 /**
- * Writes the non-uniform section in `s.current` (see {@link loadSection}); `hasBelow` is false for the column's
- * bottom section, whose copies may not reach below it.
+ * Copies section `index` of a column (null: all air) into the scratch snapshot `s.column` and returns its view
+ * there. Load every section, bottom first, before encoding it.
+ */
+export function loadSection(s: SectionScratch, index: number, voxels: Uint16Array | null): Uint16Array {
+  const view = s.column.subarray(index * VOLUME, (index + 1) * VOLUME);
+  if (voxels === null) view.fill(0);
+  else view.set(voxels);
+  return view;
+}
+
+/**
+ * Writes the non-uniform section `index` of the snapshot in `s.column` (see {@link loadSection}); copies read the
+ * sections below it there, and never reach before the column's first voxel.
  *
  * One greedy pass makes the RLE tokens; the palette holds only the ids of literal runs (ids reached only through
  * copy runs need no entry), ordered by token count, most used first, so that common symbols are small. The
  * bit-packed form, which needs every id in its palette, is built only when the tokens are not smaller than it.
  */
-export function encodeSection(out: SectionStreams, s: SectionScratch, hasBelow: boolean): void {
-  const { slot, palette, counts, rank, current: voxels } = s;
-  const tokens = tokenize(s, hasBelow);
+export function encodeSection(out: SectionStreams, s: SectionScratch, index: number): void {
+  const { slot, palette, counts, rank } = s;
+  const voxels = s.column.subarray(index * VOLUME, (index + 1) * VOLUME);
+  const tokens = tokenize(s, index * VOLUME);
   let n = s.order.length;
   if (n < 2) n = growPalette(s, voxels, 2); // a palette has at least 2 entries
   rankPalette(s, n);
@@ -180,14 +184,12 @@ function growPalette(s: SectionScratch, voxels: Uint16Array, want: number): numb
  * run, the copy-behind run and the literal run (ties in that order). Literal ids enter the palette as first seen
  * (`s.order.length` becomes the palette size). Returns the token count.
  */
-function tokenize(s: SectionScratch, hasBelow: boolean): number {
-  const { slot, palette, counts, tokenLength, tokenSymbol, window: w } = s;
-  // Voxel x of the section is w[x + LAYER], and every copy source is in the same array. Without a section below,
-  // copies may not start before voxel `d`.
-  const lo = hasBelow ? 0 : LAYER;
-  const END = VOLUME + LAYER;
+function tokenize(s: SectionScratch, base: number): number {
+  const { slot, palette, counts, tokenLength, tokenSymbol, column: w } = s;
+  // The section is w[base, base + 4096); copy sources are in the same array, never before index 0.
+  const END = base + VOLUME;
   let n = 0, t = 0;
-  for (let i = LAYER; i < END;) {
+  for (let i = base; i < END;) {
     const id = w[i];
     let j = i + 1;
     while (j < END && w[j] === id) j++;
@@ -195,12 +197,12 @@ function tokenize(s: SectionScratch, hasBelow: boolean): number {
     // predictable), so a copy is only worth scanning if it matches at the last voxel of the longest run so far:
     // that one-voxel test skips most scans.
     let down = i;
-    if (i - LAYER >= lo && w[j - 1] === w[j - 1 - LAYER]) {
+    if (i >= LAYER && w[j - 1] === w[j - 1 - LAYER]) {
       while (down < END && w[down] === w[down - LAYER]) down++;
     }
     const m = down > j ? down : j;
     let back = i;
-    if (i - ROW >= lo && w[m - 1] === w[m - 1 - ROW]) {
+    if (i >= ROW && w[m - 1] === w[m - 1 - ROW]) {
       while (back < END && w[back] === w[back - ROW]) back++;
     }
     if (down >= j && down >= back) {

@@ -19,6 +19,8 @@ import type { ByteReader, ByteWriter } from './byte-io.ts';
 
 /** Voxels in a section. */
 export const VOLUME = 4096;
+/** Most sections in a column. */
+export const MAX_SECTIONS = 64;
 /** Voxels in one y layer of a section; the copy symbol's distance. */
 export const LAYER = 256;
 
