@@ -119,7 +119,8 @@ export function encodeColumn(sections: ReadonlyArray<Uint16Array | null>, deps: 
     const voxels = sections[s];
     if (voxels !== null && voxels.length !== VOLUME) throw new RangeError(`section ${s} has ${voxels.length} voxels, not ${VOLUME}`);
     // Everything below works on the scratch snapshot of the column, never on the (possibly shared) input.
-    const u = uniformValue(loadSection(scratch, s, voxels));
+    const view = loadSection(scratch, s, voxels);
+    const u = voxels === null ? 0 : uniformValue(view);
     if (u >= 0) {
       writeU8(streams.kinds, SectionKind.Uniform);
       writeU16(streams.ids, u);
