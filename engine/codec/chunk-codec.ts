@@ -95,7 +95,7 @@ export interface DecodedColumn {
   sectionCount: number;
   /** All voxels, section after section (bottom first), 4096 per section: the corpus layout. */
   voxels: Uint16Array;
-  /** Per section: its id when the section was sent as uniform (the encoder always does so for one id everywhere), else -1. */
+  /** Per section: its id when it was sent as uniform (as the encoder sends every one-id section), else -1. */
   uniform: Int32Array;
 }
 
