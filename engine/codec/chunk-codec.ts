@@ -10,11 +10,11 @@
  * | 2 | 1 | section count, 1..64 |
  * | 3 | 4 | payload length: bytes of the decompressed payload |
  * | 7 | 8 | checksum: xxhash64 (seed 0) of the decoded voxels, see below |
- * | 15 | rest | one standard zstd frame (with its content size) holding the payload |
+ * | 15 | rest | one standard zstd frame (with its content size) holding the payload, and nothing after it |
  *
  * Payload: five varints giving the byte lengths of the `meta`, `ids`, `runs`, `symbols` and `packed` streams, then
  * the streams `kinds` (one byte per section), `meta`, `ids`, `runs`, `symbols`, `packed` back to back; how a
- * section uses them is described in `section-streams.ts`. Every stream must be consumed exactly.
+ * section uses them is described in `section-format.ts`. Every stream must be consumed exactly.
  *
  * Checksum: xxhash64 with seed 0 over the column's voxels as little-endian uint16, sections bottom first, each
  * section's 4096 ids in index order `y << 8 | z << 4 | x`, uniform and absent (all-air) sections expanded: exactly
@@ -22,15 +22,16 @@
  */
 import type { Hasher } from '../hash.ts';
 import {
-  type ByteWriter, atEnd, createByteReader, createByteWriter, readU32, readVarint, varintSize, writeBytes,
+  type ByteWriter, atEnd, createByteReader, readU32, reserve, readVarint, varintSize, writeBytes,
   writeU16, writeU8, writeVarint, written,
 } from './byte-io.ts';
 import { ChunkDecodeError } from './chunk-decode-error.ts';
+import { decodeSection } from './section-decoder.ts';
 import {
-  SectionKind, type SectionReaders, type SectionScratch, type SectionStreams, createSectionScratch, decodeSection, encodeSection,
-  uniformValue,
-} from './section-streams.ts';
-import { DEFAULT_ZSTD_LEVEL, type Zstd } from './zstd.ts';
+  createSectionScratch, encodeSection, loadSection, reserveColumn, type SectionScratch, uniformValue,
+} from './section-encoder.ts';
+import { MAX_SECTIONS, SectionKind, type SectionReaders, type SectionStreams } from './section-format.ts';
+import { DEFAULT_ZSTD_LEVEL, type Zstd, zstdFrameLength } from './zstd.ts';
 
 /** First byte of an encoded column. */
 export const CHUNK_MAGIC = 0x53;
@@ -39,7 +40,7 @@ export const CHUNK_FORMAT_VERSION = 1;
 /** Bytes before the zstd frame. */
 export const CHUNK_HEADER_BYTES = 15;
 /** Most sections a column may have. */
-export const MAX_COLUMN_SECTIONS = 64;
+export const MAX_COLUMN_SECTIONS = MAX_SECTIONS;
 /** Upper bound of one section's payload bytes (palette of 4096 plus 4096 worst-case RLE tokens), for decode limits. */
 export const MAX_SECTION_PAYLOAD = 1 + 2 + 4096 * 2 + 4096 * 8;
 
@@ -94,13 +95,14 @@ export interface DecodedColumn {
   sectionCount: number;
   /** All voxels, section after section (bottom first), 4096 per section: the corpus layout. */
   voxels: Uint16Array;
-  /** Per section: its id when the section is uniform (one id everywhere), else -1. */
+  /** Per section: its id when it was sent as uniform (as the encoder sends every one-id section), else -1. */
   uniform: Int32Array;
 }
 
 /**
  * Encodes a column. `sections` are bottom first, 1..64 of them, each 4096 ids (`y << 8 | z << 4 | x`) or null for
- * an all-air section; they may be views into SharedArrayBuffer slabs.
+ * an all-air section; they may be views into SharedArrayBuffer slabs. Each section is copied once before use, so
+ * a concurrent writer can make the result a mix of old and new voxels but never inconsistent with its checksum.
  */
 export function encodeColumn(sections: ReadonlyArray<Uint16Array | null>, deps: ChunkCodecDeps, options: EncodeColumnOptions = {}): Uint8Array {
   const count = sections.length;
@@ -110,39 +112,35 @@ export function encodeColumn(sections: ReadonlyArray<Uint16Array | null>, deps: 
   const scratch = options.scratch ?? createSectionScratch();
   const profile = options.profile;
   let t0 = profile ? performance.now() : 0;
-  const streams: SectionStreams = {
-    kinds: createByteWriter(count), meta: createByteWriter(64), ids: createByteWriter(1024),
-    runs: createByteWriter(4096), symbols: createByteWriter(4096), packed: createByteWriter(1024),
-  };
-  const filled: Uint16Array[] = [];
-  let below: Uint16Array | null = null;
+  const streams = scratch.streams;
+  for (const k of ['kinds', ...STREAM_ORDER] as const) streams[k].length = 0;
+  reserveColumn(scratch, count);
   for (let s = 0; s < count; s++) {
     const voxels = sections[s];
     if (voxels !== null && voxels.length !== VOLUME) throw new RangeError(`section ${s} has ${voxels.length} voxels, not ${VOLUME}`);
-    const u = voxels === null ? 0 : uniformValue(voxels);
-    let full: Uint16Array;
+    // Everything below works on the scratch snapshot of the column, never on the (possibly shared) input.
+    const view = loadSection(scratch, s, voxels);
+    const u = voxels === null ? 0 : uniformValue(view);
     if (u >= 0) {
       writeU8(streams.kinds, SectionKind.Uniform);
       writeU16(streams.ids, u);
-      full = filledSection(filled, u);
     } else {
-      encodeSection(streams, scratch, voxels!, below);
-      full = voxels!;
+      encodeSection(streams, scratch, s);
     }
-    below = full;
   }
   if (profile) {
     const t1 = performance.now();
     profile.sections += t1 - t0;
     t0 = t1;
   }
-  const checksum = columnChecksum(sections, deps.hasher, filled);
+  const snapshot = scratch.column;
+  const checksum = deps.hasher.h64Raw(new Uint8Array(snapshot.buffer, snapshot.byteOffset, count * VOLUME * 2), 0n);
   if (profile) {
     const t1 = performance.now();
     profile.hash += t1 - t0;
     t0 = t1;
   }
-  const payload = joinStreams(streams);
+  const payload = joinStreams(streams, scratch.payload);
   const frame = deps.zstd.compress(payload, level);
   if (profile) {
     profile.zstd += performance.now() - t0;
@@ -159,33 +157,29 @@ export function encodeColumn(sections: ReadonlyArray<Uint16Array | null>, deps: 
   return out;
 }
 
-/** A section of `id` everywhere, from a small per-call cache (columns repeat the same few uniform ids). */
 /**
  * The column checksum as the codec defines it (see the header comment): xxhash64 (seed 0) of the voxels in the corpus
  * layout, absent sections as air. Clients use it to name the columns they already have.
  */
-export function columnChecksum(sections: ReadonlyArray<Uint16Array | null>, hasher: Hasher, airCache: Uint16Array[] = []): bigint {
+export function columnChecksum(sections: ReadonlyArray<Uint16Array | null>, hasher: Hasher): bigint {
   const hash = hasher.create64(0n);
   for (const section of sections) {
-    const v = section ?? filledSection(airCache, 0);
+    const v = section ?? AIR_SECTION;
     hash.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
   }
   return hash.digest();
 }
 
-function filledSection(cache: Uint16Array[], id: number): Uint16Array {
-  for (const a of cache) if (a[0] === id) return a;
-  const a = new Uint16Array(VOLUME).fill(id);
-  cache.push(a);
-  return a;
-}
+/** An all-air section, for hashing absent sections (never written). */
+const AIR_SECTION = new Uint16Array(VOLUME);
 
 const STREAM_ORDER = ['meta', 'ids', 'runs', 'symbols', 'packed'] as const;
 
-function joinStreams(s: SectionStreams): Uint8Array {
+function joinStreams(s: SectionStreams, out: ByteWriter): Uint8Array {
   let total = s.kinds.length;
   for (const k of STREAM_ORDER) total += varintSize(s[k].length) + s[k].length;
-  const out: ByteWriter = createByteWriter(total);
+  out.length = 0;
+  reserve(out, total);
   for (const k of STREAM_ORDER) writeVarint(out, s[k].length);
   writeBytes(out, written(s.kinds));
   for (const k of STREAM_ORDER) writeBytes(out, written(s[k]));
@@ -219,9 +213,13 @@ export function decodeColumn(bytes: Uint8Array, deps: ChunkCodecDeps, options: D
   const { sectionCount, payloadLength, checksum } = readColumnHeader(bytes, options.maxSections);
   const profile = options.profile;
   let t0 = profile ? performance.now() : 0;
+  const frame = bytes.subarray(CHUNK_HEADER_BYTES);
+  const frameLength = zstdFrameLength(frame);
+  if (frameLength < 0) throw new ChunkDecodeError('zstd: malformed or truncated frame');
+  if (frameLength !== frame.length) throw new ChunkDecodeError(`${frame.length - frameLength} bytes after the zstd frame`);
   let payload: Uint8Array;
   try {
-    payload = deps.zstd.decompress(bytes.subarray(CHUNK_HEADER_BYTES), payloadLength);
+    payload = deps.zstd.decompress(frame, payloadLength);
   } catch (err) {
     throw new ChunkDecodeError(`zstd: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -15,6 +15,7 @@ export interface Bench {
 /** Benchmarks by name, loaded lazily. Keep alphabetical. */
 const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> = {
   bandwidth: { summary: 'N bots join over the loopback stepper: KB/s per client joining and steady, peak window, time to full view', load: async () => (await import('../../bench/bandwidth.bench.ts')).bandwidthBench },
+  chunks: { summary: 'chunk codec on terrain columns (--corpus FILE | --synthetic SEED): bytes, columns/s, peers', load: async () => (await import('../../bench/chunks.bench.ts')).chunksBench },
   ecs: { summary: 'movement-system tick cost, 10k and 100k entities, SAB stores vs plain ArrayBuffer stores', load: async () => (await import('../../bench/ecs.bench.ts')).ecsBench },
   entities: { summary: 'entity-delta N walkers 10 Hz: bytes per entity update, KB/s per client, against @colyseus/schema', load: async () => (await import('../../bench/entities.bench.ts')).entitiesBench },
   mesh: { summary: 'greedy meshing sections/s, one thread and worker pool, generated terrain and Minecraft corpus', load: async () => (await import('../../bench/mesh.bench.ts')).meshBench },

@@ -68,23 +68,40 @@ function expectDecodeError(bytes: Uint8Array, pattern?: RegExp): void {
 
 describe('chunk codec hostile input', () => {
   it('rejects a palette index past the palette (RLE and packed)', () => {
-    // palette of 2 (meta 0), ids 1 and 2; RLE: one run of 4096 with symbol 3 (= index 2)
-    expectDecodeError(frame(payload([1], [0], [1, 0, 2, 0], [0xff, 0x1f], [3]), 1), /palette index 2 past/);
+    // palette of 2 (meta 0), ids 1 and 2; RLE: one run of 4096 with symbol 4 (= palette index 2)
+    expectDecodeError(frame(payload([1], [0], [1, 0, 2, 0], [0xff, 0x1f], [4]), 1), /palette index 2 past/);
     // palette of 3 needs 2 bits; index 3 is past it
     const packed = new Array(1024).fill(0xff);
     expectDecodeError(frame(payload([2], [1], [1, 0, 2, 0, 3, 0], [], [], packed), 1), /past a palette of 3/);
   });
 
   it('rejects runs that overflow 4096 and sections the runs do not fill', () => {
-    expectDecodeError(frame(payload([1], [0], [1, 0, 2, 0], [99, 0xff, 0x1f], [1, 2]), 1), /run of 4096 overflows the section at voxel 100/);
-    expectDecodeError(frame(payload([1], [0], [1, 0, 2, 0], [0xff, 0x0f], [1]), 1), /truncated/);
+    expectDecodeError(frame(payload([1], [0], [1, 0, 2, 0], [99, 0xff, 0x1f], [2, 3]), 1), /run of 4096 overflows the section at voxel 100/);
+    expectDecodeError(frame(payload([1], [0], [1, 0, 2, 0], [0xff, 0x0f], [2]), 1), /truncated/);
   });
 
-  it('rejects copy-below in the bottom layer, unknown kinds, leftovers and huge palettes', () => {
-    expectDecodeError(frame(payload([1], [0], [1, 0, 2, 0], [0xff, 0x1f], [0]), 1), /bottom layer/);
+  it('rejects copies reaching before the column, unknown kinds, leftovers and huge palettes', () => {
+    expectDecodeError(frame(payload([1], [0], [1, 0, 2, 0], [0xff, 0x1f], [0]), 1), /copy run 256 back at voxel 0/);
+    // copy-behind (symbol 1) reaching before the column: 15 voxels in, 16 back
+    expectDecodeError(frame(payload([1], [0], [1, 0, 2, 0], [14, 0], [2, 1]), 1), /copy run 16 back at voxel 15/);
     expectDecodeError(frame(payload([7], [], [], [], []), 1), /unknown section kind/);
     expectDecodeError(frame(payload([0], [], [1, 0, 9], [], []), 1), /left over/);
     expectDecodeError(frame(payload([1], [0xff, 0x1f], [], [], []), 1), /palette of 4097/);
+  });
+
+  it('rejects every truncation of a valid column', () => {
+    const bytes = encodeColumn(columnSections(generateColumn(9, 1, 1, { sections: 6 })), node);
+    for (let n = 0; n < bytes.length; n++) expectDecodeError(bytes.subarray(0, n));
+  });
+
+  it('rejects a valid column with trailing bytes after its zstd frame or a changed checksum', () => {
+    const bytes = encodeColumn(columnSections(generateColumn(9, 1, 1, { sections: 6 })), node);
+    const changed = bytes.slice();
+    changed[10] ^= 0x40;
+    expectDecodeError(changed, /checksum/);
+    const longer = new Uint8Array(bytes.length + 1);
+    longer.set(bytes);
+    expectDecodeError(longer, /1 bytes after the zstd frame/);
   });
 
   it('rejects a declared length of 4 GB without calling zstd', () => {

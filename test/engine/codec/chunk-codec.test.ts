@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type ChunkCodecDeps, createCodecProfile, decodeColumn, encodeColumn, MAX_COLUMN_SECTIONS,
 } from '../../../engine/codec/chunk-codec.ts';
-import { createSectionScratch } from '../../../engine/codec/section-streams.ts';
+import { createSectionScratch } from '../../../engine/codec/section-encoder.ts';
 import { loadCodecDeps, firstDifference, splitSections } from '../../support/codec-deps.ts';
 import { CORPUS_DIR, CORPUS_FILES, corpusAvailable, readCorpus } from '../../support/corpus.ts';
 import { columnSections, generateColumn } from '../../support/synthetic-terrain.ts';
@@ -58,6 +58,8 @@ describe('chunk codec round trip', () => {
     roundTrip(Array.from({ length: MAX_COLUMN_SECTIONS }, (_, s) => (s % 3 ? null : section((i) => (i >> 8) + s))));
     // a copy-below run that crosses from the section below into this one, then a layer with new ids
     roundTrip([section((i) => (i < 3840 ? 1 : 2)), section((i) => (i < 512 ? 2 : 7))]);
+    // a copy-behind run whose source is the last row of the section below
+    roundTrip([section((i) => ((i & 0xf0) === 0xf0 ? 9 : 1)), section((i) => (i < 16 ? 9 : 5 + (i % 3)))]);
   });
 
   it('round-trips generated terrain (property)', () => {
@@ -72,6 +74,8 @@ describe('chunk codec round trip', () => {
       fc.constant(null),
       fc.integer({ min: 0, max: 65535 }).map((id) => section(() => id)),
       voxels(4096),
+      // all 4096 distinct: an odd multiplier is a bijection on uint16
+      fc.tuple(fc.integer({ min: 0, max: 32767 }), fc.integer({ min: 0, max: 65535 })).map(([m, o]) => section((i) => (i * (2 * m + 1) + o) & 0xffff)),
       fc.tuple(fc.integer({ min: 1, max: 300 }), voxels(4096)).map(([k, v]) => v.map((id) => id % k)),
       fc.array(fc.tuple(fc.integer({ min: 1, max: 700 }), fc.integer({ min: 0, max: 65535 })), { minLength: 1, maxLength: 40 })
         .map((runs) => {
