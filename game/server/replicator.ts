@@ -154,17 +154,20 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   };
 
   /** Entity update for `p`: everyone in view, the highest-priority first when the budget is short. */
-  const sendEntities = (p: ServerPlayer, tick: Tick, players: readonly ServerPlayer[]): void => {
+  /** Each player's replicated state and chunk position this tick, computed once for every observer. */
+  const tickStates = (players: readonly ServerPlayer[]): Map<number, { state: EntityState; cx: number; cz: number }> =>
+    new Map(players.map((q) => { const [cx, cz] = chunkPos(q.eid); return [q.netId, { state: entityStateOf(s, q.eid), cx, cz }]; }));
+
+  const sendEntities = (p: ServerPlayer, tick: Tick, players: readonly ServerPlayer[], now: Map<number, { state: EntityState; cx: number; cz: number }>): void => {
     const visible = players.filter((q) => q !== p && p.known.has(q.netId));
     if (!canSend(p.limiter, o.now())) { p.metrics.entityUpdatesDeferred++; return; }
     const baseline = p.entities.byTick.get(p.ackTick);
     const [pcx, pcz] = chunkPos(p.eid);
-    const current = visible.map((q) => entityStateOf(s, q.eid));
+    const current = visible.map((q) => now.get(q.netId)!.state);
     for (const st of current) {
       const b = baseline?.get(st.id);
       const moved = b ? Math.abs(st.x - b.x) + Math.abs(st.y - b.y) + Math.abs(st.z - b.z) : 64;
-      const q = visible.find((v) => v.netId === st.id)!;
-      const [qcx, qcz] = chunkPos(q.eid);
+      const { cx: qcx, cz: qcz } = now.get(st.id)!;
       const dist = Math.max(Math.abs(qcx - pcx), Math.abs(qcz - pcz));
       p.priority.set(st.id, (p.priority.get(st.id) ?? 0) + (1 + moved / 16) / (1 + dist));
     }
@@ -278,8 +281,9 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
         updateInterest(p, players);
       }
       if (tick % BLOCKS_EVERY === 0) queueDiffs(players);
+      const states = tick % ENTITY_EVERY === 0 ? tickStates(players) : undefined;
       for (const p of players) {
-        if (tick % ENTITY_EVERY === 0) sendEntities(p, tick, players);
+        if (states) sendEntities(p, tick, players, states);
         while (p.pendingDiffs.length && canSend(p.limiter, now)) send(p, Channel.ChunkStream, p.pendingDiffs.shift()!, 'diff');
         sendChunks(p);
         if (tick % ADVICE_EVERY === 0) {
