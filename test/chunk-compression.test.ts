@@ -9,6 +9,9 @@ import { Block } from '../engine/voxel/blocks.ts';
 import { getBlock, sortedColumnKeys, chunkFromKey } from '../engine/voxel/voxel-world.ts';
 import type { GameClient } from '../game/client/game-client.ts';
 import { createStepper } from './support/stepper.ts';
+import { createNodePool } from '../workers/pool.node.ts';
+import { columnChecksum } from '../engine/codec/chunk-codec.ts';
+import { sectionVoxels } from '../engine/voxel/section-store.ts';
 
 const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 });
 const loads = (events: Array<[string, unknown]>) => events.filter(([n]) => n === 'ChunkLoaded').map(([, p]) => p as { cx: number; cz: number });
@@ -26,6 +29,24 @@ describe('chunk streaming', () => {
     const ratio = 1 - p.metrics.bytes.chunk / p.metrics.chunkRawBytes;
     console.log(`chunk compression on generated terrain: ${(ratio * 100).toFixed(2)}% (${p.metrics.bytes.chunk} bytes on the wire for ${p.metrics.chunkRawBytes} raw)`);
     expect(ratio).toBeGreaterThan(0.8);
+  });
+
+  it('encodes columns in the worker pool when the server has one, without the tick waiting for it', async () => {
+    const pool = createNodePool({ threads: 2 });
+    try {
+      const st = await createStepper({ terrain: { kind: 'noise', seed: 5 }, worldRadius: 3, viewDistance: 3, columnSections: 8, pool });
+      const a = st.addClient(idle);
+      // Pool results arrive between ticks (real threads, real time): step and give them time.
+      for (let i = 0; i < 100 && loads(a.events).length < 49; i++) { st.step(1); await new Promise((r) => setTimeout(r, 10)); }
+      expect(loads(a.events)).toHaveLength(49);
+      const hasher = st.codec.hasher;
+      const cols = (w: typeof a.client.world.voxels, key: number) => Array.from(w.columns.get(key)!.sections, (id) => (id < 0 ? null : sectionVoxels(w.store, id)));
+      for (const key of a.client.world.voxels.columns.keys()) {
+        expect(columnChecksum(cols(a.client.world.voxels, key), hasher)).toBe(columnChecksum(cols(st.server.world.voxels, key), hasher));
+      }
+    } finally {
+      await pool.destroy();
+    }
   });
 
   it('unloads columns beyond the view distance as the player walks, and loads the new ones', async () => {

@@ -192,7 +192,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
       }
       if (restored) log('info', `restored ${restored} stored edits`);
       replicator = createReplicator({
-        world, codec: options.codec, viewDistance, log, now: () => scheduler.now(),
+        world, codec: options.codec, viewDistance, log, now: () => scheduler.now(), pool: options.pool,
         budgetBytesPerSecond: options.budgetBytesPerSecond ?? DEFAULT_CLIENT_BUDGET,
       });
     },

@@ -21,6 +21,10 @@ import type { Tick } from '../../engine/tick.ts';
 import { voxelIndex } from '../../engine/voxel/section.ts';
 import { NO_SECTION, sectionVoxels } from '../../engine/voxel/section-store.ts';
 import { chunkFromKey, chunkKey, getColumn } from '../../engine/voxel/voxel-world.ts';
+import { readColumnHeader } from '../../engine/codec/chunk-codec.ts';
+import { hex64 } from '../../engine/hash.ts';
+import type { WorkerPool } from '../../workers/pool.ts';
+import { encodeColumnsInPool } from '../../workers/chunk-encode.main.ts';
 import { EntityKind, TARGET_INPUT_LEAD } from '../rules.ts';
 import { createInputQueue, timingAdvice } from './input-queue.ts';
 import type { ServerSession } from '../../engine/net/server.ts';
@@ -53,6 +57,8 @@ export interface ReplicatorOptions {
   now: () => number;
   /** Log sink. */
   log: NetLog;
+  /** Worker pool for column encoding (default: encode on this thread, when a column is first needed). */
+  pool?: WorkerPool;
 }
 
 /** The replication side of the server. */
@@ -78,14 +84,37 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   const columnCache = new Map<number, EncodedColumn>();
   let pending: SimEvents['BlockChanged'][] = [];
 
-  const encoded = (key: number): EncodedColumn => {
-    let enc = columnCache.get(key);
-    if (!enc) {
-      const [cx, cz] = chunkFromKey(key);
-      enc = encodeWorldColumn(world.voxels, cx, cz, codec);
-      columnCache.set(key, enc);
+  // Column encodings: with a pool, requested in batches and used when they are back (the tick never waits); a result
+  // is kept only if the column did not change while it was being encoded.
+  const version = new Map<number, number>();
+  const inFlight = new Set<number>();
+  let wanted: number[] = [];
+  const encoded = (key: number): EncodedColumn | undefined => {
+    const enc = columnCache.get(key);
+    if (enc || o.pool) {
+      if (!enc && !inFlight.has(key)) wanted.push(key);
+      return enc;
     }
-    return enc;
+    const [cx, cz] = chunkFromKey(key);
+    const fresh = encodeWorldColumn(world.voxels, cx, cz, codec);
+    columnCache.set(key, fresh);
+    return fresh;
+  };
+  const dispatchEncodes = (): void => {
+    if (!o.pool || wanted.length === 0) return;
+    const keys = [...new Set(wanted)].filter((k) => world.voxels.columns.has(k));
+    wanted = [];
+    const at = keys.map((k) => version.get(k) ?? 0);
+    for (const k of keys) inFlight.add(k);
+    encodeColumnsInPool(o.pool, world.voxels.store, keys.map((k) => world.voxels.columns.get(k)!.sections.slice())).then((out) => {
+      keys.forEach((k, i) => {
+        inFlight.delete(k);
+        if ((version.get(k) ?? 0) === at[i]) columnCache.set(k, { data: out[i], checksum: hex64(readColumnHeader(out[i]).checksum) });
+      });
+    }, (e: Error) => {
+      for (const k of keys) inFlight.delete(k);
+      o.log('error', `column encoding in the pool failed: ${e.message}`);
+    });
   };
 
   /** Bytes the connection sent that no replication send accounted for (heartbeats, acks, chat). */
@@ -221,10 +250,13 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
 
   const sendChunks = (p: ServerPlayer): void => {
     if (!p.cacheHints && o.now() - p.joinedAt < CACHE_HINT_WAIT_MS) return;
-    while (p.chunkQueue.length && canSend(p.limiter, o.now())) {
+    const waiting: number[] = [];
+    // Look at a bounded number of columns per tick, so a long queue of columns still encoding costs little.
+    for (let looked = 0; p.chunkQueue.length && canSend(p.limiter, o.now()) && looked < 256; looked++) {
       const key = p.chunkQueue.shift()!;
       if (!world.voxels.columns.has(key) || p.chunks.has(key)) continue;
       const enc = encoded(key);
+      if (!enc) { waiting.push(key); continue; } // being encoded in the pool: next tick
       p.chunks.add(key);
       if (p.cacheHints?.get(key) === enc.checksum) {
         p.metrics.chunkCacheHits++;
@@ -236,6 +268,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       p.metrics.chunksSent++;
       p.metrics.chunkRawBytes += world.voxels.columnSections * 8192;
     }
+    if (waiting.length) p.chunkQueue.unshift(...waiting);
   };
 
   return {
@@ -268,7 +301,11 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     edited(edits) {
       pending.push(...edits);
       // The cached whole-column encodings are stale from now on (a client may subscribe before the next flush).
-      for (const e of edits) columnCache.delete(chunkKey(e.x >> 4, e.z >> 4));
+      for (const e of edits) {
+        const key = chunkKey(e.x >> 4, e.z >> 4);
+        columnCache.delete(key);
+        version.set(key, (version.get(key) ?? 0) + 1);
+      }
     },
     afterTick(tick, players) {
       const now = o.now();
@@ -290,6 +327,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
           send(p, Channel.EntityDelta, { type: MsgType.ServerState, tick, players: players.length, adjust: timingAdvice(p.queue, TARGET_INPUT_LEAD) }, 'state');
         }
       }
+      dispatchEncodes();
     },
   };
 }

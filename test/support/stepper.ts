@@ -34,6 +34,8 @@ export interface StepperOptions {
   budgetBytesPerSecond?: number;
   /** Makes the server's recorder (see GameServerOptions.recorder). */
   recorder?: GameServerOptions['recorder'];
+  /** Worker pool for terrain and column encoding (default: none, all on this thread). */
+  pool?: GameServerOptions['pool'];
 }
 
 /** A client of the stepper with its recorded events. */
@@ -57,7 +59,7 @@ export async function createStepper(options: StepperOptions = {}) {
     scheduler, identity, codec, terrain: options.terrain ?? DEFAULT_SUPERFLAT, worldRadius: options.worldRadius ?? 2,
     columnSections: options.columnSections ?? 4, viewDistance: options.viewDistance ?? 2, store: options.store ?? null,
     adminToken: 'admin', log: (level, m) => serverLog.push(`${level} ${m}`), budgetBytesPerSecond: options.budgetBytesPerSecond,
-    recorder: options.recorder,
+    recorder: options.recorder, pool: options.pool,
   });
   await server.init();
   network.listen('server', (s) => server.net.accept(s));
