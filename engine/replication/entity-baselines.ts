@@ -29,7 +29,8 @@ export function createSnapshotHistory(): SnapshotHistory {
   return { byTick: new Map() };
 }
 
-function remember(h: SnapshotHistory, tick: Tick, states: Map<number, EntityState>): void {
+/** Records what the client holds after the update of `tick` (dropping history older than {@link BASELINE_HISTORY}). */
+export function remember(h: SnapshotHistory, tick: Tick, states: Map<number, EntityState>): void {
   h.byTick.set(tick, states);
   for (const t of h.byTick.keys()) if (t <= tick - BASELINE_HISTORY) h.byTick.delete(t);
 }

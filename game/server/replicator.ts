@@ -11,7 +11,9 @@ import { Channel } from '../../engine/net/channels.ts';
 import type { NetLog } from '../../engine/net/server.ts';
 import { MsgType, type ChunkHave, type Message } from '../../engine/protocol/messages.ts';
 import { encodeWorldColumn, type EncodedColumn } from '../../engine/replication/column-transfer.ts';
-import { encodeEntityUpdate } from '../../engine/replication/entity-baselines.ts';
+import { remember } from '../../engine/replication/entity-baselines.ts';
+import type { EntityDiffClient, EntityDiffOutput } from '../../workers/entity-diff.common.ts';
+import { diffEntitiesInPool, diffEntitiesInline } from '../../workers/entity-diff.main.ts';
 import { entityStateOf } from '../../engine/replication/entity-state.ts';
 import { chunkOf, columnKeyAt, columnsInView, inView } from '../../engine/replication/interest.ts';
 import { canSend, createRateLimiter, recordSent } from '../../engine/replication/rate-limiter.ts';
@@ -187,41 +189,52 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   const tickStates = (players: readonly ServerPlayer[]): Map<number, { state: EntityState; cx: number; cz: number }> =>
     new Map(players.map((q) => { const [cx, cz] = chunkPos(q.eid); return [q.netId, { state: entityStateOf(s, q.eid), cx, cz }]; }));
 
-  const sendEntities = (p: ServerPlayer, tick: Tick, players: readonly ServerPlayer[], now: Map<number, { state: EntityState; cx: number; cz: number }>): void => {
-    const visible = players.filter((q) => q !== p && p.known.has(q.netId));
-    if (!canSend(p.limiter, o.now())) { p.metrics.entityUpdatesDeferred++; return; }
-    const baseline = p.entities.byTick.get(p.ackTick);
-    const [pcx, pcz] = chunkPos(p.eid);
-    const current = visible.map((q) => now.get(q.netId)!.state);
-    for (const st of current) {
-      const b = baseline?.get(st.id);
-      const moved = b ? Math.abs(st.x - b.x) + Math.abs(st.y - b.y) + Math.abs(st.z - b.z) : 64;
-      const { cx: qcx, cz: qcz } = now.get(st.id)!;
-      const dist = Math.max(Math.abs(qcx - pcx), Math.abs(qcz - pcz));
-      p.priority.set(st.id, (p.priority.get(st.id) ?? 0) + (1 + moved / 16) / (1 + dist));
+  /** Players still connected, by session id (pool results can come back after a player left). */
+  const live = new Map<number, ServerPlayer>();
+
+  /** Records and sends finished entity updates. */
+  const deliverEntities = (outs: readonly EntityDiffOutput[]): void => {
+    for (const out of outs) {
+      const p = live.get(out.client);
+      if (!p) continue;
+      remember(p.entities, out.tick, new Map(out.states.map((st) => [st.id, st])));
+      for (const id of out.sent) p.priority.set(id, 0);
+      send(p, Channel.EntityDelta, { type: MsgType.EntityDelta, tick: out.tick, baselineTick: out.baselineTick, data: out.data }, 'entity');
+      p.metrics.entityUpdates++;
     }
-    const ordered = current.map((st) => st.id).sort((a, b) => p.priority.get(b)! - p.priority.get(a)! || a - b);
-    // As many as the budget allows (by estimate), and as fit in one datagram (by measure, halving until they do).
-    let n = Math.min(ordered.length, Math.max(1, Math.floor((p.limiter.bytesPerSecond - p.limiter.inWindow) / ENTITY_BYTES_ESTIMATE)));
-    const maxData = p.session.connection.maxDatagramSize - DATAGRAM_OVERHEAD;
-    let chosen: Set<number>;
-    let u;
-    for (;;) {
-      chosen = new Set(ordered.slice(0, n));
-      // Entities left out this time keep their acknowledged state, so they read as unchanged rather than removed;
-      // those the client has no state of yet are left out of the update altogether and come in a later one.
-      const states: EntityState[] = [];
-      for (const st of current) {
-        if (chosen.has(st.id)) states.push(st);
-        else { const b = baseline?.get(st.id); if (b) states.push(b); }
+  };
+
+  /**
+   * Entity updates for every player: who is in view and in which order (priority by distance and change since the
+   * acknowledged state), and how many the budget allows, are decided here; the delta encoding runs in the worker
+   * pool (entity-diff job), reading the component stores in shared memory. The tick does not wait for it.
+   */
+  const sendEntities = (tick: Tick, players: readonly ServerPlayer[], now: Map<number, { state: EntityState; cx: number; cz: number }>): void => {
+    const jobs: EntityDiffClient[] = [];
+    for (const p of players) {
+      if (!canSend(p.limiter, o.now())) { p.metrics.entityUpdatesDeferred++; continue; }
+      const visible = players.filter((q) => q !== p && p.known.has(q.netId));
+      const baseline = p.entities.byTick.get(p.ackTick);
+      const [pcx, pcz] = chunkPos(p.eid);
+      for (const q of visible) {
+        const { state: st, cx, cz } = now.get(q.netId)!;
+        const b = baseline?.get(st.id);
+        const moved = b ? Math.abs(st.x - b.x) + Math.abs(st.y - b.y) + Math.abs(st.z - b.z) : 64;
+        const dist = Math.max(Math.abs(cx - pcx), Math.abs(cz - pcz));
+        p.priority.set(st.id, (p.priority.get(st.id) ?? 0) + (1 + moved / 16) / (1 + dist));
       }
-      u = encodeEntityUpdate(p.entities, tick, p.ackTick, states);
-      if (u.data.length <= maxData || n <= 1) break;
-      n = Math.floor(n / 2);
+      const ordered = [...visible].sort((a, b) => p.priority.get(b.netId)! - p.priority.get(a.netId)! || a.netId - b.netId);
+      jobs.push({
+        client: p.session.id, tick, ackTick: baseline ? p.ackTick : 0, baseline: baseline ? [...baseline.values()] : [],
+        ordered: ordered.map((q) => q.eid),
+        // As many as the budget allows (by estimate); the job also halves until the update fits one datagram.
+        allowed: Math.max(1, Math.floor((p.limiter.bytesPerSecond - p.limiter.inWindow) / ENTITY_BYTES_ESTIMATE)),
+        maxBytes: p.session.connection.maxDatagramSize - DATAGRAM_OVERHEAD,
+      });
     }
-    for (const id of chosen) p.priority.set(id, 0);
-    send(p, Channel.EntityDelta, { type: MsgType.EntityDelta, tick, baselineTick: u.baselineTick, data: u.data }, 'entity');
-    p.metrics.entityUpdates++;
+    if (jobs.length === 0) return;
+    if (!o.pool) { deliverEntities(diffEntitiesInline(world.ecs, jobs)); return; }
+    diffEntitiesInPool(o.pool, world.ecs, jobs).then(deliverEntities, (e: Error) => o.log('error', `entity diffing in the pool failed: ${e.message}`));
   };
 
   const queueDiffs = (players: readonly ServerPlayer[]): void => {
@@ -281,9 +294,11 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
         metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, largestMessage: 0, sendErrors: 0 },
       };
       send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: EntityKind.Self, data: spawnData(eid) }, 'entity');
+      live.set(session.id, p);
       return p;
     },
     leave(p, players) {
+      live.delete(p.session.id);
       for (const q of players) {
         if (q !== p && q.known.delete(p.netId)) send(q, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: p.netId }, 'entity');
       }
@@ -318,9 +333,8 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
         updateInterest(p, players);
       }
       if (tick % BLOCKS_EVERY === 0) queueDiffs(players);
-      const states = tick % ENTITY_EVERY === 0 ? tickStates(players) : undefined;
+      if (tick % ENTITY_EVERY === 0) sendEntities(tick, players, tickStates(players));
       for (const p of players) {
-        if (states) sendEntities(p, tick, players, states);
         while (p.pendingDiffs.length && canSend(p.limiter, now)) send(p, Channel.ChunkStream, p.pendingDiffs.shift()!, 'diff');
         sendChunks(p);
         if (tick % ADVICE_EVERY === 0) {

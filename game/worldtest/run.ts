@@ -23,6 +23,7 @@ import { getBlock, type VoxelWorld } from '../../engine/voxel/voxel-world.ts';
 import type { ClientEvents } from '../client/client-events.ts';
 import { createGameClient, type GameClient } from '../client/game-client.ts';
 import { createGameServer, type GameServer } from '../server/game-server.ts';
+import { createNodePool } from '../../workers/pool.node.ts';
 import type { ReplicationMetrics } from '../server/server-player.ts';
 import { createActor, type Actor } from './actor.ts';
 import { recordClient, sampleClients, type ClientRecording } from './client-recording.ts';
@@ -119,7 +120,9 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
   const terrain: TerrainConfig = scenario.world.generator === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: scenario.world.seed };
   const config = { terrain, worldRadius: scenario.world.radius, columnSections: scenario.world.columnSections };
   let recording: SessionRecording | undefined;
-  const server = createGameServer({
+  // The production path: terrain, column encoding and entity diffing in a worker pool.
+  const pool = createNodePool({ threads: 2 });
+  const server = createGameServer({ pool,
     scheduler, identity, codec: { zstd: nodeZstd, hasher }, ...config, viewDistance: scenario.world.viewDistance, store: null,
     adminToken: randomAdminToken(), log: (level, m) => { if (level !== 'info') o.log(`  server ${level}: ${m}`); },
     recorder: (world) => (recording = createSessionRecording(world, hasher, identity, config)).recorder,
@@ -175,6 +178,7 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
   recording!.finish(server.world);
   server.stop('world test finished');
   await wt.close();
+  await pool.destroy();
 
   o.log(`replaying ${recording!.info.endTick} ticks from the recorded inputs`);
   const replay = replaySession(recording!.info, recording!.inputs, hasher);
