@@ -31,11 +31,11 @@ describe('chunk streaming', () => {
     expect(ratio).toBeGreaterThan(0.8);
   });
 
-  it('encodes columns in the worker pool when the server has one, without the tick waiting for it', async () => {
+  it('encodes columns in the server\'s worker pool and decodes them in the client\'s, without either tick waiting', async () => {
     const pool = createNodePool({ threads: 2 });
     try {
       const st = await createStepper({ terrain: { kind: 'noise', seed: 5 }, worldRadius: 3, viewDistance: 3, columnSections: 8, pool });
-      const a = st.addClient(idle);
+      const a = st.addClient(idle, undefined, 1, pool); // the client decodes in a pool too
       // Pool results arrive between ticks (real threads, real time): step and give them time.
       for (let i = 0; i < 100 && loads(a.events).length < 49; i++) { st.step(1); await new Promise((r) => setTimeout(r, 10)); }
       expect(loads(a.events)).toHaveLength(49);

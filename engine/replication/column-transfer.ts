@@ -2,7 +2,7 @@
  * Moving whole columns between a voxel world and the chunk codec: encode a loaded column for ChunkData, and write
  * a decoded column into a (client's) voxel world, allocating memory only for sections that are not all air.
  */
-import { encodeColumn, decodeColumn, readColumnHeader, type ChunkCodecDeps, type EncodeColumnOptions } from '../codec/chunk-codec.ts';
+import { encodeColumn, decodeColumn, readColumnHeader, type ChunkCodecDeps, type DecodedColumn, type EncodeColumnOptions } from '../codec/chunk-codec.ts';
 import { hex64 } from '../hash.ts';
 import { SECTION_VOLUME } from '../voxel/section.ts';
 import { NO_SECTION, markSection, releaseSection, sectionVoxels } from '../voxel/section-store.ts';
@@ -31,7 +31,11 @@ export function encodeWorldColumn(world: VoxelWorld, cx: number, cz: number, dep
  * as column (cx, cz), replacing what was there. Sections are marked DIRTY_MESH.
  */
 export function storeDecodedColumn(world: VoxelWorld, cx: number, cz: number, data: Uint8Array, deps: ChunkCodecDeps): void {
-  const decoded = decodeColumn(data, deps, { maxSections: world.columnSections });
+  storeColumn(world, cx, cz, decodeColumn(data, deps, { maxSections: world.columnSections }));
+}
+
+/** Stores an already decoded column (e.g. decoded in a worker pool) as column (cx, cz); sections marked DIRTY_MESH. */
+export function storeColumn(world: VoxelWorld, cx: number, cz: number, decoded: DecodedColumn): void {
   if (decoded.sectionCount !== world.columnSections) {
     throw new RangeError(`column (${cx}, ${cz}) has ${decoded.sectionCount} sections; this world has ${world.columnSections}`);
   }

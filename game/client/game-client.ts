@@ -4,7 +4,7 @@
  * the server's PlayerState, predicts its own block edits, interpolates remote players, and keeps its tick about
  * RTT/2 plus a small buffer ahead of the server, nudged by the server's timing advice.
  */
-import { columnChecksum, readColumnHeader, type ChunkCodecDeps } from '../../engine/codec/chunk-codec.ts';
+import { columnChecksum, readColumnHeader, type ChunkCodecDeps, type DecodedColumn } from '../../engine/codec/chunk-codec.ts';
 import { hex64 } from '../../engine/hash.ts';
 import type { Body } from '../../engine/physics/controller.ts';
 import { applySectionUpdate } from '../../engine/codec/chunk-diff.ts';
@@ -27,7 +27,9 @@ import {
 } from '../../engine/prediction/interpolation.ts';
 import { SPRINT_SPEED, TERMINAL_SPEED } from '../../engine/physics/controller.ts';
 import { writeBody } from '../../engine/physics/movement-system.ts';
-import { storeDecodedColumn } from '../../engine/replication/column-transfer.ts';
+import { storeColumn, storeDecodedColumn } from '../../engine/replication/column-transfer.ts';
+import type { WorkerPool } from '../../workers/pool.ts';
+import { decodeColumnInPool } from '../../workers/chunk-decode.main.ts';
 import { applyEntityUpdate, createSnapshotHistory, type SnapshotHistory } from '../../engine/replication/entity-baselines.ts';
 import type { Rng } from '../../engine/rng.ts';
 import { applyBlockAction } from '../../engine/rules/interactions.ts';
@@ -83,6 +85,11 @@ export interface GameClientOptions {
   bus?: EventBus<ClientEvents>;
   /** Reconnect on loss (default true). */
   reconnect?: boolean;
+  /**
+   * Worker pool to decode columns in (default: decode on this thread). With a pool, the chunk stream's messages are
+   * applied in order through an asynchronous queue, so a section update never overtakes its column.
+   */
+  pool?: WorkerPool;
 }
 
 /** Counters of a client. */
@@ -154,6 +161,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
   let timer: TimerHandle | undefined;
   let stopped = false;
   const remotes = new Map<number, RemoteEntity>();
+  let chunkQueue: Promise<void> = Promise.resolve(); // chunk-stream messages waiting for pool decodes, in order
   const history: { h: SnapshotHistory } = { h: createSnapshotHistory() };
   const sent: PlayerInput[] = [];
   const pending: PendingEdits = new Map();
@@ -171,7 +179,8 @@ export function createGameClient(o: GameClientOptions): GameClient {
     remotes.clear(); pending.clear(); sent.length = 0; history.h = createSnapshotHistory();
   };
 
-  const onMessage = (_channel: Channel, msg: Message): void => {
+  /** Applies one chunk-stream message; `decoded` is the column already decoded in the pool, if any. */
+  const applyChunkStream = (msg: Message, decoded: DecodedColumn | undefined): void => {
     switch (msg.type) {
       case MsgType.ChunkData: {
         // The first column tells the world's height; the client's world takes it before anything else lives in it.
@@ -181,7 +190,8 @@ export function createGameClient(o: GameClientOptions): GameClient {
           if (world.voxels.columns.size > 0 || predictor) throw new RangeError(`column (${msg.cx}, ${msg.cz}) has ${sectionCount} sections; the world has ${world.voxels.columnSections}`);
           world = createGameWorld({ columnSections: sectionCount });
         }
-        storeDecodedColumn(world.voxels, msg.cx, msg.cz, msg.data, codec);
+        if (decoded) storeColumn(world.voxels, msg.cx, msg.cz, decoded);
+        else storeDecodedColumn(world.voxels, msg.cx, msg.cz, msg.data, codec);
         stats.chunks++;
         net.send(Channel.Control, { type: MsgType.ChunkAck, cx: msg.cx, cz: msg.cz });
         bus.emit('ChunkLoaded', { cx: msg.cx, cz: msg.cz, checksum: msg.checksum });
@@ -212,6 +222,27 @@ export function createGameClient(o: GameClientOptions): GameClient {
         bus.emit('BlockResult', { tick: msg.tick, ok: msg.ok, reason: msg.reason, x: msg.x, y: msg.y, z: msg.z, block: msg.block });
         break;
       }
+      default:
+        break;
+    }
+  };
+
+  const onMessage = (_channel: Channel, msg: Message): void => {
+    switch (msg.type) {
+      case MsgType.ChunkData:
+      case MsgType.ChunkDiff:
+      case MsgType.ChunkUnload:
+      case MsgType.BlockResult:
+        if (!o.pool) applyChunkStream(msg, undefined);
+        else {
+          // Decode off the main thread, but apply the chunk stream strictly in order.
+          const decoding = msg.type === MsgType.ChunkData ? decodeColumnInPool(o.pool, msg.data, { maxSections: readColumnHeader(msg.data).sectionCount }) : undefined;
+          chunkQueue = chunkQueue.then(async () => applyChunkStream(msg, decoding ? await decoding : undefined)).catch((e: Error) => {
+            log('error', `bad chunk data from the server: ${e.message}`);
+            net.connection?.close(`bad chunk data: ${e.message}`);
+          });
+        }
+        break;
       case MsgType.PlayerState: {
         serverTick = Math.max(serverTick, msg.tick);
         const body = { x: msg.x, y: msg.y, z: msg.z, vx: msg.vx, vy: msg.vy, vz: msg.vz, onGround: msg.onGround };

@@ -15,6 +15,7 @@ import { createRng } from '../../engine/rng.ts';
 import { clientBot } from '../client/bot.ts';
 import type { ClientEvents } from '../client/client-events.ts';
 import { createGameClient } from '../client/game-client.ts';
+import { createNodePool } from '../../workers/pool.node.ts';
 import type { ConnectInfo } from '../server/http-server.ts';
 import { OptionError, formatHelp, parseOptions } from '../options.ts';
 import type { Command } from './command.ts';
@@ -61,9 +62,10 @@ export const bot: Command = {
     const recs: ReconciliationEvent[] = [];
     bus.on('ReconciliationEvent', (e) => recs.push(e));
     const scheduler = createRealtimeScheduler();
+    const pool = createNodePool({ threads: 1 }); // chunk decoding off the main thread, as in the browser
     const client = createGameClient({
       connect, identity: localIdentity(hasher), scheduler, rng: createRng(o.seed), codec: { zstd: nodeZstd, hasher },
-      name: o.name, input: clientBot(o.seed), bus, reconnect: false,
+      name: o.name, input: clientBot(o.seed), bus, reconnect: false, pool,
       log: (level, m) => { if (level !== 'info') console.error(`[${level}] ${m}`); },
     });
     const failure = new Promise<string>((resolve) => bus.on('Disconnected', (d) => resolve(`${d.kind}: ${d.reason}`)));
@@ -73,6 +75,7 @@ export const bot: Command = {
     const first = await Promise.race([joined.then(() => ''), failure, new Promise<string>((r) => setTimeout(() => r('timed out after 10 s'), 10_000))]);
     if (first) {
       client.stop();
+      await pool.destroy();
       console.error(`stratum bot: cannot join ${o.connect}: ${first}`);
       return 1;
     }
@@ -87,6 +90,7 @@ export const bot: Command = {
       otherPlayers: client.remotes.size,
     };
     client.stop('bot finished');
+    await pool.destroy();
     console.log(`ticks ${summary.ticks}, rtt ${summary.rttMs.toFixed(1)} ms, reconciliations ${summary.reconciliations} (avg ${summary.reconciliationAvgMs.toFixed(1)} ms)`);
     console.log(`blocks placed or broken ${summary.blocksSent}, confirmed ${summary.blocksConfirmed}, refused ${summary.blocksRefused}; chunks ${summary.chunks}; other players ${summary.otherPlayers}`);
     if (o.json) writeFileSync(o.json, JSON.stringify(summary, null, 2) + '\n');

@@ -5,6 +5,7 @@
  */
 import { cpuUsage, memoryUsage } from 'node:process';
 import type { FixedStep, Tick } from '../../engine/tick.ts';
+import { utilisation } from '../../engine/replication/rate-limiter.ts';
 import { percentile } from '../stats.ts';
 import type { ServerPlayer } from './server-player.ts';
 
@@ -53,5 +54,7 @@ export function serverStats(w: StatsWindow, players: ReadonlyMap<number, ServerP
     cpuPercent: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100,
     rssMB: memoryUsage.rss() / 1048576,
     kbpsPerClient: kbps.length ? kbps.reduce((a, b) => a + b, 0) / kbps.length : 0,
+    // Share of each client's bandwidth budget used over the last second, averaged over clients.
+    budgetUtilisation: players.size ? [...players.values()].reduce((a, p) => a + utilisation(p.limiter, nowMs), 0) / players.size : 0,
   };
 }

@@ -79,13 +79,13 @@ export async function createStepper(options: StepperOptions = {}) {
       return c;
     },
     /** Adds and starts a client driven by `input`; `link` conditions its connection. */
-    addClient(input: (c: GameClient) => Omit<PlayerInput, 'tick'>, link?: LinkOptions, seed = ++n): StepperClient {
+    addClient(input: (c: GameClient) => Omit<PlayerInput, 'tick'>, link?: LinkOptions, seed = ++n, pool?: GameServerOptions['pool']): StepperClient {
       const bus = createEventBus<ClientEvents>();
       const rec: StepperClient = { client: undefined as never, events: [] };
       bus.onAny((name, payload) => rec.events.push([name, payload]));
       const raw = network.connector('server');
       const connect = link ? conditionConnector(raw, scheduler, createRng(seed * 7919), link, (s) => { rec.link = s; }) : raw;
-      rec.client = createGameClient({ connect, identity, scheduler, rng: createRng(seed), codec, name: `p${seed}`, input, bus });
+      rec.client = createGameClient({ connect, identity, scheduler, rng: createRng(seed), codec, name: `p${seed}`, input, bus, pool });
       rec.client.start();
       return rec;
     },
