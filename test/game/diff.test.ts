@@ -1,28 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeEventStream, type StreamEvent } from '../../engine/replay/event-stream.ts';
 import { joinLines } from '../../engine/replay/jsonl.ts';
 import { sampleEvents, serverHeader } from '../support/streams.ts';
+import { stratum } from '../support/cli.ts';
 
-const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../../game/cli.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'stratum-diff-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function diff(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, 'diff', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const diff = (...args: string[]) => stratum('diff', ...args);
 
 /** Writes a stream file and returns its path. */
 function file(name: string, events: StreamEvent[], schemaHash?: string): string {

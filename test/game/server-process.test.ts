@@ -2,12 +2,10 @@
  * The real thing: `stratum serve` as a child process, clients over WebTransport on 127.0.0.1. Covers joining with
  * `stratum bot --connect`, and durability: every edit acknowledged before a SIGKILL is back after a restart.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEventBus } from '../../engine/events.ts';
 import { BlockActionKind, type PlayerInput } from '../../engine/input.ts';
@@ -21,9 +19,8 @@ import type { ClientEvents } from '../../game/client/client-events.ts';
 import { createGameClient, type GameClient } from '../../game/client/game-client.ts';
 import { fetchConnectInfo } from '../../game/commands/bot.ts';
 import { loadCodecDeps } from '../support/codec-deps.ts';
+import { CLI, stratum } from '../support/cli.ts';
 
-const CLI = fileURLToPath(new URL('../../game/cli.ts', import.meta.url));
-const run = promisify(execFile);
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterAll(() => {
@@ -74,7 +71,8 @@ describe('stratum serve as a process', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stratum-serve-'));
     dirs.push(dir);
     const { url, proc } = await startServer(join(dir, 'w.sqlite'));
-    const { stdout } = await run(process.execPath, [CLI, 'bot', '--connect', url, '--seconds', '8', '--seed', '1']);
+    const { stdout, code } = await stratum('bot', '--connect', url, '--seconds', '8', '--seed', '1');
+    expect(code).toBe(0);
     expect(stdout).toMatch(/joined https:\/\/127\.0\.0\.1:\d+\/stratum/);
     const ticks = Number(stdout.match(/ticks (\d+)/)![1]);
     expect(ticks).toBeGreaterThan(40);

@@ -1,20 +1,8 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { stratum } from '../support/cli.ts';
 
-const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../../game/cli.ts', import.meta.url));
 
-async function sim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, 'sim', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const sim = (...args: string[]) => stratum('sim', ...args);
 
 function lastLineHash(stdout: string): string {
   const last = stdout.trim().split('\n').at(-1)!;

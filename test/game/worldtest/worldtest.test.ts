@@ -2,29 +2,15 @@
  * The world test from a fresh start, as CI runs it: `stratum worldtest` over real WebTransport, then `stratum replay`
  * and `stratum diff` of the recording.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { WorldTestMetrics } from '../../../game/worldtest/metrics.ts';
+import { stratum } from '../../support/cli.ts';
 
-const CLI = fileURLToPath(new URL('../../../game/cli.ts', import.meta.url));
-const run = promisify(execFile);
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
-
-async function stratum(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('stratum worldtest', () => {
   it('passes with 2 clients at 100 ms RTT and 2% loss; its recording replays with zero drift three times', async () => {
