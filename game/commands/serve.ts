@@ -15,8 +15,10 @@ import { createNodePool } from '../../workers/pool.node.ts';
 import { createGameServer } from '../server/game-server.ts';
 import { SERVER_OPTIONS, loadServerConfig, type ServerConfig } from '../server/config.ts';
 import { startHttpServer } from '../server/http-server.ts';
+import { buildWeb, webBuildExists } from '../web/build.ts';
 import { OptionError, formatHelp } from '../options.ts';
 import type { Command } from './command.ts';
+import { resolve } from 'node:path';
 
 /** Opens the store and checks it was made for this world (edits only make sense on the terrain they were made on). */
 function openStore(config: ServerConfig): EditStore | null {
@@ -30,6 +32,22 @@ function openStore(config: ServerConfig): EditStore | null {
     throw new OptionError(`${config.storage} holds edits of another world (${stored}); this config is ${world}. Use another --storage file or the same world options.`);
   }
   return store;
+}
+
+/** Builds the browser client into `dir` when it is missing there; returns the folder to serve, or undefined. */
+async function ensureWebBuild(dir: string): Promise<string | undefined> {
+  if (webBuildExists(dir)) return dir;
+  const t0 = performance.now();
+  process.stdout.write(`building the browser client into ${dir} (first start only)... `);
+  try {
+    await buildWeb(resolve(dir));
+    console.log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return dir;
+  } catch (err) {
+    console.log('failed');
+    console.error(`[error] browser build: ${(err as Error).message}; serving a plain page instead`);
+    return undefined;
+  }
 }
 
 /** The `serve` command. */
@@ -57,9 +75,10 @@ export const serve: Command = {
     process.stdout.write(`generating ${(2 * config['world-radius'] + 1) ** 2} columns (${config.world}, seed ${config.seed})... `);
     await server.init();
     console.log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const staticDir = await ensureWebBuild(config['web-dir']);
     const wt = await startWebTransportServer({ sink: (s) => server.net.accept(s), host: config.host, port: config.port });
     const http = await startHttpServer({
-      host: config.host, port: config['http-port'],
+      host: config.host, port: config['http-port'], staticDir,
       info: { webTransportUrl: wt.url, certHashHex: wt.cert.sha256Hex, protocolVersion: identity.version, schemaHash: identity.schemaHash },
     });
     server.start();
