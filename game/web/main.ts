@@ -126,10 +126,14 @@ async function boot(): Promise<void> {
   (window as unknown as { stratum: unknown }).stratum = createTestHook(client, input, meshing, () => sections.byKey.size, chatLines);
   client.start();
 
+  // ?maxfps=N caps drawing (software-rendered test browsers share their CPU with the tick loop).
+  const minFrameMs = 1000 / Math.max(1, Number(params.get('maxfps')) || 1000);
   let last = performance.now(), frames = 0, fps = 0, fpsAt = last, hudAt = 0;
   let bytesIn = 0, bytesOut = 0, rateIn = 0, rateOut = 0;
   const frame = () => {
+    requestAnimationFrame(frame);
     const now = performance.now();
+    if (now - last < minFrameMs - 1) return;
     const dt = now - last;
     last = now;
     frames++;
@@ -163,7 +167,6 @@ async function boot(): Promise<void> {
         state: client.net.state,
       });
     }
-    requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
 }

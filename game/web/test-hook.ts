@@ -50,6 +50,8 @@ export interface StratumHook {
   sabBacked(): boolean;
   /** Chat lines received, oldest first. */
   chat(): string[];
+  /** The server's answers to this page's block actions, oldest first: "tick ok" or "tick refused: reason". */
+  blockResults(): string[];
   /** Queues a block action for the next tick (as a click would). */
   queueAction(action: BlockAction): void;
   /** Sets the facing in radians (as mouse look would). */
@@ -60,6 +62,8 @@ export interface StratumHook {
 export function createTestHook(
   client: GameClient, input: InputState, meshing: MeshCounters, sectionMeshes: () => number, chat: readonly string[],
 ): StratumHook {
+  const results: string[] = [];
+  client.bus.on('BlockResult', (r) => results.push(r.ok ? `${r.tick} ok` : `${r.tick} refused: ${r.reason}`));
   return {
     state: () => client.net.state,
     ready: () => client.net.state === 'active' && client.predictor !== undefined,
@@ -86,6 +90,7 @@ export function createTestHook(
       return store.voxels.length > 0 && store.voxels.every((v) => v.buffer instanceof SharedArrayBuffer);
     },
     chat: () => [...chat],
+    blockResults: () => [...results],
     queueAction(action) { input.actions.push({ ...action }); },
     look(yaw, pitch) { input.yaw = yaw; input.pitch = pitch; },
   };
