@@ -85,6 +85,11 @@ export const serve: Command = {
     console.log(`Stratum server ready: open ${http.url}`);
     console.log(`  WebTransport ${wt.url} (port ${wt.port}, ${wt.http3 ? 'HTTP/3 and HTTP/2' : 'HTTP/2 and WebSocket mappings'})`);
     console.log(`  certificate sha-256 ${wt.cert.sha256Hex}`);
+    if (!wt.http3) {
+      // Without HTTP/3 browsers use the WebSocket mapping, which cannot pin a hash: the certificate must be trusted.
+      console.log(`  browsers: the certificate is self-signed; open https://${config.host}:${wt.port}/ once and accept the warning,`);
+      console.log(`            or use a throwaway profile: chromium --user-data-dir=$(mktemp -d) --ignore-certificate-errors ${http.url}`);
+    }
     console.log(`  admin token ${adminToken}`);
     console.log(`  storage ${store ? config.storage : 'none (in memory)'}; join with: npx stratum bot --connect ${http.url}`);
 

@@ -18,6 +18,15 @@ export interface ConnectJson {
   schemaHash: string;
 }
 
+/**
+ * What to tell a player whose browser could not connect: without HTTP/3 the polyfill uses a WebSocket over TLS,
+ * which cannot pin the certificate hash, so the self-signed certificate must be trusted first.
+ */
+export function certificateAdvice(info: ConnectJson): string {
+  const origin = new URL(info.webTransportUrl).origin;
+  return `If this persists, your browser does not trust the server's self-signed certificate: open ${origin}/ once and accept the warning, then reload this page.`;
+}
+
 /** Parses a hex string into bytes; throws on odd length or a non-hex digit. */
 export function hexToBytes(hex: string): Uint8Array {
   if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new RangeError(`not a hex byte string: ${hex.slice(0, 20)}`);

@@ -23,7 +23,7 @@ import { createBrowserPool } from '../../workers/pool.browser.ts';
 import { createGameClient } from '../client/game-client.ts';
 import type { ClientEvents } from '../client/client-events.ts';
 import { DEFAULT_KIT } from '../rules.ts';
-import { browserConnector, fetchConnectInfo } from './connect.ts';
+import { browserConnector, certificateAdvice, fetchConnectInfo } from './connect.ts';
 import { addChatLine, attachHudKeys, createHud, setStatus, showSlot, showStats } from './hud.ts';
 import { attachInput, createInputState, sampleInput } from './input.ts';
 import { createOutline, showOutline } from './renderer/outline.ts';
@@ -103,7 +103,15 @@ async function boot(): Promise<void> {
   bus.on('ChunkLoaded', ({ cx, cz }) => markColumnNeighboursForMesh(client.world.voxels, cx, cz));
   bus.on('Chat', ({ from, text }) => { chatLines.push(`${from}: ${text}`); addChatLine(hud, from, text); });
   bus.on('Connected', () => setStatus(hud, ''));
-  bus.on('Disconnected', ({ reason }) => setStatus(hud, `disconnected: ${reason} (reconnecting...)`));
+  bus.on('Disconnected', ({ reason, kind }) => {
+    setStatus(hud, `disconnected: ${reason} (reconnecting...)`);
+    if (kind !== 'connect-failed') return;
+    const link = document.createElement('a');
+    link.href = new URL(info.webTransportUrl).origin + '/';
+    link.target = '_blank';
+    link.textContent = link.href;
+    hud.status.append(document.createElement('br'), certificateAdvice(info), document.createElement('br'), link);
+  });
   let reconcileError = 0, reconcileCount = 0;
   bus.on('ReconciliationEvent', (ev) => { reconcileError += ev.errorBlocks; reconcileCount++; });
 

@@ -139,6 +139,13 @@ describe.skipIf(!present && !required)('browser client, two pages on one server'
     await b.evaluate(([bx, by, bz]) => window.stratum.queueAction({ kind: 1, x: bx, y: by, z: bz, face: 3 }), [x, y, z] as const);
     await until(a, 'A sees the block broken', ([bx, by, bz]) => window.stratum.blockAt(bx, by, bz) === 0, [x, y, z] as const, [a, b]);
 
+    // A chats with real keys (Enter opens the input, Enter sends); B reads it.
+    await a.keyboard.press('Enter');
+    await a.waitForSelector('.chat input', { state: 'visible' });
+    await a.keyboard.type('hello from alice');
+    await a.keyboard.press('Enter');
+    await until(b, 'B reads the chat line', () => window.stratum.chat().some((l) => l.endsWith('hello from alice')), null, [a, b]);
+
     // Put the block back for the pictures, B looking at A and the block.
     await a.evaluate(([bx, by, bz]) => window.stratum.queueAction({ kind: 2, x: bx, y: by - 1, z: bz, face: 3 }), [x, y, z] as const);
     await until(b, 'B sees the block placed again', ([bx, by, bz]) => window.stratum.blockAt(bx, by, bz) === 10, [x, y, z] as const, [a, b]);
