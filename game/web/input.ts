@@ -1,5 +1,5 @@
 /**
- * First-person controls: pointer-lock mouse look, WASD, space (jump), shift or ctrl (sprint), left click breaks,
+ * First-person controls: pointer-lock mouse look, WASD, space (jump), shift (sprint; not ctrl: ctrl+W closes tabs), left click breaks,
  * right click places, 1-9 selects the hotbar slot. The game client samples {@link sampleInput} once per tick; block
  * actions and slot changes wait in a queue until then (tests queue them through `window.stratum` too).
  */
@@ -46,7 +46,7 @@ export function buttonsOf(held: ReadonlySet<string>): number {
   if (held.has('KeyA') || held.has('ArrowLeft')) b |= Button.Left;
   if (held.has('KeyD') || held.has('ArrowRight')) b |= Button.Right;
   if (held.has('Space')) b |= Button.Jump;
-  if (held.has('ShiftLeft') || held.has('ControlLeft')) b |= Button.Sprint;
+  if (held.has('ShiftLeft') || held.has('ShiftRight')) b |= Button.Sprint;
   return b;
 }
 
