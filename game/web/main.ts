@@ -91,7 +91,7 @@ async function boot(): Promise<void> {
     meshBusy = true;
     meshDirtySections(pool, world.voxels, { palette }).then(
       (meshed) => {
-        meshing.batches++;
+        if (meshed.length > 0) meshing.batches++;
         meshing.sectionsMeshedInPool += meshed.length;
         if (client.world === world) applySectionMeshes(sections, world.voxels, meshed);
       },

@@ -12,7 +12,7 @@ import type { InputState } from './input.ts';
 export interface MeshCounters {
   /** Sections meshed by the worker pool. */
   sectionsMeshedInPool: number;
-  /** Pool batches completed. */
+  /** Meshing rounds through the pool that returned sections. */
   batches: number;
   /** Pool batches that failed. */
   failures: number;

@@ -17,14 +17,33 @@ export interface SectionMeshes {
   readonly group: THREE.Group;
   /** Meshes by section key "cx,sy,cz". */
   readonly byKey: Map<string, THREE.Mesh>;
-  /** The material every section shares. */
-  readonly material: THREE.Material;
+  /** Materials: opaque quads (group 0) and see-through quads (group 1, blended after the opaque ones). */
+  readonly materials: [THREE.Material, THREE.Material];
 }
 
 /** Creates an empty set of section meshes. */
 export function createSectionMeshes(): SectionMeshes {
-  const material = new THREE.MeshBasicMaterial({ vertexColors: true });
-  return { group: new THREE.Group(), byKey: new Map(), material };
+  const opaque = new THREE.MeshBasicMaterial({ vertexColors: true });
+  const seeThrough = new THREE.MeshBasicMaterial({ vertexColors: true, transparent: true, depthWrite: false });
+  return { group: new THREE.Group(), byKey: new Map(), materials: [opaque, seeThrough] };
+}
+
+/**
+ * Reorders the quads' indices so that opaque quads (vertex alpha 255) come first; returns the new indices and how
+ * many of them belong to opaque quads. Every quad's 6 indices stay together.
+ */
+export function splitByAlpha(indices: Uint16Array | Uint32Array, colors: Uint8Array): { indices: Uint16Array | Uint32Array; opaque: number } {
+  const quads = indices.length / 6;
+  const out = indices instanceof Uint16Array ? new Uint16Array(indices.length) : new Uint32Array(indices.length);
+  let front = 0, back = indices.length;
+  for (let q = 0; q < quads; q++) {
+    // The quad's first vertex is 4q (the mesher writes 4 vertices per quad); its alpha is the quad's.
+    const solid = colors[q * 16 + 3] === 255;
+    const at = solid ? front : (back -= 6);
+    for (let k = 0; k < 6; k++) out[at + k] = indices[q * 6 + k];
+    if (solid) front += 6;
+  }
+  return { indices: out, opaque: front };
 }
 
 /** Multiplies each vertex colour by the light of its face, in place. */
@@ -63,9 +82,12 @@ export function applySectionMeshes(set: SectionMeshes, world: VoxelWorld, meshed
     const geometry = new THREE.BufferGeometry();
     geometry.setAttribute('position', new THREE.BufferAttribute(mesh.positions, 3));
     geometry.setAttribute('color', new THREE.BufferAttribute(mesh.colors, 4, true));
-    geometry.setIndex(new THREE.BufferAttribute(mesh.indices, 1));
+    const split = splitByAlpha(mesh.indices, mesh.colors);
+    geometry.setIndex(new THREE.BufferAttribute(split.indices, 1));
+    geometry.addGroup(0, split.opaque, 0);
+    if (split.opaque < split.indices.length) geometry.addGroup(split.opaque, split.indices.length - split.opaque, 1);
     geometry.boundingSphere = SECTION_SPHERE.clone();
-    const obj = new THREE.Mesh(geometry, set.material);
+    const obj = new THREE.Mesh(geometry, set.materials);
     obj.position.set(m.cx * 16, m.sy * 16, m.cz * 16);
     obj.matrixAutoUpdate = false;
     obj.updateMatrix();
