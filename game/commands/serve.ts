@@ -15,7 +15,7 @@ import { createNodePool } from '../../workers/pool.node.ts';
 import { createGameServer } from '../server/game-server.ts';
 import { SERVER_OPTIONS, loadServerConfig, type ServerConfig } from '../server/config.ts';
 import { startHttpServer } from '../server/http-server.ts';
-import { buildWeb, webBuildExists } from '../web/build.ts';
+import { buildWeb, webBuildExists, webBuildIsStale } from '../web/build.ts';
 import { OptionError, formatHelp } from '../options.ts';
 import type { Command } from './command.ts';
 import { resolve } from 'node:path';
@@ -34,19 +34,23 @@ function openStore(config: ServerConfig): EditStore | null {
   return store;
 }
 
-/** Builds the browser client into `dir` when it is missing there; returns the folder to serve, or undefined. */
+/**
+ * Builds the browser client into `dir` when it is missing there or older than its sources; returns the folder to
+ * serve, or undefined when there is no build.
+ */
 async function ensureWebBuild(dir: string): Promise<string | undefined> {
-  if (webBuildExists(dir)) return dir;
+  if (!webBuildIsStale(dir)) return dir;
   const t0 = performance.now();
-  process.stdout.write(`building the browser client into ${dir} (first start only)... `);
+  process.stdout.write(`building the browser client into ${dir} (${webBuildExists(dir) ? 'sources changed' : 'first start'})... `);
   try {
     await buildWeb(resolve(dir));
     console.log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     return dir;
   } catch (err) {
     console.log('failed');
-    console.error(`[error] browser build: ${(err as Error).message}; serving a plain page instead`);
-    return undefined;
+    const fallback = webBuildExists(dir);
+    console.error(`[error] browser build: ${(err as Error).message}; ${fallback ? 'serving the previous build' : 'serving a plain page instead'}`);
+    return fallback ? dir : undefined;
   }
 }
 

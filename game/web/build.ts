@@ -2,7 +2,7 @@
  * The browser build: bundles game/web (the page, the engine and the worker pool) with Vite into a folder of static
  * files that the game server serves (`stratum serve` builds it when it is missing). Node-side only.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InlineConfig } from 'vite';
@@ -29,6 +29,25 @@ export function webBuildConfig(outDir: string): InlineConfig {
 /** True when `outDir` holds a build (its index.html). */
 export function webBuildExists(outDir: string): boolean {
   return existsSync(join(outDir, 'index.html'));
+}
+
+/** Folders whose files go into the page (relative to the repository root), and package.json. */
+const SOURCES = ['engine', 'workers', 'game', 'package.json'];
+
+function newestMtime(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const e of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, e)));
+  return newest;
+}
+
+/** True when `outDir` has no build, or one older than some source file (so `npm start` after a pull rebuilds). */
+export function webBuildIsStale(outDir: string): boolean {
+  if (!webBuildExists(outDir)) return true;
+  const built = statSync(join(outDir, 'index.html')).mtimeMs;
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  return SOURCES.some((s) => existsSync(join(root, s)) && newestMtime(join(root, s)) > built);
 }
 
 /** Builds the page into `outDir`; resolves when the files are written. */
