@@ -70,7 +70,7 @@ describe.skipIf(!present && !required)('browser client, two pages on one server'
 
   /** Opens the page in its own context (the WebSocket mapping meets the server's self-signed certificate). */
   async function open(name: string): Promise<Page> {
-    const ctx = await browser!.newContext({ ignoreHTTPSErrors: true, viewport: { width: 480, height: 300 } });
+    const ctx = await browser!.newContext({ ignoreHTTPSErrors: true, viewport: { width: 640, height: 400 } });
     const page = await ctx.newPage();
     page.on('pageerror', (e) => console.error(`[page ${name}] ${e.message}`));
     await page.goto(`${server!.url}?name=${name}&maxfps=15`);
@@ -149,12 +149,19 @@ describe.skipIf(!present && !required)('browser client, two pages on one server'
     // Put the block back for the pictures, B looking at A and the block.
     await a.evaluate(([bx, by, bz]) => window.stratum.queueAction({ kind: 2, x: bx, y: by - 1, z: bz, face: 3 }), [x, y, z] as const);
     await until(b, 'B sees the block placed again', ([bx, by, bz]) => window.stratum.blockAt(bx, by, bz) === 10, [x, y, z] as const, [a, b]);
-    // Yaw radians for a look from (fx, fz) towards (tx, tz): step 0 faces +z and turning goes towards -x.
-    const aim = (page: Page, from: { x: number; z: number }, pitch: number) => page.evaluate(([dx, dz, pt]) =>
-      window.stratum.look(Math.atan2(-dx, dz), pt), [x + 0.5 - from.x, z + 0.5 - from.z, pitch] as const);
-    await aim(b, (await b.evaluate(() => window.stratum.position()))!, -0.25);
-    await aim(a, p, -0.45);
-    await a.waitForTimeout(500);
+    // B backs off (real keys again) so that both see each other and the block from a few blocks away.
+    const bStart = (await b.evaluate(() => window.stratum.position()))!;
+    await b.keyboard.down('KeyS');
+    await until(b, 'B walks backwards', (z0) => window.stratum.position()!.z < z0 - 2.5, bStart.z, [a, b]);
+    await b.keyboard.up('KeyS');
+    await b.waitForTimeout(600);
+    const bp = (await b.evaluate(() => window.stratum.position()))!;
+    // Yaw radians for a look from `from` towards (tx, tz): step 0 faces +z and turning goes towards -x.
+    const aim = (page: Page, from: { x: number; z: number }, tx: number, tz: number, pitch: number) => page.evaluate(([dx, dz, pt]) =>
+      window.stratum.look(Math.atan2(-dx, dz), pt), [tx - from.x, tz - from.z, pitch] as const);
+    await aim(b, bp, x + 0.5, z + 0.5, -0.2);
+    await aim(a, p, bp.x, bp.z, -0.15);
+    await a.waitForTimeout(800);
     await a.screenshot({ path: `${OUT}page-a.png` });
     await b.screenshot({ path: `${OUT}page-b.png` });
     expect(existsSync(`${OUT}page-a.png`) && existsSync(`${OUT}page-b.png`)).toBe(true);
