@@ -5,6 +5,7 @@
  */
 import { createEventBus } from '../../engine/events.ts';
 import { loadHasher } from '../../engine/hash.ts';
+import { PITCH_LIMIT, YAW_STEPS } from '../../engine/input.ts';
 import { Channel } from '../../engine/net/channels.ts';
 import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
 import { EYE_HEIGHT } from '../../engine/physics/controller.ts';
@@ -126,8 +127,9 @@ async function boot(): Promise<void> {
     const hit = raycast(client.world.voxels, e.x, e.y, e.z, dx, dy, dz, REACH);
     return hit && hit.face >= 0 ? { x: hit.x, y: hit.y, z: hit.z, face: hit.face } : null;
   };
-  const yawSteps = () => (input.yaw / (2 * Math.PI)) * 1024;
-  const pitchSteps = () => (input.pitch / (Math.PI / 2)) * 256;
+  // Drawn and aimed with the unquantized facing (smooth mouse look); ticks send it quantized.
+  const yawSteps = () => (input.yaw / (2 * Math.PI)) * YAW_STEPS;
+  const pitchSteps = () => (input.pitch / (Math.PI / 2)) * PITCH_LIMIT;
   attachInput(canvas, input, target);
   attachHudKeys(hud, (text) => client.net.send(Channel.Chat, { type: MsgType.ClientChat, text }), (typing) => { input.typing = typing; });
 
