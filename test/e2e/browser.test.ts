@@ -13,7 +13,8 @@ import type { Browser, Page } from 'playwright-core';
 import { buildWeb } from '../../game/web/build.ts';
 import type { StratumHook } from '../../game/web/test-hook.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** The browser binary (STRATUM_CHROMIUM overrides Debian's path). */
+const CHROMIUM = process.env.STRATUM_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = `${ROOT}out/e2e/`;
 const required = process.env.STRATUM_E2E === '1';
