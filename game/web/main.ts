@@ -21,6 +21,8 @@ import type { GameWorld } from '../../engine/sim/game-world.ts';
 import { markColumnNeighboursForMesh, meshDirtySections } from '../../workers/mesh.main.ts';
 import { createMeshPalette, type MeshPalette } from '../../engine/mesh/mesh-palette.ts';
 import { createBrowserPool } from '../../workers/pool.browser.ts';
+import type { JobRef, WorkerPool } from '../../workers/pool.ts';
+import type { WorkerStamp } from './pool-worker.ts';
 import { createGameClient } from '../client/game-client.ts';
 import type { ClientEvents } from '../client/client-events.ts';
 import { DEFAULT_KIT } from '../rules.ts';
@@ -75,7 +77,17 @@ async function boot(): Promise<void> {
     threads,
     createWorker: () => new Worker(new URL('./pool-worker.ts', import.meta.url), { type: 'module', name: 'stratum-pool' }),
   });
-  const meshing: MeshCounters = { sectionsMeshedInPool: 0, batches: 0, failures: 0, sectionsMeshedOnMainThread: 0, poolThreads: threads };
+  const meshing: MeshCounters = { sectionsMeshedInPool: 0, batches: 0, failures: 0, sectionsMeshedInWorker: 0, poolThreads: threads };
+  // The pool as the mesher sees it, counting the sections whose batch ran in a worker's global scope.
+  const countingPool: WorkerPool = {
+    threads: pool.threads,
+    destroy: () => pool.destroy(),
+    async run<T, R>(job: JobRef, task: T, transfer?: Transferable[]): Promise<R> {
+      const r = await pool.run<T, R & Partial<WorkerStamp> & { meshes?: unknown[] }>(job, task, transfer);
+      if (r.scope === 'DedicatedWorkerGlobalScope') meshing.sectionsMeshedInWorker += r.meshes?.length ?? 0;
+      return r;
+    },
+  };
   let palette: MeshPalette | undefined;
   let paletteWorld: GameWorld | undefined;
   let meshBusy = false;
@@ -90,7 +102,7 @@ async function boot(): Promise<void> {
       hotbar.forEach((id, i) => { hud.slots[i].firstElementChild!.setAttribute('style', id ? `background:#${(world.voxels.blocks.defs[id]?.color ?? 0).toString(16).padStart(6, '0')}` : ''); });
     }
     meshBusy = true;
-    meshDirtySections(pool, world.voxels, { palette }).then(
+    meshDirtySections(countingPool, world.voxels, { palette }).then(
       (meshed) => {
         if (meshed.length > 0) meshing.batches++;
         meshing.sectionsMeshedInPool += meshed.length;

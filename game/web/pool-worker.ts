@@ -4,17 +4,28 @@
  * Mesh results transfer their one arena buffer back instead of copying it.
  */
 import * as Comlink from 'comlink';
-import { meshResultTransferables, type MeshTask } from '../../workers/mesh.common.ts';
+import { meshResultTransferables, type MeshResult, type MeshTask } from '../../workers/mesh.common.ts';
 import { meshSections } from '../../workers/mesh.worker.ts';
 import type { PoolHost } from '../../workers/pool.browser-host.ts';
 
 /** Jobs this worker runs, by export name; each returns its result wrapped for transfer. */
 const JOBS: Record<string, (task: unknown) => unknown> = {
   meshSections(task) {
-    const result = meshSections(task as MeshTask);
+    const result: MeshResult & WorkerStamp = { ...meshSections(task as MeshTask), scope: globalScopeName() };
     return Comlink.transfer(result, meshResultTransferables(result));
   },
 };
+
+/** Added to results so that the page can check where the work ran. */
+export interface WorkerStamp {
+  /** Constructor name of the global scope the job ran in ("DedicatedWorkerGlobalScope" in a pool worker). */
+  scope: string;
+}
+
+/** The constructor name of this thread's global scope. */
+export function globalScopeName(): string {
+  return (globalThis as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
+}
 
 const host: PoolHost = {
   async run(_module, name, task) {

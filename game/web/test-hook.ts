@@ -16,8 +16,8 @@ export interface MeshCounters {
   batches: number;
   /** Pool batches that failed. */
   failures: number;
-  /** Sections meshed on the main thread: always 0 (the page has no main-thread meshing path). */
-  sectionsMeshedOnMainThread: number;
+  /** Of those, sections whose batch says it ran in a DedicatedWorkerGlobalScope (checked in the worker). */
+  sectionsMeshedInWorker: number;
   /** Worker threads in the pool. */
   poolThreads: number;
 }

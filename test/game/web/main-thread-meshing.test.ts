@@ -24,7 +24,7 @@ describe('game/web meshing', () => {
       expect(text, f).not.toMatch(/greedy-mesher|meshDirtySectionsSync|meshSectionSync|mesh\.worker\.ts/);
     }
     const main = readFileSync(join(WEB, 'main.ts'), 'utf8');
-    expect(main).toMatch(/meshDirtySections\(pool,/);
+    expect(main).toMatch(/meshDirtySections\(countingPool,/);
     expect(readFileSync(join(WEB, 'pool-worker.ts'), 'utf8')).toMatch(/mesh\.worker\.ts/);
   });
 });
