@@ -66,7 +66,13 @@ describe.skipIf(!present && !required)('browser client, two pages on one server'
 
   afterAll(async () => {
     await browser?.close();
-    server?.child.kill('SIGTERM');
+    const child = server?.child;
+    if (child && child.exitCode === null) {
+      const exited = new Promise<void>((done) => { child.once('exit', () => done()); setTimeout(done, 5000); });
+      child.kill('SIGTERM');
+      await exited;
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 
   /** Opens the page in its own context (the WebSocket mapping meets the server's self-signed certificate). */
