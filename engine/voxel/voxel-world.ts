@@ -148,7 +148,18 @@ export function setBlock(world: VoxelWorld, x: number, y: number, z: number, blo
   const prev = voxels[i];
   if (prev === block) return prev;
   voxels[i] = block;
-  markSection(world.store, id, DIRTY_MESH | DIRTY_NET);
+  markSection(world.store, id, DIRTY_NET);
+  markBlockForMesh(world, x, y, z);
+  return prev;
+}
+
+/**
+ * Marks DIRTY_MESH on the section holding block (x, y, z) and, when the block is on a section border, on the
+ * neighbouring section across that border. For writers that change voxels without {@link setBlock} (such as a
+ * client applying a section update from the server).
+ */
+export function markBlockForMesh(world: VoxelWorld, x: number, y: number, z: number): void {
+  markNeighbourMesh(world, x, y, z);
   const lx = x & 15, ly = y & 15, lz = z & 15;
   if (lx === 0) markNeighbourMesh(world, x - 1, y, z);
   if (lx === 15) markNeighbourMesh(world, x + 1, y, z);
@@ -156,7 +167,6 @@ export function setBlock(world: VoxelWorld, x: number, y: number, z: number, blo
   if (ly === 15) markNeighbourMesh(world, x, y + 1, z);
   if (lz === 0) markNeighbourMesh(world, x, y, z - 1);
   if (lz === 15) markNeighbourMesh(world, x, y, z + 1);
-  return prev;
 }
 
 function markNeighbourMesh(world: VoxelWorld, x: number, y: number, z: number): void {

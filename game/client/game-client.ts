@@ -36,7 +36,7 @@ import { applyBlockAction } from '../../engine/rules/interactions.ts';
 import { createGameWorld, spawnPlayer, type GameWorld } from '../../engine/sim/game-world.ts';
 import { TICK_MS, type Tick } from '../../engine/tick.ts';
 import { NO_SECTION, sectionVoxels } from '../../engine/voxel/section-store.ts';
-import { ensureSection, getColumn, removeColumn, sortedColumnKeys } from '../../engine/voxel/voxel-world.ts';
+import { ensureSection, getColumn, markBlockForMesh, removeColumn, sortedColumnKeys } from '../../engine/voxel/voxel-world.ts';
 import { DEFAULT_KIT, EntityKind, TARGET_INPUT_LEAD } from '../rules.ts';
 import type { ClientEvents } from './client-events.ts';
 import { confirmEdit, reapplyPending, rollBackEdit, serverView, type PendingEdits } from './pending-edits.ts';
@@ -208,7 +208,10 @@ export function createGameClient(o: GameClientOptions): GameClient {
         reapplyPending(after, pending, msg.cx, msg.cy, msg.cz);
         sectionVoxels(world.voxels.store, ensureSection(world.voxels, col, msg.cy)).set(after);
         for (let i = 0; i < 4096; i++) {
-          if (prior[i] !== after[i]) bus.emit('BlockChanged', { x: msg.cx * 16 + (i & 15), y: msg.cy * 16 + (i >> 8), z: msg.cz * 16 + ((i >> 4) & 15), block: after[i], prev: prior[i] });
+          if (prior[i] === after[i]) continue;
+          const x = msg.cx * 16 + (i & 15), y = msg.cy * 16 + (i >> 8), z = msg.cz * 16 + ((i >> 4) & 15);
+          markBlockForMesh(world.voxels, x, y, z); // renderers remesh it (and its neighbour across a border)
+          bus.emit('BlockChanged', { x, y, z, block: after[i], prev: prior[i] });
         }
         break;
       }

@@ -15,8 +15,10 @@ import { createNodePool } from '../../workers/pool.node.ts';
 import { createGameServer } from '../server/game-server.ts';
 import { SERVER_OPTIONS, loadServerConfig, type ServerConfig } from '../server/config.ts';
 import { startHttpServer } from '../server/http-server.ts';
+import { buildWeb, webBuildExists, webBuildIsStale } from '../web/build.ts';
 import { OptionError, formatHelp } from '../options.ts';
 import type { Command } from './command.ts';
+import { resolve } from 'node:path';
 
 /** Opens the store and checks it was made for this world (edits only make sense on the terrain they were made on). */
 function openStore(config: ServerConfig): EditStore | null {
@@ -30,6 +32,26 @@ function openStore(config: ServerConfig): EditStore | null {
     throw new OptionError(`${config.storage} holds edits of another world (${stored}); this config is ${world}. Use another --storage file or the same world options.`);
   }
   return store;
+}
+
+/**
+ * Builds the browser client into `dir` when it is missing there or older than its sources; returns the folder to
+ * serve, or undefined when there is no build.
+ */
+async function ensureWebBuild(dir: string): Promise<string | undefined> {
+  if (!webBuildIsStale(dir)) return dir;
+  const t0 = performance.now();
+  process.stdout.write(`building the browser client into ${dir} (${webBuildExists(dir) ? 'sources changed' : 'first start'})... `);
+  try {
+    await buildWeb(resolve(dir));
+    console.log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return dir;
+  } catch (err) {
+    console.log('failed');
+    const fallback = webBuildExists(dir);
+    console.error(`[error] browser build: ${(err as Error).message}; ${fallback ? 'serving the previous build' : 'serving a plain page instead'}`);
+    return fallback ? dir : undefined;
+  }
 }
 
 /** The `serve` command. */
@@ -57,15 +79,21 @@ export const serve: Command = {
     process.stdout.write(`generating ${(2 * config['world-radius'] + 1) ** 2} columns (${config.world}, seed ${config.seed})... `);
     await server.init();
     console.log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const staticDir = await ensureWebBuild(config['web-dir']);
     const wt = await startWebTransportServer({ sink: (s) => server.net.accept(s), host: config.host, port: config.port });
     const http = await startHttpServer({
-      host: config.host, port: config['http-port'],
+      host: config.host, port: config['http-port'], staticDir,
       info: { webTransportUrl: wt.url, certHashHex: wt.cert.sha256Hex, protocolVersion: identity.version, schemaHash: identity.schemaHash },
     });
     server.start();
     console.log(`Stratum server ready: open ${http.url}`);
     console.log(`  WebTransport ${wt.url} (port ${wt.port}, ${wt.http3 ? 'HTTP/3 and HTTP/2' : 'HTTP/2 and WebSocket mappings'})`);
     console.log(`  certificate sha-256 ${wt.cert.sha256Hex}`);
+    if (!wt.http3) {
+      // Without HTTP/3 browsers use the WebSocket mapping, which cannot pin a hash: the certificate must be trusted.
+      console.log(`  browsers: the certificate is self-signed; open https://${config.host}:${wt.port}/ once and accept the warning,`);
+      console.log(`            or use a throwaway profile: chromium --user-data-dir=$(mktemp -d) --ignore-certificate-errors ${http.url}`);
+    }
     console.log(`  admin token ${adminToken}`);
     console.log(`  storage ${store ? config.storage : 'none (in memory)'}; join with: npx stratum bot --connect ${http.url}`);
 

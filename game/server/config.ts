@@ -19,6 +19,7 @@ export const SERVER_OPTIONS = {
   storage: { kind: 'string', default: './data/world.sqlite', help: "SQLite file for block edits ('none': keep in memory)" },
   'admin-token': { kind: 'string', help: 'token for diagnostics commands (default: a random one, printed at start)' },
   threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'worker threads' },
+  'web-dir': { kind: 'string', default: 'dist/web', help: 'folder of the browser build to serve (built there when missing)' },
 } as const;
 
 /** Resolved server configuration. */

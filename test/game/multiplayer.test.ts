@@ -9,6 +9,7 @@ import { getBlock } from '../../engine/voxel/voxel-world.ts';
 import type { GameClient } from '../../game/client/game-client.ts';
 import { EDITS_PER_SECOND } from '../../game/server/server-tick.ts';
 import { createStepper } from '../support/stepper.ts';
+import { takeDirtySections } from '../../workers/mesh.main.ts';
 
 const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 });
 const SURFACE = 7; // superflat: grass at y = 6
@@ -42,12 +43,16 @@ describe('multiplayer over the stepper', () => {
     const { x, y, z } = edit!;
     expect(getBlock(a.client.world.voxels, x, y, z)).toBe(Block.Planks); // shown at once
     expect(getBlock(b.client.world.voxels, x, y, z)).toBe(Block.Air);
+    takeDirtySections(b.client.world.voxels); // B's renderer has meshed everything
     st.step(10);
     expect(a.client.stats.confirmed).toBe(1);
     expect(a.client.pending.size).toBe(0);
     expect(getBlock(st.server.world.voxels, x, y, z)).toBe(Block.Planks);
     expect(getBlock(b.client.world.voxels, x, y, z)).toBe(Block.Planks);
     expect(b.events.some(([n, p]) => n === 'BlockChanged' && (p as { x: number }).x === x)).toBe(true);
+    // The section update marked B's section for remeshing, so B draws the block.
+    const remesh = takeDirtySections(b.client.world.voxels);
+    expect(remesh.some((r) => r.cx === x >> 4 && r.sy === y >> 4 && r.cz === z >> 4)).toBe(true);
   });
 
   it('edits beyond the rate limit are refused by the server and rolled back on the client', async () => {

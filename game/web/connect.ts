@@ -1,0 +1,52 @@
+/**
+ * How the page finds and reaches the server: `/connect.json` names the WebTransport endpoint and the certificate
+ * hash to pin; `WebTransportPolyfill` uses the browser's native WebTransport where the server speaks HTTP/3 and the
+ * WebSocket mapping otherwise.
+ */
+import type { Connector } from '../../engine/net/transport.ts';
+import { webTransportConnector, type WebTransportConstructor } from '../../engine/net/webtransport-client.ts';
+
+/** What `/connect.json` holds (see game/server/http-server.ts). */
+export interface ConnectJson {
+  /** `https://host:port/path` of the WebTransport endpoint. */
+  webTransportUrl: string;
+  /** SHA-256 of the server certificate, hex. */
+  certHashHex: string;
+  /** Server protocol version. */
+  protocolVersion: number;
+  /** Server schema hash. */
+  schemaHash: string;
+}
+
+/**
+ * What to tell a player whose browser could not connect: without HTTP/3 the polyfill uses a WebSocket over TLS,
+ * which cannot pin the certificate hash, so the self-signed certificate must be trusted first.
+ */
+export function certificateAdvice(info: ConnectJson): string {
+  const origin = new URL(info.webTransportUrl).origin;
+  return `If this persists, your browser does not trust the server's self-signed certificate: open ${origin}/ once and accept the warning, then reload this page.`;
+}
+
+/** Parses a hex string into bytes; throws on odd length or a non-hex digit. */
+export function hexToBytes(hex: string): Uint8Array {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new RangeError(`not a hex byte string: ${hex.slice(0, 20)}`);
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** Fetches `/connect.json` from the page's own origin. */
+export async function fetchConnectInfo(base: string = location.href): Promise<ConnectJson> {
+  const res = await fetch(new URL('/connect.json', base), { cache: 'no-store' });
+  if (!res.ok) throw new Error(`/connect.json: HTTP ${res.status}`);
+  return (await res.json()) as ConnectJson;
+}
+
+/** A connector for the page: the polyfill, pinned to the server's certificate hash. */
+export async function browserConnector(info: ConnectJson): Promise<Connector> {
+  // Typed by hand: the type checker resolves the package's Node entry, which lacks the polyfill; the bundler takes
+  // the "browser" export.
+  const mod = (await import('@fails-components/webtransport')) as unknown as { WebTransportPolyfill?: WebTransportConstructor };
+  if (!mod.WebTransportPolyfill) throw new Error('WebTransportPolyfill is missing: the page must be bundled with the "browser" condition');
+  return webTransportConnector({ url: info.webTransportUrl, certHash: hexToBytes(info.certHashHex), WebTransport: mod.WebTransportPolyfill });
+}

@@ -1,0 +1,200 @@
+/**
+ * The browser client's entry point: learns the server from `/connect.json`, starts the shared game client (the
+ * same one bots use) with the polyfilled WebTransport connector, meshes dirty sections in a comlink worker pool,
+ * and draws the world with three.js every animation frame; the HUD, controls and `window.stratum` hang off it.
+ */
+import { createEventBus } from '../../engine/events.ts';
+import { loadHasher } from '../../engine/hash.ts';
+import { PITCH_LIMIT, YAW_STEPS } from '../../engine/input.ts';
+import { Channel } from '../../engine/net/channels.ts';
+import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
+import { EYE_HEIGHT } from '../../engine/physics/controller.ts';
+import { decayOffset } from '../../engine/prediction/predictor.ts';
+import { localIdentity } from '../../engine/protocol/handshake.ts';
+import { MsgType } from '../../engine/protocol/messages.ts';
+import { browserZstd } from '../../engine/platform/browser/zstd.ts';
+import { REACH } from '../../engine/rules/interactions.ts';
+import { createRng } from '../../engine/rng.ts';
+import { TICK_MS } from '../../engine/tick.ts';
+import { raycast } from '../../engine/voxel/raycast.ts';
+import type { GameWorld } from '../../engine/sim/game-world.ts';
+import { markColumnNeighboursForMesh, meshDirtySections } from '../../workers/mesh.main.ts';
+import { createMeshPalette, type MeshPalette } from '../../engine/mesh/mesh-palette.ts';
+import { createBrowserPool } from '../../workers/pool.browser.ts';
+import type { JobRef, WorkerPool } from '../../workers/pool.ts';
+import type { WorkerStamp } from './pool-worker.ts';
+import { createGameClient } from '../client/game-client.ts';
+import type { ClientEvents } from '../client/client-events.ts';
+import { DEFAULT_KIT } from '../rules.ts';
+import { browserConnector, certificateAdvice, fetchConnectInfo } from './connect.ts';
+import { addChatLine, attachHudKeys, createHud, setStatus, showSlot, showStats } from './hud.ts';
+import { attachInput, createInputState, sampleInput } from './input.ts';
+import { createOutline, showOutline } from './renderer/outline.ts';
+import { createPlayerFigures, updatePlayerFigures } from './renderer/players.ts';
+import { applySectionMeshes, clearSectionMeshes, createSectionMeshes } from './renderer/section-meshes.ts';
+import { createView, lookDirection, placeCamera, resizeView } from './renderer/view.ts';
+import { createTestHook, type MeshCounters } from './test-hook.ts';
+import { createLocalMotion, noteTick, smoothedPosition } from './local-motion.ts';
+
+/** View distance drawn (fog end), blocks. */
+const VIEW_BLOCKS = 8 * 16;
+
+async function boot(): Promise<void> {
+  const hudRoot = document.getElementById('hud')!;
+  const canvas = document.getElementById('view') as HTMLCanvasElement;
+  const hotbar = Array.from({ length: 9 }, (_, i) => DEFAULT_KIT.find((k) => k[0] === i)?.[1] ?? 0);
+  const hud = createHud(hudRoot, hotbar.map(() => 'transparent'));
+  setStatus(hud, 'connecting...');
+  if (!globalThis.crossOriginIsolated) setStatus(hud, 'this page is not cross-origin isolated: SharedArrayBuffer is unavailable');
+
+  const info = await fetchConnectInfo();
+  const hasher = await loadHasher();
+  const params = new URLSearchParams(location.search);
+  const name = params.get('name') ?? `web-${Math.floor(Math.random() * 1e4)}`;
+  const input = createInputState();
+  const motion = createLocalMotion();
+  const bus = createEventBus<ClientEvents>();
+  const scheduler = createRealtimeScheduler();
+  const client = createGameClient({
+    connect: await browserConnector(info), identity: localIdentity(hasher), scheduler,
+    rng: createRng(crypto.getRandomValues(new Uint32Array(1))[0]), codec: { zstd: browserZstd, hasher }, name, bus,
+    input: (c) => {
+      if (c.predictor) noteTick(motion, c.predictor.body, scheduler.now());
+      return sampleInput(input);
+    },
+  });
+
+  const view = createView(canvas, VIEW_BLOCKS);
+  const sections = createSectionMeshes();
+  const figures = createPlayerFigures();
+  const outline = createOutline();
+  view.scene.add(sections.group, figures.group, outline);
+  window.addEventListener('resize', () => resizeView(view));
+
+  // Worker pool: leave a core for the page itself.
+  const threads = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
+  const pool = createBrowserPool({
+    threads,
+    createWorker: () => new Worker(new URL('./pool-worker.ts', import.meta.url), { type: 'module', name: 'stratum-pool' }),
+  });
+  const meshing: MeshCounters = { sectionsMeshedInPool: 0, batches: 0, failures: 0, sectionsMeshedInWorker: 0, poolThreads: threads };
+  // The pool as the mesher sees it, counting the sections whose batch ran in a worker's global scope.
+  const countingPool: WorkerPool = {
+    threads: pool.threads,
+    destroy: () => pool.destroy(),
+    async run<T, R>(job: JobRef, task: T, transfer?: Transferable[]): Promise<R> {
+      const r = await pool.run<T, R & Partial<WorkerStamp> & { meshes?: unknown[] }>(job, task, transfer);
+      if (r.scope === 'DedicatedWorkerGlobalScope') meshing.sectionsMeshedInWorker += r.meshes?.length ?? 0;
+      return r;
+    },
+  };
+  let palette: MeshPalette | undefined;
+  let paletteWorld: GameWorld | undefined;
+  let meshBusy = false;
+  const meshNow = () => {
+    const world = client.world;
+    if (meshBusy) return;
+    if (world !== paletteWorld) {
+      // The client starts a new world when the server's height differs from its guess: start drawing afresh.
+      clearSectionMeshes(sections);
+      palette = createMeshPalette(world.voxels.blocks);
+      paletteWorld = world;
+      hotbar.forEach((id, i) => { hud.slots[i].firstElementChild!.setAttribute('style', id ? `background:#${(world.voxels.blocks.defs[id]?.color ?? 0).toString(16).padStart(6, '0')}` : ''); });
+    }
+    meshBusy = true;
+    meshDirtySections(countingPool, world.voxels, { palette }).then(
+      (meshed) => {
+        if (meshed.length > 0) meshing.batches++;
+        meshing.sectionsMeshedInPool += meshed.length;
+        if (client.world === world) applySectionMeshes(sections, world.voxels, meshed);
+      },
+      (err: unknown) => { meshing.failures++; console.error('meshing failed', err); },
+    ).finally(() => { meshBusy = false; });
+  };
+
+  const chatLines: string[] = [];
+  bus.on('ChunkLoaded', ({ cx, cz }) => markColumnNeighboursForMesh(client.world.voxels, cx, cz));
+  bus.on('Chat', ({ from, text }) => { chatLines.push(`${from}: ${text}`); addChatLine(hud, from, text); });
+  bus.on('Connected', () => setStatus(hud, ''));
+  bus.on('Disconnected', ({ reason, kind }) => {
+    setStatus(hud, `disconnected: ${reason} (reconnecting...)`);
+    if (kind !== 'connect-failed') return;
+    const link = document.createElement('a');
+    link.href = new URL(info.webTransportUrl).origin + '/';
+    link.target = '_blank';
+    link.textContent = link.href;
+    hud.status.append(document.createElement('br'), certificateAdvice(info), document.createElement('br'), link);
+  });
+  let reconcileError = 0, reconcileCount = 0;
+  bus.on('ReconciliationEvent', (ev) => { reconcileError += ev.errorBlocks; reconcileCount++; });
+
+  const eye = () => {
+    const p = client.predictor;
+    return p ? { x: p.body.x, y: p.body.y + EYE_HEIGHT, z: p.body.z } : null;
+  };
+  const target = () => {
+    const e = eye();
+    if (!e) return null;
+    const [dx, dy, dz] = lookDirection(yawSteps(), pitchSteps());
+    const hit = raycast(client.world.voxels, e.x, e.y, e.z, dx, dy, dz, REACH);
+    return hit && hit.face >= 0 ? { x: hit.x, y: hit.y, z: hit.z, face: hit.face } : null;
+  };
+  // Drawn and aimed with the unquantized facing (smooth mouse look); ticks send it quantized.
+  const yawSteps = () => (input.yaw / (2 * Math.PI)) * YAW_STEPS;
+  const pitchSteps = () => (input.pitch / (Math.PI / 2)) * PITCH_LIMIT;
+  attachInput(canvas, input, target);
+  attachHudKeys(hud, (text) => client.net.send(Channel.Chat, { type: MsgType.ClientChat, text }), (typing) => { input.typing = typing; });
+
+  (window as unknown as { stratum: unknown }).stratum = createTestHook(client, input, meshing, () => sections.byKey.size, chatLines);
+  client.start();
+
+  // ?maxfps=N caps drawing (software-rendered test browsers share their CPU with the tick loop).
+  const minFrameMs = 1000 / Math.max(1, Number(params.get('maxfps')) || 1000);
+  let last = performance.now(), frames = 0, fps = 0, fpsAt = last, hudAt = 0;
+  let bytesIn = 0, bytesOut = 0, rateIn = 0, rateOut = 0;
+  const frame = () => {
+    requestAnimationFrame(frame);
+    const now = performance.now();
+    if (now - last < minFrameMs - 1) return;
+    const dt = now - last;
+    last = now;
+    frames++;
+    if (now - fpsAt >= 1000) {
+      const st = client.net.connection?.stats;
+      rateIn = st ? ((st.bytesIn - bytesIn) * 1000) / (now - fpsAt) : 0;
+      rateOut = st ? ((st.bytesOut - bytesOut) * 1000) / (now - fpsAt) : 0;
+      bytesIn = st?.bytesIn ?? 0; bytesOut = st?.bytesOut ?? 0;
+      fps = Math.round((frames * 1000) / (now - fpsAt));
+      frames = 0; fpsAt = now;
+    }
+    meshNow();
+    const p = client.predictor;
+    if (p) {
+      decayOffset(p, dt);
+      const [x, y, z] = smoothedPosition(motion, p.body, scheduler.now(), TICK_MS);
+      placeCamera(view, x + p.offset[0], y + p.offset[1] + EYE_HEIGHT, z + p.offset[2], yawSteps(), pitchSteps());
+    }
+    showOutline(outline, target());
+    updatePlayerFigures(figures, client.remotes.keys(), (id) => `player ${id}`, (id, out) => client.sampleRemote(id, out));
+    view.renderer.render(view.scene, view.camera);
+    if (now - hudAt > 250) {
+      hudAt = now;
+      showSlot(hud, input.slot);
+      const b = p?.body;
+      showStats(hud, {
+        fps, tick: client.tick, serverTick: client.serverTick, rttMs: client.net.connection?.rttMs ?? NaN,
+        bytesInPerSec: rateIn, bytesOutPerSec: rateOut, reconciliations: p?.reconciliations ?? 0,
+        reconcileErrorAvg: reconcileCount ? reconcileError / reconcileCount : 0, chunks: client.world.voxels.columns.size,
+        meshes: sections.byKey.size, sectionsMeshed: meshing.sectionsMeshedInPool, position: b ? [b.x, b.y, b.z] : [0, 0, 0],
+        state: client.net.state,
+      });
+    }
+  };
+  requestAnimationFrame(frame);
+}
+
+boot().catch((err: unknown) => {
+  console.error(err);
+  const status = document.querySelector('.status') ?? document.body.appendChild(document.createElement('div'));
+  status.textContent = `Stratum could not start: ${(err as Error)?.message ?? String(err)}`;
+});
