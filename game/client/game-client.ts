@@ -44,6 +44,9 @@ import { confirmEdit, reapplyPending, rollBackEdit, serverView, type PendingEdit
 /** Inputs repeated in each bundle for loss tolerance. */
 export const BUNDLE_INPUTS = 4;
 
+/** Most ticks the client runs at once to catch up after a late wake-up. */
+export const MAX_CATCH_UP = 5;
+
 /** Ticks the client starts ahead of the Welcome's server tick (a 100 ms RTT plus the target lead). */
 export const INITIAL_LEAD = 2 + TARGET_INPUT_LEAD;
 
@@ -376,10 +379,19 @@ export function createGameClient(o: GameClientOptions): GameClient {
     tick++;
   };
 
+  // A fixed-step loop on the scheduler: ticks fall due every TICK_MS / rate; a late wake-up runs the ticks it owes
+  // (at most MAX_CATCH_UP), and a longer stall drops the backlog rather than spiral.
+  let nextDue = NaN;
   const loop = (): void => {
     if (stopped) return;
-    clientTick();
-    timer = scheduler.set(TICK_MS / rate, loop);
+    const now = scheduler.now();
+    if (Number.isNaN(nextDue)) nextDue = now;
+    for (let ran = 0; now >= nextDue && ran < MAX_CATCH_UP; ran++) {
+      clientTick();
+      nextDue += TICK_MS / rate;
+    }
+    if (now >= nextDue) nextDue = now + TICK_MS / rate;
+    timer = scheduler.set(Math.max(1, nextDue - now), loop);
   };
 
   const client: GameClient = {

@@ -14,7 +14,7 @@ import { MsgType, type Message } from '../../engine/protocol/messages.ts';
 import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../../engine/sim/game-world.ts';
 import { stepWorld } from '../../engine/sim/step.ts';
 import { createFixedStep, TICK_MS, type FixedStep } from '../../engine/tick.ts';
-import { setBlock } from '../../engine/voxel/voxel-world.ts';
+import { getBlock, isLoaded, setBlock } from '../../engine/voxel/voxel-world.ts';
 import type { TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
 import { generateColumnsInPool, generateColumnsSync, squareAround } from '../../workers/terrain.main.ts';
@@ -121,7 +121,15 @@ export function createGameServer(options: GameServerOptions): GameServer {
           // Older inputs repeat earlier bundles for loss tolerance; behind the server they are simply spent.
           if (input !== msg.inputs[msg.inputs.length - 1] && input.tick < world.tick) continue;
           const r = pushInput(p.queue, input, world.tick, msg.seq);
-          if (r === 'late') counters.inputsLate++;
+          if (r === 'late') {
+            counters.inputsLate++;
+            // A late input's block action never runs: say so, so that the client rolls its prediction back.
+            const a = input.block;
+            if (a && [a.x, a.y, a.z].every(Number.isInteger)) {
+              const block = isLoaded(world.voxels, a.x, a.y, a.z) ? getBlock(world.voxels, a.x, a.y, a.z) : 0;
+              session.send(Channel.ChunkStream, { type: MsgType.BlockResult, tick: input.tick, ok: false, x: a.x, y: a.y, z: a.z, block, reason: 'late' });
+            }
+          }
           else if (r === 'too-far') counters.inputsTooFar++;
           else if (r === 'flooded') counters.inputsFlooded++;
         }

@@ -121,4 +121,17 @@ describe('multiplayer over the stepper', () => {
     expect(goodPlayer.queue.stats.late).toBe(0);
     expect(good.client.stats.ticks).toBeGreaterThan(100);
   });
+
+  it('a block action that arrives after its tick is refused as late, and changes nothing', async () => {
+    const st = await createStepper();
+    const raw = st.rawClient('late');
+    st.step(20);
+    const t = st.server.world.tick;
+    raw.send(Channel.Input, { type: MsgType.InputBundle, clientTick: t - 3, seq: 1, ackTick: 0, inputs: [{ tick: t - 3, buttons: 0, yaw: 0, pitch: 0, block: { kind: BlockActionKind.Break, x: 1, y: 6, z: 1, face: 3 } }] });
+    st.step(3);
+    const late = raw.received.filter((m) => m.type === MsgType.BlockResult);
+    expect(late).toEqual([expect.objectContaining({ ok: false, reason: 'late', tick: t - 3, x: 1, y: 6, z: 1, block: Block.Grass })]);
+    expect(getBlock(st.server.world.voxels, 1, 6, 1)).toBe(Block.Grass);
+    expect(st.server.counters.inputsLate).toBe(1);
+  });
 });

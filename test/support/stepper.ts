@@ -4,6 +4,7 @@
  */
 import { createEventBus } from '../../engine/events.ts';
 import type { PlayerInput } from '../../engine/input.ts';
+import type { Message } from '../../engine/protocol/messages.ts';
 import { createNetClient, type NetClient, type NetClientEvents } from '../../engine/net/client.ts';
 import { conditionConnector, type ConditionedSession, type LinkOptions } from '../../engine/net/conditioner.ts';
 import { createLoopbackNetwork } from '../../engine/net/loopback.ts';
@@ -70,13 +71,15 @@ export async function createStepper(options: StepperOptions = {}) {
     scheduler, server, serverLog, codec, identity,
     /** Runs `ticks` ticks of time. */
     step(ticks = 1) { for (let i = 0; i < ticks; i++) scheduler.advance(TICK_MS); },
-    /** A bare network client (no game logic), for sending hand-made messages. */
-    rawClient(name = 'raw'): NetClient {
+    /** A bare network client (no game logic), for sending hand-made messages; `received` records what it gets. */
+    rawClient(name = 'raw'): NetClient & { received: Message[] } {
+      const received: Message[] = [];
       const c = createNetClient({
         connect: network.connector('server'), identity, name, scheduler, rng: createRng(99), bus: createEventBus<NetClientEvents>(), reconnect: false,
+        onMessage: (_ch, m) => received.push(m),
       });
       c.start();
-      return c;
+      return Object.assign(c, { received });
     },
     /** Adds and starts a client driven by `input`; `link` conditions its connection. */
     addClient(input: (c: GameClient) => Omit<PlayerInput, 'tick'>, link?: LinkOptions, seed = ++n, pool?: GameServerOptions['pool']): StepperClient {
