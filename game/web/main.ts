@@ -55,7 +55,14 @@ async function boot(): Promise<void> {
   const motion = createLocalMotion();
   const bus = createEventBus<ClientEvents>();
   const scheduler = createRealtimeScheduler();
+  // Worker pool: leave a core for the page itself.
+  const threads = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
+  const pool = createBrowserPool({
+    threads,
+    createWorker: () => new Worker(new URL('./pool-worker.ts', import.meta.url), { type: 'module', name: 'stratum-pool' }),
+  });
   const client = createGameClient({
+    pool, // chunk decoding and meshing share the worker pool
     connect: await browserConnector(info), identity: localIdentity(hasher), scheduler,
     rng: createRng(crypto.getRandomValues(new Uint32Array(1))[0]), codec: { zstd: browserZstd, hasher }, name, bus,
     input: (c) => {
@@ -71,12 +78,6 @@ async function boot(): Promise<void> {
   view.scene.add(sections.group, figures.group, outline);
   window.addEventListener('resize', () => resizeView(view));
 
-  // Worker pool: leave a core for the page itself.
-  const threads = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
-  const pool = createBrowserPool({
-    threads,
-    createWorker: () => new Worker(new URL('./pool-worker.ts', import.meta.url), { type: 'module', name: 'stratum-pool' }),
-  });
   const meshing: MeshCounters = { sectionsMeshedInPool: 0, batches: 0, failures: 0, sectionsMeshedInWorker: 0, poolThreads: threads };
   // The pool as the mesher sees it, counting the sections whose batch ran in a worker's global scope.
   const countingPool: WorkerPool = {

@@ -6,10 +6,17 @@
 import * as Comlink from 'comlink';
 import { meshResultTransferables, type MeshResult, type MeshTask } from '../../workers/mesh.common.ts';
 import { meshSections } from '../../workers/mesh.worker.ts';
+import type { ChunkDecodeTask } from '../../workers/chunk-decode.common.ts';
+import { decodeChunk } from '../../workers/chunk-decode.worker.ts';
 import type { PoolHost } from '../../workers/pool.browser-host.ts';
 
 /** Jobs this worker runs, by export name; each returns its result wrapped for transfer. */
-const JOBS: Record<string, (task: unknown) => unknown> = {
+const JOBS: Record<string, (task: unknown) => Promise<unknown> | unknown> = {
+  async decodeChunk(task) {
+    // Column decoding off the page's thread; the voxel arrays move back to the page without a copy.
+    const column = await decodeChunk(task as ChunkDecodeTask);
+    return Comlink.transfer(column, [column.voxels.buffer as ArrayBuffer, column.uniform.buffer as ArrayBuffer]);
+  },
   meshSections(task) {
     const result: MeshResult & WorkerStamp = { ...meshSections(task as MeshTask), scope: globalScopeName() };
     return Comlink.transfer(result, meshResultTransferables(result));
