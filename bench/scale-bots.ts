@@ -5,7 +5,7 @@
  * Usage: node bench/scale-bots.ts URL CLIENTS SECONDS ADMIN_TOKEN
  */
 import { createEventBus } from '../engine/events.ts';
-import { loadHasher } from '../engine/hash.ts';
+import { hexToBytes, loadHasher } from '../engine/hash.ts';
 import { Channel } from '../engine/net/channels.ts';
 import { createNetClient, type NetClientEvents } from '../engine/net/client.ts';
 import { createRealtimeScheduler } from '../engine/net/scheduler.ts';
@@ -25,7 +25,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hasher = await loadHasher();
 const identity = localIdentity(hasher);
 const info = await fetchConnectInfo(url);
-const connect = await nodeWebTransportConnector({ url: info.webTransportUrl, certHash: Uint8Array.from(info.certHashHex.match(/../g)!.map((h) => parseInt(h, 16))) });
+const connect = await nodeWebTransportConnector({ url: info.webTransportUrl, certHash: hexToBytes(info.certHashHex) });
 const scheduler = createRealtimeScheduler();
 const bots: GameClient[] = [];
 for (let i = 0; i < clients; i++) {

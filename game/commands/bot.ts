@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { createEventBus } from '../../engine/events.ts';
-import { loadHasher } from '../../engine/hash.ts';
+import { hexToBytes, loadHasher } from '../../engine/hash.ts';
 import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
 import { nodeWebTransportConnector } from '../../engine/platform/node/webtransport.ts';
 import { nodeZstd } from '../../engine/platform/node/zstd.ts';
@@ -56,7 +56,7 @@ export const bot: Command = {
       return 1;
     }
     const hasher = await loadHasher();
-    const certHash = Uint8Array.from(info.certHashHex.match(/../g)!.map((h) => parseInt(h, 16)));
+    const certHash = hexToBytes(info.certHashHex);
     const connect = await nodeWebTransportConnector({ url: info.webTransportUrl, certHash });
     const bus = createEventBus<ClientEvents>();
     const recs: ReconciliationEvent[] = [];

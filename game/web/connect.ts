@@ -3,6 +3,7 @@
  * hash to pin; `WebTransportPolyfill` uses the browser's native WebTransport where the server speaks HTTP/3 and the
  * WebSocket mapping otherwise.
  */
+import { hexToBytes } from '../../engine/hash.ts';
 import type { Connector } from '../../engine/net/transport.ts';
 import { webTransportConnector, type WebTransportConstructor } from '../../engine/net/webtransport-client.ts';
 
@@ -25,14 +26,6 @@ export interface ConnectJson {
 export function certificateAdvice(info: ConnectJson): string {
   const origin = new URL(info.webTransportUrl).origin;
   return `If this persists, your browser does not trust the server's self-signed certificate: open ${origin}/ once and accept the warning, then reload this page.`;
-}
-
-/** Parses a hex string into bytes; throws on odd length or a non-hex digit. */
-export function hexToBytes(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new RangeError(`not a hex byte string: ${hex.slice(0, 20)}`);
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }
 
 /** Fetches `/connect.json` from the page's own origin. */

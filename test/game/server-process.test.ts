@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEventBus } from '../../engine/events.ts';
+import { hexToBytes } from '../../engine/hash.ts';
 import { BlockActionKind, type PlayerInput } from '../../engine/input.ts';
 import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
 import { openEditStore } from '../../engine/platform/node/edit-store.ts';
@@ -48,7 +49,7 @@ function startServer(storage: string): Promise<{ proc: ChildProcess; url: string
 async function joinClient(url: string, input: (c: GameClient) => Omit<PlayerInput, 'tick'>) {
   const codec = (await loadCodecDeps()).node;
   const info = await fetchConnectInfo(url);
-  const certHash = Uint8Array.from(info.certHashHex.match(/../g)!.map((h) => parseInt(h, 16)));
+  const certHash = hexToBytes(info.certHashHex);
   const bus = createEventBus<ClientEvents>();
   const client = createGameClient({
     connect: await nodeWebTransportConnector({ url: info.webTransportUrl, certHash }), identity: localIdentity(codec.hasher),

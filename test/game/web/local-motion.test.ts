@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLocalMotion, noteTick, smoothedPosition } from '../../../game/web/local-motion.ts';
-import { hexToBytes } from '../../../game/web/connect.ts';
+import { hexToBytes } from '../../../engine/hash.ts';
 
 describe('local player smoothing', () => {
   it('draws between the last two ticks by elapsed time, never past the newest', () => {
