@@ -26,6 +26,7 @@ const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf
 function chart(title: string, unit: string, series: { name: string; points: [number, number][] }[], dots = false): string {
   const W = 640, H = 220, L = 50, B = 30;
   const all = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y));
+  if (all.length === 0) return `<h3>${title}</h3><p>None during the run.</p>`;
   const maxX = Math.max(1, ...all.map(([x]) => x)), maxY = Math.max(1e-9, ...all.map(([, y]) => y)) * 1.1;
   const px = (x: number) => L + (x / maxX) * (W - L - 10), py = (y: number) => H - B - (y / maxY) * (H - B - 10);
   const body = series.map((s, i) => {
