@@ -1,6 +1,7 @@
 /**
- * Little-endian byte writing and bounds-checked reading with unsigned LEB128 varints, for the chunk codecs.
- * The reader throws {@link ChunkDecodeError} on any read past its end or any over-long varint.
+ * Little-endian byte writing and bounds-checked reading with unsigned LEB128 varints (and zigzag varints for signed
+ * values), for every binary codec. The reader throws its codec's error ({@link ChunkDecodeError} unless the caller
+ * names another) on any read past its end or any over-long varint.
  */
 import { ChunkDecodeError } from './chunk-decode-error.ts';
 
@@ -79,23 +80,27 @@ export interface ByteReader {
   readonly end: number;
   /** What is being read, for error messages ("palette stream"). */
   readonly what: string;
+  /** Makes the error thrown on bad bytes. */
+  readonly fail: (message: string) => Error;
 }
 
-/** Creates a reader over `bytes[start, end)`. */
-export function createByteReader(bytes: Uint8Array, what: string, start = 0, end = bytes.length): ByteReader {
-  if (start < 0 || end > bytes.length || start > end) throw new ChunkDecodeError(`${what}: range ${start}..${end} outside ${bytes.length} bytes`);
-  return { bytes, pos: start, end, what };
+/** Creates a reader over `bytes[start, end)`; `fail` makes its errors (default ChunkDecodeError). */
+export function createByteReader(
+  bytes: Uint8Array, what: string, start = 0, end = bytes.length, fail: (message: string) => Error = (m) => new ChunkDecodeError(m),
+): ByteReader {
+  if (start < 0 || end > bytes.length || start > end) throw fail(`${what}: range ${start}..${end} outside ${bytes.length} bytes`);
+  return { bytes, pos: start, end, what, fail };
 }
 
 /** Reads one byte. */
 export function readU8(r: ByteReader): number {
-  if (r.pos >= r.end) throw new ChunkDecodeError(`${r.what}: truncated`);
+  if (r.pos >= r.end) throw r.fail(`${r.what}: truncated`);
   return r.bytes[r.pos++];
 }
 
 /** Reads a little-endian uint16. */
 export function readU16(r: ByteReader): number {
-  if (r.pos + 2 > r.end) throw new ChunkDecodeError(`${r.what}: truncated`);
+  if (r.pos + 2 > r.end) throw r.fail(`${r.what}: truncated`);
   const v = r.bytes[r.pos] | (r.bytes[r.pos + 1] << 8);
   r.pos += 2;
   return v;
@@ -103,7 +108,7 @@ export function readU16(r: ByteReader): number {
 
 /** Reads a little-endian uint32. */
 export function readU32(r: ByteReader): number {
-  if (r.pos + 4 > r.end) throw new ChunkDecodeError(`${r.what}: truncated`);
+  if (r.pos + 4 > r.end) throw r.fail(`${r.what}: truncated`);
   const b = r.bytes, p = r.pos;
   r.pos += 4;
   return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
@@ -114,9 +119,9 @@ export function readVarint(r: ByteReader): number {
   const b = r.bytes;
   let v = 0, shift = 0, p = r.pos;
   for (;;) {
-    if (p >= r.end) throw new ChunkDecodeError(`${r.what}: truncated varint`);
+    if (p >= r.end) throw r.fail(`${r.what}: truncated varint`);
     const c = b[p++];
-    if (shift === 28 && c > 0x0f) throw new ChunkDecodeError(`${r.what}: varint too long`);
+    if (shift === 28 && c > 0x0f) throw r.fail(`${r.what}: varint too long`);
     v += (c & 0x7f) * 2 ** shift;
     if (c < 0x80) break;
     shift += 7;
@@ -128,4 +133,21 @@ export function readVarint(r: ByteReader): number {
 /** True when every byte was read. */
 export function atEnd(r: ByteReader): boolean {
   return r.pos === r.end;
+}
+
+/** Bytes left to read. */
+export function remaining(r: ByteReader): number {
+  return r.end - r.pos;
+}
+
+/** Appends a signed integer (int32 range) as a zigzag varint: small magnitudes of either sign take one byte. */
+export function writeZigzag(w: ByteWriter, v: number): void {
+  if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) throw new RangeError(`zigzag varint out of int32 range: ${v}`);
+  writeVarint(w, v < 0 ? -2 * v - 1 : 2 * v);
+}
+
+/** Reads a zigzag varint written by {@link writeZigzag}. */
+export function readZigzag(r: ByteReader): number {
+  const u = readVarint(r);
+  return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
 }

@@ -3,7 +3,11 @@
  * a baseline the client acknowledged, behind a bitmask, each as a zigzag varint of the difference. A walking entity
  * costs about 4 bytes per update. Pure functions; decoding checks every bound and throws {@link CodecError}.
  */
-import { CodecError, createReader, createWriter, type ByteReader, type ByteWriter } from './varint.ts';
+import {
+  createByteReader, createByteWriter, readVarint, readZigzag, remaining, writeVarint, writeZigzag, written,
+  type ByteReader, type ByteWriter,
+} from './byte-io.ts';
+import { CodecError } from './codec-error.ts';
 
 /**
  * Replicated fields, in wire order. The order and the bit of each field are part of the protocol. The fields that
@@ -40,7 +44,7 @@ export function changedMask(base: Readonly<EntityState>, cur: Readonly<EntitySta
 
 function writeFields(w: ByteWriter, mask: number, base: Readonly<EntityState>, cur: Readonly<EntityState>): void {
   for (let i = 0; i < ENTITY_FIELDS.length; i++) {
-    if (mask & (1 << i)) w.svar(cur[ENTITY_FIELDS[i]] - base[ENTITY_FIELDS[i]]);
+    if (mask & (1 << i)) writeZigzag(w, cur[ENTITY_FIELDS[i]] - base[ENTITY_FIELDS[i]]);
   }
 }
 
@@ -49,7 +53,7 @@ function readFields(r: ByteReader, id: number, mask: number, baseOf: (id: number
   const base = baseOf(id);
   const out = { ...base, id } as EntityState;
   for (let i = 0; i < ENTITY_FIELDS.length; i++) {
-    if (mask & (1 << i)) out[ENTITY_FIELDS[i]] = base[ENTITY_FIELDS[i]] + r.svar();
+    if (mask & (1 << i)) out[ENTITY_FIELDS[i]] = base[ENTITY_FIELDS[i]] + readZigzag(r);
   }
   return out;
 }
@@ -57,15 +61,15 @@ function readFields(r: ByteReader, id: number, mask: number, baseOf: (id: number
 /** Writes one entity's delta against `base` (ZERO_STATE when the client has none): uvar id, uvar mask, fields. */
 export function writeEntityDelta(w: ByteWriter, base: Readonly<EntityState>, cur: Readonly<EntityState>): void {
   const mask = changedMask(base, cur);
-  w.uvar(cur.id);
-  w.uvar(mask);
+  writeVarint(w, cur.id);
+  writeVarint(w, mask);
   writeFields(w, mask, base, cur);
 }
 
 /** Reads one entity's delta; `baseOf` gives the baseline the sender used for that id (ZERO_STATE if none). */
 export function readEntityDelta(r: ByteReader, baseOf: (id: number) => Readonly<EntityState>): EntityState {
-  const id = r.uvar();
-  return readFields(r, id, r.uvar(), baseOf);
+  const id = readVarint(r);
+  return readFields(r, id, readVarint(r), baseOf);
 }
 
 /** Largest network id a record can carry. */
@@ -81,38 +85,38 @@ export function writeEntityRecord(w: ByteWriter, prevId: number, base: Readonly<
   if (!(cur.id > prevId)) throw new RangeError(`entity records must be in increasing id order: ${cur.id} after ${prevId}`);
   const mask = changedMask(base, cur);
   if (cur.id === prevId + 1) {
-    w.uvar(mask * 2);
+    writeVarint(w, mask * 2);
   } else {
-    w.uvar(mask * 2 + 1);
-    w.uvar(cur.id - prevId - 2);
+    writeVarint(w, mask * 2 + 1);
+    writeVarint(w, cur.id - prevId - 2);
   }
   writeFields(w, mask, base, cur);
 }
 
 /** Reads a record written by {@link writeEntityRecord} after the record of `prevId`. */
 export function readEntityRecord(r: ByteReader, prevId: number, baseOf: (id: number) => Readonly<EntityState>): EntityState {
-  const header = r.uvar();
-  const id = header % 2 === 0 ? prevId + 1 : prevId + 2 + r.uvar();
+  const header = readVarint(r);
+  const id = header % 2 === 0 ? prevId + 1 : prevId + 2 + readVarint(r);
   if (id > MAX_ENTITY_ID) throw new CodecError(`entity id ${id} exceeds ${MAX_ENTITY_ID}`);
   return readFields(r, id, Math.floor(header / 2), baseOf);
 }
 
 /** Encodes a batch: a count, then each entity's delta against `baseOf(id)`. */
-export function encodeEntityBatch(states: readonly EntityState[], baseOf: (id: number) => Readonly<EntityState>, w: ByteWriter = createWriter()): Uint8Array {
-  w.reset();
-  w.uvar(states.length);
+export function encodeEntityBatch(states: readonly EntityState[], baseOf: (id: number) => Readonly<EntityState>, w: ByteWriter = createByteWriter(256)): Uint8Array {
+  w.length = 0;
+  writeVarint(w, states.length);
   for (const s of states) writeEntityDelta(w, baseOf(s.id), s);
-  return w.bytes().slice();
+  return written(w).slice();
 }
 
 /** Decodes a batch made by {@link encodeEntityBatch}. At most `maxEntities` entries are accepted. */
 export function decodeEntityBatch(bytes: Uint8Array, baseOf: (id: number) => Readonly<EntityState>, maxEntities = 4096): EntityState[] {
-  const r = createReader(bytes);
-  const n = r.uvar();
+  const r = createByteReader(bytes, 'entity batch', 0, bytes.length, (m) => new CodecError(m));
+  const n = readVarint(r);
   if (n > maxEntities) throw new CodecError(`entity batch of ${n} exceeds ${maxEntities}`);
   const out: EntityState[] = [];
   for (let i = 0; i < n; i++) out.push(readEntityDelta(r, baseOf));
-  if (r.remaining !== 0) throw new CodecError(`${r.remaining} trailing byte(s) after ${n} entities`);
+  if (remaining(r) !== 0) throw new CodecError(`${remaining(r)} trailing byte(s) after ${n} entities`);
   return out;
 }
 

@@ -11,7 +11,8 @@
  * client has no baseline for it. Entities left out are unchanged since the baseline (not since the expected state).
  */
 import { ZERO_STATE, readEntityRecord, writeEntityRecord, type EntityState } from '../codec/entity-delta.ts';
-import { CodecError, createReader, createWriter } from '../codec/varint.ts';
+import { createByteReader, createByteWriter, readVarint, remaining, writeVarint, written } from '../codec/byte-io.ts';
+import { CodecError } from '../codec/codec-error.ts';
 import type { Tick } from '../tick.ts';
 import { extrapolateState } from './entity-extrapolation.ts';
 
@@ -64,10 +65,10 @@ export function encodeEntityUpdate(h: SnapshotHistory, tick: Tick, ackTick: Tick
     if (!b || !sameState(b, s)) changed.push(s);
   }
   const removed = base ? [...base.keys()].filter((id) => !current.has(id)).sort((a, b) => a - b) : [];
-  const w = createWriter();
-  w.uvar(removed.length);
-  for (const id of removed) w.uvar(id);
-  w.uvar(changed.length);
+  const w = createByteWriter(256);
+  writeVarint(w, removed.length);
+  for (const id of removed) writeVarint(w, id);
+  writeVarint(w, changed.length);
   changed.sort((a, b) => a.id - b.id);
   let prevId = 0;
   for (const s of changed) {
@@ -77,7 +78,7 @@ export function encodeEntityUpdate(h: SnapshotHistory, tick: Tick, ackTick: Tick
   }
   // After applying, the client holds exactly `current`: baseline - removed + changed.
   remember(h, tick, current);
-  return { tick, baselineTick: base ? ackTick : 0, data: w.bytes().slice(), count: changed.length };
+  return { tick, baselineTick: base ? ackTick : 0, data: written(w).slice(), count: changed.length };
 }
 
 function sameState(a: EntityState, b: EntityState): boolean {
@@ -94,11 +95,11 @@ export function applyEntityUpdate(h: SnapshotHistory, tick: Tick, baselineTick: 
   const base = baselineTick > 0 ? h.byTick.get(baselineTick) : undefined;
   if (baselineTick > 0 && !base) return null;
   const states = new Map(base ?? []);
-  const r = createReader(data);
-  const removed = r.uvar();
+  const r = createByteReader(data, 'entity update', 0, data.length, (m) => new CodecError(m));
+  const removed = readVarint(r);
   if (removed > MAX_UPDATE_ENTITIES) throw new CodecError(`entity update removes ${removed} > ${MAX_UPDATE_ENTITIES} entities`);
-  for (let i = 0; i < removed; i++) states.delete(r.uvar());
-  const n = r.uvar();
+  for (let i = 0; i < removed; i++) states.delete(readVarint(r));
+  const n = readVarint(r);
   if (n > MAX_UPDATE_ENTITIES) throw new CodecError(`entity update of ${n} > ${MAX_UPDATE_ENTITIES} entities`);
   let prevId = 0;
   for (let i = 0; i < n; i++) {
@@ -109,7 +110,7 @@ export function applyEntityUpdate(h: SnapshotHistory, tick: Tick, baselineTick: 
     states.set(s.id, s);
     prevId = s.id;
   }
-  if (r.remaining !== 0) throw new CodecError(`${r.remaining} trailing byte(s) in entity update`);
+  if (remaining(r) !== 0) throw new CodecError(`${remaining(r)} trailing byte(s) in entity update`);
   remember(h, tick, states);
   return states;
 }

@@ -4,7 +4,8 @@ import {
   ENTITY_FIELDS, MAX_ENTITY_ID, ZERO_STATE, decodeEntityBatch, encodeEntityBatch, fullSnapshotBytes, readEntityRecord,
   writeEntityRecord, type EntityState,
 } from '../../../engine/codec/entity-delta.ts';
-import { CodecError, createReader, createWriter } from '../../../engine/codec/varint.ts';
+import { createByteReader, createByteWriter, remaining, written } from '../../../engine/codec/byte-io.ts';
+import { CodecError } from '../../../engine/codec/codec-error.ts';
 import { dequantizeYaw, quantizePitch, quantizePosition, quantizeVelocity, quantizeYaw } from '../../../engine/codec/quantize.ts';
 import { yawDelta } from '../../../engine/prediction/interpolation.ts';
 
@@ -50,26 +51,30 @@ describe('entity delta codec', () => {
     fc.assert(fc.property(idsArb, fc.array(stateArb, { minLength: 30, maxLength: 30 }), fc.array(stateArb, { minLength: 30, maxLength: 30 }), (ids, cur, bases) => {
       const states = ids.map((id, i) => ({ ...cur[i], id }));
       const baseOf = (id: number) => ({ ...bases[ids.indexOf(id)], id });
-      const w = createWriter();
+      const w = createByteWriter();
       let prev = 0;
       for (const st of states) { writeEntityRecord(w, prev, baseOf(st.id), st); prev = st.id; }
-      const r = createReader(w.bytes());
+      const bytes = written(w);
+      const r = createByteReader(bytes, 'records', 0, bytes.length, (m) => new CodecError(m));
       const out: EntityState[] = [];
       prev = 0;
       for (let i = 0; i < states.length; i++) { out.push(readEntityRecord(r, prev, baseOf)); prev = out[i].id; }
       expect(out).toEqual(states);
-      expect(r.remaining).toBe(0);
+      expect(remaining(r)).toBe(0);
     }));
   });
 
   it('a run of consecutive ids costs one header byte each; ids out of order are refused', () => {
     const base: EntityState = { ...ZERO_STATE, id: 0, x: 100, z: 100, flags: 1 };
-    const w = createWriter();
+    const w = createByteWriter();
     for (let id = 70_001; id <= 70_010; id++) writeEntityRecord(w, id === 70_001 ? 70_000 : id - 1, { ...base, id }, { ...base, id, x: 103, z: 98 });
     expect(w.length).toBe(10 * 3); // header, x, z
-    expect(() => writeEntityRecord(createWriter(), 5, base, { ...base, id: 5 })).toThrow(RangeError);
-    expect(() => readEntityRecord(createReader(Uint8Array.of(0x80, 0x20)), 0, () => ZERO_STATE)).toThrow(/unknown bits/);
-    expect(() => readEntityRecord(createReader(Uint8Array.of(1, 0xff, 0xff, 0xff, 0xff, 0x7f)), 0, () => ZERO_STATE)).toThrow(/exceeds/);
+    expect(() => writeEntityRecord(createByteWriter(), 5, base, { ...base, id: 5 })).toThrow(RangeError);
+    const reader = (...b: number[]) => createByteReader(Uint8Array.from(b), 'record', 0, b.length, (m) => new CodecError(m));
+    expect(() => readEntityRecord(reader(0x80, 0x20), 0, () => ZERO_STATE)).toThrow(/unknown bits/);
+    expect(() => readEntityRecord(reader(1, 0xff, 0xff, 0xff, 0xff, 0x7f), 0, () => ZERO_STATE)).toThrow(/varint too long/);
+    expect(() => readEntityRecord(reader(1, 0xff, 0x01), 0xfffffff0, () => ZERO_STATE)).toThrow(/exceeds/);
+    expect(() => readEntityRecord(reader(1), 0, () => ZERO_STATE)).toThrow(CodecError);
   });
 
   it('never quantizes to -0 (the wire carries 0, so a client would hold a different value)', () => {
