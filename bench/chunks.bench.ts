@@ -12,7 +12,7 @@ import { DEFAULT_ZSTD_LEVEL } from '../engine/codec/zstd.ts';
 import { loadHasher } from '../engine/hash.ts';
 import { browserZstd } from '../engine/platform/browser/zstd.ts';
 import { nodeZstd } from '../engine/platform/node/zstd.ts';
-import { createSectionStore, NO_SECTION, sectionVoxels } from '../engine/voxel/section-store.ts';
+import { createSectionStore, sectionViews } from '../engine/voxel/section-store.ts';
 import { formatHelp, parseOptions } from '../game/options.ts';
 import type { Bench } from '../game/commands/bench.ts';
 import { encodeColumnsInPool } from '../workers/chunk-encode.main.ts';
@@ -104,7 +104,7 @@ export const chunksBench: Bench = {
     // Columns live in SAB section slabs, as in a world; every encoder reads them there.
     const store = createSectionStore();
     const ids = columns.map((c) => storeColumn(store, c));
-    const viewsOf = (col: Int32Array) => Array.from(col, (id) => (id === NO_SECTION ? null : sectionVoxels(store, id)));
+    const viewsOf = (col: Int32Array) => sectionViews(store, col);
     const views = ids.map(viewsOf);
 
     const encoded = views.map((v) => encodeColumn(v, node, { level, scratch }));

@@ -11,7 +11,7 @@ import type { GameClient } from '../game/client/game-client.ts';
 import { createStepper } from './support/stepper.ts';
 import { createNodePool } from '../workers/pool.node.ts';
 import { columnChecksum } from '../engine/codec/chunk-codec.ts';
-import { sectionVoxels } from '../engine/voxel/section-store.ts';
+import { sectionViews } from '../engine/voxel/section-store.ts';
 
 const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 });
 const loads = (events: Array<[string, unknown]>) => events.filter(([n]) => n === 'ChunkLoaded').map(([, p]) => p as { cx: number; cz: number });
@@ -40,7 +40,7 @@ describe('chunk streaming', () => {
       for (let i = 0; i < 100 && loads(a.events).length < 49; i++) { st.step(1); await new Promise((r) => setTimeout(r, 10)); }
       expect(loads(a.events)).toHaveLength(49);
       const hasher = st.codec.hasher;
-      const cols = (w: typeof a.client.world.voxels, key: number) => Array.from(w.columns.get(key)!.sections, (id) => (id < 0 ? null : sectionVoxels(w.store, id)));
+      const cols = (w: typeof a.client.world.voxels, key: number) => sectionViews(w.store, w.columns.get(key)!.sections);
       for (const key of a.client.world.voxels.columns.keys()) {
         expect(columnChecksum(cols(a.client.world.voxels, key), hasher)).toBe(columnChecksum(cols(st.server.world.voxels, key), hasher));
       }

@@ -3,14 +3,14 @@ import { type ChunkCodecDeps, createCodecProfile, encodeColumn } from '../engine
 import { createSectionScratch, type SectionScratch } from '../engine/codec/section-encoder.ts';
 import { loadHasher } from '../engine/hash.ts';
 import { nodeZstd } from '../engine/platform/node/zstd.ts';
-import { attachSectionStore, NO_SECTION, type SectionStore, sectionVoxels } from '../engine/voxel/section-store.ts';
+import { attachSectionStore, type SectionStore, sectionViews } from '../engine/voxel/section-store.ts';
 import type { ChunkEncodeResult, ChunkEncodeTask } from './chunk-encode.common.ts';
 
 /** Encodes a batch of columns whose sections live in `store` (plain, synchronous; used by the job and by tests). */
 export function encodeStoredColumns(store: SectionStore, task: ChunkEncodeTask, deps: ChunkCodecDeps, scratch: SectionScratch): ChunkEncodeResult {
   const profile = createCodecProfile();
   const encoded = task.columns.map((ids) => {
-    const sections = Array.from(ids, (id) => (id === NO_SECTION ? null : sectionVoxels(store, id)));
+    const sections = sectionViews(store, ids);
     return encodeColumn(sections, deps, { level: task.level, scratch, profile });
   });
   return { encoded, profile };

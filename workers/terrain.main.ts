@@ -4,10 +4,9 @@
  */
 import type { VoxelWorld } from '../engine/voxel/voxel-world.ts';
 import { ensureColumn, ensureSection } from '../engine/voxel/voxel-world.ts';
-import { NO_SECTION, markSection } from '../engine/voxel/section-store.ts';
+import { markSection, sectionViews } from '../engine/voxel/section-store.ts';
 import { DIRTY_MESH, DIRTY_NET } from '../engine/voxel/section.ts';
 import { generateColumn, terrainTop, type TerrainConfig } from '../engine/voxel/terrain/generator.ts';
-import { sectionVoxels } from '../engine/voxel/section-store.ts';
 import type { WorkerPool } from './pool.ts';
 import { TERRAIN_JOB, type TerrainColumnTask, type TerrainTask } from './terrain.common.ts';
 
@@ -41,7 +40,7 @@ export async function generateColumnsInPool(
 /** The same work on the calling thread (tests, tiny worlds, and the browser before its pool is up). */
 export function generateColumnsSync(world: VoxelWorld, config: TerrainConfig, coords: readonly (readonly [number, number])[]): void {
   for (const col of prepare(world, config, coords)) {
-    generateColumn(config, col.cx, col.cz, col.sectionIds.map((id) => (id === NO_SECTION ? null : sectionVoxels(world.store, id))));
+    generateColumn(config, col.cx, col.cz, sectionViews(world.store, col.sectionIds));
   }
 }
 

@@ -5,7 +5,7 @@
 import { encodeColumn, decodeColumn, readColumnHeader, type ChunkCodecDeps, type DecodedColumn, type EncodeColumnOptions } from '../codec/chunk-codec.ts';
 import { hex64 } from '../hash.ts';
 import { SECTION_VOLUME } from '../voxel/section.ts';
-import { NO_SECTION, markSection, releaseSection, sectionVoxels } from '../voxel/section-store.ts';
+import { NO_SECTION, markSection, releaseSection, sectionVoxels, sectionViews } from '../voxel/section-store.ts';
 import { DIRTY_MESH } from '../voxel/section.ts';
 import { ensureColumn, ensureSection, getColumn, type VoxelWorld } from '../voxel/voxel-world.ts';
 
@@ -21,7 +21,7 @@ export interface EncodedColumn {
 export function encodeWorldColumn(world: VoxelWorld, cx: number, cz: number, deps: ChunkCodecDeps, options?: EncodeColumnOptions): EncodedColumn {
   const col = getColumn(world, cx, cz);
   if (!col) throw new RangeError(`column (${cx}, ${cz}) is not loaded`);
-  const sections = Array.from(col.sections, (id) => (id === NO_SECTION ? null : sectionVoxels(world.store, id)));
+  const sections = sectionViews(world.store, col.sections);
   const data = encodeColumn(sections, deps, options);
   return { data, checksum: hex64(readColumnHeader(data).checksum) };
 }

@@ -10,7 +10,7 @@
  * extrapolated from `baselineTick` to `tick` by {@link extrapolateState} (dead reckoning), or ZERO_STATE when the
  * client has no baseline for it. Entities left out are unchanged since the baseline (not since the expected state).
  */
-import { ZERO_STATE, readEntityRecord, writeEntityRecord, type EntityState } from '../codec/entity-delta.ts';
+import { ZERO_STATE, readEntityRecord, writeEntityRecord, type EntityState, changedMask } from '../codec/entity-delta.ts';
 import { createByteReader, createByteWriter, readVarint, remaining, writeVarint, written } from '../codec/byte-io.ts';
 import { CodecError } from '../codec/codec-error.ts';
 import type { Tick } from '../tick.ts';
@@ -62,7 +62,7 @@ export function encodeEntityUpdate(h: SnapshotHistory, tick: Tick, ackTick: Tick
   for (const s of states) {
     current.set(s.id, s);
     const b = base?.get(s.id);
-    if (!b || !sameState(b, s)) changed.push(s);
+    if (!b || changedMask(b, s) !== 0) changed.push(s);
   }
   const removed = base ? [...base.keys()].filter((id) => !current.has(id)).sort((a, b) => a - b) : [];
   const w = createByteWriter(256);
@@ -81,10 +81,6 @@ export function encodeEntityUpdate(h: SnapshotHistory, tick: Tick, ackTick: Tick
   return { tick, baselineTick: base ? ackTick : 0, data: written(w).slice(), count: changed.length };
 }
 
-function sameState(a: EntityState, b: EntityState): boolean {
-  return a.x === b.x && a.y === b.y && a.z === b.z && a.yaw === b.yaw && a.pitch === b.pitch && a.vx === b.vx
-    && a.vy === b.vy && a.vz === b.vz && a.health === b.health && a.item === b.item && a.flags === b.flags;
-}
 
 /**
  * Client side: decodes an update against the named baseline and records the full set of states at `tick`

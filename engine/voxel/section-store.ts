@@ -95,3 +95,8 @@ export function markSection(store: SectionStore, id: number, bits: number, on = 
   const i = id % SLAB_SECTIONS;
   f[i] = on ? f[i] | bits : f[i] & ~bits;
 }
+
+/** Views of the sections with these ids (a column's, bottom first); {@link NO_SECTION} gives null (all air). */
+export function sectionViews(store: SectionStore, ids: ArrayLike<number>): (Uint16Array | null)[] {
+  return Array.from(ids, (id) => (id === NO_SECTION ? null : sectionVoxels(store, id)));
+}

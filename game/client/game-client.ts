@@ -35,7 +35,7 @@ import type { Rng } from '../../engine/rng.ts';
 import { applyBlockAction } from '../../engine/rules/interactions.ts';
 import { createGameWorld, spawnPlayer, type GameWorld } from '../../engine/sim/game-world.ts';
 import { TICK_MS, type Tick } from '../../engine/tick.ts';
-import { NO_SECTION, sectionVoxels } from '../../engine/voxel/section-store.ts';
+import { NO_SECTION, sectionVoxels, sectionViews } from '../../engine/voxel/section-store.ts';
 import { ensureSection, getColumn, markBlockForMesh, removeColumn, sortedColumnKeys } from '../../engine/voxel/voxel-world.ts';
 import { DEFAULT_KIT, EntityKind, TARGET_INPUT_LEAD } from '../rules.ts';
 import type { ClientEvents } from './client-events.ts';
@@ -312,7 +312,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
     for (const key of sortedColumnKeys(world.voxels)) {
       const col = world.voxels.columns.get(key)!;
       columns.push(col.cx, col.cz);
-      checksums.push(hex64(columnChecksum(Array.from(col.sections, (id) => (id === NO_SECTION ? null : sectionVoxels(world.voxels.store, id))), codec.hasher)));
+      checksums.push(hex64(columnChecksum(sectionViews(world.voxels.store, col.sections), codec.hasher)));
       if (checksums.length === 4096) break;
     }
     net.send(Channel.Control, { type: MsgType.ChunkHave, columns, checksums });

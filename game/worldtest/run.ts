@@ -17,7 +17,7 @@ import { diffEventStreams, type StreamDiff } from '../../engine/replay/diff.ts';
 import { SPRINT_SPEED } from '../../engine/physics/controller.ts';
 import type { Pose } from '../../engine/prediction/interpolation.ts';
 import { createRng } from '../../engine/rng.ts';
-import { NO_SECTION, sectionVoxels } from '../../engine/voxel/section-store.ts';
+import { sectionViews } from '../../engine/voxel/section-store.ts';
 import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
 import { getBlock, type VoxelWorld } from '../../engine/voxel/voxel-world.ts';
 import type { ClientEvents } from '../client/client-events.ts';
@@ -102,7 +102,7 @@ async function until(cond: () => boolean, seconds: number): Promise<boolean> {
 /** Columns of `client` whose content differs from the server's. */
 function viewMismatch(client: VoxelWorld, server: VoxelWorld, hasher: Hasher): number {
   let bad = 0;
-  const sections = (w: VoxelWorld, key: number) => Array.from(w.columns.get(key)!.sections, (id) => (id === NO_SECTION ? null : sectionVoxels(w.store, id)));
+  const sections = (w: VoxelWorld, key: number) => sectionViews(w.store, w.columns.get(key)!.sections);
   for (const key of client.columns.keys()) {
     if (!server.columns.has(key) || columnChecksum(sections(client, key), hasher) !== columnChecksum(sections(server, key), hasher)) bad++;
   }

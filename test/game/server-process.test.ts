@@ -72,7 +72,7 @@ describe('stratum serve as a process', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stratum-serve-'));
     dirs.push(dir);
     const { url, proc } = await startServer(join(dir, 'w.sqlite'));
-    const { stdout, code } = await stratum('bot', '--connect', url, '--seconds', '8', '--seed', '1');
+    const { stdout, code } = await stratum('bot', '--connect', url, '--seconds', '12', '--seed', '1');
     expect(code).toBe(0);
     expect(stdout).toMatch(/joined https:\/\/127\.0\.0\.1:\d+\/stratum/);
     const ticks = Number(stdout.match(/ticks (\d+)/)![1]);
