@@ -10,7 +10,8 @@
  * | 2 | 1 | section count, 1..64 |
  * | 3 | 4 | payload length: bytes of the decompressed payload |
  * | 7 | 8 | checksum: xxhash64 (seed 0) of the decoded voxels, see below |
- * | 15 | rest | one standard zstd frame (with its content size) holding the payload, and nothing after it |
+ * | 15 | 4 | frame check: xxhash32 (seed 0) of the zstd frame's bytes |
+ * | 19 | rest | one standard zstd frame (with its content size) holding the payload, and nothing after it |
  *
  * Payload: five varints giving the byte lengths of the `meta`, `ids`, `runs`, `symbols` and `packed` streams, then
  * the streams `kinds` (one byte per section), `meta`, `ids`, `runs`, `symbols`, `packed` back to back; how a
@@ -19,6 +20,11 @@
  * Checksum: xxhash64 with seed 0 over the column's voxels as little-endian uint16, sections bottom first, each
  * section's 4096 ids in index order `y << 8 | z << 4 | x`, uniform and absent (all-air) sections expanded: exactly
  * the bytes of a column in the terrain corpus layout. (The codec assumes a little-endian host, as every JS target is.)
+ *
+ * Frame check: verified before the frame is decompressed, so that damaged bytes (truncated, flipped, overwritten,
+ * random) are refused in microseconds. It matters for fzstd: on some damaged frames fzstd runs its sequence loops for
+ * seconds to minutes before failing (it bounds the output it writes, not the work it does), whereas libzstd fails
+ * at once. A frame crafted to pass the check can still cost fzstd that time; the browser decodes in worker threads.
  */
 import type { Hasher } from '../hash.ts';
 import {
@@ -36,9 +42,9 @@ import { DEFAULT_ZSTD_LEVEL, type Zstd, zstdFrameLength } from './zstd.ts';
 /** First byte of an encoded column. */
 export const CHUNK_MAGIC = 0x53;
 /** Second byte of an encoded column; bumped on any format change. */
-export const CHUNK_FORMAT_VERSION = 1;
+export const CHUNK_FORMAT_VERSION = 2;
 /** Bytes before the zstd frame. */
-export const CHUNK_HEADER_BYTES = 15;
+export const CHUNK_HEADER_BYTES = 19;
 /** Most sections a column may have. */
 export const MAX_COLUMN_SECTIONS = MAX_SECTIONS;
 /** Upper bound of one section's payload bytes (palette of 4096 plus 4096 worst-case RLE tokens), for decode limits. */
@@ -146,13 +152,26 @@ export function encodeColumn(sections: ReadonlyArray<Uint16Array | null>, deps: 
     profile.zstd += performance.now() - t0;
     profile.columns++;
   }
+  return assembleColumn({ sectionCount: count, payloadLength: payload.length, checksum }, frame, deps.hasher);
+}
+
+/** The fields of a column's header that are not derived from the frame. */
+export interface ColumnHeader {
+  sectionCount: number;
+  payloadLength: number;
+  checksum: bigint;
+}
+
+/** Header plus frame: the bytes of an encoded column, with the frame check computed here. */
+export function assembleColumn(header: ColumnHeader, frame: Uint8Array, hasher: Hasher): Uint8Array {
   const out = new Uint8Array(CHUNK_HEADER_BYTES + frame.length);
   const dv = new DataView(out.buffer);
   out[0] = CHUNK_MAGIC;
   out[1] = CHUNK_FORMAT_VERSION;
-  out[2] = count;
-  dv.setUint32(3, payload.length, true);
-  dv.setBigUint64(7, checksum, true);
+  out[2] = header.sectionCount;
+  dv.setUint32(3, header.payloadLength, true);
+  dv.setBigUint64(7, header.checksum, true);
+  dv.setUint32(15, hasher.h32Raw(frame, 0), true);
   out.set(frame, CHUNK_HEADER_BYTES);
   return out;
 }
@@ -187,7 +206,7 @@ function joinStreams(s: SectionStreams, out: ByteWriter): Uint8Array {
 }
 
 /** Reads the fixed header of an encoded column; throws {@link ChunkDecodeError} when it is malformed. */
-export function readColumnHeader(bytes: Uint8Array, maxSections = MAX_COLUMN_SECTIONS): { sectionCount: number; payloadLength: number; checksum: bigint } {
+export function readColumnHeader(bytes: Uint8Array, maxSections = MAX_COLUMN_SECTIONS): ColumnHeader & { frameCheck: number } {
   if (!(bytes instanceof Uint8Array)) throw new ChunkDecodeError('column bytes must be a Uint8Array');
   if (bytes.length < CHUNK_HEADER_BYTES) throw new ChunkDecodeError(`column of ${bytes.length} bytes is shorter than its header`);
   if (bytes[0] !== CHUNK_MAGIC) throw new ChunkDecodeError(`bad magic 0x${bytes[0].toString(16)}`);
@@ -201,22 +220,23 @@ export function readColumnHeader(bytes: Uint8Array, maxSections = MAX_COLUMN_SEC
   const payloadLength = readU32(r);
   const maxPayload = 6 * 5 + sectionCount * MAX_SECTION_PAYLOAD;
   if (payloadLength > maxPayload) throw new ChunkDecodeError(`payload length ${payloadLength} over the bound ${maxPayload} for ${sectionCount} sections`);
-  const checksum = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(7, true);
-  return { sectionCount, payloadLength, checksum };
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { sectionCount, payloadLength, checksum: dv.getBigUint64(7, true), frameCheck: dv.getUint32(15, true) };
 }
 
 /**
- * Decodes and validates a column: header, payload length, every stream bound, palette index, run total, and the
- * checksum. Throws {@link ChunkDecodeError} on any failure; allocates at most about 2.6 MiB whatever the input.
+ * Decodes and validates a column: header, frame check, payload length, every stream bound, palette index, run total,
+ * and the checksum. Throws {@link ChunkDecodeError} on any failure; allocates at most about 2.6 MiB whatever the input.
  */
 export function decodeColumn(bytes: Uint8Array, deps: ChunkCodecDeps, options: DecodeColumnOptions = {}): DecodedColumn {
-  const { sectionCount, payloadLength, checksum } = readColumnHeader(bytes, options.maxSections);
+  const { sectionCount, payloadLength, checksum, frameCheck } = readColumnHeader(bytes, options.maxSections);
   const profile = options.profile;
   let t0 = profile ? performance.now() : 0;
   const frame = bytes.subarray(CHUNK_HEADER_BYTES);
   const frameLength = zstdFrameLength(frame);
   if (frameLength < 0) throw new ChunkDecodeError('zstd: malformed or truncated frame');
   if (frameLength !== frame.length) throw new ChunkDecodeError(`${frame.length - frameLength} bytes after the zstd frame`);
+  if (deps.hasher.h32Raw(frame, 0) !== frameCheck) throw new ChunkDecodeError('frame check mismatch: the zstd frame is damaged');
   let payload: Uint8Array;
   try {
     payload = deps.zstd.decompress(frame, payloadLength);

@@ -10,7 +10,7 @@ import type { Tick } from '../tick.ts';
 export const PROTOCOL_MAGIC = 0x5354524d;
 
 /** Bumped on any incompatible change that the schema hash would not show (e.g. a changed meaning). */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Message type ids. Each fits in one byte and is also a msgpack positive fixint (1..127). */
 export const MsgType = {
