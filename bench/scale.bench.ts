@@ -28,7 +28,7 @@ function startServer(token: string): Promise<{ proc: ChildProcess; url: string }
   return new Promise((resolve, reject) => {
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = out.match(/ready: open (http:\/\/\S+)/);
+      const m = out.match(/ready: open (https?:\/\/\S+)/);
       if (m) resolve({ proc, url: m[1] });
     });
     proc.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));

@@ -4,6 +4,8 @@
  * summary and exits 0; exits non-zero with the reason when it cannot join.
  */
 import { writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { createEventBus } from '../../engine/events.ts';
 import { hexToBytes, loadHasher } from '../../engine/hash.ts';
 import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
@@ -28,14 +30,35 @@ const OPTIONS = {
   json: { kind: 'string', help: 'write the summary to this JSON file' },
 } as const;
 
-/** Fetches the server's connect info. */
+/**
+ * GETs a small document over http or https. Over https the server's certificate is not checked, which makes it
+ * exactly as trustworthy as plain HTTP: what it gives is the certificate hash that the WebTransport session then pins.
+ */
+function getText(url: URL, timeoutMs: number): Promise<{ status: number; body: string }> {
+  return new Promise((ok, fail) => {
+    const onResponse = (res: import('node:http').IncomingMessage) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => { body += d; });
+      res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+      res.on('error', fail);
+    };
+    const req = url.protocol === 'https:' ? httpsGet(url, { rejectUnauthorized: false, timeout: timeoutMs }, onResponse) : httpGet(url, { timeout: timeoutMs }, onResponse);
+    req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
+    req.on('error', fail);
+  });
+}
+
+/** Fetches the server's connect info from the page URL that `npm start` printed (http or https). */
 export async function fetchConnectInfo(pageUrl: string): Promise<ConnectInfo> {
   let url: URL;
   try { url = new URL('connect.json', pageUrl); } catch { throw new OptionError(`--connect must be a URL such as http://127.0.0.1:8080/; got ${JSON.stringify(pageUrl)}`); }
-  const res = await fetch(url, { signal: AbortSignal.timeout(5000) }).catch((e: Error) => { throw new Error(`cannot reach ${url}: ${e.cause ?? e.message}`); });
-  if (!res.ok) throw new Error(`${url} answered ${res.status}; is this a Stratum server?`);
-  const info = (await res.json()) as ConnectInfo;
-  if (typeof info.webTransportUrl !== 'string' || !/^[0-9a-f]{64}$/.test(info.certHashHex)) throw new Error(`${url} does not describe a Stratum server`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OptionError(`--connect must be an http or https URL; got ${JSON.stringify(pageUrl)}`);
+  const res = await getText(url, 5000).catch((e: Error) => { throw new Error(`cannot reach ${url}: ${e.message}`); });
+  if (res.status !== 200) throw new Error(`${url} answered ${res.status}; is this a Stratum server?`);
+  let info: ConnectInfo;
+  try { info = JSON.parse(res.body) as ConnectInfo; } catch { throw new Error(`${url} did not answer JSON; is this a Stratum server?`); }
+  if (typeof info?.webTransportUrl !== 'string' || !/^[0-9a-f]{64}$/.test(info.certHashHex)) throw new Error(`${url} does not describe a Stratum server`);
   return info;
 }
 

@@ -81,21 +81,23 @@ export const serve: Command = {
     console.log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const staticDir = await ensureWebBuild(config['web-dir']);
     const wt = await startWebTransportServer({ sink: (s) => server.net.accept(s), host: config.host, port: config.port });
+    // Without HTTP/3 browsers reach the game through the WebSocket mapping, which cannot pin the certificate hash:
+    // the page is then served over HTTPS with the same certificate, so that accepting it once at the page suffices.
     const http = await startHttpServer({
       host: config.host, port: config['http-port'], staticDir,
+      tls: { certPem: wt.cert.certPem, keyPem: wt.cert.keyPem }, redirectPages: !wt.http3,
       info: { webTransportUrl: wt.url, certHashHex: wt.cert.sha256Hex, protocolVersion: identity.version, schemaHash: identity.schemaHash },
     });
     server.start();
-    console.log(`Stratum server ready: open ${http.url}`);
+    const pageUrl = wt.http3 ? http.httpUrl : http.url;
+    console.log(`Stratum server ready: open ${pageUrl}`);
+    if (!wt.http3) {
+      console.log('  the certificate is self-signed: the browser warns once (Advanced, then Proceed); the game then connects with it');
+    }
     console.log(`  WebTransport ${wt.url} (port ${wt.port}, ${wt.http3 ? 'HTTP/3 and HTTP/2' : 'HTTP/2 and WebSocket mappings'})`);
     console.log(`  certificate sha-256 ${wt.cert.sha256Hex}`);
-    if (!wt.http3) {
-      // Without HTTP/3 browsers use the WebSocket mapping, which cannot pin a hash: the certificate must be trusted.
-      console.log(`  browsers: the certificate is self-signed; open https://${config.host}:${wt.port}/ once and accept the warning,`);
-      console.log(`            or use a throwaway profile: chromium --user-data-dir=$(mktemp -d) --ignore-certificate-errors ${http.url}`);
-    }
     console.log(`  admin token ${adminToken}`);
-    console.log(`  storage ${store ? config.storage : 'none (in memory)'}; join with: npx stratum bot --connect ${http.url}`);
+    console.log(`  storage ${store ? config.storage : 'none (in memory)'}; bots join with: npx stratum bot --connect ${http.httpUrl}`);
 
     await new Promise<void>((done) => {
       const stop = (signal: string) => {

@@ -9,7 +9,7 @@ import { OptionError, checkOption, parseOptions, type OptionValues } from '../op
 export const SERVER_OPTIONS = {
   config: { kind: 'string', default: 'stratum.config.json', help: 'JSON config file (optional; flags override it)' },
   host: { kind: 'string', default: '127.0.0.1', help: 'address to bind (HTTP and WebTransport)' },
-  'http-port': { kind: 'int', default: 8080, min: 0, max: 65535, help: 'HTTP port for the page and connect info (0: any free port)' },
+  'http-port': { kind: 'int', default: 8080, min: 0, max: 65535, help: 'port of the page and /connect.json, HTTPS and HTTP on one port (0: any free port)' },
   port: { kind: 'int', default: 4433, min: 0, max: 65535, help: 'WebTransport port (0: any free port)' },
   seed: { kind: 'int', default: 1, min: 0, max: 4294967295, help: 'world seed' },
   world: { kind: 'string', default: 'noise', choices: ['noise', 'superflat'], help: 'terrain generator' },

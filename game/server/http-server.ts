@@ -1,11 +1,21 @@
 /**
- * The server's plain-HTTP side: the page people open, and `/connect.json`, from which pages and bots learn where the
+ * The server's web side: the page people open, and `/connect.json`, from which pages and bots learn where the
  * WebTransport endpoint is and which certificate hash to pin. Every response is cross-origin isolated (COOP/COEP),
  * so pages can use SharedArrayBuffer. Static files of the browser build are served from `staticDir` when given.
+ *
+ * With `tls`, one port speaks both HTTP and HTTPS (told apart by the first byte a client sends: 0x16 opens a TLS
+ * handshake). HTTPS exists for browsers: without HTTP/3 the page reaches the game through the polyfill's WebSocket
+ * mapping, and a `wss://` connection cannot pin a certificate hash, so the browser must accept the server's
+ * self-signed certificate. Serving the page with that same certificate makes the browser ask once, at the page;
+ * Chromium keeps the decision per host and certificate, so the game's connection to the WebTransport port is then
+ * accepted too. `redirectPages` sends plain-HTTP page requests to the HTTPS address; bots keep using plain HTTP.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
+import { Duplex } from 'node:stream';
 
 /** What `/connect.json` says. */
 export interface ConnectInfo {
@@ -29,12 +39,18 @@ export interface HttpServerOptions {
   info: ConnectInfo;
   /** Folder of static files to serve (the browser build), if any. */
   staticDir?: string;
+  /** Certificate and key (PEM) for HTTPS on the same port; without them the port speaks plain HTTP only. */
+  tls?: { certPem: string; keyPem: string };
+  /** Answer plain-HTTP requests for pages (`/`, `*.html`) with a redirect to HTTPS (needs `tls`). */
+  redirectPages?: boolean;
 }
 
 /** A running HTTP server. */
 export interface RunningHttpServer {
-  /** `http://host:port/`. */
+  /** The address to open in a browser: `https://host:port/` with `tls`, else `http://host:port/`. */
   readonly url: string;
+  /** `http://host:port/`: for bots and other programs that read `/connect.json`. */
+  readonly httpUrl: string;
   /** Stops accepting and closes. */
   close(): Promise<void>;
 }
@@ -49,11 +65,36 @@ const FALLBACK_PAGE = (info: ConnectInfo, url: string) => `<!doctype html><meta 
 <p>Certificate SHA-256: <code>${info.certHashHex}</code></p>
 <p>Join with a headless bot: <code>npx stratum bot --connect ${url}</code></p>`;
 
-/** Starts the HTTP server. */
+/**
+ * The socket as a plain Duplex that replays `first`, the bytes already read from it. Both servers read a real
+ * socket's handle directly, past anything pushed back into the stream, so they are given this instead; Node
+ * documents that any Duplex may be passed as a server's connection.
+ */
+function relay(socket: Socket, first: Buffer): Duplex {
+  const d = new Duplex({
+    read: () => { socket.resume(); },
+    write: (chunk: Buffer, _enc, done) => { socket.write(chunk, done); },
+    final: (done) => { socket.end(); done(); },
+    destroy: (err, done) => { socket.destroy(); done(err); },
+  });
+  d.push(first);
+  socket.on('data', (chunk: Buffer) => { if (!d.push(chunk)) socket.pause(); });
+  socket.on('end', () => d.push(null));
+  socket.on('close', () => d.destroy());
+  return d;
+}
+
+/** Host for printed URLs: a wildcard bind address is reached as localhost. */
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Starts the HTTP server (and HTTPS on the same port with `tls`). */
 export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
   const root = o.staticDir ? resolve(o.staticDir) : undefined;
-  let url = '';
-  const server: Server = createServer((req, res) => {
+  let httpUrl = '';
+  const respond = (req: IncomingMessage, res: ServerResponse, secure: boolean): void => {
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
@@ -62,6 +103,12 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
       res.setHeader('Content-Type', 'application/json');
       res.setHeader('Cache-Control', 'no-store');
       res.end(JSON.stringify(o.info));
+      return;
+    }
+    if (!secure && o.tls && o.redirectPages && (path === '/' || path.endsWith('.html'))) {
+      res.statusCode = 302;
+      res.setHeader('Location', `https://${req.headers.host ?? new URL(httpUrl).host}${req.url ?? '/'}`);
+      res.end();
       return;
     }
     if (root) {
@@ -74,21 +121,38 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     }
     if (path === '/') {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.end(FALLBACK_PAGE(o.info, url));
+      res.end(FALLBACK_PAGE(o.info, httpUrl));
       return;
     }
     res.statusCode = 404;
     res.end('not found');
+  };
+  const plain: Server = createServer((req, res) => respond(req, res, false));
+  const secure = o.tls ? createHttpsServer({ cert: o.tls.certPem, key: o.tls.keyPem }, (req, res) => respond(req, res, true)) : undefined;
+  const sockets = new Set<Socket>();
+  // The listening socket: hands each connection to the TLS or the plain server by its first byte.
+  const front = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (first: Buffer) => {
+      (secure && first[0] === 0x16 ? secure : plain).emit('connection', relay(socket, first));
+    });
   });
   await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(o.port, o.host, () => ok());
+    front.once('error', fail);
+    front.listen(o.port, o.host, () => ok());
   });
-  const addr = server.address();
+  const addr = front.address();
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
-  url = `http://${o.host}:${port}/`;
+  const host = displayHost(o.host);
+  httpUrl = `http://${host}:${port}/`;
   return {
-    url,
-    close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
+    url: o.tls ? `https://${host}:${port}/` : httpUrl,
+    httpUrl,
+    close: () => new Promise<void>((ok) => {
+      for (const socket of sockets) socket.destroy();
+      front.close(() => ok());
+    }),
   };
 }

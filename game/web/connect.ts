@@ -20,11 +20,23 @@ export interface ConnectJson {
 }
 
 /**
- * What to tell a player whose browser could not connect: without HTTP/3 the polyfill uses a WebSocket over TLS,
- * which cannot pin the certificate hash, so the self-signed certificate must be trusted first.
+ * The WebTransport URL as seen from this page: the server's port and path on the host the page was loaded from.
+ * The server names its bind address, which may be a wildcard (0.0.0.0) or another spelling of this host; browsers
+ * keep an accepted self-signed certificate per host, so the session must go to the page's own host name.
  */
-export function certificateAdvice(info: ConnectJson): string {
-  const origin = new URL(info.webTransportUrl).origin;
+export function endpointUrl(info: ConnectJson, pageHostname: string = location.hostname): string {
+  const url = new URL(info.webTransportUrl);
+  url.hostname = pageHostname;
+  return url.href;
+}
+
+/**
+ * What to tell a player whose browser could not connect: without HTTP/3 the polyfill uses a WebSocket over TLS,
+ * which cannot pin the certificate hash, so the self-signed certificate must be accepted first. A page loaded over
+ * HTTPS from the server has done that already; a page loaded over plain HTTP has not.
+ */
+export function certificateAdvice(info: ConnectJson, pageHostname: string = location.hostname): string {
+  const origin = new URL(endpointUrl(info, pageHostname)).origin;
   return `If this persists, your browser does not trust the server's self-signed certificate: open ${origin}/ once and accept the warning, then reload this page.`;
 }
 
@@ -41,5 +53,5 @@ export async function browserConnector(info: ConnectJson): Promise<Connector> {
   // the "browser" export.
   const mod = (await import('@fails-components/webtransport')) as unknown as { WebTransportPolyfill?: WebTransportConstructor };
   if (!mod.WebTransportPolyfill) throw new Error('WebTransportPolyfill is missing: the page must be bundled with the "browser" condition');
-  return webTransportConnector({ url: info.webTransportUrl, certHash: hexToBytes(info.certHashHex), WebTransport: mod.WebTransportPolyfill });
+  return webTransportConnector({ url: endpointUrl(info), certHash: hexToBytes(info.certHashHex), WebTransport: mod.WebTransportPolyfill });
 }

@@ -26,7 +26,7 @@ import type { WorkerStamp } from './pool-worker.ts';
 import { createGameClient } from '../client/game-client.ts';
 import type { ClientEvents } from '../client/client-events.ts';
 import { DEFAULT_KIT } from '../rules.ts';
-import { browserConnector, certificateAdvice, fetchConnectInfo } from './connect.ts';
+import { browserConnector, certificateAdvice, endpointUrl, fetchConnectInfo } from './connect.ts';
 import { addChatLine, attachHudKeys, createHud, setStatus, showSlot, showStats } from './hud.ts';
 import { attachInput, createInputState, sampleInput } from './input.ts';
 import { createOutline, showOutline } from './renderer/outline.ts';
@@ -121,7 +121,7 @@ async function boot(): Promise<void> {
     setStatus(hud, `disconnected: ${reason} (reconnecting...)`);
     if (kind !== 'connect-failed') return;
     const link = document.createElement('a');
-    link.href = new URL(info.webTransportUrl).origin + '/';
+    link.href = new URL(endpointUrl(info)).origin + '/';
     link.target = '_blank';
     link.textContent = link.href;
     hud.status.append(document.createElement('br'), certificateAdvice(info), document.createElement('br'), link);

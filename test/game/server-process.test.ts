@@ -38,7 +38,7 @@ function startServer(storage: string): Promise<{ proc: ChildProcess; url: string
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = out.match(/ready: open (http:\/\/\S+)/);
+      const m = out.match(/ready: open (https?:\/\/\S+)/);
       if (m) { clearTimeout(timer); resolve({ proc, url: m[1], out: () => out }); }
     });
     proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
