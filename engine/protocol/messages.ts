@@ -203,6 +203,8 @@ export interface EntitySpawn { type: 67;
   kind: number;
   /** Encoded initial state. */
   data: Uint8Array;
+  /** Display name (a player's Hello name; empty when it has none). */
+  name: string;
 }
 /** Entity state delta. */
 export interface EntityDelta { type: 68;

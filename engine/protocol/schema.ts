@@ -58,7 +58,7 @@ export const SCHEMAS: readonly MessageSchema[] = [
   { type: MsgType.ChunkData, name: 'ChunkData', from: 'server', fields: [['cx', 'i32'], ['cz', 'i32'], ['checksum', 'hex64'], ['data', { bytes: MAX_BYTES_FIELD }]] },
   { type: MsgType.ChunkDiff, name: 'ChunkDiff', from: 'server', fields: [['cx', 'i32'], ['cy', 'i32'], ['cz', 'i32'], ['data', { bytes: 65536 }]] },
   { type: MsgType.ChunkUnload, name: 'ChunkUnload', from: 'server', fields: [['cx', 'i32'], ['cz', 'i32']] },
-  { type: MsgType.EntitySpawn, name: 'EntitySpawn', from: 'server', fields: [['entity', u32], ['kind', 'u16'], ['data', { bytes: 4096 }]] },
+  { type: MsgType.EntitySpawn, name: 'EntitySpawn', from: 'server', fields: [['entity', u32], ['kind', 'u16'], ['data', { bytes: 4096 }], ['name', { str: 32 }]] },
   { type: MsgType.EntityDelta, name: 'EntityDelta', from: 'server', fields: [['tick', u32], ['baselineTick', u32], ['data', { bytes: 65536 }]] },
   { type: MsgType.EntityDespawn, name: 'EntityDespawn', from: 'server', fields: [['entity', u32]] },
   { type: MsgType.ServerChat, name: 'ServerChat', from: 'server', fields: [['from', { str: 32 }], ['text', { str: 256 }]] },

@@ -56,6 +56,8 @@ export interface RemoteEntity {
   id: number;
   /** Entity kind. */
   kind: number;
+  /** Display name from its spawn (empty when it has none). */
+  name: string;
   /** Newest replicated state. */
   state: EntityState;
   /** Snapshots for interpolation (positions in blocks, yaw in steps). */
@@ -263,7 +265,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
       }
       case MsgType.EntitySpawn: {
         if (msg.kind === EntityKind.Self) { selfId = msg.entity; break; }
-        const r: RemoteEntity = { id: msg.entity, kind: msg.kind, state: decodeOne(msg.data), snapshots: createSnapshotBuffer(), drawn: null, drawnAt: 0 };
+        const r: RemoteEntity = { id: msg.entity, kind: msg.kind, name: msg.name, state: decodeOne(msg.data), snapshots: createSnapshotBuffer(), drawn: null, drawnAt: 0 };
         remotes.set(msg.entity, r);
         snapshot(r, Math.max(0, serverTick));
         bus.emit('EntitySpawned', { id: msg.entity, kind: msg.kind });

@@ -157,7 +157,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       const [qcx, qcz] = chunkPos(q.eid);
       const visible = inView(pcx, pcz, qcx, qcz, o.viewDistance);
       if (visible && !p.known.has(q.netId)) {
-        send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: q.netId, kind: EntityKind.Player, data: spawnData(q.eid) }, 'entity');
+        send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: q.netId, kind: EntityKind.Player, data: spawnData(q.eid), name: q.session.name }, 'entity');
         p.known.add(q.netId);
       } else if (!visible && p.known.has(q.netId)) {
         send(p, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: q.netId }, 'entity');
@@ -293,7 +293,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
         joinedAt: o.now(), pendingDiffs: [], priority: new Map(),
         metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, largestMessage: 0, sendErrors: 0 },
       };
-      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: EntityKind.Self, data: spawnData(eid) }, 'entity');
+      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: EntityKind.Self, data: spawnData(eid), name: p.session.name }, 'entity');
       live.set(session.id, p);
       return p;
     },

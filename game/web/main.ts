@@ -176,7 +176,7 @@ async function boot(): Promise<void> {
       placeCamera(view, x + p.offset[0], y + p.offset[1] + EYE_HEIGHT, z + p.offset[2], yawSteps(), pitchSteps());
     }
     showOutline(outline, target());
-    updatePlayerFigures(figures, client.remotes.keys(), (id) => `player ${id}`, (id, out) => client.sampleRemote(id, out));
+    updatePlayerFigures(figures, client.remotes.keys(), (id) => client.remotes.get(id)?.name || `player ${id}`, (id, out) => client.sampleRemote(id, out));
     view.renderer.render(view.scene, view.camera);
     if (now - hudAt > 250) {
       hudAt = now;

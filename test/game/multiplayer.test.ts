@@ -36,6 +36,9 @@ describe('multiplayer over the stepper', () => {
     const b = st.addClient(idle, { latencyMs: 50 });
     st.step(30);
     expect(b.client.remotes.size).toBe(1);
+    // The spawn names the player (the name its client gave in Hello), for name tags.
+    expect(b.client.remotes.get(a.client.selfId)?.name).toBe('p1');
+    expect(a.client.remotes.get(b.client.selfId)?.name).toBe('p2');
     // Step until A predicts its edit.
     let edit: { x: number; y: number; z: number } | undefined;
     for (let i = 0; i < 40 && !edit; i++) { st.step(1); edit = [...a.client.pending.values()][0]; }
