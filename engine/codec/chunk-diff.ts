@@ -16,7 +16,7 @@
 import {
   atEnd, createByteReader, createByteWriter, readVarint, writeBytes, writeU8, writeVarint, written,
 } from './byte-io.ts';
-import { type ChunkCodecDeps, decodeColumn, encodeColumn, type EncodeColumnOptions } from './chunk-codec.ts';
+import { CHUNK_HEADER_BYTES, type ChunkCodecDeps, decodeColumn, encodeColumn, type EncodeColumnOptions } from './chunk-codec.ts';
 import { ChunkDecodeError } from './chunk-decode-error.ts';
 
 /** First byte of a section update. */
@@ -29,8 +29,8 @@ export const SectionUpdateKind = {
 
 const VOLUME = 4096;
 
-/** No full-section update is smaller than this: kind byte, 15-byte codec header, and a zstd frame of >= 9 bytes. */
-export const MIN_FULL_UPDATE_BYTES = 25;
+/** No full-section update is smaller than this: kind byte, codec header, and a zstd frame of >= 9 bytes. */
+export const MIN_FULL_UPDATE_BYTES = 1 + CHUNK_HEADER_BYTES + 9;
 const ZERO = new Uint16Array(VOLUME);
 
 /** xxhash64 (seed 0) of a section's 4096 ids as little-endian uint16; null is all air. */
