@@ -84,6 +84,9 @@ function relay(socket: Socket, first: Buffer): Duplex {
   return d;
 }
 
+/** A page connection with no traffic for this long is closed, ms. */
+const IDLE_TIMEOUT_MS = 120_000;
+
 /** Host for printed URLs: a wildcard bind address is reached as localhost. */
 function displayHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return 'localhost';
@@ -135,6 +138,8 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
+    // Connections idle this long are closed (the servers behind the relay cannot see the socket's own timers).
+    socket.setTimeout(IDLE_TIMEOUT_MS, () => socket.destroy());
     socket.once('data', (first: Buffer) => {
       (secure && first[0] === 0x16 ? secure : plain).emit('connection', relay(socket, first));
     });
