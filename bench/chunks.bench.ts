@@ -15,7 +15,7 @@ import { nodeZstd } from '../engine/platform/node/zstd.ts';
 import { createSectionStore, sectionViews } from '../engine/voxel/section-store.ts';
 import { formatHelp, parseOptions } from '../game/options.ts';
 import type { Bench } from '../game/commands/bench.ts';
-import { encodeColumnsInPool } from '../workers/chunk-encode.main.ts';
+import { DEFAULT_ENCODE_BATCH, encodeColumnsInPool } from '../workers/chunk-encode.main.ts';
 import { createNodePool } from '../workers/pool.node.ts';
 import { readCorpus } from '../test/support/corpus.ts';
 import { storeColumn } from '../test/support/store-columns.ts';
@@ -31,9 +31,9 @@ const OPTIONS = {
   sections: { kind: 'int', default: 24, min: 1, max: 64, help: 'sections per column (corpus files have 24)' },
   level: { kind: 'int', default: DEFAULT_ZSTD_LEVEL, min: 1, max: 22, help: 'zstd level of the Stratum codec' },
   threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'worker pool threads' },
-  batch: { kind: 'int', default: 8, min: 1, max: 1024, help: 'columns per pool task' },
-  seconds: { kind: 'number', default: 0.5, min: 0.05, max: 60, help: 'minimum seconds per measurement round' },
-  rounds: { kind: 'int', default: 3, min: 1, max: 100, help: 'rounds per speed measurement; the best is reported' },
+  batch: { kind: 'int', default: DEFAULT_ENCODE_BATCH, min: 1, max: 1024, help: 'columns per pool task' },
+  seconds: { kind: 'number', default: 1, min: 0.05, max: 60, help: 'minimum seconds per measurement round' },
+  rounds: { kind: 'int', default: 5, min: 1, max: 100, help: 'rounds per speed measurement; the best is reported' },
   json: { kind: 'string', help: 'write the figures to this JSON file' },
 } as const;
 
