@@ -5,16 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadHasher } from '../../engine/hash.ts';
-import type { PlayerInput } from '../../engine/input.ts';
-import { Block } from '../../engine/voxel/blocks.ts';
-import { surfaceY } from '../../engine/sim/surface.ts';
-import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
-import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../../engine/sim/game-world.ts';
-import { stepWorld } from '../../engine/sim/step.ts';
 import { stateHash } from '../../engine/sim/state-hash.ts';
 import { createNodePool } from '../../workers/pool.node.ts';
-import { generateColumnsInPool, squareAround } from '../../workers/terrain.main.ts';
-import { botInput, createScriptedBot } from '../client/bot.ts';
+import { generateColumnsInPool } from '../../workers/terrain.main.ts';
+import { createSim, type Sim, type SimSetup } from '../sim-run.ts';
 import { formatHelp, parseOptions } from '../options.ts';
 import { summarize } from '../stats.ts';
 import type { Command } from './command.ts';
@@ -30,9 +24,6 @@ const OPTIONS = {
   json: { kind: 'string', help: 'write tick timings and counts to this JSON file' },
 } as const;
 
-/** The starting hotbar of sim bots. */
-export const BOT_KIT: Kit = [[0, Block.Planks, 64], [1, Block.Cobblestone, 64], [2, Block.Glass, 64]];
-
 /** The `sim` command. */
 export const sim: Command = {
   summary: 'headless simulation with scripted bots',
@@ -43,34 +34,25 @@ export const sim: Command = {
     }
     const { values: o } = parseOptions(OPTIONS, argv);
     const hasher = await loadHasher();
-    const world = createGameWorld({ capacity: Math.max(64, o.bots + 16) });
-    const terrain: TerrainConfig = o.world === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: o.seed };
     const pool = createNodePool({ threads: o.threads });
+    let sim: Sim;
     try {
-      await generateColumnsInPool(pool, world.voxels, terrain, squareAround(0, 0, o.radius));
+      sim = await createSim({ seed: o.seed, bots: o.bots, world: o.world as SimSetup['world'], radius: o.radius }, (voxels, terrain, coords) => generateColumnsInPool(pool, voxels, terrain, coords));
     } finally {
       await pool.destroy();
     }
-    const bots = [];
-    for (let i = 0; i < o.bots; i++) {
-      const x = (i % 8) * 3 - 10.5, z = Math.floor(i / 8) * 3 - 10.5;
-      bots.push(createScriptedBot(o.seed, i, spawnPlayer(world, x, surfaceY(world, Math.floor(x), Math.floor(z)), z, BOT_KIT)));
-    }
+    const world = sim.world;
     const counts = { placed: 0, broken: 0, refused: 0 };
     const refusals: Record<string, number> = {};
     world.events.on('BlockChanged', (e) => { if (e.block === 0) counts.broken++; else counts.placed++; });
     world.events.on('ActionRefused', (e) => { counts.refused++; refusals[e.reason] = (refusals[e.reason] ?? 0) + 1; });
 
-    const bound = o.radius * 16 - 4;
     const durations = new Float64Array(o.ticks);
-    const inputs = new Map<number, PlayerInput>();
     const progressEvery = Math.max(1, Math.floor(o.ticks / 10));
     const t0 = performance.now();
     for (let t = 0; t < o.ticks; t++) {
       const start = performance.now();
-      inputs.clear();
-      for (const bot of bots) inputs.set(bot.eid, botInput(world, bot, bound));
-      stepWorld(world, inputs);
+      sim.step();
       durations[t] = performance.now() - start;
       if (o['hash-every'] > 0 && world.tick % o['hash-every'] === 0) console.log(`tick ${world.tick} hash ${stateHash(hasher, world)}`);
       if (o.ticks >= 2000 && (t + 1) % progressEvery === 0) process.stderr.write(`sim: ${t + 1}/${o.ticks} ticks\n`);

@@ -1,11 +1,14 @@
 /**
  * `window.stratum`: read-only state of the running page for tests and curious players (block at x,y,z; player
  * position; connection state; meshing counters), plus `queueAction`, which queues a block action exactly as a click
- * would (headless browsers cannot synthesize pointer-lock input reliably).
+ * would (headless browsers cannot synthesize pointer-lock input reliably), and `simStateHash`, which runs the
+ * headless simulation of `stratum sim` in the page so that tests can compare its state hash with Node's.
  */
 import type { BlockAction } from '../../engine/input.ts';
 import { getBlock, isLoaded } from '../../engine/voxel/voxel-world.ts';
+import { generateColumnsSync } from '../../workers/terrain.main.ts';
 import type { GameClient } from '../client/game-client.ts';
+import { simStateHash, type SimSetup } from '../sim-run.ts';
 import type { InputState } from './input.ts';
 
 /** Counters of the page's meshing. */
@@ -56,6 +59,8 @@ export interface StratumHook {
   queueAction(action: BlockAction): void;
   /** Sets the facing in radians (as mouse look would). */
   look(yaw: number, pitch: number): void;
+  /** Runs `stratum sim` with these settings for `ticks` ticks on this thread; resolves with its state hash. */
+  simStateHash(setup: SimSetup & { ticks: number }): Promise<string>;
 }
 
 /** Builds the hook over a running page. */
@@ -93,5 +98,6 @@ export function createTestHook(
     blockResults: () => [...results],
     queueAction(action) { input.actions.push({ ...action }); },
     look(yaw, pitch) { input.yaw = yaw; input.pitch = pitch; },
+    simStateHash: (setup) => simStateHash(setup, generateColumnsSync),
   };
 }

@@ -2,7 +2,8 @@
  * End to end in a real browser: builds the page, starts `stratum serve` as a child process, and drives two headless
  * Chromium pages on it (Debian's /usr/bin/chromium through playwright-core). Page A walks with real key presses
  * and places a block; page B sees A move and sees the block; B breaks it; A sees that. Both pages must be
- * cross-origin isolated with SAB-backed voxel slabs, and their sections must be meshed by the worker pool.
+ * cross-origin isolated with SAB-backed voxel slabs, and their sections must be meshed by the worker pool. A third
+ * page runs the headless simulation of `stratum sim` and must reach Node's state hash.
  * Screenshots go to out/e2e/. Without Chromium the test is skipped (loudly), unless STRATUM_E2E=1 makes it fail.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,7 +11,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { simStateHash } from '../../game/sim-run.ts';
 import { buildWeb } from '../../game/web/build.ts';
+import { generateColumnsSync } from '../../workers/terrain.main.ts';
 import type { StratumHook } from '../../game/web/test-hook.ts';
 
 /** The browser binary (STRATUM_CHROMIUM overrides Debian's path). */
@@ -185,4 +188,14 @@ describe.skipIf(!present && !required)('browser client, two pages on one server'
     await b.screenshot({ path: `${OUT}page-b.png` });
     expect(existsSync(`${OUT}page-a.png`) && existsSync(`${OUT}page-b.png`)).toBe(true);
   }, 180_000);
+
+  it('the page runs `stratum sim` to the same state hash as Node, for the same seed and inputs', async () => {
+    const setup = { seed: 3, bots: 4, world: 'noise', radius: 2, ticks: 300 } as const;
+    const inNode = (seed: number) => simStateHash({ ...setup, seed }, generateColumnsSync);
+    const page = await open('carol');
+    const inPage = await page.evaluate((s) => window.stratum.simStateHash(s), setup);
+    expect(inPage).toMatch(/^[0-9a-f]{16}$/);
+    expect(inPage).toBe(await inNode(setup.seed));
+    expect(inPage).not.toBe(await inNode(setup.seed + 1));
+  }, 120_000);
 });
