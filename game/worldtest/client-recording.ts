@@ -1,9 +1,17 @@
 /**
  * A world-test client's recording: its event stream (in the replay format) and time series sampled every 250 ms
  * (bytes received, RTT), plus its reconciliation errors and handshake time.
+ *
+ * Events carry the newest server tick the client has seen. StateHash events come from the samples: the first sample
+ * in each window of {@link STATE_HASH_INTERVAL} server ticks adds the state hash of the client's world (its loaded
+ * columns, its predicted player, the remote entities it holds), tagged with that sample's server tick. It is the
+ * client's view, so it never equals the server's hash; two runs' client streams can be compared with it.
  */
 import type { EventBus } from '../../engine/events.ts';
+import type { Hasher } from '../../engine/hash.ts';
 import { eventStreamHeader, type EventStreamHeader, type StreamEvent } from '../../engine/replay/event-stream.ts';
+import { STATE_HASH_INTERVAL } from '../../engine/replay/event-types.ts';
+import { stateHash } from '../../engine/sim/state-hash.ts';
 import type { ProtocolIdentity } from '../../engine/protocol/handshake.ts';
 import type { ClientEvents } from '../client/client-events.ts';
 import type { GameClient } from '../client/game-client.ts';
@@ -34,18 +42,21 @@ export interface ClientRecording {
   handshakeMs: number;
   /** Seconds at which the first entity update was applied (NaN before). */
   firstEntityUpdateAt: number;
+  /** The newest server tick any event carries (ticks in the stream never decrease). */
+  lastTick: number;
+  /** The last window of {@link STATE_HASH_INTERVAL} server ticks that has its StateHash event (-1: none yet). */
+  hashedWindow: number;
 }
 
 /** Records `client` (whose events arrive on `bus`); `now` gives ms since the run started. */
 export function recordClient(index: number, client: GameClient, bus: EventBus<ClientEvents>, identity: ProtocolIdentity, now: () => number): ClientRecording {
   const rec: ClientRecording = {
-    index, events: [], samples: [], reconciliations: [], handshakeMs: NaN, firstEntityUpdateAt: NaN,
+    index, events: [], samples: [], reconciliations: [], handshakeMs: NaN, firstEntityUpdateAt: NaN, lastTick: 0, hashedWindow: -1,
     header: eventStreamHeader({ source: `client:${index}`, protocolVersion: identity.version, schemaHash: identity.schemaHash }),
   };
   const started = now();
   // The newest server tick seen; it never goes back (the client forgets its server tick when the session ends).
-  let lastTick = 0;
-  const tick = () => (lastTick = Math.max(lastTick, client.serverTick));
+  const tick = () => (rec.lastTick = Math.max(rec.lastTick, client.serverTick));
   const wall = () => ({ ms: Math.round(now()) });
   const push = (e: StreamEvent) => rec.events.push({ ...e, wall: wall() });
   bus.on('Connected', () => {
@@ -65,10 +76,16 @@ export function recordClient(index: number, client: GameClient, bus: EventBus<Cl
   return rec;
 }
 
-/** Takes one sample of every recording. */
-export function sampleClients(recordings: readonly ClientRecording[], clients: readonly GameClient[], seconds: number): void {
+/** Takes one sample of every recording (and a StateHash event where a new window of server ticks began). */
+export function sampleClients(recordings: readonly ClientRecording[], clients: readonly GameClient[], seconds: number, hasher: Hasher): void {
   recordings.forEach((rec, i) => {
     const c = clients[i];
+    rec.lastTick = Math.max(rec.lastTick, c.serverTick);
+    const window = Math.floor(rec.lastTick / STATE_HASH_INTERVAL);
+    if (c.serverTick >= 0 && window > rec.hashedWindow) {
+      rec.hashedWindow = window;
+      rec.events.push({ tick: rec.lastTick, type: 'StateHash', hash: stateHash(hasher, c.world), wall: { ms: Math.round(seconds * 1000) } });
+    }
     rec.samples.push({ t: seconds, bytesIn: c.net.connection?.stats.bytesIn ?? (rec.samples.at(-1)?.bytesIn ?? 0), rttMs: c.net.connection?.rttMs ?? NaN });
     if (Number.isNaN(rec.firstEntityUpdateAt) && c.stats.entityUpdates > 0) rec.firstEntityUpdateAt = seconds;
   });

@@ -152,7 +152,7 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
     // Players arrive one after another, not in the same millisecond: each handshake is timed from its own start.
     if (i < o.clients) await sleep(JOIN_STAGGER_MS);
   }
-  const sampler = setInterval(() => sampleClients(recordings, clients, now() / 1000), 250);
+  const sampler = setInterval(() => sampleClients(recordings, clients, now() / 1000, hasher), 250);
 
   const phases: PhaseResult[] = [];
   try {

@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseEventStream } from '../../../engine/replay/event-stream.ts';
+import { STATE_HASH_INTERVAL } from '../../../engine/replay/event-types.ts';
 import type { WorldTestMetrics } from '../../../game/worldtest/metrics.ts';
 import { stratum } from '../../support/cli.ts';
 
@@ -26,6 +28,20 @@ describe('stratum worldtest', () => {
     expect(m.clients).toHaveLength(2);
     expect(m.replayDrift).toBe(0);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
+    // Every stream parses (ticks never decrease) and carries one StateHash per window of 20 server ticks: the server
+    // in every window; a client from its 250 ms samples, so it misses a window only when its event loop stalls
+    // for more than 20 ticks (allowed for here: a loaded CI machine does that now and then).
+    for (const name of ['server-events.jsonl', 'client-1-events.jsonl', 'client-2-events.jsonl']) {
+      const stream = parseEventStream(readFileSync(join(out, name), 'utf8'), name);
+      const hashes = stream.events.filter((e) => e.type === 'StateHash');
+      const windows = new Set(hashes.map((e) => Math.floor(e.tick / STATE_HASH_INTERVAL)));
+      expect(windows.size, name).toBe(hashes.length);
+      const last = Math.floor(stream.events.at(-1)!.tick / STATE_HASH_INTERVAL);
+      const first = Math.floor(hashes[0].tick / STATE_HASH_INTERVAL);
+      if (name.startsWith('server')) expect(hashes.length, name).toBe(last - first + 1);
+      else expect(hashes.length, name).toBeGreaterThanOrEqual(0.8 * (last - first + 1));
+      expect(hashes.length, name).toBeGreaterThan(10);
+    }
     for (let i = 0; i < 3; i++) {
       const replayed = join(out, `replay-${i}.jsonl`);
       expect((await stratum('replay', '--inputs', join(out, 'inputs'), '--out', replayed)).code).toBe(0);
