@@ -48,6 +48,15 @@ export interface ClientRecording {
   hashedWindow: number;
 }
 
+/**
+ * The newest server tick `client` has seen, recorded in `rec`: it never goes back (the client forgets its server tick
+ * when the session ends), so stream ticks never decrease.
+ */
+function seenTick(rec: ClientRecording, client: GameClient): number {
+  rec.lastTick = Math.max(rec.lastTick, client.serverTick);
+  return rec.lastTick;
+}
+
 /** Records `client` (whose events arrive on `bus`); `now` gives ms since the run started. */
 export function recordClient(index: number, client: GameClient, bus: EventBus<ClientEvents>, identity: ProtocolIdentity, now: () => number): ClientRecording {
   const rec: ClientRecording = {
@@ -55,8 +64,7 @@ export function recordClient(index: number, client: GameClient, bus: EventBus<Cl
     header: eventStreamHeader({ source: `client:${index}`, protocolVersion: identity.version, schemaHash: identity.schemaHash }),
   };
   const started = now();
-  // The newest server tick seen; it never goes back (the client forgets its server tick when the session ends).
-  const tick = () => (rec.lastTick = Math.max(rec.lastTick, client.serverTick));
+  const tick = () => seenTick(rec, client);
   const wall = () => ({ ms: Math.round(now()) });
   const push = (e: StreamEvent) => rec.events.push({ ...e, wall: wall() });
   bus.on('Connected', () => {
@@ -80,11 +88,11 @@ export function recordClient(index: number, client: GameClient, bus: EventBus<Cl
 export function sampleClients(recordings: readonly ClientRecording[], clients: readonly GameClient[], seconds: number, hasher: Hasher): void {
   recordings.forEach((rec, i) => {
     const c = clients[i];
-    rec.lastTick = Math.max(rec.lastTick, c.serverTick);
-    const window = Math.floor(rec.lastTick / STATE_HASH_INTERVAL);
+    const tick = seenTick(rec, c);
+    const window = Math.floor(tick / STATE_HASH_INTERVAL);
     if (c.serverTick >= 0 && window > rec.hashedWindow) {
       rec.hashedWindow = window;
-      rec.events.push({ tick: rec.lastTick, type: 'StateHash', hash: stateHash(hasher, c.world), wall: { ms: Math.round(seconds * 1000) } });
+      rec.events.push({ tick, type: 'StateHash', hash: stateHash(hasher, c.world), wall: { ms: Math.round(seconds * 1000) } });
     }
     rec.samples.push({ t: seconds, bytesIn: c.net.connection?.stats.bytesIn ?? (rec.samples.at(-1)?.bytesIn ?? 0), rttMs: c.net.connection?.rttMs ?? NaN });
     if (Number.isNaN(rec.firstEntityUpdateAt) && c.stats.entityUpdates > 0) rec.firstEntityUpdateAt = seconds;
