@@ -20,6 +20,9 @@ export const SERVER_OPTIONS = {
   'admin-token': { kind: 'string', help: 'token for diagnostics commands (default: a random one, printed at start)' },
   threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'worker threads' },
   'web-dir': { kind: 'string', default: 'dist/web', help: 'folder of the browser build to serve (built there when missing)' },
+  'max-players': { kind: 'int', default: 200, min: 1, max: 4000, help: 'players joined at once; a Hello beyond it is refused' },
+  'max-sessions-per-address': { kind: 'int', default: 8, min: 1, max: 4000, help: 'sessions open at once from one IP address (handshaking included)' },
+  'public-host': { kind: 'string', help: "host[:port] that browsers reach the page at (HTTPS redirects go there; default: the bind address)" },
 } as const;
 
 /** Resolved server configuration. */
