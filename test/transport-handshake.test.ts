@@ -53,7 +53,11 @@ function startClient(received: Array<[Channel, Message]> = []): { client: NetCli
 
 beforeAll(async () => {
   identity = localIdentity(await loadHasher());
-  net = createNetServer({ identity, scheduler, adminToken: 't', log: (l, m) => serverLogs.push(`${l} ${m}`), onMessage: (_s, _c, m) => serverGot.push(m) });
+  net = createNetServer({
+    identity, scheduler, adminToken: 't', log: (l, m) => serverLogs.push(`${l} ${m}`), onMessage: (_s, _c, m) => serverGot.push(m),
+    // The flow-control case sends 2,000 chat lines at once: a transport test, not one of the chat budget.
+    limits: { messages: { chat: { perSecond: 10_000, burst: 10_000 } }, bytes: { perSecond: 1 << 20, burst: 4 << 20 } },
+  });
   wt = await startWebTransportServer({ sink: net.accept });
   connect = await nodeWebTransportConnector({ url: wt.url, certHash: wt.cert.sha256 });
 });

@@ -116,6 +116,7 @@ export function conditionSession(inner: TransportSession, scheduler: Scheduler, 
   return {
     reliableDatagrams: false,
     maxDatagramSize: inner.maxDatagramSize,
+    remoteAddress: inner.remoteAddress,
     stats,
     setLink(o) {
       opt = withDefaults({ ...opt, ...o });

@@ -10,6 +10,7 @@ import type { Message } from '../protocol/messages.ts';
 import { MsgType } from '../protocol/messages.ts';
 import { CHANNELS, CLIENT_BIDI_CHANNELS, Channel, allowedOn, createStaleFilter, datagramChannel } from './channels.ts';
 import { createPinger } from './pinger.ts';
+import { createSessionBudget, type SessionLimits } from './session-limits.ts';
 import type { Scheduler, TimerHandle } from './scheduler.ts';
 import type { TransportSession, TransportStream } from './transport.ts';
 
@@ -41,6 +42,11 @@ export interface ConnectionOptions {
   heartbeatMs?: number;
   /** Nothing received for this long closes the connection as timed out, ms (default 10000). */
   timeoutMs?: number;
+  /**
+   * Budgets for what the peer sends (messages per kind, bytes, datagram size), checked before anything is decoded or
+   * answered; a peer over budget is closed with the reason. Default: none (the server passes its limits).
+   */
+  limits?: SessionLimits;
   /** Delay between sending a Disconnect and closing the session, so that the reason arrives, ms (default 50). */
   closeGraceMs?: number;
   /** Every received message except Ping and Pong, which the connection answers itself. */
@@ -103,6 +109,14 @@ export function createConnection(options: ConnectionOptions): Connection {
   const bound = new Set<Channel>(); // channels whose incoming stream is known
   const early: Array<[Channel, Message]> = [];
   const pinger = createPinger(scheduler);
+  const budget = options.limits && createSessionBudget(options.limits);
+  /** Charges `n` received bytes to the budget (before they are decoded). */
+  const received = (n: number) => {
+    stats.bytesIn += n;
+    lastReceived = scheduler.now();
+    const over = budget?.bytes(lastReceived, n);
+    if (over) throw new ProtocolError(ProtocolErrorCode.Flood, over);
+  };
   let state: ConnectionState = 'handshaking';
   let lastReceived = scheduler.now();
   let heartbeat: TimerHandle | undefined;
@@ -148,6 +162,8 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (!allowedOn(channel, peer, msg)) {
       throw new ProtocolError(ProtocolErrorCode.WrongChannel, `type ${msg.type} from ${peer} on ${CHANNELS[channel].name}`);
     }
+    const over = budget?.message(scheduler.now(), msg);
+    if (over) throw new ProtocolError(ProtocolErrorCode.Flood, over);
     stats.messagesIn++;
     if (msg.type === MsgType.Ping) {
       if (state === 'active') writeFrame(CHANNELS[channel].pongOn[role], encodeFrame([{ type: MsgType.Pong, nonce: msg.nonce, sentMs: msg.sentMs }]));
@@ -186,8 +202,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     let reader = createFrameReader(maxFrame);
     s.setHandlers({
       onData: (bytes) => guarded(() => {
-        stats.bytesIn += bytes.length;
-        lastReceived = scheduler.now();
+        received(bytes.length);
         if (channel === undefined) {
           if (bytes.length === 0) return;
           const id = bytes[0];
@@ -222,8 +237,10 @@ export function createConnection(options: ConnectionOptions): Connection {
 
   session.setHandlers({
     onDatagram: (bytes) => guarded(() => {
-      stats.bytesIn += bytes.length;
-      lastReceived = scheduler.now();
+      if (options.limits && bytes.length > options.limits.maxDatagram) {
+        throw new ProtocolError(ProtocolErrorCode.Flood, `a ${bytes.length}-byte datagram exceeds the limit of ${options.limits.maxDatagram} bytes`);
+      }
+      received(bytes.length);
       const channel = datagramChannel(peer);
       for (const m of decodeDatagram(bytes, maxFrame)) {
         if (!stale.accept(m)) { stats.staleDropped++; continue; }

@@ -15,8 +15,11 @@ import type {
 export interface LoopbackNetwork {
   /** Accepts sessions at `address`. Throws if the address is taken. */
   listen(address: string, sink: SessionSink): TransportListener;
-  /** A connector to `address`; it fails with "connection refused" when nothing listens there. */
-  connector(address: string): Connector;
+  /**
+   * A connector to `address`; it fails with "connection refused" when nothing listens there. `from` is the address
+   * the server sees (its sessions' `remoteAddress`; default 127.0.0.1).
+   */
+  connector(address: string, from?: string): Connector;
   /** Sessions open now (both ends counted once per pair). */
   readonly openPairs: number;
 }
@@ -33,12 +36,13 @@ export function createLoopbackNetwork(scheduler: Scheduler): LoopbackNetwork {
   const listeners = new Map<string, { sink: SessionSink; ends: Set<End> }>();
   let openPairs = 0;
 
-  const makeEnd = (): End => {
+  const makeEnd = (remoteAddress?: string): End => {
     const end: End = { closed: false, handlers: createPendingHandlers<SessionHandlers>(), session: undefined as never };
     const later = (fn: () => void) => scheduler.set(0, fn);
     end.session = {
       reliableDatagrams: true,
       maxDatagramSize: 1200,
+      remoteAddress,
       sendDatagram(bytes) {
         if (end.closed) return;
         const copy = bytes.slice();
@@ -84,7 +88,7 @@ export function createLoopbackNetwork(scheduler: Scheduler): LoopbackNetwork {
         },
       };
     },
-    connector: (address) => (done) => {
+    connector: (address, from = '127.0.0.1') => (done) => {
       scheduler.set(0, () => {
         const l = listeners.get(address);
         if (!l) {
@@ -92,7 +96,7 @@ export function createLoopbackNetwork(scheduler: Scheduler): LoopbackNetwork {
           return;
         }
         const client = makeEnd();
-        const server = makeEnd();
+        const server = makeEnd(from);
         client.peer = server;
         server.peer = client;
         openPairs++;

@@ -13,8 +13,13 @@ import type { Tick } from '../tick.ts';
 import { Channel } from './channels.ts';
 import type { Connection, ConnectionCloseInfo } from './connection.ts';
 import { createConnection } from './connection.ts';
-import type { Scheduler } from './scheduler.ts';
+import type { Scheduler, TimerHandle } from './scheduler.ts';
 import type { TransportSession } from './transport.ts';
+import { logText } from '../log-text.ts';
+import { checkPlayerName, nameKey, uniqueName } from './player-name.ts';
+import {
+  DEFAULT_SESSION_LIMITS, checkSessionLimits, createTokenBucket, withLimits, type SessionLimitOverrides,
+} from './session-limits.ts';
 
 /** Log levels of {@link NetLog}. */
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -25,8 +30,10 @@ export type NetLog = (level: LogLevel, message: string) => void;
 export interface ServerSession {
   /** Session id (1, 2, ...; unique per server). */
   readonly id: number;
-  /** The player name from Hello ("" before the handshake). */
+  /** The player's name: its Hello's, made unique on this server ("" before the handshake). */
   readonly name: string;
+  /** The peer's address, when the transport knows it. */
+  readonly address: string | undefined;
   /** The framed connection: `send`, `ping`, `state`, `rttMs`, `stats`. */
   readonly connection: Connection;
   /** Sends on a channel (shorthand for `connection.send`). */
@@ -56,6 +63,14 @@ export interface NetServerOptions {
   heartbeatMs?: number;
   /** Silence before a session times out, ms (default 10000). */
   timeoutMs?: number;
+  /** Budgets per session for what a client sends (default {@link DEFAULT_SESSION_LIMITS}; fields given here win). */
+  limits?: SessionLimitOverrides;
+  /** A session that has not sent a valid Hello this long after it was accepted is closed, ms (default 10000). */
+  helloTimeoutMs?: number;
+  /** Most players (sessions past the handshake) at once; a Hello beyond it is refused (default 200). */
+  maxPlayers?: number;
+  /** Most open sessions (handshaking included) from one address at once (default 8). */
+  maxSessionsPerAddress?: number;
   /** A session finished its handshake. */
   onSessionOpen?(session: ServerSession): void;
   /** A message on an active session (handshake, ping and diagnostics are handled here and not passed on). */
@@ -85,16 +100,49 @@ export function randomAdminToken(): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
+/** Default of {@link NetServerOptions.helloTimeoutMs}. */
+export const HELLO_TIMEOUT_MS = 10_000;
+/** Default of {@link NetServerOptions.maxPlayers}. */
+export const DEFAULT_MAX_PLAYERS = 200;
+/** Default of {@link NetServerOptions.maxSessionsPerAddress}. */
+export const DEFAULT_MAX_SESSIONS_PER_ADDRESS = 8;
+/** Wrong admin tokens a session may send before it is closed. */
+export const MAX_BAD_TOKENS = 3;
+/** Warnings a peer can provoke, per second, before they are summarised (so floods cannot flood the log). */
+const PEER_WARNINGS_PER_SECOND = 10;
+
+/**
+ * A log for lines that peers can provoke: at most {@link PEER_WARNINGS_PER_SECOND} a second (burst twice that);
+ * lines beyond are counted and reported in the next line that gets through.
+ */
+function peerLog(log: NetLog, scheduler: Scheduler): NetLog {
+  const bucket = createTokenBucket({ perSecond: PEER_WARNINGS_PER_SECOND, burst: 2 * PEER_WARNINGS_PER_SECOND });
+  let dropped = 0;
+  return (level, message) => {
+    if (!bucket.take(scheduler.now())) { dropped++; return; }
+    log(level, dropped ? `${message} (and ${dropped} similar lines left out)` : message);
+    dropped = 0;
+  };
+}
+
 /** Creates a {@link NetServer}. */
 export function createNetServer(options: NetServerOptions): NetServer {
   const log: NetLog = options.log ?? (() => {});
+  const warnPeer = peerLog(log, options.scheduler);
+  const limits = withLimits(DEFAULT_SESSION_LIMITS, options.limits);
+  checkSessionLimits(limits);
+  const helloTimeoutMs = options.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
+  const maxPlayers = options.maxPlayers ?? DEFAULT_MAX_PLAYERS;
+  const maxPerAddress = options.maxSessionsPerAddress ?? DEFAULT_MAX_SESSIONS_PER_ADDRESS;
   const active = new Map<number, ServerSession>();
   const all = new Set<ServerSession>();
+  const perAddress = new Map<string, number>();
+  const names = new Set<string>(); // nameKey of every active session's name
   let nextId = 1;
 
   const builtins: Record<string, DiagnosticsHandler> = {
-    status: () => `sessions ${active.size}, tick ${options.tick?.() ?? 0}`,
-    sessions: () => [...active.values()].map((s) => `${s.id} ${s.name} rtt=${s.connection.rttMs.toFixed(1)}ms`).join('\n'),
+    status: () => `sessions ${active.size}, handshaking ${all.size - active.size}, tick ${options.tick?.() ?? 0}`,
+    sessions: () => [...active.values()].map((s) => `${s.id} ${logText(s.name)} rtt=${s.connection.rttMs.toFixed(1)}ms`).join('\n'),
     kick: (_s, _c, args) => {
       const target = active.get(Number(args[0]));
       if (!target) return `no session ${args[0]}`;
@@ -103,21 +151,30 @@ export function createNetServer(options: NetServerOptions): NetServer {
     },
   };
 
+  const badTokens = new Map<number, number>();
   const diagnostics = (s: ServerSession, req: DiagnosticsRequest) => {
     const respond = (ok: boolean, text: string) =>
       s.send(Channel.Diagnostics, { type: MsgType.DiagnosticsResponse, id: req.id, ok, text: text.slice(0, 65536) });
+    const command = logText(req.command, 32);
     if (req.token !== options.adminToken) {
-      log('warn', `diagnostics: refused '${req.command}' from session ${s.id} (${s.name}): bad admin token`);
+      const bad = (badTokens.get(s.id) ?? 0) + 1;
+      badTokens.set(s.id, bad);
+      warnPeer('warn', `diagnostics: refused '${command}' from session ${s.id} (${logText(s.name)}): bad admin token`);
+      if (bad > MAX_BAD_TOKENS) {
+        s.close(`more than ${MAX_BAD_TOKENS} bad admin tokens`);
+        return;
+      }
       respond(false, 'refused: bad admin token');
       return;
     }
-    const fn = options.commands?.[req.command] ?? builtins[req.command];
+    const fn = Object.hasOwn(options.commands ?? {}, req.command) ? options.commands![req.command]
+      : Object.hasOwn(builtins, req.command) ? builtins[req.command] : undefined;
     if (!fn) {
-      log('warn', `diagnostics: unknown command '${req.command}' from session ${s.id}`);
-      respond(false, `unknown command '${req.command}'`);
+      log('warn', `diagnostics: unknown command '${command}' from session ${s.id}`);
+      respond(false, `unknown command '${command}'`);
       return;
     }
-    log('info', `diagnostics: session ${s.id} ran '${req.command}'`);
+    log('info', `diagnostics: session ${s.id} ran '${command}'`);
     respond(true, fn(s, req.command, req.args));
   };
 
@@ -129,8 +186,26 @@ export function createNetServer(options: NetServerOptions): NetServer {
     },
     accept(transport) {
       const id = nextId++;
+      const address = transport.remoteAddress;
+      if (address !== undefined) {
+        const open = perAddress.get(address) ?? 0;
+        if (open >= maxPerAddress) {
+          const reason = `too many sessions from ${address} (limit ${maxPerAddress})`;
+          warnPeer('warn', `session ${id} refused: ${reason}`);
+          transport.close({ code: 0, reason });
+          return;
+        }
+        perAddress.set(address, open + 1);
+      }
       let name = '';
       let session: ServerSession;
+      let helloTimer: TimerHandle | undefined;
+      /** Refuses the handshake: the client learns why from the Reject, then the session closes. */
+      const refuse = (reason: string, asked: string) => {
+        warnPeer('warn', `handshake: refused session ${id} (${logText(asked)}): ${reason}`);
+        connection.send(Channel.Control, makeReject(reason, options.identity));
+        connection.close(reason);
+      };
       const connection = createConnection({
         session: transport,
         role: 'server',
@@ -138,24 +213,23 @@ export function createNetServer(options: NetServerOptions): NetServer {
         maxFrame: options.maxFrame,
         heartbeatMs: options.heartbeatMs,
         timeoutMs: options.timeoutMs,
+        limits,
         onMessage(channel, msg) {
           if (connection.state === 'handshaking') {
             if (msg.type !== MsgType.Hello) throw new ProtocolError(ProtocolErrorCode.BadState, `type ${msg.type} before Hello`);
-            const problem = checkHello(msg, options.identity);
-            if (problem) {
-              log('warn', `handshake: refused session ${id} (${msg.name}): ${problem}`);
-              connection.send(Channel.Control, makeReject(problem, options.identity));
-              connection.close(problem);
-              return;
-            }
-            name = msg.name;
+            const problem = checkHello(msg, options.identity) ?? checkPlayerName(msg.name);
+            if (problem) return refuse(problem, msg.name);
+            if (active.size >= maxPlayers) return refuse(`server full (${maxPlayers} players)`, msg.name);
+            options.scheduler.clear(helloTimer);
+            name = uniqueName(msg.name, (key) => names.has(key));
+            names.add(nameKey(name));
             connection.send(Channel.Control, {
               type: MsgType.Welcome, version: options.identity.version, schemaHash: options.identity.schemaHash,
               sessionId: id, serverTick: options.tick?.() ?? 0, tickHz: TICK_HZ,
             });
             connection.activate();
             active.set(id, session);
-            log('info', `session ${id} (${name}) connected`);
+            log('info', `session ${id} (${logText(name)}) connected${address ? ` from ${address}` : ''}${name !== msg.name ? `; '${logText(msg.name)}' was taken` : ''}`);
             options.onSessionOpen?.(session);
             return;
           }
@@ -164,15 +238,27 @@ export function createNetServer(options: NetServerOptions): NetServer {
           options.onMessage?.(session, channel, msg);
         },
         onClose(info) {
+          options.scheduler.clear(helloTimer);
           all.delete(session);
-          active.delete(id);
-          const level = info.kind === 'protocol' || info.kind === 'error' ? 'warn' : 'info';
-          log(level, `session ${id}${name ? ` (${name})` : ''} closed: ${info.kind}: ${info.reason}`);
+          if (active.delete(id)) names.delete(nameKey(name));
+          badTokens.delete(id);
+          if (address !== undefined) {
+            const left = (perAddress.get(address) ?? 1) - 1;
+            if (left > 0) perAddress.set(address, left);
+            else perAddress.delete(address);
+          }
+          const line = `session ${id}${name ? ` (${logText(name)})` : ''} closed: ${info.kind}: ${logText(info.reason, 200)}`;
+          if (info.kind === 'protocol' || info.kind === 'error') warnPeer('warn', line);
+          else log('info', line);
           options.onSessionClose?.(session, info);
         },
       });
+      helloTimer = options.scheduler.set(helloTimeoutMs, () => {
+        if (connection.state === 'handshaking') connection.close(`no valid Hello within ${helloTimeoutMs} ms`);
+      });
       session = {
         id,
+        address,
         get name() { return name; },
         connection,
         send: (channel, messages) => connection.send(channel, messages),

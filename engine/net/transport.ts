@@ -55,6 +55,8 @@ export interface TransportSession {
   readonly reliableDatagrams: boolean;
   /** Largest datagram the backend accepts. */
   readonly maxDatagramSize: number;
+  /** The peer's IP address (no port), when the backend knows it (server side); per-address limits use it. */
+  readonly remoteAddress?: string;
   /** Sends a datagram; may be dropped. Ignored after close. */
   sendDatagram(bytes: Uint8Array): void;
   /** Opens a stream; writes may be made at once (they are queued until it is open). */

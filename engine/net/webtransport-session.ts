@@ -36,6 +36,8 @@ export interface AdaptOptions {
   reliableDatagrams: boolean;
   /** Reported {@link TransportSession.maxDatagramSize} (default 1200, a safe QUIC payload). */
   maxDatagramSize?: number;
+  /** The peer's IP address, when known (server side). */
+  remoteAddress?: string;
 }
 
 const ignore = () => {};
@@ -116,6 +118,7 @@ export function adaptWebTransport(wt: WebTransportLike, options: AdaptOptions): 
   return {
     reliableDatagrams: options.reliableDatagrams,
     maxDatagramSize: options.maxDatagramSize ?? 1200,
+    remoteAddress: options.remoteAddress,
     sendDatagram(bytes) {
       if (closed) return;
       if (!datagramWriter) {

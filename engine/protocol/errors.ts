@@ -18,6 +18,8 @@ export const ProtocolErrorCode = {
   BadState: 'bad-state',
   /** A stream opened with an unknown channel header byte, or a channel opened twice. */
   BadStream: 'bad-stream',
+  /** The peer sent more than its budget allows (messages of one kind, bytes, or an oversized datagram). */
+  Flood: 'flood',
 } as const;
 /** A {@link ProtocolErrorCode} value. */
 export type ProtocolErrorCode = (typeof ProtocolErrorCode)[keyof typeof ProtocolErrorCode];

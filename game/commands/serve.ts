@@ -74,6 +74,7 @@ export const serve: Command = {
       scheduler, identity, codec: { zstd: nodeZstd, hasher }, store, adminToken, log, pool,
       terrain: config.world === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: config.seed },
       worldRadius: config['world-radius'], viewDistance: config['view-distance'], columnSections: config['column-sections'],
+      maxPlayers: config['max-players'], maxSessionsPerAddress: config['max-sessions-per-address'],
     });
     const t0 = performance.now();
     process.stdout.write(`generating ${(2 * config['world-radius'] + 1) ** 2} columns (${config.world}, seed ${config.seed})... `);

@@ -7,7 +7,7 @@ import { removeEntity } from 'bitecs';
 import type { ChunkCodecDeps } from '../../engine/codec/chunk-codec.ts';
 import { Channel } from '../../engine/net/channels.ts';
 import type { Scheduler, TimerHandle } from '../../engine/net/scheduler.ts';
-import { createNetServer, type NetLog, type NetServer, type ServerSession } from '../../engine/net/server.ts';
+import { createNetServer, type NetLog, type NetServer, type NetServerOptions, type ServerSession } from '../../engine/net/server.ts';
 import type { EditStore } from '../../engine/platform/node/edit-store.ts';
 import type { ProtocolIdentity } from '../../engine/protocol/handshake.ts';
 import { MsgType, type Message } from '../../engine/protocol/messages.ts';
@@ -57,6 +57,12 @@ export interface GameServerOptions {
   kit?: Kit;
   /** Bandwidth budget per client, bytes per second (default 1 MB/s). */
   budgetBytesPerSecond?: number;
+  /** Most players at once (default 200). */
+  maxPlayers?: number;
+  /** Most sessions from one address at once (default 8). */
+  maxSessionsPerAddress?: number;
+  /** Per-session budgets for what clients send (default: the network server's). */
+  sessionLimits?: NetServerOptions['limits'];
   /** Makes the receiver of a recording of sessions and applied inputs (world test, replays), given the world. */
   recorder?: (world: GameWorld) => ServerRecorder;
 }
@@ -166,6 +172,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
   const net = createNetServer({
     identity: options.identity, scheduler, adminToken: options.adminToken, log, tick: () => world.tick,
     onSessionOpen: onOpen, onMessage, onSessionClose: onClose,
+    maxPlayers: options.maxPlayers, maxSessionsPerAddress: options.maxSessionsPerAddress, limits: options.sessionLimits,
     commands: {
       players: () => [...players.values()].map((p) => `${p.session.id} ${p.session.name} entity=${p.netId} late=${p.queue.stats.late} missing=${p.queue.stats.missing}`).join('\n') || 'no players',
       // Tick timing and traffic since the last 'stats reset', as JSON (benches read it).

@@ -124,6 +124,7 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
   const pool = createNodePool({ threads: 2 });
   const server = createGameServer({ pool,
     scheduler, identity, codec: { zstd: nodeZstd, hasher }, ...config, viewDistance: scenario.world.viewDistance, store: null,
+    maxSessionsPerAddress: o.clients, // every client comes from 127.0.0.1
     adminToken: randomAdminToken(), log: (level, m) => { if (level !== 'info') o.log(`  server ${level}: ${m}`); },
     recorder: (world) => (recording = createSessionRecording(world, hasher, identity, config)).recorder,
   });

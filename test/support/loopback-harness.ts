@@ -17,7 +17,10 @@ import { createLoopbackNetwork } from '../../engine/net/loopback.ts';
 import { createManualScheduler } from '../../engine/net/scheduler.ts';
 import type { NetServer, NetServerOptions, ServerSession } from '../../engine/net/server.ts';
 import { createNetServer } from '../../engine/net/server.ts';
-import type { TransportListener } from '../../engine/net/transport.ts';
+import type { TransportListener, TransportSession, TransportStream } from '../../engine/net/transport.ts';
+import { Channel as Ch } from '../../engine/net/channels.ts';
+import { encodeFrame } from '../../engine/protocol/framing.ts';
+import { makeHello } from '../../engine/protocol/handshake.ts';
 
 /** A recorded client: its events in order and the messages it received. */
 export interface TestClient {
@@ -83,4 +86,45 @@ export async function createHarness(serverOptions: Partial<NetServerOptions> = {
       return s;
     },
   };
+}
+
+/** The harness {@link createHarness} builds. */
+export type Harness = Awaited<ReturnType<typeof createHarness>>;
+
+/** A raw session: the test writes bytes itself. */
+export interface RawClient {
+  /** The client end of the session. */
+  session: TransportSession;
+  /** Its control stream (header written). */
+  control: TransportStream;
+  /** Close reasons it saw. */
+  closed: string[];
+  /** Bytes received on the control stream. */
+  got: Uint8Array[];
+}
+
+/**
+ * Connects a raw session from address `from`, opens the control stream and sends a Hello as `name` (unless `hello`
+ * is false).
+ */
+export function rawClient(h: Harness, hello = true, name = 'raw', from = '127.0.0.1'): RawClient {
+  let session: TransportSession | undefined;
+  h.network.connector('server', from)((r) => { if (!(r instanceof Error)) session = r; });
+  h.step(0);
+  const closed: string[] = [];
+  const got: Uint8Array[] = [];
+  session!.setHandlers({ onDatagram: () => {}, onStream: () => {}, onClose: (i) => closed.push(i.reason) });
+  const control = session!.openStream('bidi');
+  control.setHandlers({ onData: (b) => got.push(b), onEnd: () => {} });
+  control.write(Uint8Array.of(Ch.Control));
+  if (hello) control.write(encodeFrame([makeHello(h.identity, name)]));
+  h.step(0);
+  return { session: session!, control, closed, got };
+}
+
+/** Opens a bidirectional stream for `channel` on a raw session (header written). */
+export function bidi(session: TransportSession, channel: number): TransportStream {
+  const s = session.openStream('bidi');
+  s.write(Uint8Array.of(channel));
+  return s;
 }

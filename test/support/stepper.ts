@@ -66,6 +66,7 @@ export async function createStepper(options: StepperOptions = {}) {
   network.listen('server', (s) => server.net.accept(s));
   server.start();
   let n = 0;
+  let raws = 0;
 
   return {
     scheduler, server, serverLog, codec, identity,
@@ -75,7 +76,7 @@ export async function createStepper(options: StepperOptions = {}) {
     rawClient(name = 'raw'): NetClient & { received: Message[] } {
       const received: Message[] = [];
       const c = createNetClient({
-        connect: network.connector('server'), identity, name, scheduler, rng: createRng(99), bus: createEventBus<NetClientEvents>(), reconnect: false,
+        connect: network.connector('server', `10.1.0.${++raws & 255}`), identity, name, scheduler, rng: createRng(99), bus: createEventBus<NetClientEvents>(), reconnect: false,
         onMessage: (_ch, m) => received.push(m),
       });
       c.start();
@@ -86,7 +87,8 @@ export async function createStepper(options: StepperOptions = {}) {
       const bus = createEventBus<ClientEvents>();
       const rec: StepperClient = { client: undefined as never, events: [] };
       bus.onAny((name, payload) => rec.events.push([name, payload]));
-      const raw = network.connector('server');
+      // Each client comes from its own address, as players do (the server limits sessions per address).
+      const raw = network.connector('server', `10.0.${(seed >> 8) & 255}.${seed & 255}`);
       const connect = link ? conditionConnector(raw, scheduler, createRng(seed * 7919), link, (s) => { rec.link = s; }) : raw;
       rec.client = createGameClient({ connect, identity, scheduler, rng: createRng(seed), codec, name: `p${seed}`, input, bus, pool });
       rec.client.start();

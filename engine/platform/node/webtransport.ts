@@ -105,7 +105,7 @@ export async function startWebTransportServer(options: WebTransportServerOptions
       const wt = value as unknown as WebTransportLike;
       wt.closed.catch(() => {});
       wt.ready.then(() => {
-        const t = adaptWebTransport(wt, { reliableDatagrams: !http3 });
+        const t = adaptWebTransport(wt, { reliableDatagrams: !http3, remoteAddress: peerHost(value) });
         open.add(t);
         wt.closed.then(() => open.delete(t), () => open.delete(t));
         options.sink(t);
@@ -129,6 +129,14 @@ export async function startWebTransportServer(options: WebTransportServerOptions
       await Promise.race([server.closed, new Promise((r) => setTimeout(r, 1000))]).catch(() => {});
     },
   };
+}
+
+/** The IP address of a library session's peer: its `peerAddress` is `host:port` (the host may be IPv6). */
+function peerHost(session: unknown): string | undefined {
+  const peer = (session as { peerAddress?: unknown }).peerAddress;
+  if (typeof peer !== 'string') return undefined;
+  const host = peer.slice(0, peer.lastIndexOf(':'));
+  return host && host !== 'undefined' ? host.replace(/^::ffff:/, '') : undefined;
 }
 
 /** Turns Nagle off on every TCP connection of the HTTP/2 part (DESIGN.md: otherwise ~40 ms per message). */

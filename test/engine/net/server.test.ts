@@ -6,36 +6,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Channel } from '../../../engine/net/channels.ts';
-import type { TransportSession, TransportStream } from '../../../engine/net/transport.ts';
 import { packr } from '../../../engine/protocol/codec.ts';
 import { encodeFrame } from '../../../engine/protocol/framing.ts';
 import { makeHello } from '../../../engine/protocol/handshake.ts';
 import { MsgType, PROTOCOL_VERSION } from '../../../engine/protocol/messages.ts';
-import { createHarness } from '../../support/loopback-harness.ts';
-
-type Harness = Awaited<ReturnType<typeof createHarness>>;
-
-/** Connects a raw session, opens the control stream and sends a valid Hello. */
-function rawClient(h: Harness, hello = true) {
-  let session: TransportSession | undefined;
-  h.network.connector('server')((r) => { if (!(r instanceof Error)) session = r; });
-  h.step(0);
-  const closed: string[] = [];
-  const got: Uint8Array[] = [];
-  session!.setHandlers({ onDatagram: () => {}, onStream: () => {}, onClose: (i) => closed.push(i.reason) });
-  const control = session!.openStream('bidi');
-  control.setHandlers({ onData: (b) => got.push(b), onEnd: () => {} });
-  control.write(Uint8Array.of(Channel.Control));
-  if (hello) control.write(encodeFrame([makeHello(h.identity, 'raw')]));
-  h.step(0);
-  return { session: session!, control, closed, got };
-}
-
-function bidi(session: TransportSession, channel: number): TransportStream {
-  const s = session.openStream('bidi');
-  s.write(Uint8Array.of(channel));
-  return s;
-}
+import { bidi, createHarness, rawClient } from '../../support/loopback-harness.ts';
 
 const frameOf = (type: number, payload: unknown) => {
   const body = new Uint8Array([type, ...packr.pack(payload)]);
@@ -162,7 +137,7 @@ describe('diagnostics', () => {
     h.step(0);
     const answers = c.received.filter(([ch]) => ch === Channel.Diagnostics).map(([, m]) => m);
     expect(answers).toEqual([
-      { type: MsgType.DiagnosticsResponse, id: 1, ok: true, text: 'sessions 1, tick 0' },
+      { type: MsgType.DiagnosticsResponse, id: 1, ok: true, text: 'sessions 1, handshaking 0, tick 0' },
       { type: MsgType.DiagnosticsResponse, id: 2, ok: false, text: 'refused: bad admin token' },
       { type: MsgType.DiagnosticsResponse, id: 3, ok: false, text: "unknown command 'nope'" },
     ]);
