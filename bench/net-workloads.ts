@@ -48,7 +48,11 @@ const scheduler = createRealtimeScheduler();
 /** Starts a WebTransport net server on 127.0.0.1 and a connector to it. */
 export async function startRig(onMessage?: (channel: Channel, msg: Message) => void): Promise<NetRig> {
   const identity = localIdentity(await loadHasher());
-  const net = createNetServer({ identity, scheduler, adminToken: 'bench', onMessage: (_s, c, m) => onMessage?.(c, m) });
+  const net = createNetServer({
+    identity, scheduler, adminToken: 'bench', onMessage: (_s, c, m) => onMessage?.(c, m),
+    // This bench measures the transport, not the per-session budgets: back-to-back pings and connects are its load.
+    limits: { messages: { ping: { perSecond: 1e6, burst: 1e6 } } }, maxSessionsPerAddress: 1e6,
+  });
   const wt = await startWebTransportServer({ sink: net.accept });
   const connect = await nodeWebTransportConnector({ url: wt.url, certHash: wt.cert.sha256 });
   return { identity, net, wt, connect, close: async () => { net.closeAll('bench over'); await wt.close(); } };
