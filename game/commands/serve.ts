@@ -23,7 +23,7 @@ import { resolve } from 'node:path';
 /** Opens the store and checks it was made for this world (edits only make sense on the terrain they were made on). */
 function openStore(config: ServerConfig): EditStore | null {
   if (config.storage === 'none') return null;
-  const store = openEditStore(config.storage);
+  const store = openEditStore(config.storage, { sync: config['storage-sync'] as 'normal' | 'full' });
   const world = `${config.world} seed ${config.seed} sections ${config['column-sections']}`;
   const stored = store.getMeta('world');
   if (stored === undefined) store.setMeta('world', world);

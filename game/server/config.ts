@@ -17,6 +17,7 @@ export const SERVER_OPTIONS = {
   'view-distance': { kind: 'int', default: 8, min: 1, max: 32, help: 'chunks around a player that its client receives' },
   'column-sections': { kind: 'int', default: 16, min: 1, max: 64, help: 'world height in 16-block sections' },
   storage: { kind: 'string', default: './data/world.sqlite', help: "SQLite file for block edits ('none': keep in memory)" },
+  'storage-sync': { kind: 'string', default: 'normal', choices: ['normal', 'full'], help: "edit durability: 'normal' survives a crash of the server process, 'full' also a power cut (one disk flush per tick with edits)" },
   'admin-token': { kind: 'string', help: 'token for diagnostics commands (default: a random one, printed at start)' },
   threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'worker threads' },
   'web-dir': { kind: 'string', default: 'dist/web', help: 'folder of the browser build to serve (built there when missing)' },

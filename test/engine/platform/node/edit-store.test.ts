@@ -31,4 +31,15 @@ describe('edit store (node:sqlite)', () => {
     expect(s.loadAll().map((e) => e.x)).toEqual([0]);
     s.close();
   });
+
+  it('commits with synchronous=NORMAL by default and FULL when asked (power-loss durability), and refuses other values', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stratum-store-'));
+    dirs.push(dir);
+    for (const sync of [undefined, 'normal', 'full'] as const) {
+      const s = openEditStore(join(dir, `${sync}.sqlite`), { sync });
+      expect(s.sync).toBe(sync ?? 'normal');
+      s.close();
+    }
+    expect(() => openEditStore(join(dir, 'x.sqlite'), { sync: 'off' as never })).toThrow(/'normal' or 'full'/);
+  });
 });
