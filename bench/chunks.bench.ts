@@ -23,6 +23,7 @@ import { generateColumn } from '../test/support/synthetic-terrain.ts';
 import { bestRate, type ByteStats, byteStats, columnsPerSecond, measureRound, type Rate, sameIds } from './chunks/measure.ts';
 import { type PeerCodec, rawDeflatePeer, rawZstdPeer } from './chunks/peers.ts';
 import { loadPrismarinePeer } from './chunks/prismarine-peer.ts';
+import { requireCorpusFile } from './terrain-corpus.ts';
 
 const OPTIONS = {
   corpus: { kind: 'string', help: 'a .u16.zst terrain corpus file' },
@@ -74,6 +75,7 @@ async function measurePeer(peer: PeerCodec, columns: Uint16Array[], sections: nu
 function loadColumns(values: { corpus?: string; synthetic?: number; columns: number; sections: number }): { name: string; columns: Uint16Array[]; version?: string } {
   if ((values.corpus === undefined) === (values.synthetic === undefined)) throw new Error(`give one of --corpus or --synthetic\n\nusage: ${USAGE}`);
   if (values.corpus !== undefined) {
+    requireCorpusFile(values.corpus);
     const sidecar = values.corpus.replace(/\.u16\.zst$/, '.json');
     const version = existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')) as { version?: string }).version : undefined;
     return { name: values.corpus, columns: readCorpus(values.corpus, values.sections), version };

@@ -4,7 +4,7 @@
  * (wall time of a whole batch, scheduling and result copies included), plus the size of what comes out and the
  * time per profiling stage. Every allocated section of the world is meshed, empty or not.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createMeshScratch, meshSection } from '../engine/mesh/greedy-mesher.ts';
 import { createMeshPalette, type MeshPalette } from '../engine/mesh/mesh-palette.ts';
@@ -19,13 +19,13 @@ import { generateColumnsSync, squareAround } from '../workers/terrain.main.ts';
 import type { Bench } from '../game/commands/bench.ts';
 import { formatHelp, parseOptions } from '../game/options.ts';
 import { summarize } from '../game/stats.ts';
-import { loadCorpusWorld } from './terrain-corpus.ts';
+import { loadCorpusWorld, requireCorpusFile, SHARED_CORPUS_DIR } from './terrain-corpus.ts';
 
 const OPTIONS = {
   seed: { kind: 'int', default: 1, min: -2147483648, max: 2147483647, help: 'seed of the generated terrain' },
   radius: { kind: 'int', default: 4, min: 0, max: 32, help: 'generated terrain: columns within this many chunks of the origin' },
   threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'worker threads in the pool' },
-  corpus: { kind: 'string', default: '/work/shared/terrain/minecraft-1.21.1.u16.zst', help: "terrain corpus file ('' to skip)" },
+  corpus: { kind: 'string', default: `${SHARED_CORPUS_DIR}minecraft-1.21.1.u16.zst`, help: "terrain corpus file, with its .json ('' to skip)" },
   ms: { kind: 'int', default: 2000, min: 50, max: 60_000, help: 'time spent measuring each case' },
   json: { kind: 'string', help: 'write the figures to this JSON file' },
 } as const;
@@ -118,6 +118,7 @@ export const meshBench: Bench = {
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);
+    if (o.corpus) requireCorpusFile(o.corpus, true); // before any measuring: a missing corpus is an error, not a skip
     const pool = createNodePool({ threads: o.threads });
     const rows: MeshWorkloadFigures[] = [];
     try {
@@ -125,12 +126,10 @@ export const meshBench: Bench = {
       const coords = squareAround(0, 0, o.radius);
       generateColumnsSync(generated, { kind: 'noise', seed: o.seed }, coords);
       rows.push(await measure(`mesh generated terrain seed ${o.seed}, r=${o.radius} (${coords.length} columns x 8 sections)`, generated, pool, o.ms));
-      if (o.corpus && existsSync(o.corpus)) {
+      if (o.corpus) {
         const corpus = loadCorpusWorld(o.corpus);
         const label = o.corpus.replace(/^.*\//, '').replace(/\.u16\.zst$/, '');
         rows.push(await measure(`mesh ${label} corpus (${corpus.columns.size} columns x 24 sections)`, corpus, pool, o.ms));
-      } else if (o.corpus) {
-        console.log(`corpus ${o.corpus} not found; skipped`);
       }
     } finally {
       await pool.destroy();

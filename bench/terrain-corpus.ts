@@ -1,14 +1,32 @@
 /**
- * Loads the shared Minecraft terrain corpus (`/work/shared/terrain/*.u16.zst`, described in the README beside it)
- * into a {@link VoxelWorld}: one zstd frame of columns back to back, 24 sections of 4096 little-endian uint16
- * block-state ids each; column positions come from the `.json` beside the file. Bench-only (reads files).
+ * Loads a Minecraft terrain corpus file (the full one in `../shared/terrain/*.u16.zst` beside the checkout, described
+ * in the README there, or the small cut in `test/fixtures/terrain/`) into a {@link VoxelWorld}: one zstd frame of
+ * columns back to back, 24 sections of 4096 little-endian uint16 block-state ids each; column positions come from
+ * the `.json` beside the file. Bench-only (reads files).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { zstdDecompressSync } from 'node:zlib';
+import { OptionError } from '../game/options.ts';
 import { DIRTY_MESH, DIRTY_NET, SECTION_VOLUME } from '../engine/voxel/section.ts';
 import { markSection, sectionVoxels } from '../engine/voxel/section-store.ts';
 import { createBlockRegistry } from '../engine/voxel/blocks.ts';
 import { createVoxelWorld, ensureColumn, ensureSection, type VoxelWorld } from '../engine/voxel/voxel-world.ts';
+
+/** The full shared corpus folder, beside the repository checkout (`../shared/terrain/`); not part of a clone. */
+export const SHARED_CORPUS_DIR = fileURLToPath(new URL('../../shared/terrain/', import.meta.url));
+
+/**
+ * Throws an {@link OptionError} naming the alternatives when `--corpus FILE` is missing, or its `.json` when
+ * `withJson` (the column positions, which {@link loadCorpusWorld} needs).
+ */
+export function requireCorpusFile(file: string, withJson = false): void {
+  const missing = [file, ...(withJson ? [file.replace(/\.u16\.zst$/, '.json')] : [])].filter((f) => !existsSync(f));
+  if (missing.length === 0) return;
+  throw new OptionError(`--corpus ${file}: ${missing.join(' and ')} not found. The full terrain corpus lives in `
+    + `${SHARED_CORPUS_DIR} (beside the checkout, not in the repository); `
+    + 'test/fixtures/terrain/ holds a small cut of it (6 columns per version)');
+}
 
 /** Sections per corpus column (y = -64 .. 319). */
 export const CORPUS_COLUMN_SECTIONS = 24;

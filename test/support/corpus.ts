@@ -1,13 +1,14 @@
 /**
- * Reads the shared terrain corpus (`../shared/terrain/*.u16.zst`, see its README) for tests: each file is one zstd
- * frame of columns of 24 sections x 4096 little-endian uint16 ids.
+ * Reads the test terrain corpus for tests: `test/fixtures/terrain/*.u16.zst`, a few real Minecraft columns per
+ * version cut from the shared corpus (`../shared/terrain/`, see the README of each). Each file is one zstd frame of
+ * columns of 24 sections x 4096 little-endian uint16 ids, with a `.json` beside it listing the columns.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 
-/** The corpus folder, beside the repository checkout (`../shared/terrain/`). */
-export const CORPUS_DIR = fileURLToPath(new URL('../../../shared/terrain/', import.meta.url));
+/** The test corpus folder, inside the repository (`test/fixtures/terrain/`), so that any clone can run the tests. */
+export const CORPUS_DIR = fileURLToPath(new URL('../fixtures/terrain/', import.meta.url));
 
 /** The corpus files, by name. */
 export const CORPUS_FILES = ['minecraft-1.18.2.u16.zst', 'minecraft-1.20.6.u16.zst', 'minecraft-1.21.1.u16.zst'] as const;
@@ -15,9 +16,9 @@ export const CORPUS_FILES = ['minecraft-1.18.2.u16.zst', 'minecraft-1.20.6.u16.z
 /** Sections per corpus column. */
 export const CORPUS_SECTIONS = 24;
 
-/** True when the corpus folder is present. */
-export function corpusAvailable(): boolean {
-  return existsSync(CORPUS_DIR + CORPUS_FILES[0]);
+/** The column list of a corpus file: `[chunkX, chunkZ, status]` per column, in file order, from its `.json`. */
+export function corpusColumns(path: string): [number, number, string][] {
+  return (JSON.parse(readFileSync(path.replace(/\.u16\.zst$/, '.json'), 'utf8')) as { columns: [number, number, string][] }).columns;
 }
 
 /** Decompresses a `.u16.zst` corpus file into its columns (each `sections * 4096` ids, copies). */
