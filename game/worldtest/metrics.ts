@@ -12,6 +12,11 @@ export interface Target {
   value: number | boolean;
   /** True when the target holds. */
   pass: boolean;
+  /**
+   * True for targets on wall-clock figures (handshake time, update rate), which a loaded machine can miss without
+   * anything being wrong: `stratum worldtest` enforces them, the vitest suite (which runs files side by side) does not.
+   */
+  wallClock: boolean;
 }
 
 /** Per-client figures. */
@@ -82,13 +87,13 @@ export function worldTestMetrics(run: WorldTestRun, o: WorldTestOptions): WorldT
   const worst = (f: (c: ClientMetrics) => number) => Math.max(...clients.map(f));
   const least = (f: (c: ClientMetrics) => number) => Math.min(...clients.map(f));
   const replayDrift = run.diff.differences.length;
-  const t = (metric: string, target: string, value: number | boolean, pass: boolean): Target => ({ metric, target, value, pass });
+  const t = (metric: string, target: string, value: number | boolean, pass: boolean, wallClock = false): Target => ({ metric, target, value, pass, wallClock });
   const targets: Target[] = [
-    t('handshake ms beyond the added RTT (worst client)', '<= 50', worst((c) => c.handshakeBeyondLinkMs), worst((c) => c.handshakeBeyondLinkMs) <= 50),
+    t('handshake ms beyond the added RTT (worst client)', '<= 50', worst((c) => c.handshakeBeyondLinkMs), worst((c) => c.handshakeBeyondLinkMs) <= 50, true),
     t('reconciliation error avg ms (worst client)', '<= 30', worst((c) => c.reconciliation.avgMs), worst((c) => c.reconciliation.avgMs) <= 30),
     t('chunk compression %', '> 80', chunkCompression * 100, chunkCompression > 0.8),
     t('peak bandwidth KB/s per client', '<= 1000', worst((c) => c.bandwidthKBps.peak), worst((c) => c.bandwidthKBps.peak) <= 1000),
-    t('entity update rate Hz (slowest client)', '10 (>= 9)', least((c) => c.entityUpdateHz), least((c) => c.entityUpdateHz) >= 9 && worst((c) => c.entityUpdateHz) <= 11),
+    t('entity update rate Hz (slowest client)', '10 (>= 9)', least((c) => c.entityUpdateHz), least((c) => c.entityUpdateHz) >= 9 && worst((c) => c.entityUpdateHz) <= 11, true),
     t('replay drift (differences)', '0', replayDrift, replayDrift === 0),
     t('client views equal the server (columns differing)', '0', worst((c) => c.viewMismatches), worst((c) => c.viewMismatches) === 0),
     t('scenario phases passed', 'all', run.phases.every((p) => p.ok), run.phases.every((p) => p.ok)),
