@@ -101,6 +101,9 @@ export function createConnection(options: ConnectionOptions): Connection {
   const { session, role, scheduler } = options;
   const peer = role === 'client' ? 'server' : 'client';
   const maxFrame = options.maxFrame ?? DEFAULT_MAX_FRAME;
+  // What this side accepts: its own maximum, lowered by the limits it holds the peer to.
+  const maxFrameIn = Math.min(maxFrame, options.limits?.maxFrame ?? Infinity);
+  const maxMessagesIn = options.limits?.maxMessagesPerFrame ?? Infinity;
   const heartbeatMs = options.heartbeatMs ?? 1000;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const stats: ConnectionStats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, staleDropped: 0 };
@@ -199,7 +202,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   /** Reads frames from a stream; a stream the peer opened first names its channel in a header byte. */
   const bindIncoming = (s: TransportStream, known?: Channel) => {
     let channel: Channel | undefined = known;
-    let reader = createFrameReader(maxFrame);
+    let reader = createFrameReader(maxFrameIn);
     s.setHandlers({
       onData: (bytes) => guarded(() => {
         received(bytes.length);
@@ -222,7 +225,7 @@ export function createConnection(options: ConnectionOptions): Connection {
           bytes = bytes.subarray(1);
         }
         for (const body of reader.push(bytes)) {
-          for (const m of decodeFrameBody(body)) {
+          for (const m of decodeFrameBody(body, maxMessagesIn)) {
             deliver(channel, m);
             if (state === 'closed') return;
           }
@@ -230,7 +233,7 @@ export function createConnection(options: ConnectionOptions): Connection {
       }),
       onEnd: () => guarded(() => {
         if (reader.buffered > 0) throw new ProtocolError(ProtocolErrorCode.BadFrame, `stream ended inside a frame (${reader.buffered} bytes)`);
-        reader = createFrameReader(maxFrame);
+        reader = createFrameReader(maxFrameIn);
       }),
     });
   };
@@ -242,7 +245,7 @@ export function createConnection(options: ConnectionOptions): Connection {
       }
       received(bytes.length);
       const channel = datagramChannel(peer);
-      for (const m of decodeDatagram(bytes, maxFrame)) {
+      for (const m of decodeDatagram(bytes, maxFrameIn, maxMessagesIn)) {
         if (!stale.accept(m)) { stats.staleDropped++; continue; }
         deliver(channel, m);
         if (state === 'closed') return;

@@ -26,6 +26,10 @@ export interface SessionLimits {
   bytes: Rate;
   /** Largest datagram accepted, bytes (SPEC.md: a datagram fits 1200 bytes). */
   maxDatagram: number;
+  /** Largest frame body accepted on a stream, bytes (refused from its length prefix, before it is buffered). */
+  maxFrame: number;
+  /** Most messages in one frame (refused as soon as one too many is decoded). */
+  maxMessagesPerFrame: number;
 }
 
 /**
@@ -43,6 +47,9 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = {
   },
   bytes: { perSecond: 256 * 1024, burst: 2 * 1024 * 1024 },
   maxDatagram: 1200,
+  // The largest honest frame is a ChunkHave of 4,096 columns, about 100 KB; clients send one message per frame.
+  maxFrame: 256 * 1024,
+  maxMessagesPerFrame: 64,
 };
 
 /** The budget kind of an inbound message. */
@@ -97,7 +104,9 @@ export function checkSessionLimits(limits: SessionLimits): void {
   for (const [key, r] of rates) {
     if (!(r.perSecond > 0) || !(r.burst >= 1)) throw new RangeError(`session limit ${key}: perSecond must be > 0 and burst >= 1; got ${r.perSecond}/s, burst ${r.burst}`);
   }
-  if (!Number.isInteger(limits.maxDatagram) || limits.maxDatagram < 64) throw new RangeError(`session limit maxDatagram must be an integer >= 64; got ${limits.maxDatagram}`);
+  for (const [key, min] of [['maxDatagram', 64], ['maxFrame', 1024], ['maxMessagesPerFrame', 1]] as const) {
+    if (!Number.isInteger(limits[key]) || limits[key] < min) throw new RangeError(`session limit ${key} must be an integer >= ${min}; got ${limits[key]}`);
+  }
 }
 
 /** Creates the budgets of one session from `limits`. */
@@ -126,6 +135,8 @@ export function withLimits(limits: SessionLimits, overrides: SessionLimitOverrid
     messages: { ...limits.messages, ...overrides.messages },
     bytes: overrides.bytes ?? limits.bytes,
     maxDatagram: overrides.maxDatagram ?? limits.maxDatagram,
+    maxFrame: overrides.maxFrame ?? limits.maxFrame,
+    maxMessagesPerFrame: overrides.maxMessagesPerFrame ?? limits.maxMessagesPerFrame,
   };
 }
 
@@ -137,4 +148,8 @@ export interface SessionLimitOverrides {
   bytes?: Rate;
   /** Largest datagram. */
   maxDatagram?: number;
+  /** Largest inbound frame body. */
+  maxFrame?: number;
+  /** Most messages per inbound frame. */
+  maxMessagesPerFrame?: number;
 }

@@ -35,15 +35,24 @@ export function encodeFrame(messages: readonly Message[], maxFrame = DEFAULT_MAX
   return out;
 }
 
-/** Decodes a frame body (the bytes after the length) into its messages. Throws {@link ProtocolError}. */
-export function decodeFrameBody(body: Uint8Array): Message[] {
+/**
+ * Decodes a frame body (the bytes after the length) into its messages. A body holding more than `maxMessages`
+ * messages is refused as a flood as soon as the one too many is read, before the rest is decoded. Throws
+ * {@link ProtocolError}.
+ */
+export function decodeFrameBody(body: Uint8Array, maxMessages = Infinity): Message[] {
   if (body.length === 0) throw new ProtocolError(ProtocolErrorCode.BadFrame, 'empty frame');
   const values: unknown[] = [];
+  const maxValues = 2 * maxMessages;
   try {
-    unpackr.unpackMultiple(body, (v: unknown) => { values.push(v); });
+    unpackr.unpackMultiple(body, (v: unknown) => {
+      values.push(v);
+      return values.length <= maxValues;
+    });
   } catch (err) {
     throw new ProtocolError(ProtocolErrorCode.BadPayload, `msgpack: ${(err as Error).message}`);
   }
+  if (values.length > maxValues) throw new ProtocolError(ProtocolErrorCode.Flood, `more than ${maxMessages} messages in one frame`);
   if (values.length % 2 !== 0) throw new ProtocolError(ProtocolErrorCode.BadFrame, 'message type without payload');
   const out: Message[] = [];
   for (let i = 0; i < values.length; i += 2) {
@@ -56,15 +65,15 @@ export function decodeFrameBody(body: Uint8Array): Message[] {
   return out;
 }
 
-/** Decodes a datagram, which holds exactly one frame. Throws {@link ProtocolError}. */
-export function decodeDatagram(bytes: Uint8Array, maxFrame = DEFAULT_MAX_FRAME): Message[] {
+/** Decodes a datagram, which holds exactly one frame (of at most `maxMessages`). Throws {@link ProtocolError}. */
+export function decodeDatagram(bytes: Uint8Array, maxFrame = DEFAULT_MAX_FRAME, maxMessages = Infinity): Message[] {
   if (bytes.length < FRAME_HEADER_BYTES) throw new ProtocolError(ProtocolErrorCode.BadFrame, 'datagram shorter than a header');
   const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
   if (len > maxFrame) throw new ProtocolError(ProtocolErrorCode.FrameTooLarge, `declared ${len} > max ${maxFrame}`);
   if (len !== bytes.length - FRAME_HEADER_BYTES) {
     throw new ProtocolError(ProtocolErrorCode.BadFrame, `declared ${len}, datagram holds ${bytes.length - FRAME_HEADER_BYTES}`);
   }
-  return decodeFrameBody(bytes.subarray(FRAME_HEADER_BYTES));
+  return decodeFrameBody(bytes.subarray(FRAME_HEADER_BYTES), maxMessages);
 }
 
 /** Reassembles frames from a byte stream delivered in arbitrary chunks. */

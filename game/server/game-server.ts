@@ -61,6 +61,8 @@ export interface GameServerOptions {
   maxPlayers?: number;
   /** Most sessions from one address at once (default 8). */
   maxSessionsPerAddress?: number;
+  /** A session that has not said Hello this long after it opened is closed, ms (default 10000). */
+  helloTimeoutMs?: number;
   /** Per-session budgets for what clients send (default: the network server's). */
   sessionLimits?: NetServerOptions['limits'];
   /** Makes the receiver of a recording of sessions and applied inputs (world test, replays), given the world. */
@@ -173,6 +175,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
     identity: options.identity, scheduler, adminToken: options.adminToken, log, tick: () => world.tick,
     onSessionOpen: onOpen, onMessage, onSessionClose: onClose,
     maxPlayers: options.maxPlayers, maxSessionsPerAddress: options.maxSessionsPerAddress, limits: options.sessionLimits,
+    helloTimeoutMs: options.helloTimeoutMs,
     commands: {
       players: () => [...players.values()].map((p) => `${p.session.id} ${p.session.name} entity=${p.netId} late=${p.queue.stats.late} missing=${p.queue.stats.missing}`).join('\n') || 'no players',
       // Tick timing and traffic since the last 'stats reset', as JSON (benches read it).

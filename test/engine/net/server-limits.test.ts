@@ -29,7 +29,7 @@ async function stillServed(h: Harness, good: ReturnType<Harness['client']>) {
 const pings = (n: number) => Array.from({ length: n }, (_, i) => ({ type: MsgType.Ping, nonce: i, sentMs: 0 }) as const);
 
 describe('per-session budgets', () => {
-  it('one frame of 87,380 Pings gets at most the ping burst of Pongs, then the session is closed for flooding', async () => {
+  it('one frame of 87,380 Pings is refused from its length prefix, unanswered', async () => {
     const h = await createHarness();
     const good = h.client();
     h.step(0);
@@ -37,10 +37,36 @@ describe('per-session budgets', () => {
     r.got.length = 0;
     r.control.write(encodeFrame(pings(87_380)));
     h.step(100);
-    const pongs = controlMessages(r).filter((m) => m.type === MsgType.Pong).length;
-    expect(pongs).toBeLessThanOrEqual(DEFAULT_SESSION_LIMITS.messages.ping.burst);
-    expect(r.closed[0]).toMatch(/^flood: more ping messages than allowed/);
+    expect(controlMessages(r).filter((m) => m.type === MsgType.Pong)).toEqual([]);
+    expect(r.closed[0]).toMatch(/^frame-too-large: declared \d+ > max 262144/);
     expect(h.server.sessions.size).toBe(1);
+    await stillServed(h, good);
+  });
+
+  it('a frame with one message too many is refused before the rest is decoded or answered', async () => {
+    const h = await createHarness();
+    const good = h.client();
+    h.step(0);
+    const r = rawClient(h);
+    r.got.length = 0;
+    r.control.write(encodeFrame(pings(DEFAULT_SESSION_LIMITS.maxMessagesPerFrame + 1)));
+    h.step(100);
+    expect(controlMessages(r).filter((m) => m.type === MsgType.Pong)).toEqual([]);
+    expect(r.closed[0]).toBe(`flood: more than ${DEFAULT_SESSION_LIMITS.maxMessagesPerFrame} messages in one frame`);
+    await stillServed(h, good);
+  });
+
+  it('Pings within the frame cap but beyond the ping budget get at most the ping burst of Pongs', async () => {
+    const h = await createHarness();
+    const good = h.client();
+    h.step(0);
+    const r = rawClient(h);
+    r.got.length = 0;
+    for (let i = 0; i < 40; i++) r.control.write(encodeFrame(pings(DEFAULT_SESSION_LIMITS.maxMessagesPerFrame)));
+    h.step(100);
+    const pongs = controlMessages(r).filter((m) => m.type === MsgType.Pong).length;
+    expect(pongs).toBe(DEFAULT_SESSION_LIMITS.messages.ping.burst);
+    expect(r.closed[0]).toMatch(/^flood: more ping messages than allowed/);
     await stillServed(h, good);
   });
 
@@ -57,13 +83,14 @@ describe('per-session budgets', () => {
     await stillServed(h, good);
   });
 
-  it('one frame of 3,971 chat lines passes at most the chat burst on, then closes the session', async () => {
+  it('3,971 chat lines pass at most the chat burst on, then the session is closed', async () => {
     const h = await createHarness();
     const good = h.client();
     h.step(0);
     const r = rawClient(h);
     const before = h.serverReceived.length;
-    bidi(r.session, Channel.Chat).write(encodeFrame(Array.from({ length: 3971 }, () => ({ type: MsgType.ClientChat, text: 'spam' }) as const)));
+    const chat = bidi(r.session, Channel.Chat);
+    for (let i = 0; i < 3971; i++) chat.write(encodeFrame([{ type: MsgType.ClientChat, text: 'spam' }]));
     h.step(100);
     const passed = h.serverReceived.slice(before).filter(([, , m]) => m.type === MsgType.ClientChat).length;
     expect(passed).toBe(DEFAULT_SESSION_LIMITS.messages.chat.burst);
@@ -71,7 +98,7 @@ describe('per-session budgets', () => {
     await stillServed(h, good);
   });
 
-  it('5,000 wrong admin tokens in one frame: a few answers and log lines, then the session is closed', async () => {
+  it('5,000 wrong admin tokens: a few answers and log lines, then the session is closed', async () => {
     const h = await createHarness();
     const good = h.client();
     h.step(0);
@@ -80,7 +107,7 @@ describe('per-session budgets', () => {
     const diag = bidi(r.session, Channel.Diagnostics);
     const answers: Uint8Array[] = [];
     diag.setHandlers({ onData: (b) => answers.push(b), onEnd: () => {} });
-    diag.write(encodeFrame(Array.from({ length: 5000 }, (_, i) => ({ type: MsgType.DiagnosticsRequest, id: i, token: 'guess', command: 'kick', args: ['1'] }) as const)));
+    for (let i = 0; i < 5000; i++) diag.write(encodeFrame([{ type: MsgType.DiagnosticsRequest, id: i, token: 'guess', command: 'kick', args: ['1'] }]));
     h.step(100);
     const reader = createFrameReader();
     const responses = answers.flatMap((b) => reader.push(b)).flatMap((body) => decodeFrameBody(body));
