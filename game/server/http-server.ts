@@ -16,6 +16,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { Duplex } from 'node:stream';
+import { ISOLATION_HEADERS } from './page-headers.ts';
+import { parseRequestTarget } from './request-target.ts';
 
 /** What `/connect.json` says. */
 export interface ConnectInfo {
@@ -93,15 +95,25 @@ function displayHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** Ends `res` with a refusal: `status`, a plain-text reason, and the connection closed. */
+function refuse(res: ServerResponse, status: number, reason: string, extra: Record<string, string> = {}): void {
+  res.statusCode = status;
+  for (const [k, v] of Object.entries(extra)) res.setHeader(k, v);
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('Connection', 'close');
+  res.end(`${status} ${reason}\n`);
+}
+
 /** Starts the HTTP server (and HTTPS on the same port with `tls`). */
 export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
   const root = o.staticDir ? resolve(o.staticDir) : undefined;
   let httpUrl = '';
   const respond = (req: IncomingMessage, res: ServerResponse, secure: boolean): void => {
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'only GET and HEAD are served', { Allow: 'GET, HEAD' });
+    const target = parseRequestTarget(req.url ?? '/');
+    if (!target.ok) return refuse(res, target.status, target.reason);
+    const path = target.path;
     if (path === '/connect.json') {
       res.setHeader('Content-Type', 'application/json');
       res.setHeader('Cache-Control', 'no-store');
@@ -130,8 +142,17 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     res.statusCode = 404;
     res.end('not found');
   };
-  const plain: Server = createServer((req, res) => respond(req, res, false));
-  const secure = o.tls ? createHttpsServer({ cert: o.tls.certPem, key: o.tls.keyPem }, (req, res) => respond(req, res, true)) : undefined;
+  // Nothing a request holds may take the process down: an unexpected throw is answered with 500.
+  const guarded = (secureSide: boolean) => (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      respond(req, res, secureSide);
+    } catch {
+      if (!res.headersSent) refuse(res, 500, 'internal error');
+      else res.destroy();
+    }
+  };
+  const plain: Server = createServer(guarded(false));
+  const secure = o.tls ? createHttpsServer({ cert: o.tls.certPem, key: o.tls.keyPem }, guarded(true)) : undefined;
   const sockets = new Set<Socket>();
   // The listening socket: hands each connection to the TLS or the plain server by its first byte.
   const front = createNetServer((socket) => {

@@ -9,8 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSelfSignedCert } from '../../../engine/platform/node/cert.ts';
 import { fetchConnectInfo } from '../../../game/commands/bot.ts';
 import { startHttpServer, type ConnectInfo, type RunningHttpServer } from '../../../game/server/http-server.ts';
+import { MAX_TARGET_LENGTH } from '../../../game/server/request-target.ts';
+import { rawExchange } from '../../support/raw-http.ts';
 
 const cert = createSelfSignedCert();
+/** The isolation headers every response must carry. */
+function expectIsolated(headers: Record<string, string | string[] | undefined>): void {
+  expect(headers['cross-origin-opener-policy']).toBe('same-origin');
+  expect(headers['cross-origin-embedder-policy']).toBe('require-corp');
+}
 const info: ConnectInfo = { webTransportUrl: 'https://127.0.0.1:4433/stratum', certHashHex: cert.sha256Hex, protocolVersion: 3, schemaHash: 'ab'.repeat(8) };
 let dir: string;
 let server: RunningHttpServer;
@@ -93,5 +100,33 @@ describe('page server', () => {
     await new Promise((r) => idle.once('connect', r));
     expect((await get(`${server.httpUrl}connect.json`)).status).toBe(200);
     idle.destroy();
+  });
+
+  it('refuses targets that cannot be decoded with 400 over HTTP and HTTPS, and keeps serving', async () => {
+    const port = Number(new URL(server.url).port);
+    for (const tls of [false, true]) {
+      for (const target of ['/%', '/%E0%A4%A', '/app.js%00.html', '*', 'http://evil.example/']) {
+        const res = await rawExchange(port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, { tls });
+        expect(res.status, `${tls ? 'https' : 'http'} ${target}`).toBe(400);
+        expectIsolated(res.headers);
+      }
+    }
+    expect((await get(`${server.httpUrl}connect.json`)).status).toBe(200);
+  });
+
+  it('serves GET and HEAD only (405 with Allow otherwise), and refuses URLs over the length limit with 414', async () => {
+    const port = Number(new URL(server.url).port);
+    const head = await rawExchange(port, 'HEAD /app.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', { head: true });
+    expect(head.status).toBe(200);
+    expect(head.raw).not.toContain('console.log');
+    for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE']) {
+      const res = await rawExchange(port, `${method} /connect.json HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n`);
+      expect(res.status, method).toBe(405);
+      expect(res.headers.allow).toBe('GET, HEAD');
+      expectIsolated(res.headers);
+    }
+    const long = await rawExchange(port, `GET /${'a'.repeat(MAX_TARGET_LENGTH)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    expect(long.status).toBe(414);
+    expectIsolated(long.headers);
   });
 });
