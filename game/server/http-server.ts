@@ -11,11 +11,11 @@
  * accepted too. `redirectPages` sends plain-HTTP page requests to the HTTPS address; bots keep using plain HTTP.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
-import { Duplex } from 'node:stream';
+import { createSecureContext, type TLSSocket } from 'node:tls';
+import { acceptPageConnection } from './page-connection.ts';
 import { ISOLATION_HEADERS } from './page-headers.ts';
 import { parseRequestTarget } from './request-target.ts';
 
@@ -66,28 +66,6 @@ const FALLBACK_PAGE = (info: ConnectInfo, url: string) => `<!doctype html><meta 
 <h1>Stratum server</h1><p>WebTransport endpoint: <code>${info.webTransportUrl}</code></p>
 <p>Certificate SHA-256: <code>${info.certHashHex}</code></p>
 <p>Join with a headless bot: <code>npx stratum bot --connect ${url}</code></p>`;
-
-/**
- * The socket as a plain Duplex that replays `first`, the bytes already read from it. Both servers read a real
- * socket's handle directly, past anything pushed back into the stream, so they are given this instead; Node
- * documents that any Duplex may be passed as a server's connection.
- */
-function relay(socket: Socket, first: Buffer): Duplex {
-  const d = new Duplex({
-    read: () => { socket.resume(); },
-    write: (chunk: Buffer, _enc, done) => { socket.write(chunk, done); },
-    final: (done) => { socket.end(); done(); },
-    destroy: (err, done) => { socket.destroy(); done(err); },
-  });
-  d.push(first);
-  socket.on('data', (chunk: Buffer) => { if (!d.push(chunk)) socket.pause(); });
-  socket.on('end', () => d.push(null));
-  socket.on('close', () => d.destroy());
-  return d;
-}
-
-/** A page connection with no traffic for this long is closed, ms. */
-const IDLE_TIMEOUT_MS = 120_000;
 
 /** Host for printed URLs: a wildcard bind address is reached as localhost. */
 function displayHost(host: string): string {
@@ -143,27 +121,22 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     res.end('not found');
   };
   // Nothing a request holds may take the process down: an unexpected throw is answered with 500.
-  const guarded = (secureSide: boolean) => (req: IncomingMessage, res: ServerResponse) => {
+  // One HTTP server reads every connection, plain or over TLS (its socket says which).
+  const server = createServer((req, res) => {
     try {
-      respond(req, res, secureSide);
+      respond(req, res, (req.socket as TLSSocket).encrypted === true);
     } catch {
       if (!res.headersSent) refuse(res, 500, 'internal error');
       else res.destroy();
     }
-  };
-  const plain: Server = createServer(guarded(false));
-  const secure = o.tls ? createHttpsServer({ cert: o.tls.certPem, key: o.tls.keyPem }, guarded(true)) : undefined;
+  });
+  const secureContext = o.tls ? createSecureContext({ cert: o.tls.certPem, key: o.tls.keyPem }) : undefined;
   const sockets = new Set<Socket>();
-  // The listening socket: hands each connection to the TLS or the plain server by its first byte.
+  // The listening socket: each connection is taken over, and its HTTP stream handed to the server.
   const front = createNetServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    // Connections idle this long are closed (the servers behind the relay cannot see the socket's own timers).
-    socket.setTimeout(IDLE_TIMEOUT_MS, () => socket.destroy());
-    socket.once('data', (first: Buffer) => {
-      (secure && first[0] === 0x16 ? secure : plain).emit('connection', relay(socket, first));
-    });
+    acceptPageConnection(socket, { secureContext, onStream: (stream) => server.emit('connection', stream) });
   });
   await new Promise<void>((ok, fail) => {
     front.once('error', fail);
