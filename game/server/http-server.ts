@@ -14,9 +14,10 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
-import { createSecureContext, type TLSSocket } from 'node:tls';
-import { acceptPageConnection } from './page-connection.ts';
-import { ISOLATION_HEADERS } from './page-headers.ts';
+import type { Duplex } from 'node:stream';
+import { createSecureContext } from 'node:tls';
+import { acceptPageConnection, type PageConnection } from './page-connection.ts';
+import { ISOLATION_HEADERS, rawResponse } from './page-headers.ts';
 import { parseRequestTarget } from './request-target.ts';
 
 /** What `/connect.json` says. */
@@ -73,8 +74,14 @@ function displayHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** Sets the {@link ISOLATION_HEADERS} on a response. */
+function isolate(res: ServerResponse): void {
+  for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
+}
+
 /** Ends `res` with a refusal: `status`, a plain-text reason, and the connection closed. */
 function refuse(res: ServerResponse, status: number, reason: string, extra: Record<string, string> = {}): void {
+  isolate(res);
   res.statusCode = status;
   for (const [k, v] of Object.entries(extra)) res.setHeader(k, v);
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
@@ -82,15 +89,26 @@ function refuse(res: ServerResponse, status: number, reason: string, extra: Reco
   res.end(`${status} ${reason}\n`);
 }
 
+/** Status and reason for a request Node's parser refused (the error's `code`). */
+function parseErrorStatus(code: string | undefined): [number, string] {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW': return [431, 'request head (URL and headers) too large'];
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW': return [413, 'chunk extensions too large'];
+    case 'ERR_HTTP_REQUEST_TIMEOUT': return [408, 'request not received in time'];
+    default: return [400, 'malformed request'];
+  }
+}
+
 /** Starts the HTTP server (and HTTPS on the same port with `tls`). */
 export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
   const root = o.staticDir ? resolve(o.staticDir) : undefined;
   let httpUrl = '';
   const respond = (req: IncomingMessage, res: ServerResponse, secure: boolean): void => {
-    for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
+    isolate(res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'only GET and HEAD are served', { Allow: 'GET, HEAD' });
     const target = parseRequestTarget(req.url ?? '/');
     if (!target.ok) return refuse(res, target.status, target.reason);
+    if (req.httpVersion === '1.1' && req.headers.host === undefined) return refuse(res, 400, 'an HTTP/1.1 request needs a Host header');
     const path = target.path;
     if (path === '/connect.json') {
       res.setHeader('Content-Type', 'application/json');
@@ -121,14 +139,29 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     res.end('not found');
   };
   // Nothing a request holds may take the process down: an unexpected throw is answered with 500.
-  // One HTTP server reads every connection, plain or over TLS (its socket says which).
-  const server = createServer((req, res) => {
+  const connections = new WeakMap<Duplex, PageConnection>();
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const connection = connections.get(req.socket);
+    connection?.track(req, res);
     try {
-      respond(req, res, (req.socket as TLSSocket).encrypted === true);
+      respond(req, res, connection?.secure === true);
     } catch {
       if (!res.headersSent) refuse(res, 500, 'internal error');
       else res.destroy();
     }
+  };
+  // One HTTP server reads every connection, plain or over TLS. Every answer Node would give by itself (missing Host,
+  // parse errors, CONNECT, Expect) is given here instead, so that it carries the isolation headers too.
+  const server = createServer({ requireHostHeader: false }, handle);
+  server.on('checkContinue', handle); // answered without a 100 Continue: no body is wanted
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => refuse(res, 417, 'only Expect: 100-continue is understood'));
+  server.on('connect', (_req: IncomingMessage, stream: Duplex) => {
+    connections.get(stream)?.refuse(rawResponse(405, 'only GET and HEAD are served', { Allow: 'GET, HEAD' }));
+  });
+  server.on('clientError', (err: Error & { code?: string }, stream: Duplex) => {
+    const connection = connections.get(stream);
+    if (err.code === 'ECONNRESET' || !connection) stream.destroy();
+    else connection.refuse(rawResponse(...parseErrorStatus(err.code)));
   });
   const secureContext = o.tls ? createSecureContext({ cert: o.tls.certPem, key: o.tls.keyPem }) : undefined;
   const sockets = new Set<Socket>();
@@ -136,7 +169,13 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   const front = createNetServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    acceptPageConnection(socket, { secureContext, onStream: (stream) => server.emit('connection', stream) });
+    acceptPageConnection(socket, {
+      secureContext,
+      onStream: (connection) => {
+        connections.set(connection.stream!, connection);
+        server.emit('connection', connection.stream);
+      },
+    });
   });
   await new Promise<void>((ok, fail) => {
     front.once('error', fail);

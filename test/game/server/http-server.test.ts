@@ -129,4 +129,27 @@ describe('page server', () => {
     expect(long.status).toBe(414);
     expectIsolated(long.headers);
   });
+
+  it('answers what Node would answer by itself (missing Host, parse errors, CONNECT, Expect) with the isolation headers', async () => {
+    const port = Number(new URL(server.url).port);
+    const cases: [string, number][] = [
+      ['GET / HTTP/1.1\r\n\r\n', 400],
+      ['get / HTTP/1.1\r\nHost: a\r\n\r\n', 400],
+      ['GET /a\x01b HTTP/1.1\r\nHost: a\r\n\r\n', 400],
+      ['GET / HTTP/1.1\r\nHost: a\r\nX: a\x7fb\r\n\r\n', 400],
+      [`GET / HTTP/1.1\r\nHost: a\r\nX: ${'b'.repeat(20_000)}\r\n\r\n`, 431],
+      [`GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: a\r\n\r\n`, 431],
+      ['CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: a\r\n\r\n', 405],
+      ['GET /connect.json HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\n\r\n', 417],
+      ['GET /connect.json HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n\r\n', 200],
+      ['PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 400],
+    ];
+    for (const tls of [false, true]) {
+      for (const [request, status] of cases) {
+        const res = await rawExchange(port, request, { tls });
+        expect(res.status, `${tls ? 'https' : 'http'} ${JSON.stringify(request.slice(0, 40))}`).toBe(status);
+        expectIsolated(res.headers);
+      }
+    }
+  });
 });
