@@ -10,15 +10,16 @@
  * Chromium keeps the decision per host and certificate, so the game's connection to the WebTransport port is then
  * accepted too. `redirectPages` sends plain-HTTP page requests to the HTTPS address; bots keep using plain HTTP.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
-import { extname, join, normalize, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createSecureContext } from 'node:tls';
 import { acceptPageConnection, type PageConnection } from './page-connection.ts';
 import { ISOLATION_HEADERS, rawResponse } from './page-headers.ts';
 import { parseRequestTarget } from './request-target.ts';
+import { sendFile } from './static-file.ts';
 
 /** What `/connect.json` says. */
 export interface ConnectInfo {
@@ -58,15 +59,19 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
-  '.wasm': 'application/wasm', '.png': 'image/png', '.svg': 'image/svg+xml',
-};
-
 const FALLBACK_PAGE = (info: ConnectInfo, url: string) => `<!doctype html><meta charset="utf-8"><title>Stratum</title>
 <h1>Stratum server</h1><p>WebTransport endpoint: <code>${info.webTransportUrl}</code></p>
 <p>Certificate SHA-256: <code>${info.certHashHex}</code></p>
 <p>Join with a headless bot: <code>npx stratum bot --connect ${url}</code></p>`;
+
+/** The web root as a real path (links resolved), so that files are checked against what they really are. */
+function realRoot(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return resolve(dir);
+  }
+}
 
 /** Host for printed URLs: a wildcard bind address is reached as localhost. */
 function displayHost(host: string): string {
@@ -101,9 +106,9 @@ function parseErrorStatus(code: string | undefined): [number, string] {
 
 /** Starts the HTTP server (and HTTPS on the same port with `tls`). */
 export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
-  const root = o.staticDir ? resolve(o.staticDir) : undefined;
+  const root = o.staticDir ? realRoot(o.staticDir) : undefined;
   let httpUrl = '';
-  const respond = (req: IncomingMessage, res: ServerResponse, secure: boolean): void => {
+  const respond = async (req: IncomingMessage, res: ServerResponse, secure: boolean): Promise<void> => {
     isolate(res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'only GET and HEAD are served', { Allow: 'GET, HEAD' });
     const target = parseRequestTarget(req.url ?? '/');
@@ -123,12 +128,9 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
       return;
     }
     if (root) {
-      const file = normalize(join(root, path === '/' ? 'index.html' : path));
-      if (file.startsWith(root) && existsSync(file) && statSync(file).isFile()) {
-        res.setHeader('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream');
-        createReadStream(file).pipe(res);
-        return;
-      }
+      const sent = await sendFile(root, path === '/' ? '/index.html' : path, req, res);
+      if (sent.sent) return;
+      if (sent.status === 500) return refuse(res, 500, sent.reason);
     }
     if (path === '/') {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
@@ -143,12 +145,10 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const connection = connections.get(req.socket);
     connection?.track(req, res);
-    try {
-      respond(req, res, connection?.secure === true);
-    } catch {
+    respond(req, res, connection?.secure === true).catch(() => {
       if (!res.headersSent) refuse(res, 500, 'internal error');
       else res.destroy();
-    }
+    });
   };
   // One HTTP server reads every connection, plain or over TLS. Every answer Node would give by itself (missing Host,
   // parse errors, CONNECT, Expect) is given here instead, so that it carries the isolation headers too.

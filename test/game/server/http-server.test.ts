@@ -1,5 +1,5 @@
 /** The page server: HTTP and HTTPS on one port, cross-origin isolation headers, redirects of pages to HTTPS. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
@@ -19,6 +19,8 @@ function expectIsolated(headers: Record<string, string | string[] | undefined>):
   expect(headers['cross-origin-embedder-policy']).toBe('require-corp');
 }
 const info: ConnectInfo = { webTransportUrl: 'https://127.0.0.1:4433/stratum', certHashHex: cert.sha256Hex, protocolVersion: 3, schemaHash: 'ab'.repeat(8) };
+const SECRET = 'the secret of a sibling folder';
+let base: string;
 let dir: string;
 let server: RunningHttpServer;
 
@@ -37,14 +39,20 @@ function get(url: string): Promise<{ status: number; headers: IncomingMessage['h
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'stratum-web-'));
+  // The web root has a sibling whose name starts with the root's name, holding a secret.
+  base = mkdtempSync(join(tmpdir(), 'stratum-web-'));
+  dir = join(base, 'web');
+  mkdirSync(dir);
+  mkdirSync(join(base, 'web-private'));
+  writeFileSync(join(base, 'web-private', 'secret.txt'), SECRET);
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>page</title>');
   writeFileSync(join(dir, 'app.js'), 'console.log(1)');
+  symlinkSync(join(base, 'web-private', 'secret.txt'), join(dir, 'link.txt'));
   server = await startHttpServer({ host: '127.0.0.1', port: 0, info, staticDir: dir, tls: { certPem: cert.certPem, keyPem: cert.keyPem }, redirectPages: true });
 });
 afterAll(async () => {
   await server?.close();
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(base, { recursive: true, force: true });
 });
 
 describe('page server', () => {
@@ -150,6 +158,35 @@ describe('page server', () => {
         expect(res.status, `${tls ? 'https' : 'http'} ${JSON.stringify(request.slice(0, 40))}`).toBe(status);
         expectIsolated(res.headers);
       }
+    }
+  });
+
+  it('never serves a file outside the web root: sibling folders by prefix, encoded dots and slashes, links', async () => {
+    const port = Number(new URL(server.url).port);
+    const targets = [
+      '/../web-private/secret.txt', '/%2e%2e/web-private/secret.txt', '/..%2Fweb-private%2Fsecret.txt',
+      '/app.js/../../web-private/secret.txt', '/..%5Cweb-private%5Csecret.txt', '/link.txt',
+    ];
+    for (const tls of [false, true]) {
+      for (const target of targets) {
+        const res = await rawExchange(port, `GET ${target} HTTP/1.1\r\nHost: a\r\n\r\n`, { tls });
+        expect(res.status, target).toBe(404);
+        expect(res.raw).not.toContain(SECRET);
+        expectIsolated(res.headers);
+      }
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('a file that fails to read is answered with 500, and the server goes on', async () => {
+    // /proc/self/clear_refs is a regular file that no one may read: the open or the first read fails.
+    const procServer = await startHttpServer({ host: '127.0.0.1', port: 0, info, staticDir: '/proc/self' });
+    try {
+      const res = await get(`${procServer.httpUrl}clear_refs`);
+      expect(res.status).toBe(500);
+      expectIsolated(res.headers);
+      expect((await get(`${procServer.httpUrl}connect.json`)).status).toBe(200);
+    } finally {
+      await procServer.close();
     }
   });
 });
