@@ -18,6 +18,7 @@ import type { Duplex } from 'node:stream';
 import { createSecureContext } from 'node:tls';
 import { acceptPageConnection, type PageConnection } from './page-connection.ts';
 import { ISOLATION_HEADERS, rawResponse } from './page-headers.ts';
+import { PUBLIC_HOST_FORM, parsePublicHost, publicAuthority } from './public-host.ts';
 import { parseRequestTarget } from './request-target.ts';
 import { sendFile } from './static-file.ts';
 
@@ -47,11 +48,16 @@ export interface HttpServerOptions {
   tls?: { certPem: string; keyPem: string };
   /** Answer plain-HTTP requests for pages (`/`, `*.html`) with a redirect to HTTPS (needs `tls`). */
   redirectPages?: boolean;
+  /**
+   * `host[:port]` browsers reach the page at: redirects go there (never to a request's Host header) and `url` names
+   * it. The port defaults to the page port; without it, the bind address is used. Throws when malformed.
+   */
+  publicHost?: string;
 }
 
 /** A running HTTP server. */
 export interface RunningHttpServer {
-  /** The address to open in a browser: `https://host:port/` with `tls`, else `http://host:port/`. */
+  /** The address to open in a browser: `https://host:port/` with `tls`, else `http://host:port/` (host: the public host if given). */
   readonly url: string;
   /** `http://host:port/`: for bots and other programs that read `/connect.json`. */
   readonly httpUrl: string;
@@ -106,8 +112,11 @@ function parseErrorStatus(code: string | undefined): [number, string] {
 
 /** Starts the HTTP server (and HTTPS on the same port with `tls`). */
 export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
+  const publicHost = o.publicHost === undefined ? undefined : parsePublicHost(o.publicHost);
+  if (o.publicHost !== undefined && !publicHost) throw new RangeError(`publicHost must be ${PUBLIC_HOST_FORM}; got ${JSON.stringify(o.publicHost)}`);
   const root = o.staticDir ? realRoot(o.staticDir) : undefined;
   let httpUrl = '';
+  let pageAuthority = '';
   const respond = async (req: IncomingMessage, res: ServerResponse, secure: boolean): Promise<void> => {
     isolate(res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'only GET and HEAD are served', { Allow: 'GET, HEAD' });
@@ -123,7 +132,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     }
     if (!secure && o.tls && o.redirectPages && (path === '/' || path.endsWith('.html'))) {
       res.statusCode = 302;
-      res.setHeader('Location', `https://${req.headers.host ?? new URL(httpUrl).host}${req.url ?? '/'}`);
+      res.setHeader('Location', `https://${pageAuthority}${target.raw}`);
       res.end();
       return;
     }
@@ -185,8 +194,9 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
   const host = displayHost(o.host);
   httpUrl = `http://${host}:${port}/`;
+  pageAuthority = publicHost ? publicAuthority(publicHost, port) : `${host}:${port}`;
   return {
-    url: o.tls ? `https://${host}:${port}/` : httpUrl,
+    url: `${o.tls ? 'https' : 'http'}://${pageAuthority}/`,
     httpUrl,
     close: () => new Promise<void>((ok) => {
       for (const socket of sockets) socket.destroy();

@@ -189,4 +189,25 @@ describe('page server', () => {
       await procServer.close();
     }
   });
+
+  it('redirects to the public host only: never to the Host header a request brings', async () => {
+    const port = Number(new URL(server.url).port);
+    for (const host of ['evil.example', 'evil.example/x?', '127.0.0.1@evil.example']) {
+      const res = await rawExchange(port, `GET /index.html?a=1 HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+      expect(res.status).toBe(302);
+      expect(res.headers.location).toBe(`${server.url}index.html?a=1`);
+      expectIsolated(res.headers);
+    }
+    const tls = { certPem: cert.certPem, keyPem: cert.keyPem };
+    const pub = await startHttpServer({ host: '127.0.0.1', port: 0, info, tls, redirectPages: true, publicHost: 'Play.Example.org' });
+    try {
+      const pubPort = Number(new URL(pub.httpUrl).port);
+      expect(pub.url).toBe(`https://play.example.org:${pubPort}/`);
+      const res = await rawExchange(pubPort, 'GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n');
+      expect(res.headers.location).toBe(`https://play.example.org:${pubPort}/`);
+    } finally {
+      await pub.close();
+    }
+    await expect(startHttpServer({ host: '127.0.0.1', port: 0, info, publicHost: 'evil.example/x' })).rejects.toThrow(/publicHost must be host or host:port/);
+  });
 });
