@@ -16,7 +16,7 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createSecureContext } from 'node:tls';
-import { acceptPageConnection, type PageConnection } from './page-connection.ts';
+import { PAGE_DEADLINES, acceptPageConnection, type PageConnection, type PageDeadlines } from './page-connection.ts';
 import { ISOLATION_HEADERS, rawResponse } from './page-headers.ts';
 import { PUBLIC_HOST_FORM, parsePublicHost, publicAuthority } from './public-host.ts';
 import { parseRequestTarget } from './request-target.ts';
@@ -53,7 +53,15 @@ export interface HttpServerOptions {
    * it. The port defaults to the page port; without it, the bind address is used. Throws when malformed.
    */
   publicHost?: string;
+  /** Deadlines and caps of page connections; each defaults to its value in {@link PAGE_LIMITS}. */
+  limits?: Partial<PageLimits>;
 }
+
+/** Limits of the page port. */
+export type PageLimits = PageDeadlines;
+
+/** The default limits: see the constants they come from. */
+export const PAGE_LIMITS: Readonly<PageLimits> = { ...PAGE_DEADLINES };
 
 /** A running HTTP server. */
 export interface RunningHttpServer {
@@ -114,6 +122,7 @@ function parseErrorStatus(code: string | undefined): [number, string] {
 export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
   const publicHost = o.publicHost === undefined ? undefined : parsePublicHost(o.publicHost);
   if (o.publicHost !== undefined && !publicHost) throw new RangeError(`publicHost must be ${PUBLIC_HOST_FORM}; got ${JSON.stringify(o.publicHost)}`);
+  const limits: PageLimits = { ...PAGE_LIMITS, ...o.limits };
   const root = o.staticDir ? realRoot(o.staticDir) : undefined;
   let httpUrl = '';
   let pageAuthority = '';
@@ -179,7 +188,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     acceptPageConnection(socket, {
-      secureContext,
+      secureContext, deadlines: limits,
       onStream: (connection) => {
         connections.set(connection.stream!, connection);
         server.emit('connection', connection.stream);
