@@ -16,6 +16,7 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createSecureContext } from 'node:tls';
+import { CONNECTION_CAPS, addressKey, createConnectionCaps, type ConnectionCapLimits } from './connection-caps.ts';
 import { PAGE_DEADLINES, acceptPageConnection, type PageConnection, type PageDeadlines } from './page-connection.ts';
 import { ISOLATION_HEADERS, rawResponse } from './page-headers.ts';
 import { PUBLIC_HOST_FORM, parsePublicHost, publicAuthority } from './public-host.ts';
@@ -57,11 +58,11 @@ export interface HttpServerOptions {
   limits?: Partial<PageLimits>;
 }
 
-/** Limits of the page port. */
-export type PageLimits = PageDeadlines;
+/** Limits of the page port: deadlines of each connection, and caps on connections open at once. */
+export type PageLimits = PageDeadlines & ConnectionCapLimits;
 
 /** The default limits: see the constants they come from. */
-export const PAGE_LIMITS: Readonly<PageLimits> = { ...PAGE_DEADLINES };
+export const PAGE_LIMITS: Readonly<PageLimits> = { ...PAGE_DEADLINES, ...CONNECTION_CAPS };
 
 /** A running HTTP server. */
 export interface RunningHttpServer {
@@ -184,9 +185,18 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   const secureContext = o.tls ? createSecureContext({ cert: o.tls.certPem, key: o.tls.keyPem }) : undefined;
   const sockets = new Set<Socket>();
   // The listening socket: each connection is taken over, and its HTTP stream handed to the server.
+  const caps = createConnectionCaps(limits);
   const front = createNetServer((socket) => {
+    const key = addressKey(socket.remoteAddress);
+    if (caps.admit(key) !== 'ok') {
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+    socket.once('close', () => {
+      sockets.delete(socket);
+      caps.release(key);
+    });
     acceptPageConnection(socket, {
       secureContext, deadlines: limits,
       onStream: (connection) => {
