@@ -85,7 +85,7 @@ export const serve: Command = {
     // the page is then served over HTTPS with the same certificate, so that accepting it once at the page suffices.
     const http = await startHttpServer({
       host: config.host, port: config['http-port'], staticDir,
-      tls: { certPem: wt.cert.certPem, keyPem: wt.cert.keyPem }, redirectPages: !wt.http3, publicHost: config['public-host'],
+      tls: { certPem: wt.cert.certPem, keyPem: wt.cert.keyPem }, redirectPages: !wt.http3, publicHost: config['public-host'], log,
       info: { webTransportUrl: wt.url, certHashHex: wt.cert.sha256Hex, protocolVersion: identity.version, schemaHash: identity.schemaHash },
     });
     server.start();

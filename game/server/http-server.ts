@@ -18,9 +18,11 @@ import type { Duplex } from 'node:stream';
 import { createSecureContext } from 'node:tls';
 import { CONNECTION_CAPS, addressKey, createConnectionCaps, type ConnectionCapLimits } from './connection-caps.ts';
 import { PAGE_DEADLINES, acceptPageConnection, type PageConnection, type PageDeadlines } from './page-connection.ts';
-import { ISOLATION_HEADERS, rawResponse } from './page-headers.ts';
+import type { LogLevel, NetLog } from '../../engine/net/server.ts';
+import { endRefused, isolate, parseErrorRefusal, rawResponse } from './page-headers.ts';
 import { PUBLIC_HOST_FORM, parsePublicHost, publicAuthority } from './public-host.ts';
 import { parseRequestTarget } from './request-target.ts';
+import { quoteForLog, rateLimitLog } from './safe-log.ts';
 import { sendFile } from './static-file.ts';
 
 /** What `/connect.json` says. */
@@ -56,6 +58,11 @@ export interface HttpServerOptions {
   publicHost?: string;
   /** Deadlines and caps of page connections; each defaults to its value in {@link PAGE_LIMITS}. */
   limits?: Partial<PageLimits>;
+  /**
+   * Where refused requests and connections, deadlines and read errors are logged: one short line each, request text
+   * quoted and escaped, at most `LOG_LINES_PER_WINDOW` (safe-log.ts) lines a minute, then a count of the dropped ones.
+   */
+  log?: NetLog;
 }
 
 /** Limits of the page port: deadlines of each connection, and caps on connections open at once. */
@@ -94,31 +101,6 @@ function displayHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/** Sets the {@link ISOLATION_HEADERS} on a response. */
-function isolate(res: ServerResponse): void {
-  for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
-}
-
-/** Ends `res` with a refusal: `status`, a plain-text reason, and the connection closed. */
-function refuse(res: ServerResponse, status: number, reason: string, extra: Record<string, string> = {}): void {
-  isolate(res);
-  res.statusCode = status;
-  for (const [k, v] of Object.entries(extra)) res.setHeader(k, v);
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  res.setHeader('Connection', 'close');
-  res.end(`${status} ${reason}\n`);
-}
-
-/** Status and reason for a request Node's parser refused (the error's `code`). */
-function parseErrorStatus(code: string | undefined): [number, string] {
-  switch (code) {
-    case 'HPE_HEADER_OVERFLOW': return [431, 'request head (URL and headers) too large'];
-    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW': return [413, 'chunk extensions too large'];
-    case 'ERR_HTTP_REQUEST_TIMEOUT': return [408, 'request not received in time'];
-    default: return [400, 'malformed request'];
-  }
-}
-
 /** Starts the HTTP server (and HTTPS on the same port with `tls`). */
 export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
   const publicHost = o.publicHost === undefined ? undefined : parsePublicHost(o.publicHost);
@@ -127,12 +109,21 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   const root = o.staticDir ? realRoot(o.staticDir) : undefined;
   let httpUrl = '';
   let pageAuthority = '';
+  const connections = new WeakMap<Duplex, PageConnection>();
+  const pageLog = rateLimitLog(o.log ?? (() => {}));
+  const note = (level: LogLevel, text: string) => pageLog.log(level, `page: ${text}`);
+  const from = (stream: Duplex) => connections.get(stream)?.address ?? 'unknown';
+  /** Refuses a request: logged, and answered with `status` and `reason`. */
+  const refuse = (req: IncomingMessage, res: ServerResponse, status: number, reason: string, extra?: Record<string, string>) => {
+    note(status >= 500 ? 'error' : 'warn', `refused ${status} ${req.method} ${quoteForLog(req.url ?? '')} from ${from(req.socket)}: ${reason}`);
+    endRefused(res, status, reason, extra);
+  };
   const respond = async (req: IncomingMessage, res: ServerResponse, secure: boolean): Promise<void> => {
     isolate(res);
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'only GET and HEAD are served', { Allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(req, res, 405, 'only GET and HEAD are served', { Allow: 'GET, HEAD' });
     const target = parseRequestTarget(req.url ?? '/');
-    if (!target.ok) return refuse(res, target.status, target.reason);
-    if (req.httpVersion === '1.1' && req.headers.host === undefined) return refuse(res, 400, 'an HTTP/1.1 request needs a Host header');
+    if (!target.ok) return refuse(req, res, target.status, target.reason);
+    if (req.httpVersion === '1.1' && req.headers.host === undefined) return refuse(req, res, 400, 'an HTTP/1.1 request needs a Host header');
     const path = target.path;
     if (path === '/connect.json') {
       res.setHeader('Content-Type', 'application/json');
@@ -148,8 +139,10 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     }
     if (root) {
       const sent = await sendFile(root, path === '/' ? '/index.html' : path, req, res);
+      if (sent.error) note('error', `${sent.sent ? 'read error, response cut short' : sent.reason} for ${quoteForLog(path)}: ${quoteForLog(sent.error.message)}`);
       if (sent.sent) return;
-      if (sent.status === 500) return refuse(res, 500, sent.reason);
+      if (sent.status === 500) return endRefused(res, 500, sent.reason);
+      if (sent.outside) return refuse(req, res, 404, sent.reason);
     }
     if (path === '/') {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
@@ -159,13 +152,13 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     res.statusCode = 404;
     res.end('not found');
   };
-  // Nothing a request holds may take the process down: an unexpected throw is answered with 500.
-  const connections = new WeakMap<Duplex, PageConnection>();
+  // Nothing a request holds may take the process down: an unexpected throw is logged and answered with 500.
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const connection = connections.get(req.socket);
     connection?.track(req, res);
-    respond(req, res, connection?.secure === true).catch(() => {
-      if (!res.headersSent) refuse(res, 500, 'internal error');
+    respond(req, res, connection?.secure === true).catch((err: Error) => {
+      note('error', `internal error answering ${req.method} ${quoteForLog(req.url ?? '')}: ${quoteForLog(String(err?.stack ?? err), 400)}`);
+      if (!res.headersSent) endRefused(res, 500, 'internal error');
       else res.destroy();
     });
   };
@@ -173,14 +166,23 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   // parse errors, CONNECT, Expect) is given here instead, so that it carries the isolation headers too.
   const server = createServer({ requireHostHeader: false }, handle);
   server.on('checkContinue', handle); // answered without a 100 Continue: no body is wanted
-  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => refuse(res, 417, 'only Expect: 100-continue is understood'));
-  server.on('connect', (_req: IncomingMessage, stream: Duplex) => {
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    note('warn', `refused 417 ${req.method} ${quoteForLog(req.url ?? '')} from ${from(req.socket)}: Expect ${quoteForLog(req.headers.expect ?? '', 60)}`);
+    endRefused(res, 417, 'only Expect: 100-continue is understood');
+  });
+  server.on('connect', (req: IncomingMessage, stream: Duplex) => {
+    note('warn', `refused 405 CONNECT ${quoteForLog(req.url ?? '')} from ${from(stream)}`);
     connections.get(stream)?.refuse(rawResponse(405, 'only GET and HEAD are served', { Allow: 'GET, HEAD' }));
   });
   server.on('clientError', (err: Error & { code?: string }, stream: Duplex) => {
     const connection = connections.get(stream);
-    if (err.code === 'ECONNRESET' || !connection) stream.destroy();
-    else connection.refuse(rawResponse(...parseErrorStatus(err.code)));
+    if (err.code === 'ECONNRESET' || !connection) {
+      stream.destroy();
+      return;
+    }
+    const [status, reason] = parseErrorRefusal(err.code);
+    note('warn', `refused ${status} from ${connection.address}: ${reason} (${quoteForLog(err.code ?? err.message)})`);
+    connection.refuse(rawResponse(status, reason));
   });
   const secureContext = o.tls ? createSecureContext({ cert: o.tls.certPem, key: o.tls.keyPem }) : undefined;
   const sockets = new Set<Socket>();
@@ -188,8 +190,12 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   const caps = createConnectionCaps(limits);
   const front = createNetServer((socket) => {
     const key = addressKey(socket.remoteAddress);
-    if (caps.admit(key) !== 'ok') {
+    const admitted = caps.admit(key);
+    if (admitted !== 'ok') {
       socket.destroy();
+      note('warn', admitted === 'total'
+        ? `refused a connection from ${key}: ${limits.maxConnections} connections open (the cap)`
+        : `refused a connection from ${key}: ${limits.maxConnectionsPerAddress} connections open from this address (the cap)`);
       return;
     }
     sockets.add(socket);
@@ -199,6 +205,8 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     });
     acceptPageConnection(socket, {
       secureContext, deadlines: limits,
+      onTlsError: (connection, err) => note('warn', `TLS handshake from ${connection.address} failed (${quoteForLog((err as Error & { code?: string }).code ?? err.message)})`),
+      onDeadline: (connection, what) => note('warn', `closed a connection from ${connection.address}: ${what}`),
       onStream: (connection) => {
         connections.set(connection.stream!, connection);
         server.emit('connection', connection.stream);
@@ -219,7 +227,10 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     httpUrl,
     close: () => new Promise<void>((ok) => {
       for (const socket of sockets) socket.destroy();
-      front.close(() => ok());
+      front.close(() => {
+        pageLog.flush();
+        ok();
+      });
     }),
   };
 }

@@ -28,7 +28,17 @@ export function fileInRoot(root: string, path: string): string | undefined {
 /** What {@link sendFile} did. */
 export type SendFileResult =
   | { readonly sent: true; /** A read error cut the response short (it was destroyed). */ readonly error?: Error }
-  | { readonly sent: false; /** Nothing was written: answer with this. */ readonly status: 404 | 500; /** Why (outside the root, or the read error). */ readonly reason: string; readonly error?: Error };
+  | {
+    readonly sent: false;
+    /** Nothing was written: answer with this. */
+    readonly status: 404 | 500;
+    /** Why (no such file, outside the root, the read error). */
+    readonly reason: string;
+    /** The path leads outside the web root: an attempt worth logging. */
+    readonly outside?: true;
+    /** The open or read error. */
+    readonly error?: Error;
+  };
 
 /**
  * Sends the file `path` names in `root` (a real path: no symbolic links in it) to `res`: body for GET, head only for
@@ -36,14 +46,14 @@ export type SendFileResult =
  */
 export async function sendFile(root: string, path: string, req: IncomingMessage, res: ServerResponse): Promise<SendFileResult> {
   const file = fileInRoot(root, path);
-  if (!file) return { sent: false, status: 404, reason: 'outside the web root' };
+  if (!file) return { sent: false, status: 404, reason: 'outside the web root', outside: true };
   let real: string;
   try {
     real = await realpath(file);
   } catch {
     return { sent: false, status: 404, reason: 'no such file' };
   }
-  if (!isInside(root, real)) return { sent: false, status: 404, reason: 'a link to outside the web root' };
+  if (!isInside(root, real)) return { sent: false, status: 404, reason: 'a link to outside the web root', outside: true };
   let handle;
   try {
     // Non-blocking: opening a FIFO for reading would otherwise wait for a writer.

@@ -210,4 +210,28 @@ describe('page server', () => {
     }
     await expect(startHttpServer({ host: '127.0.0.1', port: 0, info, publicHost: 'evil.example/x' })).rejects.toThrow(/publicHost must be host or host:port/);
   });
+
+  it('logs refusals in one escaped line each, at most 20 a minute, then the count of the dropped ones', async () => {
+    const lines: string[] = [];
+    const logged = await startHttpServer({ host: '127.0.0.1', port: 0, info, staticDir: dir, log: (level, m) => lines.push(`${level} ${m}`) });
+    const port = Number(new URL(logged.httpUrl).port);
+    try {
+      expect((await rawExchange(port, 'GET /%E0%A4%A HTTP/1.1\r\nHost: a\r\n\r\n')).status).toBe(400);
+      expect((await rawExchange(port, 'GET /..%2F..%2Fetc%0a[info]%20fake HTTP/1.1\r\nHost: a\r\n\r\n')).status).toBe(404);
+      const expect417 = Buffer.concat([Buffer.from('GET / HTTP/1.1\r\nHost: a\r\nExpect: '), Buffer.from([0x9b, 0x33, 0x31, 0x6d, 0x85, 0x0d]), Buffer.from('\nX: 1\r\n\r\n')]);
+      expect((await rawExchange(port, expect417)).status).toBe(417);
+      expect(lines).toEqual([
+        'warn page: refused 400 GET "/%E0%A4%A" from 127.0.0.1: the path is not valid percent-encoded UTF-8',
+        'warn page: refused 404 GET "/..%2F..%2Fetc%0a[info]%20fake" from 127.0.0.1: outside the web root',
+        'warn page: refused 417 GET "/" from 127.0.0.1: Expect "\\u009b31m\\u0085"',
+      ]);
+      for (let i = 0; i < 30; i++) expect((await rawExchange(port, 'DELETE / HTTP/1.1\r\nHost: a\r\n\r\n')).status).toBe(405);
+      expect(lines).toHaveLength(20);
+      expect(lines[3]).toBe('warn page: refused 405 DELETE "/" from 127.0.0.1: only GET and HEAD are served');
+    } finally {
+      await logged.close();
+    }
+    expect(lines.at(-1)).toBe('warn 13 more log lines dropped (limit 20 per 60 s)');
+    for (const line of lines) expect(line).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
+  });
 });
