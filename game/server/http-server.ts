@@ -171,8 +171,11 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     endRefused(res, 417, 'only Expect: 100-continue is understood');
   });
   server.on('connect', (req: IncomingMessage, stream: Duplex) => {
-    note('warn', `refused 405 CONNECT ${quoteForLog(req.url ?? '')} from ${from(stream)}`);
-    connections.get(stream)?.refuse(rawResponse(405, 'only GET and HEAD are served', { Allow: 'GET, HEAD' }));
+    const connection = connections.get(stream);
+    if (!connection) stream.destroy();
+    else if (connection.refuse(rawResponse(405, 'only GET and HEAD are served', { Allow: 'GET, HEAD' }))) {
+      note('warn', `refused 405 CONNECT ${quoteForLog(req.url ?? '')} from ${connection.address}`);
+    }
   });
   server.on('clientError', (err: Error & { code?: string }, stream: Duplex) => {
     const connection = connections.get(stream);
@@ -181,8 +184,9 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
       return;
     }
     const [status, reason] = parseErrorRefusal(err.code);
-    note('warn', `refused ${status} from ${connection.address}: ${reason} (${quoteForLog(err.code ?? err.message)})`);
-    connection.refuse(rawResponse(status, reason));
+    if (connection.refuse(rawResponse(status, reason))) {
+      note('warn', `refused ${status} from ${connection.address}: ${reason} (${quoteForLog(err.code ?? err.message)})`);
+    }
   });
   const secureContext = o.tls ? createSecureContext({ cert: o.tls.certPem, key: o.tls.keyPem }) : undefined;
   const sockets = new Set<Socket>();

@@ -74,30 +74,44 @@ export interface PageConnection {
    */
   track(req: IncomingMessage, res: ServerResponse): void;
   /**
-   * Ends the connection with `response`, a whole HTTP response written straight to the stream, when that can be
-   * done cleanly (a stream, and no response under way); otherwise just closes it.
+   * Ends the connection with `response`, a whole HTTP response written straight to the stream. While responses are
+   * under way it is not written: the connection ends when they are done. Without a stream (no handshake yet) the
+   * socket is closed. Only the first call acts (a parser that failed fails again on every later chunk): returns
+   * whether this one did.
    */
-  refuse(response: string): void;
+  refuse(response: string): boolean;
 }
 
 /**
  * The socket as a plain Duplex that replays `first`, the bytes already read from it. The HTTP server (and a TLS
  * socket) read a real socket's handle directly, past anything pushed back into the stream, so they are given this
  * instead; Node documents that any Duplex may be passed as a server's connection.
+ *
+ * Once the server has ended its side, the socket is not destroyed with the stream: it reads and drops what the peer
+ * still sends until the peer closes, for at most {@link CLOSE_LINGER_MS}. Destroying it at once would answer that
+ * data with a reset, and a reset makes the peer discard the response it has not read yet (a refusal, typically).
  */
 function relay(socket: Socket, first: Buffer): Duplex {
+  let ended = false;
   const d = new Duplex({
     read: () => { socket.resume(); },
     write: (chunk: Buffer, _enc, done) => { socket.write(chunk, done); },
     final: (done) => {
+      ended = true;
       socket.end();
       setTimeout(() => socket.destroy(), CLOSE_LINGER_MS).unref();
       done();
     },
-    destroy: (err, done) => { socket.destroy(); done(err); },
+    destroy: (err, done) => {
+      if (ended) socket.resume();
+      else socket.destroy();
+      done(err);
+    },
   });
   d.push(first);
-  socket.on('data', (chunk: Buffer) => { if (!d.push(chunk)) socket.pause(); });
+  socket.on('data', (chunk: Buffer) => {
+    if (!d.destroyed && !d.push(chunk)) socket.pause();
+  });
   socket.on('end', () => d.push(null));
   socket.on('close', () => d.destroy());
   return d;
@@ -124,13 +138,14 @@ export function acceptPageConnection(socket: Socket, o: PageConnectionOptions): 
   // Whether the connection waits for a next request, whose first byte starts its deadlines.
   let waiting = false;
   let tlsStarted = false;
+  // A refusal was written: the connection is closing, later errors on it need no answer.
+  let refused = false;
   const expire = (what: string, ms: number) => () => {
     if (!requestBytes && !(tlsStarted && !secure)) {
       socket.destroy();
       return;
     }
-    o.onDeadline?.(connection, `${what} not done within ${ms} ms`);
-    connection.refuse(rawResponse(408, `${what} not done within ${ms} ms`));
+    if (connection.refuse(rawResponse(408, `${what} not done within ${ms} ms`))) o.onDeadline?.(connection, `${what} not done within ${ms} ms`);
   };
   // Every request is received and answered: the next byte starts the next request's deadlines.
   const wait = () => {
@@ -155,12 +170,17 @@ export function acceptPageConnection(socket: Socket, o: PageConnectionOptions): 
       });
       req.resume();
       res.once('close', () => {
-        if (--responding === 0 && !whole.armed) wait();
+        if (--responding > 0) return;
+        if (refused) stream?.end();
+        else if (!whole.armed) wait();
       });
     },
     refuse(response) {
-      if (stream?.writable && responding === 0) stream.end(response);
-      else socket.destroy();
+      if (refused) return false;
+      refused = true;
+      if (!stream?.writable) socket.destroy();
+      else if (responding === 0) stream.end(response);
+      return true;
     },
   };
   socket.on('error', () => socket.destroy());

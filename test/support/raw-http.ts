@@ -13,6 +13,8 @@ export interface RawAnswer {
   headers: Record<string, string>;
   /** Every byte received (head and body), latin1. */
   raw: string;
+  /** The body of the final response, chunked encoding undone, latin1. */
+  body: string;
   /** The wait ran out before the response was complete. */
   timedOut: boolean;
 }
@@ -41,7 +43,7 @@ export function rawExchange(port: number, request: string | Buffer, o: RawExchan
       settled = true;
       clearTimeout(timer);
       socket.destroy();
-      done({ ...parseHead(raw), raw, timedOut });
+      done({ ...parseHead(raw), raw, body: bodyOf(raw), timedOut });
     };
     const timer = setTimeout(() => finish(true), o.timeoutMs ?? 5000);
     socket.on('data', (d: Buffer) => {
@@ -71,6 +73,23 @@ function parseHead(all: string): { status: number; headers: Record<string, strin
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   return { status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0), headers };
+}
+
+function bodyOf(all: string): string {
+  const raw = finalResponse(all);
+  const end = raw.indexOf('\r\n\r\n');
+  if (end < 0) return '';
+  const body = raw.slice(end + 4);
+  if (!/chunked/i.test(parseHead(raw).headers['transfer-encoding'] ?? '')) return body;
+  let out = '';
+  for (let at = 0; at < body.length;) {
+    const lineEnd = body.indexOf('\r\n', at);
+    const size = parseInt(body.slice(at, lineEnd), 16);
+    if (lineEnd < 0 || !(size > 0)) break;
+    out += body.slice(lineEnd + 2, lineEnd + 2 + size);
+    at = lineEnd + 2 + size + 2;
+  }
+  return out;
 }
 
 function responseComplete(all: string, head: boolean): boolean {

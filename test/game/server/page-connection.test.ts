@@ -86,4 +86,12 @@ describe('page connection deadlines', () => {
     expect(tls).toMatchObject({ status: 0, timedOut: false });
     expect((await rawExchange(port, 'GET /connect.json HTTP/1.1\r\nHost: a\r\n\r\n')).status).toBe(200);
   });
+
+  it('a refusal reaches a client that is still sending: the socket drains instead of resetting', async () => {
+    // The parser fails at the first non-ASCII byte, while most of the 60 kB request is still on its way.
+    for (const tls of [false, true]) {
+      const res = await rawExchange(port, `GET /${'\u0800'.repeat(20_000)} HTTP/1.1\r\nHost: a\r\n\r\n`, { tls, timeoutMs: 3000 });
+      expect(res.status, tls ? 'https' : 'http').toBe(400);
+    }
+  });
 });
