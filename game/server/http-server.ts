@@ -16,9 +16,9 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createSecureContext } from 'node:tls';
+import type { LogLevel, NetLog } from '../../engine/net/server.ts';
 import { CONNECTION_CAPS, addressKey, createConnectionCaps, type ConnectionCapLimits } from './connection-caps.ts';
 import { PAGE_DEADLINES, acceptPageConnection, type PageConnection, type PageDeadlines } from './page-connection.ts';
-import type { LogLevel, NetLog } from '../../engine/net/server.ts';
 import { endRefused, isolate, parseErrorRefusal, rawResponse } from './page-headers.ts';
 import { PUBLIC_HOST_FORM, parsePublicHost, publicAuthority } from './public-host.ts';
 import { parseRequestTarget } from './request-target.ts';
@@ -219,7 +219,12 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
   });
   await new Promise<void>((ok, fail) => {
     front.once('error', fail);
-    front.listen(o.port, o.host, () => ok());
+    front.listen(o.port, o.host, () => {
+      front.off('error', fail);
+      // Accept errors (out of file descriptors, say) are reported, and the server goes on.
+      front.on('error', (err: Error & { code?: string }) => note('error', `accepting a connection failed (${err.code ?? err.message})`));
+      ok();
+    });
   });
   const addr = front.address();
   const port = typeof addr === 'object' && addr ? addr.port : o.port;

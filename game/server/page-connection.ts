@@ -108,6 +108,7 @@ function relay(socket: Socket, first: Buffer): Duplex {
       done(err);
     },
   });
+  d.on('error', () => {}); // the raw socket's own errors are handled where it is accepted
   d.push(first);
   socket.on('data', (chunk: Buffer) => {
     if (!d.destroyed && !d.push(chunk)) socket.pause();

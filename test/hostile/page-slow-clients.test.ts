@@ -45,12 +45,15 @@ describe('slow clients on the page port', () => {
   it('connections that drip a header line now and then are all closed at the head deadline; others are served meanwhile', async () => {
     const port = await start({ headersMs: 400, requestMs: 800 });
     const drips = await Promise.all(Array.from({ length: 24 }, () => open(port)));
-    for (const { socket } of drips) socket.write('GET / HTTP/1.1\r\nHost: a\r\n');
+    for (const { socket } of drips) {
+      socket.resume(); // reads the 408, and so sees the server's close (one that never reads is destroyed CLOSE_LINGER_MS later)
+      socket.write('GET / HTTP/1.1\r\nHost: a\r\n');
+    }
     const tick = setInterval(() => { for (const { socket } of drips) if (socket.writable) socket.write('X-Drip: 1\r\n'); }, 100);
     try {
       expect((await rawExchange(port, 'GET /connect.json HTTP/1.1\r\nHost: a\r\n\r\n')).status).toBe(200);
-      const times = await Promise.all(drips.map(({ closed }) => Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(Infinity), 3000))])));
-      expect(Math.max(...times)).toBeLessThan(1500);
+      const times = await Promise.all(drips.map(({ closed }) => Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(Infinity), 4000))])));
+      expect(Math.max(...times)).toBeLessThan(2500); // generous for a loaded machine; without the deadline: never
       expect(Math.min(...times)).toBeGreaterThan(300);
     } finally {
       clearInterval(tick);
@@ -61,10 +64,10 @@ describe('slow clients on the page port', () => {
     const port = await start({ maxConnectionsPerAddress: 3, maxConnections: 5 });
     const first = await Promise.all([open(port), open(port), open(port)]);
     const overAddress = await open(port);
-    expect(await closesWithin(overAddress.closed, 500)).toBe(true);
+    expect(await closesWithin(overAddress.closed, 1500)).toBe(true);
     const other = await Promise.all([open(port, '127.0.0.2'), open(port, '127.0.0.2')]);
     const overTotal = await open(port, '127.0.0.3');
-    expect(await closesWithin(overTotal.closed, 500)).toBe(true);
+    expect(await closesWithin(overTotal.closed, 1500)).toBe(true);
     for (const { closed } of [...first, ...other]) expect(await closesWithin(closed, 50)).toBe(false);
     first[0].socket.destroy();
     await first[0].closed;

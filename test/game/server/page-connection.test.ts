@@ -21,14 +21,14 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-/** What a client that writes `first` and then one of `drip` every 50 ms got back, and after how long the server closed (it gives up after 3 s). */
+/** What a client that writes `first` and then one of `drip` every 50 ms got back, and after how long the server closed (it gives up after 4 s). */
 function dripClient(first: string | Buffer, drip: string): Promise<{ got: string; closedAfterMs: number }> {
   return new Promise((done) => {
     const t0 = performance.now();
     const s: Socket = connect(port, '127.0.0.1', () => s.write(first));
     let got = '';
     const tick = setInterval(() => { if (s.writable) s.write(drip); }, 50);
-    const giveUp = setTimeout(() => s.destroy(), 3000);
+    const giveUp = setTimeout(() => s.destroy(), 4000);
     s.on('data', (d: Buffer) => { got += d.toString('latin1'); });
     s.on('error', () => {});
     s.on('close', () => {
@@ -48,11 +48,11 @@ describe('page connection deadlines', () => {
     expect(head.got).toMatch(/^HTTP\/1\.1 408 /);
     expect(head.got).toContain('Cross-Origin-Embedder-Policy: require-corp');
     expect(head.closedAfterMs).toBeGreaterThan(250);
-    expect(head.closedAfterMs).toBeLessThan(1500);
+    expect(head.closedAfterMs).toBeLessThan(2500); // generous for a loaded machine
     expect(body.got).toMatch(/^HTTP\/1\.1 200 /); // answered at once; the connection is cut when the body is late
     expect(body.got).toContain('HTTP/1.1 408 ');
     expect(body.closedAfterMs).toBeGreaterThan(550);
-    expect(body.closedAfterMs).toBeLessThan(2000);
+    expect(body.closedAfterMs).toBeLessThan(3000);
   });
 
   it('the next request on a kept-alive connection gets its own head deadline, from its first byte', async () => {
@@ -70,10 +70,10 @@ describe('page connection deadlines', () => {
     const t0 = performance.now();
     s.write('GET /connect.json HTTP/1.1\r\n');
     const tick = setInterval(() => { if (s.writable) s.write('X-Slow: 1\r\n'); }, 50);
-    await Promise.race([closed, new Promise((r) => setTimeout(r, 3000))]);
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 4000))]);
     s.destroy();
     clearInterval(tick);
-    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(performance.now() - t0).toBeLessThan(2500);
     expect(got).toContain('HTTP/1.1 408 ');
   });
 
