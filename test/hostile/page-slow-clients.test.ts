@@ -18,9 +18,13 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-/** A page server with the given limits; resolves with its port. */
+const logLines: string[] = [];
+
+/** A page server with the given limits, logging into `logLines`; resolves with its port. */
 async function start(limits: Partial<PageLimits>): Promise<number> {
-  const server = await startHttpServer({ host: '127.0.0.1', port: 0, info, tls: { certPem: cert.certPem, keyPem: cert.keyPem }, limits });
+  logLines.length = 0;
+  const log = (level: string, m: string) => { logLines.push(`${level} ${m}`); };
+  const server = await startHttpServer({ host: '127.0.0.1', port: 0, info, tls: { certPem: cert.certPem, keyPem: cert.keyPem }, limits, log });
   servers.push(server);
   return Number(new URL(server.httpUrl).port);
 }
@@ -55,6 +59,8 @@ describe('slow clients on the page port', () => {
       const times = await Promise.all(drips.map(({ closed }) => Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(Infinity), 4000))])));
       expect(Math.max(...times)).toBeLessThan(2500); // generous for a loaded machine; without the deadline: never
       expect(Math.min(...times)).toBeGreaterThan(300);
+      expect(logLines).toHaveLength(20); // one line per connection, up to the log's budget
+      expect(logLines[0]).toBe('warn page: closed a connection from 127.0.0.1: request head not done within 400 ms');
     } finally {
       clearInterval(tick);
     }
@@ -69,6 +75,10 @@ describe('slow clients on the page port', () => {
     const overTotal = await open(port, '127.0.0.3');
     expect(await closesWithin(overTotal.closed, 1500)).toBe(true);
     for (const { closed } of [...first, ...other]) expect(await closesWithin(closed, 50)).toBe(false);
+    expect(logLines).toEqual([
+      'warn page: refused a connection from 127.0.0.1: 3 connections open from this address (the cap)',
+      'warn page: refused a connection from 127.0.0.3: 5 connections open (the cap)',
+    ]);
     first[0].socket.destroy();
     await first[0].closed;
     await new Promise((r) => setTimeout(r, 50)); // the server sees the close
