@@ -179,6 +179,10 @@ export function acceptPageConnection(socket: Socket, o: PageConnectionOptions): 
     refuse(response) {
       if (refused) return false;
       refused = true;
+      // The connection is closing: the linger and idle limits bound what is left of it.
+      handshake.clear();
+      head.clear();
+      whole.clear();
       if (!stream?.writable) socket.destroy();
       else if (responding === 0) stream.end(response);
       return true;
