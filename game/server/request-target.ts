@@ -8,6 +8,7 @@ export const MAX_TARGET_LENGTH = 2048;
 
 /** A request target that can be served. */
 export interface PageTarget {
+  /** Served. */
   readonly ok: true;
   /** The path, percent-decoded; starts with `/`. */
   readonly path: string;
@@ -17,6 +18,7 @@ export interface PageTarget {
 
 /** A request target that is refused. */
 export interface RefusedTarget {
+  /** Refused. */
   readonly ok: false;
   /** 400 (malformed) or 414 (too long). */
   readonly status: 400 | 414;

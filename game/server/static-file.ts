@@ -27,8 +27,14 @@ export function fileInRoot(root: string, path: string): string | undefined {
 
 /** What {@link sendFile} did. */
 export type SendFileResult =
-  | { readonly sent: true; /** A read error cut the response short (it was destroyed). */ readonly error?: Error }
   | {
+    /** The response was sent (or cut short). */
+    readonly sent: true;
+    /** A read error cut the response short (it was destroyed). */
+    readonly error?: Error;
+  }
+  | {
+    /** Nothing was sent. */
     readonly sent: false;
     /** Nothing was written: answer with this. */
     readonly status: 404 | 500;
