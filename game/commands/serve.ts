@@ -86,7 +86,7 @@ export const serve: Command = {
     // the page is then served over HTTPS with the same certificate, so that accepting it once at the page suffices.
     const http = await startHttpServer({
       host: config.host, port: config['http-port'], staticDir,
-      tls: { certPem: wt.cert.certPem, keyPem: wt.cert.keyPem }, redirectPages: !wt.http3,
+      tls: { certPem: wt.cert.certPem, keyPem: wt.cert.keyPem }, redirectPages: !wt.http3, publicHost: config['public-host'], log,
       info: { webTransportUrl: wt.url, certHashHex: wt.cert.sha256Hex, protocolVersion: identity.version, schemaHash: identity.schemaHash },
     });
     server.start();
@@ -94,6 +94,9 @@ export const serve: Command = {
     console.log(`Stratum server ready: open ${pageUrl}`);
     if (!wt.http3) {
       console.log('  the certificate is self-signed: the browser warns once (Advanced, then Proceed); the game then connects with it');
+      if (!config['public-host'] && (config.host === '0.0.0.0' || config.host === '::')) {
+        console.log(`  plain-HTTP page requests are redirected to ${http.url}; for players on other machines set --public-host`);
+      }
     }
     console.log(`  WebTransport ${wt.url} (port ${wt.port}, ${wt.http3 ? 'HTTP/3 and HTTP/2' : 'HTTP/2 and WebSocket mappings'})`);
     console.log(`  certificate sha-256 ${wt.cert.sha256Hex}`);

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { OptionError, checkOption, parseOptions, type OptionValues } from '../options.ts';
+import { PUBLIC_HOST_FORM, parsePublicHost } from './public-host.ts';
 
 /** Every server option (flag name = config file key). */
 export const SERVER_OPTIONS = {
@@ -52,6 +53,10 @@ export function loadServerConfig(argv: readonly string[]): ServerConfig {
     }
   } else if (explicit) {
     throw new OptionError(`--config ${path}: no such file`);
+  }
+  const publicHost = merged['public-host'];
+  if (publicHost !== undefined && !parsePublicHost(String(publicHost))) {
+    throw new OptionError(`public-host must be ${PUBLIC_HOST_FORM}; got ${JSON.stringify(publicHost)}`);
   }
   return merged as ServerConfig;
 }
