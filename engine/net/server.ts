@@ -15,16 +15,14 @@ import type { Connection, ConnectionCloseInfo } from './connection.ts';
 import { createConnection } from './connection.ts';
 import type { Scheduler, TimerHandle } from './scheduler.ts';
 import type { TransportSession } from './transport.ts';
-import { logText } from '../log-text.ts';
+import { escapeForLog, rateLimitLog, type NetLog } from './log-text.ts';
+import { createConnectionCaps } from './connection-caps.ts';
 import { checkPlayerName, nameKey, uniqueName } from './player-name.ts';
 import {
-  DEFAULT_SESSION_LIMITS, checkSessionLimits, createTokenBucket, withLimits, type SessionLimitOverrides,
+  DEFAULT_SESSION_LIMITS, checkSessionLimits, withLimits, type SessionLimitOverrides,
 } from './session-limits.ts';
 
-/** Log levels of {@link NetLog}. */
-export type LogLevel = 'info' | 'warn' | 'error';
-/** Where the network layer writes its log lines. */
-export type NetLog = (level: LogLevel, message: string) => void;
+export type { LogLevel, NetLog } from './log-text.ts';
 
 /** An accepted client, from the handshake on. */
 export interface ServerSession {
@@ -108,27 +106,13 @@ export const DEFAULT_MAX_PLAYERS = 200;
 export const DEFAULT_MAX_SESSIONS_PER_ADDRESS = 8;
 /** Wrong admin tokens a session may send before it is closed. */
 export const MAX_BAD_TOKENS = 3;
-/** Warnings a peer can provoke, per second, before they are summarised (so floods cannot flood the log). */
-const PEER_WARNINGS_PER_SECOND = 10;
-
-/**
- * A log for lines that peers can provoke: at most {@link PEER_WARNINGS_PER_SECOND} a second (burst twice that);
- * lines beyond are counted and reported in the next line that gets through.
- */
-function peerLog(log: NetLog, scheduler: Scheduler): NetLog {
-  const bucket = createTokenBucket({ perSecond: PEER_WARNINGS_PER_SECOND, burst: 2 * PEER_WARNINGS_PER_SECOND });
-  let dropped = 0;
-  return (level, message) => {
-    if (!bucket.take(scheduler.now())) { dropped++; return; }
-    log(level, dropped ? `${message} (and ${dropped} similar lines left out)` : message);
-    dropped = 0;
-  };
-}
+/** Warnings a peer can provoke, per second, before they are counted instead (so floods cannot flood the log). */
+const PEER_WARNINGS_PER_SECOND = 20;
 
 /** Creates a {@link NetServer}. */
 export function createNetServer(options: NetServerOptions): NetServer {
   const log: NetLog = options.log ?? (() => {});
-  const warnPeer = peerLog(log, options.scheduler);
+  const warnPeer = rateLimitLog(log, { lines: PEER_WARNINGS_PER_SECOND, windowMs: 1000, now: () => options.scheduler.now() }).log;
   const limits = withLimits(DEFAULT_SESSION_LIMITS, options.limits);
   checkSessionLimits(limits);
   const helloTimeoutMs = options.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
@@ -136,13 +120,13 @@ export function createNetServer(options: NetServerOptions): NetServer {
   const maxPerAddress = options.maxSessionsPerAddress ?? DEFAULT_MAX_SESSIONS_PER_ADDRESS;
   const active = new Map<number, ServerSession>();
   const all = new Set<ServerSession>();
-  const perAddress = new Map<string, number>();
+  const perAddress = createConnectionCaps({ maxConnections: Infinity, maxConnectionsPerAddress: maxPerAddress });
   const names = new Set<string>(); // nameKey of every active session's name
   let nextId = 1;
 
   const builtins: Record<string, DiagnosticsHandler> = {
     status: () => `sessions ${active.size}, handshaking ${all.size - active.size}, tick ${options.tick?.() ?? 0}`,
-    sessions: () => [...active.values()].map((s) => `${s.id} ${logText(s.name)} rtt=${s.connection.rttMs.toFixed(1)}ms`).join('\n'),
+    sessions: () => [...active.values()].map((s) => `${s.id} ${escapeForLog(s.name)} rtt=${s.connection.rttMs.toFixed(1)}ms`).join('\n'),
     kick: (_s, _c, args) => {
       const target = active.get(Number(args[0]));
       if (!target) return `no session ${args[0]}`;
@@ -155,11 +139,11 @@ export function createNetServer(options: NetServerOptions): NetServer {
   const diagnostics = (s: ServerSession, req: DiagnosticsRequest) => {
     const respond = (ok: boolean, text: string) =>
       s.send(Channel.Diagnostics, { type: MsgType.DiagnosticsResponse, id: req.id, ok, text: text.slice(0, 65536) });
-    const command = logText(req.command, 32);
+    const command = escapeForLog(req.command, 32);
     if (req.token !== options.adminToken) {
       const bad = (badTokens.get(s.id) ?? 0) + 1;
       badTokens.set(s.id, bad);
-      warnPeer('warn', `diagnostics: refused '${command}' from session ${s.id} (${logText(s.name)}): bad admin token`);
+      warnPeer('warn', `diagnostics: refused '${command}' from session ${s.id} (${escapeForLog(s.name)}): bad admin token`);
       if (bad > MAX_BAD_TOKENS) {
         s.close(`more than ${MAX_BAD_TOKENS} bad admin tokens`);
         return;
@@ -171,7 +155,7 @@ export function createNetServer(options: NetServerOptions): NetServer {
       : Object.hasOwn(builtins, req.command) ? builtins[req.command] : undefined;
     if (!fn) {
       log('warn', `diagnostics: unknown command '${command}' from session ${s.id}`);
-      respond(false, `unknown command '${command}'`);
+      respond(false, `unknown command '${req.command.slice(0, 32)}'`);
       return;
     }
     log('info', `diagnostics: session ${s.id} ran '${command}'`);
@@ -187,22 +171,18 @@ export function createNetServer(options: NetServerOptions): NetServer {
     accept(transport) {
       const id = nextId++;
       const address = transport.remoteAddress;
-      if (address !== undefined) {
-        const open = perAddress.get(address) ?? 0;
-        if (open >= maxPerAddress) {
-          const reason = `too many sessions from ${address} (limit ${maxPerAddress})`;
-          warnPeer('warn', `session ${id} refused: ${reason}`);
-          transport.close({ code: 0, reason });
-          return;
-        }
-        perAddress.set(address, open + 1);
+      if (address !== undefined && perAddress.admit(address) !== 'ok') {
+        const reason = `too many sessions from ${address} (limit ${maxPerAddress})`;
+        warnPeer('warn', `session ${id} refused: ${reason}`);
+        transport.close({ code: 0, reason });
+        return;
       }
       let name = '';
       let session: ServerSession;
       let helloTimer: TimerHandle | undefined;
       /** Refuses the handshake: the client learns why from the Reject, then the session closes. */
       const refuse = (reason: string, asked: string) => {
-        warnPeer('warn', `handshake: refused session ${id} (${logText(asked)}): ${reason}`);
+        warnPeer('warn', `handshake: refused session ${id} (${escapeForLog(asked)}): ${reason}`);
         connection.send(Channel.Control, makeReject(reason, options.identity));
         connection.close(reason);
       };
@@ -229,7 +209,7 @@ export function createNetServer(options: NetServerOptions): NetServer {
             });
             connection.activate();
             active.set(id, session);
-            log('info', `session ${id} (${logText(name)}) connected${address ? ` from ${address}` : ''}${name !== msg.name ? `; '${logText(msg.name)}' was taken` : ''}`);
+            log('info', `session ${id} (${escapeForLog(name)}) connected${address ? ` from ${address}` : ''}${name !== msg.name ? `; '${escapeForLog(msg.name)}' was taken` : ''}`);
             options.onSessionOpen?.(session);
             return;
           }
@@ -242,12 +222,8 @@ export function createNetServer(options: NetServerOptions): NetServer {
           all.delete(session);
           if (active.delete(id)) names.delete(nameKey(name));
           badTokens.delete(id);
-          if (address !== undefined) {
-            const left = (perAddress.get(address) ?? 1) - 1;
-            if (left > 0) perAddress.set(address, left);
-            else perAddress.delete(address);
-          }
-          const line = `session ${id}${name ? ` (${logText(name)})` : ''} closed: ${info.kind}: ${logText(info.reason, 200)}`;
+          if (address !== undefined) perAddress.release(address);
+          const line = `session ${id}${name ? ` (${escapeForLog(name)})` : ''} closed: ${info.kind}: ${escapeForLog(info.reason, 200)}`;
           if (info.kind === 'protocol' || info.kind === 'error') warnPeer('warn', line);
           else log('info', line);
           options.onSessionClose?.(session, info);

@@ -55,7 +55,7 @@ export interface TransportSession {
   readonly reliableDatagrams: boolean;
   /** Largest datagram the backend accepts. */
   readonly maxDatagramSize: number;
-  /** The peer's IP address (no port), when the backend knows it (server side); per-address limits use it. */
+  /** The peer's address (no port; on Node an IPv6 peer's /64), when the backend knows it (server side); per-address limits count by it. */
   readonly remoteAddress?: string;
   /** Sends a datagram; may be dropped. Ignored after close. */
   sendDatagram(bytes: Uint8Array): void;

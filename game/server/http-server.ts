@@ -17,12 +17,13 @@ import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createSecureContext } from 'node:tls';
 import type { LogLevel, NetLog } from '../../engine/net/server.ts';
-import { CONNECTION_CAPS, addressKey, createConnectionCaps, type ConnectionCapLimits } from './connection-caps.ts';
+import { CONNECTION_CAPS, createConnectionCaps, type ConnectionCapLimits } from '../../engine/net/connection-caps.ts';
+import { addressKey } from '../../engine/platform/node/address-key.ts';
 import { PAGE_DEADLINES, acceptPageConnection, type PageConnection, type PageDeadlines } from './page-connection.ts';
 import { endRefused, isolate, parseErrorRefusal, rawResponse } from './page-headers.ts';
 import { PUBLIC_HOST_FORM, parsePublicHost, publicAuthority } from './public-host.ts';
 import { parseRequestTarget } from './request-target.ts';
-import { quoteForLog, rateLimitLog } from './safe-log.ts';
+import { quoteForLog, rateLimitLog } from '../../engine/net/log-text.ts';
 import { sendFile } from './static-file.ts';
 
 /** What `/connect.json` says. */
@@ -60,7 +61,7 @@ export interface HttpServerOptions {
   limits?: Partial<PageLimits>;
   /**
    * Where refused requests and connections, deadlines and read errors are logged: one short line each, request text
-   * quoted and escaped, at most `LOG_LINES_PER_WINDOW` (safe-log.ts) lines a minute, then a count of the dropped ones.
+   * quoted and escaped, at most `LOG_LINES_PER_WINDOW` (engine/net/log-text.ts) lines a minute, then a count of the dropped ones.
    */
   log?: NetLog;
 }

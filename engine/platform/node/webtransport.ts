@@ -14,6 +14,7 @@ import type { WebTransportConstructor } from '../../net/webtransport-client.ts';
 import { webTransportConnector } from '../../net/webtransport-client.ts';
 import type { SelfSignedCert } from './cert.ts';
 import { createSelfSignedCert } from './cert.ts';
+import { addressKey } from './address-key.ts';
 
 /** Name of the optional native HTTP/3 package. */
 const HTTP3_PACKAGE = '@fails-components/webtransport-transport-http3-quiche';
@@ -131,12 +132,12 @@ export async function startWebTransportServer(options: WebTransportServerOptions
   };
 }
 
-/** The IP address of a library session's peer: its `peerAddress` is `host:port` (the host may be IPv6). */
+/** The address key (see address-key.ts) of a library session's peer: its `peerAddress` is `host:port`. */
 function peerHost(session: unknown): string | undefined {
   const peer = (session as { peerAddress?: unknown }).peerAddress;
   if (typeof peer !== 'string') return undefined;
   const host = peer.slice(0, peer.lastIndexOf(':'));
-  return host && host !== 'undefined' ? host.replace(/^::ffff:/, '') : undefined;
+  return host && host !== 'undefined' ? addressKey(host) : undefined;
 }
 
 /** Turns Nagle off on every TCP connection of the HTTP/2 part (DESIGN.md: otherwise ~40 ms per message). */

@@ -1,8 +1,7 @@
 /** Logging request text: escaped to one inert line, and a line budget per window. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LogLevel } from '../../../engine/net/server.ts';
-import { quoteForLog, rateLimitLog } from '../../../game/server/safe-log.ts';
+import { escapeForLog, quoteForLog, rateLimitLog, type LogLevel } from '../../../engine/net/log-text.ts';
 
 describe('quoteForLog', () => {
   it('escapes newlines, ANSI, C1 controls and bidi overrides, and quotes', () => {
@@ -10,6 +9,11 @@ describe('quoteForLog', () => {
     expect(quoteForLog('\x1b[31mred\x1b[0m')).toBe('"\\u001b[31mred\\u001b[0m"');
     expect(quoteForLog('a\x7f\x85\u202eb\u2028c"')).toBe('"a\\u007f\\u0085\\u202eb\\u2028c\\""');
     expect(quoteForLog('tag\u{e0041}')).toBe('"tag\\u{e0041}"');
+  });
+
+  it('escapes without quotes for text inside other punctuation', () => {
+    expect(escapeForLog('eve\n[info] admin\u001b[2J')).toBe('eve\\n[info] admin\\u001b[2J');
+    expect(escapeForLog('x'.repeat(30), 4)).toBe('xxxx... (30 characters)');
   });
 
   it('cuts long text and says so', () => {

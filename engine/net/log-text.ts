@@ -1,9 +1,12 @@
 /**
- * Logging what strangers send: request text quoted with every control and format character escaped (no raw
+ * Logging what strangers send (request lines, player names, admin commands, close reasons): request text quoted with every control and format character escaped (no raw
  * newlines, ANSI sequences or bidi overrides reach the log), and a line budget per time window, so a flood of bad
  * requests cannot flood the log.
  */
-import type { LogLevel, NetLog } from '../../engine/net/server.ts';
+/** Log levels of {@link NetLog}. */
+export type LogLevel = 'info' | 'warn' | 'error';
+/** Where the network layer writes its log lines. */
+export type NetLog = (level: LogLevel, message: string) => void;
 
 /** Log lines let through per window by default; the rest are counted and reported in one line. */
 export const LOG_LINES_PER_WINDOW = 20;
@@ -13,17 +16,28 @@ export const LOG_WINDOW_MS = 60_000;
 /** Characters that JSON leaves alone but a terminal or a reader may act on: DEL and C1 controls, format characters (bidi overrides, zero widths), line and paragraph separators. */
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
+/** `text` with every control or format character escaped, JSON-style (`\n`, `\u001b`, `\u{e0041}`). */
+function escape(text: string): string {
+  return JSON.stringify(text).slice(1, -1).replace(UNSAFE, (c) => {
+    const code = c.codePointAt(0)!;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** Says that `text` was cut to `max` characters, when it was. */
+const cutNote = (text: string, max: number) => (text.length > max ? `... (${text.length} characters)` : '');
+
 /**
  * `text` as a double-quoted, escaped string of at most about `max` characters (longer text is cut, and the cut is
  * said). Every control or format character appears as an escape, so the result is one inert line.
  */
 export function quoteForLog(text: string, max = 120): string {
-  const cut = text.length > max ? text.slice(0, max) : text;
-  const quoted = JSON.stringify(cut).replace(UNSAFE, (c) => {
-    const code = c.codePointAt(0)!;
-    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-  return text.length > max ? `${quoted}... (${text.length} characters)` : quoted;
+  return `"${escape(text.slice(0, max))}"${cutNote(text, max)}`;
+}
+
+/** Like {@link quoteForLog} without the quotes, for text that sits inside other punctuation (a name in parentheses). */
+export function escapeForLog(text: string, max = 120): string {
+  return `${escape(text.slice(0, max))}${cutNote(text, max)}`;
 }
 
 /** Options of {@link rateLimitLog}. */

@@ -1,6 +1,7 @@
 /** Caps on page connections: overall and per address (IPv6 by /64). */
 import { describe, expect, it } from 'vitest';
-import { addressKey, createConnectionCaps } from '../../../game/server/connection-caps.ts';
+import { createConnectionCaps } from '../../../engine/net/connection-caps.ts';
+import { addressKey } from '../../../engine/platform/node/address-key.ts';
 
 describe('addressKey', () => {
   it('keeps IPv4, unwraps IPv4-mapped IPv6, and counts IPv6 by /64', () => {
