@@ -6,7 +6,8 @@
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import './quiet-http3-probe.ts'; // before the library: drops its noise about the absent optional HTTP/3 part
-import { HttpServer, WebTransport } from '@fails-components/webtransport';
+import { HttpServer } from '@fails-components/webtransport';
+import type { NetLog } from '../../net/server.ts';
 import type { Connector, SessionSink, TransportListener, TransportSession } from '../../net/transport.ts';
 import { adaptWebTransport } from '../../net/webtransport-session.ts';
 import type { WebTransportLike } from '../../net/webtransport-session.ts';
@@ -15,6 +16,7 @@ import { webTransportConnector } from '../../net/webtransport-client.ts';
 import type { SelfSignedCert } from './cert.ts';
 import { createSelfSignedCert } from './cert.ts';
 import { addressKey } from './address-key.ts';
+import { describeAttempt, guardedWebTransport, type ConnectAttempt } from './guarded-webtransport.ts';
 
 /** Name of the optional native HTTP/3 package. */
 const HTTP3_PACKAGE = '@fails-components/webtransport-transport-http3-quiche';
@@ -158,15 +160,36 @@ export interface NodeConnectorOptions {
   url: string;
   /** The server certificate's SHA-256. */
   certHash: Uint8Array;
+  /** Where a caught exception of the WebTransport library is reported (default: console.warn). */
+  log?: NetLog;
+  /** The library's TCP+TLS+HTTP/2 connect timeout, ms (default: the library's, 8000). */
+  connectTimeoutMs?: number;
 }
 
-/** A connector using the Node WebTransport client; reliable mapping unless the native HTTP/3 part is present. */
+/**
+ * A connector using the Node WebTransport client; reliable mapping unless the native HTTP/3 part is present. The
+ * client is guarded (guarded-webtransport.ts): an exception the library throws from a socket listener ends only that
+ * connection attempt, and a failed connect says how far it got.
+ */
 export async function nodeWebTransportConnector(options: NodeConnectorOptions): Promise<Connector> {
   const http3 = await http3Available();
-  return webTransportConnector({
+  const log: NetLog = options.log ?? ((level, m) => console.warn(`[${level}] ${m}`));
+  let latest: ConnectAttempt | undefined;
+  const WebTransport = guardedWebTransport({
+    connectTimeoutMs: options.connectTimeoutMs,
+    onAttempt: (a) => { latest = a; },
+    onFault: (message, a) => log('warn', `WebTransport connect to ${options.url}: ${message} (${describeAttempt(a)}); that attempt is closed`),
+  });
+  const inner = webTransportConnector({
     url: options.url,
     certHash: options.certHash,
     WebTransport: WebTransport as unknown as WebTransportConstructor,
     forceReliable: !http3,
   });
+  return (done) => {
+    latest = undefined;
+    let attempt: ConnectAttempt | undefined;
+    inner((result) => done(result instanceof Error && attempt ? new Error(`${result.message} (${describeAttempt(attempt)})`) : result));
+    attempt = latest; // set synchronously by the constructor inside inner()
+  };
 }
