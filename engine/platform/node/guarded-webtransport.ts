@@ -85,9 +85,10 @@ function guardReliableClient(t: LibHttp2Client, http: LibHttpClient, attempt: Co
     const socket = session?.socket; // node:http2's proxy: listener methods reach the TLS socket
     if (!session || !socket) return;
     const since = () => performance.now() - attempt.startedMs;
-    socket.once('secureConnect', () => { attempt.tlsMs = since(); });
-    session.once('connect', () => { attempt.h2Ms = since(); });
-    session.once('remoteSettings', () => { attempt.settingsMs ??= since(); });
+    // First, so that the stage is known when the library's own listener throws.
+    socket.prependOnceListener('secureConnect', () => { attempt.tlsMs = since(); });
+    session.prependOnceListener('connect', () => { attempt.h2Ms = since(); });
+    session.prependOnceListener('remoteSettings', () => { attempt.settingsMs ??= since(); });
     const fault = (where: string, err: unknown, destroy: () => void) => {
       try { destroy(); } catch { /* already gone */ }
       if (attempt.fault) return;

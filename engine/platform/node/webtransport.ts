@@ -178,7 +178,7 @@ export async function nodeWebTransportConnector(options: NodeConnectorOptions): 
   const WebTransport = guardedWebTransport({
     connectTimeoutMs: options.connectTimeoutMs,
     onAttempt: (a) => { latest = a; },
-    onFault: (message, a) => log('warn', `WebTransport connect to ${options.url}: ${message} (${describeAttempt(a)}); that attempt is closed`),
+    onFault: (message, a) => log('warn', `WebTransport connect to ${options.url}: ${describeAttempt(a)}; that attempt is closed`),
   });
   const inner = webTransportConnector({
     url: options.url,
