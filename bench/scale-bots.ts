@@ -1,35 +1,36 @@
 /**
- * The bots process of `stratum bench scale`: N GameClients join the server at URL over WebTransport, and an admin
- * connection reads the server's stats over the diagnostics channel. Prints one JSON line (`{"result": ...}`);
- * progress and every bot's disconnect (kind and reason) go to stderr.
+ * A bots process of `stratum bench scale`: COUNT GameClients (named bot<FIRST+1>...) join the server at URL over
+ * WebTransport, in waves of 10 every WAVE_MS. The bench runs several such processes so that no one event loop
+ * carries every bot. Talks to the bench as JSON lines on stdout; progress and every bot's disconnect (kind and
+ * reason) go to stderr.
  *
- * Modes:
- * - `play`: scripted bots (walk and build); once the joins are over and a warm-up passed, the stats window is reset,
- *   and read after SECONDS. Reports how many joined, and join failures and later disconnects by reason.
- * - `idle`: bots that join and stand still; the server's RSS is read before the first join and once every bot holds
- *   its columns and a settling time passed, and the difference per bot is reported (`idleRssPerClientMB`).
+ * - When every bot joined or gave up (or 60 s passed), prints `{"joined": ...}`: how many joined, why the others did
+ *   not (their first close, by reason), join times, and this process's own CPU and event-loop delay meanwhile.
+ * - In `idle` mode the bots stand still; once their column counts stopped changing, prints `{"settled": ...}`.
+ * - On the stdin line `mark`, starts counting closes anew; on `report`, prints `{"result": ...}` (closes of joined
+ *   bots by reason, since joining and since the mark); on `stop` (or the end of stdin), stops the bots and exits.
  *
- * Usage: node bench/scale-bots.ts URL CLIENTS SECONDS ADMIN_TOKEN [play|idle]
+ * Usage: node bench/scale-bots.ts URL FIRST COUNT WAVE_MS [play|idle]
  */
-import { createEventBus } from '../engine/events.ts';
+import { createInterface } from 'node:readline';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { cpuUsage } from 'node:process';
 import { hexToBytes, loadHasher } from '../engine/hash.ts';
-import { Channel } from '../engine/net/channels.ts';
-import { createNetClient, type NetClientEvents } from '../engine/net/client.ts';
 import { createRealtimeScheduler } from '../engine/net/scheduler.ts';
 import { nodeWebTransportConnector } from '../engine/platform/node/webtransport.ts';
 import { nodeZstd } from '../engine/platform/node/zstd.ts';
 import { localIdentity } from '../engine/protocol/handshake.ts';
-import { MsgType } from '../engine/protocol/messages.ts';
 import { createRng } from '../engine/rng.ts';
 import { clientBot } from '../game/client/bot.ts';
 import { createGameClient, type GameClient } from '../game/client/game-client.ts';
 import { fetchConnectInfo } from '../game/commands/bot.ts';
 import { countReasons, reasonKey } from './scale-reasons.ts';
 
-const [url, clientsArg, secondsArg, token, modeArg = 'play'] = process.argv.slice(2);
-const clients = Number(clientsArg), seconds = Number(secondsArg);
-const idle = modeArg === 'idle';
+const [url, firstArg, countArg, waveArg, mode = 'play'] = process.argv.slice(2);
+const first = Number(firstArg), count = Number(countArg), waveMs = Number(waveArg);
+const idle = mode === 'idle';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 /** How long the bots have to join, ms. */
 const JOIN_WAIT_MS = 60_000;
 
@@ -40,53 +41,34 @@ interface BotRecord {
   joinedMs: number;
   /** Its disconnects, keyed by reason, in order. */
   closes: string[];
-  /** Columns it held when it first disconnected. */
-  columnsAtClose: number;
 }
 
 const hasher = await loadHasher();
 const identity = localIdentity(hasher);
 const info = await fetchConnectInfo(url);
-const connect = await nodeWebTransportConnector({ url: info.webTransportUrl, certHash: hexToBytes(info.certHashHex) });
+const log = (name: string) => (level: string, m: string) => {
+  if (level !== 'info' || m.startsWith('disconnected')) process.stderr.write(`  [${name}] ${level}: ${m}\n`);
+};
+const connect = await nodeWebTransportConnector({ url: info.webTransportUrl, certHash: hexToBytes(info.certHashHex), log: log(`bots ${first + 1}..${first + count}`) });
 const scheduler = createRealtimeScheduler();
 
-// The admin connection: asks the server for its stats over the diagnostics channel.
-let answer: (text: string) => void = () => {};
-const admin = createNetClient({
-  connect, identity, name: 'admin', scheduler, rng: createRng(999), bus: createEventBus<NetClientEvents>(), reconnect: false,
-  log: (level, m) => { if (level !== 'info' || m.startsWith('disconnected')) process.stderr.write(`  [admin] ${m}\n`); },
-  onMessage: (_ch, msg) => { if (msg.type === MsgType.DiagnosticsResponse) answer(msg.text); },
-});
-admin.start();
-while (admin.state !== 'active') {
-  if (admin.state === 'disconnected' && performance.now() > 20_000) throw new Error('the admin connection did not connect');
-  await sleep(20);
-}
-const ask = (args: string[]) => new Promise<string>((resolve) => {
-  answer = resolve;
-  admin.send(Channel.Diagnostics, { type: MsgType.DiagnosticsRequest, id: 1, token, command: 'stats', args });
-});
-const serverStats = async () => JSON.parse(await ask([])) as { rssMB: number; players: number; [k: string]: unknown };
-
-const rssBefore = idle ? await settledRss() : NaN;
-
+// This process's own load while the bots join: a starved event loop delays TLS handshakes and heartbeats.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+const cpu0 = cpuUsage();
 const t0 = performance.now();
 const bots: BotRecord[] = [];
-for (let i = 0; i < clients; i++) {
+for (let i = first; i < first + count; i++) {
   const name = `bot${i + 1}`;
   const c = createGameClient({
     connect, identity, scheduler, rng: createRng(i + 1), codec: { zstd: nodeZstd, hasher }, name, reconnect: false,
-    input: idle ? () => ({ buttons: 0, yaw: 0, pitch: 0 }) : clientBot(i + 1, 40),
-    log: (level, m) => { if (level !== 'info' || m.startsWith('disconnected')) process.stderr.write(`  [${name}] ${level}: ${m}\n`); },
+    input: idle ? () => ({ buttons: 0, yaw: 0, pitch: 0 }) : clientBot(i + 1, 40), log: log(name),
   });
-  const rec: BotRecord = { client: c, joinedMs: NaN, closes: [], columnsAtClose: -1 };
-  c.bus.on('Disconnected', ({ kind, reason }) => {
-    if (rec.closes.length === 0) rec.columnsAtClose = c.world.voxels.columns.size;
-    rec.closes.push(reasonKey(kind, reason));
-  });
+  const rec: BotRecord = { client: c, joinedMs: NaN, closes: [] };
+  c.bus.on('Disconnected', ({ kind, reason }) => { rec.closes.push(reasonKey(kind, reason)); });
   c.start();
   bots.push(rec);
-  if (i % 10 === 9) await sleep(100); // join in waves, as players would
+  if ((i - first) % 10 === 9) await sleep(waveMs); // join in waves, as players would
 }
 const joinedNow = () => {
   const now = performance.now() - t0;
@@ -94,54 +76,50 @@ const joinedNow = () => {
   return bots.filter((b) => !Number.isNaN(b.joinedMs)).length;
 };
 // Until every bot joined or gave up (disconnected before joining), or the wait is over.
-while (joinedNow() < clients && bots.some((b) => Number.isNaN(b.joinedMs) && b.client.net.state !== 'disconnected')
+while (joinedNow() < count && bots.some((b) => Number.isNaN(b.joinedMs) && b.client.net.state !== 'disconnected')
   && performance.now() - t0 < JOIN_WAIT_MS) await sleep(100);
 const joined = joinedNow();
+loopDelay.disable();
+const joinCpu = cpuUsage(cpu0);
 /** Why each bot that never joined did not: its first disconnect, or where it stood when the wait ended. */
 const joinFailures = countReasons(bots.filter((b) => Number.isNaN(b.joinedMs)).map((b) => b.closes[0]
   ?? `not joined within ${JOIN_WAIT_MS / 1000} s: ${b.client.net.state}, ${b.client.world.voxels.columns.size} columns`));
-const joinMs = bots.map((b) => b.joinedMs).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-process.stderr.write(`  ${joined}/${clients} bots joined in ${((performance.now() - t0) / 1000).toFixed(1)} s` +
-  `${joined < clients ? `; not joined: ${JSON.stringify(joinFailures)}` : ''}\n`);
+const botsLoad = {
+  cpuPercent: ((joinCpu.user + joinCpu.system) / 1000 / (performance.now() - t0)) * 100,
+  loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6,
+};
+process.stderr.write(`  bots ${first + 1}..${first + count}: ${joined}/${count} joined in ${((performance.now() - t0) / 1000).toFixed(1)} s ` +
+  `(this process: cpu ${botsLoad.cpuPercent.toFixed(0)}%, event-loop delay p99 ${botsLoad.loopDelayP99Ms.toFixed(0)} ms, max ${botsLoad.loopDelayMaxMs.toFixed(0)} ms)` +
+  `${joined < count ? `; not joined: ${JSON.stringify(joinFailures)}` : ''}\n`);
+say({ joined: { joined, joinFailures, botsLoad, joinMs: bots.map((b) => b.joinedMs).filter((x) => !Number.isNaN(x)) } });
 
-let result: Record<string, unknown>;
 if (idle) {
-  // Idle bots get their columns once (view distance 4: 81); wait until every joined bot's count stopped changing.
+  // Idle bots get their columns once; wait until the total stopped changing for 3 s.
   let last = -1;
   for (let stable = 0; stable < 3 && performance.now() - t0 < JOIN_WAIT_MS * 2; await sleep(1000)) {
     const total = bots.reduce((n, b) => n + b.client.world.voxels.columns.size, 0);
     stable = total === last ? stable + 1 : 0;
     last = total;
   }
-  const rssAfter = await settledRss();
-  const stats = await serverStats();
-  result = {
-    clients, joined, joinFailures, players: stats.players, rssBeforeMB: rssBefore, rssAfterMB: rssAfter,
-    idleRssPerClientMB: joined ? (rssAfter - rssBefore) / joined : NaN,
-  };
-} else {
-  await sleep(2000); // warm up
-  const dropsBefore = bots.reduce((n, b) => n + b.closes.length, 0);
-  await ask(['reset']);
-  await sleep(seconds * 1000);
-  const stats = await serverStats();
-  const disconnects = countReasons(bots.filter((b) => !Number.isNaN(b.joinedMs)).flatMap((b) => b.closes));
-  result = {
-    ...stats, clients, joined, joinFailures, disconnects, disconnectsInWindow: bots.reduce((n, b) => n + b.closes.length, 0) - dropsBefore,
-    joinP50Ms: joinMs[Math.floor(joinMs.length / 2)] ?? NaN, joinMaxMs: joinMs.at(-1) ?? NaN,
-    columnsAtClose: bots.filter((b) => b.columnsAtClose >= 0).map((b) => b.columnsAtClose),
-  };
+  say({ settled: { columns: last } });
 }
-console.log(JSON.stringify({ result }));
-for (const b of bots) b.client.stop('bench finished');
-admin.stop('bench finished');
-await sleep(200);
-process.exit(0);
 
-/** The server's RSS in MB: the mean of 5 readings a second apart, after 3 s of quiet. */
-async function settledRss(): Promise<number> {
-  await sleep(3000);
-  let sum = 0;
-  for (let i = 0; i < 5; i++) { sum += (await serverStats()).rssMB; await sleep(1000); }
-  return sum / 5;
-}
+let marked = bots.map((b) => b.closes.length);
+const stop = async () => {
+  for (const b of bots) b.client.stop('bench finished');
+  await sleep(200);
+  process.exit(0);
+};
+const lines = createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  if (line === 'mark') marked = bots.map((b) => b.closes.length);
+  else if (line === 'report') {
+    const ofJoined = bots.filter((b) => !Number.isNaN(b.joinedMs));
+    say({ result: {
+      disconnects: countReasons(ofJoined.flatMap((b) => b.closes)),
+      disconnectsSinceMark: countReasons(bots.flatMap((b, i) => b.closes.slice(marked[i]))),
+      connected: bots.filter((b) => b.client.net.state === 'active').length,
+    } });
+  } else if (line === 'stop') void stop();
+});
+lines.on('close', () => void stop());

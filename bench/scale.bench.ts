@@ -1,27 +1,27 @@
 /**
- * Scale bench, "scale N bots superflat view 4": a server process (`stratum serve`) and, for each N, a bots process
- * with N scripted clients over WebTransport on 127.0.0.1. Reports the server's tick p50/p99, CPU, memory (RSS) and
- * KB/s per client over a measurement window, as N grows; how many bots joined, and why the others did not (the
- * bots' close reasons and the server's session-close log lines, counted by reason). Then, on a fresh server, N idle
- * bots join and stand still: the server's RSS growth per joined idle client. Both processes share this machine's
- * cores.
+ * Scale bench, "scale N bots superflat view 4": a server process (`stratum serve`) and, for each N, N scripted
+ * clients over WebTransport on 127.0.0.1, spread over bots processes of at most `--bots-per-process` each. Reports
+ * the server's tick p50/p99, CPU, memory (RSS) and KB/s per client over a measurement window, as N grows; how many
+ * bots joined, and why the others did not (the bots' close reasons and the server's session-close log lines, counted
+ * by reason). Then, on a fresh server, idle bots join and stand still: the server's RSS growth per joined idle client.
+ * The server and the bots share this machine's cores.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Bench } from '../game/commands/bench.ts';
 import { OptionError, formatHelp, parseOptions } from '../game/options.ts';
-import { countReasons, formatReasons, parseServerClose, reasonKey } from './scale-reasons.ts';
-
-const CLI = fileURLToPath(new URL('../game/cli.ts', import.meta.url));
-const BOTS = fileURLToPath(new URL('./scale-bots.ts', import.meta.url));
+import { countReasons, formatReasons } from './scale-reasons.ts';
+import { connectAdmin, startBots, startServer, type BotsProc, type ServerProc } from './scale-procs.ts';
 
 const OPTIONS = {
   clients: { kind: 'string', default: '10,25,50,100', help: 'comma-separated bot counts' },
   seconds: { kind: 'int', default: 10, min: 2, max: 600, help: 'measurement window per count' },
   idle: { kind: 'int', default: 100, min: 0, max: 500, help: 'idle bots for the memory-per-client phase (0: skip it)' },
+  'bots-per-process': { kind: 'int', default: 50, min: 1, max: 500, help: 'most bots in one bots process' },
   json: { kind: 'string', help: 'write the figures to this JSON file' },
 } as const;
+
+/** Joins over all processes: ten bots every 100 ms, whatever the number of processes. */
+const WAVE_MS = 100;
 
 /** One row of the curve. */
 interface Run {
@@ -29,78 +29,105 @@ interface Run {
   kbpsPerClient: number; droppedSteps: number; joinP50Ms: number; joinMaxMs: number;
   /** Bots that never joined, by their first close reason (or where they stood when the wait ended). */
   joinFailures: Record<string, number>;
-  /** Closes seen by bots that had joined, by reason. */
+  /** Closes of bots that had joined (during the joins, warm-up and window), by reason. */
   disconnects: Record<string, number>;
-  /** Session closes the server logged during this count, by reason ('local: bench finished' excluded). */
+  /** Session closes the server logged during this count, by reason ('bench finished' excluded). */
   serverCloses: Record<string, number>;
-  /** Set when the bots process failed (exit code and the end of its output). */
+  /** The bots processes during the joins: how many, their CPU (sum, % of a core) and worst event-loop delay. */
+  bots: { processes: number; cpuPercent: number; loopDelayMaxMs: number };
+  /** Set when something failed (a bots process died, the admin lost the server). */
   error?: string;
 }
 
 /** The idle phase's figures. */
 interface IdleRun { clients: number; joined: number; joinFailures: Record<string, number>; rssBeforeMB: number; rssAfterMB: number; idleRssPerClientMB: number; error?: string }
 
-/** A server child process; `closes` collects its session-close log lines. */
-interface ServerProc { proc: ChildProcess; url: string; closes: string[] }
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const merge = (records: Array<Record<string, number>>) => countReasons(records.flatMap((r) => Object.entries(r).flatMap(([k, n]) => Array<string>(n).fill(k))));
 
-function startServer(token: string): Promise<ServerProc> {
-  const proc = spawn(process.execPath, [CLI, 'serve', '--storage', 'none', '--world', 'superflat', '--world-radius', '8', '--view-distance', '4',
-    '--column-sections', '4', '--http-port', '0', '--port', '0', '--admin-token', token,
-    // The bench measures the server, not its admission limits.
-    '--max-players', '1000', '--max-sessions-per-address', '1000'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const server: ServerProc = { proc, url: '', closes: [] };
-  let head = '', partial = '';
-  const onLine = (line: string) => {
-    const c = parseServerClose(line);
-    if (c) server.closes.push(reasonKey(c.kind, c.reason));
-    else if (/\[(warn|error)\]/.test(line) && !/fell behind/.test(line)) process.stderr.write(`  server: ${line}\n`);
+/** Starts the bots processes for `n` bots and waits for their joins. */
+async function joinBots(url: string, n: number, perProcess: number, mode: 'play' | 'idle') {
+  const k = Math.ceil(n / perProcess);
+  const procs: BotsProc[] = [];
+  for (let i = 0; i < k; i++) {
+    const first = Math.floor((i * n) / k), next = Math.floor(((i + 1) * n) / k);
+    procs.push(startBots(url, first, next - first, WAVE_MS * k, mode));
+  }
+  const joined = await Promise.all(procs.map((p) => p.joined)) as Array<{ joined: number; joinFailures: Record<string, number>; joinMs: number[]; botsLoad: { cpuPercent: number; loopDelayMaxMs: number } }>;
+  const joinMs = joined.flatMap((j) => j.joinMs).sort((a, b) => a - b);
+  return {
+    procs, joined: joined.reduce((s, j) => s + j.joined, 0), joinFailures: merge(joined.map((j) => j.joinFailures)),
+    joinP50Ms: joinMs[Math.floor(joinMs.length / 2)] ?? NaN, joinMaxMs: joinMs.at(-1) ?? NaN,
+    bots: { processes: k, cpuPercent: joined.reduce((s, j) => s + j.botsLoad.cpuPercent, 0), loopDelayMaxMs: Math.max(...joined.map((j) => j.botsLoad.loopDelayMaxMs)) },
   };
-  const onData = (d: Buffer) => {
-    const lines = (partial + d.toString()).split('\n');
-    partial = lines.pop()!;
-    for (const l of lines) onLine(l);
-  };
-  proc.stderr!.on('data', onData);
-  return new Promise((resolve, reject) => {
-    proc.stdout!.on('data', (d: Buffer) => {
-      onData(d);
-      if (server.url) return;
-      head += d.toString();
-      const m = head.match(/ready: open (https?:\/\/\S+)/);
-      if (m) { server.url = m[1]; resolve(server); }
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${head}`)));
-  });
 }
 
-function runBots<T>(url: string, n: number, seconds: number, token: string, mode: 'play' | 'idle'): Promise<T | { error: string }> {
-  return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [BOTS, url, String(n), String(seconds), token, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-    proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); process.stderr.write(d); });
-    proc.on('exit', (code, signal) => {
-      const line = out.split('\n').find((l) => l.startsWith('{"result"'));
-      if (code === 0 && line) resolve(JSON.parse(line).result as T);
-      else resolve({ error: `bots process for ${n} clients exited with ${code ?? signal}: ${err.trim().split('\n').slice(-3).join(' | ')}` });
-    });
-  });
+/** One count: join, warm up, reset the server's stats window, wait, read it. */
+async function runCount(server: ServerProc, token: string, n: number, seconds: number, perProcess: number): Promise<Run> {
+  const from = server.closes.length;
+  const admin = await connectAdmin(server.url, token);
+  let procs: BotsProc[] = [];
+  const row: Run = {
+    clients: n, joined: 0, tickP50Ms: NaN, tickP99Ms: NaN, tickMaxMs: NaN, cpuPercent: NaN, rssMB: NaN, kbpsPerClient: NaN, droppedSteps: 0,
+    joinP50Ms: NaN, joinMaxMs: NaN, joinFailures: {}, disconnects: {}, serverCloses: {}, bots: { processes: 0, cpuPercent: NaN, loopDelayMaxMs: NaN },
+  };
+  try {
+    const j = await joinBots(server.url, n, perProcess, 'play');
+    procs = j.procs;
+    Object.assign(row, { joined: j.joined, joinFailures: j.joinFailures, joinP50Ms: j.joinP50Ms, joinMaxMs: j.joinMaxMs, bots: j.bots });
+    await sleep(2000); // warm up
+    await admin.stats(['reset']);
+    for (const p of procs) p.mark();
+    await sleep(seconds * 1000);
+    const s = await admin.stats();
+    Object.assign(row, { tickP50Ms: s.tickP50Ms, tickP99Ms: s.tickP99Ms, tickMaxMs: s.tickMaxMs, cpuPercent: s.cpuPercent, rssMB: s.rssMB, kbpsPerClient: s.kbpsPerClient, droppedSteps: s.droppedSteps });
+    const results = await Promise.all(procs.map((p) => p.report())) as Array<{ disconnects: Record<string, number> }>;
+    row.disconnects = merge(results.map((r) => r.disconnects));
+  } catch (e) {
+    row.error = (e as Error).message;
+  } finally {
+    await Promise.all(procs.map((p) => p.stop()));
+    admin.stop();
+    await sleep(1500); // let the sessions close
+    row.serverCloses = countReasons(server.closes.slice(from).filter((k) => !/: bench finished$/.test(k)));
+  }
+  return row;
 }
 
-const serverCloses = (server: ServerProc, from: number) =>
-  countReasons(server.closes.slice(from).filter((k) => k !== 'local: bench finished' && k !== 'remote: bench finished'));
-
-const EMPTY: Omit<Run, 'clients' | 'serverCloses'> = {
-  joined: 0, tickP50Ms: NaN, tickP99Ms: NaN, tickMaxMs: NaN, cpuPercent: NaN, rssMB: NaN, kbpsPerClient: NaN, droppedSteps: 0,
-  joinP50Ms: NaN, joinMaxMs: NaN, joinFailures: {}, disconnects: {},
-};
+/** The idle phase: server RSS before any bot and once `n` idle bots joined and hold their columns. */
+async function runIdle(server: ServerProc, token: string, n: number, perProcess: number): Promise<IdleRun> {
+  const admin = await connectAdmin(server.url, token);
+  const rss = async () => {
+    await sleep(3000);
+    let sum = 0;
+    for (let i = 0; i < 5; i++) { sum += (await admin.stats()).rssMB; await sleep(1000); }
+    return sum / 5;
+  };
+  const row: IdleRun = { clients: n, joined: 0, joinFailures: {}, rssBeforeMB: NaN, rssAfterMB: NaN, idleRssPerClientMB: NaN };
+  let procs: BotsProc[] = [];
+  try {
+    row.rssBeforeMB = await rss();
+    const j = await joinBots(server.url, n, perProcess, 'idle');
+    procs = j.procs;
+    Object.assign(row, { joined: j.joined, joinFailures: j.joinFailures });
+    await Promise.all(procs.map((p) => p.settled));
+    row.rssAfterMB = await rss();
+    row.idleRssPerClientMB = row.joined ? (row.rssAfterMB - row.rssBeforeMB) / row.joined : NaN;
+  } catch (e) {
+    row.error = (e as Error).message;
+  } finally {
+    await Promise.all(procs.map((p) => p.stop()));
+    admin.stop();
+  }
+  return row;
+}
 
 /** The `scale` bench. */
 export const scaleBench: Bench = {
   summary: 'server tick p50/p99, CPU, memory and KB/s per client as bot count grows; join failures by reason; idle MB per client',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum bench scale [options]', 'A server process and a bots process; figures per bot count.', OPTIONS));
+      console.log(formatHelp('stratum bench scale [options]', 'A server process and bots processes; figures per bot count.', OPTIONS));
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);
@@ -110,41 +137,39 @@ export const scaleBench: Bench = {
     const runs: Run[] = [];
     let idle: IdleRun | undefined;
     let server = await startServer(token);
-    console.log(`scale N bots superflat view 4: server at ${server.url}; ${o.seconds} s window per count`);
+    console.log(`scale N bots superflat view 4: server at ${server.url}; ${o.seconds} s window per count; at most ${o['bots-per-process']} bots per process`);
     try {
       for (const n of counts) {
         console.log(`  ${n} bots...`);
-        const from = server.closes.length;
-        const r = await runBots<Omit<Run, 'serverCloses'>>(server.url, n, o.seconds, token, 'play');
-        await new Promise((res) => setTimeout(res, 1500)); // let the sessions close
-        runs.push({ ...EMPTY, ...r, clients: n, serverCloses: serverCloses(server, from) });
+        runs.push(await runCount(server, token, n, o.seconds, o['bots-per-process']));
       }
       if (o.idle > 0) {
         // A fresh server, so that the baseline is not what the previous counts left behind.
         server.proc.kill('SIGINT');
         server = await startServer(token);
         console.log(`  ${o.idle} idle bots (memory per joined client)...`);
-        const r = await runBots<IdleRun>(server.url, o.idle, o.seconds, token, 'idle');
-        idle = { clients: o.idle, joined: 0, joinFailures: {}, rssBeforeMB: NaN, rssAfterMB: NaN, idleRssPerClientMB: NaN, ...r };
+        idle = await runIdle(server, token, o.idle, o['bots-per-process']);
       }
     } finally {
       server.proc.kill('SIGINT');
     }
-    console.log('clients  joined  join p50/max s  tick p50 ms  tick p99 ms  tick max ms  cpu %   rss MB  KB/s per client  join failures');
+    console.log('clients  joined  join p50/max s  tick p50 ms  tick p99 ms  tick max ms  cpu %   rss MB  KB/s per client  bots cpu %  join failures');
     for (const r of runs) {
       const join = `${(r.joinP50Ms / 1000).toFixed(1)}/${(r.joinMaxMs / 1000).toFixed(1)}`;
-      console.log(`${String(r.clients).padStart(7)}  ${String(r.joined).padStart(6)}  ${join.padStart(14)}  ${r.tickP50Ms.toFixed(2).padStart(11)}  ${r.tickP99Ms.toFixed(2).padStart(11)}  ${r.tickMaxMs.toFixed(2).padStart(11)}  ${r.cpuPercent.toFixed(0).padStart(5)}  ${r.rssMB.toFixed(0).padStart(6)}  ${r.kbpsPerClient.toFixed(2).padStart(15)}  ${r.error ?? formatReasons(r.joinFailures)}`);
+      console.log(`${String(r.clients).padStart(7)}  ${String(r.joined).padStart(6)}  ${join.padStart(14)}  ${r.tickP50Ms.toFixed(2).padStart(11)}  ${r.tickP99Ms.toFixed(2).padStart(11)}  ${r.tickMaxMs.toFixed(2).padStart(11)}  ${r.cpuPercent.toFixed(0).padStart(5)}  ${r.rssMB.toFixed(0).padStart(6)}  ${r.kbpsPerClient.toFixed(2).padStart(15)}  ${r.bots.cpuPercent.toFixed(0).padStart(10)}  ${formatReasons(r.joinFailures)}`);
+      if (r.error) console.log(`         failed: ${r.error}`);
       if (Object.keys(r.disconnects).length) console.log(`         disconnects after joining: ${formatReasons(r.disconnects)}`);
       if (Object.keys(r.serverCloses).length) console.log(`         server session closes: ${formatReasons(r.serverCloses)}`);
     }
     if (idle) {
-      console.log(idle.error ?? `idle: ${idle.joined}/${idle.clients} joined; server RSS ${idle.rssBeforeMB.toFixed(0)} -> ${idle.rssAfterMB.toFixed(0)} MB: ` +
-        `${idle.idleRssPerClientMB.toFixed(2)} MB per idle joined client${idle.joined < idle.clients ? `; not joined: ${formatReasons(idle.joinFailures)}` : ''}`);
+      console.log(`idle: ${idle.joined}/${idle.clients} joined; server RSS ${idle.rssBeforeMB.toFixed(0)} -> ${idle.rssAfterMB.toFixed(0)} MB: ` +
+        `${idle.idleRssPerClientMB.toFixed(2)} MB per idle joined client${idle.joined < idle.clients ? `; not joined: ${formatReasons(idle.joinFailures)}` : ''}` +
+        `${idle.error ? `; failed: ${idle.error}` : ''}`);
     }
     if (o.json) {
       writeFileSync(o.json, JSON.stringify({
-        runs: runs.map(({ clients, joined, joinFailures, disconnects, serverCloses, tickP50Ms, tickP99Ms, tickMaxMs, cpuPercent, rssMB, kbpsPerClient, joinP50Ms, joinMaxMs, error }) =>
-          ({ clients, joined, joinFailures, disconnects, serverCloses, tickP50Ms, tickP99Ms, tickMaxMs, cpuPercent, rssMB, kbpsPerClient, joinP50Ms, joinMaxMs, ...(error ? { error } : {}) })),
+        runs: runs.map(({ clients, joined, joinFailures, disconnects, serverCloses, tickP50Ms, tickP99Ms, tickMaxMs, cpuPercent, rssMB, kbpsPerClient, joinP50Ms, joinMaxMs, bots, error }) =>
+          ({ clients, joined, joinFailures, disconnects, serverCloses, tickP50Ms, tickP99Ms, tickMaxMs, cpuPercent, rssMB, kbpsPerClient, joinP50Ms, joinMaxMs, bots, ...(error ? { error } : {}) })),
         ...(idle ? { idle, idleRssPerClientMB: idle.idleRssPerClientMB } : {}),
       }, null, 2) + '\n');
     }
