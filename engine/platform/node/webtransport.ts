@@ -164,6 +164,12 @@ export interface NodeConnectorOptions {
   log?: NetLog;
   /** The library's TCP+TLS+HTTP/2 connect timeout, ms (default: the library's, 8000). */
   connectTimeoutMs?: number;
+  /**
+   * The library's wait for the server's HTTP/2 settings once connected, ms (default 8000; the library's own 2000
+   * failed joins whenever either event loop stalled 2 s, as under 100 bots in one process). The net client's own
+   * connect timeout (10 s) still bounds the whole connect.
+   */
+  settingsTimeoutMs?: number;
 }
 
 /**
@@ -177,6 +183,7 @@ export async function nodeWebTransportConnector(options: NodeConnectorOptions): 
   let latest: ConnectAttempt | undefined;
   const WebTransport = guardedWebTransport({
     connectTimeoutMs: options.connectTimeoutMs,
+    settingsTimeoutMs: options.settingsTimeoutMs ?? 8000,
     onAttempt: (a) => { latest = a; },
     onFault: (message, a) => log('warn', `WebTransport connect to ${options.url}: ${describeAttempt(a)}; that attempt is closed`),
   });
