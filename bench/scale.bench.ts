@@ -17,11 +17,10 @@ const OPTIONS = {
   seconds: { kind: 'int', default: 10, min: 2, max: 600, help: 'measurement window per count' },
   idle: { kind: 'int', default: 100, min: 0, max: 500, help: 'idle bots for the memory-per-client phase (0: skip it)' },
   'bots-per-process': { kind: 'int', default: 50, min: 1, max: 500, help: 'most bots in one bots process' },
+  'join-rate': { kind: 'int', default: 25, min: 1, max: 1000, help: 'bots starting to join per second, over all bots processes' },
   json: { kind: 'string', help: 'write the figures to this JSON file' },
 } as const;
 
-/** Joins over all processes: ten bots every 100 ms, whatever the number of processes. */
-const WAVE_MS = 100;
 
 /** One row of the curve. */
 interface Run {
@@ -46,12 +45,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const merge = (records: Array<Record<string, number>>) => countReasons(records.flatMap((r) => Object.entries(r).flatMap(([k, n]) => Array<string>(n).fill(k))));
 
 /** Starts the bots processes for `n` bots and waits for their joins. */
-async function joinBots(url: string, n: number, perProcess: number, mode: 'play' | 'idle') {
+async function joinBots(url: string, n: number, perProcess: number, joinRate: number, mode: 'play' | 'idle') {
   const k = Math.ceil(n / perProcess);
   const procs: BotsProc[] = [];
   for (let i = 0; i < k; i++) {
     const first = Math.floor((i * n) / k), next = Math.floor(((i + 1) * n) / k);
-    procs.push(startBots(url, first, next - first, WAVE_MS * k, mode));
+    procs.push(startBots(url, first, next - first, (10_000 / joinRate) * k, mode)); // each: 10 bots per wave
   }
   const joined = await Promise.all(procs.map((p) => p.joined)) as Array<{ joined: number; joinFailures: Record<string, number>; joinMs: number[]; botsLoad: { cpuPercent: number; loopDelayMaxMs: number } }>;
   const joinMs = joined.flatMap((j) => j.joinMs).sort((a, b) => a - b);
@@ -63,7 +62,7 @@ async function joinBots(url: string, n: number, perProcess: number, mode: 'play'
 }
 
 /** One count: join, warm up, reset the server's stats window, wait, read it. */
-async function runCount(server: ServerProc, token: string, n: number, seconds: number, perProcess: number): Promise<Run> {
+async function runCount(server: ServerProc, token: string, n: number, seconds: number, perProcess: number, joinRate: number): Promise<Run> {
   const from = server.closes.length;
   const admin = await connectAdmin(server.url, token);
   let procs: BotsProc[] = [];
@@ -72,7 +71,7 @@ async function runCount(server: ServerProc, token: string, n: number, seconds: n
     joinP50Ms: NaN, joinMaxMs: NaN, joinFailures: {}, disconnects: {}, serverCloses: {}, bots: { processes: 0, cpuPercent: NaN, loopDelayMaxMs: NaN },
   };
   try {
-    const j = await joinBots(server.url, n, perProcess, 'play');
+    const j = await joinBots(server.url, n, perProcess, joinRate, 'play');
     procs = j.procs;
     Object.assign(row, { joined: j.joined, joinFailures: j.joinFailures, joinP50Ms: j.joinP50Ms, joinMaxMs: j.joinMaxMs, bots: j.bots });
     await sleep(2000); // warm up
@@ -95,7 +94,7 @@ async function runCount(server: ServerProc, token: string, n: number, seconds: n
 }
 
 /** The idle phase: server RSS before any bot and once `n` idle bots joined and hold their columns. */
-async function runIdle(server: ServerProc, token: string, n: number, perProcess: number): Promise<IdleRun> {
+async function runIdle(server: ServerProc, token: string, n: number, perProcess: number, joinRate: number): Promise<IdleRun> {
   const admin = await connectAdmin(server.url, token);
   const rss = async () => {
     await sleep(3000);
@@ -107,7 +106,7 @@ async function runIdle(server: ServerProc, token: string, n: number, perProcess:
   let procs: BotsProc[] = [];
   try {
     row.rssBeforeMB = await rss();
-    const j = await joinBots(server.url, n, perProcess, 'idle');
+    const j = await joinBots(server.url, n, perProcess, joinRate, 'idle');
     procs = j.procs;
     Object.assign(row, { joined: j.joined, joinFailures: j.joinFailures });
     await Promise.all(procs.map((p) => p.settled));
@@ -137,18 +136,18 @@ export const scaleBench: Bench = {
     const runs: Run[] = [];
     let idle: IdleRun | undefined;
     let server = await startServer(token);
-    console.log(`scale N bots superflat view 4: server at ${server.url}; ${o.seconds} s window per count; at most ${o['bots-per-process']} bots per process`);
+    console.log(`scale N bots superflat view 4: server at ${server.url}; ${o.seconds} s window per count; at most ${o['bots-per-process']} bots per process; ${o['join-rate']} joins/s`);
     try {
       for (const n of counts) {
         console.log(`  ${n} bots...`);
-        runs.push(await runCount(server, token, n, o.seconds, o['bots-per-process']));
+        runs.push(await runCount(server, token, n, o.seconds, o['bots-per-process'], o['join-rate']));
       }
       if (o.idle > 0) {
         // A fresh server, so that the baseline is not what the previous counts left behind.
         server.proc.kill('SIGINT');
         server = await startServer(token);
         console.log(`  ${o.idle} idle bots (memory per joined client)...`);
-        idle = await runIdle(server, token, o.idle, o['bots-per-process']);
+        idle = await runIdle(server, token, o.idle, o['bots-per-process'], o['join-rate']);
       }
     } finally {
       server.proc.kill('SIGINT');
