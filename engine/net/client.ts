@@ -235,7 +235,10 @@ export function createNetClient(options: NetClientOptions): NetClient {
       const wasOpen = state !== 'disconnected';
       state = 'disconnected';
       connection?.close(reason);
-      if (wasOpen) bus.emit('Disconnected', { reason, kind: 'local' });
+      if (wasOpen) {
+        log('info', `disconnected: local: ${reason}`);
+        bus.emit('Disconnected', { reason, kind: 'local' });
+      }
     },
   };
 }
