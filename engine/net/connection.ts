@@ -271,9 +271,13 @@ export function createConnection(options: ConnectionOptions): Connection {
   }
 
   const tickTimer = () => {
+    const due = scheduler.now() + heartbeatMs;
     heartbeat = scheduler.set(heartbeatMs, () => {
       if (state === 'closed') return;
-      if (scheduler.now() - lastReceived >= timeoutMs) {
+      // A timer that fires a whole interval late means this side stalled (a busy event loop), and what the peer sent
+      // meanwhile may still be waiting to be read: judge silence at the next beat, not now.
+      const stalled = scheduler.now() - due > heartbeatMs;
+      if (!stalled && scheduler.now() - lastReceived >= timeoutMs) {
         finish({ kind: 'timeout', reason: `nothing received for ${Math.round(scheduler.now() - lastReceived)} ms` }, true);
         return;
       }
