@@ -23,7 +23,7 @@ import { surfaceY } from '../../engine/sim/surface.ts';
 import { pushInput, recordArrival } from './input-queue.ts';
 import type { ServerPlayer } from './server-player.ts';
 import type { ServerRecorder } from './server-recorder.ts';
-import { createReplicator, type Replicator } from './replicator.ts';
+import { MAX_WAITING_RESYNCS, RESYNC_BURST, RESYNCS_PER_SECOND, createReplicator, type Replicator } from './replicator.ts';
 import { runServerTick, type TickCounters } from './server-tick.ts';
 import { serverStats, startStatsWindow } from './server-stats.ts';
 
@@ -127,13 +127,18 @@ export function createGameServer(options: GameServerOptions): GameServer {
             const a = input.block;
             if (a && [a.x, a.y, a.z].every(Number.isInteger)) {
               const block = isLoaded(world.voxels, a.x, a.y, a.z) ? getBlock(world.voxels, a.x, a.y, a.z) : 0;
-              session.send(Channel.ChunkStream, { type: MsgType.BlockResult, tick: input.tick, ok: false, x: a.x, y: a.y, z: a.z, block, reason: 'late' });
+              replicator.blockResult(p, { type: MsgType.BlockResult, tick: input.tick, ok: false, x: a.x, y: a.y, z: a.z, block, reason: 'late' }, true);
             }
           }
           else if (r === 'too-far') counters.inputsTooFar++;
           else if (r === 'flooded') counters.inputsFlooded++;
         }
         if (msg.ackTick > p.ackTick && msg.ackTick <= world.tick) p.ackTick = msg.ackTick;
+        break;
+      case MsgType.ChunkResync:
+        if (replicator.resync(p, msg.cx, msg.cz) === 'flood') {
+          session.close(`resync flood: more than ${MAX_WAITING_RESYNCS} columns asked for again beyond the budget of ${RESYNC_BURST}, then ${RESYNCS_PER_SECOND} per second`);
+        }
         break;
       case MsgType.ChunkHave:
         if (msg.columns.length !== 2 * msg.checksums.length) {
