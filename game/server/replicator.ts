@@ -36,6 +36,7 @@ import { encodeColumnsInPool } from '../../workers/chunk-encode.main.ts';
 import { EntityKind, TARGET_INPUT_LEAD } from '../rules.ts';
 import { createInputQueue, timingAdvice } from './input-queue.ts';
 import { createTickBucket, takeToken, tokensAt } from './tick-bucket.ts';
+import { ANSWER_BURST, ANSWERS_PER_TICK } from './refusal-answers.ts';
 import type { ServerSession } from '../../engine/net/server.ts';
 import type { ServerPlayer } from './server-player.ts';
 
@@ -333,10 +334,11 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       const p: ServerPlayer = {
         session, eid, netId: s.NetworkId.id[eid], queue: createInputQueue(), ackTick: 0, entities: createSnapshotHistory(),
         known: new Set(), chunks: new Set(), editTicks: [], limiter: createRateLimiter(o.budgetBytesPerSecond),
+        answerBudget: createTickBucket(ANSWER_BURST, ANSWERS_PER_TICK, world.tick),
         resyncBudget: createTickBucket(RESYNC_BURST, RESYNCS_PER_SECOND / TICK_HZ, world.tick), resyncWaiting: [],
         bytesSeen: session.connection.stats.bytesOut, centre: NaN, chunkQueue: [], queuedAt: new Map(), cacheHints: null,
         joinedAt: o.now(), pendingDiffs: [], priority: new Map(),
-        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, largestMessage: 0, sendErrors: 0, resyncs: 0 },
+        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, largestMessage: 0, sendErrors: 0, resyncs: 0, refusedOnArrival: 0 },
       };
       send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: EntityKind.Self, data: spawnData(eid), name: p.session.name }, 'entity');
       live.set(session.id, p);

@@ -29,6 +29,8 @@ export interface ReplicationMetrics {
   entityUpdatesDeferred: number;
   /** Columns re-sent whole because the client asked (ChunkResync). */
   resyncs: number;
+  /** Block actions answered as refused on arrival (late, too far ahead, flooded). */
+  refusedOnArrival: number;
 }
 
 /** One connected player. */
@@ -70,6 +72,8 @@ export interface ServerPlayer {
    * whole column goes out only when it is empty.
    */
   pendingDiffs: Message[];
+  /** Answers to block actions refused on arrival, as a token bucket (see refusal-answers.ts). */
+  answerBudget: TickBucket;
   /** Resync requests (ChunkResync) served so far, as a token bucket: a burst, then a few per second. */
   resyncBudget: TickBucket;
   /** Column keys asked for again beyond the budget, oldest first, served as it refills. */
