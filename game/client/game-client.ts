@@ -54,11 +54,17 @@ export const BUNDLE_INPUTS = 4;
 export const MAX_CATCH_UP = 5;
 
 /**
- * A pending edit whose tick is this many ticks behind the newest server tick gets no answer any more (the safety net
- * for a server that never answers; a live server answers every action within a tick or two, plus queueing): it is
- * rolled back as unanswered.
+ * The safety net for a server that never answers an action (a live server answers every one, in tick order with the
+ * chunk stream): a pending edit is rolled back as unanswered once the server's clock is this many ticks past it ...
  */
-export const UNANSWERED_TICKS = 100;
+export const UNANSWERED_TICKS = 600;
+
+/**
+ * ... or once a block result for a tick this much newer has arrived (answers come in tick order, except refusals of
+ * late inputs, which come at most a few ticks after newer ones). A backlog of section updates delays answers, but in
+ * order, so it never makes this rule fire.
+ */
+export const UNANSWERED_BEHIND_RESULTS = 100;
 
 /** Ticks the client starts ahead of the Welcome's server tick (a 100 ms RTT plus the target lead). */
 export const INITIAL_LEAD = 2 + TARGET_INPUT_LEAD;
@@ -120,7 +126,7 @@ export interface ClientStats {
   confirmed: number;
   /** Block actions refused (and rolled back). */
   refused: number;
-  /** Block actions rolled back because no answer came (see {@link UNANSWERED_TICKS}). */
+  /** Block actions rolled back because no answer came (see {@link UNANSWERED_TICKS}, {@link UNANSWERED_BEHIND_RESULTS}). */
   unanswered: number;
   /** Columns asked for again because something about them could not be applied. */
   resyncs: number;
@@ -179,6 +185,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
   let latest: { tick: Tick; body: Body } | undefined; // newest authoritative state before prediction starts
   let selfId = 0, localEid = 0;
   let tick: Tick = 0, serverTick: Tick = -1, ackTick: Tick = 0, seq = 0;
+  let newestResult: Tick = -1; // the newest tick a BlockResult answered
   let ticking = false;
   let entityTick: Tick = 0, entityTickAt = 0; // newest entity update and when it arrived (for render time)
   let rate = 1;
@@ -202,7 +209,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
    */
   const resetSession = () => {
     if (localEid) removeEntity(world.ecs, localEid);
-    predictor = undefined; latest = undefined; selfId = 0; localEid = 0; serverTick = -1; ackTick = 0; seq = 0; ticking = false;
+    predictor = undefined; latest = undefined; selfId = 0; localEid = 0; serverTick = -1; ackTick = 0; seq = 0; ticking = false; newestResult = -1;
     entityTick = 0; entityTickAt = 0;
     remotes.clear(); sent.length = 0; history.h = createSnapshotHistory();
     abandonEdits(world.voxels, edits);
@@ -286,6 +293,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
         bus.emit('ChunkUnloaded', { cx: msg.cx, cz: msg.cz });
         break;
       case MsgType.BlockResult: {
+        newestResult = Math.max(newestResult, msg.tick);
         if (answerEdit(world.voxels, edits, msg.tick, msg.ok, msg.x, msg.y, msg.z, msg.block)) {
           if (msg.ok) stats.confirmed++; else stats.refused++;
         }
@@ -442,9 +450,9 @@ export function createGameClient(o: GameClientOptions): GameClient {
     const input: PlayerInput = { ...o.input(client), tick };
     const s = world.ecs.stores;
     // The safety net: an edit the server should have answered long ago will not be answered.
-    for (const e of expireEdits(world.voxels, edits, serverTick - UNANSWERED_TICKS)) {
+    for (const e of expireEdits(world.voxels, edits, Math.max(serverTick - UNANSWERED_TICKS, newestResult - UNANSWERED_BEHIND_RESULTS))) {
       stats.unanswered++;
-      log('warn', `block action of tick ${e.tick} at (${e.x}, ${e.y}, ${e.z}) got no answer by server tick ${serverTick}; rolled back`);
+      log('warn', `block action of tick ${e.tick} at (${e.x}, ${e.y}, ${e.z}) got no answer by server tick ${serverTick} (newest answer for tick ${newestResult}); rolled back`);
     }
     if (input.block) {
       stats.actions++;
