@@ -25,6 +25,7 @@ import type { ServerPlayer } from './server-player.ts';
 import type { ServerRecorder } from './server-recorder.ts';
 import { MAX_WAITING_RESYNCS, RESYNC_BURST, RESYNCS_PER_SECOND, createReplicator, type Replicator } from './replicator.ts';
 import { answerRefused } from './refusal-answers.ts';
+import { blocksCommand } from './area-blocks.ts';
 import { runServerTick, type TickCounters } from './server-tick.ts';
 import { serverStats, startStatsWindow } from './server-stats.ts';
 
@@ -167,6 +168,8 @@ export function createGameServer(options: GameServerOptions): GameServer {
     identity: options.identity, scheduler, adminToken: options.adminToken, log, tick: () => world.tick,
     onSessionOpen: onOpen, onMessage, onSessionClose: onClose,
     commands: {
+      // The server's block ids in a box (soaks compare every client's view with them).
+      blocks: (_s, _c, args) => blocksCommand(world.voxels, args),
       players: () => [...players.values()].map((p) => `${p.session.id} ${p.session.name} entity=${p.netId} late=${p.queue.stats.late} missing=${p.queue.stats.missing}`).join('\n') || 'no players',
       // Tick timing and traffic since the last 'stats reset', as JSON (benches read it).
       stats: (_s, _c, args) => {
