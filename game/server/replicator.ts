@@ -338,7 +338,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
         resyncBudget: createTickBucket(RESYNC_BURST, RESYNCS_PER_SECOND / TICK_HZ, world.tick), resyncWaiting: [],
         bytesSeen: session.connection.stats.bytesOut, centre: NaN, chunkQueue: [], queuedAt: new Map(), cacheHints: null,
         joinedAt: o.now(), pendingDiffs: [], priority: new Map(),
-        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, largestMessage: 0, sendErrors: 0, resyncs: 0, refusedOnArrival: 0 },
+        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, largestMessage: 0, sendErrors: 0, resyncs: 0, resultsQueued: 0, refusedOnArrival: 0 },
       };
       send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: EntityKind.Self, data: spawnData(eid), name: p.session.name }, 'entity');
       live.set(session.id, p);
@@ -369,7 +369,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       return 'waiting';
     },
     blockResult(p, msg, optional) {
-      if (p.pendingDiffs.length || (optional && !canSend(p.limiter, o.now()))) p.pendingDiffs.push(msg);
+      if (p.pendingDiffs.length || (optional && !canSend(p.limiter, o.now()))) { p.pendingDiffs.push(msg); p.metrics.resultsQueued++; }
       else send(p, Channel.ChunkStream, msg, 'other', !optional);
     },
     edited(edits) {

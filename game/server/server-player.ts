@@ -29,6 +29,8 @@ export interface ReplicationMetrics {
   entityUpdatesDeferred: number;
   /** Columns re-sent whole because the client asked (ChunkResync). */
   resyncs: number;
+  /** Block results that waited in the ordered queue (behind section updates, or for budget). */
+  resultsQueued: number;
   /** Block actions answered as refused on arrival (late, too far ahead, flooded). */
   refusedOnArrival: number;
 }
