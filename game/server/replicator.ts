@@ -52,6 +52,8 @@ export const CACHE_HINT_WAIT_MS = 1000;
 const ENTITY_BYTES_ESTIMATE = 8;
 /** Bytes an EntityDelta frame adds around its data (length, type, msgpack fields), with margin. */
 const DATAGRAM_OVERHEAD = 32;
+/** Ticks a column waits for a valid encoding from the pool before it is encoded on the main thread. */
+export const ENCODE_WAIT_TICKS = 10;
 /** Columns a client may have re-sent at once on request (ChunkResync)... */
 export const RESYNC_BURST = 8;
 /** ... and then per second (one every 10 ticks). */
@@ -118,15 +120,25 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   const unflushed = new Set<number>();
 
   // Column encodings: with a pool, requested in batches and used when they are back (the tick never waits); a result
-  // is kept only if the column did not change while it was being encoded.
+  // is kept only if the column did not change while it was being encoded. A column edited so often that no pool
+  // result ever stays valid would never go out: after ENCODE_WAIT_TICKS of waiting it is encoded on this thread.
   const version = new Map<number, number>();
   const inFlight = new Set<number>();
+  const waiting = new Map<number, { since: Tick; last: Tick }>(); // columns asked for and not encoded yet
   let wanted: number[] = [];
   const encoded = (key: number): EncodedColumn | undefined => {
     const enc = columnCache.get(key);
-    if (enc || o.pool) {
-      if (!enc && !inFlight.has(key)) wanted.push(key);
-      return enc;
+    if (enc) { waiting.delete(key); return enc; }
+    if (o.pool) {
+      let w = waiting.get(key);
+      // A new wait unless asked for recently (a busy column is asked for only at flush ticks, every BLOCKS_EVERY).
+      if (!w || world.tick - w.last > 2 * ENCODE_WAIT_TICKS) waiting.set(key, w = { since: world.tick, last: world.tick });
+      w.last = world.tick;
+      if (world.tick - w.since < ENCODE_WAIT_TICKS) {
+        if (!inFlight.has(key)) wanted.push(key);
+        return undefined;
+      }
+      waiting.delete(key);
     }
     const [cx, cz] = chunkFromKey(key);
     const fresh = encodeWorldColumn(world.voxels, cx, cz, codec);

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Channel } from '../../../engine/net/channels.ts';
 import { MsgType, type ChunkData } from '../../../engine/protocol/messages.ts';
 import { chunkFromKey } from '../../../engine/voxel/voxel-world.ts';
-import { MAX_WAITING_RESYNCS, RESYNC_BURST, RESYNCS_PER_SECOND } from '../../../game/server/replicator.ts';
+import { Block } from '../../../engine/voxel/blocks.ts';
+import { ENCODE_WAIT_TICKS, MAX_WAITING_RESYNCS, RESYNC_BURST, RESYNCS_PER_SECOND } from '../../../game/server/replicator.ts';
+import { createNodePool } from '../../../workers/pool.node.ts';
 import { createStepper } from '../../support/stepper.ts';
 
 describe('replicator: resync requests', () => {
@@ -55,5 +57,25 @@ describe('replicator: resync requests', () => {
     st.step(5);
     expect(raw.state).toBe('disconnected');
     expect(st.serverLog.some((l) => l.includes('closed: local: resync flood'))).toBe(true);
+  });
+
+  it('a column edited every tick still goes out whole (encoded on the main thread when the pool never keeps up)', async () => {
+    const pool = createNodePool({ threads: 1 });
+    try {
+      const st = await createStepper({ pool });
+      const raw = st.rawClient('raw');
+      const run = async (ticks: number, each?: (i: number) => void) => {
+        for (let i = 0; i < ticks; i++) { each?.(i); st.step(1); await new Promise((r) => setTimeout(r, 5)); }
+      };
+      await run(60);
+      const count = () => raw.received.filter((m) => m.type === MsgType.ChunkData && m.cx === 0 && m.cz === 0).length;
+      expect(count()).toBe(1);
+      raw.send(Channel.Control, { type: MsgType.ChunkResync, cx: 0, cz: 0 });
+      // Every tick the column changes, so a pool encoding is stale by the time the column could go out.
+      await run(3 * ENCODE_WAIT_TICKS, (i) => st.server.editBlock(3, 7, 3, i % 2 ? Block.Air : Block.Planks));
+      expect(count()).toBe(2);
+    } finally {
+      await pool.destroy();
+    }
   });
 });
