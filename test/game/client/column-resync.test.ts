@@ -6,6 +6,7 @@ import { Block } from '../../../engine/voxel/blocks.ts';
 import { getBlock, setBlock, type VoxelWorld } from '../../../engine/voxel/voxel-world.ts';
 import type { GameClient } from '../../../game/client/game-client.ts';
 import type { Hasher } from '../../../engine/hash.ts';
+import { createNodePool } from '../../../workers/pool.node.ts';
 import { createStepper } from '../../support/stepper.ts';
 
 const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 });
@@ -37,6 +38,27 @@ describe('column resync', () => {
     expect(a.client.net.state).toBe('active');
     expect(a.events.filter(([n]) => n === 'Disconnected')).toEqual([]);
     expect([...st.server.players.values()][0].metrics.resyncs).toBe(1);
+  });
+
+  it('the same with columns encoded and decoded in worker pools (the production path)', async () => {
+    const pool = createNodePool({ threads: 1 });
+    try {
+      const st = await createStepper({ pool });
+      const a = st.addClient(idle, { latencyMs: 50 }, 1, pool);
+      // Pool results arrive between ticks (real threads, real time): step and give them time.
+      const run = async (ticks: number) => { for (let i = 0; i < ticks; i++) { st.step(1); await new Promise((r) => setTimeout(r, 5)); } };
+      await run(60);
+      expect(a.client.world.voxels.columns.size).toBe(25);
+      setBlock(a.client.world.voxels, 3, 9, 3, Block.Stone);
+      st.server.editBlock(5, 7, 5, Block.Planks);
+      await run(60);
+      expect(a.client.stats.resyncs).toBe(1);
+      expect(getBlock(a.client.world.voxels, 3, 9, 3)).toBe(Block.Air);
+      expect(columnsDiffering(a.client.world.voxels, st.server.world.voxels, st.codec.hasher)).toEqual([]);
+      expect(a.client.net.state).toBe('active');
+    } finally {
+      await pool.destroy();
+    }
   });
 
   it("the client's pending edits in the column stay consistent through the resync", async () => {
