@@ -33,6 +33,8 @@ const MAX_EARLY_BYTES = 256 * 1024;
 const BAD_CERTIFICATE = 0x12a;
 /** After a local session close, how long to wait for the peer before closing the connection, ms. */
 const CLOSE_GRACE_MS = 1000;
+/** After the peer answered a local session close, how long before the connection is closed, ms. */
+const PEER_DONE_GRACE_MS = 250;
 
 /** Log sink. */
 export type H3Log = (level: 'info' | 'warn', message: string) => void;
@@ -234,7 +236,12 @@ export function createH3Connection(options: H3ConnectionOptions): H3Connection {
     if (st.queue.length > MAX_FRAME + 16) throw new H3Error(H3Code.ExcessiveLoad, 'frame too long');
     if (fin && !st.ended) {
       st.ended = true;
-      if (session && session.closed) closeConnection(H3Code.NoError, 'session closed'); // the peer answered our close
+      if (session && session.closed) {
+        // The peer answered our close. Give it a moment before the connection goes: Chromium reports "connection
+        // lost" instead of the close capsule's code and reason when the connection closes right behind it.
+        clearTimeout(graceTimer);
+        graceTimer = setTimeout(() => closeConnection(H3Code.NoError, 'session closed'), PEER_DONE_GRACE_MS);
+      }
       else if (session) peerEndedSession({ code: 0, reason: 'session ended by the peer' });
       else if (role === 'client') {
         fail('the server ended the CONNECT stream without a response');
