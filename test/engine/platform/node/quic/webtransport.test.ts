@@ -132,6 +132,18 @@ describe('QUIC WebTransport end to end', () => {
     }
   });
 
+  it('gives up on a port where nothing answers within the connect timeout', async () => {
+    const { createSocket } = await import('node:dgram');
+    const silent = createSocket('udp4'); // bound and silent: the Initial packets vanish, as when UDP is blocked
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+    const t0 = performance.now();
+    const url = `https://127.0.0.1:${silent.address().port}/stratum`;
+    const message = await failure(quicWebTransportConnector({ url, certHash: server.cert.sha256, connectTimeoutMs: 300 }));
+    silent.close();
+    expect(message).toMatch(/timed out/);
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+
   it('sends GOAWAY and closes sessions with "server stopped" on shutdown', async () => {
     const other = await startQuicWebTransportServer({ sink: () => {} });
     const s = await session(quicWebTransportConnector({ url: other.url, certHash: other.cert.sha256 }));
