@@ -11,7 +11,7 @@ import { fetchConnectInfo } from '../../../game/commands/bot.ts';
 import { startHttpServer, type ConnectInfo, type RunningHttpServer } from '../../../game/server/http-server.ts';
 
 const cert = createSelfSignedCert();
-const info: ConnectInfo = { webTransportUrl: 'https://127.0.0.1:4433/stratum', certHashHex: cert.sha256Hex, protocolVersion: 3, schemaHash: 'ab'.repeat(8) };
+const info: ConnectInfo = { webTransportUrl: 'https://127.0.0.1:4433/stratum', transports: ['h3', 'h2'], certHashHex: cert.sha256Hex, protocolVersion: 3, schemaHash: 'ab'.repeat(8) };
 let dir: string;
 let server: RunningHttpServer;
 

@@ -81,7 +81,10 @@ export async function startQuicWebTransportServer(options: QuicWebTransportServe
         remoteAddress: quic.remote.host.replace(/^::ffff:/, ''),
         policy: { path, origins: options.origins ?? '*' },
         admit: () => (stopping ? 'server stopping' : openSessions() >= maxSessions ? `server full (${maxSessions} sessions)` : undefined),
-        onSession: (s) => options.sink(s),
+        onSession: (s) => {
+          options.log?.('info', `HTTP/3 WebTransport session from ${s.remoteAddress ?? '?'}`);
+          options.sink(s);
+        },
         onFailure: () => {},
         onClosed: () => conns.delete(h3),
         log: options.log,
