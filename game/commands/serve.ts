@@ -9,6 +9,7 @@ import { openEditStore, type EditStore } from '../../engine/platform/node/edit-s
 import { createSelfSignedCert } from '../../engine/platform/node/cert.ts';
 import { startWebTransportServer, type WebTransportServer } from '../../engine/platform/node/webtransport.ts';
 import { startQuicWebTransportServer, type QuicWebTransportServer } from '../../engine/platform/node/quic/webtransport-server.ts';
+import { QUICHE_PACKAGE, quicheAvailable } from '../../engine/platform/node/quic/quiche.ts';
 import { nodeZstd } from '../../engine/platform/node/zstd.ts';
 import { localIdentity } from '../../engine/protocol/handshake.ts';
 import { randomAdminToken } from '../../engine/net/server.ts';
@@ -88,7 +89,11 @@ export const serve: Command = {
     const sink = (s: Parameters<typeof server.net.accept>[0]) => server.net.accept(s);
     let quic: QuicWebTransportServer | undefined;
     let wt: WebTransportServer | undefined;
-    if (config.transport !== 'h2') quic = await startQuicWebTransportServer({ sink, host: config.host, port: config.port, cert, log });
+    if (config.transport !== 'h2' && !quicheAvailable()) {
+      if (config.transport === 'quic') throw new OptionError(`--transport quic: ${QUICHE_PACKAGE} (QUIC) is not installed for this platform`);
+      log('warn', `${QUICHE_PACKAGE} (QUIC) is not installed for this platform: serving the HTTP/2 / WebSocket mappings only`);
+    }
+    if (config.transport !== 'h2' && quicheAvailable()) quic = await startQuicWebTransportServer({ sink, host: config.host, port: config.port, cert, log });
     if (config.transport !== 'quic') wt = await startWebTransportServer({ sink, host: config.host, port: quic?.port ?? config.port, cert });
     const url = (quic ?? wt)!.url;
     const h3 = quic !== undefined || wt!.http3;

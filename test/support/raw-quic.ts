@@ -25,7 +25,7 @@ export function openRawQuic(port: number): Promise<RawQuic> {
     socket.bind(0, '127.0.0.1', () => {
       const local = { host: '127.0.0.1', port: socket.address().port };
       const remote = { host: '127.0.0.1', port };
-      const native = quiche.Connection.connect(null, randomBytes(CONN_ID_LEN), local, remote, createQuicheConfig({ idleTimeoutMs: 10_000 }));
+      const native = quiche().Connection.connect(null, randomBytes(CONN_ID_LEN), local, remote, createQuicheConfig({ idleTimeoutMs: 10_000 }));
       let open = true;
       const quic = createQuicConn({
         native, isClient: true, local, remote,

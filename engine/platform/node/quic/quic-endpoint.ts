@@ -12,7 +12,7 @@ import { idKey, isLongHeader, readDestinationId } from './packet-header.ts';
 import type { QuicConn } from './quic-connection.ts';
 import { createQuicConn } from './quic-connection.ts';
 import { createSocketSender } from './socket-sender.ts';
-import type { HostPort, QuicheConfig } from './quiche.ts';
+import type { HostPort, QuicheConfig, QuicheHeader } from './quiche.ts';
 import { CONN_ID_LEN, quiche } from './quiche.ts';
 import type { RetryTokenKey } from './retry-token.ts';
 import { createRetryTokenKey, mintRetryToken, validateRetryToken } from './retry-token.ts';
@@ -70,6 +70,7 @@ export interface QuicEndpoint {
 
 /** Binds the socket and starts serving. */
 export async function startQuicEndpoint(options: QuicEndpointOptions): Promise<QuicEndpoint> {
+  const q = quiche();
   const socket = createSocket({ type: options.host.includes(':') ? 'udp6' : 'udp4' });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
@@ -100,19 +101,19 @@ export async function startQuicEndpoint(options: QuicEndpointOptions): Promise<Q
   };
 
   const accept = (packet: Uint8Array, from: HostPort) => {
-    let header: ReturnType<typeof quiche.Header.fromSlice>;
+    let header: QuicheHeader;
     try {
-      header = quiche.Header.fromSlice(packet, CONN_ID_LEN);
+      header = q.Header.fromSlice(packet, CONN_ID_LEN);
     } catch {
       stats.packetsDropped++;
       return;
     }
-    if (!quiche.versionIsSupported(header.version)) {
+    if (!q.versionIsSupported(header.version)) {
       stats.versionNegotiations++;
-      statelessReply((out) => quiche.negotiateVersion(header.scid, header.dcid, out), from);
+      statelessReply((out) => q.negotiateVersion(header.scid, header.dcid, out), from);
       return;
     }
-    if (header.ty !== quiche.Type.Initial || packet.length < MIN_INITIAL) {
+    if (header.ty !== q.Type.Initial || packet.length < MIN_INITIAL) {
       stats.packetsDropped++;
       return;
     }
@@ -124,7 +125,7 @@ export async function startQuicEndpoint(options: QuicEndpointOptions): Promise<Q
         const newId = randomBytes(CONN_ID_LEN);
         const t = mintRetryToken(tokenKey, from.host, from.port, header.dcid, Date.now());
         stats.retries++;
-        statelessReply((out) => quiche.retry(header.scid, header.dcid, newId, t, header.version, out), from);
+        statelessReply((out) => q.retry(header.scid, header.dcid, newId, t, header.version, out), from);
         return;
       }
       odcid = validateRetryToken(tokenKey, token, from.host, from.port, Date.now()) ?? null;
@@ -136,7 +137,7 @@ export async function startQuicEndpoint(options: QuicEndpointOptions): Promise<Q
     } else {
       scid = randomBytes(CONN_ID_LEN);
     }
-    const native = quiche.Connection.accept(scid, odcid, local, from, options.config);
+    const native = q.Connection.accept(scid, odcid, local, from, options.config);
     const keys = [idKey(scid)];
     if (!retry) keys.push(idKey(header.dcid)); // the client's further Initials still carry its own first id
     const conn = createQuicConn({

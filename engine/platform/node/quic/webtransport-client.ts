@@ -51,7 +51,7 @@ export function quicWebTransportConnector(options: QuicConnectorOptions): Connec
         const local: HostPort = { host: socket.address().address, port: socket.address().port };
         const remote: HostPort = { host, port };
         const sender = createSocketSender(socket);
-        const native = quiche.Connection.connect(isIP(hostname) ? null : hostname, randomBytes(CONN_ID_LEN), local, remote, config);
+        const native = quiche().Connection.connect(isIP(hostname) ? null : hostname, randomBytes(CONN_ID_LEN), local, remote, config);
         const quic = createQuicConn({ native, isClient: true, local, remote, sendPacket: sender.send, onGone: sender.close });
         const timer = setTimeout(() => {
           settle(new Error(`WebTransport connect to ${options.url} timed out`));
