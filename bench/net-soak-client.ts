@@ -31,5 +31,7 @@ for (let i = 0; i < cycles; i++) {
     client.start();
   });
 }
+// Let the last client's Disconnect and session close leave before exiting (Connection closes the session 50 ms after).
+await new Promise((r) => setTimeout(r, 300));
 console.log(JSON.stringify({ cycles }));
 process.exit(0);

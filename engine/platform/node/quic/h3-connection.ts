@@ -397,10 +397,11 @@ export function createH3Connection(options: H3ConnectionOptions): H3Connection {
       const bad = options.verify?.();
       if (bad) {
         fail(bad);
-        // Close once this event's packets (the client's Finished) are out: before it the server could not read the
-        // CONNECTION_CLOSE, which quiche sends in 1-RTT packets, and would only forget the connection at its idle
-        // timeout. The code is TLS's bad_certificate.
-        queueMicrotask(() => quic.close(false, BAD_CERTIFICATE, bad));
+        // Send the client's Finished first: without it the server could not read the CONNECTION_CLOSE, which quiche
+        // sends in 1-RTT packets, and would only forget the connection at its idle timeout. The code is TLS's
+        // bad_certificate.
+        quic.flush();
+        quic.close(false, BAD_CERTIFICATE, bad);
         return;
       }
       openControl();

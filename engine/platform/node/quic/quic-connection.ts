@@ -113,7 +113,8 @@ export function createQuicConn(options: QuicConnOptions): QuicConn {
   const readBuf = new Uint8Array(65536);
   const pending = new Map<number, { chunks: Uint8Array[]; bytes: number; fin: boolean }>();
 
-  const guard = (fn: () => void) => {
+  /** Runs `fn` as event handling; then sends, at once or (`later`) with the other packets read in this poll. */
+  const guard = (fn: () => void, later = false) => {
     depth++;
     try {
       fn();
@@ -123,7 +124,10 @@ export function createQuicConn(options: QuicConnOptions): QuicConn {
     } finally {
       depth--;
     }
-    if (depth === 0) conn.flush();
+    if (depth === 0) {
+      if (later) queueFlush();
+      else conn.flush();
+    }
   };
 
   const writePending = () => {
@@ -206,12 +210,13 @@ export function createQuicConn(options: QuicConnOptions): QuicConn {
     guard(() => {});
   };
 
-  // Writes made outside an event go out together once the current task's microtasks have run.
+  // Sending waits for the end of the event loop's current poll phase (setImmediate): every packet that arrived in it
+  // is fed first, so one ACK answers them all, and writes made by the application in the same turn share packets.
   let flushQueued = false;
   const queueFlush = () => {
     if (flushQueued) return;
     flushQueued = true;
-    queueMicrotask(() => {
+    setImmediate(() => {
       flushQueued = false;
       conn.flush();
     });
@@ -243,7 +248,7 @@ export function createQuicConn(options: QuicConnOptions): QuicConn {
           for (let d = native.dgramRecvVec(); d !== null && !closing; d = native.dgramRecvVec()) events?.onDatagram(d);
         }
         writePending();
-      });
+      }, true);
     },
     readStream(id) {
       let r: [number, boolean] | null;

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { idKey, isLongHeader, readDestinationId } from './packet-header.ts';
 import type { QuicConn } from './quic-connection.ts';
 import { createQuicConn } from './quic-connection.ts';
-import { createSocketSender } from './socket-sender.ts';
+import { createSocketSender, enlargeSocketBuffers } from './socket-sender.ts';
 import type { HostPort, QuicheConfig, QuicheHeader } from './quiche.ts';
 import { CONN_ID_LEN, quiche } from './quiche.ts';
 import type { RetryTokenKey } from './retry-token.ts';
@@ -80,6 +80,7 @@ export async function startQuicEndpoint(options: QuicEndpointOptions): Promise<Q
     });
   });
   socket.on('error', () => {}); // ICMP-driven send errors (peer gone) are not the endpoint's failure
+  enlargeSocketBuffers(socket);
   const port = socket.address().port;
   const local: HostPort = { host: options.host, port };
   const byId = new Map<string, QuicConn>();

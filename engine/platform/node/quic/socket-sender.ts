@@ -13,6 +13,18 @@ export interface SocketSender {
   close(): Promise<void>;
 }
 
+/** Socket buffer size asked for, bytes: bursts of packets (a window of stream data, many clients) must not overflow
+ * the kernel's default of about 200 KiB, or they are lost before they are read. The kernel may grant less. */
+const SOCKET_BUFFER = 2 * 1024 * 1024;
+
+/** Enlarges a bound socket's buffers as far as the kernel allows. */
+export function enlargeSocketBuffers(socket: Socket): void {
+  try {
+    socket.setRecvBufferSize(SOCKET_BUFFER);
+    socket.setSendBufferSize(SOCKET_BUFFER);
+  } catch { /* not allowed here: keep the defaults */ }
+}
+
 /** Wraps `socket`. */
 export function createSocketSender(socket: Socket): SocketSender {
   let inflight = 0;

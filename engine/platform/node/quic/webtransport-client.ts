@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import type { Connector, TransportSession } from '../../../net/transport.ts';
 import { createH3Connection } from './h3-connection.ts';
 import { createQuicConn } from './quic-connection.ts';
-import { createSocketSender } from './socket-sender.ts';
+import { createSocketSender, enlargeSocketBuffers } from './socket-sender.ts';
 import type { HostPort } from './quiche.ts';
 import { CONN_ID_LEN, createQuicheConfig, quiche } from './quiche.ts';
 
@@ -50,6 +50,7 @@ export function quicWebTransportConnector(options: QuicConnectorOptions): Connec
       socket.bind(0, () => {
         const local: HostPort = { host: socket.address().address, port: socket.address().port };
         const remote: HostPort = { host, port };
+        enlargeSocketBuffers(socket);
         const sender = createSocketSender(socket);
         const native = quiche().Connection.connect(isIP(hostname) ? null : hostname, randomBytes(CONN_ID_LEN), local, remote, config);
         const quic = createQuicConn({ native, isClient: true, local, remote, sendPacket: sender.send, onGone: sender.close });
