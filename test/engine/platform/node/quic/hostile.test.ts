@@ -88,7 +88,7 @@ describe('QUIC server under hostile input', () => {
     const rng = createRng(42);
     const byte = () => Math.floor(rng.next() * 256);
     const before = server.stats.packetsIn;
-    for (let i = 0; i < 12_000; i++) {
+    for (let i = 0; i < 14_000; i++) {
       const kind = i % 4;
       const len = kind === 2 ? 1200 + Math.floor(rng.next() * 150) : 1 + Math.floor(rng.next() * 300);
       const p = Uint8Array.from({ length: len }, byte);
