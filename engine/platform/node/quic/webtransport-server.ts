@@ -4,7 +4,7 @@
  * with truly unreliable datagrams. A session limit refuses extra sessions with 503. `close()` sends GOAWAY, lets
  * sessions drain for `drainMs`, closes the rest with a close capsule ("server stopped"), then the socket.
  */
-import type { SessionSink, TransportListener } from '../../../net/transport.ts';
+import type { SessionSink, WebTransportEndpoint } from '../../../net/transport.ts';
 import type { SelfSignedCert } from '../cert.ts';
 import { createSelfSignedCert } from '../cert.ts';
 import type { H3Connection, H3Log } from './h3-connection.ts';
@@ -40,15 +40,7 @@ export interface QuicWebTransportServerOptions {
 }
 
 /** A running QUIC WebTransport server. */
-export interface QuicWebTransportServer extends TransportListener {
-  /** The bound UDP port. */
-  readonly port: number;
-  /** `https://host:port/path` for clients. */
-  readonly url: string;
-  /** The certificate; clients pin `cert.sha256`. */
-  readonly cert: SelfSignedCert;
-  /** Sessions open now. */
-  readonly openSessions: number;
+export interface QuicWebTransportServer extends WebTransportEndpoint<SelfSignedCert> {
   /** QUIC connections quiche still tracks. */
   readonly connections: number;
   /** Endpoint counters. */
