@@ -9,8 +9,12 @@ import type { Tick } from '../tick.ts';
 /** `PROTOCOL_MAGIC`: the first field of Hello, "STRM" as a big-endian u32. */
 export const PROTOCOL_MAGIC = 0x5354524d;
 
-/** Bumped on any incompatible change that the schema hash would not show (e.g. a changed meaning). */
-export const PROTOCOL_VERSION = 4;
+/**
+ * Bumped on any incompatible change that the schema hash would not show (e.g. a changed meaning). 5: the schema hash
+ * covers a whole protocol definition (blocks, components, entity kinds, messages, actions; define.ts) rather than
+ * the message schemas alone, and Hello carries each section's hash so that a refusal names the sections that differ.
+ */
+export const PROTOCOL_VERSION = 5;
 
 /** Message type ids. Each fits in one byte and is also a msgpack positive fixint (1..127). */
 export const MsgType = {
@@ -76,10 +80,12 @@ export interface Hello { type: 1;
   magic: number;
   /** The client's {@link PROTOCOL_VERSION}. */
   version: number;
-  /** The client's schema hash, 16 hex digits. */
+  /** The client's schema hash (of its whole protocol definition), 16 hex digits. */
   schemaHash: string;
   /** Display name the player asks for. */
   name: string;
+  /** The hash of each section of the client's definition, in canonical.ts PROTOCOL_SECTIONS order. */
+  sectionHashes: string[];
 }
 /** Server -> client: accepted. */
 export interface Welcome { type: 2;
