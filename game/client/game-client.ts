@@ -33,6 +33,7 @@ import { decodeColumnInPool } from '../../workers/chunk-decode.main.ts';
 import { applyEntityUpdate, createSnapshotHistory, type SnapshotHistory } from '../../engine/replication/entity-baselines.ts';
 import type { Rng } from '../../engine/rng.ts';
 import { applyBlockAction } from '../../engine/rules/interactions.ts';
+import { applyInventoryOp } from '../../engine/rules/inventory.ts';
 import { createGameWorld, spawnPlayer, type GameWorld } from '../../engine/sim/game-world.ts';
 import { TICK_MS, type Tick } from '../../engine/tick.ts';
 import { NO_SECTION, sectionVoxels, sectionViews } from '../../engine/voxel/section-store.ts';
@@ -459,6 +460,8 @@ export function createGameClient(o: GameClientOptions): GameClient {
       const r = applyBlockAction(world.ecs, world.voxels, localEid, input.block);
       if (r.ok) addPrediction(edits, { ...r.edit, tick });
     }
+    // Hotbar operations run after block actions, as on the server (engine/sim/step.ts).
+    if (input.inventory) applyInventoryOp(s, localEid, input.inventory);
     predict(predictor, world.voxels, input);
     // Mirror the prediction into the local entity (reach checks, bots and renderers read the stores).
     writeBody(s, localEid, predictor.body);
