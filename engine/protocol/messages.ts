@@ -70,6 +70,8 @@ export const MsgType = {
   PlayerState: 74,
   /** The outcome of the player's block action: confirmed or refused with a reason (ChunkStream). */
   BlockResult: 75,
+  /** The player's own hotbar as the server holds it; sent when the player spawns: its starting kit (ChunkStream). */
+  InventoryState: 76,
 } as const;
 /** A {@link MsgType} value. */
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
@@ -312,10 +314,26 @@ export interface BlockResult { type: 75;
   reason: string;
 }
 
+/**
+ * The player's own hotbar as the server holds it at the start of tick `tick`. Sent to the owner only, when its
+ * player spawns, so the client predicts with the kit the server chose; the client then predicts its own changes.
+ */
+export interface InventoryState { type: 76;
+  /** The server tick the hotbar is as of (before that tick runs). */
+  tick: Tick;
+  /** Selected slot, 0..8. */
+  selected: number;
+  /** Block id in each slot, slot 0 first (0 = empty); 9 entries. */
+  items: number[];
+  /** Items in each slot, 0..64; 9 entries. */
+  counts: number[];
+}
+
 /** Messages a client sends. */
 export type ClientMessage = Hello | Ping | Pong | Disconnect | InputBundle | ClientChat | DiagnosticsRequest | ChunkAck | ChunkHave | ChunkResync;
 /** Messages a server sends. */
 export type ServerMessage = Welcome | Reject | Ping | Pong | Disconnect | ChunkData | ChunkDiff | ChunkUnload
-  | EntitySpawn | EntityDelta | EntityDespawn | ServerChat | ServerState | TimeSync | DiagnosticsResponse | PlayerState | BlockResult;
+  | EntitySpawn | EntityDelta | EntityDespawn | ServerChat | ServerState | TimeSync | DiagnosticsResponse | PlayerState | BlockResult
+  | InventoryState;
 /** Any message. */
 export type Message = ClientMessage | ServerMessage;
