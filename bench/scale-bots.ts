@@ -19,7 +19,7 @@ import { hexToBytes, loadHasher } from '../engine/hash.ts';
 import { createRealtimeScheduler } from '../engine/net/scheduler.ts';
 import { nodeWebTransportConnector } from '../engine/platform/node/webtransport.ts';
 import { nodeZstd } from '../engine/platform/node/zstd.ts';
-import { localIdentity } from '../engine/protocol/handshake.ts';
+import { GAME_PROTOCOL } from '../game/protocol.ts';
 import { createRng } from '../engine/rng.ts';
 import { clientBot } from '../game/client/bot.ts';
 import { createGameClient, type GameClient } from '../game/client/game-client.ts';
@@ -44,7 +44,6 @@ interface BotRecord {
 }
 
 const hasher = await loadHasher();
-const identity = localIdentity(hasher);
 const info = await fetchConnectInfo(url);
 const log = (name: string) => (level: string, m: string) => {
   if (level !== 'info' || m.startsWith('disconnected')) process.stderr.write(`  [${name}] ${level}: ${m}\n`);
@@ -61,7 +60,7 @@ const bots: BotRecord[] = [];
 for (let i = first; i < first + count; i++) {
   const name = `bot${i + 1}`;
   const c = createGameClient({
-    connect, identity, scheduler, rng: createRng(i + 1), codec: { zstd: nodeZstd, hasher }, name, reconnect: false,
+    connect, protocol: GAME_PROTOCOL, scheduler, rng: createRng(i + 1), codec: { zstd: nodeZstd, hasher }, name, reconnect: false,
     input: idle ? () => ({ buttons: 0, yaw: 0, pitch: 0 }) : clientBot(i + 1, 40), log: log(name),
   });
   const rec: BotRecord = { client: c, joinedMs: NaN, closes: [] };

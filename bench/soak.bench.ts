@@ -16,7 +16,8 @@ import { createNetClient, type NetClientEvents } from '../engine/net/client.ts';
 import { createRealtimeScheduler } from '../engine/net/scheduler.ts';
 import { nodeWebTransportConnector } from '../engine/platform/node/webtransport.ts';
 import { nodeZstd } from '../engine/platform/node/zstd.ts';
-import { localIdentity } from '../engine/protocol/handshake.ts';
+import { protocolIdentity } from '../engine/protocol/handshake.ts';
+import { GAME_PROTOCOL } from '../game/protocol.ts';
 import { MsgType } from '../engine/protocol/messages.ts';
 import { createRng } from '../engine/rng.ts';
 import type { ClientEvents } from '../game/client/client-events.ts';
@@ -75,7 +76,7 @@ export const soakBench: Bench = {
       '--max-sessions-per-address', String(o.bots + 8), '--max-players', String(o.bots + 8)]);
     console.log(`soak ${o.bots} crowding builders in one ${o.area} x ${o.area} area for ${o.minutes} min: server at ${server.url}`);
     const hasher = await loadHasher();
-    const identity = localIdentity(hasher);
+    const identity = protocolIdentity(GAME_PROTOCOL, hasher);
     const info = await fetchConnectInfo(server.url);
     const connect = await nodeWebTransportConnector({ url: info.webTransportUrl, certHash: hexToBytes(info.certHashHex) });
     const scheduler = createRealtimeScheduler();
@@ -92,7 +93,7 @@ export const soakBench: Bench = {
         const name = `soak${i}`;
         watchClient(tally, name, bus);
         const c = createGameClient({
-          connect, identity, scheduler, rng: createRng(o.seed * 1000 + i), codec: { zstd: nodeZstd, hasher }, name, bus, reconnect: false,
+          connect, protocol: GAME_PROTOCOL, scheduler, rng: createRng(o.seed * 1000 + i), codec: { zstd: nodeZstd, hasher }, name, bus, reconnect: false,
           input: crowdBot(o.seed * 1000 + i, area, () => acting),
           log: (level, m) => { if (level !== 'info') warnings.push(`${name} ${level}: ${m}`); },
         });

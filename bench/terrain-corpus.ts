@@ -10,7 +10,7 @@ import { zstdDecompressSync } from 'node:zlib';
 import { OptionError } from '../game/options.ts';
 import { DIRTY_MESH, DIRTY_NET, SECTION_VOLUME } from '../engine/voxel/section.ts';
 import { markSection, sectionVoxels } from '../engine/voxel/section-store.ts';
-import { createBlockRegistry } from '../engine/voxel/blocks.ts';
+import { AIR, createBlockRegistry } from '../engine/voxel/blocks.ts';
 import { createVoxelWorld, ensureColumn, ensureSection, type VoxelWorld } from '../engine/voxel/voxel-world.ts';
 
 /** The full shared corpus folder, beside the repository checkout (`../shared/terrain/`); not part of a clone. */
@@ -45,7 +45,7 @@ export function loadCorpusWorld(file: string): VoxelWorld {
   }
   // Copy into an aligned buffer; the data is little-endian, like every host this runs on.
   const ids = new Uint16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-  const world = createVoxelWorld({ columnSections: CORPUS_COLUMN_SECTIONS, blocks: createBlockRegistry([{ id: 0, name: 'air', flags: 0, color: 0 }]) });
+  const world = createVoxelWorld({ columnSections: CORPUS_COLUMN_SECTIONS, blocks: createBlockRegistry([AIR]) });
   meta.columns.forEach(([cx, cz], c) => {
     const col = ensureColumn(world, cx, cz);
     for (let sy = 0; sy < CORPUS_COLUMN_SECTIONS; sy++) {

@@ -41,7 +41,7 @@ export const ARRAY_TYPES = {
   i16: Int16Array, u16: Uint16Array, i32: Int32Array, u32: Uint32Array,
 } as const;
 
-/** Declares a component (identity function that keeps the literal types). */
+/** Declares a component: checks it and returns it frozen (fields too), keeping the literal types. */
 export function defineComponent<const F extends Record<string, FieldSchema>, const N extends string>(
   schema: ComponentSchema<F, N>,
 ): ComponentSchema<F, N> {
@@ -50,6 +50,8 @@ export function defineComponent<const F extends Record<string, FieldSchema>, con
     if (f.length !== undefined && !(Number.isInteger(f.length) && f.length >= 1)) {
       throw new RangeError(`${schema.name}.${name}: length must be an integer >= 1`);
     }
+    Object.freeze(f);
   }
-  return schema;
+  Object.freeze(schema.fields);
+  return Object.freeze(schema);
 }

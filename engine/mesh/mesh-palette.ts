@@ -13,7 +13,7 @@ export const Render = {
   Opaque: 2,
 } as const;
 
-/** Alpha given to blocks that are drawn but not opaque (glass, leaves, water), so a renderer can blend them. */
+/** Alpha given to see-through blocks (glass, leaves, water), so a renderer can blend them. */
 export const SEE_THROUGH_ALPHA = 160;
 
 /** What a worker needs to view a palette: its one buffer. */
@@ -54,7 +54,7 @@ export function fallbackColor(id: number): number {
 /** Builds the palette of a registry: defined ids take their colour, unknown ids a {@link fallbackColor}. */
 export function createMeshPalette(blocks: BlockRegistry): MeshPalette {
   const p = view(new SharedArrayBuffer(IDS * 5));
-  const { Solid, Opaque, Liquid } = BlockFlag;
+  const { Solid, Opaque, Liquid, SeeThrough } = BlockFlag;
   for (let id = 1; id < IDS; id++) {
     const f = blocks.flags[id];
     const drawn = (f & (Solid | Liquid | Opaque)) !== 0;
@@ -65,7 +65,7 @@ export function createMeshPalette(blocks: BlockRegistry): MeshPalette {
     p.rgba[o] = (color >>> 16) & 0xff;
     p.rgba[o + 1] = (color >>> 8) & 0xff;
     p.rgba[o + 2] = color & 0xff;
-    p.rgba[o + 3] = opaque ? 255 : SEE_THROUGH_ALPHA;
+    p.rgba[o + 3] = f & SeeThrough ? SEE_THROUGH_ALPHA : 255;
   }
   return p;
 }

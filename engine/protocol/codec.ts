@@ -6,7 +6,7 @@ import { Packr, Unpackr } from 'msgpackr';
 import type { PlayerInput } from '../input.ts';
 import { ProtocolError, ProtocolErrorCode } from './errors.ts';
 import { decodeInputs, encodeInputs } from './input-bundle.ts';
-import type { Message } from './messages.ts';
+import { MsgType, PROTOCOL_VERSION, type Message } from './messages.ts';
 import type { FieldType, MessageSchema } from './schema.ts';
 import { SCHEMA_BY_TYPE } from './schema.ts';
 
@@ -66,10 +66,28 @@ export function toWire(msg: Message): unknown[] {
   return s.fields.map(([name, t]) => writeField(t, rec[name]));
 }
 
+/**
+ * A Hello of another protocol version may have another shape; its first three fields (magic, version, schema hash)
+ * keep theirs in every version. Such a Hello is read that far (name '' and no section hashes), so that the
+ * handshake refuses it naming both versions rather than as a bad payload. A Hello claiming this version must match
+ * the schema exactly.
+ */
+function foreignHello(s: MessageSchema, value: unknown[]): Message | undefined {
+  if (value.length < 3) return undefined;
+  const msg: Record<string, unknown> = { type: MsgType.Hello };
+  for (let i = 0; i < 3; i++) msg[s.fields[i][0]] = readField(s, s.fields[i][0], s.fields[i][1], value[i], msg);
+  if (msg.version === PROTOCOL_VERSION) return undefined;
+  return { ...msg, name: '', sectionHashes: [] } as unknown as Message;
+}
+
 /** Builds and checks a message of type `type` from its decoded msgpack value. Throws {@link ProtocolError}. */
 export function fromWire(type: number, value: unknown): Message {
   const s = SCHEMA_BY_TYPE[type];
   if (!s) throw new ProtocolError(ProtocolErrorCode.UnknownType, `message type ${type}`);
+  if (type === MsgType.Hello && Array.isArray(value) && value.length !== s.fields.length) {
+    const hello = foreignHello(s, value);
+    if (hello) return hello;
+  }
   if (!Array.isArray(value) || value.length !== s.fields.length) {
     bad(s, '*', `expected an array of ${s.fields.length} fields`);
   }

@@ -9,8 +9,12 @@ import type { Tick } from '../tick.ts';
 /** `PROTOCOL_MAGIC`: the first field of Hello, "STRM" as a big-endian u32. */
 export const PROTOCOL_MAGIC = 0x5354524d;
 
-/** Bumped on any incompatible change that the schema hash would not show (e.g. a changed meaning). */
-export const PROTOCOL_VERSION = 4;
+/**
+ * Bumped on any incompatible change that the schema hash would not show (e.g. a changed meaning). 5: the schema hash
+ * covers a whole protocol definition (blocks, components, entity kinds, messages, actions; define.ts) rather than
+ * the message schemas alone, and Hello carries each section's hash so that a refusal names the sections that differ.
+ */
+export const PROTOCOL_VERSION = 5;
 
 /** Message type ids. Each fits in one byte and is also a msgpack positive fixint (1..127). */
 export const MsgType = {
@@ -66,6 +70,8 @@ export const MsgType = {
   PlayerState: 74,
   /** The outcome of the player's block action: confirmed or refused with a reason (ChunkStream). */
   BlockResult: 75,
+  /** The player's own hotbar as the server holds it; sent when the player spawns: its starting kit (ChunkStream). */
+  InventoryState: 76,
 } as const;
 /** A {@link MsgType} value. */
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
@@ -76,10 +82,12 @@ export interface Hello { type: 1;
   magic: number;
   /** The client's {@link PROTOCOL_VERSION}. */
   version: number;
-  /** The client's schema hash, 16 hex digits. */
+  /** The client's schema hash (of its whole protocol definition), 16 hex digits. */
   schemaHash: string;
   /** Display name the player asks for. */
   name: string;
+  /** The hash of each section of the client's definition, in canonical.ts PROTOCOL_SECTIONS order. */
+  sectionHashes: string[];
 }
 /** Server -> client: accepted. */
 export interface Welcome { type: 2;
@@ -306,10 +314,26 @@ export interface BlockResult { type: 75;
   reason: string;
 }
 
+/**
+ * The player's own hotbar as the server holds it at the start of tick `tick`. Sent to the owner only, when its
+ * player spawns, so the client predicts with the kit the server chose; the client then predicts its own changes.
+ */
+export interface InventoryState { type: 76;
+  /** The server tick the hotbar is as of (before that tick runs). */
+  tick: Tick;
+  /** Selected slot, 0..8. */
+  selected: number;
+  /** Block id in each slot, slot 0 first (0 = empty); 9 entries. */
+  items: number[];
+  /** Items in each slot, 0..64; 9 entries. */
+  counts: number[];
+}
+
 /** Messages a client sends. */
 export type ClientMessage = Hello | Ping | Pong | Disconnect | InputBundle | ClientChat | DiagnosticsRequest | ChunkAck | ChunkHave | ChunkResync;
 /** Messages a server sends. */
 export type ServerMessage = Welcome | Reject | Ping | Pong | Disconnect | ChunkData | ChunkDiff | ChunkUnload
-  | EntitySpawn | EntityDelta | EntityDespawn | ServerChat | ServerState | TimeSync | DiagnosticsResponse | PlayerState | BlockResult;
+  | EntitySpawn | EntityDelta | EntityDespawn | ServerChat | ServerState | TimeSync | DiagnosticsResponse | PlayerState | BlockResult
+  | InventoryState;
 /** Any message. */
 export type Message = ClientMessage | ServerMessage;

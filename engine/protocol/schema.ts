@@ -1,7 +1,8 @@
 /**
- * The canonical schema of every message: field names, order and types. It drives the payload codec (`codec.ts`),
- * the validation of received payloads, and the schema hash: xxhash64 of {@link canonicalSchema}, so that changing
- * any field (name, type, order, limit) changes the hash and old clients are refused at the handshake.
+ * The canonical schema of every engine message: field names, order and types. It drives the payload codec
+ * (`codec.ts`), the validation of received payloads, and the messages section of every protocol definition
+ * (canonical.ts), so that changing any field (name, type, order, limit) changes the schema hash and old clients are
+ * refused at the handshake.
  */
 import type { Hasher } from '../hash.ts';
 import { hex64 } from '../hash.ts';
@@ -44,7 +45,7 @@ const u32 = 'u32' as const;
 
 /** Every message schema, in type id order. */
 export const SCHEMAS: readonly MessageSchema[] = [
-  { type: MsgType.Hello, name: 'Hello', from: 'client', fields: [['magic', u32], ['version', 'u16'], ['schemaHash', 'hex64'], ['name', { str: 32 }]] },
+  { type: MsgType.Hello, name: 'Hello', from: 'client', fields: [['magic', u32], ['version', 'u16'], ['schemaHash', 'hex64'], ['name', { str: 32 }], ['sectionHashes', { list: 'hex64', max: 8 }]] },
   { type: MsgType.Welcome, name: 'Welcome', from: 'server', fields: [['version', 'u16'], ['schemaHash', 'hex64'], ['sessionId', u32], ['serverTick', u32], ['tickHz', 'u16']] },
   { type: MsgType.Reject, name: 'Reject', from: 'server', fields: [['reason', { str: 512 }], ['magic', u32], ['version', 'u16'], ['schemaHash', 'hex64']] },
   { type: MsgType.Ping, name: 'Ping', from: 'both', fields: [['nonce', u32], ['sentMs', 'f64']] },
@@ -68,6 +69,7 @@ export const SCHEMAS: readonly MessageSchema[] = [
   { type: MsgType.DiagnosticsResponse, name: 'DiagnosticsResponse', from: 'server', fields: [['id', u32], ['ok', 'bool'], ['text', { str: 65536 }]] },
   { type: MsgType.PlayerState, name: 'PlayerState', from: 'server', fields: [['tick', u32], ['x', 'f64'], ['y', 'f64'], ['z', 'f64'], ['vx', 'f64'], ['vy', 'f64'], ['vz', 'f64'], ['onGround', 'bool']] },
   { type: MsgType.BlockResult, name: 'BlockResult', from: 'server', fields: [['tick', u32], ['ok', 'bool'], ['x', 'i32'], ['y', 'i32'], ['z', 'i32'], ['block', 'u16'], ['reason', { str: 64 }]] },
+  { type: MsgType.InventoryState, name: 'InventoryState', from: 'server', fields: [['tick', u32], ['selected', 'u8'], ['items', { list: 'u16', max: 9 }], ['counts', { list: 'u8', max: 9 }]] },
 ];
 
 /** Schemas by type id (sparse array indexed by id). */
@@ -96,7 +98,11 @@ export function canonicalSchema(schemas: readonly MessageSchema[] = SCHEMAS): st
     .join('\n');
 }
 
-/** xxhash64 (seed 0) of {@link canonicalSchema}, as 16 hex digits. */
+/**
+ * xxhash64 (seed 0) of {@link canonicalSchema}, as 16 hex digits: the engine's messages alone, which is also the
+ * messages section hash of a definition without user messages. The handshake's schema hash covers a whole
+ * protocol definition (handshake.ts `protocolIdentity`).
+ */
 export function schemaHash(hasher: Hasher, schemas: readonly MessageSchema[] = SCHEMAS): string {
   return hex64(hasher.h64(canonicalSchema(schemas)));
 }

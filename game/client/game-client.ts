@@ -19,8 +19,9 @@ import { createNetClient, type NetClient, type NetClientEvents } from '../../eng
 import type { Scheduler, TimerHandle } from '../../engine/net/scheduler.ts';
 import type { NetLog } from '../../engine/net/server.ts';
 import type { Connector } from '../../engine/net/transport.ts';
-import type { ProtocolIdentity } from '../../engine/protocol/handshake.ts';
-import { MsgType, type Message } from '../../engine/protocol/messages.ts';
+import type { ProtocolDefinition } from '../../engine/protocol/define.ts';
+import { protocolIdentity } from '../../engine/protocol/handshake.ts';
+import { MsgType, type InventoryState, type Message } from '../../engine/protocol/messages.ts';
 import { createPredictor, predict, reconcile, type Predictor } from '../../engine/prediction/predictor.ts';
 import {
   INTERPOLATION_DELAY_TICKS, createSnapshotBuffer, followPose, pushSnapshot, samplePose, type Pose, type SnapshotBuffer,
@@ -31,13 +32,16 @@ import { storeColumn, storeDecodedColumn } from '../../engine/replication/column
 import type { WorkerPool } from '../../workers/pool.ts';
 import { decodeColumnInPool } from '../../workers/chunk-decode.main.ts';
 import { applyEntityUpdate, createSnapshotHistory, type SnapshotHistory } from '../../engine/replication/entity-baselines.ts';
+import { applyInventoryState } from '../../engine/replication/inventory-state.ts';
 import type { Rng } from '../../engine/rng.ts';
 import { applyBlockAction } from '../../engine/rules/interactions.ts';
+import { applyInventoryOp } from '../../engine/rules/inventory.ts';
 import { createGameWorld, spawnPlayer, type GameWorld } from '../../engine/sim/game-world.ts';
 import { TICK_MS, type Tick } from '../../engine/tick.ts';
+import { createBlockRegistry } from '../../engine/voxel/blocks.ts';
 import { NO_SECTION, sectionVoxels, sectionViews } from '../../engine/voxel/section-store.ts';
 import { ensureSection, getColumn, markBlockForMesh, removeColumn, sortedColumnKeys } from '../../engine/voxel/voxel-world.ts';
-import { DEFAULT_KIT, EntityKind, TARGET_INPUT_LEAD } from '../rules.ts';
+import { EntityKind, TARGET_INPUT_LEAD } from '../rules.ts';
 import type { ClientEvents } from './client-events.ts';
 import {
   abandonEdits, addPrediction, answerEdit, columnReplaced, columnUnloaded, createPendingEdits, expireEdits, sectionUpdated,
@@ -91,8 +95,11 @@ export interface RemoteEntity {
 export interface GameClientOptions {
   /** Opens transport sessions. */
   connect: Connector;
-  /** Protocol identity. */
-  identity: ProtocolIdentity;
+  /**
+   * The protocol definition, the server's (the game's is game/protocol.ts GAME_PROTOCOL): its blocks make the
+   * world's registry, so edits are predicted with the server's blocks; the handshake checks it is the same.
+   */
+  protocol: ProtocolDefinition;
   /** Time and timers. */
   scheduler: Scheduler;
   /** Seeded randomness (reconnect jitter). */
@@ -180,9 +187,12 @@ export function createGameClient(o: GameClientOptions): GameClient {
   const { scheduler, codec } = o;
   const bus = o.bus ?? createEventBus<ClientEvents>();
   const log: NetLog = o.log ?? (() => {});
-  let world = createGameWorld({ columnSections: 16 });
+  const blocks = createBlockRegistry(o.protocol.blocks);
+  const identity = protocolIdentity(o.protocol, codec.hasher);
+  let world = createGameWorld({ columnSections: 16, blocks });
   let predictor: Predictor | undefined;
   let latest: { tick: Tick; body: Body } | undefined; // newest authoritative state before prediction starts
+  let hotbar: InventoryState | undefined; // the own hotbar the server sent (its kit), for the player when it spawns
   let selfId = 0, localEid = 0;
   let tick: Tick = 0, serverTick: Tick = -1, ackTick: Tick = 0, seq = 0;
   let newestResult: Tick = -1; // the newest tick a BlockResult answered
@@ -209,7 +219,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
    */
   const resetSession = () => {
     if (localEid) removeEntity(world.ecs, localEid);
-    predictor = undefined; latest = undefined; selfId = 0; localEid = 0; serverTick = -1; ackTick = 0; seq = 0; ticking = false; newestResult = -1;
+    predictor = undefined; latest = undefined; hotbar = undefined; selfId = 0; localEid = 0; serverTick = -1; ackTick = 0; seq = 0; ticking = false; newestResult = -1;
     entityTick = 0; entityTickAt = 0;
     remotes.clear(); sent.length = 0; history.h = createSnapshotHistory();
     abandonEdits(world.voxels, edits);
@@ -242,7 +252,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
           if (sectionCount !== world.voxels.columnSections) {
             // Prediction starts only once columns are here, so no entity lives in the world yet.
             if (world.voxels.columns.size > 0 || predictor) throw new RangeError(`column (${msg.cx}, ${msg.cz}) has ${sectionCount} sections; the world has ${world.voxels.columnSections}`);
-            world = createGameWorld({ columnSections: sectionCount });
+            world = createGameWorld({ columnSections: sectionCount, blocks });
           }
           if (decoded) storeColumn(world.voxels, msg.cx, msg.cz, decoded);
           else storeDecodedColumn(world.voxels, msg.cx, msg.cz, msg.data, codec);
@@ -347,6 +357,12 @@ export function createGameClient(o: GameClientOptions): GameClient {
         if (ev) bus.emit('ReconciliationEvent', ev);
         break;
       }
+      case MsgType.InventoryState: {
+        hotbar = msg;
+        const problem = localEid ? applyInventoryState(world.ecs.stores, localEid, msg) : undefined;
+        if (problem) log('warn', `InventoryState ignored: ${problem}`);
+        break;
+      }
       case MsgType.EntitySpawn: {
         if (msg.kind === EntityKind.Self) { selfId = msg.entity; break; }
         const r: RemoteEntity = { id: msg.entity, kind: msg.kind, name: msg.name, state: decodeOne(msg.data), snapshots: createSnapshotBuffer(), drawn: null, drawnAt: 0 };
@@ -387,7 +403,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
 
   const net = createNetClient({
     // ClientEvents extends NetClientEvents; the net client only emits its own events on it.
-    connect: o.connect, identity: o.identity, name: o.name, scheduler, rng: o.rng, bus: bus as unknown as EventBus<NetClientEvents>, log,
+    connect: o.connect, identity, name: o.name, scheduler, rng: o.rng, bus: bus as unknown as EventBus<NetClientEvents>, log,
     reconnect: o.reconnect === false ? false : {}, onMessage,
   });
 
@@ -416,7 +432,9 @@ export function createGameClient(o: GameClientOptions): GameClient {
     predictor = createPredictor(body);
     predictor.tick = latest.tick;
     predictor.authTick = latest.tick;
-    localEid = spawnPlayer(world, body.x, body.y, body.z, DEFAULT_KIT);
+    localEid = spawnPlayer(world, body.x, body.y, body.z);
+    const problem = hotbar ? applyInventoryState(world.ecs.stores, localEid, hotbar) : undefined;
+    if (problem) log('warn', `InventoryState ignored: ${problem}`);
     tick = Math.max(serverTick, latest.tick) + INITIAL_LEAD;
     for (let t = latest.tick + 1; t < tick; t++) predict(predictor, world.voxels, { tick: t, buttons: 0, yaw: 0, pitch: 0 });
     ticking = true;
@@ -459,6 +477,8 @@ export function createGameClient(o: GameClientOptions): GameClient {
       const r = applyBlockAction(world.ecs, world.voxels, localEid, input.block);
       if (r.ok) addPrediction(edits, { ...r.edit, tick });
     }
+    // Hotbar operations run after block actions, as on the server (engine/sim/step.ts).
+    if (input.inventory) applyInventoryOp(s, localEid, input.inventory);
     predict(predictor, world.voxels, input);
     // Mirror the prediction into the local entity (reach checks, bots and renderers read the stores).
     writeBody(s, localEid, predictor.body);

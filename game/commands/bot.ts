@@ -12,7 +12,7 @@ import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
 import { nodeWebTransportConnector } from '../../engine/platform/node/webtransport.ts';
 import { quicWebTransportConnector } from '../../engine/platform/node/quic/webtransport-client.ts';
 import { nodeZstd } from '../../engine/platform/node/zstd.ts';
-import { localIdentity } from '../../engine/protocol/handshake.ts';
+import { GAME_PROTOCOL } from '../protocol.ts';
 import type { ReconciliationEvent } from '../../engine/prediction/predictor.ts';
 import { createRng } from '../../engine/rng.ts';
 import { clientBot } from '../client/bot.ts';
@@ -91,7 +91,7 @@ export const bot: Command = {
     const scheduler = createRealtimeScheduler();
     const pool = createNodePool({ threads: 1 }); // chunk decoding off the main thread, as in the browser
     const client = createGameClient({
-      connect, identity: localIdentity(hasher), scheduler, rng: createRng(o.seed), codec: { zstd: nodeZstd, hasher },
+      connect, protocol: GAME_PROTOCOL, scheduler, rng: createRng(o.seed), codec: { zstd: nodeZstd, hasher },
       name: o.name, input: clientBot(o.seed), bus, reconnect: false, pool,
       log: (level, m) => { if (level !== 'info') console.error(`[${level}] ${m}`); },
     });

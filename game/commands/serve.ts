@@ -11,7 +11,7 @@ import { startWebTransportServer, type WebTransportServer } from '../../engine/p
 import { startQuicWebTransportServer, type QuicWebTransportServer } from '../../engine/platform/node/quic/webtransport-server.ts';
 import { QUICHE_PACKAGE, quicheAvailable } from '../../engine/platform/node/quic/quiche.ts';
 import { nodeZstd } from '../../engine/platform/node/zstd.ts';
-import { localIdentity } from '../../engine/protocol/handshake.ts';
+import { GAME_PROTOCOL } from '../protocol.ts';
 import { randomAdminToken } from '../../engine/net/server.ts';
 import { DEFAULT_SUPERFLAT } from '../../engine/voxel/terrain/generator.ts';
 import { createNodePool } from '../../workers/pool.node.ts';
@@ -68,13 +68,12 @@ export const serve: Command = {
     const config = loadServerConfig(argv);
     const adminToken = config['admin-token'] ?? randomAdminToken();
     const hasher = await loadHasher();
-    const identity = localIdentity(hasher);
     const store = openStore(config);
     const pool = createNodePool({ threads: config.threads });
     const scheduler = createRealtimeScheduler();
     const log = (level: string, m: string) => (level === 'info' ? console.log : console.error)(`[${level}] ${m}`);
     const server = createGameServer({
-      scheduler, identity, codec: { zstd: nodeZstd, hasher }, store, adminToken, log, pool,
+      scheduler, protocol: GAME_PROTOCOL, codec: { zstd: nodeZstd, hasher }, store, adminToken, log, pool,
       terrain: config.world === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: config.seed },
       worldRadius: config['world-radius'], viewDistance: config['view-distance'], columnSections: config['column-sections'],
       maxPlayers: config['max-players'], maxSessionsPerAddress: config['max-sessions-per-address'],
@@ -104,7 +103,7 @@ export const serve: Command = {
     const http = await startHttpServer({
       host: config.host, port: config['http-port'], staticDir,
       tls: { certPem: cert.certPem, keyPem: cert.keyPem }, redirectPages: !h3, publicHost: config['public-host'], log,
-      info: { webTransportUrl: url, transports, certHashHex: cert.sha256Hex, protocolVersion: identity.version, schemaHash: identity.schemaHash },
+      info: { webTransportUrl: url, transports, certHashHex: cert.sha256Hex, protocolVersion: server.identity.version, schemaHash: server.identity.schemaHash },
     });
     server.start();
     const pageUrl = h3 ? http.httpUrl : http.url;

@@ -9,11 +9,14 @@ import { Channel } from '../../engine/net/channels.ts';
 import type { Scheduler, TimerHandle } from '../../engine/net/scheduler.ts';
 import { createNetServer, type NetLog, type NetServer, type NetServerOptions, type ServerSession } from '../../engine/net/server.ts';
 import type { EditStore } from '../../engine/platform/node/edit-store.ts';
-import type { ProtocolIdentity } from '../../engine/protocol/handshake.ts';
+import type { ProtocolDefinition } from '../../engine/protocol/define.ts';
+import { protocolIdentity, type ProtocolIdentity } from '../../engine/protocol/handshake.ts';
 import { MsgType, type Message } from '../../engine/protocol/messages.ts';
+import { inventoryStateOf } from '../../engine/replication/inventory-state.ts';
 import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../../engine/sim/game-world.ts';
 import { stepWorld } from '../../engine/sim/step.ts';
 import { createFixedStep, TICK_MS, type FixedStep } from '../../engine/tick.ts';
+import { createBlockRegistry } from '../../engine/voxel/blocks.ts';
 import { setBlock } from '../../engine/voxel/voxel-world.ts';
 import type { TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
@@ -33,8 +36,11 @@ import { serverStats, startStatsWindow } from './server-stats.ts';
 export interface GameServerOptions {
   /** Time and timers (real time in production, manual in tests). */
   scheduler: Scheduler;
-  /** Protocol identity (version, magic, schema hash). */
-  identity: ProtocolIdentity;
+  /**
+   * The protocol definition (the game's is game/protocol.ts GAME_PROTOCOL): its blocks make the world's registry,
+   * and clients must have the same definition to be let in.
+   */
+  protocol: ProtocolDefinition;
   /** Codec dependencies (zstd, hasher). */
   codec: ChunkCodecDeps;
   /** Terrain generator. */
@@ -55,7 +61,7 @@ export interface GameServerOptions {
   pool?: WorkerPool;
   /** Entity capacity (default 4096). */
   capacity?: number;
-  /** Starting hotbar of every player. */
+  /** Starting hotbar of every player (default DEFAULT_KIT); each client is told its own (InventoryState). */
   kit?: Kit;
   /** Bandwidth budget per client, bytes per second (default 1 MB/s). */
   budgetBytesPerSecond?: number;
@@ -78,6 +84,8 @@ export const DEFAULT_CLIENT_BUDGET = 1_000_000;
 export interface GameServer {
   /** The authoritative world. */
   readonly world: GameWorld;
+  /** What clients must match at handshake (from the protocol definition). */
+  readonly identity: ProtocolIdentity;
   /** The network server; hand it transport sessions (`net.accept`). */
   readonly net: NetServer;
   /** Players by session id. */
@@ -101,7 +109,8 @@ export interface GameServer {
 /** Creates a server; call `init()` then `start()`. */
 export function createGameServer(options: GameServerOptions): GameServer {
   const { scheduler, log, store } = options;
-  const world = createGameWorld({ capacity: options.capacity, columnSections: options.columnSections });
+  const identity = protocolIdentity(options.protocol, options.codec.hasher);
+  const world = createGameWorld({ capacity: options.capacity, columnSections: options.columnSections, blocks: createBlockRegistry(options.protocol.blocks) });
   const players = new Map<number, ServerPlayer>();
   const recorder = options.recorder?.(world);
   const viewDistance = options.viewDistance ?? 8;
@@ -116,6 +125,8 @@ export function createGameServer(options: GameServerOptions): GameServer {
     const x = 0.5, z = 0.5;
     const eid = spawnPlayer(world, x, surfaceY(world, Math.floor(x), Math.floor(z)), z, options.kit ?? DEFAULT_KIT);
     const player = replicator.join(session, eid);
+    // Its own hotbar, so that the client predicts with the kit this server chose (before any column it stands on).
+    session.send(Channel.ChunkStream, inventoryStateOf(world.ecs.stores, eid, world.tick));
     players.set(session.id, player);
     recorder?.joined(world.tick, player.netId, session.name);
     log('info', `player ${session.name || session.id} joined as entity ${player.netId}`);
@@ -173,7 +184,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
   };
 
   const net = createNetServer({
-    identity: options.identity, scheduler, adminToken: options.adminToken, log, tick: () => world.tick,
+    identity, scheduler, adminToken: options.adminToken, log, tick: () => world.tick,
     onSessionOpen: onOpen, onMessage, onSessionClose: onClose,
     maxPlayers: options.maxPlayers, maxSessionsPerAddress: options.maxSessionsPerAddress, limits: options.sessionLimits,
     helloTimeoutMs: options.helloTimeoutMs,
@@ -201,7 +212,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
   };
 
   return {
-    world, net, players, counters,
+    world, identity, net, players, counters,
     get timing() { return fixed; },
     async init() {
       const coords = squareAround(0, 0, options.worldRadius);

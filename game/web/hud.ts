@@ -87,6 +87,11 @@ export function setStatus(h: Hud, text: string): void {
   h.status.style.display = text ? '' : 'none';
 }
 
+/** Colours the hotbar swatches: one CSS colour per slot, '' for an empty slot. */
+export function showHotbar(h: Hud, colors: readonly string[]): void {
+  h.slots.forEach((s, i) => { (s.firstElementChild as HTMLElement).style.background = colors[i] || 'transparent'; });
+}
+
 /** Marks the selected hotbar slot. */
 export function showSlot(h: Hud, slot: number): void {
   h.slots.forEach((s, i) => s.classList.toggle('selected', i === slot));

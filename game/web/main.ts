@@ -10,7 +10,7 @@ import { Channel } from '../../engine/net/channels.ts';
 import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
 import { EYE_HEIGHT } from '../../engine/physics/controller.ts';
 import { decayOffset } from '../../engine/prediction/predictor.ts';
-import { localIdentity } from '../../engine/protocol/handshake.ts';
+import { GAME_PROTOCOL } from '../protocol.ts';
 import { MsgType } from '../../engine/protocol/messages.ts';
 import { browserZstd } from '../../engine/platform/browser/zstd.ts';
 import { REACH } from '../../engine/rules/interactions.ts';
@@ -25,9 +25,9 @@ import type { JobRef, WorkerPool } from '../../workers/pool.ts';
 import type { WorkerStamp } from './pool-worker.ts';
 import { createGameClient } from '../client/game-client.ts';
 import type { ClientEvents } from '../client/client-events.ts';
-import { DEFAULT_KIT } from '../rules.ts';
+import { HOTBAR_SLOTS } from '../../engine/ecs/components.ts';
 import { browserConnector, certificateAdvice, endpointUrl, fetchConnectInfo } from './connect.ts';
-import { addChatLine, attachHudKeys, createHud, setStatus, showSlot, showStats } from './hud.ts';
+import { addChatLine, attachHudKeys, createHud, setStatus, showHotbar, showSlot, showStats } from './hud.ts';
 import { attachInput, createInputState, sampleInput } from './input.ts';
 import { createOutline, showOutline } from './renderer/outline.ts';
 import { createPlayerFigures, updatePlayerFigures } from './renderer/players.ts';
@@ -42,8 +42,7 @@ const VIEW_BLOCKS = 8 * 16;
 async function boot(): Promise<void> {
   const hudRoot = document.getElementById('hud')!;
   const canvas = document.getElementById('view') as HTMLCanvasElement;
-  const hotbar = Array.from({ length: 9 }, (_, i) => DEFAULT_KIT.find((k) => k[0] === i)?.[1] ?? 0);
-  const hud = createHud(hudRoot, hotbar.map(() => 'transparent'));
+  const hud = createHud(hudRoot, Array.from({ length: HOTBAR_SLOTS }, () => 'transparent'));
   setStatus(hud, 'connecting...');
   if (!globalThis.crossOriginIsolated) setStatus(hud, 'this page is not cross-origin isolated: SharedArrayBuffer is unavailable');
 
@@ -64,7 +63,7 @@ async function boot(): Promise<void> {
   });
   const client = createGameClient({
     pool, // chunk decoding and meshing share the worker pool
-    connect: transport.connect, identity: localIdentity(hasher), scheduler,
+    connect: transport.connect, protocol: GAME_PROTOCOL, scheduler,
     rng: createRng(crypto.getRandomValues(new Uint32Array(1))[0]), codec: { zstd: browserZstd, hasher }, name, bus,
     input: (c) => {
       if (c.predictor) noteTick(motion, c.predictor.body, scheduler.now());
@@ -101,7 +100,6 @@ async function boot(): Promise<void> {
       clearSectionMeshes(sections);
       palette = createMeshPalette(world.voxels.blocks);
       paletteWorld = world;
-      hotbar.forEach((id, i) => { hud.slots[i].firstElementChild!.setAttribute('style', id ? `background:#${(world.voxels.blocks.defs[id]?.color ?? 0).toString(16).padStart(6, '0')}` : ''); });
     }
     meshBusy = true;
     meshDirtySections(countingPool, world.voxels, { palette }).then(
@@ -127,6 +125,16 @@ async function boot(): Promise<void> {
     link.textContent = link.href;
     hud.status.append(document.createElement('br'), certificateAdvice(info), document.createElement('br'), link);
   });
+  // The hotbar as the client predicts it (the server sends the starting kit when the player spawns).
+  let hotbarShown = '';
+  const hotbarColors = (): string[] => {
+    const { localEid, world } = client;
+    const inv = world.ecs.stores.Inventory;
+    return Array.from({ length: HOTBAR_SLOTS }, (_, i) => {
+      const item = localEid ? inv.item[localEid * HOTBAR_SLOTS + i] : 0;
+      return item && inv.count[localEid * HOTBAR_SLOTS + i] ? `#${(world.voxels.blocks.defs[item]?.color ?? 0).toString(16).padStart(6, '0')}` : '';
+    });
+  };
   let reconcileError = 0, reconcileCount = 0;
   bus.on('ReconciliationEvent', (ev) => { reconcileError += ev.errorBlocks; reconcileCount++; });
 
@@ -182,6 +190,8 @@ async function boot(): Promise<void> {
     if (now - hudAt > 250) {
       hudAt = now;
       showSlot(hud, input.slot);
+      const colors = hotbarColors();
+      if (colors.join() !== hotbarShown) { hotbarShown = colors.join(); showHotbar(hud, colors); }
       const b = p?.body;
       showStats(hud, {
         fps, tick: client.tick, serverTick: client.serverTick, rttMs: client.net.connection?.rttMs ?? NaN,

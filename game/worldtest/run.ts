@@ -12,7 +12,8 @@ import { randomAdminToken } from '../../engine/net/server.ts';
 import { startWebTransportServer } from '../../engine/platform/node/webtransport.ts';
 import { nodeWebTransportConnector } from '../../engine/platform/node/webtransport.ts';
 import { nodeZstd } from '../../engine/platform/node/zstd.ts';
-import { localIdentity } from '../../engine/protocol/handshake.ts';
+import { protocolIdentity } from '../../engine/protocol/handshake.ts';
+import { GAME_PROTOCOL } from '../protocol.ts';
 import { diffEventStreams, type StreamDiff } from '../../engine/replay/diff.ts';
 import { SPRINT_SPEED } from '../../engine/physics/controller.ts';
 import type { Pose } from '../../engine/prediction/interpolation.ts';
@@ -115,7 +116,7 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
   const t0 = performance.now();
   const now = () => performance.now() - t0;
   const hasher = await loadHasher();
-  const identity = localIdentity(hasher);
+  const identity = protocolIdentity(GAME_PROTOCOL, hasher);
   const scheduler = createRealtimeScheduler();
   const terrain: TerrainConfig = scenario.world.generator === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: scenario.world.seed };
   const config = { terrain, worldRadius: scenario.world.radius, columnSections: scenario.world.columnSections };
@@ -123,7 +124,7 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
   // The production path: terrain, column encoding and entity diffing in a worker pool.
   const pool = createNodePool({ threads: 2 });
   const server = createGameServer({ pool,
-    scheduler, identity, codec: { zstd: nodeZstd, hasher }, ...config, viewDistance: scenario.world.viewDistance, store: null,
+    scheduler, protocol: GAME_PROTOCOL, codec: { zstd: nodeZstd, hasher }, ...config, viewDistance: scenario.world.viewDistance, store: null,
     maxSessionsPerAddress: o.clients, // every client comes from 127.0.0.1
     adminToken: randomAdminToken(), log: (level, m) => { if (level !== 'info') o.log(`  server ${level}: ${m}`); },
     recorder: (world) => (recording = createSessionRecording(world, hasher, identity, config)).recorder,
@@ -143,7 +144,7 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
     bus.on('BlockResult', (r) => actor.result(r.tick, r.ok, r.reason));
     const link = { latencyMs: o.rttMs / 2, jitterMs: o.jitterMs, loss: o.loss };
     const client = createGameClient({
-      connect: conditionConnector(raw, scheduler, createRng(1000 + i), link), identity, scheduler, rng: createRng(i),
+      connect: conditionConnector(raw, scheduler, createRng(1000 + i), link), protocol: GAME_PROTOCOL, scheduler, rng: createRng(i),
       codec: { zstd: nodeZstd, hasher }, name: `client${i}`, input: actor.input, bus, reconnect: false,
     });
     recordings.push(recordClient(i, client, bus, identity, now));

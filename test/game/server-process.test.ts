@@ -13,7 +13,7 @@ import { BlockActionKind, type PlayerInput } from '../../engine/input.ts';
 import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
 import { openEditStore } from '../../engine/platform/node/edit-store.ts';
 import { nodeWebTransportConnector } from '../../engine/platform/node/webtransport.ts';
-import { localIdentity } from '../../engine/protocol/handshake.ts';
+import { GAME_PROTOCOL } from '../../game/protocol.ts';
 import { createRng } from '../../engine/rng.ts';
 import { getBlock } from '../../engine/voxel/voxel-world.ts';
 import type { ClientEvents } from '../../game/client/client-events.ts';
@@ -52,7 +52,7 @@ async function joinClient(url: string, input: (c: GameClient) => Omit<PlayerInpu
   const certHash = hexToBytes(info.certHashHex);
   const bus = createEventBus<ClientEvents>();
   const client = createGameClient({
-    connect: await nodeWebTransportConnector({ url: info.webTransportUrl, certHash }), identity: localIdentity(codec.hasher),
+    connect: await nodeWebTransportConnector({ url: info.webTransportUrl, certHash }), protocol: GAME_PROTOCOL,
     scheduler: createRealtimeScheduler(), rng: createRng(1), codec, name: 'builder', input, bus, reconnect: false,
   });
   client.start();

@@ -16,7 +16,8 @@ import type { Connector, TransportSession } from '../../engine/net/transport.ts'
 import { nodeWebTransportConnector, startWebTransportServer, type WebTransportServer } from '../../engine/platform/node/webtransport.ts';
 import { nodeZstd } from '../../engine/platform/node/zstd.ts';
 import { decodeDatagram } from '../../engine/protocol/framing.ts';
-import { localIdentity, type ProtocolIdentity } from '../../engine/protocol/handshake.ts';
+import { protocolIdentity, type ProtocolIdentity } from '../../engine/protocol/handshake.ts';
+import { GAME_PROTOCOL } from '../../game/protocol.ts';
 import { MsgType } from '../../engine/protocol/messages.ts';
 import { createRng } from '../../engine/rng.ts';
 import { DEFAULT_SUPERFLAT } from '../../engine/voxel/terrain/generator.ts';
@@ -149,13 +150,13 @@ function tapPlayerStates(connect: Connector, onState: (tick: number) => void): C
 /** Starts the server and the observer; resolves once the observer is predicting (has its ground and its state). */
 export async function startHostileRig(): Promise<HostileRig> {
   const hasher = await loadHasher();
-  const identity = localIdentity(hasher);
+  const identity = protocolIdentity(GAME_PROTOCOL, hasher);
   const codec = { zstd: nodeZstd, hasher };
   const scheduler = createRealtimeScheduler();
   const logs: string[] = [];
   // No worker pool: everything the server does runs on this thread, so whatever an attack costs shows in the ticks.
   const server = createGameServer({
-    scheduler, identity, codec, terrain: DEFAULT_SUPERFLAT, worldRadius: 2, viewDistance: 2, columnSections: 4, store: null,
+    scheduler, protocol: GAME_PROTOCOL, codec, terrain: DEFAULT_SUPERFLAT, worldRadius: 2, viewDistance: 2, columnSections: 4, store: null,
     adminToken: 'hostile-rig-admin-token', log: (level, m) => logs.push(`${level} ${m}`),
   });
   await server.init();
@@ -170,7 +171,7 @@ export async function startHostileRig(): Promise<HostileRig> {
   bus.on('Chat', (c) => chat.push(c));
   const client = createGameClient({
     connect: tapPlayerStates(connect, (tick) => { arrivals.push(performance.now()); ticks.push(tick); }),
-    identity, scheduler, rng: createRng(1), codec, name: 'observer', input: clientBot(7, 20), bus, reconnect: false,
+    protocol: GAME_PROTOCOL, scheduler, rng: createRng(1), codec, name: 'observer', input: clientBot(7, 20), bus, reconnect: false,
   });
   client.start();
   await waitUntil(() => client.predictor !== undefined, 'the observer to join and predict', 20_000);

@@ -9,7 +9,7 @@ import { createNetClient, type NetClient, type NetClientEvents } from '../../eng
 import { conditionConnector, type ConditionedSession, type LinkOptions } from '../../engine/net/conditioner.ts';
 import { createLoopbackNetwork } from '../../engine/net/loopback.ts';
 import { createManualScheduler } from '../../engine/net/scheduler.ts';
-import { localIdentity } from '../../engine/protocol/handshake.ts';
+import type { ProtocolDefinition } from '../../engine/protocol/define.ts';
 import { createRng } from '../../engine/rng.ts';
 import { TICK_MS } from '../../engine/tick.ts';
 import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
@@ -17,6 +17,7 @@ import type { EditStore } from '../../engine/platform/node/edit-store.ts';
 import type { ClientEvents } from '../../game/client/client-events.ts';
 import { createGameClient, type GameClient } from '../../game/client/game-client.ts';
 import { createGameServer, type GameServer, type GameServerOptions } from '../../game/server/game-server.ts';
+import { GAME_PROTOCOL } from '../../game/protocol.ts';
 import { loadCodecDeps } from './codec-deps.ts';
 
 /** Options of {@link createStepper}. */
@@ -37,6 +38,10 @@ export interface StepperOptions {
   recorder?: GameServerOptions['recorder'];
   /** Worker pool for terrain and column encoding (default: none, all on this thread). */
   pool?: GameServerOptions['pool'];
+  /** The server's protocol definition, and its clients' unless `addClient` names another (default GAME_PROTOCOL). */
+  protocol?: ProtocolDefinition;
+  /** The server's starting hotbar (default the game's). */
+  kit?: GameServerOptions['kit'];
 }
 
 /** A client of the stepper with its recorded events. */
@@ -54,17 +59,18 @@ export interface StepperClient {
 /** Builds a started server; add clients with `addClient`. */
 export async function createStepper(options: StepperOptions = {}) {
   const codec = (await loadCodecDeps()).node;
-  const identity = localIdentity(codec.hasher);
+  const protocol = options.protocol ?? GAME_PROTOCOL;
   const scheduler = createManualScheduler();
   const network = createLoopbackNetwork(scheduler);
   const serverLog: string[] = [];
   const server: GameServer = createGameServer({
-    scheduler, identity, codec, terrain: options.terrain ?? DEFAULT_SUPERFLAT, worldRadius: options.worldRadius ?? 2,
+    scheduler, protocol, codec, kit: options.kit, terrain: options.terrain ?? DEFAULT_SUPERFLAT, worldRadius: options.worldRadius ?? 2,
     columnSections: options.columnSections ?? 4, viewDistance: options.viewDistance ?? 2, store: options.store ?? null,
     adminToken: 'admin', log: (level, m) => serverLog.push(`${level} ${m}`), budgetBytesPerSecond: options.budgetBytesPerSecond,
     recorder: options.recorder, pool: options.pool,
   });
   await server.init();
+  const identity = server.identity;
   network.listen('server', (s) => server.net.accept(s));
   server.start();
   let n = 0;
@@ -84,15 +90,17 @@ export async function createStepper(options: StepperOptions = {}) {
       c.start();
       return Object.assign(c, { received });
     },
-    /** Adds and starts a client driven by `input`; `link` conditions its connection. */
-    addClient(input: (c: GameClient) => Omit<PlayerInput, 'tick'>, link?: LinkOptions, seed = ++n, pool?: GameServerOptions['pool']): StepperClient {
+    /** Adds and starts a client driven by `input`; `link` conditions its connection; `clientProtocol` is its definition. */
+    addClient(
+      input: (c: GameClient) => Omit<PlayerInput, 'tick'>, link?: LinkOptions, seed = ++n, pool?: GameServerOptions['pool'], clientProtocol = protocol,
+    ): StepperClient {
       const bus = createEventBus<ClientEvents>();
       const rec: StepperClient = { client: undefined as never, events: [], logs: [] };
       bus.onAny((name, payload) => rec.events.push([name, payload]));
       // Each client comes from its own address, as players do (the server limits sessions per address).
       const raw = network.connector('server', `10.0.${(seed >> 8) & 255}.${seed & 255}`);
       const connect = link ? conditionConnector(raw, scheduler, createRng(seed * 7919), link, (s) => { rec.link = s; }) : raw;
-      rec.client = createGameClient({ connect, identity, scheduler, rng: createRng(seed), codec, name: `p${seed}`, input, bus, pool, log: (level, m) => rec.logs.push(`${level} ${m}`) });
+      rec.client = createGameClient({ connect, protocol: clientProtocol, scheduler, rng: createRng(seed), codec, name: `p${seed}`, input, bus, pool, log: (level, m) => rec.logs.push(`${level} ${m}`) });
       rec.client.start();
       return rec;
     },

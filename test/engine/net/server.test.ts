@@ -9,7 +9,13 @@ import { Channel } from '../../../engine/net/channels.ts';
 import { packr } from '../../../engine/protocol/codec.ts';
 import { encodeFrame } from '../../../engine/protocol/framing.ts';
 import { makeHello } from '../../../engine/protocol/handshake.ts';
-import { MsgType, PROTOCOL_VERSION } from '../../../engine/protocol/messages.ts';
+import { MsgType, PROTOCOL_MAGIC, PROTOCOL_VERSION } from '../../../engine/protocol/messages.ts';
+import { loadHasher } from '../../../engine/hash.ts';
+import { BUILTIN_COMPONENTS, replicated } from '../../../engine/protocol/component-spec.ts';
+import { BUILTIN_ACTIONS, defineProtocol } from '../../../engine/protocol/define.ts';
+import { protocolIdentity } from '../../../engine/protocol/handshake.ts';
+import { DEFAULT_BLOCKS } from '../../../engine/voxel/blocks.ts';
+import { Mana, UseItem } from '../../support/protocol-examples.ts';
 import { bidi, createHarness, rawClient, stillServed } from '../../support/loopback-harness.ts';
 
 const frameOf = (type: number, payload: unknown) => {
@@ -19,6 +25,9 @@ const frameOf = (type: number, payload: unknown) => {
   out.set(body, 4);
   return out;
 };
+
+const ZERO = '0000000000000000';
+const ZERO_SECTIONS = { blocks: ZERO, components: ZERO, entities: ZERO, messages: ZERO, actions: ZERO };
 
 const HOSTILE: Array<[string, string, (r: ReturnType<typeof rawClient>) => void]> = [
   ['random bytes on the control stream', 'bad-', (r) => r.control.write(Uint8Array.of(0, 0, 0, 9, 0xc1, 0xff, 0x00, 0x13, 0x37, 0x99, 0x42, 0xde, 0xad))],
@@ -31,7 +40,7 @@ const HOSTILE: Array<[string, string, (r: ReturnType<typeof rawClient>) => void]
   ['a server-only message from the client', 'wrong-channel', (r) => r.control.write(encodeFrame([{ type: MsgType.ChunkUnload, cx: 0, cz: 0 }]))],
   ['a bad stream header', 'bad-stream', (r) => bidi(r.session, 77)],
   ['a chat message as a datagram', 'wrong-channel', (r) => r.session.sendDatagram(encodeFrame([{ type: MsgType.ClientChat, text: 'x' }]))],
-  ['a second Hello', 'bad-state', (r) => r.control.write(encodeFrame([makeHello({ magic: 1, version: 1, schemaHash: '0000000000000000' }, 'again')]))],
+  ['a second Hello', 'bad-state', (r) => r.control.write(encodeFrame([makeHello({ magic: 1, version: 1, schemaHash: ZERO, sections: ZERO_SECTIONS }, 'again')]))],
 ];
 
 describe('server under hostile input', () => {
@@ -119,6 +128,51 @@ describe('handshake mismatch', () => {
       expect(c.events).toHaveLength(1);
     });
   }
+
+  const lamp = { id: 12, name: 'lamp', color: 0xffd080, light: 15 };
+  for (const [section, spec] of [
+    ['blocks', { blocks: [...DEFAULT_BLOCKS, lamp] }],
+    ['components', { components: [...BUILTIN_COMPONENTS, replicated(32, Mana, { to: 'owner' })] }],
+    ['entities', { entities: [{ id: 3, name: 'Zombie' }] }],
+    ['messages', { messages: [UseItem] }],
+    ['actions', { actions: [...BUILTIN_ACTIONS, { id: 16, name: 'cast' }] }],
+  ] as const) {
+    it(`refuses a client whose definition differs in its ${section} alone, naming that section and both hashes`, async () => {
+      const h = await createHarness();
+      const mine = protocolIdentity(defineProtocol(spec), await loadHasher());
+      const c = h.client({ identity: mine });
+      h.step(1000);
+      expect(c.client.state).toBe('disconnected');
+      const label = `incompatible protocol definition: ${section} differ (client ${mine.sections[section]}, server ${h.identity.sections[section]})`;
+      expect(mine.sections[section]).not.toBe(h.identity.sections[section]);
+      expect((c.events[0][1] as { reason: string }).reason).toContain(`refused by server: ${label} [`);
+      expect(h.serverLogs.some((l) => l.startsWith('warn handshake: refused') && l.endsWith(label))).toBe(true);
+      expect(h.server.open).toBe(0);
+    });
+  }
+
+  it('names every section that differs', async () => {
+    const h = await createHarness();
+    const mine = protocolIdentity(defineProtocol({ blocks: [...DEFAULT_BLOCKS, lamp], messages: [UseItem] }), await loadHasher());
+    const c = h.client({ identity: mine });
+    h.step(1000);
+    const reason = (c.events[0][1] as { reason: string }).reason;
+    expect(reason).toMatch(/incompatible protocol definition: blocks differ \(client [0-9a-f]{16}, server [0-9a-f]{16}\); messages differ \(client [0-9a-f]{16}, server [0-9a-f]{16}\) \[/);
+  });
+
+  it('refuses a Hello of an earlier version, shaped as that version sent it, naming both versions', async () => {
+    const h = await createHarness();
+    const r = rawClient(h, false);
+    // Protocol version 4's Hello: magic, version, schema hash, name (no section hashes).
+    r.control.write(frameOf(MsgType.Hello, [PROTOCOL_MAGIC, 4, 'aaaaaaaaaaaaaaaa', 'old']));
+    h.step(100);
+    expect(r.closed[0]).toBe(`incompatible protocol (protocol version: client 4, server ${PROTOCOL_VERSION}; schema hash: client aaaaaaaaaaaaaaaa, server ${h.identity.schemaHash})`);
+    // One that claims this version must have this version's shape.
+    const s = rawClient(h, false);
+    s.control.write(frameOf(MsgType.Hello, [PROTOCOL_MAGIC, PROTOCOL_VERSION, 'aaaaaaaaaaaaaaaa', 'new']));
+    h.step(100);
+    expect(s.closed[0]).toMatch(/^bad-payload: Hello\.\*: expected an array of 5 fields/);
+  });
 });
 
 describe('diagnostics', () => {

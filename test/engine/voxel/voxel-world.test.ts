@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Block, createBlockRegistry, BlockFlag } from '../../../engine/voxel/blocks.ts';
+import { AIR, Block, createBlockRegistry, BlockFlag } from '../../../engine/voxel/blocks.ts';
 import { DIRTY_MESH, DIRTY_NET, voxelIndex } from '../../../engine/voxel/section.ts';
 import { NO_SECTION, getSectionFlags, markSection, sectionVoxels } from '../../../engine/voxel/section-store.ts';
 import {
@@ -22,7 +22,7 @@ describe('block registry', () => {
     expect(r.flags[Block.Water] & BlockFlag.Solid).toBe(0);
     expect(r.flags[Block.Bedrock] & BlockFlag.Breakable).toBe(0);
     expect(r.flags[30000] & BlockFlag.Solid).toBeTruthy();
-    expect(() => createBlockRegistry([{ id: 0, name: 'air', flags: 0, color: 0 }, { id: 0, name: 'x', flags: 1, color: 0 }])).toThrow(/given twice/);
+    expect(() => createBlockRegistry([AIR, { id: 1, name: 'x', color: 0 }, { id: 1, name: 'y', color: 0 }])).toThrow(/given twice/);
   });
 });
 

@@ -1,0 +1,24 @@
+/**
+ * The project's game as a protocol definition, written like any user's: the default blocks, the engine's
+ * components and predicted actions, and the entity kinds of EntitySpawn. The server and every client build from it;
+ * a build from another definition is refused at handshake, naming the sections that differ.
+ */
+import { BUILTIN_COMPONENTS } from '../engine/protocol/component-spec.ts';
+import { BUILTIN_ACTIONS, defineProtocol } from '../engine/protocol/define.ts';
+import { DEFAULT_BLOCKS } from '../engine/voxel/blocks.ts';
+
+/** Entity kinds in EntitySpawn. Values are part of the wire format. */
+export const EntityKind = {
+  /** Another player. */
+  Player: 1,
+  /** The receiving client's own player. */
+  Self: 2,
+} as const;
+
+/** The game's protocol definition. */
+export const GAME_PROTOCOL = defineProtocol({
+  blocks: DEFAULT_BLOCKS,
+  components: BUILTIN_COMPONENTS,
+  entities: [{ id: EntityKind.Player, name: 'Player' }, { id: EntityKind.Self, name: 'Self' }],
+  actions: BUILTIN_ACTIONS,
+});
