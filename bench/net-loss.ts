@@ -7,6 +7,7 @@
  * (this kernel has no netem). Needs root, `ip` and python3; otherwise the comparison is skipped with the reason.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { TransportSession } from '../engine/net/transport.ts';
@@ -41,7 +42,11 @@ export interface LossRow {
 }
 
 /** The comparison's figures, or why it was skipped. */
-export type LossResult = { delayMs: number; loss: number; seconds: number; hz: number; quic: LossRow; http2: LossRow } | { skipped: string };
+export type LossResult = {
+  delayMs: number; loss: number; seconds: number; hz: number; quic: LossRow; http2: LossRow;
+  /** Event-loop delay of the receiving process meanwhile, ms: a stall there adds to both transports' latencies. */
+  receiverEventLoopDelayMs: { p99: number; max: number };
+} | { skipped: string };
 
 const run = (cmd: string, ...args: string[]) => execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 
@@ -127,8 +132,14 @@ export async function lossComparison(o: LossOptions): Promise<LossResult> {
     sessions.push(q, h);
     const qSeen = receive(q, quicLat);
     const hSeen = receive(h, h2Lat);
+    const eld = monitorEventLoopDelay({ resolution: 1 });
+    eld.enable();
     await new Promise((r) => setTimeout(r, o.seconds * 1000));
-    return { delayMs: o.delayMs, loss: o.loss, seconds: o.seconds, hz: o.hz, quic: row(quicLat, qSeen), http2: row(h2Lat, hSeen) };
+    eld.disable();
+    return {
+      delayMs: o.delayMs, loss: o.loss, seconds: o.seconds, hz: o.hz, quic: row(quicLat, qSeen), http2: row(h2Lat, hSeen),
+      receiverEventLoopDelayMs: { p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 },
+    };
   } catch (e) {
     return { skipped: `the emulated link failed: ${(e as Error).message}` };
   } finally {

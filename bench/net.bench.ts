@@ -114,6 +114,7 @@ export const netBench: Bench = {
       for (const [name, r] of [['QUIC datagrams', loss.quic], ['HTTP/2 (TCP)', loss.http2]] as const) {
         console.log(`  ${name.padEnd(15)} one-way p50 ${r.p50Ms.toFixed(1)} ms   p99 ${r.p99Ms.toFixed(1)} ms   max ${r.maxMs.toFixed(1)} ms   received ${r.received}, lost ${r.missing}`);
       }
+      console.log(`  receiver event-loop delay p99 ${loss.receiverEventLoopDelayMs.p99.toFixed(1)} ms, max ${loss.receiverEventLoopDelayMs.max.toFixed(1)} ms`);
       figures.loss = loss;
     }
     if (o.json) writeFileSync(o.json, JSON.stringify(figures, null, 2) + '\n');
