@@ -64,6 +64,7 @@ function lines(child: ChildProcess): () => Promise<string> {
   const queue: string[] = [];
   const waiting: ((l: string) => void)[] = [];
   rl.on('line', (l) => (waiting.length ? waiting.shift()!(l) : queue.push(l)));
+  child.on('exit', () => { for (const w of waiting.splice(0)) w(''); }); // an empty line: the child is gone
   return () => new Promise((resolve, reject) => {
     if (queue.length) return resolve(queue.shift()!);
     const t = setTimeout(() => reject(new Error('child did not answer within 20 s')), 20_000);
@@ -96,7 +97,10 @@ function row(lat: number[], seen: { first: number; last: number }): LossRow {
   return { p50Ms: p.p50, p99Ms: p.p99, maxMs: p.max, received: lat.length, missing: seen.last - seen.first + 1 - lat.length };
 }
 
-/** Runs the comparison, or says why it cannot run here. */
+/**
+ * Runs the comparison, or says why it cannot run here (`skipped`: no root, `ip` or python3, or the namespace and TUN
+ * devices cannot be made). Throws when the link was built but the comparison failed on it.
+ */
 export async function lossComparison(o: LossOptions): Promise<LossResult> {
   const why = unavailable();
   if (why) return { skipped: why };
@@ -109,10 +113,14 @@ export async function lossComparison(o: LossOptions): Promise<LossResult> {
   let sender: ChildProcess | undefined;
   const sessions: TransportSession[] = [];
   try {
-    run('ip', 'netns', 'add', ns);
+    try {
+      run('ip', 'netns', 'add', ns);
+    } catch (e) {
+      return { skipped: `cannot create a network namespace here: ${(e as Error).message.split('\n')[0]}` };
+    }
     link = spawn('python3', [fileURLToPath(new URL('./tun-link.py', import.meta.url)), tunS, tunC, String(o.delayMs), String(o.loss), '13'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const linkLine = lines(link);
-    if ((await linkLine()) !== 'ready') throw new Error('tun-link.py did not start');
+    if ((await linkLine().catch(() => '')) !== 'ready') return { skipped: 'cannot create TUN devices here (tun-link.py did not start)' };
     run('ip', 'link', 'set', tunS, 'netns', ns);
     run('ip', 'netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up');
     run('ip', 'netns', 'exec', ns, 'ip', 'addr', 'add', `${serverIp}/30`, 'dev', tunS);
@@ -140,8 +148,6 @@ export async function lossComparison(o: LossOptions): Promise<LossResult> {
       delayMs: o.delayMs, loss: o.loss, seconds: o.seconds, hz: o.hz, quic: row(quicLat, qSeen), http2: row(h2Lat, hSeen),
       receiverEventLoopDelayMs: { p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 },
     };
-  } catch (e) {
-    return { skipped: `the emulated link failed: ${(e as Error).message}` };
   } finally {
     for (const s of sessions) s.close({ code: 0, reason: 'bench over' });
     sender?.stdin?.end();

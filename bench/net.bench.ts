@@ -107,7 +107,11 @@ export const netBench: Bench = {
       });
     }
     const title = `loss comparison (20 Hz entity updates, 2% packet loss each way, ${o['loss-delay']} ms one way; QUIC datagrams and HTTP/2 at once)`;
-    const loss = o['loss-seconds'] > 0 ? await lossComparison({ delayMs: o['loss-delay'], loss: 0.02, seconds: o['loss-seconds'], hz: 20 }) : { skipped: '--loss-seconds 0' };
+    const loss = o['loss-seconds'] <= 0 ? { skipped: '--loss-seconds 0' }
+      : await lossComparison({ delayMs: o['loss-delay'], loss: 0.02, seconds: o['loss-seconds'], hz: 20 }).catch((e: Error) => {
+        ok = false;
+        return { skipped: `FAILED on the emulated link: ${e.message}` };
+      });
     if ('skipped' in loss) console.log(`\n${title}: skipped, ${loss.skipped}`);
     else {
       console.log(`\n${title}, ${loss.seconds} s:`);
