@@ -202,13 +202,16 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
   const byName = new Map([...server.players.values()].map((p) => [p.session.name, p.metrics]));
   const serverMetrics = clients.map((_, i) => byName.get(`client${i + 1}`));
   const entityUpdates = clients.map((c, i) => ({ count: c.stats.entityUpdates, seconds: now() / 1000 - recordings[i].firstEntityUpdateAt }));
-  if (relay) o.log(`UDP link emulator: ${relay.stats.received} packets, ${relay.stats.dropped} dropped, ${relay.stats.reordered} reordered; QUIC connects ${transportConnectMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
   for (const c of clients) c.stop('world test finished');
   await sleep(300);
   recording!.finish(server.world);
   server.stop('world test finished');
   await wt.close();
   await relay?.close();
+  if (relay) {
+    const l = relay.stats;
+    o.log(`UDP link emulator: ${l.received} packets, ${l.dropped} dropped, ${l.reordered} held back (jitter reorders too); QUIC connects ${transportConnectMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+  }
   await pool.destroy();
 
   o.log(`replaying ${recording!.info.endTick} ticks from the recorded inputs`);
