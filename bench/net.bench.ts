@@ -2,12 +2,16 @@
  * `stratum bench net`: WebTransport on 127.0.0.1, over the HTTP/2 mapping and over HTTP/3 on QUIC (`--transport`).
  * Reports handshake time (median, p95), echo RTT per channel, chunk-stream throughput, InputBundle bytes for steady
  * walking, and a connect/disconnect soak with the memory growth; for QUIC also datagram RTT percentiles and the
- * event-loop delay during traffic. `--json FILE` writes the figures (HTTP/2 at the top level, QUIC under `quic`).
+ * event-loop delay during traffic. Then the loss comparison (bench/net-loss.ts): 20 Hz entity updates over a link with
+ * 2% packet loss and 50 ms one-way delay, QUIC datagrams against HTTP/2 at once, one-way latency p50/p99; skipped
+ * with a note where the emulated link cannot be built. `--json FILE` writes the figures (HTTP/2 at the top level,
+ * QUIC under `quic`, the comparison under `loss`, absent when skipped).
  */
 import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Bench } from '../game/commands/bench.ts';
 import { formatHelp, parseOptions } from '../game/options.ts';
+import { lossComparison } from './net-loss.ts';
 import type { NetRig, RigTransport } from './net-workloads.ts';
 import {
   getGc, inputBundleSizes, measureChunkThroughput, measureDatagramRtt, measureHandshakes, measureRtt, percentiles, soak, startRig, summarize,
@@ -21,6 +25,8 @@ const OPTIONS = {
   'datagram-pings': { kind: 'int', default: 2000, min: 1, max: 1_000_000, help: 'datagram pings for the QUIC RTT percentiles' },
   mb: { kind: 'int', default: 64, min: 1, max: 4096, help: 'megabytes sent on the chunk stream' },
   cycles: { kind: 'int', default: 1000, min: 0, max: 100_000, help: 'connect/disconnect cycles of the soak' },
+  'loss-seconds': { kind: 'int', default: 60, min: 0, max: 3600, help: 'seconds of traffic in the loss comparison (0: skip it)' },
+  'loss-delay': { kind: 'number', default: 50, min: 0, max: 1000, help: 'one-way delay of the loss comparison, ms' },
   json: { kind: 'string', help: 'write the figures to this JSON file' },
 } as const;
 
@@ -100,7 +106,21 @@ export const netBench: Bench = {
         };
       });
     }
-    console.log('\nloss comparison (QUIC datagrams vs HTTP/2 at 2% loss, 50 ms): not run yet (needs the UDP link emulator)');
+    const title = `loss comparison (20 Hz entity updates, 2% packet loss each way, ${o['loss-delay']} ms one way; QUIC datagrams and HTTP/2 at once)`;
+    const loss = o['loss-seconds'] <= 0 ? { skipped: '--loss-seconds 0' }
+      : await lossComparison({ delayMs: o['loss-delay'], loss: 0.02, seconds: o['loss-seconds'], hz: 20 }).catch((e: Error) => {
+        ok = false;
+        return { skipped: `FAILED on the emulated link: ${e.message}` };
+      });
+    if ('skipped' in loss) console.log(`\n${title}: skipped, ${loss.skipped}`);
+    else {
+      console.log(`\n${title}, ${loss.seconds} s:`);
+      for (const [name, r] of [['QUIC datagrams', loss.quic], ['HTTP/2 (TCP)', loss.http2]] as const) {
+        console.log(`  ${name.padEnd(15)} one-way p50 ${r.p50Ms.toFixed(1)} ms   p99 ${r.p99Ms.toFixed(1)} ms   max ${r.maxMs.toFixed(1)} ms   received ${r.received}, lost ${r.missing}`);
+      }
+      console.log(`  receiver event-loop delay p99 ${loss.receiverEventLoopDelayMs.p99.toFixed(1)} ms, max ${loss.receiverEventLoopDelayMs.max.toFixed(1)} ms`);
+      figures.loss = loss;
+    }
     if (o.json) writeFileSync(o.json, JSON.stringify(figures, null, 2) + '\n');
     return ok ? 0 : 1;
   },

@@ -19,6 +19,8 @@ export interface WebTransportConnectorOptions {
   url: string;
   /** SHA-256 of the server's self-signed certificate, to pin it. */
   certHash?: Uint8Array;
+  /** More hashes to pin beside `certHash` (a renewal's successor or predecessor). */
+  moreCertHashes?: readonly Uint8Array[];
   /** The WebTransport implementation. */
   WebTransport: WebTransportConstructor;
   /** Use the reliable (HTTP/2 or WebSocket) mapping even if HTTP/3 is available. */
@@ -31,7 +33,9 @@ export function webTransportConnector(options: WebTransportConnectorOptions): Co
     let wt: WebTransportLike;
     try {
       wt = new options.WebTransport(options.url, {
-        ...(options.certHash ? { serverCertificateHashes: [{ algorithm: 'sha-256', value: options.certHash }] } : {}),
+        ...(options.certHash
+          ? { serverCertificateHashes: [options.certHash, ...(options.moreCertHashes ?? [])].map((value) => ({ algorithm: 'sha-256', value })) }
+          : {}),
         ...(options.forceReliable ? { forceReliable: true } : {}),
       });
     } catch (err) {

@@ -7,6 +7,7 @@ import { loadHasher } from '../../engine/hash.ts';
 import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
 import { openEditStore, type EditStore } from '../../engine/platform/node/edit-store.ts';
 import { createSelfSignedCert } from '../../engine/platform/node/cert.ts';
+import { startCertRenewal } from '../../engine/platform/node/cert-renewal.ts';
 import { startWebTransportServer, type WebTransportServer } from '../../engine/platform/node/webtransport.ts';
 import { startQuicWebTransportServer, type QuicWebTransportServer } from '../../engine/platform/node/quic/webtransport-server.ts';
 import { QUICHE_PACKAGE, quicheAvailable } from '../../engine/platform/node/quic/quiche.ts';
@@ -100,10 +101,21 @@ export const serve: Command = {
     // With HTTP/3 the page pins the certificate hash and is served over plain HTTP, with no warning at all. Without it
     // browsers use the WebSocket mapping, which cannot pin a hash: the page is then served over HTTPS with the same
     // certificate, so that accepting it once at the page suffices.
+    // QUIC clients pin the hash, so the certificate is renewed before it expires and both hashes are published during
+    // the overlap. The HTTP/2 fallback and the HTTPS page keep the first certificate (their libraries cannot swap it).
+    const q = quic;
+    const renewal = q && startCertRenewal({ initial: cert, onServe: (next) => {
+      q.setCert(next);
+      log('info', `certificate renewed: serving sha-256 ${next.sha256Hex} to new QUIC connections`);
+    } });
     const http = await startHttpServer({
       host: config.host, port: config['http-port'], staticDir,
       tls: { certPem: cert.certPem, keyPem: cert.keyPem }, redirectPages: !h3, publicHost: config['public-host'], log,
-      info: { webTransportUrl: url, transports, certHashHex: cert.sha256Hex, protocolVersion: server.identity.version, schemaHash: server.identity.schemaHash },
+      info: () => ({
+        webTransportUrl: url, transports, certHashHex: renewal?.set.served.sha256Hex ?? cert.sha256Hex,
+        certHashesHex: renewal?.hashesHex() ?? [cert.sha256Hex],
+        protocolVersion: server.identity.version, schemaHash: server.identity.schemaHash,
+      }),
     });
     server.start();
     const pageUrl = h3 ? http.httpUrl : http.url;
@@ -125,6 +137,7 @@ export const serve: Command = {
       const stop = (signal: string) => {
         console.log(`\n${signal}: stopping (${server.counters.ticks} ticks, ${server.counters.editsStored} edits stored)`);
         server.stop('the server is shutting down');
+        renewal?.stop();
         // Give the Disconnect messages a moment to leave before the transports close.
         setTimeout(() => { void Promise.all([quic?.close(), wt?.close(), http.close(), pool.destroy()]).finally(done); }, 200);
       };

@@ -32,8 +32,13 @@ export interface ConnectInfo {
   webTransportUrl: string;
   /** What that URL speaks: 'h3' (WebTransport over HTTP/3 on UDP), 'h2' (the HTTP/2 and WebSocket mappings on TCP). */
   transports: Array<'h3' | 'h2'>;
-  /** SHA-256 of the server certificate, hex. */
+  /** SHA-256 of the certificate the server serves now, hex. */
   certHashHex: string;
+  /**
+   * Every hash a client should pin, hex: the served certificate's, and during a renewal its successor's (published
+   * before it is served) and its predecessor's (until it expires). Browsers pin them all.
+   */
+  certHashesHex?: string[];
   /** Protocol version of the server. */
   protocolVersion: number;
   /** Schema hash of the server. */
@@ -46,8 +51,8 @@ export interface HttpServerOptions {
   host: string;
   /** Port (0: any free port). */
   port: number;
-  /** Connect info for `/connect.json`. */
-  info: ConnectInfo;
+  /** Connect info for `/connect.json`; a function is asked at each request (the hashes change on renewal). */
+  info: ConnectInfo | (() => ConnectInfo);
   /** Folder of static files to serve (the browser build), if any. */
   staticDir?: string;
   /** Certificate and key (PEM) for HTTPS on the same port; without them the port speaks plain HTTP only. */
@@ -106,6 +111,7 @@ function displayHost(host: string): string {
 
 /** Starts the HTTP server (and HTTPS on the same port with `tls`). */
 export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttpServer> {
+  const connectInfo = (): ConnectInfo => (typeof o.info === 'function' ? o.info() : o.info);
   const publicHost = o.publicHost === undefined ? undefined : parsePublicHost(o.publicHost);
   if (o.publicHost !== undefined && !publicHost) throw new RangeError(`publicHost must be ${PUBLIC_HOST_FORM}; got ${JSON.stringify(o.publicHost)}`);
   const limits: PageLimits = { ...PAGE_LIMITS, ...o.limits };
@@ -131,7 +137,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     if (path === '/connect.json') {
       res.setHeader('Content-Type', 'application/json');
       res.setHeader('Cache-Control', 'no-store');
-      res.end(JSON.stringify(o.info));
+      res.end(JSON.stringify(connectInfo()));
       return;
     }
     if (!secure && o.tls && o.redirectPages && (path === '/' || path.endsWith('.html'))) {
@@ -149,7 +155,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
     }
     if (path === '/') {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.end(FALLBACK_PAGE(o.info, httpUrl));
+      res.end(FALLBACK_PAGE(connectInfo(), httpUrl));
       return;
     }
     res.statusCode = 404;

@@ -18,6 +18,8 @@ export interface ConnectJson {
   transports?: Array<'h3' | 'h2'>;
   /** SHA-256 of the server certificate, hex. */
   certHashHex: string;
+  /** Every hash to pin during a certificate renewal (served, successor, predecessor); absent from older servers. */
+  certHashesHex?: string[];
   /** Server protocol version. */
   protocolVersion: number;
   /** Server schema hash. */
@@ -71,7 +73,9 @@ export async function browserConnector(info: ConnectJson, scheduler: Scheduler):
   const certHash = hexToBytes(info.certHashHex);
   const speaks = info.transports ?? ['h2'];
   const Native = (globalThis as { WebTransport?: WebTransportConstructor }).WebTransport;
-  const preferred = speaks.includes('h3') && typeof Native === 'function' ? webTransportConnector({ url, certHash, WebTransport: Native }) : undefined;
+  const preferred = speaks.includes('h3') && typeof Native === 'function' ? webTransportConnector({
+    url, certHash, WebTransport: Native, moreCertHashes: (info.certHashesHex ?? []).filter((h) => h !== info.certHashHex).map(hexToBytes),
+  }) : undefined;
   let fallback: Connector = (done) => done(new Error('the server offers only WebTransport over HTTP/3, which this browser could not reach'));
   if (speaks.includes('h2')) {
     // Typed by hand: the type checker resolves the package's Node entry, which lacks the browser classes; the bundler

@@ -55,7 +55,7 @@ function reportHtml(run: WorldTestRun, m: WorldTestMetrics): string {
   return `<!doctype html><meta charset="utf-8"><title>Stratum world test</title>
 <body style="font-family:sans-serif;max-width:720px;margin:2em auto">
 <h1>World test: ${m.pass ? '<span style="color:green">pass</span>' : '<span style="color:red">FAIL</span>'}</h1>
-<p>${m.scenario}; ${m.link.clients} clients; RTT ${m.link.rttMs} ms, jitter ${m.link.jitterMs} ms, loss ${(m.link.loss * 100).toFixed(1)}%; ${m.seconds.toFixed(1)} s.</p>
+<p>${m.scenario}; ${m.link.clients} clients over ${m.link.transport === 'quic' ? 'QUIC through the UDP link emulator' : 'HTTP/2 with the link conditioner'}; RTT ${m.link.rttMs} ms, jitter ${m.link.jitterMs} ms, loss ${(m.link.loss * 100).toFixed(1)}%; ${m.seconds.toFixed(1)} s.</p>
 <table border="1" cellpadding="4" style="border-collapse:collapse"><tr><th>metric</th><th>target</th><th>value</th><th></th></tr>${rows}</table>
 <h3>Phases</h3><ul>${phases}</ul>
 ${chart('Bandwidth received per client', 'KB/s', bandwidth)}

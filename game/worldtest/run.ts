@@ -1,7 +1,8 @@
 /**
- * Runs a world test: a server (in this process) and N headless clients over real WebTransport on 127.0.0.1, each
- * through a seeded link conditioner; plays the scenario's phases, checking that every other client sees each change;
- * then replays the recorded inputs and diffs the replay against the live server stream.
+ * Runs a world test: a server (in this process) and N headless clients over real WebTransport on 127.0.0.1, either
+ * over the HTTP/2 mapping with each client behind a seeded link conditioner (`h2`), or over QUIC through a seeded UDP
+ * link emulator, whose loss, delay and jitter the QUIC connections really suffer (`quic`); plays the scenario's
+ * phases, checking that every other client sees each change; then replays the recorded inputs and diffs the replay against the live server stream.
  */
 import { columnChecksum } from '../../engine/codec/chunk-codec.ts';
 import { createEventBus } from '../../engine/events.ts';
@@ -11,6 +12,10 @@ import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
 import { randomAdminToken } from '../../engine/net/server.ts';
 import { startWebTransportServer } from '../../engine/platform/node/webtransport.ts';
 import { nodeWebTransportConnector } from '../../engine/platform/node/webtransport.ts';
+import { quicWebTransportConnector } from '../../engine/platform/node/quic/webtransport-client.ts';
+import { startQuicWebTransportServer } from '../../engine/platform/node/quic/webtransport-server.ts';
+import { startUdpLinkEmulator, type UdpLinkStats } from '../../engine/platform/node/udp-link-emulator.ts';
+import type { Connector } from '../../engine/net/transport.ts';
 import { nodeZstd } from '../../engine/platform/node/zstd.ts';
 import { protocolIdentity } from '../../engine/protocol/handshake.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
@@ -38,7 +43,12 @@ export interface WorldTestOptions {
   scenario: Scenario;
   /** Clients (at least the highest client number the phases use). */
   clients: number;
-  /** Round-trip latency added by the conditioner, ms (half each way). */
+  /**
+   * `h2`: the HTTP/2 mapping (TCP), link conditioned above the transport. `quic`: HTTP/3 on QUIC through one shared
+   * UDP link emulator (packet loss the transport sees; no conditioner above it). Default `h2`.
+   */
+  transport?: WorldTestTransport;
+  /** Round-trip latency added by the conditioner or the UDP link emulator, ms (half each way). */
   rttMs: number;
   /** Jitter per direction, ms. */
   jitterMs: number;
@@ -47,6 +57,12 @@ export interface WorldTestOptions {
   /** Progress lines. */
   log: (line: string) => void;
 }
+
+/** What the world test's clients connect over. */
+export type WorldTestTransport = 'h2' | 'quic';
+
+/** Seed of the UDP link emulator's draws (fixed: a run's n-th packet per peer and direction meets the same fate). */
+const LINK_SEED = 1000;
 
 /** The outcome of one phase. */
 export interface PhaseResult {
@@ -84,6 +100,10 @@ export interface WorldTestRun {
   serverMetrics: (ReplicationMetrics | undefined)[];
   /** Entity updates each client applied, and over how many seconds. */
   entityUpdates: { count: number; seconds: number }[];
+  /** Per client: ms its transport took to open a session (QUIC: Retry, TLS and CONNECT through the emulator). */
+  transportConnectMs: number[];
+  /** Counters of the UDP link emulator (QUIC only). */
+  link?: UdpLinkStats;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -130,21 +150,29 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
     recorder: (world) => (recording = createSessionRecording(world, hasher, identity, config)).recorder,
   });
   await server.init();
-  const wt = await startWebTransportServer({ sink: (s) => server.net.accept(s), port: 0 });
+  const quic = o.transport === 'quic';
+  const sink = (s: Parameters<typeof server.net.accept>[0]) => server.net.accept(s);
+  const wt = quic ? await startQuicWebTransportServer({ sink }) : await startWebTransportServer({ sink, port: 0 });
+  const link = { latencyMs: o.rttMs / 2, jitterMs: o.jitterMs, loss: o.loss };
+  const relay = quic ? await startUdpLinkEmulator({ target: { host: '127.0.0.1', port: wt.port }, seed: LINK_SEED, ...link }) : undefined;
   server.start();
-  o.log(`server up at ${wt.url}; ${o.clients} client(s) joining over WebTransport (RTT ${o.rttMs} ms, jitter ${o.jitterMs} ms, loss ${(o.loss * 100).toFixed(1)}%)`);
+  const via = relay ? `QUIC through the UDP link emulator on 127.0.0.1:${relay.port}` : 'WebTransport over HTTP/2 with a link conditioner';
+  o.log(`server up at ${wt.url}; ${o.clients} client(s) joining, ${via} (RTT ${o.rttMs} ms, jitter ${o.jitterMs} ms, loss ${(o.loss * 100).toFixed(1)}%)`);
 
-  const raw = await nodeWebTransportConnector({ url: wt.url, certHash: wt.cert.sha256 });
+  const raw: Connector = relay
+    ? quicWebTransportConnector({ url: `https://127.0.0.1:${relay.port}/stratum`, certHash: wt.cert.sha256 })
+    : await nodeWebTransportConnector({ url: wt.url, certHash: wt.cert.sha256 });
   const actors: Actor[] = [];
   const clients: GameClient[] = [];
   const recordings: ClientRecording[] = [];
+  const transportConnectMs: number[] = [];
   for (let i = 1; i <= o.clients; i++) {
     const actor = createActor();
     const bus = createEventBus<ClientEvents>();
     bus.on('BlockResult', (r) => actor.result(r.tick, r.ok, r.reason));
-    const link = { latencyMs: o.rttMs / 2, jitterMs: o.jitterMs, loss: o.loss };
     const client = createGameClient({
-      connect: conditionConnector(raw, scheduler, createRng(1000 + i), link), protocol: GAME_PROTOCOL, scheduler, rng: createRng(i),
+      // Over QUIC the loss and delay are the emulator's, below the transport; a conditioner on top would count twice.
+      connect: timed(relay ? raw : conditionConnector(raw, scheduler, createRng(1000 + i), link), (ms) => (transportConnectMs[i - 1] ??= ms)), protocol: GAME_PROTOCOL, scheduler, rng: createRng(i),
       codec: { zstd: nodeZstd, hasher }, name: `client${i}`, input: actor.input, bus, reconnect: false,
     });
     recordings.push(recordClient(i, client, bus, identity, now));
@@ -180,12 +208,31 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
   recording!.finish(server.world);
   server.stop('world test finished');
   await wt.close();
+  await relay?.close();
+  if (relay) {
+    const l = relay.stats;
+    o.log(`UDP link emulator: ${l.received} packets, ${l.dropped} dropped, ${l.reordered} held back (jitter reorders too); QUIC connects ${transportConnectMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+  }
   await pool.destroy();
 
   o.log(`replaying ${recording!.info.endTick} ticks from the recorded inputs`);
   const replay = replaySession(recording!.info, recording!.inputs, hasher);
   const diff = diffEventStreams({ header: recording!.header, events: recording!.events }, { header: replay.header, events: replay.events });
-  return { server, recording: recording!, replay, diff, clients: recordings, phases, viewMismatches, seconds: now() / 1000, serverMetrics, entityUpdates };
+  return {
+    server, recording: recording!, replay, diff, clients: recordings, phases, viewMismatches, seconds: now() / 1000, serverMetrics, entityUpdates,
+    transportConnectMs, link: relay && { ...relay.stats },
+  };
+}
+
+/** `connect`, reporting how long each successful connect took. */
+function timed(connect: Connector, report: (ms: number) => void): Connector {
+  return (done) => {
+    const start = performance.now();
+    connect((r) => {
+      if (!(r instanceof Error)) report(performance.now() - start);
+      done(r);
+    });
+  };
 }
 
 async function runPhase(phase: Phase, actors: Actor[], clients: GameClient[], server: GameServer, timeout: number): Promise<PhaseResult> {

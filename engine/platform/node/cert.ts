@@ -39,6 +39,8 @@ export interface CertOptions {
   dnsNames?: string[];
   /** Extra IPv4 addresses besides 127.0.0.1. */
   ipv4?: string[];
+  /** The current time, ms since the epoch (default `Date.now()`; injected by tests of renewal). */
+  nowMs?: number;
 }
 
 /** OID of ecdsa-with-SHA256 (RFC 5758). */
@@ -61,7 +63,7 @@ export function createSelfSignedCert(options: CertOptions = {}): SelfSignedCert 
   if (!(days >= 1 && days <= 14)) throw new RangeError(`certificate days must be in 1..14, got ${days}`);
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   // Start a minute in the past to tolerate small clock differences; the whole span stays within `days`.
-  const notBefore = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+  const notBefore = new Date(Math.floor((options.nowMs ?? Date.now()) / 1000) * 1000 - 60_000);
   const notAfter = new Date(notBefore.getTime() + days * 86_400_000);
   const serial = randomBytes(16);
   serial[0] &= 0x7f; // a positive INTEGER

@@ -93,6 +93,18 @@ describe('page server', () => {
     expect(await fetchConnectInfo(server.url)).toEqual(info);
   });
 
+  it('asks a connect-info function at each request: a certificate renewal shows in /connect.json at once', async () => {
+    let hashes = [cert.sha256Hex];
+    const live = await startHttpServer({ host: '127.0.0.1', port: 0, info: () => ({ ...info, certHashHex: hashes[0], certHashesHex: hashes }) });
+    try {
+      expect((await fetchConnectInfo(live.httpUrl)).certHashesHex).toEqual([cert.sha256Hex]);
+      hashes = ['cd'.repeat(32), cert.sha256Hex];
+      expect(await fetchConnectInfo(live.httpUrl)).toMatchObject({ certHashHex: 'cd'.repeat(32), certHashesHex: hashes });
+    } finally {
+      await live.close();
+    }
+  });
+
   it('a TLS handshake of garbage is dropped, an idle client blocks nobody, and the server keeps serving', async () => {
     const { connect } = await import('node:net');
     const port = Number(new URL(server.url).port);

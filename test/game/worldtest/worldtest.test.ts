@@ -1,6 +1,6 @@
 /**
- * The world test from a fresh start, as CI runs it: `stratum worldtest` over real WebTransport, then `stratum replay`
- * and `stratum diff` of the recording.
+ * The world test from a fresh start, as CI runs it: `stratum worldtest` over real WebTransport (HTTP/2 with the link
+ * conditioner, and QUIC through the UDP link emulator), then `stratum replay` and `stratum diff` of the recording.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +60,26 @@ describe('stratum worldtest', () => {
       expect(d.stdout).toContain('streams match');
       expect(d.code).toBe(0);
     }
+  }, 180_000);
+
+  it('passes over QUIC through the UDP link emulator at 100 ms RTT and 2% real packet loss; its recording replays with zero drift', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'stratum-wtq-'));
+    dirs.push(out);
+    const r = await stratum('worldtest', '--transport', 'quic', '--clients', '2', '--rtt', '100', '--jitter', '10', '--loss', '0.02', '--out', out);
+    expect(r.stdout).toContain('QUIC through the UDP link emulator');
+    const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as WorldTestMetrics;
+    expectExactTargetsMet(m, r);
+    expect(m.replayDrift).toBe(0);
+    expect(m.link).toMatchObject({ transport: 'quic', rttMs: 100, jitterMs: 10, loss: 0.02 });
+    // The loss is real: the emulator dropped packets (about 2% of them), and the transport recovered.
+    expect(m.link.dropped!).toBeGreaterThan(0);
+    expect(m.link.dropped! / m.link.packets!).toBeLessThan(0.05);
+    for (const c of m.clients) expect(c.transportConnectMs).toBeGreaterThan(0);
+    const replayed = join(out, 'replay.jsonl');
+    expect((await stratum('replay', '--inputs', join(out, 'inputs'), '--out', replayed)).code).toBe(0);
+    const d = await stratum('diff', join(out, 'server-events.jsonl'), replayed);
+    expect(d.stdout).toContain('streams match');
+    expect(d.code).toBe(0);
   }, 180_000);
 
   it('passes with 8 clients at 100 ms RTT', async () => {

@@ -64,6 +64,8 @@ export interface QuicEndpoint {
   readonly stats: QuicEndpointStats;
   /** Refuses new connections from now on (existing ones continue). */
   stopAccepting(): void;
+  /** Accepts new connections with this configuration from now on (e.g. a renewed certificate); open ones keep theirs. */
+  setConfig(config: QuicheConfig): void;
   /** Waits up to `graceMs` for the connections to finish, then closes the socket. */
   close(graceMs?: number): Promise<void>;
 }
@@ -71,6 +73,7 @@ export interface QuicEndpoint {
 /** Binds the socket and starts serving. */
 export async function startQuicEndpoint(options: QuicEndpointOptions): Promise<QuicEndpoint> {
   const q = quiche();
+  let config = options.config;
   const socket = createSocket({ type: options.host.includes(':') ? 'udp6' : 'udp4' });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
@@ -138,7 +141,7 @@ export async function startQuicEndpoint(options: QuicEndpointOptions): Promise<Q
     } else {
       scid = randomBytes(CONN_ID_LEN);
     }
-    const native = q.Connection.accept(scid, odcid, local, from, options.config);
+    const native = q.Connection.accept(scid, odcid, local, from, config);
     const keys = [idKey(scid)];
     if (!retry) keys.push(idKey(header.dcid)); // the client's further Initials still carry its own first id
     const conn = createQuicConn({
@@ -187,6 +190,7 @@ export async function startQuicEndpoint(options: QuicEndpointOptions): Promise<Q
     get connections() { return live.size; },
     stats,
     stopAccepting() { accepting = false; },
+    setConfig(c) { config = c; },
     async close(graceMs = 1000) {
       accepting = false;
       if (live.size > 0) {

@@ -45,13 +45,16 @@ export interface QuicWebTransportServer extends WebTransportEndpoint<SelfSignedC
   readonly connections: number;
   /** Endpoint counters. */
   readonly stats: QuicEndpointStats;
+  /** Serves `cert` to new connections from now on (a renewed certificate); open sessions keep the old one. */
+  setCert(cert: SelfSignedCert): void;
 }
 
 /** Starts the server. */
 export async function startQuicWebTransportServer(options: QuicWebTransportServerOptions): Promise<QuicWebTransportServer> {
   const host = options.host ?? '127.0.0.1';
   const path = options.path ?? '/stratum';
-  const cert = options.cert ?? createSelfSignedCert();
+  let cert = options.cert ?? createSelfSignedCert();
+  const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
   const maxSessions = options.maxSessions ?? 1024;
   const conns = new Set<H3Connection>();
   let stopping = false;
@@ -63,7 +66,7 @@ export async function startQuicWebTransportServer(options: QuicWebTransportServe
   const endpoint = await startQuicEndpoint({
     host,
     port: options.port ?? 0,
-    config: createQuicheConfig({ cert, idleTimeoutMs: options.idleTimeoutMs ?? 30_000 }),
+    config: createQuicheConfig({ cert, idleTimeoutMs }),
     maxConnections: maxSessions + 16, // a few over, so that extra sessions get a 503 rather than a silent refusal
     retry: options.retry,
     onConnection(quic) {
@@ -88,7 +91,11 @@ export async function startQuicWebTransportServer(options: QuicWebTransportServe
   return {
     port: endpoint.port,
     url: `https://${displayHost}:${endpoint.port}${path}`,
-    cert,
+    get cert() { return cert; },
+    setCert(next) {
+      endpoint.setConfig(createQuicheConfig({ cert: next, idleTimeoutMs }));
+      cert = next;
+    },
     get openSessions() { return openSessions(); },
     get connections() { return endpoint.connections; },
     stats: endpoint.stats,

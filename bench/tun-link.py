@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Packet-level link emulator between two TUN devices, for `bench net`'s loss comparison (the kernel has no netem).
+
+usage: tun-link.py TUN_A TUN_B DELAY_MS LOSS SEED
+
+Creates TUN_A and TUN_B (IFF_TUN, no packet info), prints "ready" and then moves every IP packet read from one to the
+other, dropping each with probability LOSS and delivering the rest DELAY_MS later, in order, in both directions; the
+draws come from a generator seeded with SEED. TCP and QUIC alike see real loss and delay. The caller moves the
+devices into network namespaces and gives them addresses. Ends when stdin closes; the devices go with it.
+Standard library only (ioctl through fcntl), so that it needs nothing installed beyond python3.
+"""
+import fcntl, heapq, os, random, select, struct, sys, time
+
+TUNSETIFF = 0x400454CA
+IFF_TUN, IFF_NO_PI = 0x0001, 0x1000
+
+
+def open_tun(name):
+    fd = os.open('/dev/net/tun', os.O_RDWR | os.O_NONBLOCK)
+    fcntl.ioctl(fd, TUNSETIFF, struct.pack('16sH', name.encode(), IFF_TUN | IFF_NO_PI))
+    return fd
+
+
+def main():
+    a_name, b_name, delay_ms, loss, seed = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+    a, b = open_tun(a_name), open_tun(b_name)
+    rngs = {a: random.Random(seed * 2), b: random.Random(seed * 2 + 1)}  # one per direction
+    other = {a: b, b: a}
+    counts = {'packets': 0, 'dropped': 0}
+    queue = []  # (due, seq, fd, packet)
+    seq = 0
+    print('ready', flush=True)
+    while True:
+        now = time.monotonic()
+        while queue and queue[0][0] <= now:
+            _, _, fd, pkt = heapq.heappop(queue)
+            try:
+                os.write(fd, pkt)
+            except OSError:
+                pass  # the device is down for a moment (moved, not yet up): the packet is lost
+        timeout = max(0.0, queue[0][0] - now) if queue else 0.5
+        ready, _, _ = select.select([a, b, sys.stdin], [], [], timeout)
+        for fd in ready:
+            if fd is sys.stdin:
+                if not sys.stdin.readline():
+                    print(f'tun-link: {counts["packets"]} packets, {counts["dropped"]} dropped', file=sys.stderr)
+                    return
+                continue
+            while True:
+                try:
+                    pkt = os.read(fd, 65536)
+                except BlockingIOError:
+                    break
+                except OSError:
+                    break
+                counts['packets'] += 1
+                if rngs[fd].random() < loss:
+                    counts['dropped'] += 1
+                    continue
+                seq += 1
+                heapq.heappush(queue, (time.monotonic() + delay_ms / 1000, seq, other[fd], pkt))
+
+
+main()
