@@ -6,14 +6,11 @@
  */
 import type { ChunkCodecDeps } from '../../engine/codec/chunk-codec.ts';
 import { encodeSectionUpdate } from '../../engine/codec/chunk-diff.ts';
-import { ZERO_STATE, encodeEntityBatch, type EntityState } from '../../engine/codec/entity-delta.ts';
+import { ZERO_STATE, encodeEntityBatch } from '../../engine/codec/entity-delta.ts';
 import { Channel } from '../../engine/net/channels.ts';
 import type { NetLog } from '../../engine/net/server.ts';
 import { MsgType, type ChunkHave, type Message } from '../../engine/protocol/messages.ts';
 import { encodeWorldColumn, type EncodedColumn } from '../../engine/replication/column-transfer.ts';
-import { remember } from '../../engine/replication/entity-baselines.ts';
-import type { EntityDiffClient, EntityDiffOutput } from '../../workers/entity-diff.common.ts';
-import { diffEntitiesInPool, diffEntitiesInline } from '../../workers/entity-diff.main.ts';
 import { entityStateOf } from '../../engine/replication/entity-state.ts';
 import { chunkOf, columnKeyAt, columnsInView, inView } from '../../engine/replication/interest.ts';
 import { canSend, createRateLimiter, recordSent } from '../../engine/replication/rate-limiter.ts';
@@ -31,6 +28,7 @@ import { EntityKind, TARGET_INPUT_LEAD } from '../rules.ts';
 import { createInputQueue, timingAdvice } from './input-queue.ts';
 import type { ServerSession } from '../../engine/net/server.ts';
 import type { ServerPlayer } from './server-player.ts';
+import { createEntityUpdates } from './entity-updates.ts';
 
 /** Ticks between entity updates (10 Hz). */
 export const ENTITY_EVERY = 2;
@@ -40,10 +38,6 @@ export const BLOCKS_EVERY = 5;
 export const ADVICE_EVERY = 10;
 /** How long the server waits for a client's ChunkHave before streaming chunks anyway, ms. */
 export const CACHE_HINT_WAIT_MS = 1000;
-/** Estimated bytes per entity in an update, for fitting updates to a short budget. */
-const ENTITY_BYTES_ESTIMATE = 8;
-/** Bytes an EntityDelta frame adds around its data (length, type, msgpack fields), with margin. */
-const DATAGRAM_OVERHEAD = 32;
 
 /** Options of {@link createReplicator}. */
 export interface ReplicatorOptions {
@@ -184,58 +178,9 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     for (const k of [...p.queuedAt.keys()]) if (!wantedSet.has(k)) p.queuedAt.delete(k);
   };
 
-  /** Entity update for `p`: everyone in view, the highest-priority first when the budget is short. */
-  /** Each player's replicated state and chunk position this tick, computed once for every observer. */
-  const tickStates = (players: readonly ServerPlayer[]): Map<number, { state: EntityState; cx: number; cz: number }> =>
-    new Map(players.map((q) => { const [cx, cz] = chunkPos(q.eid); return [q.netId, { state: entityStateOf(s, q.eid), cx, cz }]; }));
-
-  /** Players still connected, by session id (pool results can come back after a player left). */
-  const live = new Map<number, ServerPlayer>();
-
-  /** Records and sends finished entity updates. */
-  const deliverEntities = (outs: readonly EntityDiffOutput[]): void => {
-    for (const out of outs) {
-      const p = live.get(out.client);
-      if (!p) continue;
-      remember(p.entities, out.tick, new Map(out.states.map((st) => [st.id, st])));
-      for (const id of out.sent) p.priority.set(id, 0);
-      send(p, Channel.EntityDelta, { type: MsgType.EntityDelta, tick: out.tick, baselineTick: out.baselineTick, data: out.data }, 'entity');
-      p.metrics.entityUpdates++;
-    }
-  };
-
-  /**
-   * Entity updates for every player: who is in view and in which order (priority by distance and change since the
-   * acknowledged state), and how many the budget allows, are decided here; the delta encoding runs in the worker
-   * pool (entity-diff job), reading the component stores in shared memory. The tick does not wait for it.
-   */
-  const sendEntities = (tick: Tick, players: readonly ServerPlayer[], now: Map<number, { state: EntityState; cx: number; cz: number }>): void => {
-    const jobs: EntityDiffClient[] = [];
-    for (const p of players) {
-      if (!canSend(p.limiter, o.now())) { p.metrics.entityUpdatesDeferred++; continue; }
-      const visible = players.filter((q) => q !== p && p.known.has(q.netId));
-      const baseline = p.entities.byTick.get(p.ackTick);
-      const [pcx, pcz] = chunkPos(p.eid);
-      for (const q of visible) {
-        const { state: st, cx, cz } = now.get(q.netId)!;
-        const b = baseline?.get(st.id);
-        const moved = b ? Math.abs(st.x - b.x) + Math.abs(st.y - b.y) + Math.abs(st.z - b.z) : 64;
-        const dist = Math.max(Math.abs(cx - pcx), Math.abs(cz - pcz));
-        p.priority.set(st.id, (p.priority.get(st.id) ?? 0) + (1 + moved / 16) / (1 + dist));
-      }
-      const ordered = [...visible].sort((a, b) => p.priority.get(b.netId)! - p.priority.get(a.netId)! || a.netId - b.netId);
-      jobs.push({
-        client: p.session.id, tick, ackTick: baseline ? p.ackTick : 0, baseline: baseline ? [...baseline.values()] : [],
-        ordered: ordered.map((q) => q.eid),
-        // As many as the budget allows (by estimate); the job also halves until the update fits one datagram.
-        allowed: Math.max(1, Math.floor((p.limiter.bytesPerSecond - p.limiter.inWindow) / ENTITY_BYTES_ESTIMATE)),
-        maxBytes: p.session.connection.maxDatagramSize - DATAGRAM_OVERHEAD,
-      });
-    }
-    if (jobs.length === 0) return;
-    if (!o.pool) { deliverEntities(diffEntitiesInline(world.ecs, jobs)); return; }
-    diffEntitiesInPool(o.pool, world.ecs, jobs).then(deliverEntities, (e: Error) => o.log('error', `entity diffing in the pool failed: ${e.message}`));
-  };
+  const entityUpdates = createEntityUpdates({
+    stores: s, pool: o.pool, now: o.now, log: o.log, send: (p, msg) => send(p, Channel.EntityDelta, msg, 'entity'),
+  });
 
   const queueDiffs = (players: readonly ServerPlayer[]): void => {
     if (pending.length === 0) return;
@@ -294,11 +239,11 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
         metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, largestMessage: 0, sendErrors: 0 },
       };
       send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: EntityKind.Self, data: spawnData(eid), name: p.session.name }, 'entity');
-      live.set(session.id, p);
+      entityUpdates.joined(p);
       return p;
     },
     leave(p, players) {
-      live.delete(p.session.id);
+      entityUpdates.left(p);
       for (const q of players) {
         if (q !== p && q.known.delete(p.netId)) send(q, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: p.netId }, 'entity');
       }
@@ -333,7 +278,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
         updateInterest(p, players);
       }
       if (tick % BLOCKS_EVERY === 0) queueDiffs(players);
-      if (tick % ENTITY_EVERY === 0) sendEntities(tick, players, tickStates(players));
+      if (tick % ENTITY_EVERY === 0) entityUpdates.update(tick, players);
       for (const p of players) {
         while (p.pendingDiffs.length && canSend(p.limiter, now)) send(p, Channel.ChunkStream, p.pendingDiffs.shift()!, 'diff');
         sendChunks(p);

@@ -1,0 +1,137 @@
+/**
+ * The replicator's entity updates: every ENTITY_EVERY ticks (replicator.ts) each client gets the other players in its view as
+ * a delta against the states it acknowledged (entity-baselines.ts), nearest and most changed first when its budget
+ * is short. The delta encoding runs in the worker pool (entity-diff job); the tick does not wait for it.
+ *
+ * Allocation follows change, not pairs of players: each round reads every player's state once, into an object that
+ * stays the same object while the state does not change, and every client's job and history refer to those objects
+ * (a history entry is a map of references; a job's structured clone copies each distinct object once).
+ */
+import { changedMask, type EntityState } from '../../engine/codec/entity-delta.ts';
+import type { EngineStores } from '../../engine/ecs/world.ts';
+import type { NetLog } from '../../engine/net/server.ts';
+import { MsgType, type Message } from '../../engine/protocol/messages.ts';
+import { remember } from '../../engine/replication/entity-baselines.ts';
+import { entityStateOf } from '../../engine/replication/entity-state.ts';
+import { chunkOf } from '../../engine/replication/interest.ts';
+import { canSend } from '../../engine/replication/rate-limiter.ts';
+import type { Tick } from '../../engine/tick.ts';
+import { heldAfter, type EntityDiffClient, type EntityDiffOutput } from '../../workers/entity-diff.common.ts';
+import { diffEntitiesInPool, diffEntitiesInline } from '../../workers/entity-diff.main.ts';
+import type { WorkerPool } from '../../workers/pool.ts';
+import type { ServerPlayer } from './server-player.ts';
+
+/** Estimated bytes per entity in an update, for fitting updates to a short budget. */
+const ENTITY_BYTES_ESTIMATE = 8;
+/** Bytes an EntityDelta frame adds around its data (length, type, msgpack fields), with margin. */
+const DATAGRAM_OVERHEAD = 32;
+
+/** Options of {@link createEntityUpdates}. */
+export interface EntityUpdatesOptions {
+  /** The world's component stores. */
+  stores: EngineStores;
+  /** Worker pool for the encoding (default: encode on this thread). */
+  pool?: WorkerPool;
+  /** Clock, ms. */
+  now: () => number;
+  /** Log sink. */
+  log: NetLog;
+  /** Sends an entity message to a player, accounting its bytes. */
+  send(p: ServerPlayer, msg: Message): void;
+}
+
+/** Entity updates for every player. */
+export interface EntityUpdates {
+  /** One round: updates for every player that needs one (`players` in entity order). */
+  update(tick: Tick, players: readonly ServerPlayer[]): void;
+  /** A player joined: its updates are delivered from now on. */
+  joined(p: ServerPlayer): void;
+  /** A player left: results still on their way are dropped, its state is forgotten. */
+  left(p: ServerPlayer): void;
+}
+
+/** A player's state this round and the chunk it stands in. */
+interface Current {
+  /** Replicated state; the same object as last round when nothing changed. */
+  state: EntityState;
+  /** Chunk x. */
+  cx: number;
+  /** Chunk z. */
+  cz: number;
+}
+
+/** Creates the entity updates of a replicator. */
+export function createEntityUpdates(o: EntityUpdatesOptions): EntityUpdates {
+  const { stores } = o;
+  const t = stores.Transform;
+  /** Each player's state this round, by network id. */
+  const current = new Map<number, Current>();
+  /** Players still connected, by session id (pool results can come back after a player left). */
+  const live = new Map<number, ServerPlayer>();
+
+  const readStates = (players: readonly ServerPlayer[]): void => {
+    for (const q of players) {
+      const fresh = entityStateOf(stores, q.eid);
+      const cx = chunkOf(t.x[q.eid]), cz = chunkOf(t.z[q.eid]);
+      const c = current.get(q.netId);
+      if (!c) { current.set(q.netId, { state: fresh, cx, cz }); continue; }
+      if (changedMask(c.state, fresh) !== 0) c.state = fresh;
+      c.cx = cx;
+      c.cz = cz;
+    }
+  };
+
+  /** Records and sends finished updates (`jobs[i]` made `outs[i]` against `bases[i]`). */
+  const deliver = (jobs: EntityDiffClient[], bases: (Map<number, EntityState> | undefined)[], outs: readonly EntityDiffOutput[]): void => {
+    outs.forEach((out, i) => {
+      const p = live.get(out.client);
+      if (!p) return;
+      const job = jobs[i], base = bases[i];
+      remember(p.entities, out.tick, heldAfter(job, out, base));
+      for (let k = 0; k < out.included; k++) p.priority.set(job.current[k].id, 0);
+      o.send(p, { type: MsgType.EntityDelta, tick: out.tick, baselineTick: out.baselineTick, data: out.data });
+      p.metrics.entityUpdates++;
+    });
+  };
+
+  return {
+    update(tick, players) {
+      readStates(players);
+      const jobs: EntityDiffClient[] = [];
+      const bases: (Map<number, EntityState> | undefined)[] = [];
+      for (const p of players) {
+        if (!canSend(p.limiter, o.now())) { p.metrics.entityUpdatesDeferred++; continue; }
+        const base = p.entities.byTick.get(p.ackTick);
+        const visible = players.filter((q) => q !== p && p.known.has(q.netId));
+        // Priority by distance and change since the acknowledged state: who goes first when the budget is short.
+        const self = current.get(p.netId)!;
+        for (const q of visible) {
+          const { state: st, cx, cz } = current.get(q.netId)!;
+          const b = base?.get(q.netId);
+          const moved = b ? Math.abs(st.x - b.x) + Math.abs(st.y - b.y) + Math.abs(st.z - b.z) : 64;
+          const dist = Math.max(Math.abs(cx - self.cx), Math.abs(cz - self.cz));
+          p.priority.set(q.netId, (p.priority.get(q.netId) ?? 0) + (1 + moved / 16) / (1 + dist));
+        }
+        visible.sort((a, b) => p.priority.get(b.netId)! - p.priority.get(a.netId)! || a.netId - b.netId);
+        jobs.push({
+          client: p.session.id, tick, ackTick: base ? p.ackTick : 0, baseline: base ? [...base.values()] : [],
+          current: visible.map((q) => current.get(q.netId)!.state),
+          // As many as the budget allows (by estimate); the job also halves until the update fits one datagram.
+          allowed: Math.max(1, Math.floor((p.limiter.bytesPerSecond - p.limiter.inWindow) / ENTITY_BYTES_ESTIMATE)),
+          maxBytes: p.session.connection.maxDatagramSize - DATAGRAM_OVERHEAD,
+        });
+        bases.push(base);
+      }
+      if (jobs.length === 0) return;
+      if (!o.pool) { deliver(jobs, bases, diffEntitiesInline(jobs)); return; }
+      diffEntitiesInPool(o.pool, jobs).then((outs) => deliver(jobs, bases, outs), (e: Error) => o.log('error', `entity diffing in the pool failed: ${e.message}`));
+    },
+    joined(p) {
+      live.set(p.session.id, p);
+    },
+    left(p) {
+      live.delete(p.session.id);
+      current.delete(p.netId);
+    },
+  };
+}
