@@ -6,12 +6,17 @@
  * Allocation follows change, not pairs of players: each round reads every player's state once, into an object that
  * stays the same object while the state does not change, and every client's job and history refer to those objects
  * (a history entry is a map of references; a job's structured clone copies each distinct object once).
+ *
+ * A quiet client is skipped, with no job and no datagram: one whose view is exactly what it holds at its acknowledged
+ * tick, when the update of that tick itself changed nothing. The client then holds two equal snapshots of everyone
+ * it sees, so it draws them standing still (its interpolation has no last step to extrapolate), and it needs nothing
+ * more until something in its view changes.
  */
 import { changedMask, type EntityState } from '../../engine/codec/entity-delta.ts';
 import type { EngineStores } from '../../engine/ecs/world.ts';
 import type { NetLog } from '../../engine/net/server.ts';
 import { MsgType, type Message } from '../../engine/protocol/messages.ts';
-import { remember } from '../../engine/replication/entity-baselines.ts';
+import { BASELINE_HISTORY, remember } from '../../engine/replication/entity-baselines.ts';
 import { entityStateOf } from '../../engine/replication/entity-state.ts';
 import { chunkOf } from '../../engine/replication/interest.ts';
 import { canSend } from '../../engine/replication/rate-limiter.ts';
@@ -87,7 +92,13 @@ export function createEntityUpdates(o: EntityUpdatesOptions): EntityUpdates {
       const p = live.get(out.client);
       if (!p) return;
       const job = jobs[i], base = bases[i];
-      remember(p.entities, out.tick, heldAfter(job, out, base));
+      const held = heldAfter(job, out, base);
+      // An update that changed nothing leaves the client holding its baseline again: keep the baseline's map.
+      let empty = base !== undefined && held.size === base.size;
+      if (empty) for (const [id, st] of held) if (base!.get(id) !== st) { empty = false; break; }
+      remember(p.entities, out.tick, empty ? base! : held);
+      if (empty) p.emptyUpdates.add(out.tick);
+      for (const tk of p.emptyUpdates) if (tk <= out.tick - BASELINE_HISTORY) p.emptyUpdates.delete(tk);
       for (let k = 0; k < out.included; k++) p.priority.set(job.current[k].id, 0);
       o.send(p, { type: MsgType.EntityDelta, tick: out.tick, baselineTick: out.baselineTick, data: out.data });
       p.metrics.entityUpdates++;
@@ -100,9 +111,16 @@ export function createEntityUpdates(o: EntityUpdatesOptions): EntityUpdates {
       const jobs: EntityDiffClient[] = [];
       const bases: (Map<number, EntityState> | undefined)[] = [];
       for (const p of players) {
-        if (!canSend(p.limiter, o.now())) { p.metrics.entityUpdatesDeferred++; continue; }
         const base = p.entities.byTick.get(p.ackTick);
-        const visible = players.filter((q) => q !== p && p.known.has(q.netId));
+        const visible: ServerPlayer[] = [];
+        let quiet = base !== undefined && p.emptyUpdates.has(p.ackTick);
+        for (const q of players) {
+          if (q === p || !p.known.has(q.netId)) continue;
+          visible.push(q);
+          if (quiet && base!.get(q.netId) !== current.get(q.netId)!.state) quiet = false;
+        }
+        if (quiet && base!.size === visible.length) { p.metrics.entityUpdatesQuiet++; continue; }
+        if (!canSend(p.limiter, o.now())) { p.metrics.entityUpdatesDeferred++; continue; }
         // Priority by distance and change since the acknowledged state: who goes first when the budget is short.
         const self = current.get(p.netId)!;
         for (const q of visible) {

@@ -235,8 +235,8 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
         session, eid, netId: s.NetworkId.id[eid], queue: createInputQueue(), ackTick: 0, entities: createSnapshotHistory(),
         known: new Set(), chunks: new Set(), editTicks: [], limiter: createRateLimiter(o.budgetBytesPerSecond),
         bytesSeen: session.connection.stats.bytesOut, centre: NaN, chunkQueue: [], queuedAt: new Map(), cacheHints: null,
-        joinedAt: o.now(), pendingDiffs: [], priority: new Map(),
-        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, largestMessage: 0, sendErrors: 0 },
+        joinedAt: o.now(), pendingDiffs: [], priority: new Map(), emptyUpdates: new Set(),
+        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, entityUpdatesQuiet: 0, largestMessage: 0, sendErrors: 0 },
       };
       send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: EntityKind.Self, data: spawnData(eid), name: p.session.name }, 'entity');
       entityUpdates.joined(p);

@@ -26,6 +26,8 @@ export interface ReplicationMetrics {
   sendErrors: number;
   /** Replication ticks whose entity update was held back by the budget. */
   entityUpdatesDeferred: number;
+  /** Replication ticks with nothing to send: the client already held everyone in its view as they were. */
+  entityUpdatesQuiet: number;
 }
 
 /** One connected player. */
@@ -66,6 +68,8 @@ export interface ServerPlayer {
   pendingDiffs: Message[];
   /** Entity priority accumulators by network id (who goes first when the budget is short). */
   priority: Map<number, number>;
+  /** Ticks in `entities` whose update changed nothing (the client then held two equal snapshots of its view). */
+  emptyUpdates: Set<Tick>;
   /** Figures. */
   metrics: ReplicationMetrics;
 }
