@@ -1,6 +1,6 @@
 /**
- * Child process of the net soak: `node bench/net-soak-client.ts <url> <cert sha-256 hex> <cycles>` connects and
- * disconnects `cycles` times, one after another, so that the server's memory is measured without the clients'.
+ * Child process of the net soak: `node bench/net-soak-client.ts <url> <cert sha-256 hex> <cycles> [h2|quic]` connects
+ * and disconnects `cycles` times, one after another, so that the server's memory is measured without the clients'.
  * Prints one JSON line `{"cycles": n}` when done; exits 1 on the first failure.
  */
 import { createEventBus } from '../engine/events.ts';
@@ -11,10 +11,12 @@ import { createNetClient } from '../engine/net/client.ts';
 import { createRealtimeScheduler } from '../engine/net/scheduler.ts';
 import { localIdentity } from '../engine/protocol/handshake.ts';
 import { nodeWebTransportConnector } from '../engine/platform/node/webtransport.ts';
+import { quicWebTransportConnector } from '../engine/platform/node/quic/webtransport-client.ts';
 
-const [url, hashHex, cyclesArg] = process.argv.slice(2);
+const [url, hashHex, cyclesArg, transport] = process.argv.slice(2);
 const cycles = Number(cyclesArg);
-const connect = await nodeWebTransportConnector({ url, certHash: Uint8Array.from(Buffer.from(hashHex, 'hex')) });
+const certHash = Uint8Array.from(Buffer.from(hashHex, 'hex'));
+const connect = transport === 'quic' ? quicWebTransportConnector({ url, certHash }) : await nodeWebTransportConnector({ url, certHash });
 const identity = localIdentity(await loadHasher());
 const scheduler = createRealtimeScheduler();
 for (let i = 0; i < cycles; i++) {
@@ -29,5 +31,7 @@ for (let i = 0; i < cycles; i++) {
     client.start();
   });
 }
+// Let the last client's Disconnect and session close leave before exiting (Connection closes the session 50 ms after).
+await new Promise((r) => setTimeout(r, 300));
 console.log(JSON.stringify({ cycles }));
 process.exit(0);

@@ -1,11 +1,13 @@
 /**
  * The network workloads of `stratum bench net`, over a real WebTransport server and Node client on 127.0.0.1
- * (server and client share this process): handshake latency, echo RTT per channel, chunk-stream throughput, input
- * bundle size for steady walking, and a connect/disconnect soak with the memory growth. The soak is also run, shorter,
- * by a test.
+ * (server and client share this process), over the HTTP/2 mapping or over HTTP/3 on QUIC: handshake latency, echo
+ * RTT per channel, datagram RTT percentiles, chunk-stream throughput, event-loop delay under that traffic, input
+ * bundle size for steady walking, and a connect/disconnect soak with the memory growth. The soak is also run,
+ * shorter, by a test.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createEventBus } from '../engine/events.ts';
@@ -26,17 +28,38 @@ import type { ProtocolIdentity } from '../engine/protocol/handshake.ts';
 import { localIdentity } from '../engine/protocol/handshake.ts';
 import type { Message } from '../engine/protocol/messages.ts';
 import { MsgType } from '../engine/protocol/messages.ts';
-import type { WebTransportServer } from '../engine/platform/node/webtransport.ts';
+import type { SelfSignedCert } from '../engine/platform/node/cert.ts';
 import { nodeWebTransportConnector, startWebTransportServer } from '../engine/platform/node/webtransport.ts';
+import { startQuicWebTransportServer } from '../engine/platform/node/quic/webtransport-server.ts';
+import { quicWebTransportConnector } from '../engine/platform/node/quic/webtransport-client.ts';
+
+/** Which WebTransport the rig runs: the HTTP/2 mapping (fails-components) or HTTP/3 on QUIC (ours). */
+export type RigTransport = 'h2' | 'quic';
+
+/** The parts of a WebTransport server the workloads use. */
+export interface RigServer {
+  /** Session URL. */
+  readonly url: string;
+  /** Its certificate. */
+  readonly cert: SelfSignedCert;
+  /** Sessions open now. */
+  readonly openSessions: number;
+  /** True when HTTP/3 is served. */
+  readonly http3: boolean;
+  /** Stops it. */
+  close(): Promise<void>;
+}
 
 /** A server and a connector to it. */
 export interface NetRig {
+  /** Which transport. */
+  transport: RigTransport;
   /** Protocol identity. */
   identity: ProtocolIdentity;
   /** The network server. */
   net: NetServer;
   /** The WebTransport server. */
-  wt: WebTransportServer;
+  wt: RigServer;
   /** Opens client sessions to it. */
   connect: Connector;
   /** Stops everything. */
@@ -45,17 +68,25 @@ export interface NetRig {
 
 const scheduler = createRealtimeScheduler();
 
-/** Starts a WebTransport net server on 127.0.0.1 and a connector to it. */
-export async function startRig(onMessage?: (channel: Channel, msg: Message) => void): Promise<NetRig> {
+/** Starts a WebTransport net server on 127.0.0.1 (HTTP/2 mapping by default) and a connector to it. */
+export async function startRig(onMessage?: (channel: Channel, msg: Message) => void, transport: RigTransport = 'h2'): Promise<NetRig> {
   const identity = localIdentity(await loadHasher());
   const net = createNetServer({
     identity, scheduler, adminToken: 'bench', onMessage: (_s, c, m) => onMessage?.(c, m),
     // This bench measures the transport, not the per-session budgets: back-to-back pings and connects are its load.
     limits: { messages: { ping: { perSecond: 1e6, burst: 1e6 } } }, maxSessionsPerAddress: 1e6,
   });
-  const wt = await startWebTransportServer({ sink: net.accept });
-  const connect = await nodeWebTransportConnector({ url: wt.url, certHash: wt.cert.sha256 });
-  return { identity, net, wt, connect, close: async () => { net.closeAll('bench over'); await wt.close(); } };
+  let wt: RigServer;
+  let connect: Connector;
+  if (transport === 'quic') {
+    const q = await startQuicWebTransportServer({ sink: net.accept });
+    wt = { url: q.url, cert: q.cert, http3: true, get openSessions() { return q.openSessions; }, close: () => q.close() };
+    connect = quicWebTransportConnector({ url: q.url, certHash: q.cert.sha256 });
+  } else {
+    wt = await startWebTransportServer({ sink: net.accept });
+    connect = await nodeWebTransportConnector({ url: wt.url, certHash: wt.cert.sha256 });
+  }
+  return { transport, identity, net, wt, connect, close: async () => { net.closeAll('bench over'); await wt.close(); } };
 }
 
 /** Connects one client; resolves when active, with the ms it took. */
@@ -88,6 +119,28 @@ export function summarize(xs: number[]): { median: number; p95: number } {
   const s = [...xs].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
   return { median: at(0.5), p95: at(0.95) };
+}
+
+/** Median, 99th percentile and maximum of a sample. */
+export function percentiles(xs: number[]): { p50: number; p99: number; max: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { p50: at(0.5), p99: at(0.99), max: s[s.length - 1] };
+}
+
+/**
+ * Datagram round trips, ms: `n` pings from the client on the Input channel (a datagram each way: the pong comes back
+ * on EntityDelta), one at a time, and the event-loop delay of this process while they run (1 ms resolution).
+ */
+export async function measureDatagramRtt(rig: NetRig, n: number): Promise<{ rtt: number[]; eventLoopDelayMs: { p50: number; p99: number; max: number } }> {
+  const { client } = await connectClient(rig);
+  const eld = monitorEventLoopDelay({ resolution: 1 });
+  eld.enable();
+  const rtt: number[] = [];
+  for (let i = 0; i < n; i++) rtt.push(await client.ping(Channel.Input));
+  eld.disable();
+  client.stop();
+  return { rtt, eventLoopDelayMs: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 } };
 }
 
 /** Handshake times (connect start to Welcome, new TLS connection each) of `n` sequential connects after `warmup`, ms. */
@@ -192,13 +245,15 @@ export interface SoakResult {
   heapTotalGrowthMB: number;
   /** Growth of the resident set after a memory-reducing collection, MB. */
   rssGrowthMB: number;
+  /** Growth of the resident set over the last 500 cycles (the last half when fewer than 1,000), MB. */
+  rssGrowthLast500MB: number;
 }
 
 /** Runs `cycles` connect/disconnect cycles from a child process (bench/net-soak-client.ts). */
 export function childCycles(rig: NetRig, cycles: number): Promise<void> {
   const script = fileURLToPath(new URL('./net-soak-client.ts', import.meta.url));
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [script, rig.wt.url, rig.wt.cert.sha256Hex, String(cycles)], { timeout: 600_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [script, rig.wt.url, rig.wt.cert.sha256Hex, String(cycles), rig.transport], { timeout: 600_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`soak client failed: ${err.message}\n${stderr.slice(-2000)}`));
       else if (!stdout.includes(`{"cycles":${cycles}}`)) reject(new Error(`soak client did not finish: ${stdout.slice(-500)}`));
       else resolve();
@@ -224,7 +279,11 @@ export async function soak(rig: NetRig, cycles: number, options: { warmup?: numb
   await run(warmup);
   await waitFor(() => rig.net.open === 0 && rig.wt.openSessions === 0, 'warm-up sessions to close');
   const before = await settledMemoryMB(gc);
-  await run(cycles);
+  const first = cycles - Math.min(500, Math.floor(cycles / 2));
+  await run(first);
+  await waitFor(() => rig.net.open === 0 && rig.wt.openSessions === 0, 'soak sessions to close');
+  const middle = await settledMemoryMB(gc);
+  await run(cycles - first);
   await waitFor(() => rig.net.open === 0 && rig.wt.openSessions === 0, 'soak sessions to close');
   const after = await settledMemoryMB(gc);
   return {
@@ -232,5 +291,6 @@ export async function soak(rig: NetRig, cycles: number, options: { warmup?: numb
     memoryGrowthMB: after.managed - before.managed,
     heapTotalGrowthMB: after.heapTotal - before.heapTotal,
     rssGrowthMB: after.rss - before.rss,
+    rssGrowthLast500MB: after.rss - middle.rss,
   };
 }

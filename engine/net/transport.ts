@@ -78,3 +78,15 @@ export interface TransportListener {
   /** Stops accepting and closes every session it accepted. */
   close(): Promise<void>;
 }
+
+/** A listening WebTransport endpoint (HTTP/3 on QUIC, or the HTTP/2 mapping) with a certificate clients pin. */
+export interface WebTransportEndpoint<Cert> extends TransportListener {
+  /** The bound port. */
+  readonly port: number;
+  /** `https://host:port/path` for clients. */
+  readonly url: string;
+  /** The certificate; clients pin its SHA-256. */
+  readonly cert: Cert;
+  /** Sessions open now. */
+  readonly openSessions: number;
+}

@@ -10,7 +10,7 @@ import type { Tick } from '../tick.ts';
 export const PROTOCOL_MAGIC = 0x5354524d;
 
 /** Bumped on any incompatible change that the schema hash would not show (e.g. a changed meaning). */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Message type ids. Each fits in one byte and is also a msgpack positive fixint (1..127). */
 export const MsgType = {
@@ -39,6 +39,8 @@ export const MsgType = {
   ChunkAck: 19,
   /** Columns the client already holds, with their checksums, sent once after Welcome (control stream). */
   ChunkHave: 20,
+  /** The client cannot apply a column's updates and asks for the column again, whole (control stream). */
+  ChunkResync: 21,
   // 64..127: server -> client.
   /** A whole chunk column (ChunkStream). */
   ChunkData: 64,
@@ -165,6 +167,17 @@ export interface ChunkHave { type: 20;
   columns: number[];
   /** The checksum of each column (chunk codec definition), 16 hex digits, in the same order. */
   checksums: string[];
+}
+/**
+ * The client could not apply something about column (cx, cz) (a section update whose checksum does not match, a
+ * column that does not decode): it drops the column's updates until the server sends the column again, whole. The
+ * server answers within a per-session budget (see SPEC.md); a column outside the client's view is ignored.
+ */
+export interface ChunkResync { type: 21;
+  /** Chunk column x. */
+  cx: number;
+  /** Chunk column z. */
+  cz: number;
 }
 /** A whole chunk column. */
 export interface ChunkData { type: 64;
@@ -294,7 +307,7 @@ export interface BlockResult { type: 75;
 }
 
 /** Messages a client sends. */
-export type ClientMessage = Hello | Ping | Pong | Disconnect | InputBundle | ClientChat | DiagnosticsRequest | ChunkAck | ChunkHave;
+export type ClientMessage = Hello | Ping | Pong | Disconnect | InputBundle | ClientChat | DiagnosticsRequest | ChunkAck | ChunkHave | ChunkResync;
 /** Messages a server sends. */
 export type ServerMessage = Welcome | Reject | Ping | Pong | Disconnect | ChunkData | ChunkDiff | ChunkUnload
   | EntitySpawn | EntityDelta | EntityDespawn | ServerChat | ServerState | TimeSync | DiagnosticsResponse | PlayerState | BlockResult;

@@ -55,6 +55,7 @@ export const SCHEMAS: readonly MessageSchema[] = [
   { type: MsgType.DiagnosticsRequest, name: 'DiagnosticsRequest', from: 'client', fields: [['id', u32], ['token', { str: 128 }], ['command', { str: 64 }], ['args', { list: { str: 256 }, max: 16 }]] },
   { type: MsgType.ChunkAck, name: 'ChunkAck', from: 'client', fields: [['cx', 'i32'], ['cz', 'i32']] },
   { type: MsgType.ChunkHave, name: 'ChunkHave', from: 'client', fields: [['columns', { list: 'i32', max: 8192 }], ['checksums', { list: 'hex64', max: 4096 }]] },
+  { type: MsgType.ChunkResync, name: 'ChunkResync', from: 'client', fields: [['cx', 'i32'], ['cz', 'i32']] },
   { type: MsgType.ChunkData, name: 'ChunkData', from: 'server', fields: [['cx', 'i32'], ['cz', 'i32'], ['checksum', 'hex64'], ['data', { bytes: MAX_BYTES_FIELD }]] },
   { type: MsgType.ChunkDiff, name: 'ChunkDiff', from: 'server', fields: [['cx', 'i32'], ['cy', 'i32'], ['cz', 'i32'], ['data', { bytes: 65536 }]] },
   { type: MsgType.ChunkUnload, name: 'ChunkUnload', from: 'server', fields: [['cx', 'i32'], ['cz', 'i32']] },

@@ -9,6 +9,8 @@ export interface ClientEvents extends NetClientEvents {
   ReconciliationEvent: ReconciliationEvent;
   /** A chunk column was decoded and stored. */
   ChunkLoaded: { cx: number; cz: number; checksum: string };
+  /** Something about a column could not be applied (`reason`): the client asked the server for it again. */
+  Resync: { cx: number; cz: number; reason: string };
   /** A chunk column was dropped. */
   ChunkUnloaded: { cx: number; cz: number };
   /** A block changed in the client's world by a server update (not by the client's own prediction). */

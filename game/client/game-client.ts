@@ -39,13 +39,32 @@ import { NO_SECTION, sectionVoxels, sectionViews } from '../../engine/voxel/sect
 import { ensureSection, getColumn, markBlockForMesh, removeColumn, sortedColumnKeys } from '../../engine/voxel/voxel-world.ts';
 import { DEFAULT_KIT, EntityKind, TARGET_INPUT_LEAD } from '../rules.ts';
 import type { ClientEvents } from './client-events.ts';
-import { confirmEdit, reapplyPending, rollBackEdit, serverView, type PendingEdits } from './pending-edits.ts';
+import {
+  abandonEdits, addPrediction, answerEdit, columnReplaced, columnUnloaded, createPendingEdits, expireEdits, sectionUpdated,
+  serverSection, type PendingEdit, type PendingEdits,
+} from './pending-edits.ts';
+import {
+  awaitingColumn, columnApplied, columnArrived, columnFailed, createColumnResyncs, failuresOf, forgetColumns, MAX_RESYNCS,
+} from './column-resync.ts';
 
 /** Inputs repeated in each bundle for loss tolerance. */
 export const BUNDLE_INPUTS = 4;
 
 /** Most ticks the client runs at once to catch up after a late wake-up. */
 export const MAX_CATCH_UP = 5;
+
+/**
+ * The safety net for a server that never answers an action (a live server answers every one, in tick order with the
+ * chunk stream): a pending edit is rolled back as unanswered once the server's clock is this many ticks past it ...
+ */
+export const UNANSWERED_TICKS = 600;
+
+/**
+ * ... or once a block result for a tick this much newer has arrived (answers come in tick order, except refusals of
+ * late inputs, which come at most a few ticks after newer ones). A backlog of section updates delays answers, but in
+ * order, so it never makes this rule fire.
+ */
+export const UNANSWERED_BEHIND_RESULTS = 100;
 
 /** Ticks the client starts ahead of the Welcome's server tick (a 100 ms RTT plus the target lead). */
 export const INITIAL_LEAD = 2 + TARGET_INPUT_LEAD;
@@ -107,6 +126,10 @@ export interface ClientStats {
   confirmed: number;
   /** Block actions refused (and rolled back). */
   refused: number;
+  /** Block actions rolled back because no answer came (see {@link UNANSWERED_TICKS}, {@link UNANSWERED_BEHIND_RESULTS}). */
+  unanswered: number;
+  /** Columns asked for again because something about them could not be applied. */
+  resyncs: number;
   /** Chunk columns loaded. */
   chunks: number;
   /** Entity updates applied. */
@@ -135,8 +158,10 @@ export interface GameClient {
   readonly serverTick: Tick;
   /** Remote entities by network id. */
   readonly remotes: ReadonlyMap<number, RemoteEntity>;
-  /** Predicted edits waiting for the server. */
-  readonly pending: PendingEdits;
+  /** Predicted edits waiting for the server's answer, by input tick. */
+  readonly pending: ReadonlyMap<Tick, PendingEdit>;
+  /** Every cell with this client's edits on it (pending, or confirmed and not yet in a section update). */
+  readonly edits: PendingEdits;
   /** Counters. */
   readonly stats: ClientStats;
   /**
@@ -160,6 +185,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
   let latest: { tick: Tick; body: Body } | undefined; // newest authoritative state before prediction starts
   let selfId = 0, localEid = 0;
   let tick: Tick = 0, serverTick: Tick = -1, ackTick: Tick = 0, seq = 0;
+  let newestResult: Tick = -1; // the newest tick a BlockResult answered
   let ticking = false;
   let entityTick: Tick = 0, entityTickAt = 0; // newest entity update and when it arrived (for render time)
   let rate = 1;
@@ -169,34 +195,64 @@ export function createGameClient(o: GameClientOptions): GameClient {
   let chunkQueue: Promise<void> = Promise.resolve(); // chunk-stream messages waiting for pool decodes, in order
   const history: { h: SnapshotHistory } = { h: createSnapshotHistory() };
   const sent: PlayerInput[] = [];
-  const pending: PendingEdits = new Map();
-  const stats: ClientStats = { ticks: 0, actions: 0, confirmed: 0, refused: 0, chunks: 0, entityUpdates: 0, entityUpdatesDropped: 0 };
+  const edits = createPendingEdits();
+  const resyncs = createColumnResyncs();
+  const stats: ClientStats = { ticks: 0, actions: 0, confirmed: 0, refused: 0, unanswered: 0, resyncs: 0, chunks: 0, entityUpdates: 0, entityUpdatesDropped: 0 };
 
   const decodeOne = (data: Uint8Array): EntityState => decodeEntityBatch(data, () => ZERO_STATE, 1)[0] ?? { ...ZERO_STATE };
   const snapshot = (r: RemoteEntity, t: Tick) =>
     pushSnapshot(r.snapshots, t, dequantizePosition(r.state.x), dequantizePosition(r.state.y), dequantizePosition(r.state.z), dequantizeYaw(r.state.yaw));
 
-  /** Forgets everything tied to the session that ended (the voxel world stays: its chunks are still valid). */
+  /**
+   * Forgets everything tied to the session that ended. The voxel world stays (its chunks are still valid, and a
+   * reconnect offers them as a warm cache); predictions that will never be answered are taken out of it.
+   */
   const resetSession = () => {
     if (localEid) removeEntity(world.ecs, localEid);
-    predictor = undefined; latest = undefined; selfId = 0; localEid = 0; serverTick = -1; ackTick = 0; seq = 0; ticking = false;
+    predictor = undefined; latest = undefined; selfId = 0; localEid = 0; serverTick = -1; ackTick = 0; seq = 0; ticking = false; newestResult = -1;
     entityTick = 0; entityTickAt = 0;
-    remotes.clear(); pending.clear(); sent.length = 0; history.h = createSnapshotHistory();
+    remotes.clear(); sent.length = 0; history.h = createSnapshotHistory();
+    abandonEdits(world.voxels, edits);
+    forgetColumns(resyncs);
+  };
+
+  /**
+   * Something about column (cx, cz) cannot be applied: ignore its section updates and ask the server for it again,
+   * whole; after MAX_RESYNCS resyncs in a row that failed too, give up and close.
+   */
+  const columnFault = (cx: number, cz: number, reason: string): void => {
+    if (columnFailed(resyncs, cx, cz) === 'give-up') {
+      log('error', `bad chunk data from the server: column (${cx}, ${cz}) still cannot be applied after ${MAX_RESYNCS} resyncs: ${reason}`);
+      net.connection?.close(`bad chunk data: column (${cx}, ${cz}): ${reason}`);
+      return;
+    }
+    stats.resyncs++;
+    log('warn', `resync of column (${cx}, ${cz}) (attempt ${failuresOf(resyncs, cx, cz)}): ${reason}`);
+    bus.emit('Resync', { cx, cz, reason });
+    if (net.state === 'active') net.send(Channel.Control, { type: MsgType.ChunkResync, cx, cz });
   };
 
   /** Applies one chunk-stream message; `decoded` is the column already decoded in the pool, if any. */
   const applyChunkStream = (msg: Message, decoded: DecodedColumn | undefined): void => {
     switch (msg.type) {
       case MsgType.ChunkData: {
-        // The first column tells the world's height; the client's world takes it before anything else lives in it.
-        const { sectionCount } = readColumnHeader(msg.data);
-        if (sectionCount !== world.voxels.columnSections) {
-          // Prediction starts only once columns are here, so no entity lives in the world yet.
-          if (world.voxels.columns.size > 0 || predictor) throw new RangeError(`column (${msg.cx}, ${msg.cz}) has ${sectionCount} sections; the world has ${world.voxels.columnSections}`);
-          world = createGameWorld({ columnSections: sectionCount });
+        try {
+          // The first column tells the world's height; the client's world takes it before anything else lives in it.
+          const { sectionCount } = readColumnHeader(msg.data);
+          if (sectionCount !== world.voxels.columnSections) {
+            // Prediction starts only once columns are here, so no entity lives in the world yet.
+            if (world.voxels.columns.size > 0 || predictor) throw new RangeError(`column (${msg.cx}, ${msg.cz}) has ${sectionCount} sections; the world has ${world.voxels.columnSections}`);
+            world = createGameWorld({ columnSections: sectionCount });
+          }
+          if (decoded) storeColumn(world.voxels, msg.cx, msg.cz, decoded);
+          else storeDecodedColumn(world.voxels, msg.cx, msg.cz, msg.data, codec);
+        } catch (e) {
+          columnFault(msg.cx, msg.cz, `column: ${(e as Error).message}`);
+          break;
         }
-        if (decoded) storeColumn(world.voxels, msg.cx, msg.cz, decoded);
-        else storeDecodedColumn(world.voxels, msg.cx, msg.cz, msg.data, codec);
+        // The column holds every edit the server confirmed before it; edits still pending go back on top.
+        columnReplaced(world.voxels, edits, msg.cx, msg.cz);
+        columnArrived(resyncs, msg.cx, msg.cz);
         stats.chunks++;
         net.send(Channel.Control, { type: MsgType.ChunkAck, cx: msg.cx, cz: msg.cz });
         bus.emit('ChunkLoaded', { cx: msg.cx, cz: msg.cz, checksum: msg.checksum });
@@ -205,12 +261,22 @@ export function createGameClient(o: GameClientOptions): GameClient {
       case MsgType.ChunkDiff: {
         const col = getColumn(world.voxels, msg.cx, msg.cz);
         if (!col || msg.cy < 0 || msg.cy >= world.voxels.columnSections) break; // not ours (yet): the column will come whole
+        if (awaitingColumn(resyncs, msg.cx, msg.cz)) break; // asked for again: the column will come whole
         const id = col.sections[msg.cy];
         const local = id === NO_SECTION ? null : sectionVoxels(world.voxels.store, id);
-        const before = serverView(local, pending, msg.cx, msg.cy, msg.cz);
-        const after = applySectionUpdate(before, msg.data, codec);
+        // The update goes from the section as the server last said it (this client's edits taken out) ...
+        const before = serverSection(local, edits, msg.cx, msg.cy, msg.cz);
+        let after: Uint16Array;
+        try {
+          after = applySectionUpdate(before, msg.data, codec);
+        } catch (e) {
+          columnFault(msg.cx, msg.cz, `section ${msg.cy} update: ${(e as Error).message}`);
+          break;
+        }
+        columnApplied(resyncs, msg.cx, msg.cz);
         const prior = (local ?? new Uint16Array(4096)).slice();
-        reapplyPending(after, pending, msg.cx, msg.cy, msg.cz);
+        // ... and the edits still pending go back on top.
+        sectionUpdated(after, edits, msg.cx, msg.cy, msg.cz);
         sectionVoxels(world.voxels.store, ensureSection(world.voxels, col, msg.cy)).set(after);
         for (let i = 0; i < 4096; i++) {
           if (prior[i] === after[i]) continue;
@@ -222,17 +288,29 @@ export function createGameClient(o: GameClientOptions): GameClient {
       }
       case MsgType.ChunkUnload:
         removeColumn(world.voxels, msg.cx, msg.cz);
+        columnUnloaded(edits, msg.cx, msg.cz);
+        forgetColumns(resyncs, msg.cx, msg.cz);
         bus.emit('ChunkUnloaded', { cx: msg.cx, cz: msg.cz });
         break;
       case MsgType.BlockResult: {
-        if (msg.ok) { if (confirmEdit(pending, msg.tick)) stats.confirmed++; }
-        else if (rollBackEdit(world.voxels, pending, msg.tick)) stats.refused++;
+        newestResult = Math.max(newestResult, msg.tick);
+        if (answerEdit(world.voxels, edits, msg.tick, msg.ok, msg.x, msg.y, msg.z, msg.block)) {
+          if (msg.ok) stats.confirmed++; else stats.refused++;
+        }
         bus.emit('BlockResult', { tick: msg.tick, ok: msg.ok, reason: msg.reason, x: msg.x, y: msg.y, z: msg.z, block: msg.block });
         break;
       }
       default:
         break;
     }
+  };
+
+  /** Starts decoding a column in the pool (a header that does not parse fails the promise, not the caller). */
+  const decodeInPool = (pool: WorkerPool, data: Uint8Array): Promise<DecodedColumn> => {
+    let p: Promise<DecodedColumn>;
+    try { p = decodeColumnInPool(pool, data, { maxSections: readColumnHeader(data).sectionCount }); } catch (e) { p = Promise.reject(e); }
+    p.catch(() => {}); // awaited in order later; never an unhandled rejection meanwhile
+    return p;
   };
 
   const onMessage = (_channel: Channel, msg: Message): void => {
@@ -244,8 +322,14 @@ export function createGameClient(o: GameClientOptions): GameClient {
         if (!o.pool) applyChunkStream(msg, undefined);
         else {
           // Decode off the main thread, but apply the chunk stream strictly in order.
-          const decoding = msg.type === MsgType.ChunkData ? decodeColumnInPool(o.pool, msg.data, { maxSections: readColumnHeader(msg.data).sectionCount }) : undefined;
-          chunkQueue = chunkQueue.then(async () => applyChunkStream(msg, decoding ? await decoding : undefined)).catch((e: Error) => {
+          const decoding = msg.type === MsgType.ChunkData ? decodeInPool(o.pool, msg.data) : undefined;
+          chunkQueue = chunkQueue.then(async () => {
+            let decoded: DecodedColumn | undefined;
+            if (decoding && msg.type === MsgType.ChunkData) {
+              try { decoded = await decoding; } catch (e) { columnFault(msg.cx, msg.cz, `column: ${(e as Error).message}`); return; }
+            }
+            applyChunkStream(msg, decoded);
+          }).catch((e: Error) => {
             log('error', `bad chunk data from the server: ${e.message}`);
             net.connection?.close(`bad chunk data: ${e.message}`);
           });
@@ -365,10 +449,15 @@ export function createGameClient(o: GameClientOptions): GameClient {
     if (!ticking || !predictor) return;
     const input: PlayerInput = { ...o.input(client), tick };
     const s = world.ecs.stores;
+    // The safety net: an edit the server should have answered long ago will not be answered.
+    for (const e of expireEdits(world.voxels, edits, Math.max(serverTick - UNANSWERED_TICKS, newestResult - UNANSWERED_BEHIND_RESULTS))) {
+      stats.unanswered++;
+      log('warn', `block action of tick ${e.tick} at (${e.x}, ${e.y}, ${e.z}) got no answer by server tick ${serverTick} (newest answer for tick ${newestResult}); rolled back`);
+    }
     if (input.block) {
       stats.actions++;
       const r = applyBlockAction(world.ecs, world.voxels, localEid, input.block);
-      if (r.ok) pending.set(tick, { ...r.edit, tick });
+      if (r.ok) addPrediction(edits, { ...r.edit, tick });
     }
     predict(predictor, world.voxels, input);
     // Mirror the prediction into the local entity (reach checks, bots and renderers read the stores).
@@ -404,7 +493,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
     get localEid() { return localEid; },
     get tick() { return tick; },
     get serverTick() { return serverTick; },
-    remotes, pending, stats,
+    remotes, pending: edits.byTick, edits, stats,
     sampleRemote(id, out) {
       const r = remotes.get(id);
       if (!r) return false;

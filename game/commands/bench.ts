@@ -21,6 +21,7 @@ const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> =
   mesh: { summary: 'greedy meshing sections/s, one thread and worker pool, generated terrain and Minecraft corpus', load: async () => (await import('../../bench/mesh.bench.ts')).meshBench },
   net: { summary: 'WebTransport on loopback: handshake, RTT per channel, chunk MB/s, input bytes, soak', load: async () => (await import('../../bench/net.bench.ts')).netBench },
   scale: { summary: 'server tick p50/p99, CPU, memory, KB/s per client as bots grow (server and bots processes)', load: async () => (await import('../../bench/scale.bench.ts')).scaleBench },
+  soak: { summary: 'N crowding builder bots in one small area (server process, WebTransport): disconnects, phantom blocks, refusals, resyncs', load: async () => (await import('../../bench/soak.bench.ts')).soakBench },
 };
 
 function usage(): string {

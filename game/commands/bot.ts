@@ -10,6 +10,7 @@ import { createEventBus } from '../../engine/events.ts';
 import { hexToBytes, loadHasher } from '../../engine/hash.ts';
 import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
 import { nodeWebTransportConnector } from '../../engine/platform/node/webtransport.ts';
+import { quicWebTransportConnector } from '../../engine/platform/node/quic/webtransport-client.ts';
 import { nodeZstd } from '../../engine/platform/node/zstd.ts';
 import { localIdentity } from '../../engine/protocol/handshake.ts';
 import type { ReconciliationEvent } from '../../engine/prediction/predictor.ts';
@@ -80,7 +81,10 @@ export const bot: Command = {
     }
     const hasher = await loadHasher();
     const certHash = hexToBytes(info.certHashHex);
-    const connect = await nodeWebTransportConnector({ url: info.webTransportUrl, certHash });
+    // WebTransport over HTTP/3 when the server offers it (older servers do not say: HTTP/2).
+    const connect = info.transports?.includes('h3')
+      ? quicWebTransportConnector({ url: info.webTransportUrl, certHash })
+      : await nodeWebTransportConnector({ url: info.webTransportUrl, certHash });
     const bus = createEventBus<ClientEvents>();
     const recs: ReconciliationEvent[] = [];
     bus.on('ReconciliationEvent', (e) => recs.push(e));

@@ -6,7 +6,10 @@
 import { loadHasher } from '../../engine/hash.ts';
 import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
 import { openEditStore, type EditStore } from '../../engine/platform/node/edit-store.ts';
-import { startWebTransportServer } from '../../engine/platform/node/webtransport.ts';
+import { createSelfSignedCert } from '../../engine/platform/node/cert.ts';
+import { startWebTransportServer, type WebTransportServer } from '../../engine/platform/node/webtransport.ts';
+import { startQuicWebTransportServer, type QuicWebTransportServer } from '../../engine/platform/node/quic/webtransport-server.ts';
+import { QUICHE_PACKAGE, quicheAvailable } from '../../engine/platform/node/quic/quiche.ts';
 import { nodeZstd } from '../../engine/platform/node/zstd.ts';
 import { localIdentity } from '../../engine/protocol/handshake.ts';
 import { randomAdminToken } from '../../engine/net/server.ts';
@@ -81,25 +84,41 @@ export const serve: Command = {
     await server.init();
     console.log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const staticDir = await ensureWebBuild(config['web-dir']);
-    const wt = await startWebTransportServer({ sink: (s) => server.net.accept(s), host: config.host, port: config.port });
-    // Without HTTP/3 browsers reach the game through the WebSocket mapping, which cannot pin the certificate hash:
-    // the page is then served over HTTPS with the same certificate, so that accepting it once at the page suffices.
+    // One certificate for every transport: QUIC on UDP and the HTTP/2 fallback on TCP share the port number.
+    const cert = createSelfSignedCert();
+    const sink = (s: Parameters<typeof server.net.accept>[0]) => server.net.accept(s);
+    let quic: QuicWebTransportServer | undefined;
+    let wt: WebTransportServer | undefined;
+    if (config.transport !== 'h2' && !quicheAvailable()) {
+      if (config.transport === 'quic') throw new OptionError(`--transport quic: ${QUICHE_PACKAGE} (QUIC) is not installed for this platform`);
+      log('warn', `${QUICHE_PACKAGE} (QUIC) is not installed for this platform: serving the HTTP/2 / WebSocket mappings only`);
+    }
+    if (config.transport !== 'h2' && quicheAvailable()) quic = await startQuicWebTransportServer({ sink, host: config.host, port: config.port, cert, log });
+    if (config.transport !== 'quic') wt = await startWebTransportServer({ sink, host: config.host, port: quic?.port ?? config.port, cert });
+    const url = (quic ?? wt)!.url;
+    const h3 = quic !== undefined || wt!.http3;
+    const transports: Array<'h3' | 'h2'> = [...(h3 ? ['h3' as const] : []), ...(wt ? ['h2' as const] : [])];
+    // With HTTP/3 the page pins the certificate hash and is served over plain HTTP, with no warning at all. Without it
+    // browsers use the WebSocket mapping, which cannot pin a hash: the page is then served over HTTPS with the same
+    // certificate, so that accepting it once at the page suffices.
     const http = await startHttpServer({
       host: config.host, port: config['http-port'], staticDir,
-      tls: { certPem: wt.cert.certPem, keyPem: wt.cert.keyPem }, redirectPages: !wt.http3, publicHost: config['public-host'], log,
-      info: { webTransportUrl: wt.url, certHashHex: wt.cert.sha256Hex, protocolVersion: identity.version, schemaHash: identity.schemaHash },
+      tls: { certPem: cert.certPem, keyPem: cert.keyPem }, redirectPages: !h3, publicHost: config['public-host'], log,
+      info: { webTransportUrl: url, transports, certHashHex: cert.sha256Hex, protocolVersion: identity.version, schemaHash: identity.schemaHash },
     });
     server.start();
-    const pageUrl = wt.http3 ? http.httpUrl : http.url;
+    const pageUrl = h3 ? http.httpUrl : http.url;
     console.log(`Stratum server ready: open ${pageUrl}`);
-    if (!wt.http3) {
+    if (!h3) {
       console.log('  the certificate is self-signed: the browser warns once (Advanced, then Proceed); the game then connects with it');
       if (!config['public-host'] && (config.host === '0.0.0.0' || config.host === '::')) {
         console.log(`  plain-HTTP page requests are redirected to ${http.url}; for players on other machines set --public-host`);
       }
     }
-    console.log(`  WebTransport ${wt.url} (port ${wt.port}, ${wt.http3 ? 'HTTP/3 and HTTP/2' : 'HTTP/2 and WebSocket mappings'})`);
-    console.log(`  certificate sha-256 ${wt.cert.sha256Hex}`);
+    const port = (quic ?? wt)!.port;
+    const speaks = [quic ? `HTTP/3 on UDP ${port}` : wt!.http3 ? 'HTTP/3' : '', wt ? `HTTP/2 and WebSocket fallback on TCP ${port}` : ''].filter(Boolean);
+    console.log(`  WebTransport ${url} (${speaks.join('; ')})`);
+    console.log(`  certificate sha-256 ${cert.sha256Hex}`);
     console.log(`  admin token ${adminToken}`);
     console.log(`  storage ${store ? config.storage : 'none (in memory)'}; bots join with: npx stratum bot --connect ${http.httpUrl}`);
 
@@ -108,7 +127,7 @@ export const serve: Command = {
         console.log(`\n${signal}: stopping (${server.counters.ticks} ticks, ${server.counters.editsStored} edits stored)`);
         server.stop('the server is shutting down');
         // Give the Disconnect messages a moment to leave before the transports close.
-        setTimeout(() => { void Promise.all([wt.close(), http.close(), pool.destroy()]).finally(done); }, 200);
+        setTimeout(() => { void Promise.all([quic?.close(), wt?.close(), http.close(), pool.destroy()]).finally(done); }, 200);
       };
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));

@@ -14,7 +14,7 @@ import { MsgType, type Message } from '../../engine/protocol/messages.ts';
 import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../../engine/sim/game-world.ts';
 import { stepWorld } from '../../engine/sim/step.ts';
 import { createFixedStep, TICK_MS, type FixedStep } from '../../engine/tick.ts';
-import { getBlock, isLoaded, setBlock } from '../../engine/voxel/voxel-world.ts';
+import { setBlock } from '../../engine/voxel/voxel-world.ts';
 import type { TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
 import { generateColumnsInPool, generateColumnsSync, squareAround } from '../../workers/terrain.main.ts';
@@ -23,7 +23,9 @@ import { surfaceY } from '../../engine/sim/surface.ts';
 import { pushInput, recordArrival } from './input-queue.ts';
 import type { ServerPlayer } from './server-player.ts';
 import type { ServerRecorder } from './server-recorder.ts';
-import { createReplicator, type Replicator } from './replicator.ts';
+import { MAX_WAITING_RESYNCS, RESYNC_BURST, RESYNCS_PER_SECOND, createReplicator, type Replicator } from './replicator.ts';
+import { answerRefused } from './refusal-answers.ts';
+import { blocksCommand } from './area-blocks.ts';
 import { runServerTick, type TickCounters } from './server-tick.ts';
 import { serverStats, startStatsWindow } from './server-stats.ts';
 
@@ -126,22 +128,21 @@ export function createGameServer(options: GameServerOptions): GameServer {
       case MsgType.InputBundle:
         recordArrival(p.queue, msg.clientTick, world.tick);
         for (const input of msg.inputs) {
-          // Older inputs repeat earlier bundles for loss tolerance; behind the server they are simply spent.
-          if (input !== msg.inputs[msg.inputs.length - 1] && input.tick < world.tick) continue;
+          // Older inputs repeat earlier bundles for loss tolerance: the queue settles each tick once, so a repeat
+          // is a duplicate, and a block action refused on arrival gets its one answer here.
           const r = pushInput(p.queue, input, world.tick, msg.seq);
-          if (r === 'late') {
-            counters.inputsLate++;
-            // A late input's block action never runs: say so, so that the client rolls its prediction back.
-            const a = input.block;
-            if (a && [a.x, a.y, a.z].every(Number.isInteger)) {
-              const block = isLoaded(world.voxels, a.x, a.y, a.z) ? getBlock(world.voxels, a.x, a.y, a.z) : 0;
-              session.send(Channel.ChunkStream, { type: MsgType.BlockResult, tick: input.tick, ok: false, x: a.x, y: a.y, z: a.z, block, reason: 'late' });
-            }
-          }
+          if (r === 'accepted' || r === 'duplicate') continue;
+          if (r === 'late') counters.inputsLate++;
           else if (r === 'too-far') counters.inputsTooFar++;
-          else if (r === 'flooded') counters.inputsFlooded++;
+          else counters.inputsFlooded++;
+          if (!answerRefused(world, replicator, p, input, r)) return; // closed for flooding
         }
         if (msg.ackTick > p.ackTick && msg.ackTick <= world.tick) p.ackTick = msg.ackTick;
+        break;
+      case MsgType.ChunkResync:
+        if (replicator.resync(p, msg.cx, msg.cz) === 'flood') {
+          session.close(`resync flood: more than ${MAX_WAITING_RESYNCS} columns asked for again beyond the budget of ${RESYNC_BURST}, then ${RESYNCS_PER_SECOND} per second`);
+        }
         break;
       case MsgType.ChunkHave:
         if (msg.columns.length !== 2 * msg.checksums.length) {
@@ -177,6 +178,8 @@ export function createGameServer(options: GameServerOptions): GameServer {
     maxPlayers: options.maxPlayers, maxSessionsPerAddress: options.maxSessionsPerAddress, limits: options.sessionLimits,
     helloTimeoutMs: options.helloTimeoutMs,
     commands: {
+      // The server's block ids in a box (soaks compare every client's view with them).
+      blocks: (_s, _c, args) => blocksCommand(world.voxels, args),
       players: () => [...players.values()].map((p) => `${p.session.id} ${p.session.name} entity=${p.netId} late=${p.queue.stats.late} missing=${p.queue.stats.missing}`).join('\n') || 'no players',
       // Tick timing and traffic since the last 'stats reset', as JSON (benches read it).
       stats: (_s, _c, args) => {

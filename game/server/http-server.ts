@@ -30,6 +30,8 @@ import { sendFile } from './static-file.ts';
 export interface ConnectInfo {
   /** WebTransport session URL. */
   webTransportUrl: string;
+  /** What that URL speaks: 'h3' (WebTransport over HTTP/3 on UDP), 'h2' (the HTTP/2 and WebSocket mappings on TCP). */
+  transports: Array<'h3' | 'h2'>;
   /** SHA-256 of the server certificate, hex. */
   certHashHex: string;
   /** Protocol version of the server. */

@@ -2,6 +2,8 @@
  * A player's input queue on the server, keyed by client tick. At server tick T the server takes the input for T;
  * when none arrived it repeats the last one's movement (never its block or inventory action). Inputs for ticks
  * already run are late and dropped; inputs too far ahead and floods are refused. Everything dropped is counted.
+ * Bundles repeat recent inputs: the queue remembers the ticks it has settled (accepted or refused), so a repeat is a
+ * duplicate, never late, and a tick refused once is never accepted later (its refusal was already answered).
  */
 import type { PlayerInput } from '../../engine/input.ts';
 import type { Tick } from '../../engine/tick.ts';
@@ -12,6 +14,12 @@ export const MAX_INPUT_LEAD = 40;
 /** Most inputs held at once. */
 export const MAX_QUEUED_INPUTS = MAX_INPUT_LEAD + 1;
 
+/**
+ * Settled ticks remembered (the newest). Bundles repeat at most 8 inputs and an honest client settles about one tick
+ * per server tick, so this covers every repeat with a wide margin; a forgotten tick only risks one extra answer.
+ */
+export const SEEN_TICKS = 64;
+
 /** Counters of what happened to a player's inputs. */
 export interface InputStats {
   /** Inputs accepted into the queue. */
@@ -20,7 +28,7 @@ export interface InputStats {
   late: number;
   /** Arrived for a tick more than {@link MAX_INPUT_LEAD} ahead. */
   tooFar: number;
-  /** Arrived again for a tick already queued (bundles repeat inputs; normal). */
+  /** Arrived again for a tick already settled: queued, run or refused (bundles repeat inputs; normal). */
   duplicate: number;
   /** Refused because the queue was full. */
   flooded: number;
@@ -42,6 +50,10 @@ export interface InputQueue {
   readonly stats: InputStats;
   /** Lead (newest input tick minus server tick) of recent bundle arrivals, newest last; at most 20. */
   readonly leads: number[];
+  /** The newest {@link SEEN_TICKS} settled ticks (accepted, or refused as late, too far or flooded). */
+  readonly seen: Set<Tick>;
+  /** The same ticks in the order they were settled, oldest first (to forget the oldest). */
+  readonly seenOrder: Tick[];
 }
 
 /** What {@link pushInput} did with an input. */
@@ -49,16 +61,30 @@ export type PushResult = 'accepted' | 'late' | 'too-far' | 'duplicate' | 'floode
 
 /** Creates an empty queue. */
 export function createInputQueue(): InputQueue {
-  return { pending: new Map(), seqs: new Map(), lastSeq: -1, last: null, stats: { accepted: 0, late: 0, tooFar: 0, duplicate: 0, flooded: 0, missing: 0 }, leads: [] };
+  return {
+    pending: new Map(), seqs: new Map(), lastSeq: -1, last: null, stats: { accepted: 0, late: 0, tooFar: 0, duplicate: 0, flooded: 0, missing: 0 },
+    leads: [], seen: new Set(), seenOrder: [],
+  };
 }
 
-/** Offers an input (from bundle `seq`) that arrived while the server is about to run `serverTick`. */
+/** Remembers that `tick` is settled. */
+function settle(q: InputQueue, tick: Tick): void {
+  q.seen.add(tick);
+  q.seenOrder.push(tick);
+  if (q.seenOrder.length > SEEN_TICKS) q.seen.delete(q.seenOrder.shift()!);
+}
+
+/**
+ * Offers an input (from bundle `seq`) that arrived while the server is about to run `serverTick`. Each tick is
+ * settled once: the first arrival is accepted or refused ('late', 'too-far', 'flooded'), later ones are duplicates.
+ */
 export function pushInput(q: InputQueue, input: PlayerInput, serverTick: Tick, seq = 0): PushResult {
   const lead = input.tick - serverTick;
-  if (!Number.isInteger(input.tick) || lead < 0) { q.stats.late++; return 'late'; }
-  if (lead > MAX_INPUT_LEAD) { q.stats.tooFar++; return 'too-far'; }
-  if (q.pending.has(input.tick)) { q.stats.duplicate++; return 'duplicate'; }
-  if (q.pending.size >= MAX_QUEUED_INPUTS) { q.stats.flooded++; return 'flooded'; }
+  if (q.seen.has(input.tick) || q.pending.has(input.tick)) { q.stats.duplicate++; return 'duplicate'; }
+  if (!Number.isInteger(input.tick) || lead < 0) { q.stats.late++; settle(q, input.tick); return 'late'; }
+  if (lead > MAX_INPUT_LEAD) { q.stats.tooFar++; settle(q, input.tick); return 'too-far'; }
+  if (q.pending.size >= MAX_QUEUED_INPUTS) { q.stats.flooded++; settle(q, input.tick); return 'flooded'; }
+  settle(q, input.tick);
   q.pending.set(input.tick, input);
   q.seqs.set(input.tick, seq);
   q.stats.accepted++;

@@ -1,8 +1,14 @@
 /**
  * What each client is told, within its bandwidth budget: its own authoritative body every tick; other players in
  * view as entity deltas every 2nd tick (10 Hz), nearest and most changed first when the budget is short; block
- * changes as section updates batched every 5 ticks; and the columns in view, nearest first, skipping those its
- * cache already holds. Order of precedence: entities, then section updates, then whole columns.
+ * changes as section updates batched every 5 ticks; the answers to its block actions; and the columns in view,
+ * nearest first, skipping those its cache already holds. Order of precedence: entities, then section updates and
+ * block results (one ordered queue), then whole columns.
+ *
+ * What keeps a client's copy exact: a BlockResult goes out before every section update that carries its edit (it
+ * joins the queue behind the updates already waiting), a whole column goes out only when the queue is empty and the
+ * column has no edits that a section update has not carried yet, and a column the client asks for again (ChunkResync)
+ * is re-sent whole, within a per-session budget of resyncs.
  */
 import type { ChunkCodecDeps } from '../../engine/codec/chunk-codec.ts';
 import { encodeSectionUpdate } from '../../engine/codec/chunk-diff.ts';
@@ -16,7 +22,7 @@ import { chunkOf, columnKeyAt, columnsInView, inView } from '../../engine/replic
 import { canSend, createRateLimiter, recordSent } from '../../engine/replication/rate-limiter.ts';
 import type { GameWorld, SimEvents } from '../../engine/sim/game-world.ts';
 import { createSnapshotHistory } from '../../engine/replication/entity-baselines.ts';
-import type { Tick } from '../../engine/tick.ts';
+import { TICK_HZ, type Tick } from '../../engine/tick.ts';
 import { voxelIndex } from '../../engine/voxel/section.ts';
 import { NO_SECTION, sectionVoxels } from '../../engine/voxel/section-store.ts';
 import { chunkFromKey, chunkKey, getColumn } from '../../engine/voxel/voxel-world.ts';
@@ -26,6 +32,8 @@ import type { WorkerPool } from '../../workers/pool.ts';
 import { encodeColumnsInPool } from '../../workers/chunk-encode.main.ts';
 import { EntityKind, TARGET_INPUT_LEAD } from '../rules.ts';
 import { createInputQueue, timingAdvice } from './input-queue.ts';
+import { createTickBucket, takeToken, tokensAt } from './tick-bucket.ts';
+import { ANSWER_BURST, ANSWERS_PER_TICK } from './refusal-answers.ts';
 import type { ServerSession } from '../../engine/net/server.ts';
 import type { ServerPlayer } from './server-player.ts';
 import { createEntityUpdates } from './entity-updates.ts';
@@ -38,6 +46,17 @@ export const BLOCKS_EVERY = 5;
 export const ADVICE_EVERY = 10;
 /** How long the server waits for a client's ChunkHave before streaming chunks anyway, ms. */
 export const CACHE_HINT_WAIT_MS = 1000;
+/** Ticks a column waits for a valid encoding from the pool before it is encoded on the main thread. */
+export const ENCODE_WAIT_TICKS = 10;
+/** Columns a client may have re-sent at once on request (ChunkResync)... */
+export const RESYNC_BURST = 8;
+/** ... and then per second (one every 10 ticks). */
+export const RESYNCS_PER_SECOND = 2;
+/** Resync requests beyond the budget wait, at most this many columns; a client asking for more is closed. */
+export const MAX_WAITING_RESYNCS = 64;
+
+/** What {@link Replicator.resync} did with a request. */
+export type ResyncOutcome = 'queued' | 'waiting' | 'ignored' | 'flood';
 
 /** Options of {@link createReplicator}. */
 export interface ReplicatorOptions {
@@ -67,6 +86,18 @@ export interface Replicator {
   cacheHints(p: ServerPlayer, msg: ChunkHave): void;
   /** The client applied a column. */
   chunkAcked(p: ServerPlayer, cx: number, cz: number): void;
+  /**
+   * The client asks for column (cx, cz) again, whole: 'queued' (it goes out through the chunk path, before other
+   * columns), 'waiting' (over the resync budget: it goes out as the budget refills), 'ignored' (not a column the
+   * client holds, or already on its way), or 'flood' (too many waiting: the caller closes the session).
+   */
+  resync(p: ServerPlayer, cx: number, cz: number): ResyncOutcome;
+  /**
+   * Sends a BlockResult in order with the chunk stream: at once when nothing waits in the client's queue, else behind
+   * the section updates waiting there. `optional` answers (refusals of actions that never ran) also wait for the
+   * bandwidth budget; the others (one per tick at most) are essential.
+   */
+  blockResult(p: ServerPlayer, msg: Message & { type: typeof MsgType.BlockResult }, optional: boolean): void;
   /** Block edits applied this tick (to batch). */
   edited(edits: readonly SimEvents['BlockChanged'][]): void;
   /** End-of-tick sends to every player (`players` in entity order). */
@@ -79,17 +110,29 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   const s = world.ecs.stores;
   const columnCache = new Map<number, EncodedColumn>();
   let pending: SimEvents['BlockChanged'][] = [];
+  /** Keys of the columns with edits in `pending` (not yet in a section update). */
+  const unflushed = new Set<number>();
 
   // Column encodings: with a pool, requested in batches and used when they are back (the tick never waits); a result
-  // is kept only if the column did not change while it was being encoded.
+  // is kept only if the column did not change while it was being encoded. A column edited so often that no pool
+  // result ever stays valid would never go out: after ENCODE_WAIT_TICKS of waiting it is encoded on this thread.
   const version = new Map<number, number>();
   const inFlight = new Set<number>();
+  const waiting = new Map<number, { since: Tick; last: Tick }>(); // columns asked for and not encoded yet
   let wanted: number[] = [];
   const encoded = (key: number): EncodedColumn | undefined => {
     const enc = columnCache.get(key);
-    if (enc || o.pool) {
-      if (!enc && !inFlight.has(key)) wanted.push(key);
-      return enc;
+    if (enc) { waiting.delete(key); return enc; }
+    if (o.pool) {
+      let w = waiting.get(key);
+      // A new wait unless asked for recently (a busy column is asked for only at flush ticks, every BLOCKS_EVERY).
+      if (!w || world.tick - w.last > 2 * ENCODE_WAIT_TICKS) waiting.set(key, w = { since: world.tick, last: world.tick });
+      w.last = world.tick;
+      if (world.tick - w.since < ENCODE_WAIT_TICKS) {
+        if (!inFlight.has(key)) wanted.push(key);
+        return undefined;
+      }
+      waiting.delete(key);
     }
     const [cx, cz] = chunkFromKey(key);
     const fresh = encodeWorldColumn(world.voxels, cx, cz, codec);
@@ -123,7 +166,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     }
   };
 
-  const send = (p: ServerPlayer, channel: Channel, msg: Message, kind: keyof ServerPlayer['metrics']['bytes']): void => {
+  const send = (p: ServerPlayer, channel: Channel, msg: Message, kind: keyof ServerPlayer['metrics']['bytes'], essential = kind === 'state'): void => {
     settle(p);
     try {
       p.session.send(channel, msg);
@@ -135,7 +178,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     }
     const bytes = p.session.connection.stats.bytesOut - p.bytesSeen;
     p.bytesSeen += bytes;
-    recordSent(p.limiter, o.now(), bytes, kind === 'state');
+    recordSent(p.limiter, o.now(), bytes, essential);
     p.metrics.bytes[kind] += bytes;
     if (bytes > p.metrics.largestMessage) p.metrics.largestMessage = bytes;
   };
@@ -182,6 +225,16 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     stores: s, pool: o.pool, now: o.now, log: o.log, send: (p, msg) => send(p, Channel.EntityDelta, msg, 'entity'),
   });
 
+  /** Columns re-sent on request now (`p.resyncWaiting` holds the requests over budget). */
+  const startResync = (p: ServerPlayer, key: number): void => {
+    const [cx, cz] = chunkFromKey(key);
+    p.chunks.delete(key);
+    p.pendingDiffs = p.pendingDiffs.filter((m) => !(m.type === MsgType.ChunkDiff && m.cx === cx && m.cz === cz));
+    p.cacheHints?.delete(key); // its cached copy is what failed
+    p.chunkQueue = [key, ...p.chunkQueue.filter((k) => k !== key)];
+    p.metrics.resyncs++;
+  };
+
   const queueDiffs = (players: readonly ServerPlayer[]): void => {
     if (pending.length === 0) return;
     // Group edits by section; rebuild each section's state before the batch from the edits' previous ids.
@@ -193,6 +246,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       bySection.set(k, list);
     }
     pending = [];
+    unflushed.clear();
     for (const [k, edits] of [...bySection].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const [cx, cy, cz] = k.split(',').map(Number);
       const key = chunkKey(cx, cz);
@@ -208,11 +262,14 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
 
   const sendChunks = (p: ServerPlayer): void => {
     if (!p.cacheHints && o.now() - p.joinedAt < CACHE_HINT_WAIT_MS) return;
+    if (p.pendingDiffs.length) return; // a column never overtakes the block results and updates before it
     const waiting: number[] = [];
     // Look at a bounded number of columns per tick, so a long queue of columns still encoding costs little.
     for (let looked = 0; p.chunkQueue.length && canSend(p.limiter, o.now()) && looked < 256; looked++) {
       const key = p.chunkQueue.shift()!;
       if (!world.voxels.columns.has(key) || p.chunks.has(key)) continue;
+      // A column with edits not yet in a section update would not match the updates that follow: wait for the flush.
+      if (unflushed.has(key)) { waiting.push(key); continue; }
       const enc = encoded(key);
       if (!enc) { waiting.push(key); continue; } // being encoded in the pool: next tick
       p.chunks.add(key);
@@ -234,9 +291,11 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       const p: ServerPlayer = {
         session, eid, netId: s.NetworkId.id[eid], queue: createInputQueue(), ackTick: 0, entities: createSnapshotHistory(),
         known: new Set(), chunks: new Set(), editTicks: [], limiter: createRateLimiter(o.budgetBytesPerSecond),
+        answerBudget: createTickBucket(ANSWER_BURST, ANSWERS_PER_TICK, world.tick),
+        resyncBudget: createTickBucket(RESYNC_BURST, RESYNCS_PER_SECOND / TICK_HZ, world.tick), resyncWaiting: [],
         bytesSeen: session.connection.stats.bytesOut, centre: NaN, chunkQueue: [], queuedAt: new Map(), cacheHints: null,
         joinedAt: o.now(), pendingDiffs: [], priority: new Map(), emptyUpdates: new Set(),
-        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, entityUpdatesQuiet: 0, largestMessage: 0, sendErrors: 0 },
+        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, entityUpdatesQuiet: 0, largestMessage: 0, sendErrors: 0, resyncs: 0, resultsQueued: 0, refusedOnArrival: 0 },
       };
       send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: EntityKind.Self, data: spawnData(eid), name: p.session.name }, 'entity');
       entityUpdates.joined(p);
@@ -258,11 +317,24 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       const at = p.queuedAt.get(key);
       if (at !== undefined) { p.metrics.chunkLoadMs.push(o.now() - at); p.queuedAt.delete(key); }
     },
+    resync(p, cx, cz) {
+      const key = chunkKey(cx, cz);
+      if (!p.chunks.has(key) || p.resyncWaiting.includes(key)) return 'ignored';
+      if (takeToken(p.resyncBudget, world.tick)) { startResync(p, key); return 'queued'; }
+      if (p.resyncWaiting.length >= MAX_WAITING_RESYNCS) return 'flood';
+      p.resyncWaiting.push(key);
+      return 'waiting';
+    },
+    blockResult(p, msg, optional) {
+      if (p.pendingDiffs.length || (optional && !canSend(p.limiter, o.now()))) { p.pendingDiffs.push(msg); p.metrics.resultsQueued++; }
+      else send(p, Channel.ChunkStream, msg, 'other', !optional);
+    },
     edited(edits) {
       pending.push(...edits);
       // The cached whole-column encodings are stale from now on (a client may subscribe before the next flush).
       for (const e of edits) {
         const key = chunkKey(e.x >> 4, e.z >> 4);
+        unflushed.add(key);
         columnCache.delete(key);
         version.set(key, (version.get(key) ?? 0) + 1);
       }
@@ -280,7 +352,15 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       if (tick % BLOCKS_EVERY === 0) queueDiffs(players);
       if (tick % ENTITY_EVERY === 0) entityUpdates.update(tick, players);
       for (const p of players) {
-        while (p.pendingDiffs.length && canSend(p.limiter, now)) send(p, Channel.ChunkStream, p.pendingDiffs.shift()!, 'diff');
+        // Requests over the resync budget, as it refills (a column unloaded meanwhile is dropped).
+        while (p.resyncWaiting.length && (!p.chunks.has(p.resyncWaiting[0]) || tokensAt(p.resyncBudget, world.tick) >= 1)) {
+          const key = p.resyncWaiting.shift()!;
+          if (p.chunks.has(key) && takeToken(p.resyncBudget, world.tick)) startResync(p, key);
+        }
+        while (p.pendingDiffs.length && canSend(p.limiter, now)) {
+          const m = p.pendingDiffs.shift()!;
+          send(p, Channel.ChunkStream, m, m.type === MsgType.ChunkDiff ? 'diff' : 'other');
+        }
         sendChunks(p);
         if (tick % ADVICE_EVERY === 0) {
           send(p, Channel.EntityDelta, { type: MsgType.ServerState, tick, players: players.length, adjust: timingAdvice(p.queue, TARGET_INPUT_LEAD) }, 'state');

@@ -5,6 +5,7 @@ import type { SnapshotHistory } from '../../engine/replication/entity-baselines.
 import type { RateLimiter } from '../../engine/replication/rate-limiter.ts';
 import type { Tick } from '../../engine/tick.ts';
 import type { InputQueue } from './input-queue.ts';
+import type { TickBucket } from './tick-bucket.ts';
 
 /** Per-client replication figures. */
 export interface ReplicationMetrics {
@@ -28,6 +29,12 @@ export interface ReplicationMetrics {
   entityUpdatesDeferred: number;
   /** Replication ticks with nothing to send: the client already held everyone in its view as they were. */
   entityUpdatesQuiet: number;
+  /** Columns re-sent whole because the client asked (ChunkResync). */
+  resyncs: number;
+  /** Block results that waited in the ordered queue (behind section updates, or for budget). */
+  resultsQueued: number;
+  /** Block actions answered as refused on arrival (late, too far ahead, flooded). */
+  refusedOnArrival: number;
 }
 
 /** One connected player. */
@@ -64,8 +71,17 @@ export interface ServerPlayer {
   cacheHints: Map<number, string> | null;
   /** When the player joined (ms): chunk streaming starts after ChunkHave, or a second after joining. */
   joinedAt: number;
-  /** Section updates waiting for budget. */
+  /**
+   * The ordered queue of the chunk stream: section updates, and block results behind them, waiting for budget. A
+   * whole column goes out only when it is empty.
+   */
   pendingDiffs: Message[];
+  /** Answers to block actions refused on arrival, as a token bucket (see refusal-answers.ts). */
+  answerBudget: TickBucket;
+  /** Resync requests (ChunkResync) served so far, as a token bucket: a burst, then a few per second. */
+  resyncBudget: TickBucket;
+  /** Column keys asked for again beyond the budget, oldest first, served as it refills. */
+  resyncWaiting: number[];
   /** Entity priority accumulators by network id (who goes first when the budget is short). */
   priority: Map<number, number>;
   /** Ticks in `entities` whose update changed nothing (the client then held two equal snapshots of its view). */

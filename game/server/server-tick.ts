@@ -1,8 +1,8 @@
 /**
  * One server tick: take each player's input for this tick, enforce the edit rate limit, run the shared simulation
- * step, make the tick's edits durable, answer each block action, then replicate.
+ * step, make the tick's edits durable, answer each block action (exactly once: ok, refused by the rules, or
+ * rate-limited), then replicate.
  */
-import { Channel } from '../../engine/net/channels.ts';
 import type { EditStore } from '../../engine/platform/node/edit-store.ts';
 import type { PlayerInput } from '../../engine/input.ts';
 import { MsgType } from '../../engine/protocol/messages.ts';
@@ -60,8 +60,9 @@ export function runServerTick(ctx: TickContext): void {
   const ordered = [...ctx.players.values()].sort((a, b) => a.eid - b.eid);
   const byEid = new Map(ordered.map((p) => [p.eid, p]));
   const inputs = new Map<number, PlayerInput>();
+  // In order with the chunk stream (before the section updates that carry the tick's edits); at most one per tick.
   const result = (p: ServerPlayer, ok: boolean, x: number, y: number, z: number, reason: string) =>
-    p.session.send(Channel.ChunkStream, { type: MsgType.BlockResult, tick, ok, x, y, z, block: getBlock(world.voxels, x, y, z), reason });
+    ctx.replicator.blockResult(p, { type: MsgType.BlockResult, tick, ok, x, y, z, block: getBlock(world.voxels, x, y, z), reason }, false);
 
   for (const p of ordered) {
     let input = takeInput(p.queue, tick);

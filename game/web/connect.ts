@@ -1,9 +1,12 @@
 /**
- * How the page finds and reaches the server: `/connect.json` names the WebTransport endpoint and the certificate
- * hash to pin; `WebTransportPolyfill` uses the browser's native WebTransport where the server speaks HTTP/3 and the
- * WebSocket mapping otherwise.
+ * How the page finds and reaches the server: `/connect.json` names the WebTransport endpoint, what it speaks and the
+ * certificate hash to pin. The page tries the browser's native WebTransport over HTTP/3 first (pinned with
+ * `serverCertificateHashes`: no certificate warning); when the browser has none, or it does not connect within a
+ * few seconds (UDP blocked), it falls back to the HTTP/2 / WebSocket mapping of `@fails-components/webtransport`.
  */
 import { hexToBytes } from '../../engine/hash.ts';
+import { createFallbackConnector } from '../../engine/net/fallback-connector.ts';
+import type { Scheduler } from '../../engine/net/scheduler.ts';
 import type { Connector } from '../../engine/net/transport.ts';
 import { webTransportConnector, type WebTransportConstructor } from '../../engine/net/webtransport-client.ts';
 
@@ -11,6 +14,8 @@ import { webTransportConnector, type WebTransportConstructor } from '../../engin
 export interface ConnectJson {
   /** `https://host:port/path` of the WebTransport endpoint. */
   webTransportUrl: string;
+  /** What it speaks: 'h3' (HTTP/3 on UDP), 'h2' (HTTP/2 and WebSocket mappings on TCP); absent from older servers (h2). */
+  transports?: Array<'h3' | 'h2'>;
   /** SHA-256 of the server certificate, hex. */
   certHashHex: string;
   /** Server protocol version. */
@@ -47,11 +52,38 @@ export async function fetchConnectInfo(base: string = location.href): Promise<Co
   return (await res.json()) as ConnectJson;
 }
 
-/** A connector for the page: the polyfill, pinned to the server's certificate hash. */
-export async function browserConnector(info: ConnectJson): Promise<Connector> {
-  // Typed by hand: the type checker resolves the package's Node entry, which lacks the polyfill; the bundler takes
-  // the "browser" export.
-  const mod = (await import('@fails-components/webtransport')) as unknown as { WebTransportPolyfill?: WebTransportConstructor };
-  if (!mod.WebTransportPolyfill) throw new Error('WebTransportPolyfill is missing: the page must be bundled with the "browser" condition');
-  return webTransportConnector({ url: endpointUrl(info), certHash: hexToBytes(info.certHashHex), WebTransport: mod.WebTransportPolyfill });
+/** How long the first native HTTP/3 attempt may take before the page falls back, ms. */
+export const NATIVE_TIMEOUT_MS = 3000;
+
+/** The page's connector and the transport it ended up with. */
+export interface BrowserConnector {
+  /** Opens sessions. */
+  connect: Connector;
+  /** 'h3' once native WebTransport over HTTP/3 connected; 'fallback' otherwise. */
+  transport(): 'h3' | 'fallback';
+  /** Why the page fell back, if it did. */
+  fallbackReason(): string | undefined;
+}
+
+/** A connector for the page: native WebTransport over HTTP/3 when possible, else the WebSocket mapping. */
+export async function browserConnector(info: ConnectJson, scheduler: Scheduler): Promise<BrowserConnector> {
+  const url = endpointUrl(info);
+  const certHash = hexToBytes(info.certHashHex);
+  const speaks = info.transports ?? ['h2'];
+  const Native = (globalThis as { WebTransport?: WebTransportConstructor }).WebTransport;
+  const preferred = speaks.includes('h3') && typeof Native === 'function' ? webTransportConnector({ url, certHash, WebTransport: Native }) : undefined;
+  let fallback: Connector = (done) => done(new Error('the server offers only WebTransport over HTTP/3, which this browser could not reach'));
+  if (speaks.includes('h2')) {
+    // Typed by hand: the type checker resolves the package's Node entry, which lacks the browser classes; the bundler
+    // takes the "browser" export. The ponyfill is the WebSocket mapping alone (the polyfill would try native first).
+    const mod = (await import('@fails-components/webtransport')) as unknown as { WebTransportPonyfill?: WebTransportConstructor };
+    if (!mod.WebTransportPonyfill) throw new Error('WebTransportPonyfill is missing: the page must be bundled with the "browser" condition');
+    fallback = webTransportConnector({ url, certHash, WebTransport: mod.WebTransportPonyfill, forceReliable: true });
+  }
+  const f = createFallbackConnector({ preferred, fallback, scheduler, timeoutMs: NATIVE_TIMEOUT_MS });
+  return {
+    connect: f.connect,
+    transport: () => (f.using === 'preferred' ? 'h3' : 'fallback'),
+    fallbackReason: () => f.fallbackReason,
+  };
 }

@@ -27,6 +27,8 @@ export interface HudStats {
   meshes: number;
   /** Sections meshed by the worker pool so far. */
   sectionsMeshed: number;
+  /** The transport in use, for people: "WebTransport over HTTP/3" or the fallback and why. */
+  transport: string;
   /** Player position. */
   position: [number, number, number];
   /** Connection state. */
@@ -102,7 +104,7 @@ export function showStats(h: Hud, s: HudStats): void {
   const [x, y, z] = s.position;
   h.stats.textContent = [
     `Stratum  ${s.fps} fps  (F3 hides)`,
-    `state ${s.state}`,
+    `state ${s.state}  via ${s.transport}`,
     `tick ${s.tick}  server ${s.serverTick}`,
     `rtt ${Number.isNaN(s.rttMs) ? '-' : s.rttMs.toFixed(1) + ' ms'}`,
     `in ${formatRate(s.bytesInPerSec)}  out ${formatRate(s.bytesOutPerSec)}`,

@@ -55,6 +55,7 @@ async function boot(): Promise<void> {
   const motion = createLocalMotion();
   const bus = createEventBus<ClientEvents>();
   const scheduler = createRealtimeScheduler();
+  const transport = await browserConnector(info, scheduler);
   // Worker pool: leave a core for the page itself.
   const threads = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
   const pool = createBrowserPool({
@@ -63,7 +64,7 @@ async function boot(): Promise<void> {
   });
   const client = createGameClient({
     pool, // chunk decoding and meshing share the worker pool
-    connect: await browserConnector(info), identity: localIdentity(hasher), scheduler,
+    connect: transport.connect, identity: localIdentity(hasher), scheduler,
     rng: createRng(crypto.getRandomValues(new Uint32Array(1))[0]), codec: { zstd: browserZstd, hasher }, name, bus,
     input: (c) => {
       if (c.predictor) noteTick(motion, c.predictor.body, scheduler.now());
@@ -119,7 +120,7 @@ async function boot(): Promise<void> {
   bus.on('Connected', () => setStatus(hud, ''));
   bus.on('Disconnected', ({ reason, kind }) => {
     setStatus(hud, `disconnected: ${reason} (reconnecting...)`);
-    if (kind !== 'connect-failed') return;
+    if (kind !== 'connect-failed' || transport.transport() === 'h3') return;
     const link = document.createElement('a');
     link.href = new URL(endpointUrl(info)).origin + '/';
     link.target = '_blank';
@@ -146,7 +147,7 @@ async function boot(): Promise<void> {
   attachInput(canvas, input, target);
   attachHudKeys(hud, (text) => client.net.send(Channel.Chat, { type: MsgType.ClientChat, text }), (typing) => { input.typing = typing; });
 
-  (window as unknown as { stratum: unknown }).stratum = createTestHook(client, input, meshing, () => sections.byKey.size, chatLines);
+  (window as unknown as { stratum: unknown }).stratum = createTestHook(client, input, meshing, () => sections.byKey.size, chatLines, transport.transport);
   client.start();
 
   // ?maxfps=N caps drawing (software-rendered test browsers share their CPU with the tick loop).
@@ -187,7 +188,7 @@ async function boot(): Promise<void> {
         bytesInPerSec: rateIn, bytesOutPerSec: rateOut, reconciliations: p?.reconciliations ?? 0,
         reconcileErrorAvg: reconcileCount ? reconcileError / reconcileCount : 0, chunks: client.world.voxels.columns.size,
         meshes: sections.byKey.size, sectionsMeshed: meshing.sectionsMeshedInPool, position: b ? [b.x, b.y, b.z] : [0, 0, 0],
-        state: client.net.state,
+        state: client.net.state, transport: transport.transport() === 'h3' ? 'WebTransport over HTTP/3' : `WebSocket fallback (${transport.fallbackReason() ?? 'no HTTP/3'})`,
       });
     }
   };

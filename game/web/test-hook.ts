@@ -29,6 +29,8 @@ export interface MeshCounters {
 export interface StratumHook {
   /** Network state: connecting, handshaking, active, disconnected. */
   state(): string;
+  /** 'h3' for native WebTransport over HTTP/3, 'fallback' otherwise (the HTTP/2 / WebSocket mapping). */
+  transport(): 'h3' | 'fallback';
   /** True once connected and the local player exists. */
   ready(): boolean;
   /** Block id at (x, y, z) in the page's world, or -1 where nothing is loaded. */
@@ -66,11 +68,13 @@ export interface StratumHook {
 /** Builds the hook over a running page. */
 export function createTestHook(
   client: GameClient, input: InputState, meshing: MeshCounters, sectionMeshes: () => number, chat: readonly string[],
+  transport: () => 'h3' | 'fallback',
 ): StratumHook {
   const results: string[] = [];
   client.bus.on('BlockResult', (r) => results.push(r.ok ? `${r.tick} ok` : `${r.tick} refused: ${r.reason}`));
   return {
     state: () => client.net.state,
+    transport,
     ready: () => client.net.state === 'active' && client.predictor !== undefined,
     blockAt(x, y, z) {
       const v = client.world.voxels;

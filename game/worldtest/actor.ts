@@ -58,8 +58,8 @@ export function createActor(): Actor {
     result(tick, ok, reason) {
       const t = actor.task;
       if ((t.kind !== 'build' && t.kind !== 'break') || tick !== t.waitingTick) return;
-      // The input arrived after its tick ran: nothing happened, so try the same block again.
-      if (!ok && reason === 'late') { t.waitingTick = -1; return; }
+      // Refused before it ran (late, too far ahead, queue full): not the rules' answer; try again.
+      if (!ok && (reason === 'late' || reason === 'too-far' || reason === 'flooded')) { t.waitingTick = -1; return; }
       if (!ok) t.failures.push(`${t.kind} (${t.blocks[t.next].join(', ')}): ${reason}`);
       t.waitingTick = -1;
       t.next++;

@@ -11,14 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSelfSignedCert } from '../../engine/platform/node/cert.ts';
-import { startHttpServer, type RunningHttpServer } from '../../game/server/http-server.ts';
+import { startHttpServer, type ConnectInfo, type RunningHttpServer } from '../../game/server/http-server.ts';
 import { rawExchange, type RawAnswer } from '../support/raw-http.ts';
 
 const SECRET = 'SECRET-7f3a9c-not-for-the-web';
 /** Every status the page server may answer with. */
 const KNOWN = new Set([200, 302, 400, 404, 405, 408, 413, 414, 417, 431]);
 const cert = createSelfSignedCert();
-const info = { webTransportUrl: 'https://127.0.0.1:4433/stratum', certHashHex: cert.sha256Hex, protocolVersion: 3, schemaHash: 'ab'.repeat(8) };
+const info: ConnectInfo = { webTransportUrl: 'https://127.0.0.1:4433/stratum', transports: ['h2'], certHashHex: cert.sha256Hex, protocolVersion: 3, schemaHash: 'ab'.repeat(8) };
 const uncaught: unknown[] = [];
 const onUncaught = (err: unknown) => { uncaught.push(err); };
 const logLines: string[] = [];

@@ -6,11 +6,11 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSelfSignedCert } from '../../engine/platform/node/cert.ts';
-import { startHttpServer, type PageLimits, type RunningHttpServer } from '../../game/server/http-server.ts';
+import { startHttpServer, type ConnectInfo, type PageLimits, type RunningHttpServer } from '../../game/server/http-server.ts';
 import { rawExchange } from '../support/raw-http.ts';
 
 const cert = createSelfSignedCert();
-const info = { webTransportUrl: 'https://127.0.0.1:4433/stratum', certHashHex: cert.sha256Hex, protocolVersion: 3, schemaHash: 'ab'.repeat(8) };
+const info: ConnectInfo = { webTransportUrl: 'https://127.0.0.1:4433/stratum', transports: ['h2'], certHashHex: cert.sha256Hex, protocolVersion: 3, schemaHash: 'ab'.repeat(8) };
 const servers: RunningHttpServer[] = [];
 const sockets: Socket[] = [];
 afterEach(async () => {

@@ -2,6 +2,7 @@
  * A net server and clients over the loopback transport on a manual scheduler: everything is synchronous and
  * repeatable; `step(ms)` moves time. Logs and client events are recorded for assertions.
  */
+import { expect } from 'vitest';
 import { createEventBus } from '../../engine/events.ts';
 import { loadHasher } from '../../engine/hash.ts';
 import { createRng } from '../../engine/rng.ts';
@@ -127,4 +128,14 @@ export function bidi(session: TransportSession, channel: number): TransportStrea
   const s = session.openStream('bidi');
   s.write(Uint8Array.of(channel));
   return s;
+}
+
+/** The good client still answers pings on a stream and on a datagram channel, and is still active. */
+export async function stillServed(h: Harness, good: TestClient): Promise<void> {
+  const rtt = good.client.ping(Ch.Chat);
+  const rttD = good.client.ping(Ch.Input);
+  h.step(10);
+  await expect(rtt).resolves.toBe(0);
+  await expect(rttD).resolves.toBe(0);
+  expect(good.client.state).toBe('active');
 }

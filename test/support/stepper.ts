@@ -45,6 +45,8 @@ export interface StepperClient {
   client: GameClient;
   /** Event names and payloads in order. */
   events: Array<[keyof ClientEvents, unknown]>;
+  /** The client's log lines (`level message`). */
+  logs: string[];
   /** The conditioned session of its current connection, when a link was given. */
   link?: ConditionedSession;
 }
@@ -85,12 +87,12 @@ export async function createStepper(options: StepperOptions = {}) {
     /** Adds and starts a client driven by `input`; `link` conditions its connection. */
     addClient(input: (c: GameClient) => Omit<PlayerInput, 'tick'>, link?: LinkOptions, seed = ++n, pool?: GameServerOptions['pool']): StepperClient {
       const bus = createEventBus<ClientEvents>();
-      const rec: StepperClient = { client: undefined as never, events: [] };
+      const rec: StepperClient = { client: undefined as never, events: [], logs: [] };
       bus.onAny((name, payload) => rec.events.push([name, payload]));
       // Each client comes from its own address, as players do (the server limits sessions per address).
       const raw = network.connector('server', `10.0.${(seed >> 8) & 255}.${seed & 255}`);
       const connect = link ? conditionConnector(raw, scheduler, createRng(seed * 7919), link, (s) => { rec.link = s; }) : raw;
-      rec.client = createGameClient({ connect, identity, scheduler, rng: createRng(seed), codec, name: `p${seed}`, input, bus, pool });
+      rec.client = createGameClient({ connect, identity, scheduler, rng: createRng(seed), codec, name: `p${seed}`, input, bus, pool, log: (level, m) => rec.logs.push(`${level} ${m}`) });
       rec.client.start();
       return rec;
     },

@@ -1,9 +1,17 @@
 /**
  * Self-signed certificates for WebTransport hash pinning (`serverCertificateHashes`): ECDSA P-256, SHA-256
- * signature, validity of at most 14 days, subjectAltName for 127.0.0.1 and localhost. Node's crypto can sign but not
- * build certificates, so the X.509 structure is written here with a minimal DER encoder.
+ * signature, validity of at most 14 days, subjectAltName for 127.0.0.1 and localhost. The X.509 structure is built
+ * and DER-encoded with `@peculiar/asn1-x509` (the schema layer of `@peculiar/x509`, whose own certificate generator
+ * is asynchronous and needs a global reflect-metadata polyfill) and signed with node:crypto, so creating one stays
+ * synchronous.
  */
-import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import {
+  AlgorithmIdentifier, AttributeTypeAndValue, AttributeValue, BasicConstraints, Certificate, Extension, Extensions, GeneralName, Name,
+  RelativeDistinguishedName, SubjectAlternativeName, SubjectPublicKeyInfo, TBSCertificate, Validity, Version,
+  id_ce_basicConstraints, id_ce_subjectAltName,
+} from '@peculiar/asn1-x509';
 
 /** A generated certificate. */
 export interface SelfSignedCert {
@@ -33,55 +41,18 @@ export interface CertOptions {
   ipv4?: string[];
 }
 
-function der(tag: number, body: Uint8Array): Uint8Array {
-  const n = body.length;
-  let head: number[];
-  if (n < 0x80) head = [tag, n];
-  else if (n < 0x100) head = [tag, 0x81, n];
-  else if (n < 0x10000) head = [tag, 0x82, n >> 8, n & 0xff];
-  else head = [tag, 0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  const out = new Uint8Array(head.length + n);
-  out.set(head);
-  out.set(body, head.length);
-  return out;
-}
-
-function cat(...parts: Uint8Array[]): Uint8Array {
-  return Uint8Array.from(Buffer.concat(parts));
-}
-
-const seq = (...parts: Uint8Array[]) => der(0x30, cat(...parts));
-
-function oid(dotted: string): Uint8Array {
-  const ns = dotted.split('.').map(Number);
-  const bytes = [40 * ns[0] + ns[1]];
-  for (const n of ns.slice(2)) {
-    const groups: number[] = [];
-    let v = n;
-    do {
-      groups.unshift(v & 0x7f);
-      v = Math.floor(v / 128);
-    } while (v > 0);
-    for (let i = 0; i < groups.length - 1; i++) groups[i] |= 0x80;
-    bytes.push(...groups);
-  }
-  return der(0x06, Uint8Array.from(bytes));
-}
-
-function utcTime(d: Date): Uint8Array {
-  const p = (n: number) => String(n).padStart(2, '0');
-  const s = `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}` +
-    `${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`;
-  return der(0x17, new TextEncoder().encode(s));
-}
-
-function name(cn: string): Uint8Array {
-  return seq(der(0x31, seq(oid('2.5.4.3'), der(0x0c, new TextEncoder().encode(cn)))));
-}
+/** OID of ecdsa-with-SHA256 (RFC 5758). */
+const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
+/** OID of the commonName attribute. */
+const COMMON_NAME = '2.5.4.3';
 
 function pem(label: string, bytes: Uint8Array): string {
   const b64 = Buffer.from(bytes).toString('base64').replace(/.{1,64}/g, '$&\n');
   return `-----BEGIN ${label}-----\n${b64}-----END ${label}-----\n`;
+}
+
+function commonName(cn: string): Name {
+  return new Name([new RelativeDistinguishedName([new AttributeTypeAndValue({ type: COMMON_NAME, value: new AttributeValue({ utf8String: cn }) })])]);
 }
 
 /** Creates a fresh self-signed ECDSA P-256 certificate for a WebTransport server. */
@@ -89,39 +60,37 @@ export function createSelfSignedCert(options: CertOptions = {}): SelfSignedCert 
   const days = options.days ?? 13;
   if (!(days >= 1 && days <= 14)) throw new RangeError(`certificate days must be in 1..14, got ${days}`);
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
   // Start a minute in the past to tolerate small clock differences; the whole span stays within `days`.
   const notBefore = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
   const notAfter = new Date(notBefore.getTime() + days * 86_400_000);
-  const serial = new Uint8Array(16);
-  crypto.getRandomValues(serial);
-  serial[0] &= 0x7f; // positive INTEGER
-  const ecdsaSha256 = seq(oid('1.2.840.10045.4.3.2'));
-  const enc = new TextEncoder();
-  const altNames = [
-    ...['localhost', ...(options.dnsNames ?? [])].map((n) => der(0x82, enc.encode(n))),
-    ...['127.0.0.1', ...(options.ipv4 ?? [])].map((ip) => der(0x87, Uint8Array.from(ip.split('.').map(Number)))),
-  ];
-  const extensions = der(0xa3, seq(
-    seq(oid('2.5.29.17'), der(0x04, seq(...altNames))),
-    seq(oid('2.5.29.19'), der(0x04, seq())),
-  ));
-  const cn = options.commonName ?? 'stratum';
-  const tbs = seq(
-    der(0xa0, der(0x02, Uint8Array.of(2))), // version v3
-    der(0x02, serial),
-    ecdsaSha256,
-    name(cn),
-    seq(utcTime(notBefore), utcTime(notAfter)),
-    name(cn),
-    spki,
-    extensions,
-  );
-  const signature = new Uint8Array(sign('sha256', tbs, privateKey));
-  const cert = seq(tbs, ecdsaSha256, der(0x03, cat(Uint8Array.of(0), signature)));
-  const sha256 = new Uint8Array(createHash('sha256').update(cert).digest());
+  const serial = randomBytes(16);
+  serial[0] &= 0x7f; // a positive INTEGER
+  serial[0] |= 0x01; // with no leading zero byte to strip
+  const signature = new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 });
+  const name = commonName(options.commonName ?? 'stratum');
+  const altNames = new SubjectAlternativeName([
+    ...['localhost', ...(options.dnsNames ?? [])].map((dNSName) => new GeneralName({ dNSName })),
+    ...['127.0.0.1', ...(options.ipv4 ?? [])].map((iPAddress) => new GeneralName({ iPAddress })),
+  ]);
+  const tbs = new TBSCertificate({
+    version: Version.v3,
+    serialNumber: serial.buffer.slice(serial.byteOffset, serial.byteOffset + serial.length),
+    signature,
+    issuer: name,
+    validity: new Validity({ notBefore, notAfter }),
+    subject: name,
+    subjectPublicKeyInfo: AsnConvert.parse(publicKey.export({ type: 'spki', format: 'der' }), SubjectPublicKeyInfo),
+    extensions: new Extensions([
+      new Extension({ extnID: id_ce_subjectAltName, critical: false, extnValue: new OctetString(AsnConvert.serialize(altNames)) }),
+      new Extension({ extnID: id_ce_basicConstraints, critical: true, extnValue: new OctetString(AsnConvert.serialize(new BasicConstraints({ cA: false }))) }),
+    ]),
+  });
+  const tbsDer = new Uint8Array(AsnConvert.serialize(tbs));
+  const signatureValue = new Uint8Array(sign('sha256', tbsDer, privateKey)); // DER-encoded ECDSA signature
+  const der = new Uint8Array(AsnConvert.serialize(new Certificate({ tbsCertificate: tbs, signatureAlgorithm: signature, signatureValue: signatureValue.buffer })));
+  const sha256 = new Uint8Array(createHash('sha256').update(der).digest());
   return {
-    certPem: pem('CERTIFICATE', cert),
+    certPem: pem('CERTIFICATE', der),
     keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
     sha256,
     sha256Hex: Buffer.from(sha256).toString('hex'),

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import './quiet-http3-probe.ts'; // before the library: drops its noise about the absent optional HTTP/3 part
 import { HttpServer } from '@fails-components/webtransport';
 import type { NetLog } from '../../net/server.ts';
-import type { Connector, SessionSink, TransportListener, TransportSession } from '../../net/transport.ts';
+import type { Connector, SessionSink, TransportSession, WebTransportEndpoint } from '../../net/transport.ts';
 import { adaptWebTransport } from '../../net/webtransport-session.ts';
 import type { WebTransportLike } from '../../net/webtransport-session.ts';
 import type { WebTransportConstructor } from '../../net/webtransport-client.ts';
@@ -55,17 +55,9 @@ export interface WebTransportServerOptions {
 }
 
 /** A running WebTransport server. */
-export interface WebTransportServer extends TransportListener {
-  /** The bound port. */
-  readonly port: number;
-  /** `https://host:port/path` for clients. */
-  readonly url: string;
-  /** The certificate; clients pin `cert.sha256`. */
-  readonly cert: SelfSignedCert;
+export interface WebTransportServer extends WebTransportEndpoint<SelfSignedCert> {
   /** True when HTTP/3 is served too. */
   readonly http3: boolean;
-  /** Sessions open now. */
-  readonly openSessions: number;
   /** Listening sockets on the port. */
   readonly acceptors: number;
 }

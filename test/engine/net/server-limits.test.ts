@@ -8,22 +8,12 @@ import { Channel } from '../../../engine/net/channels.ts';
 import { createFrameReader, decodeFrameBody, encodeFrame } from '../../../engine/protocol/framing.ts';
 import { MsgType, type Message } from '../../../engine/protocol/messages.ts';
 import { DEFAULT_SESSION_LIMITS } from '../../../engine/net/session-limits.ts';
-import { bidi, createHarness, rawClient, type Harness, type RawClient } from '../../support/loopback-harness.ts';
+import { bidi, createHarness, rawClient, stillServed, type RawClient } from '../../support/loopback-harness.ts';
 
 /** Messages the server sent on the raw client's control stream. */
 function controlMessages(r: RawClient): Message[] {
   const reader = createFrameReader();
   return r.got.flatMap((b) => reader.push(b)).flatMap((body) => decodeFrameBody(body));
-}
-
-/** The good client still answers on a stream and a datagram channel. */
-async function stillServed(h: Harness, good: ReturnType<Harness['client']>) {
-  const rtt = good.client.ping(Channel.Chat);
-  const rttD = good.client.ping(Channel.Input);
-  h.step(10);
-  await expect(rtt).resolves.toBe(0);
-  await expect(rttD).resolves.toBe(0);
-  expect(good.client.state).toBe('active');
 }
 
 const pings = (n: number) => Array.from({ length: n }, (_, i) => ({ type: MsgType.Ping, nonce: i, sentMs: 0 }) as const);

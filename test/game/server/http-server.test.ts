@@ -18,7 +18,7 @@ function expectIsolated(headers: Record<string, string | string[] | undefined>):
   expect(headers['cross-origin-opener-policy']).toBe('same-origin');
   expect(headers['cross-origin-embedder-policy']).toBe('require-corp');
 }
-const info: ConnectInfo = { webTransportUrl: 'https://127.0.0.1:4433/stratum', certHashHex: cert.sha256Hex, protocolVersion: 3, schemaHash: 'ab'.repeat(8) };
+const info: ConnectInfo = { webTransportUrl: 'https://127.0.0.1:4433/stratum', transports: ['h3', 'h2'], certHashHex: cert.sha256Hex, protocolVersion: 3, schemaHash: 'ab'.repeat(8) };
 const SECRET = 'the secret of a sibling folder';
 let base: string;
 let dir: string;

@@ -26,6 +26,21 @@ describe('server input queue', () => {
     expect(q.stats).toMatchObject({ late: 2, tooFar: 2, duplicate: 1, accepted: 1 });
   });
 
+  it('settles each tick once: a repeat after its tick ran is a duplicate (not late), and a tick refused once is never accepted', () => {
+    const q = createInputQueue();
+    expect(pushInput(q, input(10), 9)).toBe('accepted');
+    takeInput(q, 9);
+    takeInput(q, 10);
+    expect(pushInput(q, input(10), 11)).toBe('duplicate'); // repeated in a later bundle
+    expect(pushInput(q, input(8), 11)).toBe('late'); // never came before: late, once
+    expect(pushInput(q, input(8), 11)).toBe('duplicate');
+    const far = 11 + MAX_INPUT_LEAD + 5;
+    expect(pushInput(q, input(far), 11)).toBe('too-far');
+    expect(pushInput(q, input(far), far - 3)).toBe('duplicate'); // within the lead now, but already refused
+    expect(q.pending.has(far)).toBe(false);
+    expect(q.stats).toMatchObject({ accepted: 1, late: 1, tooFar: 1, duplicate: 3 });
+  });
+
   it('holds at most one input per tick within the lead window under a flood of 1,000 inputs', () => {
     const q = createInputQueue();
     for (let i = 0; i < 1000; i++) pushInput(q, input(100 + (i % 60)), 100);

@@ -19,6 +19,7 @@ const dirs: string[] = [];
  * blocking `stratum worldtest` run enforces them.
  */
 function expectExactTargetsMet(m: WorldTestMetrics, r: { code: number | null; stdout: string }): void {
+  expect(m.phases.filter((p) => !p.ok), r.stdout).toEqual([]);
   expect(m.targets.filter((t) => !t.wallClock && !t.pass)).toEqual([]);
   expect(m.targets.filter((t) => t.wallClock).map((t) => t.metric).sort()).toEqual(['entity update rate Hz (slowest client)', 'handshake ms beyond the added RTT (worst client)']);
   expect(m.pass).toBe(m.targets.every((t) => t.pass));
