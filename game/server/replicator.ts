@@ -186,22 +186,39 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   const spawnData = (eid: number) => encodeEntityBatch([entityStateOf(s, eid)], () => ZERO_STATE);
   const chunkPos = (eid: number): [number, number] => [chunkOf(s.Transform.x[eid]), chunkOf(s.Transform.z[eid])];
 
-  /** Column and entity interest for `p`: unloads, spawns, despawns, and the queue of columns to send. */
-  const updateInterest = (p: ServerPlayer, players: readonly ServerPlayer[]): void => {
-    const [pcx, pcz] = chunkPos(p.eid);
-    for (const q of players) {
-      if (q === p) continue;
-      const [qcx, qcz] = chunkPos(q.eid);
-      const visible = inView(pcx, pcz, qcx, qcz, o.viewDistance);
-      if (visible && !p.known.has(q.netId)) {
-        send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: q.netId, kind: EntityKind.Player, data: spawnData(q.eid), name: q.session.name }, 'entity');
-        p.known.add(q.netId);
-      } else if (!visible && p.known.has(q.netId)) {
-        send(p, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: q.netId }, 'entity');
-        p.known.delete(q.netId);
-        p.priority.delete(q.netId);
+  /** `p` is told of `q` (spawn) or made to forget it (despawn) when that changed. */
+  const see = (p: ServerPlayer, q: ServerPlayer, visible: boolean): void => {
+    if (visible && !p.known.has(q.netId)) {
+      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: q.netId, kind: EntityKind.Player, data: spawnData(q.eid), name: q.session.name }, 'entity');
+      p.known.add(q.netId);
+    } else if (!visible && p.known.has(q.netId)) {
+      send(p, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: q.netId }, 'entity');
+      p.known.delete(q.netId);
+      p.priority.delete(q.netId);
+    }
+  };
+
+  /**
+   * Entity interest: spawns and despawns. Who sees whom changes only when a player enters another column (or joins),
+   * so only the pairs with such a player are looked at, not every pair every tick. Runs before the column interest
+   * of the tick, which moves `centre` on.
+   */
+  const updateEntityInterest = (players: readonly ServerPlayer[]): void => {
+    const cx = players.map((q) => chunkOf(s.Transform.x[q.eid])), cz = players.map((q) => chunkOf(s.Transform.z[q.eid]));
+    for (let i = 0; i < players.length; i++) {
+      if (chunkKey(cx[i], cz[i]) === players[i].centre) continue;
+      for (let j = 0; j < players.length; j++) {
+        if (j === i) continue;
+        const visible = inView(cx[i], cz[i], cx[j], cz[j], o.viewDistance);
+        see(players[i], players[j], visible);
+        see(players[j], players[i], visible);
       }
     }
+  };
+
+  /** Column interest for `p`: unloads, and the queue of columns to send. */
+  const updateInterest = (p: ServerPlayer): void => {
+    const [pcx, pcz] = chunkPos(p.eid);
     const centre = columnKeyAt(s.Transform.x[p.eid], s.Transform.z[p.eid]);
     if (centre === p.centre) return;
     p.centre = centre;
@@ -341,13 +358,14 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     },
     afterTick(tick, players) {
       const now = o.now();
+      updateEntityInterest(players);
       for (const p of players) {
         const e = p.eid;
         send(p, Channel.EntityDelta, {
           type: MsgType.PlayerState, tick, x: s.Transform.x[e], y: s.Transform.y[e], z: s.Transform.z[e],
           vx: s.Velocity.x[e], vy: s.Velocity.y[e], vz: s.Velocity.z[e], onGround: s.Player.onGround[e] === 1,
         }, 'state');
-        updateInterest(p, players);
+        updateInterest(p);
       }
       if (tick % BLOCKS_EVERY === 0) queueDiffs(players);
       if (tick % ENTITY_EVERY === 0) entityUpdates.update(tick, players);
