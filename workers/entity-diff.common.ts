@@ -20,8 +20,10 @@ export interface EntityDiffClient {
   ackTick: Tick;
   /** States the client holds at `ackTick` (empty when `ackTick` is 0). */
   baseline: EntityState[];
-  /** States now of the entities to include, highest priority first (ids unique). */
+  /** States now of the entities to include (ids unique, any order). */
   current: EntityState[];
+  /** Priority of each entry of `current`: when not all of them fit, the highest go (ties: lower id first). */
+  priority: number[];
   /** How many of `current` the budget allows. */
   allowed: number;
   /** Largest encoded update that fits one datagram, bytes. */
@@ -45,10 +47,10 @@ export interface EntityDiffOutput {
   /** Encoded update (EntityDelta data). */
   data: Uint8Array;
   /**
-   * How many of `current` went as they are now: the first `included`. The client then holds those, plus the
-   * baseline state of each other entity of `current` that has one (see {@link heldAfter}).
+   * Indices into `current` of the states that went as they are now, or null when all of them did. The client then
+   * holds those, plus the baseline state of each other entity of `current` that has one (see {@link heldAfter}).
    */
-  included: number;
+  picked: number[] | null;
 }
 
 /** The job: `diffEntities` in entity-diff.worker.ts. */
@@ -58,16 +60,20 @@ export const ENTITY_DIFF_JOB: JobRef = {
 };
 
 /**
- * What the client holds after applying `out` (the baseline for later updates), by entity id: the first
- * `out.included` of `c.current`, and the baseline state of each other entity of `c.current` that has one.
- * `baseline` is `c.baseline` by id (the owner's map, with the owner's objects).
+ * What the client holds after applying `out` (the baseline for later updates), by entity id: the picked states of
+ * `c.current`, and the baseline state of each other entity of `c.current` that has one. `baseline` is `c.baseline`
+ * by id (the owner's map, with the owner's objects).
  */
 export function heldAfter(c: EntityDiffClient, out: EntityDiffOutput, baseline: ReadonlyMap<number, EntityState> | undefined): Map<number, EntityState> {
   const held = new Map<number, EntityState>();
-  for (let i = 0; i < c.current.length; i++) {
-    const st = c.current[i];
-    const kept = i < out.included ? st : baseline?.get(st.id);
-    if (kept) held.set(st.id, kept);
+  if (!out.picked) {
+    for (const st of c.current) held.set(st.id, st);
+    return held;
   }
+  for (const st of c.current) {
+    const b = baseline?.get(st.id);
+    if (b) held.set(st.id, b);
+  }
+  for (const i of out.picked) held.set(c.current[i].id, c.current[i]);
   return held;
 }

@@ -99,7 +99,8 @@ export function createEntityUpdates(o: EntityUpdatesOptions): EntityUpdates {
       remember(p.entities, out.tick, empty ? base! : held);
       if (empty) p.emptyUpdates.add(out.tick);
       for (const tk of p.emptyUpdates) if (tk <= out.tick - BASELINE_HISTORY) p.emptyUpdates.delete(tk);
-      for (let k = 0; k < out.included; k++) p.priority.set(job.current[k].id, 0);
+      if (out.picked) for (const k of out.picked) p.priority.set(job.current[k].id, 0);
+      else for (const st of job.current) p.priority.set(st.id, 0);
       o.send(p, { type: MsgType.EntityDelta, tick: out.tick, baselineTick: out.baselineTick, data: out.data });
       p.metrics.entityUpdates++;
     });
@@ -121,19 +122,22 @@ export function createEntityUpdates(o: EntityUpdatesOptions): EntityUpdates {
         }
         if (quiet && base!.size === visible.length) { p.metrics.entityUpdatesQuiet++; continue; }
         if (!canSend(p.limiter, o.now())) { p.metrics.entityUpdatesDeferred++; continue; }
-        // Priority by distance and change since the acknowledged state: who goes first when the budget is short.
+        // Priority by distance and change since the acknowledged state: who goes first when the budget is short
+        // (the job orders by it only then).
         const self = current.get(p.netId)!;
+        const states: EntityState[] = [], priority: number[] = [];
         for (const q of visible) {
           const { state: st, cx, cz } = current.get(q.netId)!;
           const b = base?.get(q.netId);
           const moved = b ? Math.abs(st.x - b.x) + Math.abs(st.y - b.y) + Math.abs(st.z - b.z) : 64;
           const dist = Math.max(Math.abs(cx - self.cx), Math.abs(cz - self.cz));
-          p.priority.set(q.netId, (p.priority.get(q.netId) ?? 0) + (1 + moved / 16) / (1 + dist));
+          const pr = (p.priority.get(q.netId) ?? 0) + (1 + moved / 16) / (1 + dist);
+          p.priority.set(q.netId, pr);
+          states.push(st);
+          priority.push(pr);
         }
-        visible.sort((a, b) => p.priority.get(b.netId)! - p.priority.get(a.netId)! || a.netId - b.netId);
         jobs.push({
-          client: p.session.id, tick, ackTick: base ? p.ackTick : 0, baseline: base ? [...base.values()] : [],
-          current: visible.map((q) => current.get(q.netId)!.state),
+          client: p.session.id, tick, ackTick: base ? p.ackTick : 0, baseline: base ? [...base.values()] : [], current: states, priority,
           // As many as the budget allows (by estimate); the job also halves until the update fits one datagram.
           allowed: Math.max(1, Math.floor((p.limiter.bytesPerSecond - p.limiter.inWindow) / ENTITY_BYTES_ESTIMATE)),
           maxBytes: p.session.connection.maxDatagramSize - DATAGRAM_OVERHEAD,

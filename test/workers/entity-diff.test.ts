@@ -28,7 +28,8 @@ describe('entity diff job', () => {
       stepWorld(world, new Map());
       const base = server.byTick.get(ack);
       const current = eids.map((e) => entityStateOf(world.ecs.stores, e));
-      const job: EntityDiffClient = { client: 1, tick, ackTick: base ? ack : 0, baseline: base ? [...base.values()] : [], current, allowed: tick === 30 ? 10 : 1000, maxBytes: 1168 };
+      const priority = current.map((_, i) => (i * 7) % 30); // the ten of priority 29..20 go first when it is short
+      const job: EntityDiffClient = { client: 1, tick, ackTick: base ? ack : 0, baseline: base ? [...base.values()] : [], current, priority, allowed: tick === 30 ? 10 : 1000, maxBytes: 1168 };
       const [viaPool] = await diffEntitiesInPool(pool, [job]);
       const [inline] = diffEntitiesInline([job]);
       expect(viaPool).toEqual(inline);
@@ -37,20 +38,33 @@ describe('entity diff job', () => {
       const got = applyEntityUpdate(client, tick, viaPool.baselineTick, viaPool.data)!;
       expect(got).toEqual(held);
       if (tick === 30) {
-        // The budget let the first 10 through; the others kept their baseline state, as the owner's own objects.
-        expect(viaPool.included).toBe(10);
-        for (const st of current.slice(10)) expect(held.get(st.id)).toBe(base!.get(st.id));
+        // The budget let the 10 of highest priority through; the others kept their baseline state, as the owner's
+        // own objects.
+        expect([...viaPool.picked!].sort((x, y) => x - y)).toEqual(current.map((_, i) => i).filter((i) => priority[i] >= 20));
+        for (const [i, st] of current.entries()) expect(held.get(st.id)).toBe(priority[i] >= 20 ? st : base!.get(st.id));
       } else {
-        expect(viaPool.included).toBe(current.length);
+        expect(viaPool.picked).toBeNull();
         expect([...held.values()]).toEqual(current);
       }
       ack = tick;
     }
   });
 
+  it('an update too large for one datagram carries the entities of highest priority, halving until it fits', () => {
+    const current: EntityState[] = Array.from({ length: 300 }, (_, i) => ({ id: i + 1, x: 1000 + i * 37, y: 112, z: -500 - i * 11, yaw: i % 256, pitch: 0, vx: 40, vy: 0, vz: -12, health: 20, item: 3, flags: 1 }));
+    const priority = current.map((_, i) => (i * 101) % 300);
+    const [out] = diffEntitiesInline([{ client: 1, tick: 2, ackTick: 0, baseline: [], current, priority, allowed: 1000, maxBytes: 1168 }]);
+    expect(out.data.length).toBeLessThanOrEqual(1168);
+    expect(out.picked).not.toBeNull();
+    const n = out.picked!.length;
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThan(300);
+    expect(out.picked!.map((i) => priority[i]).sort((a, b) => b - a)).toEqual([...priority].sort((a, b) => b - a).slice(0, n));
+  });
+
   it('a structured clone of a round copies each shared state once, however many clients refer to it', () => {
     const states: EntityState[] = Array.from({ length: 50 }, (_, i) => ({ id: i + 1, x: i, y: 0, z: 0, yaw: 0, pitch: 0, vx: 0, vy: 0, vz: 0, health: 20, item: 0, flags: 0 }));
-    const task = (n: number) => ({ clients: Array.from({ length: n }, (_, c): EntityDiffClient => ({ client: c, tick: 4, ackTick: 2, baseline: states, current: [...states], allowed: 100, maxBytes: 1168 })) });
+    const task = (n: number) => ({ clients: Array.from({ length: n }, (_, c): EntityDiffClient => ({ client: c, tick: 4, ackTick: 2, baseline: states, current: [...states], priority: states.map(() => 1), allowed: 100, maxBytes: 1168 })) });
     const cloned = structuredClone(task(40));
     expect(cloned.clients[0].baseline[7]).toBe(cloned.clients[39].current[7]);
     // 40 clients cost the states once plus two lists of references each (a few bytes per reference).
