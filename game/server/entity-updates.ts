@@ -16,7 +16,7 @@ import { changedMask, type EntityState } from '../../engine/codec/entity-delta.t
 import type { EngineStores } from '../../engine/ecs/world.ts';
 import type { NetLog } from '../../engine/net/server.ts';
 import { MsgType, type Message } from '../../engine/protocol/messages.ts';
-import { BASELINE_HISTORY, remember } from '../../engine/replication/entity-baselines.ts';
+import { remember } from '../../engine/replication/entity-baselines.ts';
 import { entityStateOf } from '../../engine/replication/entity-state.ts';
 import { chunkOf } from '../../engine/replication/interest.ts';
 import { canSend } from '../../engine/replication/rate-limiter.ts';
@@ -86,6 +86,15 @@ export function createEntityUpdates(o: EntityUpdatesOptions): EntityUpdates {
     }
   };
 
+  /**
+   * Drops the states recorded for ticks before the client's acknowledged one: acknowledgements only move forward, so
+   * those can never be a baseline again (while playing, 2 or 3 ticks stay instead of 16).
+   */
+  const forgetBeforeAck = (p: ServerPlayer): void => {
+    for (const tk of p.entities.byTick.keys()) if (tk < p.ackTick) p.entities.byTick.delete(tk);
+    for (const tk of p.emptyUpdates) if (!p.entities.byTick.has(tk)) p.emptyUpdates.delete(tk);
+  };
+
   /** Records and sends finished updates (`jobs[i]` made `outs[i]` against `bases[i]`). */
   const deliver = (jobs: EntityDiffClient[], bases: (Map<number, EntityState> | undefined)[], outs: readonly EntityDiffOutput[]): void => {
     outs.forEach((out, i) => {
@@ -98,7 +107,7 @@ export function createEntityUpdates(o: EntityUpdatesOptions): EntityUpdates {
       if (empty) for (const [id, st] of held) if (base!.get(id) !== st) { empty = false; break; }
       remember(p.entities, out.tick, empty ? base! : held);
       if (empty) p.emptyUpdates.add(out.tick);
-      for (const tk of p.emptyUpdates) if (tk <= out.tick - BASELINE_HISTORY) p.emptyUpdates.delete(tk);
+      forgetBeforeAck(p);
       if (out.picked) for (const k of out.picked) p.priority.set(job.current[k].id, 0);
       else for (const st of job.current) p.priority.set(st.id, 0);
       o.send(p, { type: MsgType.EntityDelta, tick: out.tick, baselineTick: out.baselineTick, data: out.data });
@@ -112,6 +121,7 @@ export function createEntityUpdates(o: EntityUpdatesOptions): EntityUpdates {
       const jobs: EntityDiffClient[] = [];
       const bases: (Map<number, EntityState> | undefined)[] = [];
       for (const p of players) {
+        forgetBeforeAck(p);
         const base = p.entities.byTick.get(p.ackTick);
         const visible: ServerPlayer[] = [];
         let quiet = base !== undefined && p.emptyUpdates.has(p.ackTick);

@@ -43,10 +43,14 @@ describe('entity updates', () => {
     const a = st.addClient((c) => ({ buttons: 0, yaw: turning ? (c.tick * 40) % 1024 : 0, pitch: 0 }));
     const b = st.addClient(idle);
     st.step(40);
-    turning = false; // a faces yaw 0 from its next input on, a big last step
-    st.step(60);
     const pa = [...st.server.players.values()].find((p) => p.netId === a.client.selfId)!;
     const pb = [...st.server.players.values()].find((p) => p.netId === b.client.selfId)!;
+    // While a turns, b gets an update each round; the server keeps only what b may still use as a baseline (its
+    // acknowledged tick, or newer), as of the last round.
+    expect(pb.entities.byTick.size).toBeLessThanOrEqual(3);
+    expect(Math.min(...pb.entities.byTick.keys())).toBeGreaterThanOrEqual(pb.ackTick - 2);
+    turning = false; // a faces yaw 0 from its next input on, a big last step
+    st.step(60);
     const quiet = pb.metrics.entityUpdatesQuiet;
     st.step(20);
     expect(pb.metrics.entityUpdatesQuiet).toBe(quiet + 10); // b is told nothing more...
