@@ -120,34 +120,40 @@ export function createEntityUpdates(o: EntityUpdatesOptions): EntityUpdates {
       readStates(players);
       const jobs: EntityDiffClient[] = [];
       const bases: (Map<number, EntityState> | undefined)[] = [];
-      for (const p of players) {
+      // This round's states in entity order, and each client's view in it (a scratch list: arrays that go into a
+      // job are made at their final size, as this runs for every pair of players).
+      const here: Current[] = players.map((q) => current.get(q.netId)!);
+      const inView: number[] = [];
+      for (const [pi, p] of players.entries()) {
         forgetBeforeAck(p);
         const base = p.entities.byTick.get(p.ackTick);
-        const visible: ServerPlayer[] = [];
         let quiet = base !== undefined && p.emptyUpdates.has(p.ackTick);
-        for (const q of players) {
-          if (q === p || !p.known.has(q.netId)) continue;
-          visible.push(q);
-          if (quiet && base!.get(q.netId) !== current.get(q.netId)!.state) quiet = false;
+        inView.length = 0;
+        for (let qi = 0; qi < players.length; qi++) {
+          if (qi === pi || !p.known.has(players[qi].netId)) continue;
+          inView.push(qi);
+          if (quiet && base!.get(players[qi].netId) !== here[qi].state) quiet = false;
         }
-        if (quiet && base!.size === visible.length) { p.metrics.entityUpdatesQuiet++; continue; }
+        if (quiet && base!.size === inView.length) { p.metrics.entityUpdatesQuiet++; continue; }
         if (!canSend(p.limiter, o.now())) { p.metrics.entityUpdatesDeferred++; continue; }
         // Priority by distance and change since the acknowledged state: who goes first when the budget is short
         // (the job orders by it only then).
-        const self = current.get(p.netId)!;
-        const states: EntityState[] = [], priority: number[] = [];
-        for (const q of visible) {
-          const { state: st, cx, cz } = current.get(q.netId)!;
-          const b = base?.get(q.netId);
+        const self = here[pi];
+        const states = new Array<EntityState>(inView.length), priority = new Array<number>(inView.length);
+        for (let k = 0; k < inView.length; k++) {
+          const { state: st, cx, cz } = here[inView[k]];
+          const b = base?.get(st.id);
           const moved = b ? Math.abs(st.x - b.x) + Math.abs(st.y - b.y) + Math.abs(st.z - b.z) : 64;
           const dist = Math.max(Math.abs(cx - self.cx), Math.abs(cz - self.cz));
-          const pr = (p.priority.get(q.netId) ?? 0) + (1 + moved / 16) / (1 + dist);
-          p.priority.set(q.netId, pr);
-          states.push(st);
-          priority.push(pr);
+          const pr = (p.priority.get(st.id) ?? 0) + (1 + moved / 16) / (1 + dist);
+          p.priority.set(st.id, pr);
+          states[k] = st;
+          priority[k] = pr;
         }
+        const baseline = new Array<EntityState>(base?.size ?? 0);
+        if (base) { let k = 0; for (const st of base.values()) baseline[k++] = st; }
         jobs.push({
-          client: p.session.id, tick, ackTick: base ? p.ackTick : 0, baseline: base ? [...base.values()] : [], current: states, priority,
+          client: p.session.id, tick, ackTick: base ? p.ackTick : 0, baseline, current: states, priority,
           // As many as the budget allows (by estimate); the job also halves until the update fits one datagram.
           allowed: Math.max(1, Math.floor((p.limiter.bytesPerSecond - p.limiter.inWindow) / ENTITY_BYTES_ESTIMATE)),
           maxBytes: p.session.connection.maxDatagramSize - DATAGRAM_OVERHEAD,
