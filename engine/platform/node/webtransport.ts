@@ -80,11 +80,13 @@ export async function startWebTransportServer(options: WebTransportServerOptions
     reliability: http3 ? 'both' : 'reliableOnly',
   } as ConstructorParameters<typeof HttpServer>[0]);
   const port = options.port ?? 0;
-  const acceptors = SHARED_PORTS ? Math.max(1, options.acceptors ?? 8) : 1;
+  // Shared sockets need the library's internals below; a library without them gets one socket, as before.
+  const lib = server as unknown as LibServer;
+  const acceptors = SHARED_PORTS && typeof lib.createTransportInt === 'function' ? Math.max(1, options.acceptors ?? 8) : 1;
   if (acceptors > 1) {
     // Have the library make its node:http2 server now (it otherwise does so inside startServer), and listen with
     // SO_REUSEPORT, so that more sockets can share the port once it is bound.
-    await (server as unknown as LibServer).createTransportInt();
+    await lib.createTransportInt();
     if (port !== 0) await probePort(port, host);
     for (const s of http2Servers(server)) {
       const listen = s.listen.bind(s);
