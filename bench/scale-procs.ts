@@ -16,6 +16,7 @@ import { MsgType } from '../engine/protocol/messages.ts';
 import { createRng } from '../engine/rng.ts';
 import { fetchConnectInfo } from '../game/commands/bot.ts';
 import { parseServerClose, reasonKey } from './scale-reasons.ts';
+import { SERVER_NODE_FLAGS } from '../game/server/process-flags.ts';
 
 const CLI = fileURLToPath(new URL('../game/cli.ts', import.meta.url));
 const BOTS = fileURLToPath(new URL('./scale-bots.ts', import.meta.url));
@@ -33,9 +34,9 @@ function onLines(stream: NodeJS.ReadableStream, each: (line: string) => void): v
 /** A server child process; `closes` collects its session closes (keyed by reason), in order. */
 export interface ServerProc { proc: ChildProcess; url: string; closes: string[] }
 
-/** Starts `stratum serve` for the bench (superflat, view 4) and resolves with its page URL. */
+/** Starts `stratum serve` for the bench (superflat, view 4; with the server's Node flags) and resolves with its page URL. */
 export function startServer(token: string): Promise<ServerProc> {
-  const proc = spawn(process.execPath, [CLI, 'serve', '--storage', 'none', '--world', 'superflat', '--world-radius', '8', '--view-distance', '4',
+  const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, CLI, 'serve', '--storage', 'none', '--world', 'superflat', '--world-radius', '8', '--view-distance', '4',
     '--column-sections', '4', '--http-port', '0', '--port', '0', '--admin-token', token,
     // The bench measures the server, not its admission limits.
     '--max-players', '1000', '--max-sessions-per-address', '1000'], { stdio: ['ignore', 'pipe', 'pipe'] });

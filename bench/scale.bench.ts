@@ -38,8 +38,16 @@ interface Run {
   error?: string;
 }
 
+/** The server's memory, MB (see memoryParts in game/server/server-stats.ts). */
+interface Memory { rssMB: number; heapTotalMB: number; heapUsedMB: number; youngGenMB: number; externalMB: number }
+
 /** The idle phase's figures. */
-interface IdleRun { clients: number; joined: number; joinFailures: Record<string, number>; rssBeforeMB: number; rssAfterMB: number; idleRssPerClientMB: number; error?: string }
+interface IdleRun {
+  clients: number; joined: number; joinFailures: Record<string, number>; rssBeforeMB: number; rssAfterMB: number; idleRssPerClientMB: number;
+  /** The server's memory before the bots and once they joined, averaged like the RSS. */
+  memoryBefore?: Memory; memoryAfter?: Memory;
+  error?: string;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const merge = (records: Array<Record<string, number>>) => countReasons(records.flatMap((r) => Object.entries(r).flatMap(([k, n]) => Array<string>(n).fill(k))));
@@ -96,21 +104,27 @@ async function runCount(server: ServerProc, token: string, n: number, seconds: n
 /** The idle phase: server RSS before any bot and once `n` idle bots joined and hold their columns. */
 async function runIdle(server: ServerProc, token: string, n: number, perProcess: number, joinRate: number): Promise<IdleRun> {
   const admin = await connectAdmin(server.url, token);
-  const rss = async () => {
+  const memory = async (): Promise<Memory> => {
     await sleep(3000);
-    let sum = 0;
-    for (let i = 0; i < 5; i++) { sum += (await admin.stats()).rssMB; await sleep(1000); }
-    return sum / 5;
+    const sum: Memory = { rssMB: 0, heapTotalMB: 0, heapUsedMB: 0, youngGenMB: 0, externalMB: 0 };
+    for (let i = 0; i < 5; i++) {
+      const s = await admin.stats();
+      for (const k of Object.keys(sum) as (keyof Memory)[]) sum[k] += s[k] / 5;
+      await sleep(1000);
+    }
+    return sum;
   };
   const row: IdleRun = { clients: n, joined: 0, joinFailures: {}, rssBeforeMB: NaN, rssAfterMB: NaN, idleRssPerClientMB: NaN };
   let procs: BotsProc[] = [];
   try {
-    row.rssBeforeMB = await rss();
+    row.memoryBefore = await memory();
+    row.rssBeforeMB = row.memoryBefore.rssMB;
     const j = await joinBots(server.url, n, perProcess, joinRate, 'idle');
     procs = j.procs;
     Object.assign(row, { joined: j.joined, joinFailures: j.joinFailures });
     await Promise.all(procs.map((p) => p.settled));
-    row.rssAfterMB = await rss();
+    row.memoryAfter = await memory();
+    row.rssAfterMB = row.memoryAfter.rssMB;
     row.idleRssPerClientMB = row.joined ? (row.rssAfterMB - row.rssBeforeMB) / row.joined : NaN;
   } catch (e) {
     row.error = (e as Error).message;
@@ -164,6 +178,11 @@ export const scaleBench: Bench = {
       console.log(`idle: ${idle.joined}/${idle.clients} joined; server RSS ${idle.rssBeforeMB.toFixed(0)} -> ${idle.rssAfterMB.toFixed(0)} MB: ` +
         `${idle.idleRssPerClientMB.toFixed(2)} MB per idle joined client${idle.joined < idle.clients ? `; not joined: ${formatReasons(idle.joinFailures)}` : ''}` +
         `${idle.error ? `; failed: ${idle.error}` : ''}`);
+    if (idle.memoryBefore && idle.memoryAfter) {
+      const part = (m: Memory) => `heap ${m.heapTotalMB.toFixed(0)} MB reserved (young generation ${m.youngGenMB.toFixed(0)}, in use ${m.heapUsedMB.toFixed(0)}), ` +
+        `buffers ${m.externalMB.toFixed(0)} MB; RSS beyond the heap ${(m.rssMB - m.heapTotalMB).toFixed(0)} MB (worker heaps, TLS and HTTP/2, malloc)`;
+      console.log(`      before: ${part(idle.memoryBefore)}\n      after:  ${part(idle.memoryAfter)}`);
+    }
     }
     if (o.json) {
       writeFileSync(o.json, JSON.stringify({

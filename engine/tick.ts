@@ -46,9 +46,9 @@ export interface FixedStepOptions {
   clock: Clock;
   /** Steps per second (default {@link TICK_HZ}). */
   hz?: number;
-  /** Most steps run by one `advance` call before the backlog is dropped (default 5). */
+  /** Most steps due at once; more than this and the backlog beyond it is dropped (default 5). */
   maxCatchUpSteps?: number;
-  /** Called once per `advance` that dropped backlog, with the number of steps dropped. */
+  /** Called once per `advance` that dropped backlog, with the number of steps dropped and the next tick to run. */
   onFallBehind?: (droppedSteps: number, tick: Tick) => void;
   /** Measures a step's duration; defaults to `clock`. Kept apart so tests can use a manual clock. */
   timer?: Clock;
@@ -64,9 +64,13 @@ export interface FixedStep {
   readonly durationCount: number;
   /** Total steps dropped because the loop fell behind. */
   readonly droppedSteps: number;
-  /** Runs every step that is due (at most `maxCatchUpSteps`), calling `step(tick)` for each. Returns steps run. */
-  advance(step: (tick: Tick) => void): number;
-  /** Fraction (0..1) of the next step already elapsed, for render interpolation. */
+  /**
+   * Runs the steps that are due, calling `step(tick)` for each, at most `limit` of them (default and most:
+   * `maxCatchUpSteps`); due steps beyond `maxCatchUpSteps` are dropped first (and reported), the others not run now
+   * stay due for the next call. Returns steps run.
+   */
+  advance(step: (tick: Tick) => void, limit?: number): number;
+  /** Fraction of the next step already elapsed, for render interpolation: below 1 unless steps are still due. */
   alpha(): number;
 }
 
@@ -96,12 +100,19 @@ export function createFixedStep(options: FixedStepOptions): FixedStep {
     durations,
     get durationCount() { return durationCount; },
     get droppedSteps() { return dropped; },
-    advance(step) {
+    advance(step, limit = maxCatchUp) {
       const now = clock.now();
       acc += now - last;
       last = now;
+      if (acc >= (maxCatchUp + 1) * stepMs) {
+        // Behind by more than the catch-up cap: drop the backlog beyond it rather than spiral.
+        const behind = Math.floor(acc / stepMs) - maxCatchUp;
+        dropped += behind;
+        acc -= behind * stepMs;
+        options.onFallBehind?.(behind, tick);
+      }
       let ran = 0;
-      while (acc >= stepMs && ran < maxCatchUp) {
+      while (acc >= stepMs && ran < limit) {
         const t0 = timer.now();
         step(tick);
         durations[durationNext] = timer.now() - t0;
@@ -110,13 +121,6 @@ export function createFixedStep(options: FixedStepOptions): FixedStep {
         tick++;
         ran++;
         acc -= stepMs;
-      }
-      if (acc >= stepMs) {
-        // Behind by more than the catch-up cap: drop the backlog rather than spiral.
-        const behind = Math.floor(acc / stepMs);
-        dropped += behind;
-        acc -= behind * stepMs;
-        options.onFallBehind?.(behind, tick);
       }
       return ran;
     },

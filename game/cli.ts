@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
 /**
  * The `stratum` command: `npx stratum <command> [options]`. Each subcommand lives in `game/commands/` and is
  * loaded only when it runs, so that `--help` stays fast.

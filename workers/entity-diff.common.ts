@@ -1,12 +1,12 @@
 /**
- * Entity diffing job, the contract. Reads: the component stores, straight from the owner's SharedArrayBuffer (no
- * copies through postMessage), for the entities each client should get this time. Writes: nothing shared; returns
- * each client's encoded update and the states it encoded, which the owner records as that client's baseline.
- * Reads race with the next tick's writes only if a job outlives its tick; an update is then a mix of two ticks,
- * which is harmless because the server records exactly what it sent.
+ * Entity diffing job, the contract. Reads: the states the owner read this update round, passed in the task. The
+ * owner keeps one object per entity state and shares it between every client's `baseline` and `current` lists (an
+ * entity that did not change keeps its object), and a structured clone copies each distinct object once, so a
+ * round costs about one copy per entity state in play, not one per pair of clients and entities. Writes: nothing
+ * shared; returns each client's encoded update and how many of its `current` states it included, from which the
+ * owner rebuilds what the client holds after applying it (the owner's own objects, never copies).
  */
 import type { EntityState } from '../engine/codec/entity-delta.ts';
-import type { EcsMemory } from '../engine/ecs/world.ts';
 import type { Tick } from '../engine/tick.ts';
 import type { JobRef } from './pool.ts';
 
@@ -20,9 +20,11 @@ export interface EntityDiffClient {
   ackTick: Tick;
   /** States the client holds at `ackTick` (empty when `ackTick` is 0). */
   baseline: EntityState[];
-  /** Entity ids (eids) to include, highest priority first. */
-  ordered: number[];
-  /** How many of `ordered` the budget allows. */
+  /** States now of the entities to include (ids unique, any order). */
+  current: EntityState[];
+  /** Priority of each entry of `current`: when not all of them fit, the highest go (ties: lower id first). */
+  priority: number[];
+  /** How many of `current` the budget allows. */
   allowed: number;
   /** Largest encoded update that fits one datagram, bytes. */
   maxBytes: number;
@@ -30,8 +32,6 @@ export interface EntityDiffClient {
 
 /** The job's input. */
 export interface EntityDiffTask {
-  /** The owner's component stores. */
-  memory: EcsMemory;
   /** Clients to encode for. */
   clients: EntityDiffClient[];
 }
@@ -46,10 +46,11 @@ export interface EntityDiffOutput {
   baselineTick: Tick;
   /** Encoded update (EntityDelta data). */
   data: Uint8Array;
-  /** What the client holds after applying it: the baseline for later updates. */
-  states: EntityState[];
-  /** Network ids included this time (their priority starts over). */
-  sent: number[];
+  /**
+   * Indices into `current` of the states that went as they are now, or null when all of them did. The client then
+   * holds those, plus the baseline state of each other entity of `current` that has one (see {@link heldAfter}).
+   */
+  picked: number[] | null;
 }
 
 /** The job: `diffEntities` in entity-diff.worker.ts. */
@@ -57,3 +58,22 @@ export const ENTITY_DIFF_JOB: JobRef = {
   module: new URL('./entity-diff.worker.ts', import.meta.url).href,
   name: 'diffEntities',
 };
+
+/**
+ * What the client holds after applying `out` (the baseline for later updates), by entity id: the picked states of
+ * `c.current`, and the baseline state of each other entity of `c.current` that has one. `baseline` is `c.baseline`
+ * by id (the owner's map, with the owner's objects).
+ */
+export function heldAfter(c: EntityDiffClient, out: EntityDiffOutput, baseline: ReadonlyMap<number, EntityState> | undefined): Map<number, EntityState> {
+  const held = new Map<number, EntityState>();
+  if (!out.picked) {
+    for (const st of c.current) held.set(st.id, st);
+    return held;
+  }
+  for (const st of c.current) {
+    const b = baseline?.get(st.id);
+    if (b) held.set(st.id, b);
+  }
+  for (const i of out.picked) held.set(c.current[i].id, c.current[i]);
+  return held;
+}

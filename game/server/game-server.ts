@@ -205,9 +205,12 @@ export function createGameServer(options: GameServerOptions): GameServer {
     runServerTick({ world, players, store, counters, replicator, stepWorld, recorder });
   };
 
+  // One tick per turn of the event loop, a late one as soon as possible after the I/O that waited meanwhile: ticks
+  // caught up back to back would hold everything else back for as long (and Node accepts one new connection per
+  // turn, so a crowd joining waited seconds in the listen queue, past its connect timeout).
   const loop = (): void => {
     if (stopped || !fixed) return;
-    fixed.advance(tick);
+    fixed.advance(tick, 1);
     timer = scheduler.set(Math.max(1, TICK_MS * (1 - fixed.alpha())), loop);
   };
 

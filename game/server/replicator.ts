@@ -12,14 +12,11 @@
  */
 import type { ChunkCodecDeps } from '../../engine/codec/chunk-codec.ts';
 import { encodeSectionUpdate } from '../../engine/codec/chunk-diff.ts';
-import { ZERO_STATE, encodeEntityBatch, type EntityState } from '../../engine/codec/entity-delta.ts';
+import { ZERO_STATE, encodeEntityBatch } from '../../engine/codec/entity-delta.ts';
 import { Channel } from '../../engine/net/channels.ts';
 import type { NetLog } from '../../engine/net/server.ts';
 import { MsgType, type ChunkHave, type Message } from '../../engine/protocol/messages.ts';
 import { encodeWorldColumn, type EncodedColumn } from '../../engine/replication/column-transfer.ts';
-import { remember } from '../../engine/replication/entity-baselines.ts';
-import type { EntityDiffClient, EntityDiffOutput } from '../../workers/entity-diff.common.ts';
-import { diffEntitiesInPool, diffEntitiesInline } from '../../workers/entity-diff.main.ts';
 import { entityStateOf } from '../../engine/replication/entity-state.ts';
 import { chunkOf, columnKeyAt, columnsInView, inView } from '../../engine/replication/interest.ts';
 import { canSend, createRateLimiter, recordSent } from '../../engine/replication/rate-limiter.ts';
@@ -39,6 +36,7 @@ import { createTickBucket, takeToken, tokensAt } from './tick-bucket.ts';
 import { ANSWER_BURST, ANSWERS_PER_TICK } from './refusal-answers.ts';
 import type { ServerSession } from '../../engine/net/server.ts';
 import type { ServerPlayer } from './server-player.ts';
+import { createEntityUpdates } from './entity-updates.ts';
 
 /** Ticks between entity updates (10 Hz). */
 export const ENTITY_EVERY = 2;
@@ -48,10 +46,6 @@ export const BLOCKS_EVERY = 5;
 export const ADVICE_EVERY = 10;
 /** How long the server waits for a client's ChunkHave before streaming chunks anyway, ms. */
 export const CACHE_HINT_WAIT_MS = 1000;
-/** Estimated bytes per entity in an update, for fitting updates to a short budget. */
-const ENTITY_BYTES_ESTIMATE = 8;
-/** Bytes an EntityDelta frame adds around its data (length, type, msgpack fields), with margin. */
-const DATAGRAM_OVERHEAD = 32;
 /** Ticks a column waits for a valid encoding from the pool before it is encoded on the main thread. */
 export const ENCODE_WAIT_TICKS = 10;
 /** Columns a client may have re-sent at once on request (ChunkResync)... */
@@ -192,22 +186,39 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   const spawnData = (eid: number) => encodeEntityBatch([entityStateOf(s, eid)], () => ZERO_STATE);
   const chunkPos = (eid: number): [number, number] => [chunkOf(s.Transform.x[eid]), chunkOf(s.Transform.z[eid])];
 
-  /** Column and entity interest for `p`: unloads, spawns, despawns, and the queue of columns to send. */
-  const updateInterest = (p: ServerPlayer, players: readonly ServerPlayer[]): void => {
-    const [pcx, pcz] = chunkPos(p.eid);
-    for (const q of players) {
-      if (q === p) continue;
-      const [qcx, qcz] = chunkPos(q.eid);
-      const visible = inView(pcx, pcz, qcx, qcz, o.viewDistance);
-      if (visible && !p.known.has(q.netId)) {
-        send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: q.netId, kind: EntityKind.Player, data: spawnData(q.eid), name: q.session.name }, 'entity');
-        p.known.add(q.netId);
-      } else if (!visible && p.known.has(q.netId)) {
-        send(p, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: q.netId }, 'entity');
-        p.known.delete(q.netId);
-        p.priority.delete(q.netId);
+  /** `p` is told of `q` (spawn) or made to forget it (despawn) when that changed. */
+  const see = (p: ServerPlayer, q: ServerPlayer, visible: boolean): void => {
+    if (visible && !p.known.has(q.netId)) {
+      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: q.netId, kind: EntityKind.Player, data: spawnData(q.eid), name: q.session.name }, 'entity');
+      p.known.add(q.netId);
+    } else if (!visible && p.known.has(q.netId)) {
+      send(p, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: q.netId }, 'entity');
+      p.known.delete(q.netId);
+      p.priority.delete(q.netId);
+    }
+  };
+
+  /**
+   * Entity interest: spawns and despawns. Who sees whom changes only when a player enters another column (or joins),
+   * so only the pairs with such a player are looked at, not every pair every tick. Runs before the column interest
+   * of the tick, which moves `centre` on.
+   */
+  const updateEntityInterest = (players: readonly ServerPlayer[]): void => {
+    const cx = players.map((q) => chunkOf(s.Transform.x[q.eid])), cz = players.map((q) => chunkOf(s.Transform.z[q.eid]));
+    for (let i = 0; i < players.length; i++) {
+      if (chunkKey(cx[i], cz[i]) === players[i].centre) continue;
+      for (let j = 0; j < players.length; j++) {
+        if (j === i) continue;
+        const visible = inView(cx[i], cz[i], cx[j], cz[j], o.viewDistance);
+        see(players[i], players[j], visible);
+        see(players[j], players[i], visible);
       }
     }
+  };
+
+  /** Column interest for `p`: unloads, and the queue of columns to send. */
+  const updateInterest = (p: ServerPlayer): void => {
+    const [pcx, pcz] = chunkPos(p.eid);
     const centre = columnKeyAt(s.Transform.x[p.eid], s.Transform.z[p.eid]);
     if (centre === p.centre) return;
     p.centre = centre;
@@ -227,10 +238,9 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     for (const k of [...p.queuedAt.keys()]) if (!wantedSet.has(k)) p.queuedAt.delete(k);
   };
 
-  /** Entity update for `p`: everyone in view, the highest-priority first when the budget is short. */
-  /** Each player's replicated state and chunk position this tick, computed once for every observer. */
-  const tickStates = (players: readonly ServerPlayer[]): Map<number, { state: EntityState; cx: number; cz: number }> =>
-    new Map(players.map((q) => { const [cx, cz] = chunkPos(q.eid); return [q.netId, { state: entityStateOf(s, q.eid), cx, cz }]; }));
+  const entityUpdates = createEntityUpdates({
+    stores: s, pool: o.pool, now: o.now, log: o.log, send: (p, msg) => send(p, Channel.EntityDelta, msg, 'entity'),
+  });
 
   /** Columns re-sent on request now (`p.resyncWaiting` holds the requests over budget). */
   const startResync = (p: ServerPlayer, key: number): void => {
@@ -240,54 +250,6 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     p.cacheHints?.delete(key); // its cached copy is what failed
     p.chunkQueue = [key, ...p.chunkQueue.filter((k) => k !== key)];
     p.metrics.resyncs++;
-  };
-
-  /** Players still connected, by session id (pool results can come back after a player left). */
-  const live = new Map<number, ServerPlayer>();
-
-  /** Records and sends finished entity updates. */
-  const deliverEntities = (outs: readonly EntityDiffOutput[]): void => {
-    for (const out of outs) {
-      const p = live.get(out.client);
-      if (!p) continue;
-      remember(p.entities, out.tick, new Map(out.states.map((st) => [st.id, st])));
-      for (const id of out.sent) p.priority.set(id, 0);
-      send(p, Channel.EntityDelta, { type: MsgType.EntityDelta, tick: out.tick, baselineTick: out.baselineTick, data: out.data }, 'entity');
-      p.metrics.entityUpdates++;
-    }
-  };
-
-  /**
-   * Entity updates for every player: who is in view and in which order (priority by distance and change since the
-   * acknowledged state), and how many the budget allows, are decided here; the delta encoding runs in the worker
-   * pool (entity-diff job), reading the component stores in shared memory. The tick does not wait for it.
-   */
-  const sendEntities = (tick: Tick, players: readonly ServerPlayer[], now: Map<number, { state: EntityState; cx: number; cz: number }>): void => {
-    const jobs: EntityDiffClient[] = [];
-    for (const p of players) {
-      if (!canSend(p.limiter, o.now())) { p.metrics.entityUpdatesDeferred++; continue; }
-      const visible = players.filter((q) => q !== p && p.known.has(q.netId));
-      const baseline = p.entities.byTick.get(p.ackTick);
-      const [pcx, pcz] = chunkPos(p.eid);
-      for (const q of visible) {
-        const { state: st, cx, cz } = now.get(q.netId)!;
-        const b = baseline?.get(st.id);
-        const moved = b ? Math.abs(st.x - b.x) + Math.abs(st.y - b.y) + Math.abs(st.z - b.z) : 64;
-        const dist = Math.max(Math.abs(cx - pcx), Math.abs(cz - pcz));
-        p.priority.set(st.id, (p.priority.get(st.id) ?? 0) + (1 + moved / 16) / (1 + dist));
-      }
-      const ordered = [...visible].sort((a, b) => p.priority.get(b.netId)! - p.priority.get(a.netId)! || a.netId - b.netId);
-      jobs.push({
-        client: p.session.id, tick, ackTick: baseline ? p.ackTick : 0, baseline: baseline ? [...baseline.values()] : [],
-        ordered: ordered.map((q) => q.eid),
-        // As many as the budget allows (by estimate); the job also halves until the update fits one datagram.
-        allowed: Math.max(1, Math.floor((p.limiter.bytesPerSecond - p.limiter.inWindow) / ENTITY_BYTES_ESTIMATE)),
-        maxBytes: p.session.connection.maxDatagramSize - DATAGRAM_OVERHEAD,
-      });
-    }
-    if (jobs.length === 0) return;
-    if (!o.pool) { deliverEntities(diffEntitiesInline(world.ecs, jobs)); return; }
-    diffEntitiesInPool(o.pool, world.ecs, jobs).then(deliverEntities, (e: Error) => o.log('error', `entity diffing in the pool failed: ${e.message}`));
   };
 
   const queueDiffs = (players: readonly ServerPlayer[]): void => {
@@ -349,15 +311,15 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
         answerBudget: createTickBucket(ANSWER_BURST, ANSWERS_PER_TICK, world.tick),
         resyncBudget: createTickBucket(RESYNC_BURST, RESYNCS_PER_SECOND / TICK_HZ, world.tick), resyncWaiting: [],
         bytesSeen: session.connection.stats.bytesOut, centre: NaN, chunkQueue: [], queuedAt: new Map(), cacheHints: null,
-        joinedAt: o.now(), pendingDiffs: [], priority: new Map(),
-        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, largestMessage: 0, sendErrors: 0, resyncs: 0, resultsQueued: 0, refusedOnArrival: 0 },
+        joinedAt: o.now(), pendingDiffs: [], priority: new Map(), emptyUpdates: new Set(),
+        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, entityUpdatesQuiet: 0, largestMessage: 0, sendErrors: 0, resyncs: 0, resultsQueued: 0, refusedOnArrival: 0 },
       };
       send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: EntityKind.Self, data: spawnData(eid), name: p.session.name }, 'entity');
-      live.set(session.id, p);
+      entityUpdates.joined(p);
       return p;
     },
     leave(p, players) {
-      live.delete(p.session.id);
+      entityUpdates.left(p);
       for (const q of players) {
         if (q !== p && q.known.delete(p.netId)) send(q, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: p.netId }, 'entity');
       }
@@ -396,16 +358,17 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     },
     afterTick(tick, players) {
       const now = o.now();
+      updateEntityInterest(players);
       for (const p of players) {
         const e = p.eid;
         send(p, Channel.EntityDelta, {
           type: MsgType.PlayerState, tick, x: s.Transform.x[e], y: s.Transform.y[e], z: s.Transform.z[e],
           vx: s.Velocity.x[e], vy: s.Velocity.y[e], vz: s.Velocity.z[e], onGround: s.Player.onGround[e] === 1,
         }, 'state');
-        updateInterest(p, players);
+        updateInterest(p);
       }
       if (tick % BLOCKS_EVERY === 0) queueDiffs(players);
-      if (tick % ENTITY_EVERY === 0) sendEntities(tick, players, tickStates(players));
+      if (tick % ENTITY_EVERY === 0) entityUpdates.update(tick, players);
       for (const p of players) {
         // Requests over the resync budget, as it refills (a column unloaded meanwhile is dropped).
         while (p.resyncWaiting.length && (!p.chunks.has(p.resyncWaiting[0]) || tokensAt(p.resyncBudget, world.tick) >= 1)) {

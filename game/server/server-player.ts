@@ -27,6 +27,8 @@ export interface ReplicationMetrics {
   sendErrors: number;
   /** Replication ticks whose entity update was held back by the budget. */
   entityUpdatesDeferred: number;
+  /** Replication ticks with nothing to send: the client already held everyone in its view as they were. */
+  entityUpdatesQuiet: number;
   /** Columns re-sent whole because the client asked (ChunkResync). */
   resyncs: number;
   /** Block results that waited in the ordered queue (behind section updates, or for budget). */
@@ -82,6 +84,8 @@ export interface ServerPlayer {
   resyncWaiting: number[];
   /** Entity priority accumulators by network id (who goes first when the budget is short). */
   priority: Map<number, number>;
+  /** Ticks in `entities` whose update changed nothing (the client then held two equal snapshots of its view). */
+  emptyUpdates: Set<Tick>;
   /** Figures. */
   metrics: ReplicationMetrics;
 }

@@ -4,6 +4,7 @@
  * window), e.g. by `stratum bench scale`.
  */
 import { cpuUsage, memoryUsage } from 'node:process';
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { FixedStep, Tick } from '../../engine/tick.ts';
 import { utilisation } from '../../engine/replication/rate-limiter.ts';
 import { percentile } from '../stats.ts';
@@ -53,8 +54,20 @@ export function serverStats(w: StatsWindow, players: ReadonlyMap<number, ServerP
     droppedSteps: w.fixed?.droppedSteps ?? 0,
     cpuPercent: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100,
     rssMB: memoryUsage.rss() / 1048576,
+    ...memoryParts(),
     kbpsPerClient: kbps.length ? kbps.reduce((a, b) => a + b, 0) / kbps.length : 0,
     // Share of each client's bandwidth budget used over the last second, averaged over clients.
     budgetUtilisation: players.size ? [...players.values()].reduce((a, p) => a + utilisation(p.limiter, nowMs), 0) / players.size : 0,
   };
+}
+
+/**
+ * Where this thread's memory is, MB: the V8 heap reserved (of it, the young generation) and in use, and memory
+ * outside it held by JS objects (Buffers, ArrayBuffers). RSS minus the heap reserved is the rest: worker threads'
+ * heaps, TLS and HTTP/2 buffers, malloc.
+ */
+function memoryParts() {
+  const m = memoryUsage();
+  const young = getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space')?.space_size ?? 0;
+  return { heapTotalMB: m.heapTotal / 1048576, heapUsedMB: m.heapUsed / 1048576, youngGenMB: young / 1048576, externalMB: m.external / 1048576 };
 }

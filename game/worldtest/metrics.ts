@@ -39,7 +39,7 @@ export interface ClientMetrics {
   reconciliation: { count: number; avgMs: number; p95Ms: number; maxMs: number };
   /** Chunk load time (subscription to applied), ms. */
   chunkLoadMs: { p50: number; p95: number };
-  /** Entity updates per second. */
+  /** Entity update rounds per second: updates applied, plus quiet rounds (nothing new in view, nothing sent). */
   entityUpdateHz: number;
   /** Columns whose content differs from the server's at the end. */
   viewMismatches: number;

@@ -98,7 +98,10 @@ export interface WorldTestRun {
   seconds: number;
   /** Server-side replication figures per client (index 0 = client 1), taken before the clients left. */
   serverMetrics: (ReplicationMetrics | undefined)[];
-  /** Entity updates each client applied, and over how many seconds. */
+  /**
+   * Entity update rounds of each client, and over how many seconds: the updates it applied plus the rounds the server
+   * had nothing new for it (quiet: it already held everyone in its view as they were, so nothing was sent).
+   */
   entityUpdates: { count: number; seconds: number }[];
   /** Per client: ms its transport took to open a session (QUIC: Retry, TLS and CONNECT through the emulator). */
   transportConnectMs: number[];
@@ -202,7 +205,9 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
   const viewMismatches = clients.map((c) => viewMismatch(c.world.voxels, server.world.voxels, hasher));
   const byName = new Map([...server.players.values()].map((p) => [p.session.name, p.metrics]));
   const serverMetrics = clients.map((_, i) => byName.get(`client${i + 1}`));
-  const entityUpdates = clients.map((c, i) => ({ count: c.stats.entityUpdates, seconds: now() / 1000 - recordings[i].firstEntityUpdateAt }));
+  const entityUpdates = clients.map((c, i) => ({
+    count: c.stats.entityUpdates + (serverMetrics[i]?.entityUpdatesQuiet ?? 0), seconds: now() / 1000 - recordings[i].firstEntityUpdateAt,
+  }));
   for (const c of clients) c.stop('world test finished');
   await sleep(300);
   recording!.finish(server.world);

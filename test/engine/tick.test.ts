@@ -28,6 +28,22 @@ describe('fixed-step accumulator', () => {
     expect(fs.tick).toBe(3);
   });
 
+  it('runs at most `limit` due steps per call and keeps the rest due, within the catch-up cap', () => {
+    const clock = createManualClock();
+    const behind: number[] = [];
+    const fs = createFixedStep({ clock, maxCatchUpSteps: 3, onFallBehind: (n) => behind.push(n) });
+    clock.advance(TICK_MS * 2 + 10);
+    expect(fs.advance(() => {}, 1)).toBe(1);
+    expect(fs.alpha()).toBeCloseTo(1 + 10 / TICK_MS); // one more step due
+    expect(fs.advance(() => {}, 1)).toBe(1);
+    expect(fs.advance(() => {}, 1)).toBe(0);
+    clock.advance(TICK_MS * 10);
+    expect(fs.advance(() => {}, 1)).toBe(1);
+    expect(behind).toEqual([7]); // 10 due, 3 kept
+    expect(fs.advance(() => {}, 5)).toBe(2);
+    expect(fs.tick).toBe(5);
+  });
+
   it('measures step durations with the timer', () => {
     const clock = createManualClock();
     const timer = createManualClock();

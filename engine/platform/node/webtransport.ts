@@ -3,7 +3,7 @@
  * HTTP/3 when the optional native package loads) with a fresh self-signed certificate, and a client connector.
  * Follows DESIGN.md's transport notes: large session flow-control window, Nagle off, forceReliable without HTTP/3.
  */
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import './quiet-http3-probe.ts'; // before the library: drops its noise about the absent optional HTTP/3 part
 import { HttpServer } from '@fails-components/webtransport';
@@ -17,6 +17,7 @@ import type { SelfSignedCert } from './cert.ts';
 import { createSelfSignedCert } from './cert.ts';
 import { addressKey } from './address-key.ts';
 import { describeAttempt, guardedWebTransport, type ConnectAttempt } from './guarded-webtransport.ts';
+import { SHARED_PORTS, addAcceptors, probePort } from './port-acceptors.ts';
 
 /** Name of the optional native HTTP/3 package. */
 const HTTP3_PACKAGE = '@fails-components/webtransport-transport-http3-quiche';
@@ -46,12 +47,19 @@ export interface WebTransportServerOptions {
   flowControlWindow?: number;
   /** Give up if the server is not listening after this long, ms (default 10000). */
   startTimeoutMs?: number;
+  /**
+   * Listening sockets sharing the port, each accepting one connection per event-loop turn (port-acceptors.ts;
+   * default 8 on Linux, where the kernel spreads connections over them; 1 elsewhere).
+   */
+  acceptors?: number;
 }
 
 /** A running WebTransport server. */
 export interface WebTransportServer extends WebTransportEndpoint<SelfSignedCert> {
   /** True when HTTP/3 is served too. */
   readonly http3: boolean;
+  /** Listening sockets on the port. */
+  readonly acceptors: number;
 }
 
 /** Starts a WebTransport server. */
@@ -71,6 +79,20 @@ export async function startWebTransportServer(options: WebTransportServerOptions
     sessionFlowControlWindowSizeLimit: window,
     reliability: http3 ? 'both' : 'reliableOnly',
   } as ConstructorParameters<typeof HttpServer>[0]);
+  const port = options.port ?? 0;
+  // Shared sockets need the library's internals below; a library without them gets one socket, as before.
+  const lib = server as unknown as LibServer;
+  const acceptors = SHARED_PORTS && typeof lib.createTransportInt === 'function' ? Math.max(1, options.acceptors ?? 8) : 1;
+  if (acceptors > 1) {
+    // Have the library make its node:http2 server now (it otherwise does so inside startServer), and listen with
+    // SO_REUSEPORT, so that more sockets can share the port once it is bound.
+    await lib.createTransportInt();
+    if (port !== 0) await probePort(port, host);
+    for (const s of http2Servers(server)) {
+      const listen = s.listen.bind(s);
+      s.listen = (p: unknown, h: unknown) => listen({ port: p, host: h, reusePort: true });
+    }
+  }
   server.startServer();
   const startMs = options.startTimeoutMs ?? 10_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -88,6 +110,8 @@ export async function startWebTransportServer(options: WebTransportServerOptions
   const address = server.address();
   if (!address) throw new Error('WebTransport server did not bind');
   disableNagle(server);
+  const h2 = http2Servers(server);
+  const extra: Server[] = acceptors > 1 && h2.length === 1 ? await addAcceptors(h2[0], address.port, host, acceptors - 1) : [];
 
   const open = new Set<TransportSession>();
   const sessions = server.sessionStream(path);
@@ -114,9 +138,11 @@ export async function startWebTransportServer(options: WebTransportServerOptions
     cert,
     http3,
     get openSessions() { return open.size; },
+    acceptors: 1 + extra.length,
     async close() {
       if (stopped) return;
       stopped = true;
+      for (const a of extra) a.close();
       for (const t of open) t.close({ code: 0, reason: 'server stopped' });
       open.clear();
       reader.cancel().catch(() => {});
@@ -134,16 +160,30 @@ function peerHost(session: unknown): string | undefined {
   return host && host !== 'undefined' ? addressKey(host) : undefined;
 }
 
-/** Turns Nagle off on every TCP connection of the HTTP/2 part (DESIGN.md: otherwise ~40 ms per message). */
-function disableNagle(server: HttpServer): void {
-  // The library keeps its node:http2 server at transportInt.serverInt (or per transport behind a proxy).
-  const int = (server as unknown as { transportInt?: { serverInt?: NodeServer; transportsInts?: Set<{ serverInt?: NodeServer }> } }).transportInt;
-  const servers = [int?.serverInt, ...[...(int?.transportsInts ?? [])].map((t) => t.serverInt)].filter((s): s is NodeServer => !!s);
-  for (const s of servers) s.on('connection', (socket: Socket) => socket.setNoDelay(true));
+/** The library's node:http2 servers: at transportInt.serverInt, or per transport behind a proxy. */
+function http2Servers(server: HttpServer): NodeServer[] {
+  const int = (server as unknown as LibServer).transportInt;
+  return [int?.serverInt, ...[...(int?.transportsInts ?? [])].map((t) => t.serverInt)].filter((s): s is NodeServer => !!s);
 }
 
+/** Turns Nagle off on every TCP connection of the HTTP/2 part (DESIGN.md: otherwise ~40 ms per message). */
+function disableNagle(server: HttpServer): void {
+  for (const s of http2Servers(server)) s.on('connection', (socket: Socket) => socket.setNoDelay(true));
+}
+
+/** The parts of the library's HttpServer (lib/server.js) used here. */
+interface LibServer {
+  /** Makes the transports (startServer calls it first; a second call does nothing). */
+  createTransportInt(): Promise<void>;
+  transportInt?: { serverInt?: NodeServer; transportsInts?: Set<{ serverInt?: NodeServer }> };
+}
+
+/** The library's node:http2 server, as used here. */
 interface NodeServer {
   on(event: 'connection', fn: (socket: Socket) => void): void;
+  emit(event: 'connection', socket: Socket): boolean;
+  /** node:net's listen: the library passes (port, host); here `{ port, host, reusePort }`. */
+  listen(...args: unknown[]): unknown;
 }
 
 /** Options of {@link nodeWebTransportConnector}. */
