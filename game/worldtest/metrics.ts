@@ -57,6 +57,8 @@ export interface WorldTestMetrics {
   targets: Target[];
   /** Per client. */
   clients: ClientMetrics[];
+  /** The warm-up client's handshake ms, the process's first (its code cold): reported, not a target. */
+  coldHandshakeMs: number;
   /** Differences between the live server stream and its replay. */
   replayDrift: number;
   /** Chunk compression against raw uint16 columns, 0..1. */
@@ -111,7 +113,7 @@ export function worldTestMetrics(run: WorldTestRun, o: WorldTestOptions): WorldT
     link: {
       clients: o.clients, transport: o.transport ?? 'h2', rttMs: o.rttMs, jitterMs: o.jitterMs, loss: o.loss,
       ...(run.link && { packets: run.link.received, dropped: run.link.dropped, reordered: run.link.reordered }),
-    }, targets, clients, replayDrift, chunkCompression,
+    }, targets, clients, coldHandshakeMs: run.coldHandshakeMs, replayDrift, chunkCompression,
     phases: run.phases.map(({ name, ok, seconds, problems }) => ({ name, ok, seconds, problems })), seconds: run.seconds,
   };
 }

@@ -14,7 +14,7 @@ import { startWebTransportServer } from '../../engine/platform/node/webtransport
 import { nodeWebTransportConnector } from '../../engine/platform/node/webtransport.ts';
 import { quicWebTransportConnector } from '../../engine/platform/node/quic/webtransport-client.ts';
 import { startQuicWebTransportServer } from '../../engine/platform/node/quic/webtransport-server.ts';
-import { startUdpLinkEmulator, type UdpLinkStats } from '../../engine/platform/node/udp-link-emulator.ts';
+import { startUdpLinkEmulator, type UdpLinkEmulator, type UdpLinkStats } from '../../engine/platform/node/udp-link-emulator.ts';
 import type { Connector } from '../../engine/net/transport.ts';
 import { nodeZstd } from '../../engine/platform/node/zstd.ts';
 import { protocolIdentity } from '../../engine/protocol/handshake.ts';
@@ -28,7 +28,9 @@ import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../../engine/voxel/terrai
 import { getBlock, type VoxelWorld } from '../../engine/voxel/voxel-world.ts';
 import type { ClientEvents } from '../client/client-events.ts';
 import { createGameClient, type GameClient } from '../client/game-client.ts';
-import { createGameServer, type GameServer } from '../server/game-server.ts';
+import { createGameServer, type GameServer, type GameServerOptions } from '../server/game-server.ts';
+import type { WorkerPool } from '../../workers/pool.ts';
+import type { Scheduler } from '../../engine/net/scheduler.ts';
 import { createNodePool } from '../../workers/pool.node.ts';
 import type { ReplicationMetrics } from '../server/server-player.ts';
 import { createActor, type Actor } from './actor.ts';
@@ -105,6 +107,8 @@ export interface WorldTestRun {
   entityUpdates: { count: number; seconds: number }[];
   /** Per client: ms its transport took to open a session (QUIC: Retry, TLS and CONNECT through the emulator). */
   transportConnectMs: number[];
+  /** The throwaway warm-up client's handshake ms: the process's first, with its code still cold (not a target). */
+  coldHandshakeMs: number;
   /** Counters of the UDP link emulator (QUIC only). */
   link?: UdpLinkStats;
 }
@@ -146,25 +150,14 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
   let recording: SessionRecording | undefined;
   // The production path: terrain, column encoding and entity diffing in a worker pool.
   const pool = createNodePool({ threads: 2 });
-  const server = createGameServer({ pool,
-    scheduler, protocol: GAME_PROTOCOL, codec: { zstd: nodeZstd, hasher }, ...config, viewDistance: scenario.world.viewDistance, store: null,
-    maxSessionsPerAddress: o.clients, // every client comes from 127.0.0.1
-    adminToken: randomAdminToken(), log: (level, m) => { if (level !== 'info') o.log(`  server ${level}: ${m}`); },
-    recorder: (world) => (recording = createSessionRecording(world, hasher, identity, config)).recorder,
-  });
-  await server.init();
-  const quic = o.transport === 'quic';
-  const sink = (s: Parameters<typeof server.net.accept>[0]) => server.net.accept(s);
-  const wt = quic ? await startQuicWebTransportServer({ sink }) : await startWebTransportServer({ sink, port: 0 });
-  const link = { latencyMs: o.rttMs / 2, jitterMs: o.jitterMs, loss: o.loss };
-  const relay = quic ? await startUdpLinkEmulator({ target: { host: '127.0.0.1', port: wt.port }, seed: LINK_SEED, ...link }) : undefined;
+  const open = (recorder?: GameServerOptions['recorder']) => openWorld(o, { pool, scheduler, hasher, config, recorder });
+  const coldHandshakeMs = await warmUp(await open(), hasher);
+  o.log(`warm-up: a throwaway server and client joined in ${coldHandshakeMs.toFixed(0)} ms (the process's first handshake, its code still cold; not a target)`);
+  const { server, wt, relay, raw, link } = await open((world) => (recording = createSessionRecording(world, hasher, identity, config)).recorder);
   server.start();
   const via = relay ? `QUIC through the UDP link emulator on 127.0.0.1:${relay.port}` : 'WebTransport over HTTP/2 with a link conditioner';
   o.log(`server up at ${wt.url}; ${o.clients} client(s) joining, ${via} (RTT ${o.rttMs} ms, jitter ${o.jitterMs} ms, loss ${(o.loss * 100).toFixed(1)}%)`);
 
-  const raw: Connector = relay
-    ? quicWebTransportConnector({ url: `https://127.0.0.1:${relay.port}/stratum`, certHash: wt.cert.sha256 })
-    : await nodeWebTransportConnector({ url: wt.url, certHash: wt.cert.sha256 });
   const actors: Actor[] = [];
   const clients: GameClient[] = [];
   const recordings: ClientRecording[] = [];
@@ -225,8 +218,82 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
   const diff = diffEventStreams({ header: recording!.header, events: recording!.events }, { header: replay.header, events: replay.events });
   return {
     server, recording: recording!, replay, diff, clients: recordings, phases, viewMismatches, seconds: now() / 1000, serverMetrics, entityUpdates,
-    transportConnectMs, link: relay && { ...relay.stats },
+    transportConnectMs, coldHandshakeMs, link: relay && { ...relay.stats },
   };
+}
+
+/** A world test server on its own endpoint, and how clients reach it. */
+interface OpenWorld {
+  server: GameServer;
+  wt: { port: number; url: string; close(): Promise<void> };
+  /** The UDP link emulator in front of a QUIC endpoint. */
+  relay?: UdpLinkEmulator;
+  /** Opens a transport session to the server (over QUIC through the emulator; over HTTP/2 unconditioned). */
+  raw: Connector;
+  /** The link's delay, jitter and loss. */
+  link: { latencyMs: number; jitterMs: number; loss: number };
+}
+
+interface WorldParts {
+  pool: WorkerPool;
+  scheduler: Scheduler;
+  hasher: Hasher;
+  config: Pick<GameServerOptions, 'terrain' | 'worldRadius' | 'columnSections'>;
+  recorder?: GameServerOptions['recorder'];
+}
+
+/** Makes and initializes a server (not started) with its transport endpoint, as the world test runs it. */
+async function openWorld(o: WorldTestOptions, parts: WorldParts): Promise<OpenWorld> {
+  const { hasher } = parts;
+  const server = createGameServer({ pool: parts.pool,
+    scheduler: parts.scheduler, protocol: GAME_PROTOCOL, codec: { zstd: nodeZstd, hasher }, ...parts.config, viewDistance: o.scenario.world.viewDistance, store: null,
+    maxSessionsPerAddress: o.clients, // every client comes from 127.0.0.1
+    adminToken: randomAdminToken(), log: (level, m) => { if (level !== 'info') o.log(`  server ${level}: ${m}`); },
+    recorder: parts.recorder,
+  });
+  await server.init();
+  const sink = (s: Parameters<typeof server.net.accept>[0]) => server.net.accept(s);
+  const link = { latencyMs: o.rttMs / 2, jitterMs: o.jitterMs, loss: o.loss };
+  if (o.transport === 'quic') {
+    const wt = await startQuicWebTransportServer({ sink });
+    const relay = await startUdpLinkEmulator({ target: { host: '127.0.0.1', port: wt.port }, seed: LINK_SEED, ...link });
+    return { server, wt, relay, link, raw: quicWebTransportConnector({ url: `https://127.0.0.1:${relay.port}/stratum`, certHash: wt.cert.sha256 }) };
+  }
+  const wt = await startWebTransportServer({ sink, port: 0 });
+  return { server, wt, link, raw: await nodeWebTransportConnector({ url: wt.url, certHash: wt.cert.sha256 }) };
+}
+
+/**
+ * Joins one client to a throwaway server over the same transport and link, waits for its first column, and shuts it
+ * all down; returns that client's handshake ms. A fresh process runs the connect, TLS, handshake and join code for
+ * the first time (interpreted, then compiled), on both sides at once in this one process, where a server in
+ * production has long been warm: the measured clients then join a warm process, as players join a running server.
+ */
+async function warmUp(w: OpenWorld, hasher: Hasher): Promise<number> {
+  const { server, wt, relay, raw, link } = w;
+  server.start();
+  const bus = createEventBus<ClientEvents>();
+  const started = performance.now();
+  let handshakeMs = NaN;
+  bus.on('Connected', () => { handshakeMs = performance.now() - started; });
+  const scheduler = createRealtimeScheduler();
+  const client = createGameClient({
+    connect: relay ? raw : conditionConnector(raw, scheduler, createRng(999), link), protocol: GAME_PROTOCOL, scheduler, rng: createRng(999),
+    codec: { zstd: nodeZstd, hasher }, name: 'warm-up', input: createActor().input, bus, reconnect: false,
+  });
+  client.start();
+  try {
+    if (!await until(() => client.predictor !== undefined && client.world.voxels.columns.size > 0, 15)) {
+      throw new Error('warm-up: the throwaway client did not join within 15 s');
+    }
+  } finally {
+    client.stop('warm-up finished');
+    await sleep(100);
+    server.stop('warm-up finished');
+    await wt.close();
+    await relay?.close();
+  }
+  return handshakeMs;
 }
 
 /** `connect`, reporting how long each successful connect took. */

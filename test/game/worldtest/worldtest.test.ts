@@ -37,6 +37,10 @@ describe('stratum worldtest', () => {
     expect(m.targets.length).toBeGreaterThanOrEqual(8);
     expectExactTargetsMet(m, r);
     expect(m.clients).toHaveLength(2);
+    // The throwaway warm-up client joined before the measured ones, and its own server recorded none of this run.
+    expect(m.coldHandshakeMs).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/warm-up: a throwaway server and client joined in \d+ ms/);
+    expect(readFileSync(join(out, 'server-events.jsonl'), 'utf8')).not.toContain('warm-up');
     expect(m.replayDrift).toBe(0);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
     // Every stream parses (ticks never decrease) and carries one StateHash per window of 20 server ticks: the server
