@@ -8,8 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { clientBot } from '../game/client/bot.ts';
 import type { Bench } from '../game/commands/bench.ts';
 import { formatHelp, parseOptions } from '../game/options.ts';
-import { summarize } from '../game/stats.ts';
-import { DEFAULT_CLIENT_BUDGET } from '../game/server/game-server.ts';
+import { summarize } from '../engine/stats.ts';
+import { DEFAULT_CLIENT_BUDGET } from '../engine/server/game-server.ts';
 import { createStepper } from '../test/support/stepper.ts';
 
 const OPTIONS = {

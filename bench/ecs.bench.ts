@@ -16,7 +16,7 @@ import { DEFAULT_SUPERFLAT } from '../engine/voxel/terrain/generator.ts';
 import { generateColumnsSync, squareAround } from '../workers/terrain.main.ts';
 import type { Bench } from '../game/commands/bench.ts';
 import { formatHelp, parseOptions } from '../game/options.ts';
-import { summarize } from '../game/stats.ts';
+import { summarize } from '../engine/stats.ts';
 
 const OPTIONS = {
   entities: { kind: 'string', default: '10000,100000', help: 'comma-separated entity counts' },

@@ -21,7 +21,7 @@ import { fullSnapshotBytes, type EntityState } from '../engine/codec/entity-delt
 import { TICK_HZ, TICK_MS } from '../engine/tick.ts';
 import type { Bench } from '../game/commands/bench.ts';
 import { formatHelp, parseOptions } from '../game/options.ts';
-import { ENTITY_EVERY } from '../game/server/replicator.ts';
+import { ENTITY_EVERY } from '../engine/server/replicator.ts';
 import { COLYSEUS_VARIANTS, createColyseusPeer, type ColyseusPeer, type ColyseusVariant } from './colyseus-peer.ts';
 import { replicateEntities, type LinkOptions, type ReplicateResult } from './entity-link.ts';
 import { createWalkers } from './entity-walkers.ts';

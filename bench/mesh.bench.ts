@@ -18,7 +18,7 @@ import type { WorkerPool } from '../workers/pool.ts';
 import { generateColumnsSync, squareAround } from '../workers/terrain.main.ts';
 import type { Bench } from '../game/commands/bench.ts';
 import { formatHelp, parseOptions } from '../game/options.ts';
-import { summarize } from '../game/stats.ts';
+import { summarize } from '../engine/stats.ts';
 import { loadCorpusWorld, requireCorpusFile, SHARED_CORPUS_DIR } from './terrain-corpus.ts';
 
 const OPTIONS = {

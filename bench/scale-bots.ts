@@ -22,7 +22,7 @@ import { nodeZstd } from '../engine/platform/node/zstd.ts';
 import { GAME_PROTOCOL } from '../game/protocol.ts';
 import { createRng } from '../engine/rng.ts';
 import { clientBot } from '../game/client/bot.ts';
-import { createGameClient, type GameClient } from '../game/client/game-client.ts';
+import { createGameClient, type GameClient } from '../engine/client/game-client.ts';
 import { fetchConnectInfo } from '../game/commands/bot.ts';
 import { countReasons, reasonKey } from './scale-reasons.ts';
 

@@ -4,9 +4,9 @@
  * `stratum bench soak` and its short version on the loopback stepper.
  */
 import type { EventBus } from '../engine/events.ts';
-import type { ClientEvents } from '../game/client/client-events.ts';
-import type { GameClient } from '../game/client/game-client.ts';
-import { boxCell, type Box } from '../game/server/area-blocks.ts';
+import type { ClientEvents } from '../engine/client/client-events.ts';
+import type { GameClient } from '../engine/client/game-client.ts';
+import { boxCell, type Box } from '../engine/server/area-blocks.ts';
 
 /** The counts of a soak. */
 export interface SoakTally {

@@ -20,13 +20,13 @@ import { protocolIdentity } from '../engine/protocol/handshake.ts';
 import { GAME_PROTOCOL } from '../game/protocol.ts';
 import { MsgType } from '../engine/protocol/messages.ts';
 import { createRng } from '../engine/rng.ts';
-import type { ClientEvents } from '../game/client/client-events.ts';
+import type { ClientEvents } from '../engine/client/client-events.ts';
 import { crowdBot, type CrowdArea } from '../game/client/crowd-bot.ts';
-import { createGameClient, type GameClient } from '../game/client/game-client.ts';
+import { createGameClient, type GameClient } from '../engine/client/game-client.ts';
 import { fetchConnectInfo } from '../game/commands/bot.ts';
 import type { Bench } from '../game/commands/bench.ts';
 import { formatHelp, parseOptions } from '../game/options.ts';
-import { boxArgs, MAX_BOX_CELLS, parseBlocksAnswer, readBox, type Box } from '../game/server/area-blocks.ts';
+import { boxArgs, MAX_BOX_CELLS, parseBlocksAnswer, readBox, type Box } from '../engine/server/area-blocks.ts';
 import { clientTotals, createSoakTally, formatRefused, phantomCells, watchClient, type Phantom } from './soak-tally.ts';
 
 const CLI = fileURLToPath(new URL('../game/cli.ts', import.meta.url));

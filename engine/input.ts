@@ -110,3 +110,6 @@ export function radiansToPitchStep(rad: number): number {
   const s = Math.round((rad / (Math.PI / 2)) * PITCH_LIMIT);
   return Math.max(-PITCH_LIMIT, Math.min(PITCH_LIMIT, s));
 }
+
+/** Input lead, in ticks, the server asks clients to keep (inputs arrive this many ticks before they run). */
+export const TARGET_INPUT_LEAD = 2;

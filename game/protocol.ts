@@ -4,21 +4,15 @@
  * a build from another definition is refused at handshake, naming the sections that differ.
  */
 import { BUILTIN_COMPONENTS } from '../engine/protocol/component-spec.ts';
-import { BUILTIN_ACTIONS, defineProtocol } from '../engine/protocol/define.ts';
+import { BUILTIN_ACTIONS, BUILTIN_ENTITY_KINDS, EntityKind, defineProtocol } from '../engine/protocol/define.ts';
 import { DEFAULT_BLOCKS } from '../engine/voxel/blocks.ts';
 
-/** Entity kinds in EntitySpawn. Values are part of the wire format. */
-export const EntityKind = {
-  /** Another player. */
-  Player: 1,
-  /** The receiving client's own player. */
-  Self: 2,
-} as const;
+export { EntityKind };
 
 /** The game's protocol definition. */
 export const GAME_PROTOCOL = defineProtocol({
   blocks: DEFAULT_BLOCKS,
   components: BUILTIN_COMPONENTS,
-  entities: [{ id: EntityKind.Player, name: 'Player' }, { id: EntityKind.Self, name: 'Self' }],
+  entities: BUILTIN_ENTITY_KINDS,
   actions: BUILTIN_ACTIONS,
 });

@@ -7,7 +7,7 @@ import { BlockActionKind, Button, type PlayerInput } from '../engine/input.ts';
 import { chunkOf } from '../engine/replication/interest.ts';
 import { Block } from '../engine/voxel/blocks.ts';
 import { getBlock, sortedColumnKeys, chunkFromKey } from '../engine/voxel/voxel-world.ts';
-import type { GameClient } from '../game/client/game-client.ts';
+import type { GameClient } from '../engine/client/game-client.ts';
 import { createStepper } from './support/stepper.ts';
 import { createNodePool } from '../workers/pool.node.ts';
 import { columnChecksum } from '../engine/codec/chunk-codec.ts';

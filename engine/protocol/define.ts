@@ -29,6 +29,20 @@ export interface EntityKindDef extends NamedId {
   readonly name: string;
 }
 
+/** The engine's entity kinds: every player is spawned as one of them. Values are part of the wire format. */
+export const EntityKind = {
+  /** Another player. */
+  Player: 1,
+  /** The receiving client's own player. */
+  Self: 2,
+} as const;
+
+/** The engine's entity kinds as definition entries; a definition's `entities` starts from them. */
+export const BUILTIN_ENTITY_KINDS: readonly EntityKindDef[] = Object.freeze([
+  Object.freeze({ id: EntityKind.Player, name: 'Player' }),
+  Object.freeze({ id: EntityKind.Self, name: 'Self' }),
+]);
+
 /** A predicted player action: the client applies it at once, the server confirms or refuses it. */
 export interface ActionDef extends NamedId {
   /** Id: 1..15 the engine's ({@link BUILTIN_ACTIONS}), 16..255 a game's. */
@@ -51,7 +65,7 @@ export interface ProtocolSpec {
   readonly blocks?: readonly BlockDef[];
   /** Components with replication specs (default {@link BUILTIN_COMPONENTS}); every built-in must be listed. */
   readonly components?: readonly ComponentDef[];
-  /** Entity kinds (default none). */
+  /** Entity kinds (default {@link BUILTIN_ENTITY_KINDS}); every built-in must be listed. */
   readonly entities?: readonly EntityKindDef[];
   /** The game's own messages (default none); the engine's messages are always part of the definition. */
   readonly messages?: readonly UserMessageDef[];
@@ -111,8 +125,13 @@ function resolveActions(actions: readonly ActionDef[]): readonly ActionDef[] {
     if (a.id < 16 && !builtin) throw new RangeError(`action ${a.name}: ids 1..15 are the engine's; a game's actions take 16..255`);
     if (builtin && (builtin.id !== a.id || builtin.name !== a.name)) throw new RangeError(`action ${a.name} (id ${a.id}): the built-in is ${builtin.name} with id ${builtin.id}`);
   }
-  const missing = BUILTIN_ACTIONS.filter((b) => !out.some((a) => a.id === b.id));
-  if (missing.length) throw new RangeError(`every built-in action must be declared (missing: ${missing.map((b) => b.name).join(', ')}); start from [...BUILTIN_ACTIONS, ...]`);
+  return resolveBuiltins('action', out, BUILTIN_ACTIONS, 'BUILTIN_ACTIONS');
+}
+
+/** Checks that every built-in of a section is listed with its own id and name; returns `out`. */
+function resolveBuiltins<T extends NamedId>(what: string, out: readonly T[], builtins: readonly NamedId[], listName: string): readonly T[] {
+  const wrong = builtins.filter((b) => !out.some((e) => e.id === b.id && e.name === b.name));
+  if (wrong.length) throw new RangeError(`every built-in ${what} must be declared with its id (missing: ${wrong.map((b) => `${b.name} = ${b.id}`).join(', ')}); start from [...${listName}, ...]`);
   return out;
 }
 
@@ -133,7 +152,7 @@ function section<T>(name: ProtocolSection, check: () => T): T {
 export function defineProtocol(spec: ProtocolSpec = {}): ProtocolDefinition {
   const blocks = section('blocks', () => resolveBlocks(spec.blocks ?? DEFAULT_BLOCKS));
   const components = section('components', () => resolveComponents(spec.components ?? BUILTIN_COMPONENTS));
-  const entities = section('entities', () => resolveNamedIds('entity kind', spec.entities ?? [], 1, 65535));
+  const entities = section('entities', () => resolveBuiltins('entity kind', resolveNamedIds('entity kind', spec.entities ?? BUILTIN_ENTITY_KINDS, 1, 65535), BUILTIN_ENTITY_KINDS, 'BUILTIN_ENTITY_KINDS'));
   const messages = section('messages', () => resolveUserMessages(spec.messages ?? []));
   const actions = section('actions', () => resolveActions(spec.actions ?? BUILTIN_ACTIONS));
   const canonical: PerSection<string> = Object.freeze({
@@ -146,7 +165,7 @@ export function defineProtocol(spec: ProtocolSpec = {}): ProtocolDefinition {
   return Object.freeze({ blocks, components, entities, messages, actions, canonical });
 }
 
-/** The engine's default definition: default blocks, built-in components and actions, no entity kinds or user messages. */
+/** The engine's default definition: default blocks, built-in components, entity kinds and actions, no user messages. */
 export const DEFAULT_PROTOCOL: ProtocolDefinition = defineProtocol();
 
 /** The id of entity kind `name`; throws RangeError when the definition has no such kind. */

@@ -7,6 +7,7 @@ import { HOTBAR_SLOTS } from '../ecs/components.ts';
 import { createEcsWorld, spawnEntity, type EcsWorld } from '../ecs/world.ts';
 import { createEventBus, type EventBus } from '../events.ts';
 import type { Tick } from '../tick.ts';
+import { Block } from '../voxel/blocks.ts';
 import { createVoxelWorld, type VoxelWorld, type VoxelWorldOptions } from '../voxel/voxel-world.ts';
 
 /** Events the simulation emits. Payloads are plain data (they go into event streams). */
@@ -52,6 +53,14 @@ export function createGameWorld(options: GameWorldOptions = {}): GameWorld {
 
 /** A starting hotbar: slot index, block id, count. */
 export type Kit = readonly (readonly [slot: number, item: number, count: number])[];
+
+/**
+ * The default starting hotbar of a server (GameServerOptions.kit overrides it): the default blocks a player builds
+ * with. Clients do not read it: the server sends each player its hotbar when it spawns (InventoryState).
+ */
+export const DEFAULT_KIT: Kit = [
+  [0, Block.Planks, 64], [1, Block.Cobblestone, 64], [2, Block.Glass, 64], [3, Block.Stone, 64], [4, Block.Dirt, 64],
+];
 
 /** Adds a player at feet position (x, y, z) with full health and the given hotbar; returns its entity id. */
 export function spawnPlayer(world: GameWorld, x: number, y: number, z: number, kit: Kit = []): number {

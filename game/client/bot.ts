@@ -11,7 +11,7 @@ import { REACH } from '../../engine/rules/interactions.ts';
 import { raycast } from '../../engine/voxel/raycast.ts';
 import type { GameWorld } from '../../engine/sim/game-world.ts';
 import type { Tick } from '../../engine/tick.ts';
-import type { GameClient } from './game-client.ts';
+import type { GameClient } from '../../engine/client/game-client.ts';
 
 /** What a bot is doing. */
 type Mode = 'walk' | 'idle' | 'build';

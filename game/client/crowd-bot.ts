@@ -13,7 +13,7 @@ import { createRng } from '../../engine/rng.ts';
 import { REACH } from '../../engine/rules/interactions.ts';
 import { Block } from '../../engine/voxel/blocks.ts';
 import { getBlock, isLoaded } from '../../engine/voxel/voxel-world.ts';
-import type { GameClient } from './game-client.ts';
+import type { GameClient } from '../../engine/client/game-client.ts';
 
 /** The square the bots crowd into. */
 export interface CrowdArea {

@@ -16,7 +16,7 @@ import { GAME_PROTOCOL } from '../protocol.ts';
 import { randomAdminToken } from '../../engine/net/server.ts';
 import { DEFAULT_SUPERFLAT } from '../../engine/voxel/terrain/generator.ts';
 import { createNodePool } from '../../workers/pool.node.ts';
-import { createGameServer } from '../server/game-server.ts';
+import { createGameServer } from '../../engine/server/game-server.ts';
 import { SERVER_OPTIONS, loadServerConfig, type ServerConfig } from '../server/config.ts';
 import { startHttpServer } from '../server/http-server.ts';
 import { buildWeb, webBuildExists, webBuildIsStale } from '../web/build.ts';

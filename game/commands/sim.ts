@@ -10,7 +10,7 @@ import { createNodePool } from '../../workers/pool.node.ts';
 import { generateColumnsInPool } from '../../workers/terrain.main.ts';
 import { createSim, type Sim, type SimSetup } from '../sim-run.ts';
 import { formatHelp, parseOptions } from '../options.ts';
-import { summarize } from '../stats.ts';
+import { summarize } from '../../engine/stats.ts';
 import type { Command } from './command.ts';
 
 const OPTIONS = {

@@ -23,8 +23,8 @@ import { createMeshPalette, type MeshPalette } from '../../engine/mesh/mesh-pale
 import { createBrowserPool } from '../../workers/pool.browser.ts';
 import type { JobRef, WorkerPool } from '../../workers/pool.ts';
 import type { WorkerStamp } from './pool-worker.ts';
-import { createGameClient } from '../client/game-client.ts';
-import type { ClientEvents } from '../client/client-events.ts';
+import { createGameClient } from '../../engine/client/game-client.ts';
+import type { ClientEvents } from '../../engine/client/client-events.ts';
 import { HOTBAR_SLOTS } from '../../engine/ecs/components.ts';
 import { browserConnector, certificateAdvice, endpointUrl, fetchConnectInfo } from './connect.ts';
 import { addChatLine, attachHudKeys, createHud, setStatus, showHotbar, showSlot, showStats } from './hud.ts';

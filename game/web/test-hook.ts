@@ -7,7 +7,7 @@
 import type { BlockAction } from '../../engine/input.ts';
 import { getBlock, isLoaded } from '../../engine/voxel/voxel-world.ts';
 import { generateColumnsSync } from '../../workers/terrain.main.ts';
-import type { GameClient } from '../client/game-client.ts';
+import type { GameClient } from '../../engine/client/game-client.ts';
 import { simStateHash, type SimSetup } from '../sim-run.ts';
 import type { InputState } from './input.ts';
 

@@ -3,7 +3,7 @@
  * person uses (one block action per tick at most, facing set from the direction of travel).
  */
 import { BlockActionKind, Button, radiansToYawStep, type PlayerInput } from '../../engine/input.ts';
-import type { GameClient } from '../client/game-client.ts';
+import type { GameClient } from '../../engine/client/game-client.ts';
 
 /** What the actor is doing now. */
 export type ActorTask =

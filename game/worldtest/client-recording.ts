@@ -13,8 +13,8 @@ import { eventStreamHeader, type EventStreamHeader, type StreamEvent } from '../
 import { STATE_HASH_INTERVAL } from '../../engine/replay/event-types.ts';
 import { stateHash } from '../../engine/sim/state-hash.ts';
 import type { ProtocolIdentity } from '../../engine/protocol/handshake.ts';
-import type { ClientEvents } from '../client/client-events.ts';
-import type { GameClient } from '../client/game-client.ts';
+import type { ClientEvents } from '../../engine/client/client-events.ts';
+import type { GameClient } from '../../engine/client/game-client.ts';
 
 /** One sample of a client's time series. */
 export interface ClientSample {

@@ -12,7 +12,7 @@ import type { GameWorld } from '../../engine/sim/game-world.ts';
 import type { TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
 import type { ProtocolIdentity } from '../../engine/protocol/handshake.ts';
 import type { Tick } from '../../engine/tick.ts';
-import type { ServerRecorder } from '../server/server-recorder.ts';
+import type { ServerRecorder } from '../../engine/server/server-recorder.ts';
 
 /** A join or leave, in the order the server saw them. */
 export interface SessionChange {

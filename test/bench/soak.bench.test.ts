@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crowdBot, type CrowdArea } from '../../game/client/crowd-bot.ts';
-import { readBox, type Box } from '../../game/server/area-blocks.ts';
+import { readBox, type Box } from '../../engine/server/area-blocks.ts';
 import { clientTotals, createSoakTally, formatRefused, phantomCells, watchClient } from '../../bench/soak-tally.ts';
 import { createStepper, type StepperClient } from '../support/stepper.ts';
 

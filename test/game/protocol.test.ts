@@ -10,7 +10,7 @@ import { BUILTIN_ACTIONS, defineProtocol } from '../../engine/protocol/define.ts
 import { MsgType } from '../../engine/protocol/messages.ts';
 import { Block, DEFAULT_BLOCKS } from '../../engine/voxel/blocks.ts';
 import { getBlock } from '../../engine/voxel/voxel-world.ts';
-import type { GameClient } from '../../game/client/game-client.ts';
+import type { GameClient } from '../../engine/client/game-client.ts';
 import { EntityKind, GAME_PROTOCOL } from '../../game/protocol.ts';
 import { createStepper } from '../support/stepper.ts';
 

@@ -16,8 +16,8 @@ import { nodeWebTransportConnector } from '../../engine/platform/node/webtranspo
 import { GAME_PROTOCOL } from '../../game/protocol.ts';
 import { createRng } from '../../engine/rng.ts';
 import { getBlock } from '../../engine/voxel/voxel-world.ts';
-import type { ClientEvents } from '../../game/client/client-events.ts';
-import { createGameClient, type GameClient } from '../../game/client/game-client.ts';
+import type { ClientEvents } from '../../engine/client/client-events.ts';
+import { createGameClient, type GameClient } from '../../engine/client/game-client.ts';
 import { fetchConnectInfo } from '../../game/commands/bot.ts';
 import { loadCodecDeps } from '../support/codec-deps.ts';
 import { CLI, stratum } from '../support/cli.ts';

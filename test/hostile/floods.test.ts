@@ -11,7 +11,7 @@ import { MAX_BAD_TOKENS } from '../../engine/net/server.ts';
 import { DEFAULT_SESSION_LIMITS, type MessageKind } from '../../engine/net/session-limits.ts';
 import { encodeFrame } from '../../engine/protocol/framing.ts';
 import { MsgType, type Message } from '../../engine/protocol/messages.ts';
-import { MAX_QUEUED_INPUTS } from '../../game/server/input-queue.ts';
+import { MAX_QUEUED_INPUTS } from '../../engine/server/input-queue.ts';
 import { expectSurvived, startHostileRig, type HostileRig } from '../support/hostile-rig.ts';
 import { joinRawSession, type RawSession } from '../support/raw-session.ts';
 

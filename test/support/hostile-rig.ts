@@ -22,9 +22,9 @@ import { MsgType } from '../../engine/protocol/messages.ts';
 import { createRng } from '../../engine/rng.ts';
 import { DEFAULT_SUPERFLAT } from '../../engine/voxel/terrain/generator.ts';
 import { clientBot } from '../../game/client/bot.ts';
-import type { ClientEvents } from '../../game/client/client-events.ts';
-import { createGameClient, type GameClient } from '../../game/client/game-client.ts';
-import { createGameServer, type GameServer } from '../../game/server/game-server.ts';
+import type { ClientEvents } from '../../engine/client/client-events.ts';
+import { createGameClient, type GameClient } from '../../engine/client/game-client.ts';
+import { createGameServer, type GameServer } from '../../engine/server/game-server.ts';
 
 /**
  * Bounds every hostile case asserts. They are about the stalls and growth the attacks caused before the session

@@ -14,9 +14,9 @@ import { createRng } from '../../engine/rng.ts';
 import { TICK_MS } from '../../engine/tick.ts';
 import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
 import type { EditStore } from '../../engine/platform/node/edit-store.ts';
-import type { ClientEvents } from '../../game/client/client-events.ts';
-import { createGameClient, type GameClient } from '../../game/client/game-client.ts';
-import { createGameServer, type GameServer, type GameServerOptions } from '../../game/server/game-server.ts';
+import type { ClientEvents } from '../../engine/client/client-events.ts';
+import { createGameClient, type GameClient } from '../../engine/client/game-client.ts';
+import { createGameServer, type GameServer, type GameServerOptions } from '../../engine/server/game-server.ts';
 import { GAME_PROTOCOL } from '../../game/protocol.ts';
 import { loadCodecDeps } from './codec-deps.ts';
 

@@ -4,7 +4,7 @@ import { COMPONENTS } from '../../../engine/ecs/components.ts';
 import { CHANNELS, Channel } from '../../../engine/net/channels.ts';
 import { BUILTIN_COMPONENTS, replicated } from '../../../engine/protocol/component-spec.ts';
 import {
-  BUILTIN_ACTIONS, DEFAULT_PROTOCOL, ProtocolDefinitionError, defineProtocol, entityKindId, type ProtocolSpec,
+  BUILTIN_ACTIONS, BUILTIN_ENTITY_KINDS, DEFAULT_PROTOCOL, ProtocolDefinitionError, defineProtocol, entityKindId, type ProtocolSpec,
 } from '../../../engine/protocol/define.ts';
 import { USER_CHANNELS } from '../../../engine/protocol/user-messages.ts';
 import { DEFAULT_BLOCKS } from '../../../engine/voxel/blocks.ts';
@@ -14,7 +14,7 @@ describe('defineProtocol', () => {
   it('takes the engine defaults for sections left out', () => {
     expect(DEFAULT_PROTOCOL.blocks.map((b) => b.name)).toEqual(DEFAULT_BLOCKS.map((b) => b.name));
     expect(DEFAULT_PROTOCOL.components.map((c) => c.component)).toEqual([...COMPONENTS]);
-    expect(DEFAULT_PROTOCOL.entities).toEqual([]);
+    expect(DEFAULT_PROTOCOL.entities).toEqual(BUILTIN_ENTITY_KINDS);
     expect(DEFAULT_PROTOCOL.messages).toEqual([]);
     expect(DEFAULT_PROTOCOL.actions).toEqual(BUILTIN_ACTIONS);
   });
@@ -41,6 +41,8 @@ describe('defineProtocol', () => {
       [{ components: [...BUILTIN_COMPONENTS, { id: 32, component: Mana, replicate: { to: 'all', fields: { mana: 'skip' } as never } }] }, 'components', /names mana, which is not a field/],
       [{ entities: [{ id: 1, name: 'Player' }, { id: 1, name: 'Self' }] }, 'entities', /entity kind id 1 given twice/],
       [{ entities: [{ id: 0, name: 'Nothing' }] }, 'entities', /id must be an integer in 1..65535/],
+      [{ entities: [{ id: 1, name: 'Player' }, { id: 3, name: 'Zombie' }] }, 'entities', /missing: Self = 2\); start from \[...BUILTIN_ENTITY_KINDS/],
+      [{ entities: [{ id: 1, name: 'Player' }, { id: 2, name: 'Myself' }] }, 'entities', /missing: Self = 2/],
       [{ messages: [{ ...UseItem, id: 100 }] }, 'messages', /user message ids are 128..65535 \(the engine keeps 1..127\)/],
       [{ messages: [{ ...UseItem, name: 'Hello' }] }, 'messages', /Hello is an engine message/],
       [{ messages: [{ ...UseItem, channel: 'ChunkStream' }] }, 'messages', /ChunkStream channel carries nothing from the client/],
@@ -50,7 +52,7 @@ describe('defineProtocol', () => {
       [{ messages: [{ ...UseItem, fields: [['type', 'u8']] }] }, 'messages', /not be 'type'/],
       [{ messages: [{ ...UseItem, fields: [['a', { str: 0 }]] }] }, 'messages', /str must be an integer in 1..65536/],
       [{ messages: [UseItem, { ...UseItem, name: 'Other' }] }, 'messages', /message id 128 given twice/],
-      [{ actions: [BUILTIN_ACTIONS[0]] }, 'actions', /missing: inventory/],
+      [{ actions: [BUILTIN_ACTIONS[0]] }, 'actions', /missing: inventory = 2/],
       [{ actions: [...BUILTIN_ACTIONS, { id: 5, name: 'cast' }] }, 'actions', /ids 1..15 are the engine's/],
       [{ actions: [...BUILTIN_ACTIONS, { id: 16, name: 'block' }] }, 'actions', /action name block given twice|built-in is block with id 1/],
     ];

@@ -10,31 +10,32 @@
  * column has no edits that a section update has not carried yet, and a column the client asks for again (ChunkResync)
  * is re-sent whole, within a per-session budget of resyncs.
  */
-import type { ChunkCodecDeps } from '../../engine/codec/chunk-codec.ts';
-import { encodeSectionUpdate } from '../../engine/codec/chunk-diff.ts';
-import { ZERO_STATE, encodeEntityBatch } from '../../engine/codec/entity-delta.ts';
-import { Channel } from '../../engine/net/channels.ts';
-import type { NetLog } from '../../engine/net/server.ts';
-import { MsgType, type ChunkHave, type Message } from '../../engine/protocol/messages.ts';
-import { encodeWorldColumn, type EncodedColumn } from '../../engine/replication/column-transfer.ts';
-import { entityStateOf } from '../../engine/replication/entity-state.ts';
-import { chunkOf, columnKeyAt, columnsInView, inView } from '../../engine/replication/interest.ts';
-import { canSend, createRateLimiter, recordSent } from '../../engine/replication/rate-limiter.ts';
-import type { GameWorld, SimEvents } from '../../engine/sim/game-world.ts';
-import { createSnapshotHistory } from '../../engine/replication/entity-baselines.ts';
-import { TICK_HZ, type Tick } from '../../engine/tick.ts';
-import { voxelIndex } from '../../engine/voxel/section.ts';
-import { NO_SECTION, sectionVoxels } from '../../engine/voxel/section-store.ts';
-import { chunkFromKey, chunkKey, getColumn } from '../../engine/voxel/voxel-world.ts';
-import { readColumnHeader } from '../../engine/codec/chunk-codec.ts';
-import { hex64 } from '../../engine/hash.ts';
+import type { ChunkCodecDeps } from '../codec/chunk-codec.ts';
+import { encodeSectionUpdate } from '../codec/chunk-diff.ts';
+import { ZERO_STATE, encodeEntityBatch } from '../codec/entity-delta.ts';
+import { Channel } from '../net/channels.ts';
+import type { NetLog } from '../net/server.ts';
+import { MsgType, type ChunkHave, type Message } from '../protocol/messages.ts';
+import { encodeWorldColumn, type EncodedColumn } from '../replication/column-transfer.ts';
+import { entityStateOf } from '../replication/entity-state.ts';
+import { chunkOf, columnKeyAt, columnsInView, inView } from '../replication/interest.ts';
+import { canSend, createRateLimiter, recordSent } from '../replication/rate-limiter.ts';
+import type { GameWorld, SimEvents } from '../sim/game-world.ts';
+import { createSnapshotHistory } from '../replication/entity-baselines.ts';
+import { TICK_HZ, type Tick } from '../tick.ts';
+import { voxelIndex } from '../voxel/section.ts';
+import { NO_SECTION, sectionVoxels } from '../voxel/section-store.ts';
+import { chunkFromKey, chunkKey, getColumn } from '../voxel/voxel-world.ts';
+import { readColumnHeader } from '../codec/chunk-codec.ts';
+import { hex64 } from '../hash.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
 import { encodeColumnsInPool } from '../../workers/chunk-encode.main.ts';
-import { EntityKind, TARGET_INPUT_LEAD } from '../rules.ts';
+import { EntityKind } from '../protocol/define.ts';
+import { TARGET_INPUT_LEAD } from '../input.ts';
 import { createInputQueue, timingAdvice } from './input-queue.ts';
 import { createTickBucket, takeToken, tokensAt } from './tick-bucket.ts';
 import { ANSWER_BURST, ANSWERS_PER_TICK } from './refusal-answers.ts';
-import type { ServerSession } from '../../engine/net/server.ts';
+import type { ServerSession } from '../net/server.ts';
 import type { ServerPlayer } from './server-player.ts';
 import { createEntityUpdates } from './entity-updates.ts';
 

@@ -4,7 +4,7 @@ import { BlockActionKind, type PlayerInput } from '../../../engine/input.ts';
 import { sectionViews } from '../../../engine/voxel/section-store.ts';
 import { Block } from '../../../engine/voxel/blocks.ts';
 import { getBlock, setBlock, type VoxelWorld } from '../../../engine/voxel/voxel-world.ts';
-import type { GameClient } from '../../../game/client/game-client.ts';
+import type { GameClient } from '../../../engine/client/game-client.ts';
 import type { Hasher } from '../../../engine/hash.ts';
 import { createNodePool } from '../../../workers/pool.node.ts';
 import { createStepper } from '../../support/stepper.ts';

@@ -3,9 +3,9 @@
  * input each player's entity actually ran at each tick (after repeats and the rate limit), and the start of each
  * tick. A replay that applies the same inputs at the same ticks must reproduce the server's state exactly.
  */
-import type { PlayerInput } from '../../engine/input.ts';
-import type { GameWorld } from '../../engine/sim/game-world.ts';
-import type { Tick } from '../../engine/tick.ts';
+import type { PlayerInput } from '../input.ts';
+import type { GameWorld } from '../sim/game-world.ts';
+import type { Tick } from '../tick.ts';
 
 /** Receives a server's recording. */
 export interface ServerRecorder {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Button, type PlayerInput } from '../../../engine/input.ts';
 import type { Pose } from '../../../engine/prediction/interpolation.ts';
-import type { GameClient } from '../../../game/client/game-client.ts';
+import type { GameClient } from '../../../engine/client/game-client.ts';
 import { createStepper } from '../../support/stepper.ts';
 
 const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 });

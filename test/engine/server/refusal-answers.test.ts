@@ -4,8 +4,8 @@ import { Channel } from '../../../engine/net/channels.ts';
 import { MsgType, type BlockResult } from '../../../engine/protocol/messages.ts';
 import { Block } from '../../../engine/voxel/blocks.ts';
 import { getBlock } from '../../../engine/voxel/voxel-world.ts';
-import { MAX_INPUT_LEAD } from '../../../game/server/input-queue.ts';
-import { ANSWER_BURST, ANSWERS_PER_TICK } from '../../../game/server/refusal-answers.ts';
+import { MAX_INPUT_LEAD } from '../../../engine/server/input-queue.ts';
+import { ANSWER_BURST, ANSWERS_PER_TICK } from '../../../engine/server/refusal-answers.ts';
 import { createStepper } from '../../support/stepper.ts';
 
 const breakAt = (x: number, y: number, z: number) => ({ kind: BlockActionKind.Break, x, y, z, face: 3 });

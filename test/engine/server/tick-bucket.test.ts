@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTickBucket, takeToken, tokensAt } from '../../../game/server/tick-bucket.ts';
+import { createTickBucket, takeToken, tokensAt } from '../../../engine/server/tick-bucket.ts';
 
 describe('tick bucket', () => {
   it('gives a burst, then refills per tick up to its capacity', () => {

@@ -5,8 +5,8 @@
  */
 import { cpuUsage, memoryUsage } from 'node:process';
 import { getHeapSpaceStatistics } from 'node:v8';
-import type { FixedStep, Tick } from '../../engine/tick.ts';
-import { utilisation } from '../../engine/replication/rate-limiter.ts';
+import type { FixedStep, Tick } from '../tick.ts';
+import { utilisation } from '../replication/rate-limiter.ts';
 import { percentile } from '../stats.ts';
 import type { ServerPlayer } from './server-player.ts';
 

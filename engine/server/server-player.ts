@@ -1,9 +1,9 @@
 /** The server's record of one connected player. */
-import type { ServerSession } from '../../engine/net/server.ts';
-import type { Message } from '../../engine/protocol/messages.ts';
-import type { SnapshotHistory } from '../../engine/replication/entity-baselines.ts';
-import type { RateLimiter } from '../../engine/replication/rate-limiter.ts';
-import type { Tick } from '../../engine/tick.ts';
+import type { ServerSession } from '../net/server.ts';
+import type { Message } from '../protocol/messages.ts';
+import type { SnapshotHistory } from '../replication/entity-baselines.ts';
+import type { RateLimiter } from '../replication/rate-limiter.ts';
+import type { Tick } from '../tick.ts';
 import type { InputQueue } from './input-queue.ts';
 import type { TickBucket } from './tick-bucket.ts';
 

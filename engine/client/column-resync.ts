@@ -4,7 +4,7 @@
  * server for the column again, whole (ChunkResync), instead of disconnecting. A column that keeps failing is given up
  * on after {@link MAX_RESYNCS} resyncs in a row.
  */
-import { chunkKey } from '../../engine/voxel/voxel-world.ts';
+import { chunkKey } from '../voxel/voxel-world.ts';
 
 /** Resyncs of one column in a row (with no section update applied in between) before the client gives up. */
 export const MAX_RESYNCS = 3;

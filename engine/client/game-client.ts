@@ -4,44 +4,45 @@
  * the server's PlayerState, predicts its own block edits, interpolates remote players, and keeps its tick about
  * RTT/2 plus a small buffer ahead of the server, nudged by the server's timing advice.
  */
-import { columnChecksum, readColumnHeader, type ChunkCodecDeps, type DecodedColumn } from '../../engine/codec/chunk-codec.ts';
-import { hex64 } from '../../engine/hash.ts';
-import type { Body } from '../../engine/physics/controller.ts';
-import { applySectionUpdate } from '../../engine/codec/chunk-diff.ts';
+import { columnChecksum, readColumnHeader, type ChunkCodecDeps, type DecodedColumn } from '../codec/chunk-codec.ts';
+import { hex64 } from '../hash.ts';
+import type { Body } from '../physics/controller.ts';
+import { applySectionUpdate } from '../codec/chunk-diff.ts';
 import { removeEntity } from 'bitecs';
-import { ZERO_STATE, decodeEntityBatch, type EntityState } from '../../engine/codec/entity-delta.ts';
-import { dequantizePosition, dequantizeYaw } from '../../engine/codec/quantize.ts';
-import type { EventBus } from '../../engine/events.ts';
-import { createEventBus } from '../../engine/events.ts';
-import type { PlayerInput } from '../../engine/input.ts';
-import { Channel } from '../../engine/net/channels.ts';
-import { createNetClient, type NetClient, type NetClientEvents } from '../../engine/net/client.ts';
-import type { Scheduler, TimerHandle } from '../../engine/net/scheduler.ts';
-import type { NetLog } from '../../engine/net/server.ts';
-import type { Connector } from '../../engine/net/transport.ts';
-import type { ProtocolDefinition } from '../../engine/protocol/define.ts';
-import { protocolIdentity } from '../../engine/protocol/handshake.ts';
-import { MsgType, type InventoryState, type Message } from '../../engine/protocol/messages.ts';
-import { createPredictor, predict, reconcile, type Predictor } from '../../engine/prediction/predictor.ts';
+import { ZERO_STATE, decodeEntityBatch, type EntityState } from '../codec/entity-delta.ts';
+import { dequantizePosition, dequantizeYaw } from '../codec/quantize.ts';
+import type { EventBus } from '../events.ts';
+import { createEventBus } from '../events.ts';
+import type { PlayerInput } from '../input.ts';
+import { Channel } from '../net/channels.ts';
+import { createNetClient, type NetClient, type NetClientEvents } from '../net/client.ts';
+import type { Scheduler, TimerHandle } from '../net/scheduler.ts';
+import type { NetLog } from '../net/server.ts';
+import type { Connector } from '../net/transport.ts';
+import type { ProtocolDefinition } from '../protocol/define.ts';
+import { protocolIdentity } from '../protocol/handshake.ts';
+import { MsgType, type InventoryState, type Message } from '../protocol/messages.ts';
+import { createPredictor, predict, reconcile, type Predictor } from '../prediction/predictor.ts';
 import {
   INTERPOLATION_DELAY_TICKS, createSnapshotBuffer, followPose, pushSnapshot, samplePose, type Pose, type SnapshotBuffer,
-} from '../../engine/prediction/interpolation.ts';
-import { SPRINT_SPEED, TERMINAL_SPEED } from '../../engine/physics/controller.ts';
-import { writeBody } from '../../engine/physics/movement-system.ts';
-import { storeColumn, storeDecodedColumn } from '../../engine/replication/column-transfer.ts';
+} from '../prediction/interpolation.ts';
+import { SPRINT_SPEED, TERMINAL_SPEED } from '../physics/controller.ts';
+import { writeBody } from '../physics/movement-system.ts';
+import { storeColumn, storeDecodedColumn } from '../replication/column-transfer.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
 import { decodeColumnInPool } from '../../workers/chunk-decode.main.ts';
-import { applyEntityUpdate, createSnapshotHistory, type SnapshotHistory } from '../../engine/replication/entity-baselines.ts';
-import { applyInventoryState } from '../../engine/replication/inventory-state.ts';
-import type { Rng } from '../../engine/rng.ts';
-import { applyBlockAction } from '../../engine/rules/interactions.ts';
-import { applyInventoryOp } from '../../engine/rules/inventory.ts';
-import { createGameWorld, spawnPlayer, type GameWorld } from '../../engine/sim/game-world.ts';
-import { TICK_MS, type Tick } from '../../engine/tick.ts';
-import { createBlockRegistry } from '../../engine/voxel/blocks.ts';
-import { NO_SECTION, sectionVoxels, sectionViews } from '../../engine/voxel/section-store.ts';
-import { ensureSection, getColumn, markBlockForMesh, removeColumn, sortedColumnKeys } from '../../engine/voxel/voxel-world.ts';
-import { EntityKind, TARGET_INPUT_LEAD } from '../rules.ts';
+import { applyEntityUpdate, createSnapshotHistory, type SnapshotHistory } from '../replication/entity-baselines.ts';
+import { applyInventoryState } from '../replication/inventory-state.ts';
+import type { Rng } from '../rng.ts';
+import { applyBlockAction } from '../rules/interactions.ts';
+import { applyInventoryOp } from '../rules/inventory.ts';
+import { createGameWorld, spawnPlayer, type GameWorld } from '../sim/game-world.ts';
+import { TICK_MS, type Tick } from '../tick.ts';
+import { createBlockRegistry } from '../voxel/blocks.ts';
+import { NO_SECTION, sectionVoxels, sectionViews } from '../voxel/section-store.ts';
+import { ensureSection, getColumn, markBlockForMesh, removeColumn, sortedColumnKeys } from '../voxel/voxel-world.ts';
+import { EntityKind } from '../protocol/define.ts';
+import { TARGET_INPUT_LEAD } from '../input.ts';
 import type { ClientEvents } from './client-events.ts';
 import {
   abandonEdits, addPrediction, answerEdit, columnReplaced, columnUnloaded, createPendingEdits, expireEdits, sectionUpdated,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BlockActionKind, InventoryOpKind, type PlayerInput } from '../../../engine/input.ts';
 import { Block } from '../../../engine/voxel/blocks.ts';
 import { getBlock } from '../../../engine/voxel/voxel-world.ts';
-import type { GameClient } from '../../../game/client/game-client.ts';
+import type { GameClient } from '../../../engine/client/game-client.ts';
 import { createStepper } from '../../support/stepper.ts';
 
 const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 });

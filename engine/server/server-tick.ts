@@ -3,11 +3,11 @@
  * step, make the tick's edits durable, answer each block action (exactly once: ok, refused by the rules, or
  * rate-limited), then replicate.
  */
-import type { EditStore } from '../../engine/platform/node/edit-store.ts';
-import type { PlayerInput } from '../../engine/input.ts';
-import { MsgType } from '../../engine/protocol/messages.ts';
-import type { GameWorld, SimEvents } from '../../engine/sim/game-world.ts';
-import { getBlock } from '../../engine/voxel/voxel-world.ts';
+import type { EditStore } from '../platform/node/edit-store.ts';
+import type { PlayerInput } from '../input.ts';
+import { MsgType } from '../protocol/messages.ts';
+import type { GameWorld, SimEvents } from '../sim/game-world.ts';
+import { getBlock } from '../voxel/voxel-world.ts';
 import { takeInput } from './input-queue.ts';
 import type { Replicator } from './replicator.ts';
 import type { ServerPlayer } from './server-player.ts';

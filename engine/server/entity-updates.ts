@@ -12,15 +12,15 @@
  * it sees, so it draws them standing still (its interpolation has no last step to extrapolate), and it needs nothing
  * more until something in its view changes.
  */
-import { changedMask, type EntityState } from '../../engine/codec/entity-delta.ts';
-import type { EngineStores } from '../../engine/ecs/world.ts';
-import type { NetLog } from '../../engine/net/server.ts';
-import { MsgType, type Message } from '../../engine/protocol/messages.ts';
-import { remember } from '../../engine/replication/entity-baselines.ts';
-import { entityStateOf } from '../../engine/replication/entity-state.ts';
-import { chunkOf } from '../../engine/replication/interest.ts';
-import { canSend } from '../../engine/replication/rate-limiter.ts';
-import type { Tick } from '../../engine/tick.ts';
+import { changedMask, type EntityState } from '../codec/entity-delta.ts';
+import type { EngineStores } from '../ecs/world.ts';
+import type { NetLog } from '../net/server.ts';
+import { MsgType, type Message } from '../protocol/messages.ts';
+import { remember } from '../replication/entity-baselines.ts';
+import { entityStateOf } from '../replication/entity-state.ts';
+import { chunkOf } from '../replication/interest.ts';
+import { canSend } from '../replication/rate-limiter.ts';
+import type { Tick } from '../tick.ts';
 import { heldAfter, type EntityDiffClient, type EntityDiffOutput } from '../../workers/entity-diff.common.ts';
 import { diffEntitiesInPool, diffEntitiesInline } from '../../workers/entity-diff.main.ts';
 import type { WorkerPool } from '../../workers/pool.ts';

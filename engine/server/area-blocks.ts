@@ -3,8 +3,8 @@
  * a client's view of an area with the server's, cell by cell. `blocks x0 y0 z0 x1 y1 z1` answers with the ids of
  * [x0, x1) x [y0, y1) x [z0, z1) (x fastest, then z, then y) as base64 of little-endian uint16s.
  */
-import type { VoxelWorld } from '../../engine/voxel/voxel-world.ts';
-import { getBlock } from '../../engine/voxel/voxel-world.ts';
+import type { VoxelWorld } from '../voxel/voxel-world.ts';
+import { getBlock } from '../voxel/voxel-world.ts';
 
 /** Most cells one answer may hold (its base64 stays under the 64 KiB diagnostics text limit). */
 export const MAX_BOX_CELLS = 16384;

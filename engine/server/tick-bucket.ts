@@ -2,7 +2,7 @@
  * A token bucket counted in server ticks (never the wall clock, so budgets behave the same in tests and replays):
  * it holds at most `capacity` tokens and gains `perTick` tokens per tick; each counted message takes one.
  */
-import type { Tick } from '../../engine/tick.ts';
+import type { Tick } from '../tick.ts';
 
 /** A bucket of message tokens. */
 export interface TickBucket {

@@ -5,8 +5,8 @@
  * Bundles repeat recent inputs: the queue remembers the ticks it has settled (accepted or refused), so a repeat is a
  * duplicate, never late, and a tick refused once is never accepted later (its refusal was already answered).
  */
-import type { PlayerInput } from '../../engine/input.ts';
-import type { Tick } from '../../engine/tick.ts';
+import type { PlayerInput } from '../input.ts';
+import type { Tick } from '../tick.ts';
 
 /** Most ticks ahead of the server an input may be (2 s at 20 Hz). */
 export const MAX_INPUT_LEAD = 40;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Button, type PlayerInput } from '../../../engine/input.ts';
 import type { ReconciliationEvent } from '../../../engine/prediction/predictor.ts';
 import { createRng } from '../../../engine/rng.ts';
-import type { GameClient } from '../../../game/client/game-client.ts';
+import type { GameClient } from '../../../engine/client/game-client.ts';
 import { createStepper } from '../../support/stepper.ts';
 
 /** Scripted walking and jumping: turns every 40 ticks, jumps now and then. */

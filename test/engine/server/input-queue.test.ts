@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BlockActionKind, Button, type PlayerInput } from '../../../engine/input.ts';
-import { MAX_INPUT_LEAD, createInputQueue, pushInput, recordArrival, takeInput, timingAdvice } from '../../../game/server/input-queue.ts';
+import { MAX_INPUT_LEAD, createInputQueue, pushInput, recordArrival, takeInput, timingAdvice } from '../../../engine/server/input-queue.ts';
 
 const input = (tick: number, buttons = Button.Forward): PlayerInput => ({ tick, buttons, yaw: 10, pitch: 0 });
 

@@ -3,7 +3,7 @@ import { Channel } from '../../../engine/net/channels.ts';
 import { MsgType, type ChunkData } from '../../../engine/protocol/messages.ts';
 import { chunkFromKey } from '../../../engine/voxel/voxel-world.ts';
 import { Block } from '../../../engine/voxel/blocks.ts';
-import { ENCODE_WAIT_TICKS, MAX_WAITING_RESYNCS, RESYNC_BURST, RESYNCS_PER_SECOND } from '../../../game/server/replicator.ts';
+import { ENCODE_WAIT_TICKS, MAX_WAITING_RESYNCS, RESYNC_BURST, RESYNCS_PER_SECOND } from '../../../engine/server/replicator.ts';
 import { createNodePool } from '../../../workers/pool.node.ts';
 import { createStepper } from '../../support/stepper.ts';
 

@@ -9,7 +9,7 @@ import { createVoxelWorld, ensureColumn, ensureSection, getBlock, setBlock, type
 import {
   abandonEdits, addPrediction, answerEdit, columnReplaced, createPendingEdits, expireEdits, sectionUpdated, serverSection,
   type PendingEdits,
-} from '../../../game/client/pending-edits.ts';
+} from '../../../engine/client/pending-edits.ts';
 import { loadCodecDeps } from '../../support/codec-deps.ts';
 
 let codec: ChunkCodecDeps;

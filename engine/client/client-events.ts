@@ -1,7 +1,7 @@
 /** Events a game client puts on its bus: the network lifecycle plus what it applies and predicts. */
-import type { NetClientEvents } from '../../engine/net/client.ts';
-import type { ReconciliationEvent } from '../../engine/prediction/predictor.ts';
-import type { Tick } from '../../engine/tick.ts';
+import type { NetClientEvents } from '../net/client.ts';
+import type { ReconciliationEvent } from '../prediction/predictor.ts';
+import type { Tick } from '../tick.ts';
 
 /** Every event of a GameClient. */
 export interface ClientEvents extends NetClientEvents {

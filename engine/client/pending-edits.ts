@@ -11,10 +11,10 @@
  * that carries its edit, and every section update for that section sent after the result carries it; so a confirmed
  * edit is dropped at the next section update (or whole column) of its section, which then holds it.
  */
-import type { BlockEdit } from '../../engine/rules/interactions.ts';
-import type { Tick } from '../../engine/tick.ts';
-import { voxelIndex } from '../../engine/voxel/section.ts';
-import { getBlock, isLoaded, setBlock, type VoxelWorld } from '../../engine/voxel/voxel-world.ts';
+import type { BlockEdit } from '../rules/interactions.ts';
+import type { Tick } from '../tick.ts';
+import { voxelIndex } from '../voxel/section.ts';
+import { getBlock, isLoaded, setBlock, type VoxelWorld } from '../voxel/voxel-world.ts';
 
 /** A predicted edit waiting for the server's answer. */
 export interface PendingEdit extends BlockEdit {

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { BlockActionKind, Button, type PlayerInput } from '../../engine/input.ts';
-import { Channel } from '../../engine/net/channels.ts';
-import { MsgType } from '../../engine/protocol/messages.ts';
-import type { Pose } from '../../engine/prediction/interpolation.ts';
-import { SPRINT_SPEED } from '../../engine/physics/controller.ts';
-import { Block } from '../../engine/voxel/blocks.ts';
-import { getBlock } from '../../engine/voxel/voxel-world.ts';
-import type { GameClient } from '../../game/client/game-client.ts';
-import { EDITS_PER_SECOND } from '../../game/server/server-tick.ts';
-import { createStepper } from '../support/stepper.ts';
-import { takeDirtySections } from '../../workers/mesh.main.ts';
+import { BlockActionKind, Button, type PlayerInput } from '../../../engine/input.ts';
+import { Channel } from '../../../engine/net/channels.ts';
+import { MsgType } from '../../../engine/protocol/messages.ts';
+import type { Pose } from '../../../engine/prediction/interpolation.ts';
+import { SPRINT_SPEED } from '../../../engine/physics/controller.ts';
+import { Block } from '../../../engine/voxel/blocks.ts';
+import { getBlock } from '../../../engine/voxel/voxel-world.ts';
+import type { GameClient } from '../../../engine/client/game-client.ts';
+import { EDITS_PER_SECOND } from '../../../engine/server/server-tick.ts';
+import { createStepper } from '../../support/stepper.ts';
+import { takeDirtySections } from '../../../workers/mesh.main.ts';
 
 const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 });
 const SURFACE = 7; // superflat: grass at y = 6

@@ -5,10 +5,10 @@
  * server tick; a client over twice that is sending actions for made-up ticks, and its session is closed for flooding
  * rather than answered without bound.
  */
-import type { PlayerInput } from '../../engine/input.ts';
-import { MsgType } from '../../engine/protocol/messages.ts';
-import type { GameWorld } from '../../engine/sim/game-world.ts';
-import { getBlock, isLoaded } from '../../engine/voxel/voxel-world.ts';
+import type { PlayerInput } from '../input.ts';
+import { MsgType } from '../protocol/messages.ts';
+import type { GameWorld } from '../sim/game-world.ts';
+import { getBlock, isLoaded } from '../voxel/voxel-world.ts';
 import type { PushResult } from './input-queue.ts';
 import type { Replicator } from './replicator.ts';
 import type { ServerPlayer } from './server-player.ts';
