@@ -3,9 +3,9 @@
  * components and predicted actions, and the entity kinds of EntitySpawn. The server and every client build from it;
  * a build from another definition is refused at handshake, naming the sections that differ.
  */
-import { BUILTIN_COMPONENTS } from '../engine/protocol/component-spec.ts';
-import { BUILTIN_ACTIONS, BUILTIN_ENTITY_KINDS, EntityKind, defineProtocol } from '../engine/protocol/define.ts';
-import { DEFAULT_BLOCKS } from '../engine/voxel/blocks.ts';
+import { BUILTIN_COMPONENTS } from '../engine/index.ts';
+import { BUILTIN_ACTIONS, BUILTIN_ENTITY_KINDS, EntityKind, defineProtocol } from '../engine/index.ts';
+import { DEFAULT_BLOCKS } from '../engine/index.ts';
 
 export { EntityKind };
 

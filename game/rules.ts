@@ -3,5 +3,5 @@
  * on is in the protocol definition, game/protocol.ts.
  */
 export { EntityKind } from './protocol.ts';
-export { DEFAULT_KIT } from '../engine/sim/game-world.ts';
-export { TARGET_INPUT_LEAD } from '../engine/input.ts';
+export { DEFAULT_KIT } from '../engine/index.ts';
+export { TARGET_INPUT_LEAD } from '../engine/index.ts';

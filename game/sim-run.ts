@@ -4,16 +4,16 @@
  * same thing on its main thread (`window.stratum.simStateHash`), so that a test can compare the state hashes of
  * Node and Chromium for the same seed and inputs.
  */
-import { loadHasher } from '../engine/hash.ts';
-import type { PlayerInput } from '../engine/input.ts';
-import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../engine/sim/game-world.ts';
-import { stateHash } from '../engine/sim/state-hash.ts';
-import { stepWorld } from '../engine/sim/step.ts';
-import { surfaceY } from '../engine/sim/surface.ts';
-import { Block } from '../engine/voxel/blocks.ts';
-import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../engine/voxel/terrain/generator.ts';
-import type { VoxelWorld } from '../engine/voxel/voxel-world.ts';
-import { squareAround } from '../workers/terrain.main.ts';
+import { loadHasher } from '../engine/index.ts';
+import type { PlayerInput } from '../engine/index.ts';
+import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../engine/index.ts';
+import { stateHash } from '../engine/index.ts';
+import { stepWorld } from '../engine/index.ts';
+import { surfaceY } from '../engine/index.ts';
+import { Block } from '../engine/index.ts';
+import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../engine/index.ts';
+import type { VoxelWorld } from '../engine/index.ts';
+import { squareAround } from '../engine/index.ts';
 import { botInput, createScriptedBot } from './client/bot.ts';
 
 /** The starting hotbar of sim bots. */

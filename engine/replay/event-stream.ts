@@ -14,7 +14,7 @@
  */
 import type { Tick } from '../tick.ts';
 import { encodeJsonLine, JsonlError, parseJsonLines, type LineSink } from './jsonl.ts';
-import { EVENT_FIELDS, isKnownEventType, type FieldKind } from './event-types.ts';
+import { EVENT_FIELDS, isKnownEventType, type EventFieldKind } from './event-types.ts';
 import {
   expectObject, fail, intField, numberField, onlyKeys, stringField, wallField, WALL_KEY, type LineRef, type WallFields,
 } from './line-fields.ts';
@@ -164,7 +164,7 @@ export function checkStreamEvent(value: unknown, at: LineRef): StreamEvent {
   const type = stringField(o, 'type', at, TYPE_NAME, 'an event type name');
   wallField(o, at);
   if (isKnownEventType(type)) {
-    const fields: Record<string, FieldKind> = EVENT_FIELDS[type];
+    const fields: Record<string, EventFieldKind> = EVENT_FIELDS[type];
     for (const [k, kind] of Object.entries(fields)) {
       if (kind === 'int') intField(o, k, at);
       else if (kind === 'number') numberField(o, k, at);

@@ -35,11 +35,11 @@ export interface StreamEventPayloads {
 export type StreamEventType = keyof StreamEventPayloads;
 
 /** What a payload field holds: a safe integer, a finite number, a string, or 16 lowercase hex digits. */
-export type FieldKind = 'int' | 'number' | 'string' | 'hex16';
+export type EventFieldKind = 'int' | 'number' | 'string' | 'hex16';
 
 /** Field kinds of each known type's payload (every field but `tick`). */
 export const EVENT_FIELDS: {
-  readonly [K in StreamEventType]: { readonly [F in Exclude<keyof StreamEventPayloads[K], 'tick'>]: FieldKind };
+  readonly [K in StreamEventType]: { readonly [F in Exclude<keyof StreamEventPayloads[K], 'tick'>]: EventFieldKind };
 } = {
   Connected: { client: 'int' },
   Disconnected: { client: 'int', reason: 'string' },

@@ -5,15 +5,15 @@
  * predict), and often breaks a cell right after placing on it (the place-then-break pattern of the phantom block).
  * Seeded; it reads only the client's own view of the world and of the other players.
  */
-import { dequantizePosition } from '../../engine/codec/quantize.ts';
-import { BlockActionKind, Button, type BlockAction, type PlayerInput } from '../../engine/input.ts';
-import { EYE_HEIGHT } from '../../engine/physics/controller.ts';
-import { cosStep, sinStep } from '../../engine/physics/trig.ts';
-import { createRng } from '../../engine/rng.ts';
-import { REACH } from '../../engine/rules/interactions.ts';
-import { Block } from '../../engine/voxel/blocks.ts';
-import { getBlock, isLoaded } from '../../engine/voxel/voxel-world.ts';
-import type { GameClient } from '../../engine/client/game-client.ts';
+import { dequantizePosition } from '../../engine/index.ts';
+import { BlockActionKind, Button, type BlockAction, type PlayerInput } from '../../engine/index.ts';
+import { EYE_HEIGHT } from '../../engine/index.ts';
+import { cosStep, sinStep } from '../../engine/index.ts';
+import { createRng } from '../../engine/index.ts';
+import { REACH } from '../../engine/index.ts';
+import { Block } from '../../engine/index.ts';
+import { getBlock, isLoaded } from '../../engine/index.ts';
+import type { GameClient } from '../../engine/client.ts';
 
 /** The square the bots crowd into. */
 export interface CrowdArea {

@@ -5,10 +5,10 @@
  * options, or any other failure to compare.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { diffEventStreams } from '../../engine/replay/diff.ts';
-import { formatDiffReport } from '../../engine/replay/diff-report.ts';
-import { parseEventStream, type EventStream } from '../../engine/replay/event-stream.ts';
-import { JsonlError } from '../../engine/replay/jsonl.ts';
+import { diffEventStreams } from '../../engine/index.ts';
+import { formatDiffReport } from '../../engine/index.ts';
+import { parseEventStream, type EventStream } from '../../engine/index.ts';
+import { JsonlError } from '../../engine/index.ts';
 import { formatHelp, OptionError, parseOptions } from '../options.ts';
 import type { Command } from './command.ts';
 

@@ -4,13 +4,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { loadHasher } from '../../engine/hash.ts';
-import { stateHash } from '../../engine/sim/state-hash.ts';
-import { createNodePool } from '../../workers/pool.node.ts';
-import { generateColumnsInPool } from '../../workers/terrain.main.ts';
+import { loadHasher } from '../../engine/index.ts';
+import { stateHash } from '../../engine/index.ts';
+import { createNodePool } from '../../engine/server.ts';
+import { generateColumnsInPool } from '../../engine/index.ts';
 import { createSim, type Sim, type SimSetup } from '../sim-run.ts';
 import { formatHelp, parseOptions } from '../options.ts';
-import { summarize } from '../../engine/stats.ts';
+import { summarize } from '../../engine/index.ts';
 import type { Command } from './command.ts';
 
 const OPTIONS = {

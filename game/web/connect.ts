@@ -4,11 +4,11 @@
  * `serverCertificateHashes`: no certificate warning); when the browser has none, or it does not connect within a
  * few seconds (UDP blocked), it falls back to the HTTP/2 / WebSocket mapping of `@fails-components/webtransport`.
  */
-import { hexToBytes } from '../../engine/hash.ts';
-import { createFallbackConnector } from '../../engine/net/fallback-connector.ts';
-import type { Scheduler } from '../../engine/net/scheduler.ts';
-import type { Connector } from '../../engine/net/transport.ts';
-import { webTransportConnector, type WebTransportConstructor } from '../../engine/net/webtransport-client.ts';
+import { hexToBytes } from '../../engine/index.ts';
+import { createFallbackConnector } from '../../engine/client.ts';
+import type { Scheduler } from '../../engine/index.ts';
+import type { Connector } from '../../engine/index.ts';
+import { webTransportConnector, type WebTransportConstructor } from '../../engine/client.ts';
 
 /** What `/connect.json` holds (see game/server/http-server.ts). */
 export interface ConnectJson {

@@ -3,7 +3,7 @@
  * right click places, 1-9 selects the hotbar slot. The game client samples {@link sampleInput} once per tick; block
  * actions and slot changes wait in a queue until then (tests queue them through `window.stratum` too).
  */
-import { BlockActionKind, Button, InventoryOpKind, radiansToPitchStep, radiansToYawStep, type BlockAction, type PlayerInput } from '../../engine/input.ts';
+import { BlockActionKind, Button, InventoryOpKind, radiansToPitchStep, radiansToYawStep, type BlockAction, type PlayerInput } from '../../engine/index.ts';
 
 /** Mouse radians per pixel. */
 export const MOUSE_SENSITIVITY = 0.0025;

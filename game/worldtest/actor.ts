@@ -2,8 +2,8 @@
  * A scripted world-test player: builds, breaks or walks as its current phase says, through the same input path a
  * person uses (one block action per tick at most, facing set from the direction of travel).
  */
-import { BlockActionKind, Button, radiansToYawStep, type PlayerInput } from '../../engine/input.ts';
-import type { GameClient } from '../../engine/client/game-client.ts';
+import { BlockActionKind, Button, radiansToYawStep, type PlayerInput } from '../../engine/index.ts';
+import type { GameClient } from '../../engine/client.ts';
 
 /** What the actor is doing now. */
 export type ActorTask =

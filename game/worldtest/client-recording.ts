@@ -7,14 +7,14 @@
  * columns, its predicted player, the remote entities it holds), tagged with that sample's server tick. It is the
  * client's view, so it never equals the server's hash; two runs' client streams can be compared with it.
  */
-import type { EventBus } from '../../engine/events.ts';
-import type { Hasher } from '../../engine/hash.ts';
-import { eventStreamHeader, type EventStreamHeader, type StreamEvent } from '../../engine/replay/event-stream.ts';
-import { STATE_HASH_INTERVAL } from '../../engine/replay/event-types.ts';
-import { stateHash } from '../../engine/sim/state-hash.ts';
-import type { ProtocolIdentity } from '../../engine/protocol/handshake.ts';
-import type { ClientEvents } from '../../engine/client/client-events.ts';
-import type { GameClient } from '../../engine/client/game-client.ts';
+import type { EventBus } from '../../engine/index.ts';
+import type { Hasher } from '../../engine/index.ts';
+import { eventStreamHeader, type EventStreamHeader, type StreamEvent } from '../../engine/index.ts';
+import { STATE_HASH_INTERVAL } from '../../engine/index.ts';
+import { stateHash } from '../../engine/index.ts';
+import type { ProtocolIdentity } from '../../engine/index.ts';
+import type { ClientEvents } from '../../engine/client.ts';
+import type { GameClient } from '../../engine/client.ts';
 
 /** One sample of a client's time series. */
 export interface ClientSample {

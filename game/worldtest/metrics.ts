@@ -1,5 +1,5 @@
 /** The world test's figures and targets (metrics.json), from a finished run. */
-import { percentile, summarize } from '../../engine/stats.ts';
+import { percentile, summarize } from '../../engine/index.ts';
 import type { WorldTestOptions, WorldTestRun } from './run.ts';
 
 /** One target: the metric, what it must be, what it was, and whether it held. */

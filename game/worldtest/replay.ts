@@ -4,16 +4,16 @@
  * against the live stream must find nothing (zero replay drift).
  */
 import { removeEntity } from 'bitecs';
-import type { Hasher } from '../../engine/hash.ts';
-import type { PlayerInput } from '../../engine/input.ts';
-import type { InputLogEntry } from '../../engine/replay/input-log.ts';
-import { eventStreamHeader, type EventStreamHeader, type StreamEvent } from '../../engine/replay/event-stream.ts';
-import { toStreamEvent } from '../../engine/replay/event-recorder.ts';
-import { stateHashEventAt } from '../../engine/replay/state-hash-event.ts';
-import { createGameWorld, spawnPlayer, type GameWorld } from '../../engine/sim/game-world.ts';
-import { stepWorld } from '../../engine/sim/step.ts';
-import { surfaceY } from '../../engine/sim/surface.ts';
-import { generateColumnsSync, squareAround } from '../../workers/terrain.main.ts';
+import type { Hasher } from '../../engine/index.ts';
+import type { PlayerInput } from '../../engine/index.ts';
+import type { InputLogEntry } from '../../engine/index.ts';
+import { eventStreamHeader, type EventStreamHeader, type StreamEvent } from '../../engine/index.ts';
+import { toStreamEvent } from '../../engine/index.ts';
+import { stateHashEventAt } from '../../engine/index.ts';
+import { createGameWorld, spawnPlayer, type GameWorld } from '../../engine/index.ts';
+import { stepWorld } from '../../engine/index.ts';
+import { surfaceY } from '../../engine/index.ts';
+import { generateColumnsSync, squareAround } from '../../engine/index.ts';
 import { DEFAULT_KIT } from '../rules.ts';
 import type { SessionInfo } from './session-recording.ts';
 

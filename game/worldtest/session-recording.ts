@@ -3,16 +3,16 @@
  * configuration and when each client joined and left). Together they are enough to replay the server exactly
  * (replay.ts). Everything is kept in memory during the run and written out at the end.
  */
-import { encodeInputLog, inputLogHeader, type InputLogEntry } from '../../engine/replay/input-log.ts';
-import { eventStreamHeader, type EventStreamHeader, type StreamEvent } from '../../engine/replay/event-stream.ts';
-import { toStreamEvent } from '../../engine/replay/event-recorder.ts';
-import { stateHashEventAt } from '../../engine/replay/state-hash-event.ts';
-import type { Hasher } from '../../engine/hash.ts';
-import type { GameWorld } from '../../engine/sim/game-world.ts';
-import type { TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
-import type { ProtocolIdentity } from '../../engine/protocol/handshake.ts';
-import type { Tick } from '../../engine/tick.ts';
-import type { ServerRecorder } from '../../engine/server/server-recorder.ts';
+import { encodeInputLog, inputLogHeader, type InputLogEntry } from '../../engine/index.ts';
+import { eventStreamHeader, type EventStreamHeader, type StreamEvent } from '../../engine/index.ts';
+import { toStreamEvent } from '../../engine/index.ts';
+import { stateHashEventAt } from '../../engine/index.ts';
+import type { Hasher } from '../../engine/index.ts';
+import type { GameWorld } from '../../engine/index.ts';
+import type { TerrainConfig } from '../../engine/index.ts';
+import type { ProtocolIdentity } from '../../engine/index.ts';
+import type { Tick } from '../../engine/index.ts';
+import type { ServerRecorder } from '../../engine/server.ts';
 
 /** A join or leave, in the order the server saw them. */
 export interface SessionChange {

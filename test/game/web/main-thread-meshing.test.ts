@@ -21,10 +21,12 @@ describe('game/web meshing', () => {
     expect(files.length).toBeGreaterThan(5);
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
-      expect(text, f).not.toMatch(/greedy-mesher|meshDirtySectionsSync|meshSectionSync|mesh\.worker\.ts/);
+      expect(text, f).not.toMatch(/greedy-mesher|meshDirtySectionsSync|meshSectionSync|mesh\.worker\.ts|client-worker\.ts/);
     }
     const main = readFileSync(join(WEB, 'main.ts'), 'utf8');
     expect(main).toMatch(/meshDirtySections\(countingPool,/);
-    expect(readFileSync(join(WEB, 'pool-worker.ts'), 'utf8')).toMatch(/mesh\.worker\.ts/);
+    // The worker bundles the engine's worker-side entry point, which carries the mesher.
+    expect(readFileSync(join(WEB, 'pool-worker.ts'), 'utf8')).toMatch(/engine\/client-worker\.ts/);
+    expect(readFileSync(join(WEB, '../../engine/client-worker.ts'), 'utf8')).toMatch(/mesh\.worker\.ts/);
   });
 });

@@ -1,0 +1,9 @@
+/**
+ * The engine's public API for a browser pool worker: the job functions a page's worker bundles in.
+ * Applications import the engine only through this file and its siblings (index, server, client, client-worker).
+ */
+export * from '../workers/chunk-decode.common.ts';
+export * from '../workers/chunk-decode.worker.ts';
+export * from '../workers/mesh.common.ts';
+export * from '../workers/mesh.worker.ts';
+export * from '../workers/pool.browser-host.ts';

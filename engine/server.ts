@@ -1,0 +1,22 @@
+/**
+ * The engine's public server API (Node): the game server, its transports (WebTransport over HTTP/2 and over
+ * QUIC), certificates, the edit store, zstd, the worker pool, the UDP link emulator.
+ * Applications import the engine only through this file and its siblings (index, server, client, client-worker).
+ */
+export * from './net/connection-caps.ts';
+export * from './net/log-text.ts';
+export * from './net/server.ts';
+export * from './platform/node/address-key.ts';
+export * from './platform/node/cert-renewal.ts';
+export * from './platform/node/cert.ts';
+export * from './platform/node/edit-store.ts';
+export * from './platform/node/quic/quiche.ts';
+export * from './platform/node/quic/webtransport-client.ts';
+export * from './platform/node/quic/webtransport-server.ts';
+export * from './platform/node/udp-link-emulator.ts';
+export * from './platform/node/webtransport.ts';
+export * from './platform/node/zstd.ts';
+export * from './server/game-server.ts';
+export * from './server/server-player.ts';
+export * from './server/server-recorder.ts';
+export * from '../workers/pool.node.ts';
