@@ -19,7 +19,9 @@ import { createNetClient, type NetClient, type NetClientEvents } from '../../eng
 import type { Scheduler, TimerHandle } from '../../engine/net/scheduler.ts';
 import type { NetLog } from '../../engine/net/server.ts';
 import type { Connector } from '../../engine/net/transport.ts';
-import type { ProtocolDefinition } from '../../engine/protocol/define.ts';
+import { componentLayout, type ProtocolDefinition } from '../../engine/protocol/define.ts';
+import { runSchedule, trimSchedule, type System } from '../../engine/sim/schedule.ts';
+import { BUILTIN_SYSTEMS, gameSchedule } from '../../engine/sim/step.ts';
 import { protocolIdentity } from '../../engine/protocol/handshake.ts';
 import { MsgType, type InventoryState, type Message } from '../../engine/protocol/messages.ts';
 import { createPredictor, predict, reconcile, type Predictor } from '../../engine/prediction/predictor.ts';
@@ -121,6 +123,12 @@ export interface GameClientOptions {
    * applied in order through an asynchronous queue, so a section update never overtakes its column.
    */
   pool?: WorkerPool;
+  /**
+   * The game's systems, the same list the server runs (createGameServer `systems`): the client runs the ones marked
+   * `predicted`, in schedule order, on its own player each predicted tick (the built-in movement and actions are
+   * predicted by the predictor and the pending edits). They are not rewound on reconciliation.
+   */
+  systems?: readonly System[];
 }
 
 /** Counters of a client. */
@@ -189,7 +197,10 @@ export function createGameClient(o: GameClientOptions): GameClient {
   const log: NetLog = o.log ?? (() => {});
   const blocks = createBlockRegistry(o.protocol.blocks);
   const identity = protocolIdentity(o.protocol, codec.hasher);
-  let world = createGameWorld({ columnSections: 16, blocks });
+  const components = componentLayout(o.protocol);
+  // The same schedule as the server's, trimmed to the predicted user systems (built-ins are predicted below).
+  const predicted = trimSchedule(gameSchedule(o.systems), (x) => x.predicted === true && !BUILTIN_SYSTEMS.includes(x));
+  let world = createGameWorld({ columnSections: 16, blocks, components });
   let predictor: Predictor | undefined;
   let latest: { tick: Tick; body: Body } | undefined; // newest authoritative state before prediction starts
   let hotbar: InventoryState | undefined; // the own hotbar the server sent (its kit), for the player when it spawns
@@ -252,7 +263,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
           if (sectionCount !== world.voxels.columnSections) {
             // Prediction starts only once columns are here, so no entity lives in the world yet.
             if (world.voxels.columns.size > 0 || predictor) throw new RangeError(`column (${msg.cx}, ${msg.cz}) has ${sectionCount} sections; the world has ${world.voxels.columnSections}`);
-            world = createGameWorld({ columnSections: sectionCount, blocks });
+            world = createGameWorld({ columnSections: sectionCount, blocks, components });
           }
           if (decoded) storeColumn(world.voxels, msg.cx, msg.cz, decoded);
           else storeDecodedColumn(world.voxels, msg.cx, msg.cz, msg.data, codec);
@@ -484,6 +495,10 @@ export function createGameClient(o: GameClientOptions): GameClient {
     writeBody(s, localEid, predictor.body);
     s.Transform.yaw[localEid] = input.yaw;
     s.Transform.pitch[localEid] = input.pitch;
+    if (predicted.systems.length) {
+      world.tick = tick;
+      runSchedule(predicted, world, new Map([[localEid, input]]));
+    }
     remember(input);
     net.send(Channel.Input, { type: MsgType.InputBundle, clientTick: tick, seq: ++seq, ackTick, inputs: sent.slice() });
     stats.ticks++;

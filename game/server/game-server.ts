@@ -9,12 +9,13 @@ import { Channel } from '../../engine/net/channels.ts';
 import type { Scheduler, TimerHandle } from '../../engine/net/scheduler.ts';
 import { createNetServer, type NetLog, type NetServer, type NetServerOptions, type ServerSession } from '../../engine/net/server.ts';
 import type { EditStore } from '../../engine/platform/node/edit-store.ts';
-import type { ProtocolDefinition } from '../../engine/protocol/define.ts';
+import { componentLayout, type ProtocolDefinition } from '../../engine/protocol/define.ts';
 import { protocolIdentity, type ProtocolIdentity } from '../../engine/protocol/handshake.ts';
 import { MsgType, type Message } from '../../engine/protocol/messages.ts';
 import { inventoryStateOf } from '../../engine/replication/inventory-state.ts';
 import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../../engine/sim/game-world.ts';
-import { stepWorld } from '../../engine/sim/step.ts';
+import { gameSchedule, stepWorld } from '../../engine/sim/step.ts';
+import type { System } from '../../engine/sim/schedule.ts';
 import { createFixedStep, TICK_MS, type FixedStep } from '../../engine/tick.ts';
 import { createBlockRegistry } from '../../engine/voxel/blocks.ts';
 import { setBlock } from '../../engine/voxel/voxel-world.ts';
@@ -75,6 +76,38 @@ export interface GameServerOptions {
   sessionLimits?: NetServerOptions['limits'];
   /** Makes the receiver of a recording of sessions and applied inputs (world test, replays), given the world. */
   recorder?: (world: GameWorld) => ServerRecorder;
+  /**
+   * The game's own systems, scheduled with the engine's built-ins (engine/sim/schedule.ts; they may name the
+   * built-ins `apply-inputs`, `movement`, `block-interactions`, `inventory` in before/after).
+   */
+  systems?: readonly System[];
+  /** Seed of the systems' random numbers (`ctx.rng`; default 0). */
+  seed?: number;
+  /**
+   * Where a joining player appears: feet position in blocks. Default: the centre of block (0, 0), on the surface.
+   * Deterministic code only (it runs on the server's tick thread).
+   */
+  spawnPoint?: (world: GameWorld, session: ServerSession) => SpawnPoint;
+  /** Called when a player has joined: its entity exists, its client has its hotbar. */
+  onJoin?: (player: ServerPlayer) => void;
+  /** Called when a player leaves, before its entity is removed (its components can still be read). */
+  onLeave?: (player: ServerPlayer, reason: string) => void;
+}
+
+/** A feet position in blocks. */
+export interface SpawnPoint {
+  /** x, blocks. */
+  readonly x: number;
+  /** y (up), blocks: the feet. */
+  readonly y: number;
+  /** z, blocks. */
+  readonly z: number;
+}
+
+/** The default spawn point: the centre of block (0, 0), standing on the surface. */
+export function defaultSpawnPoint(world: GameWorld): SpawnPoint {
+  const x = 0.5, z = 0.5;
+  return { x, y: surfaceY(world, Math.floor(x), Math.floor(z)), z };
 }
 
 /** Default bandwidth budget per client: 1 MB/s. */
@@ -110,7 +143,11 @@ export interface GameServer {
 export function createGameServer(options: GameServerOptions): GameServer {
   const { scheduler, log, store } = options;
   const identity = protocolIdentity(options.protocol, options.codec.hasher);
-  const world = createGameWorld({ capacity: options.capacity, columnSections: options.columnSections, blocks: createBlockRegistry(options.protocol.blocks) });
+  const world = createGameWorld({
+    capacity: options.capacity, columnSections: options.columnSections, blocks: createBlockRegistry(options.protocol.blocks),
+    components: componentLayout(options.protocol), seed: options.seed,
+  });
+  const schedule = gameSchedule(options.systems);
   const players = new Map<number, ServerPlayer>();
   const recorder = options.recorder?.(world);
   const viewDistance = options.viewDistance ?? 8;
@@ -122,14 +159,18 @@ export function createGameServer(options: GameServerOptions): GameServer {
   let stopped = false;
 
   const onOpen = (session: ServerSession): void => {
-    const x = 0.5, z = 0.5;
-    const eid = spawnPlayer(world, x, surfaceY(world, Math.floor(x), Math.floor(z)), z, options.kit ?? DEFAULT_KIT);
+    const at = options.spawnPoint ? options.spawnPoint(world, session) : defaultSpawnPoint(world);
+    for (const k of ['x', 'y', 'z'] as const) {
+      if (!Number.isFinite(at?.[k])) throw new RangeError(`spawnPoint returned ${k} = ${at?.[k]}; it must be a finite number of blocks`);
+    }
+    const eid = spawnPlayer(world, at.x, at.y, at.z, options.kit ?? DEFAULT_KIT);
     const player = replicator.join(session, eid);
     // Its own hotbar, so that the client predicts with the kit this server chose (before any column it stands on).
     session.send(Channel.ChunkStream, inventoryStateOf(world.ecs.stores, eid, world.tick));
     players.set(session.id, player);
     recorder?.joined(world.tick, player.netId, session.name);
     log('info', `player ${session.name || session.id} joined as entity ${player.netId}`);
+    options.onJoin?.(player);
   };
 
   const onMessage = (session: ServerSession, _channel: Channel, msg: Message): void => {
@@ -177,6 +218,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
     const p = players.get(session.id);
     if (!p) return;
     players.delete(session.id);
+    options.onLeave?.(p, info.reason);
     replicator.leave(p, players.values());
     removeEntity(world.ecs, p.eid);
     recorder?.left(world.tick, p.netId, info.reason);
@@ -202,7 +244,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
   });
 
   const tick = (): void => {
-    runServerTick({ world, players, store, counters, replicator, stepWorld, recorder });
+    runServerTick({ world, players, store, counters, replicator, stepWorld: (w, inputs) => stepWorld(w, inputs, schedule), recorder });
   };
 
   // One tick per turn of the event loop, a late one as soon as possible after the I/O that waited meanwhile: ticks
