@@ -20,6 +20,9 @@ import type { Scheduler, TimerHandle } from '../../engine/net/scheduler.ts';
 import type { NetLog } from '../../engine/net/server.ts';
 import type { Connector } from '../../engine/net/transport.ts';
 import { componentLayout, type ProtocolDefinition } from '../../engine/protocol/define.ts';
+import type { PayloadOf } from '../../engine/protocol/user-codec.ts';
+import type { UserMessageDef } from '../../engine/protocol/user-messages.ts';
+import { createUserHandlers } from '../../engine/net/user-handlers.ts';
 import { runSchedule, trimSchedule, type System } from '../../engine/sim/schedule.ts';
 import { BUILTIN_SYSTEMS, gameSchedule } from '../../engine/sim/step.ts';
 import { protocolIdentity } from '../../engine/protocol/handshake.ts';
@@ -184,6 +187,10 @@ export interface GameClient {
    * move. Writes `out` and returns true, or false when the entity is unknown.
    */
   sampleRemote(id: number, out: Pose): boolean;
+  /** Sends a user message (a `from: 'client' | 'both'` message of the definition) on its declared channel. */
+  send<M extends UserMessageDef>(def: M, payload: PayloadOf<M>): void;
+  /** Handles a user message from the server; returns a function that removes the handler. */
+  onMessage<M extends UserMessageDef>(def: M, handler: (payload: PayloadOf<M>) => void): () => void;
   /** Starts connecting and ticking. */
   start(): void;
   /** Stops for good. */
@@ -407,15 +414,25 @@ export function createGameClient(o: GameClientOptions): GameClient {
       case MsgType.ServerChat:
         bus.emit('Chat', { from: msg.from, text: msg.text });
         break;
+      case MsgType.MessageRefused: {
+        const name = o.protocol.messages.find((m) => m.id === msg.refusedType)?.name ?? `type ${msg.refusedType}`;
+        log('warn', `the server refused our ${name}: ${msg.reason}`);
+        bus.emit('MessageRefused', { type: msg.refusedType, name, reason: msg.reason });
+        break;
+      }
       default:
         break;
     }
   };
 
+  const handlers = createUserHandlers<[]>(o.protocol.messages, 'server');
   const net = createNetClient({
     // ClientEvents extends NetClientEvents; the net client only emits its own events on it.
     connect: o.connect, identity, name: o.name, scheduler, rng: o.rng, bus: bus as unknown as EventBus<NetClientEvents>, log,
     reconnect: o.reconnect === false ? false : {}, onMessage,
+    userMessages: o.protocol.messages,
+    onUserMessage: (_channel, msg) => { handlers.dispatch(msg); },
+    onUserRefused: (_channel, def, reason) => log('warn', `refused ${def.name} from the server: ${reason}`),
   });
 
   // Messages that raced ahead of the Welcome are delivered before this event: keep what they set up.
@@ -544,6 +561,8 @@ export function createGameClient(o: GameClientOptions): GameClient {
       Object.assign(out, r.drawn);
       return true;
     },
+    send(def, payload) { net.sendUser(def, payload); },
+    onMessage: (def, handler) => handlers.on(def, handler),
     start() { net.start(); loop(); },
     stop(reason) { stopped = true; scheduler.clear(timer); net.stop(reason); },
   };

@@ -12,6 +12,9 @@ import type { EditStore } from '../../engine/platform/node/edit-store.ts';
 import { componentLayout, type ProtocolDefinition } from '../../engine/protocol/define.ts';
 import { protocolIdentity, type ProtocolIdentity } from '../../engine/protocol/handshake.ts';
 import { MsgType, type Message } from '../../engine/protocol/messages.ts';
+import type { PayloadOf } from '../../engine/protocol/user-codec.ts';
+import type { UserMessageDef } from '../../engine/protocol/user-messages.ts';
+import { createUserHandlers } from '../../engine/net/user-handlers.ts';
 import { inventoryStateOf } from '../../engine/replication/inventory-state.ts';
 import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../../engine/sim/game-world.ts';
 import { gameSchedule, stepWorld } from '../../engine/sim/step.ts';
@@ -133,6 +136,15 @@ export interface GameServer {
   start(): void;
   /** Runs one tick now (tests; `start` does this on time). */
   tick(): void;
+  /**
+   * Handles a user message from clients (a `from: 'client' | 'both'` message of the definition): the handler gets
+   * the player and the checked payload. Returns a function that removes the handler.
+   */
+  onMessage<M extends UserMessageDef>(def: M, handler: (player: ServerPlayer, payload: PayloadOf<M>) => void): () => void;
+  /** Sends a user message to one player, on its declared channel. Throws RangeError for a bad payload. */
+  send<M extends UserMessageDef>(player: ServerPlayer, def: M, payload: PayloadOf<M>): void;
+  /** Sends a user message to every player. */
+  broadcast<M extends UserMessageDef>(def: M, payload: PayloadOf<M>): void;
   /** A server-side edit (admin tools, game rules): applied, stored, and replicated like a player's. */
   editBlock(x: number, y: number, z: number, block: number): void;
   /** Stops ticking, tells every client why, and closes the store. */
@@ -225,9 +237,15 @@ export function createGameServer(options: GameServerOptions): GameServer {
     log('info', `player ${session.name || session.id} left: ${info.reason}`);
   };
 
+  const handlers = createUserHandlers<[ServerPlayer]>(options.protocol.messages, 'client');
   const net = createNetServer({
     identity, scheduler, adminToken: options.adminToken, log, tick: () => world.tick,
     onSessionOpen: onOpen, onMessage, onSessionClose: onClose,
+    userMessages: options.protocol.messages,
+    onUserMessage: (session, _channel, msg) => {
+      const p = players.get(session.id);
+      if (p) handlers.dispatch(msg, p);
+    },
     maxPlayers: options.maxPlayers, maxSessionsPerAddress: options.maxSessionsPerAddress, limits: options.sessionLimits,
     helloTimeoutMs: options.helloTimeoutMs,
     commands: {
@@ -282,6 +300,13 @@ export function createGameServer(options: GameServerOptions): GameServer {
       loop();
     },
     tick,
+    onMessage: (def, handler) => handlers.on(def, handler),
+    send(player, def, payload) {
+      player.session.sendUser(def, payload);
+    },
+    broadcast(def, payload) {
+      for (const p of players.values()) p.session.sendUser(def, payload);
+    },
     editBlock(x, y, z, block) {
       const prev = setBlock(world.voxels, x, y, z, block);
       if (prev === block) return;

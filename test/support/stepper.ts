@@ -5,7 +5,7 @@
 import { createEventBus } from '../../engine/events.ts';
 import type { PlayerInput } from '../../engine/input.ts';
 import type { Message } from '../../engine/protocol/messages.ts';
-import { createNetClient, type NetClient, type NetClientEvents } from '../../engine/net/client.ts';
+import { createNetClient, type NetClient, type NetClientEvents, type NetClientOptions } from '../../engine/net/client.ts';
 import { conditionConnector, type ConditionedSession, type LinkOptions } from '../../engine/net/conditioner.ts';
 import { createLoopbackNetwork } from '../../engine/net/loopback.ts';
 import { createManualScheduler } from '../../engine/net/scheduler.ts';
@@ -84,12 +84,12 @@ export async function createStepper(options: StepperOptions = {}) {
     scheduler, server, serverLog, codec, identity,
     /** Runs `ticks` ticks of time. */
     step(ticks = 1) { for (let i = 0; i < ticks; i++) scheduler.advance(TICK_MS); },
-    /** A bare network client (no game logic), for sending hand-made messages; `received` records what it gets. */
-    rawClient(name = 'raw'): NetClient & { received: Message[] } {
+    /** A bare network client (no game logic), for sending hand-made messages; `received` records what it gets; `more` overrides its options. */
+    rawClient(name = 'raw', more: Partial<NetClientOptions> = {}): NetClient & { received: Message[] } {
       const received: Message[] = [];
       const c = createNetClient({
         connect: network.connector('server', `10.1.0.${++raws & 255}`), identity, name, scheduler, rng: createRng(99), bus: createEventBus<NetClientEvents>(), reconnect: false,
-        onMessage: (_ch, m) => received.push(m),
+        onMessage: (_ch, m) => received.push(m), ...more,
       });
       c.start();
       return Object.assign(c, { received });
