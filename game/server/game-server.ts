@@ -24,7 +24,8 @@ import { createBlockRegistry } from '../../engine/voxel/blocks.ts';
 import { setBlock } from '../../engine/voxel/voxel-world.ts';
 import type { TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
-import { generateColumnsInPool, generateColumnsSync, squareAround } from '../../workers/terrain.main.ts';
+import { generateWorld, squareAround } from '../../workers/terrain.main.ts';
+import type { WorldGenerator } from '../../workers/terrain.common.ts';
 import { DEFAULT_KIT } from '../rules.ts';
 import { surfaceY } from '../../engine/sim/surface.ts';
 import { pushInput, recordArrival } from './input-queue.ts';
@@ -47,8 +48,13 @@ export interface GameServerOptions {
   protocol: ProtocolDefinition;
   /** Codec dependencies (zstd, hasher). */
   codec: ChunkCodecDeps;
-  /** Terrain generator. */
-  terrain: TerrainConfig;
+  /** Terrain generator config (a built-in generator, run in the pool); `generator` replaces it. */
+  terrain?: TerrainConfig;
+  /**
+   * The world generator, when not a built-in `terrain` config: `{ kind: 'function', fill }` (runs on this thread) or
+   * `{ kind: 'module', module, name }` (the pool's workers load it). workers/terrain.common.ts WorldGenerator.
+   */
+  generator?: WorldGenerator;
   /** Chunks generated around the origin (the world's extent). */
   worldRadius: number;
   /** Sections per column (default 16). */
@@ -278,9 +284,9 @@ export function createGameServer(options: GameServerOptions): GameServer {
     world, identity, net, players, counters,
     get timing() { return fixed; },
     async init() {
-      const coords = squareAround(0, 0, options.worldRadius);
-      if (options.pool) await generateColumnsInPool(options.pool, world.voxels, options.terrain, coords);
-      else generateColumnsSync(world.voxels, options.terrain, coords);
+      const generator = options.generator ?? options.terrain;
+      if (!generator) throw new RangeError('createGameServer needs a terrain config or a generator');
+      await generateWorld(world.voxels, generator, squareAround(0, 0, options.worldRadius), options.pool);
       let restored = 0;
       for (const e of store?.loadAll() ?? []) {
         try { setBlock(world.voxels, e.x, e.y, e.z, e.block); restored++; } catch { log('warn', `stored edit at (${e.x}, ${e.y}, ${e.z}) is outside the world; skipped`); }

@@ -42,8 +42,8 @@ export interface StepperOptions {
   protocol?: ProtocolDefinition;
   /** The server's starting hotbar (default the game's). */
   kit?: GameServerOptions['kit'];
-  /** The game's own server options: systems, hooks, spawn point, seed (default none). */
-  game?: Pick<GameServerOptions, 'systems' | 'seed' | 'spawnPoint' | 'onJoin' | 'onLeave'>;
+  /** The game's own server options: systems, hooks, spawn point, seed, generator (default none). */
+  game?: Pick<GameServerOptions, 'systems' | 'seed' | 'spawnPoint' | 'onJoin' | 'onLeave' | 'generator'>;
   /** The systems every client of the stepper runs (its `predicted` ones; default none). */
   clientSystems?: GameClientOptions['systems'];
 }
