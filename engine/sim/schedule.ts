@@ -13,7 +13,8 @@
 import type { PlayerInput } from '../input.ts';
 import { createRng, hashCoords, type Rng } from '../rng.ts';
 import type { Tick } from '../tick.ts';
-import { sortedPlayers, type GameWorld } from './game-world.ts';
+import type { EventBus } from '../events.ts';
+import { sortedPlayers, type GameWorld, type SimEvents } from './game-world.ts';
 
 /** The phases of a tick, in the order they run. */
 export const PHASES = ['input', 'pre-physics', 'physics', 'post-physics', 'rules', 'post-tick'] as const;
@@ -29,6 +30,8 @@ export interface SystemContext {
   readonly inputs: ReadonlyMap<number, PlayerInput>;
   /** Player entity ids in ascending order, taken when the tick starts: iterate these, not a Set or a query. */
   readonly players: Uint32Array;
+  /** The world's event bus (`world.events`): emit what the tick did, listen to what earlier systems emitted. */
+  readonly events: EventBus<SimEvents>;
   /**
    * A generator seeded from the world's seed and the tick, shared by the tick's systems in their order: the same
    * world, systems and inputs draw the same numbers in every process. Never `Math.random`.
@@ -143,6 +146,7 @@ export function runSchedule(schedule: Schedule, world: GameWorld, inputs: Readon
     tick,
     inputs,
     players: sortedPlayers(world),
+    events: world.events,
     // Made on first use: most ticks draw nothing.
     get rng() { return (rng ??= createRng(hashCoords(world.seed, tick, 0x5eed, 0))); },
   };

@@ -60,11 +60,11 @@ describe('system schedule', () => {
     expect(() => createSchedule([...BUILTIN_SYSTEMS, sys('movement', 'rules', log)])).toThrow(/system movement added twice/);
   });
 
-  it('gives systems the tick, the inputs, the sorted players and a seeded rng that is the same for the same seed and tick', () => {
+  it('gives systems the tick, the inputs, the sorted players, the events and a seeded rng that is the same for the same seed and tick', () => {
     const draws = (seed: number) => {
       const out: number[] = [];
-      const s = createSchedule([{ name: 'draw', phase: 'rules', run: (_w, ctx) => { out.push(ctx.tick, ctx.inputs.size, ctx.players.length, ctx.rng.nextU32(), ctx.rng.nextU32()); } }]);
       const world = createGameWorld({ columnSections: 1, seed });
+      const s = createSchedule([{ name: 'draw', phase: 'rules', run: (_w, ctx) => { expect(ctx.events).toBe(world.events); out.push(ctx.tick, ctx.inputs.size, ctx.players.length, ctx.rng.nextU32(), ctx.rng.nextU32()); } }]);
       runSchedule(s, world, new Map());
       runSchedule(s, world, new Map());
       return out;
