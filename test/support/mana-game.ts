@@ -12,7 +12,7 @@ import type { System } from '../../engine/sim/schedule.ts';
 import { Button } from '../../engine/input.ts';
 import { Mana, UseItem } from './protocol-examples.ts';
 
-/** Server -> client: the player's mana, and a note (both directions allowed on Chat). */
+/** Server -> client on the Chat stream: the player's mana, and a note. */
 export const ManaReport = defineMessage({ id: 300, name: 'ManaReport', from: 'server', channel: 'Chat', fields: [['current', 'f64'], ['note', { str: 32 }]] });
 
 /** A client -> server datagram (Input channel). */
