@@ -1,5 +1,5 @@
 /**
- * Entity replication to one client over a simulated link, the path of game/server/replicator.ts without sockets:
+ * Entity replication to one client over a simulated link, the path of engine/server/replicator.ts without sockets:
  * every `every` ticks the server encodes all entities with `encodeEntityUpdate` against the newest tick the client
  * acknowledged; the update reaches the client `latencyTicks` later unless lost; the client applies it with
  * `applyEntityUpdate` and acknowledges the newest tick it holds on each following tick (the ack rides on its input

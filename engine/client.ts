@@ -11,6 +11,6 @@ export * from './net/webtransport-client.ts';
 export * from './platform/browser/zstd.ts';
 export * from './prediction/interpolation.ts';
 export * from './prediction/predictor.ts';
+export * from '../workers/mesh.common.ts';
 export * from '../workers/mesh.main.ts';
 export * from '../workers/pool.browser.ts';
-export * from '../workers/mesh.common.ts';

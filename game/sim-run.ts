@@ -8,7 +8,9 @@ import { loadHasher } from '../engine/index.ts';
 import type { PlayerInput } from '../engine/index.ts';
 import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../engine/index.ts';
 import { stateHash } from '../engine/index.ts';
-import { stepWorld } from '../engine/index.ts';
+import { gameSchedule, stepWorld } from '../engine/index.ts';
+import type { System } from '../engine/index.ts';
+import { componentLayout, type ProtocolDefinition } from '../engine/index.ts';
 import { surfaceY } from '../engine/index.ts';
 import { Block } from '../engine/index.ts';
 import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../engine/index.ts';
@@ -29,6 +31,10 @@ export interface SimSetup {
   world: 'noise' | 'superflat';
   /** Generated area: chunks around the origin. */
   radius: number;
+  /** The protocol definition whose components the world lays out (default: the engine's components only). */
+  protocol?: ProtocolDefinition;
+  /** The game's systems, scheduled with the built-ins (default none). */
+  systems?: readonly System[];
 }
 
 /** Generates terrain columns into a voxel world (a worker pool on the server, the calling thread elsewhere). */
@@ -44,7 +50,10 @@ export interface Sim {
 
 /** Builds the world, generates its terrain with `generate`, and places the bots. */
 export async function createSim(o: SimSetup, generate: GenerateColumns): Promise<Sim> {
-  const world = createGameWorld({ capacity: Math.max(64, o.bots + 16) });
+  const world = createGameWorld({
+    capacity: Math.max(64, o.bots + 16), seed: o.seed, components: o.protocol ? componentLayout(o.protocol) : undefined,
+  });
+  const schedule = gameSchedule(o.systems);
   const terrain: TerrainConfig = o.world === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: o.seed };
   await generate(world.voxels, terrain, squareAround(0, 0, o.radius));
   const bots: ReturnType<typeof createScriptedBot>[] = [];
@@ -59,7 +68,7 @@ export async function createSim(o: SimSetup, generate: GenerateColumns): Promise
     step() {
       inputs.clear();
       for (const bot of bots) inputs.set(bot.eid, botInput(world, bot, bound));
-      stepWorld(world, inputs);
+      stepWorld(world, inputs, schedule);
     },
   };
 }

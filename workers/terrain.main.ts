@@ -8,10 +8,21 @@ import { markSection, sectionViews } from '../engine/voxel/section-store.ts';
 import { DIRTY_MESH, DIRTY_NET } from '../engine/voxel/section.ts';
 import { generateColumn, terrainTop, type TerrainConfig } from '../engine/voxel/terrain/generator.ts';
 import type { WorkerPool } from './pool.ts';
-import { TERRAIN_JOB, type TerrainColumnTask, type TerrainTask } from './terrain.common.ts';
+import {
+  MODULE_TERRAIN_JOB, TERRAIN_JOB, type ModuleTerrainTask, type TerrainColumnTask, type TerrainTask, type WorldGenerator,
+} from './terrain.common.ts';
+import { loadFiller } from './terrain.worker.ts';
 
-function prepare(world: VoxelWorld, config: TerrainConfig, coords: readonly (readonly [number, number])[]): TerrainColumnTask[] {
-  const topSection = Math.ceil(terrainTop(config, world.height) / 16);
+/** One above the highest y `g` fills, blocks, in a world `height` blocks tall. */
+function topOf(g: WorldGenerator, height: number): number {
+  if (g.kind !== 'function' && g.kind !== 'module') return terrainTop(g, height);
+  const top = g.top ?? height;
+  if (!Number.isInteger(top) || top < 0 || top > height) throw new RangeError(`generator top must be an integer in 0..${height} (the world's height), got ${top}`);
+  return top;
+}
+
+function prepare(world: VoxelWorld, config: WorldGenerator, coords: readonly (readonly [number, number])[]): TerrainColumnTask[] {
+  const topSection = Math.ceil(topOf(config, world.height) / 16);
   return coords.map(([cx, cz]) => {
     const col = ensureColumn(world, cx, cz);
     for (let sy = 0; sy < topSection; sy++) {
@@ -35,6 +46,37 @@ export async function generateColumnsInPool(
     tasks.push(pool.run<TerrainTask, number>(TERRAIN_JOB, task));
   }
   await Promise.all(tasks);
+}
+
+/**
+ * Generates columns with any world generator: a terrain config or a module generator through the pool when one is
+ * given (else on this thread), a function generator on this thread (functions do not cross to workers).
+ */
+export async function generateWorld(
+  world: VoxelWorld, generator: WorldGenerator, coords: readonly (readonly [number, number])[], pool?: WorkerPool,
+): Promise<void> {
+  if (generator.kind === 'function') {
+    for (const col of prepare(world, generator, coords)) generator.fill(col.cx, col.cz, sectionViews(world.store, col.sectionIds));
+    return;
+  }
+  if (generator.kind === 'module') {
+    const columns = prepare(world, generator, coords);
+    if (!pool) {
+      const fill = await loadFiller(generator);
+      for (const col of columns) fill(col.cx, col.cz, sectionViews(world.store, col.sectionIds), generator.options);
+      return;
+    }
+    const batches = Math.min(columns.length, pool.threads * 4);
+    const tasks: Promise<number>[] = [];
+    for (let b = 0; b < batches; b++) {
+      const task: ModuleTerrainTask = { generator, handles: world.store.handles, columns: columns.filter((_, i) => i % batches === b) };
+      tasks.push(pool.run<ModuleTerrainTask, number>(MODULE_TERRAIN_JOB, task));
+    }
+    await Promise.all(tasks);
+    return;
+  }
+  if (pool) await generateColumnsInPool(pool, world, generator, coords);
+  else generateColumnsSync(world, generator, coords);
 }
 
 /** The same work on the calling thread (tests, tiny worlds, and the browser before its pool is up). */

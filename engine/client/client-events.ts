@@ -23,4 +23,6 @@ export interface ClientEvents extends NetClientEvents {
   EntityDespawned: { id: number };
   /** A chat line. */
   Chat: { from: string; text: string };
+  /** The server refused a user message this client sent (bad payload, wrong direction or channel). */
+  MessageRefused: { type: number; name: string; reason: string };
 }

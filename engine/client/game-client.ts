@@ -19,7 +19,12 @@ import { createNetClient, type NetClient, type NetClientEvents } from '../net/cl
 import type { Scheduler, TimerHandle } from '../net/scheduler.ts';
 import type { NetLog } from '../net/server.ts';
 import type { Connector } from '../net/transport.ts';
-import type { ProtocolDefinition } from '../protocol/define.ts';
+import { componentLayout, type ProtocolDefinition } from '../protocol/define.ts';
+import type { PayloadOf } from '../protocol/user-codec.ts';
+import type { UserMessageDef } from '../protocol/user-messages.ts';
+import { createUserHandlers } from '../net/user-handlers.ts';
+import { runSchedule, trimSchedule, type System } from '../sim/schedule.ts';
+import { BUILTIN_SYSTEMS, gameSchedule } from '../sim/step.ts';
 import { protocolIdentity } from '../protocol/handshake.ts';
 import { MsgType, type InventoryState, type Message } from '../protocol/messages.ts';
 import { createPredictor, predict, reconcile, type Predictor } from '../prediction/predictor.ts';
@@ -122,6 +127,12 @@ export interface GameClientOptions {
    * applied in order through an asynchronous queue, so a section update never overtakes its column.
    */
   pool?: WorkerPool;
+  /**
+   * The game's systems, the same list the server runs (createGameServer `systems`): the client runs the ones marked
+   * `predicted`, in schedule order, on its own player each predicted tick (the built-in movement and actions are
+   * predicted by the predictor and the pending edits). They are not rewound on reconciliation.
+   */
+  systems?: readonly System[];
 }
 
 /** Counters of a client. */
@@ -177,6 +188,10 @@ export interface GameClient {
    * move. Writes `out` and returns true, or false when the entity is unknown.
    */
   sampleRemote(id: number, out: Pose): boolean;
+  /** Sends a user message (a `from: 'client' | 'both'` message of the definition) on its declared channel. */
+  send<M extends UserMessageDef>(def: M, payload: PayloadOf<M>): void;
+  /** Handles a user message from the server; returns a function that removes the handler. */
+  onMessage<M extends UserMessageDef>(def: M, handler: (payload: PayloadOf<M>) => void): () => void;
   /** Starts connecting and ticking. */
   start(): void;
   /** Stops for good. */
@@ -190,7 +205,10 @@ export function createGameClient(o: GameClientOptions): GameClient {
   const log: NetLog = o.log ?? (() => {});
   const blocks = createBlockRegistry(o.protocol.blocks);
   const identity = protocolIdentity(o.protocol, codec.hasher);
-  let world = createGameWorld({ columnSections: 16, blocks });
+  const components = componentLayout(o.protocol);
+  // The same schedule as the server's, trimmed to the predicted user systems (built-ins are predicted below).
+  const predicted = trimSchedule(gameSchedule(o.systems), (x) => x.predicted === true && !BUILTIN_SYSTEMS.includes(x));
+  let world = createGameWorld({ columnSections: 16, blocks, components });
   let predictor: Predictor | undefined;
   let latest: { tick: Tick; body: Body } | undefined; // newest authoritative state before prediction starts
   let hotbar: InventoryState | undefined; // the own hotbar the server sent (its kit), for the player when it spawns
@@ -253,7 +271,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
           if (sectionCount !== world.voxels.columnSections) {
             // Prediction starts only once columns are here, so no entity lives in the world yet.
             if (world.voxels.columns.size > 0 || predictor) throw new RangeError(`column (${msg.cx}, ${msg.cz}) has ${sectionCount} sections; the world has ${world.voxels.columnSections}`);
-            world = createGameWorld({ columnSections: sectionCount, blocks });
+            world = createGameWorld({ columnSections: sectionCount, blocks, components });
           }
           if (decoded) storeColumn(world.voxels, msg.cx, msg.cz, decoded);
           else storeDecodedColumn(world.voxels, msg.cx, msg.cz, msg.data, codec);
@@ -397,15 +415,25 @@ export function createGameClient(o: GameClientOptions): GameClient {
       case MsgType.ServerChat:
         bus.emit('Chat', { from: msg.from, text: msg.text });
         break;
+      case MsgType.MessageRefused: {
+        const name = o.protocol.messages.find((m) => m.id === msg.refusedType)?.name ?? `type ${msg.refusedType}`;
+        log('warn', `the server refused our ${name}: ${msg.reason}`);
+        bus.emit('MessageRefused', { type: msg.refusedType, name, reason: msg.reason });
+        break;
+      }
       default:
         break;
     }
   };
 
+  const handlers = createUserHandlers<[]>(o.protocol.messages, 'server');
   const net = createNetClient({
     // ClientEvents extends NetClientEvents; the net client only emits its own events on it.
     connect: o.connect, identity, name: o.name, scheduler, rng: o.rng, bus: bus as unknown as EventBus<NetClientEvents>, log,
     reconnect: o.reconnect === false ? false : {}, onMessage,
+    userMessages: o.protocol.messages,
+    onUserMessage: (_channel, msg) => { handlers.dispatch(msg); },
+    onUserRefused: (_channel, def, reason) => log('warn', `refused ${def.name} from the server: ${reason}`),
   });
 
   // Messages that raced ahead of the Welcome are delivered before this event: keep what they set up.
@@ -485,6 +513,10 @@ export function createGameClient(o: GameClientOptions): GameClient {
     writeBody(s, localEid, predictor.body);
     s.Transform.yaw[localEid] = input.yaw;
     s.Transform.pitch[localEid] = input.pitch;
+    if (predicted.systems.length) {
+      world.tick = tick;
+      runSchedule(predicted, world, new Map([[localEid, input]]));
+    }
     remember(input);
     net.send(Channel.Input, { type: MsgType.InputBundle, clientTick: tick, seq: ++seq, ackTick, inputs: sent.slice() });
     stats.ticks++;
@@ -530,6 +562,8 @@ export function createGameClient(o: GameClientOptions): GameClient {
       Object.assign(out, r.drawn);
       return true;
     },
+    send(def, payload) { net.sendUser(def, payload); },
+    onMessage: (def, handler) => handlers.on(def, handler),
     start() { net.start(); loop(); },
     stop(reason) { stopped = true; scheduler.clear(timer); net.stop(reason); },
   };

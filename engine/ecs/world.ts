@@ -20,12 +20,22 @@ export interface EcsMemory {
   memory: SharedArrayBuffer | ArrayBuffer;
   /** Entity capacity the layout was made for. */
   capacity: number;
+  /**
+   * The component layout, in memory order: the engine's {@link COMPONENTS} first, then user components (by id).
+   * Plain frozen data, so it crosses postMessage; absent means the engine's components alone.
+   */
+  schemas?: readonly ComponentSchema[];
 }
 
 /** Context carried by the bitECS world. */
 export interface EcsContext extends EcsMemory {
-  /** Component stores by name; each store object is also the bitECS component reference. */
+  /**
+   * Component stores by name; each store object is also the bitECS component reference. The engine's are typed
+   * here; a user component's store is `storeOf(world, Schema)` (or `stores.Name` with a cast).
+   */
   stores: EngineStores;
+  /** The layout this world was made with (built-ins first, then user components). */
+  schemas: readonly ComponentSchema[];
 }
 
 /** A Stratum ECS world. */
@@ -39,6 +49,11 @@ export interface EcsWorldOptions {
   shared?: boolean;
   /** Existing memory to view (a worker attaching to the owner's world); must come from the same capacity. */
   memory?: SharedArrayBuffer | ArrayBuffer;
+  /**
+   * The component layout (default {@link COMPONENTS}): the engine's components first, in their order, then user
+   * components, which then live in the same memory. A protocol definition gives it (define.ts `componentLayout`).
+   */
+  components?: readonly ComponentSchema[];
 }
 
 const ALIGN = 8;
@@ -78,28 +93,64 @@ export function createStores<const C extends readonly ComponentSchema[]>(
   return stores as StoresOf<C>;
 }
 
-/** Creates an ECS world with every engine component registered. */
+/**
+ * Checks a component layout: the engine's {@link COMPONENTS} first and in order (the very same schemas, or for a
+ * layout that crossed postMessage, `cloned`, the same names), then user components with unique names. Returns it
+ * frozen. Throws RangeError naming the entry at fault.
+ */
+export function checkLayout(schemas: readonly ComponentSchema[], cloned = false): readonly ComponentSchema[] {
+  COMPONENTS.forEach((b, i) => {
+    if (cloned ? schemas[i]?.name !== b.name : schemas[i] !== b) throw new RangeError(`components[${i}] must be the engine's ${b.name} (built-ins come first, in COMPONENTS order), got ${schemas[i]?.name ?? 'nothing'}`);
+  });
+  const names = new Set<string>();
+  for (const s of schemas) {
+    if (names.has(s.name)) throw new RangeError(`component ${s.name} appears twice in the layout`);
+    names.add(s.name);
+  }
+  return Object.freeze([...schemas]);
+}
+
+/** Creates an ECS world with every component of the layout (default: the engine's) registered. */
 export function createEcsWorld(options: EcsWorldOptions = {}): EcsWorld {
   const capacity = options.capacity ?? 4096;
   if (!Number.isInteger(capacity) || capacity < 16 || capacity > 1_048_576) {
     throw new RangeError(`capacity must be an integer in 16..1048576, got ${capacity}`);
   }
-  const bytes = storesByteLength(COMPONENTS, capacity);
+  const schemas = checkLayout(options.components ?? COMPONENTS);
+  const bytes = storesByteLength(schemas, capacity);
   const memory = options.memory ?? (options.shared === false ? new ArrayBuffer(bytes) : new SharedArrayBuffer(bytes));
-  const stores = createStores(COMPONENTS, capacity, memory);
-  const world = createWorld<EcsContext>({ memory, capacity, stores });
+  const stores = createStores(schemas, capacity, memory) as unknown as EngineStores;
+  const world = createWorld<EcsContext>({ memory, capacity, stores, schemas });
   registerComponents(world, Object.values(stores));
   return world;
 }
 
 /** The handles a worker needs ({@link attachStores}); postMessage shares a SharedArrayBuffer without copying. */
 export function ecsMemory(world: EcsWorld): EcsMemory {
-  return { memory: world.memory, capacity: world.capacity };
+  return { memory: world.memory, capacity: world.capacity, schemas: world.schemas };
 }
 
-/** Views the stores of another thread's world (same memory, no copy, no bitECS bookkeeping). */
+/**
+ * Views the stores of another thread's world (same memory, no copy, no bitECS bookkeeping). The handles' `schemas`
+ * give the layout (user components included); read a user component's store with {@link storeIn}.
+ */
 export function attachStores(handles: EcsMemory): EngineStores {
-  return createStores(COMPONENTS, handles.capacity, handles.memory);
+  return createStores(checkLayout(handles.schemas ?? COMPONENTS, true), handles.capacity, handles.memory) as unknown as EngineStores;
+}
+
+/**
+ * The store of component `schema` in a table of stores, typed by the schema: `storeIn(stores, Mana).current[eid]`.
+ * Throws RangeError when the layout has no component of that name.
+ */
+export function storeIn<S extends ComponentSchema>(stores: EngineStores, schema: S): Store<S> {
+  const store = (stores as unknown as Record<string, Store<S> | undefined>)[schema.name];
+  if (!store) throw new RangeError(`component ${schema.name} is not in this world's layout (pass it in components)`);
+  return store;
+}
+
+/** The store of component `schema` in `world`, typed by the schema: `storeOf(world, Mana).current[eid]`. */
+export function storeOf<S extends ComponentSchema>(world: EcsWorld, schema: S): Store<S> {
+  return storeIn(world.stores, schema);
 }
 
 /** Adds an entity; throws when the world is at capacity (its id would fall outside the stores). */

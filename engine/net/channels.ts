@@ -11,7 +11,7 @@ import { MsgType } from '../protocol/messages.ts';
  * known by direction (client -> server datagrams are Input, server -> client are EntityDelta). Never renumber.
  */
 export const Channel = {
-  /** Bidirectional stream opened first by the client: Hello/Welcome/Reject, heartbeats, ChunkAck/Have/Resync, Disconnect. */
+  /** Bidirectional stream opened first by the client: Hello/Welcome/Reject, heartbeats, ChunkAck/Have/Resync, MessageRefused, Disconnect. */
   Control: 0,
   /** Client -> server datagrams: InputBundle (stale sequence numbers dropped). */
   Input: 1,
@@ -51,7 +51,7 @@ const T = MsgType;
 
 /** Every channel, indexed by id. */
 export const CHANNELS: readonly ChannelInfo[] = [
-  { id: Channel.Control, name: 'control', carrier: 'bidi', fromClient: [T.Hello, T.ChunkAck, T.ChunkHave, T.ChunkResync, T.Disconnect, ...PP], fromServer: [T.Welcome, T.Reject, T.Disconnect, ...PP], pongOn: { client: Channel.Control, server: Channel.Control } },
+  { id: Channel.Control, name: 'control', carrier: 'bidi', fromClient: [T.Hello, T.ChunkAck, T.ChunkHave, T.ChunkResync, T.Disconnect, T.MessageRefused, ...PP], fromServer: [T.Welcome, T.Reject, T.Disconnect, T.MessageRefused, ...PP], pongOn: { client: Channel.Control, server: Channel.Control } },
   { id: Channel.Input, name: 'input', carrier: 'datagram-c2s', fromClient: [T.InputBundle, ...PP], fromServer: [], pongOn: { client: Channel.Input, server: Channel.EntityDelta } },
   { id: Channel.ChunkStream, name: 'chunk', carrier: 'uni-s2c', fromClient: [], fromServer: [T.ChunkData, T.ChunkDiff, T.ChunkUnload, T.EntitySpawn, T.EntityDespawn, T.BlockResult, T.InventoryState, ...PP], pongOn: { client: Channel.Control, server: Channel.ChunkStream } },
   { id: Channel.EntityDelta, name: 'entity', carrier: 'datagram-s2c', fromClient: [], fromServer: [T.EntityDelta, T.ServerState, T.TimeSync, T.PlayerState, ...PP], pongOn: { client: Channel.Input, server: Channel.EntityDelta } },

@@ -13,6 +13,8 @@ import { ProtocolError, ProtocolErrorCode } from '../protocol/errors.ts';
 import { Channel } from './channels.ts';
 import type { Connection, ConnectionCloseInfo } from './connection.ts';
 import { createConnection } from './connection.ts';
+import type { PayloadOf, UserMessage } from '../protocol/user-codec.ts';
+import type { UserMessageDef } from '../protocol/user-messages.ts';
 import type { Scheduler, TimerHandle } from './scheduler.ts';
 import type { NetLog } from './server.ts';
 import type { Connector } from './transport.ts';
@@ -70,6 +72,12 @@ export interface NetClientOptions {
   connectTimeoutMs?: number;
   /** Messages from the server once active (handshake and pings are handled here). */
   onMessage?(channel: Channel, msg: Message): void;
+  /** The user messages of the protocol definition (`def.messages`; default none). */
+  userMessages?: readonly UserMessageDef[];
+  /** User messages from the server, checked against their declarations (connection.ts). */
+  onUserMessage?(channel: Channel, msg: UserMessage): void;
+  /** A user message from the server was refused (the server was told why). */
+  onUserRefused?(channel: Channel, def: UserMessageDef, reason: string): void;
 }
 
 /** A running client. */
@@ -84,6 +92,8 @@ export interface NetClient {
   start(): void;
   /** Sends on a channel; throws if not active. */
   send(channel: Channel, messages: Message | readonly Message[]): void;
+  /** Sends a user message on its declared channel; throws if not active, or RangeError as `Connection.sendUser`. */
+  sendUser<M extends UserMessageDef>(def: M, payload: PayloadOf<M>): void;
   /** Pings on a channel; resolves with the RTT in ms. */
   ping(channel: Channel, timeoutMs?: number): Promise<number>;
   /** Disconnects for good (no reconnect). */
@@ -166,6 +176,9 @@ export function createNetClient(options: NetClientOptions): NetClient {
         maxFrame: options.maxFrame,
         heartbeatMs: options.heartbeatMs,
         timeoutMs: options.timeoutMs,
+        userMessages: options.userMessages,
+        onUserMessage: options.onUserMessage,
+        onUserRefused: options.onUserRefused,
         onMessage(channel, msg) {
           if (conn.state === 'handshaking') {
             if (msg.type === MsgType.Welcome) {
@@ -223,6 +236,10 @@ export function createNetClient(options: NetClientOptions): NetClient {
     send(channel, messages) {
       if (state !== 'active' || !connection) throw new Error(`cannot send while ${state}`);
       connection.send(channel, messages);
+    },
+    sendUser(def, payload) {
+      if (state !== 'active' || !connection) throw new Error(`cannot send while ${state}`);
+      connection.sendUser(def, payload);
     },
     ping(channel, timeoutMs) {
       if (!connection) return Promise.reject(new Error('not connected'));

@@ -5,7 +5,11 @@
  * The handshake itself is run by the server and client on top (server.ts, client.ts).
  */
 import { ProtocolError, ProtocolErrorCode } from '../protocol/errors.ts';
-import { DEFAULT_MAX_FRAME, createFrameReader, decodeDatagram, decodeFrameBody, encodeFrame } from '../protocol/framing.ts';
+import {
+  DEFAULT_MAX_FRAME, createFrameReader, decodeDatagramItems, decodeFrameItems, encodeFrame, encodeUserFrame, type FrameItem, type UserFrameItem,
+} from '../protocol/framing.ts';
+import { decodeUserPayload, userMessageTable, type PayloadOf, type UserMessage } from '../protocol/user-codec.ts';
+import type { UserMessageDef } from '../protocol/user-messages.ts';
 import type { Message } from '../protocol/messages.ts';
 import { MsgType } from '../protocol/messages.ts';
 import { CHANNELS, CLIENT_BIDI_CHANNELS, Channel, allowedOn, createStaleFilter, datagramChannel } from './channels.ts';
@@ -51,6 +55,18 @@ export interface ConnectionOptions {
   closeGraceMs?: number;
   /** Every received message except Ping and Pong, which the connection answers itself. */
   onMessage(channel: Channel, msg: Message): void;
+  /**
+   * The user messages this side reads and may send: a protocol definition's `messages` (default none, and then a
+   * user message type is refused as unknown and closes the connection, as before).
+   */
+  userMessages?: readonly UserMessageDef[];
+  /**
+   * A received user message, checked against its declaration (direction, channel, fields). One that fails a check is
+   * not delivered: the peer is sent a MessageRefused naming why, and the connection stays open.
+   */
+  onUserMessage?(channel: Channel, msg: UserMessage): void;
+  /** A received user message was refused (for logs and counters); the peer has been told `reason`. */
+  onUserRefused?(channel: Channel, def: UserMessageDef, reason: string): void;
   /** Called once when the connection ends. */
   onClose(info: ConnectionCloseInfo): void;
 }
@@ -63,6 +79,8 @@ export interface ConnectionStats {
   bytesOut: number;
   /** Messages received and accepted. */
   messagesIn: number;
+  /** User messages received and refused (a MessageRefused went back). */
+  userRefused: number;
   /** Datagrams dropped as stale (older sequence or tick). */
   staleDropped: number;
 }
@@ -81,6 +99,11 @@ export interface Connection {
   readonly maxDatagramSize: number;
   /** Sends messages in one frame on `channel`. Throws RangeError if this side may not send one of them there. */
   send(channel: Channel, messages: Message | readonly Message[]): void;
+  /**
+   * Sends a user message on its declared channel, in a frame of its own. Throws RangeError when it is not one of
+   * `userMessages`, this side may not send it, or the payload does not match its fields (naming the field).
+   */
+  sendUser<M extends UserMessageDef>(def: M, payload: PayloadOf<M>): void;
   /** Marks the handshake done: starts heartbeats and delivers messages that arrived early. */
   activate(): void;
   /** Sends a Ping on `channel`; resolves with the round trip in ms, rejects on close or after `timeoutMs`. */
@@ -106,11 +129,12 @@ export function createConnection(options: ConnectionOptions): Connection {
   const maxMessagesIn = options.limits?.maxMessagesPerFrame ?? Infinity;
   const heartbeatMs = options.heartbeatMs ?? 1000;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const stats: ConnectionStats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, staleDropped: 0 };
+  const stats: ConnectionStats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, staleDropped: 0, userRefused: 0 };
+  const users = userMessageTable(options.userMessages ?? []);
   const stale = createStaleFilter();
   const out = new Map<Channel, Outgoing>();
   const bound = new Set<Channel>(); // channels whose incoming stream is known
-  const early: Array<[Channel, Message]> = [];
+  const early: Array<[Channel, FrameItem]> = [];
   const pinger = createPinger(scheduler);
   const budget = options.limits && createSessionBudget(options.limits);
   /** Charges `n` received bytes to the budget (before they are decoded). */
@@ -161,7 +185,39 @@ export function createConnection(options: ConnectionOptions): Connection {
     else o.queue.push(frame); // the client's stream for this channel has not arrived yet
   };
 
-  const deliver = (channel: Channel, msg: Message) => {
+  /** Tells the peer that its user message was refused, and why; nothing else happens. */
+  const refuseUser = (channel: Channel, def: UserMessageDef, reason: string) => {
+    stats.userRefused++;
+    writeFrame(Channel.Control, encodeFrame([{ type: MsgType.MessageRefused, refusedType: def.id, reason: reason.slice(0, 256) }]));
+    options.onUserRefused?.(channel, def, reason);
+  };
+
+  /** Checks a user message against its declaration and delivers it, or refuses it (a flood closes, as any flood). */
+  const deliverUser = (channel: Channel, item: UserFrameItem, charged = false) => {
+    const over = charged ? undefined : budget?.message(scheduler.now(), item);
+    if (over) throw new ProtocolError(ProtocolErrorCode.Flood, over);
+    const { def } = item;
+    if (state === 'handshaking') {
+      if (role === 'server') throw new ProtocolError(ProtocolErrorCode.BadState, `${def.name} before the handshake`);
+      if (early.length >= 1024) throw new ProtocolError(ProtocolErrorCode.BadState, 'too many messages before Welcome');
+      early.push([channel, item]);
+      return;
+    }
+    if (def.from !== peer && def.from !== 'both') return refuseUser(channel, def, `${ProtocolErrorCode.WrongChannel}: ${def.name} is sent by the ${def.from} only`);
+    if (Channel[def.channel] !== channel) return refuseUser(channel, def, `${ProtocolErrorCode.WrongChannel}: ${def.name} travels on ${CHANNELS[Channel[def.channel]].name}, not ${CHANNELS[channel].name}`);
+    let payload: PayloadOf<UserMessageDef>;
+    try {
+      payload = decodeUserPayload(def, item.value);
+    } catch (e) {
+      if (e instanceof ProtocolError) return refuseUser(channel, def, e.message);
+      throw e;
+    }
+    stats.messagesIn++;
+    options.onUserMessage?.(channel, { def, payload });
+  };
+
+  const deliver = (channel: Channel, msg: FrameItem) => {
+    if (msg.type === 'user') return deliverUser(channel, msg);
     if (!allowedOn(channel, peer, msg)) {
       throw new ProtocolError(ProtocolErrorCode.WrongChannel, `type ${msg.type} from ${peer} on ${CHANNELS[channel].name}`);
     }
@@ -225,7 +281,7 @@ export function createConnection(options: ConnectionOptions): Connection {
           bytes = bytes.subarray(1);
         }
         for (const body of reader.push(bytes)) {
-          for (const m of decodeFrameBody(body, maxMessagesIn)) {
+          for (const m of decodeFrameItems(body, maxMessagesIn, users)) {
             deliver(channel, m);
             if (state === 'closed') return;
           }
@@ -245,8 +301,8 @@ export function createConnection(options: ConnectionOptions): Connection {
       }
       received(bytes.length);
       const channel = datagramChannel(peer);
-      for (const m of decodeDatagram(bytes, maxFrameIn, maxMessagesIn)) {
-        if (!stale.accept(m)) { stats.staleDropped++; continue; }
+      for (const m of decodeDatagramItems(bytes, maxFrameIn, maxMessagesIn, users)) {
+        if (m.type !== 'user' && !stale.accept(m)) { stats.staleDropped++; continue; }
         deliver(channel, m);
         if (state === 'closed') return;
       }
@@ -311,6 +367,20 @@ export function createConnection(options: ConnectionOptions): Connection {
       }
       writeFrame(channel, frame);
     },
+    sendUser(def, payload) {
+      if (state === 'closed') return;
+      // The table holds the resolved declaration; a caller's copy must match it by id and name.
+      const known = users.get(def.id);
+      if (!known || known.name !== def.name) throw new RangeError(`message ${def.name} (id ${def.id}) is not one of this connection's user messages`);
+      if (known.from !== role && known.from !== 'both') throw new RangeError(`${known.name} is sent by the ${known.from} only; this is the ${role}`);
+      const channel = Channel[known.channel];
+      const frame = encodeUserFrame(known, payload as PayloadOf<UserMessageDef>, maxFrame);
+      const carrier = CHANNELS[channel].carrier;
+      if ((carrier === 'datagram-c2s' || carrier === 'datagram-s2c') && frame.length > session.maxDatagramSize) {
+        throw new RangeError(`a ${frame.length}-byte ${def.name} datagram exceeds the session's ${session.maxDatagramSize} bytes`);
+      }
+      writeFrame(channel, frame);
+    },
     bufferedBytes(channel) {
       const o = out.get(channel);
       if (!o) return 0;
@@ -320,7 +390,7 @@ export function createConnection(options: ConnectionOptions): Connection {
       if (state !== 'handshaking') return;
       state = 'active';
       for (const [ch, m] of early.splice(0)) {
-        guarded(() => options.onMessage(ch, m));
+        guarded(() => (m.type === 'user' ? deliverUser(ch, m, true) : options.onMessage(ch, m)));
       }
     },
     ping(channel, pingTimeoutMs = 5000) {

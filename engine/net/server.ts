@@ -13,6 +13,8 @@ import type { Tick } from '../tick.ts';
 import { Channel } from './channels.ts';
 import type { Connection, ConnectionCloseInfo } from './connection.ts';
 import { createConnection } from './connection.ts';
+import type { PayloadOf, UserMessage } from '../protocol/user-codec.ts';
+import type { UserMessageDef } from '../protocol/user-messages.ts';
 import type { Scheduler, TimerHandle } from './scheduler.ts';
 import type { TransportSession } from './transport.ts';
 import { escapeForLog, rateLimitLog, type NetLog } from './log-text.ts';
@@ -36,6 +38,8 @@ export interface ServerSession {
   readonly connection: Connection;
   /** Sends on a channel (shorthand for `connection.send`). */
   send(channel: Channel, messages: Message | readonly Message[]): void;
+  /** Sends a user message on its declared channel (shorthand for `connection.sendUser`). */
+  sendUser<M extends UserMessageDef>(def: M, payload: PayloadOf<M>): void;
   /** Closes this session with a reason. */
   close(reason: string): void;
 }
@@ -75,6 +79,12 @@ export interface NetServerOptions {
   onMessage?(session: ServerSession, channel: Channel, msg: Message): void;
   /** A session ended (including sessions that never finished the handshake). */
   onSessionClose?(session: ServerSession, info: ConnectionCloseInfo): void;
+  /** The user messages of the protocol definition (`def.messages`; default none). */
+  userMessages?: readonly UserMessageDef[];
+  /** A user message from an active session, checked against its declaration (direction, channel, fields). */
+  onUserMessage?(session: ServerSession, channel: Channel, msg: UserMessage): void;
+  /** A user message from a session was refused; the client was told `reason` and the session stays open. */
+  onUserRefused?(session: ServerSession, channel: Channel, def: UserMessageDef, reason: string): void;
   /** Extra admin commands, by name; "status" and "sessions" and "kick" are built in. */
   commands?: Record<string, DiagnosticsHandler>;
 }
@@ -194,6 +204,12 @@ export function createNetServer(options: NetServerOptions): NetServer {
         heartbeatMs: options.heartbeatMs,
         timeoutMs: options.timeoutMs,
         limits,
+        userMessages: options.userMessages,
+        onUserMessage: (channel, msg) => options.onUserMessage?.(session, channel, msg),
+        onUserRefused(channel, def, reason) {
+          warnPeer('warn', `session ${id} (${escapeForLog(name)}): refused ${def.name}: ${escapeForLog(reason, 200)}`);
+          options.onUserRefused?.(session, channel, def, reason);
+        },
         onMessage(channel, msg) {
           if (connection.state === 'handshaking') {
             if (msg.type !== MsgType.Hello) throw new ProtocolError(ProtocolErrorCode.BadState, `type ${msg.type} before Hello`);
@@ -238,6 +254,7 @@ export function createNetServer(options: NetServerOptions): NetServer {
         get name() { return name; },
         connection,
         send: (channel, messages) => connection.send(channel, messages),
+        sendUser: (def, payload) => connection.sendUser(def, payload),
         close: (reason) => connection.close(reason),
       };
       all.add(session);

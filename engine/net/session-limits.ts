@@ -4,7 +4,7 @@
  * never make the server do (or send) more than a bounded amount of work; a session over budget is closed with a
  * reason naming the budget. The defaults leave an honest client several times its real rate.
  */
-import type { Message } from '../protocol/messages.ts';
+import type { FrameItem } from '../protocol/framing.ts';
 import { MsgType } from '../protocol/messages.ts';
 
 /** A token bucket's settings: a sustained rate and how much may come at once. */
@@ -15,8 +15,8 @@ export interface Rate {
   burst: number;
 }
 
-/** Kinds of inbound message, each with its own budget. */
-export type MessageKind = 'ping' | 'control' | 'input' | 'chat' | 'diagnostics';
+/** Kinds of inbound message, each with its own budget; `user` counts every user message (refused ones too). */
+export type MessageKind = 'ping' | 'control' | 'input' | 'chat' | 'diagnostics' | 'user';
 
 /** Everything a session may send, per second. */
 export interface SessionLimits {
@@ -35,7 +35,8 @@ export interface SessionLimits {
 /**
  * Default limits. Honest rates, for scale: a client sends 20 InputBundles a second (a few more when catching up), one
  * heartbeat Ping a second per connection, one ChunkAck per column received (a few hundred a second while joining at
- * the 1 MB/s budget), and chat and admin commands at human speed.
+ * the 1 MB/s budget), and chat and admin commands at human speed. A game's own messages (user messages) share one
+ * budget of 40 a second, burst 80: a game that sends more (one per tick and more) raises it with `limits`.
  */
 export const DEFAULT_SESSION_LIMITS: SessionLimits = {
   messages: {
@@ -44,6 +45,7 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = {
     input: { perSecond: 60, burst: 120 },
     chat: { perSecond: 2, burst: 8 },
     diagnostics: { perSecond: 5, burst: 20 },
+    user: { perSecond: 40, burst: 80 },
   },
   bytes: { perSecond: 256 * 1024, burst: 2 * 1024 * 1024 },
   maxDatagram: 1200,
@@ -53,8 +55,10 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = {
 };
 
 /** The budget kind of an inbound message. */
-export function messageKind(msg: Message): MessageKind {
+export function messageKind(msg: FrameItem): MessageKind {
   switch (msg.type) {
+    case 'user':
+      return 'user';
     case MsgType.Ping:
     case MsgType.Pong:
       return 'ping';
@@ -93,7 +97,7 @@ export function createTokenBucket(rate: Rate): TokenBucket {
 /** The budgets of one session. */
 export interface SessionBudget {
   /** Charges one message; returns the reason when it is over budget. */
-  message(now: number, msg: Message): string | undefined;
+  message(now: number, msg: FrameItem): string | undefined;
   /** Charges received bytes; returns the reason when they are over budget. */
   bytes(now: number, n: number): string | undefined;
 }

@@ -24,8 +24,11 @@ const INT_RANGES: Record<string, [number, number]> = {
 };
 const HEX64 = /^[0-9a-f]{16}$/;
 
-/** Checks (and for bytes and inputs, converts) one decoded value. */
-function readField(s: MessageSchema, name: string, t: FieldType, v: unknown, msg: Record<string, unknown>): unknown {
+/**
+ * Checks (and for bytes and inputs, converts) one decoded value of field `name` of `s`. Throws {@link ProtocolError}
+ * (bad-payload) naming the message and field.
+ */
+export function readField(s: MessageSchema, name: string, t: FieldType, v: unknown, msg: Record<string, unknown>): unknown {
   if (typeof t === 'string') {
     const range = INT_RANGES[t];
     if (range) {

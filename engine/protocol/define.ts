@@ -14,6 +14,7 @@
  * });
  * ```
  */
+import type { ComponentSchema } from '../ecs/schema.ts';
 import { DEFAULT_BLOCKS, resolveBlocks, type BlockDef, type BlockType } from '../voxel/blocks.ts';
 import {
   canonicalBlocks, canonicalComponents, canonicalMessages, canonicalNamedIds, type NamedId, type PerSection, type ProtocolSection,
@@ -167,6 +168,14 @@ export function defineProtocol(spec: ProtocolSpec = {}): ProtocolDefinition {
 
 /** The engine's default definition: default blocks, built-in components, entity kinds and actions, no user messages. */
 export const DEFAULT_PROTOCOL: ProtocolDefinition = defineProtocol();
+
+/**
+ * The ECS layout of a definition: its component schemas in id order, so the engine's built-ins (ids 1..6) come first
+ * and user components follow by id. Pass it as `components` to createGameWorld / createEcsWorld.
+ */
+export function componentLayout(def: ProtocolDefinition): readonly ComponentSchema[] {
+  return def.components.map((c) => c.component);
+}
 
 /** The id of entity kind `name`; throws RangeError when the definition has no such kind. */
 export function entityKindId(def: ProtocolDefinition, name: string): number {

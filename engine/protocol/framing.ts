@@ -1,12 +1,33 @@
 /**
  * Frames: `[u32 length, big-endian][u8 type][payload][u8 type][payload]...`. `length` counts the bytes after
- * itself; each payload is one msgpack value, so messages need no length of their own (type ids are 1..127, which are
- * also msgpack positive fixints: a frame body is a plain msgpack sequence). A declared length above the maximum
+ * itself; each payload is one msgpack value, so messages need no length of their own (engine type ids are 1..127,
+ * which are also msgpack positive fixints; user message ids 128..65535 are written as msgpack uints: a frame body is
+ * a plain msgpack sequence). A declared length above the maximum
  * frame size is refused before anything is allocated.
  */
 import { ProtocolError, ProtocolErrorCode } from './errors.ts';
 import type { Message } from './messages.ts';
 import { fromWire, packr, toWire, unpackr } from './codec.ts';
+import { encodeUserMessage, type PayloadOf, type UserMessageTable } from './user-codec.ts';
+import type { UserMessageDef } from './user-messages.ts';
+
+/**
+ * A user message as read from a frame: its declaration and its payload value, not yet checked against the fields
+ * (the receiver refuses a bad one with a MessageRefused notice instead of closing the session).
+ */
+export interface UserFrameItem {
+  /** Marks a user message (engine messages have numeric types). */
+  readonly type: 'user';
+  /** Its declaration. */
+  readonly def: UserMessageDef;
+  /** The decoded MessagePack value of its payload. */
+  readonly value: unknown;
+}
+
+/** What a frame holds: engine messages, and user messages when the reader knows a definition's. */
+export type FrameItem = Message | UserFrameItem;
+
+const NO_USER_MESSAGES: UserMessageTable = new Map();
 
 /** Default maximum frame size: 1 MiB of body. */
 export const DEFAULT_MAX_FRAME = 1 << 20;
@@ -35,12 +56,32 @@ export function encodeFrame(messages: readonly Message[], maxFrame = DEFAULT_MAX
   return out;
 }
 
+/** One user message in a frame of its own, `[length][id as msgpack uint][payload]`; the payload is checked first. */
+export function encodeUserFrame<M extends UserMessageDef>(def: M, payload: PayloadOf<M>, maxFrame = DEFAULT_MAX_FRAME): Uint8Array {
+  const [id, body] = encodeUserMessage(def, payload);
+  const size = id.length + body.length;
+  if (size > maxFrame) throw new RangeError(`frame body of ${size} bytes exceeds the maximum of ${maxFrame}`);
+  const out = new Uint8Array(FRAME_HEADER_BYTES + size);
+  new DataView(out.buffer).setUint32(0, size);
+  out.set(id, FRAME_HEADER_BYTES);
+  out.set(body, FRAME_HEADER_BYTES + id.length);
+  return out;
+}
+
 /**
  * Decodes a frame body (the bytes after the length) into its messages. A body holding more than `maxMessages`
  * messages is refused as a flood as soon as the one too many is read, before the rest is decoded. Throws
- * {@link ProtocolError}.
+ * {@link ProtocolError}; a user message type (128..65535) is an unknown type here (see {@link decodeFrameItems}).
  */
 export function decodeFrameBody(body: Uint8Array, maxMessages = Infinity): Message[] {
+  return decodeFrameItems(body, maxMessages, NO_USER_MESSAGES) as Message[];
+}
+
+/**
+ * {@link decodeFrameBody} that also reads the user messages of `users` (types 128..65535 written as MessagePack
+ * uints); their payloads are returned unchecked. A type in no table is still refused as unknown.
+ */
+export function decodeFrameItems(body: Uint8Array, maxMessages: number, users: UserMessageTable): FrameItem[] {
   if (body.length === 0) throw new ProtocolError(ProtocolErrorCode.BadFrame, 'empty frame');
   const values: unknown[] = [];
   const maxValues = 2 * maxMessages;
@@ -54,9 +95,14 @@ export function decodeFrameBody(body: Uint8Array, maxMessages = Infinity): Messa
   }
   if (values.length > maxValues) throw new ProtocolError(ProtocolErrorCode.Flood, `more than ${maxMessages} messages in one frame`);
   if (values.length % 2 !== 0) throw new ProtocolError(ProtocolErrorCode.BadFrame, 'message type without payload');
-  const out: Message[] = [];
+  const out: FrameItem[] = [];
   for (let i = 0; i < values.length; i += 2) {
     const type = values[i];
+    const user = typeof type === 'number' && type > 127 ? users.get(type) : undefined;
+    if (user) {
+      out.push({ type: 'user', def: user, value: values[i + 1] });
+      continue;
+    }
     if (typeof type !== 'number' || !Number.isInteger(type) || type < 1 || type > 127) {
       throw new ProtocolError(ProtocolErrorCode.UnknownType, `type byte ${String(type)}`);
     }
@@ -67,13 +113,18 @@ export function decodeFrameBody(body: Uint8Array, maxMessages = Infinity): Messa
 
 /** Decodes a datagram, which holds exactly one frame (of at most `maxMessages`). Throws {@link ProtocolError}. */
 export function decodeDatagram(bytes: Uint8Array, maxFrame = DEFAULT_MAX_FRAME, maxMessages = Infinity): Message[] {
+  return decodeDatagramItems(bytes, maxFrame, maxMessages, NO_USER_MESSAGES) as Message[];
+}
+
+/** {@link decodeDatagram} that also reads the user messages of `users` (see {@link decodeFrameItems}). */
+export function decodeDatagramItems(bytes: Uint8Array, maxFrame: number, maxMessages: number, users: UserMessageTable): FrameItem[] {
   if (bytes.length < FRAME_HEADER_BYTES) throw new ProtocolError(ProtocolErrorCode.BadFrame, 'datagram shorter than a header');
   const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
   if (len > maxFrame) throw new ProtocolError(ProtocolErrorCode.FrameTooLarge, `declared ${len} > max ${maxFrame}`);
   if (len !== bytes.length - FRAME_HEADER_BYTES) {
     throw new ProtocolError(ProtocolErrorCode.BadFrame, `declared ${len}, datagram holds ${bytes.length - FRAME_HEADER_BYTES}`);
   }
-  return decodeFrameBody(bytes.subarray(FRAME_HEADER_BYTES), maxMessages);
+  return decodeFrameItems(bytes.subarray(FRAME_HEADER_BYTES), maxMessages, users);
 }
 
 /** Reassembles frames from a byte stream delivered in arbitrary chunks. */

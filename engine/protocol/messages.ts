@@ -32,6 +32,8 @@ export const MsgType = {
   Pong: 5,
   /** Either side: a polite close with a reason. */
   Disconnect: 6,
+  /** Either side: a user message it received was refused (bad payload, wrong direction or channel); the session stays. */
+  MessageRefused: 7,
   // 16..63: client -> server.
   /** Inputs of recent ticks (datagram, Input channel). */
   InputBundle: 16,
@@ -130,6 +132,17 @@ export interface Pong { type: 5;
 /** Polite close. */
 export interface Disconnect { type: 6;
   /** Why. */
+  reason: string;
+}
+/**
+ * A user message (type 128..65535) was refused by the receiver and dropped: its payload does not match the declared
+ * fields, or it came from a side or on a channel its declaration does not allow. The session stays open (unless the
+ * sender floods: refused messages count against the same budget).
+ */
+export interface MessageRefused { type: 7;
+  /** The refused message's type id. */
+  refusedType: number;
+  /** Why, e.g. `bad-payload: UseItem.slot: expected u8`. */
   reason: string;
 }
 /** Recent inputs; the newest is for `clientTick`, the others repeat earlier ticks for loss tolerance. */
@@ -330,9 +343,9 @@ export interface InventoryState { type: 76;
 }
 
 /** Messages a client sends. */
-export type ClientMessage = Hello | Ping | Pong | Disconnect | InputBundle | ClientChat | DiagnosticsRequest | ChunkAck | ChunkHave | ChunkResync;
+export type ClientMessage = Hello | Ping | Pong | Disconnect | MessageRefused | InputBundle | ClientChat | DiagnosticsRequest | ChunkAck | ChunkHave | ChunkResync;
 /** Messages a server sends. */
-export type ServerMessage = Welcome | Reject | Ping | Pong | Disconnect | ChunkData | ChunkDiff | ChunkUnload
+export type ServerMessage = Welcome | Reject | Ping | Pong | Disconnect | MessageRefused | ChunkData | ChunkDiff | ChunkUnload
   | EntitySpawn | EntityDelta | EntityDespawn | ServerChat | ServerState | TimeSync | DiagnosticsResponse | PlayerState | BlockResult
   | InventoryState;
 /** Any message. */

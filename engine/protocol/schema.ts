@@ -51,6 +51,7 @@ export const SCHEMAS: readonly MessageSchema[] = [
   { type: MsgType.Ping, name: 'Ping', from: 'both', fields: [['nonce', u32], ['sentMs', 'f64']] },
   { type: MsgType.Pong, name: 'Pong', from: 'both', fields: [['nonce', u32], ['sentMs', 'f64']] },
   { type: MsgType.Disconnect, name: 'Disconnect', from: 'both', fields: [['reason', { str: 512 }]] },
+  { type: MsgType.MessageRefused, name: 'MessageRefused', from: 'both', fields: [['refusedType', 'u16'], ['reason', { str: 256 }]] },
   { type: MsgType.InputBundle, name: 'InputBundle', from: 'client', fields: [['clientTick', u32], ['seq', u32], ['ackTick', u32], ['inputs', { inputs: 8 }]] },
   { type: MsgType.ClientChat, name: 'ClientChat', from: 'client', fields: [['text', { str: 256 }]] },
   { type: MsgType.DiagnosticsRequest, name: 'DiagnosticsRequest', from: 'client', fields: [['id', u32], ['token', { str: 128 }], ['command', { str: 64 }], ['args', { list: { str: 256 }, max: 16 }]] },

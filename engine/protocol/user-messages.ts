@@ -1,8 +1,8 @@
 /**
  * User messages in the protocol definition: a game's own messages, with explicit ids in the user range, a direction
- * and a channel, and fields in the same schema form as the engine's (schema.ts). They go into the schema hash now;
- * sending and receiving them is a later step (issue 12, step 5), and until then a peer that sends one is refused
- * as `unknown-type`.
+ * and a channel, and fields in the same schema form as the engine's (schema.ts). They go into the schema hash; a
+ * connection given the definition's messages sends them (`sendUser`) and checks what it receives against them
+ * (user-codec.ts, engine/net/connection.ts), refusing a bad one with a MessageRefused notice (SPEC.md "User messages").
  *
  * Ids: the engine keeps 1..127 (a type byte that is also a MessagePack positive fixint); user messages take
  * 128..65535. On the wire a message's type is then written as the MessagePack encoding of its id (uint 8 `0xcc`,

@@ -9,18 +9,23 @@ import { Channel } from '../net/channels.ts';
 import type { Scheduler, TimerHandle } from '../net/scheduler.ts';
 import { createNetServer, type NetLog, type NetServer, type NetServerOptions, type ServerSession } from '../net/server.ts';
 import type { EditStore } from '../platform/node/edit-store.ts';
-import type { ProtocolDefinition } from '../protocol/define.ts';
+import { componentLayout, type ProtocolDefinition } from '../protocol/define.ts';
 import { protocolIdentity, type ProtocolIdentity } from '../protocol/handshake.ts';
 import { MsgType, type Message } from '../protocol/messages.ts';
+import type { PayloadOf } from '../protocol/user-codec.ts';
+import type { UserMessageDef } from '../protocol/user-messages.ts';
+import { createUserHandlers } from '../net/user-handlers.ts';
 import { inventoryStateOf } from '../replication/inventory-state.ts';
 import { DEFAULT_KIT, createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../sim/game-world.ts';
-import { stepWorld } from '../sim/step.ts';
+import { gameSchedule, stepWorld } from '../sim/step.ts';
+import type { System } from '../sim/schedule.ts';
 import { createFixedStep, TICK_MS, type FixedStep } from '../tick.ts';
 import { createBlockRegistry } from '../voxel/blocks.ts';
 import { setBlock } from '../voxel/voxel-world.ts';
 import type { TerrainConfig } from '../voxel/terrain/generator.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
-import { generateColumnsInPool, generateColumnsSync, squareAround } from '../../workers/terrain.main.ts';
+import { generateWorld, squareAround } from '../../workers/terrain.main.ts';
+import type { WorldGenerator } from '../../workers/terrain.common.ts';
 import { surfaceY } from '../sim/surface.ts';
 import { pushInput, recordArrival } from './input-queue.ts';
 import type { ServerPlayer } from './server-player.ts';
@@ -42,8 +47,13 @@ export interface GameServerOptions {
   protocol: ProtocolDefinition;
   /** Codec dependencies (zstd, hasher). */
   codec: ChunkCodecDeps;
-  /** Terrain generator. */
-  terrain: TerrainConfig;
+  /** Terrain generator config (a built-in generator, run in the pool); `generator` replaces it. */
+  terrain?: TerrainConfig;
+  /**
+   * The world generator, when not a built-in `terrain` config: `{ kind: 'function', fill }` (runs on this thread) or
+   * `{ kind: 'module', module, name }` (the pool's workers load it). workers/terrain.common.ts WorldGenerator.
+   */
+  generator?: WorldGenerator;
   /** Chunks generated around the origin (the world's extent). */
   worldRadius: number;
   /** Sections per column (default 16). */
@@ -74,6 +84,38 @@ export interface GameServerOptions {
   sessionLimits?: NetServerOptions['limits'];
   /** Makes the receiver of a recording of sessions and applied inputs (world test, replays), given the world. */
   recorder?: (world: GameWorld) => ServerRecorder;
+  /**
+   * The game's own systems, scheduled with the engine's built-ins (engine/sim/schedule.ts; they may name the
+   * built-ins `apply-inputs`, `movement`, `block-interactions`, `inventory` in before/after).
+   */
+  systems?: readonly System[];
+  /** Seed of the systems' random numbers (`ctx.rng`; default 0). */
+  seed?: number;
+  /**
+   * Where a joining player appears: feet position in blocks. Default: the centre of block (0, 0), on the surface.
+   * Deterministic code only (it runs on the server's tick thread).
+   */
+  spawnPoint?: (world: GameWorld, session: ServerSession) => SpawnPoint;
+  /** Called when a player has joined: its entity exists, its client has its hotbar. */
+  onJoin?: (player: ServerPlayer) => void;
+  /** Called when a player leaves, before its entity is removed (its components can still be read). */
+  onLeave?: (player: ServerPlayer, reason: string) => void;
+}
+
+/** A feet position in blocks. */
+export interface SpawnPoint {
+  /** x, blocks. */
+  readonly x: number;
+  /** y (up), blocks: the feet. */
+  readonly y: number;
+  /** z, blocks. */
+  readonly z: number;
+}
+
+/** The default spawn point: the centre of block (0, 0), standing on the surface. */
+export function defaultSpawnPoint(world: GameWorld): SpawnPoint {
+  const x = 0.5, z = 0.5;
+  return { x, y: surfaceY(world, Math.floor(x), Math.floor(z)), z };
 }
 
 /** Default bandwidth budget per client: 1 MB/s. */
@@ -99,6 +141,15 @@ export interface GameServer {
   start(): void;
   /** Runs one tick now (tests; `start` does this on time). */
   tick(): void;
+  /**
+   * Handles a user message from clients (a `from: 'client' | 'both'` message of the definition): the handler gets
+   * the player and the checked payload. Returns a function that removes the handler.
+   */
+  onMessage<M extends UserMessageDef>(def: M, handler: (player: ServerPlayer, payload: PayloadOf<M>) => void): () => void;
+  /** Sends a user message to one player, on its declared channel. Throws RangeError for a bad payload. */
+  send<M extends UserMessageDef>(player: ServerPlayer, def: M, payload: PayloadOf<M>): void;
+  /** Sends a user message to every player. */
+  broadcast<M extends UserMessageDef>(def: M, payload: PayloadOf<M>): void;
   /** A server-side edit (admin tools, game rules): applied, stored, and replicated like a player's. */
   editBlock(x: number, y: number, z: number, block: number): void;
   /** Stops ticking, tells every client why, and closes the store. */
@@ -109,7 +160,11 @@ export interface GameServer {
 export function createGameServer(options: GameServerOptions): GameServer {
   const { scheduler, log, store } = options;
   const identity = protocolIdentity(options.protocol, options.codec.hasher);
-  const world = createGameWorld({ capacity: options.capacity, columnSections: options.columnSections, blocks: createBlockRegistry(options.protocol.blocks) });
+  const world = createGameWorld({
+    capacity: options.capacity, columnSections: options.columnSections, blocks: createBlockRegistry(options.protocol.blocks),
+    components: componentLayout(options.protocol), seed: options.seed,
+  });
+  const schedule = gameSchedule(options.systems);
   const players = new Map<number, ServerPlayer>();
   const recorder = options.recorder?.(world);
   const viewDistance = options.viewDistance ?? 8;
@@ -121,14 +176,18 @@ export function createGameServer(options: GameServerOptions): GameServer {
   let stopped = false;
 
   const onOpen = (session: ServerSession): void => {
-    const x = 0.5, z = 0.5;
-    const eid = spawnPlayer(world, x, surfaceY(world, Math.floor(x), Math.floor(z)), z, options.kit ?? DEFAULT_KIT);
+    const at = options.spawnPoint ? options.spawnPoint(world, session) : defaultSpawnPoint(world);
+    for (const k of ['x', 'y', 'z'] as const) {
+      if (!Number.isFinite(at?.[k])) throw new RangeError(`spawnPoint returned ${k} = ${at?.[k]}; it must be a finite number of blocks`);
+    }
+    const eid = spawnPlayer(world, at.x, at.y, at.z, options.kit ?? DEFAULT_KIT);
     const player = replicator.join(session, eid);
     // Its own hotbar, so that the client predicts with the kit this server chose (before any column it stands on).
     session.send(Channel.ChunkStream, inventoryStateOf(world.ecs.stores, eid, world.tick));
     players.set(session.id, player);
     recorder?.joined(world.tick, player.netId, session.name);
     log('info', `player ${session.name || session.id} joined as entity ${player.netId}`);
+    options.onJoin?.(player);
   };
 
   const onMessage = (session: ServerSession, _channel: Channel, msg: Message): void => {
@@ -176,15 +235,22 @@ export function createGameServer(options: GameServerOptions): GameServer {
     const p = players.get(session.id);
     if (!p) return;
     players.delete(session.id);
+    options.onLeave?.(p, info.reason);
     replicator.leave(p, players.values());
     removeEntity(world.ecs, p.eid);
     recorder?.left(world.tick, p.netId, info.reason);
     log('info', `player ${session.name || session.id} left: ${info.reason}`);
   };
 
+  const handlers = createUserHandlers<[ServerPlayer]>(options.protocol.messages, 'client');
   const net = createNetServer({
     identity, scheduler, adminToken: options.adminToken, log, tick: () => world.tick,
     onSessionOpen: onOpen, onMessage, onSessionClose: onClose,
+    userMessages: options.protocol.messages,
+    onUserMessage: (session, _channel, msg) => {
+      const p = players.get(session.id);
+      if (p) handlers.dispatch(msg, p);
+    },
     maxPlayers: options.maxPlayers, maxSessionsPerAddress: options.maxSessionsPerAddress, limits: options.sessionLimits,
     helloTimeoutMs: options.helloTimeoutMs,
     commands: {
@@ -201,7 +267,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
   });
 
   const tick = (): void => {
-    runServerTick({ world, players, store, counters, replicator, stepWorld, recorder });
+    runServerTick({ world, players, store, counters, replicator, stepWorld: (w, inputs) => stepWorld(w, inputs, schedule), recorder });
   };
 
   // One tick per turn of the event loop, a late one as soon as possible after the I/O that waited meanwhile: ticks
@@ -217,9 +283,9 @@ export function createGameServer(options: GameServerOptions): GameServer {
     world, identity, net, players, counters,
     get timing() { return fixed; },
     async init() {
-      const coords = squareAround(0, 0, options.worldRadius);
-      if (options.pool) await generateColumnsInPool(options.pool, world.voxels, options.terrain, coords);
-      else generateColumnsSync(world.voxels, options.terrain, coords);
+      const generator = options.generator ?? options.terrain;
+      if (!generator) throw new RangeError('createGameServer needs a terrain config or a generator');
+      await generateWorld(world.voxels, generator, squareAround(0, 0, options.worldRadius), options.pool);
       let restored = 0;
       for (const e of store?.loadAll() ?? []) {
         try { setBlock(world.voxels, e.x, e.y, e.z, e.block); restored++; } catch { log('warn', `stored edit at (${e.x}, ${e.y}, ${e.z}) is outside the world; skipped`); }
@@ -239,6 +305,13 @@ export function createGameServer(options: GameServerOptions): GameServer {
       loop();
     },
     tick,
+    onMessage: (def, handler) => handlers.on(def, handler),
+    send(player, def, payload) {
+      player.session.sendUser(def, payload);
+    },
+    broadcast(def, payload) {
+      for (const p of players.values()) p.session.sendUser(def, payload);
+    },
     editBlock(x, y, z, block) {
       const prev = setBlock(world.voxels, x, y, z, block);
       if (prev === block) return;

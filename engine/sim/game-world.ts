@@ -4,6 +4,7 @@
  */
 import { addComponent, query } from 'bitecs';
 import { HOTBAR_SLOTS } from '../ecs/components.ts';
+import type { ComponentSchema } from '../ecs/schema.ts';
 import { createEcsWorld, spawnEntity, type EcsWorld } from '../ecs/world.ts';
 import { createEventBus, type EventBus } from '../events.ts';
 import type { Tick } from '../tick.ts';
@@ -32,22 +33,32 @@ export interface GameWorld {
   tick: Tick;
   /** Next network id to hand out. */
   nextNetId: number;
+  /** The world's seed: systems draw from `ctx.rng`, seeded from it and the tick (schedule.ts). */
+  readonly seed: number;
 }
 
 /** Options of {@link createGameWorld}. */
 export interface GameWorldOptions extends VoxelWorldOptions {
   /** Entity capacity (see createEcsWorld). */
   capacity?: number;
+  /**
+   * The component layout (see createEcsWorld; default the engine's components): built-ins first, then user
+   * components, all in one SharedArrayBuffer. From a protocol definition: `componentLayout(def)` (define.ts).
+   */
+  components?: readonly ComponentSchema[];
+  /** Seed of the systems' random numbers (default 0; any integer, its low 32 bits count). */
+  seed?: number;
 }
 
 /** Creates an empty world at tick 0. */
 export function createGameWorld(options: GameWorldOptions = {}): GameWorld {
   return {
-    ecs: createEcsWorld({ capacity: options.capacity }),
+    ecs: createEcsWorld({ capacity: options.capacity, components: options.components }),
     voxels: createVoxelWorld(options),
     events: createEventBus<SimEvents>(),
     tick: 0,
     nextNetId: 1,
+    seed: (options.seed ?? 0) | 0,
   };
 }
 

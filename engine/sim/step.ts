@@ -1,50 +1,90 @@
 /**
- * One simulation tick, the schedule of DESIGN.md: apply inputs -> movement physics -> block interactions ->
- * inventory. Inputs are given per player entity; a player with no input this tick keeps its last buttons and facing.
+ * The engine's built-in systems, registered exactly as a user's are (schedule.ts), and `stepWorld`, which runs a
+ * schedule for one tick. The built-ins are the schedule of DESIGN.md: apply inputs (input) -> movement physics
+ * (physics) -> block interactions -> inventory (rules). A player with no input this tick keeps its last buttons and
+ * facing.
  */
 import { BUTTON_MASK, PITCH_LIMIT, type PlayerInput, wrapYaw } from '../input.ts';
 import { movePlayers } from '../physics/movement-system.ts';
 import { applyInventoryOp } from '../rules/inventory.ts';
 import { applyBlockAction } from '../rules/interactions.ts';
-import { sortedPlayers, type GameWorld } from './game-world.ts';
+import type { GameWorld } from './game-world.ts';
+import { createSchedule, runSchedule, type Schedule, type System } from './schedule.ts';
 
-/** Runs one tick with `inputs` (by entity id) and advances `world.tick`. */
-export function stepWorld(world: GameWorld, inputs: ReadonlyMap<number, PlayerInput>): void {
-  const { ecs, voxels, events } = world;
-  const s = ecs.stores;
-  const tick = world.tick;
-  const players = sortedPlayers(world);
-
-  for (const eid of players) {
-    const input = inputs.get(eid);
-    if (!input) continue;
-    // Inputs come from the network: clamp rather than trust.
-    s.Player.buttons[eid] = input.buttons & BUTTON_MASK;
-    s.Transform.yaw[eid] = wrapYaw(input.yaw | 0);
-    s.Transform.pitch[eid] = Math.max(-PITCH_LIMIT, Math.min(PITCH_LIMIT, input.pitch | 0));
-    s.Player.lastInputTick[eid] = input.tick;
-  }
-
-  movePlayers(s, voxels, players);
-
-  for (const eid of players) {
-    const action = inputs.get(eid)?.block;
-    if (!action) continue;
-    const r = applyBlockAction(ecs, voxels, eid, action);
-    if (r.ok) {
-      s.Player.edits[eid]++;
-      events.emit('BlockChanged', { tick, ...r.edit, by: eid });
-    } else {
-      events.emit('ActionRefused', { tick, eid, action: 'block', reason: r.reason, message: r.message });
+/** Copies each player's input (buttons, facing, tick) into its components, clamped: inputs come from the network. */
+export const applyInputsSystem: System = {
+  name: 'apply-inputs',
+  phase: 'input',
+  predicted: true,
+  run({ ecs }, { inputs, players }) {
+    const s = ecs.stores;
+    for (const eid of players) {
+      const input = inputs.get(eid);
+      if (!input) continue;
+      s.Player.buttons[eid] = input.buttons & BUTTON_MASK;
+      s.Transform.yaw[eid] = wrapYaw(input.yaw | 0);
+      s.Transform.pitch[eid] = Math.max(-PITCH_LIMIT, Math.min(PITCH_LIMIT, input.pitch | 0));
+      s.Player.lastInputTick[eid] = input.tick;
     }
-  }
+  },
+};
 
-  for (const eid of players) {
-    const op = inputs.get(eid)?.inventory;
-    if (!op) continue;
-    const r = applyInventoryOp(s, eid, op);
-    if (!r.ok) events.emit('ActionRefused', { tick, eid, action: 'inventory', reason: r.reason, message: r.message });
-  }
+/** Moves every player through the shared character controller. */
+export const movementSystem: System = {
+  name: 'movement',
+  phase: 'physics',
+  predicted: true,
+  run({ ecs, voxels }, { players }) {
+    movePlayers(ecs.stores, voxels, players);
+  },
+};
 
-  world.tick = tick + 1;
+/** Applies each player's block action (break or place); emits BlockChanged or ActionRefused. */
+export const blockInteractionsSystem: System = {
+  name: 'block-interactions',
+  phase: 'rules',
+  run({ ecs, voxels, events }, { inputs, players, tick }) {
+    for (const eid of players) {
+      const action = inputs.get(eid)?.block;
+      if (!action) continue;
+      const r = applyBlockAction(ecs, voxels, eid, action);
+      if (r.ok) {
+        ecs.stores.Player.edits[eid]++;
+        events.emit('BlockChanged', { tick, ...r.edit, by: eid });
+      } else {
+        events.emit('ActionRefused', { tick, eid, action: 'block', reason: r.reason, message: r.message });
+      }
+    }
+  },
+};
+
+/** Applies each player's hotbar operation; emits ActionRefused when the rules say no. */
+export const inventorySystem: System = {
+  name: 'inventory',
+  phase: 'rules',
+  after: ['block-interactions'],
+  run({ ecs, events }, { inputs, players, tick }) {
+    for (const eid of players) {
+      const op = inputs.get(eid)?.inventory;
+      if (!op) continue;
+      const r = applyInventoryOp(ecs.stores, eid, op);
+      if (!r.ok) events.emit('ActionRefused', { tick, eid, action: 'inventory', reason: r.reason, message: r.message });
+    }
+  },
+};
+
+/** The engine's systems, in no particular order (the schedule orders them). */
+export const BUILTIN_SYSTEMS: readonly System[] = Object.freeze([applyInputsSystem, movementSystem, blockInteractionsSystem, inventorySystem]);
+
+/** The built-in systems alone, scheduled. */
+export const BUILTIN_SCHEDULE: Schedule = createSchedule(BUILTIN_SYSTEMS);
+
+/** The built-in systems plus a game's own, scheduled together (user systems may name built-ins in before/after). */
+export function gameSchedule(systems: readonly System[] = []): Schedule {
+  return systems.length ? createSchedule([...BUILTIN_SYSTEMS, ...systems]) : BUILTIN_SCHEDULE;
+}
+
+/** Runs one tick of `schedule` (default: the built-ins) with `inputs` (by entity id) and advances `world.tick`. */
+export function stepWorld(world: GameWorld, inputs: ReadonlyMap<number, PlayerInput>, schedule: Schedule = BUILTIN_SCHEDULE): void {
+  runSchedule(schedule, world, inputs);
 }

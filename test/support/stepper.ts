@@ -5,7 +5,7 @@
 import { createEventBus } from '../../engine/events.ts';
 import type { PlayerInput } from '../../engine/input.ts';
 import type { Message } from '../../engine/protocol/messages.ts';
-import { createNetClient, type NetClient, type NetClientEvents } from '../../engine/net/client.ts';
+import { createNetClient, type NetClient, type NetClientEvents, type NetClientOptions } from '../../engine/net/client.ts';
 import { conditionConnector, type ConditionedSession, type LinkOptions } from '../../engine/net/conditioner.ts';
 import { createLoopbackNetwork } from '../../engine/net/loopback.ts';
 import { createManualScheduler } from '../../engine/net/scheduler.ts';
@@ -15,7 +15,7 @@ import { TICK_MS } from '../../engine/tick.ts';
 import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../../engine/voxel/terrain/generator.ts';
 import type { EditStore } from '../../engine/platform/node/edit-store.ts';
 import type { ClientEvents } from '../../engine/client/client-events.ts';
-import { createGameClient, type GameClient } from '../../engine/client/game-client.ts';
+import { createGameClient, type GameClient, type GameClientOptions } from '../../engine/client/game-client.ts';
 import { createGameServer, type GameServer, type GameServerOptions } from '../../engine/server/game-server.ts';
 import { GAME_PROTOCOL } from '../../game/protocol.ts';
 import { loadCodecDeps } from './codec-deps.ts';
@@ -42,6 +42,10 @@ export interface StepperOptions {
   protocol?: ProtocolDefinition;
   /** The server's starting hotbar (default the game's). */
   kit?: GameServerOptions['kit'];
+  /** The game's own server options: systems, hooks, spawn point, seed, generator (default none). */
+  game?: Pick<GameServerOptions, 'systems' | 'seed' | 'spawnPoint' | 'onJoin' | 'onLeave' | 'generator'>;
+  /** The systems every client of the stepper runs (its `predicted` ones; default none). */
+  clientSystems?: GameClientOptions['systems'];
 }
 
 /** A client of the stepper with its recorded events. */
@@ -67,7 +71,7 @@ export async function createStepper(options: StepperOptions = {}) {
     scheduler, protocol, codec, kit: options.kit, terrain: options.terrain ?? DEFAULT_SUPERFLAT, worldRadius: options.worldRadius ?? 2,
     columnSections: options.columnSections ?? 4, viewDistance: options.viewDistance ?? 2, store: options.store ?? null,
     adminToken: 'admin', log: (level, m) => serverLog.push(`${level} ${m}`), budgetBytesPerSecond: options.budgetBytesPerSecond,
-    recorder: options.recorder, pool: options.pool,
+    recorder: options.recorder, pool: options.pool, ...options.game,
   });
   await server.init();
   const identity = server.identity;
@@ -80,12 +84,12 @@ export async function createStepper(options: StepperOptions = {}) {
     scheduler, server, serverLog, codec, identity,
     /** Runs `ticks` ticks of time. */
     step(ticks = 1) { for (let i = 0; i < ticks; i++) scheduler.advance(TICK_MS); },
-    /** A bare network client (no game logic), for sending hand-made messages; `received` records what it gets. */
-    rawClient(name = 'raw'): NetClient & { received: Message[] } {
+    /** A bare network client (no game logic), for sending hand-made messages; `received` records what it gets; `more` overrides its options. */
+    rawClient(name = 'raw', more: Partial<NetClientOptions> = {}): NetClient & { received: Message[] } {
       const received: Message[] = [];
       const c = createNetClient({
         connect: network.connector('server', `10.1.0.${++raws & 255}`), identity, name, scheduler, rng: createRng(99), bus: createEventBus<NetClientEvents>(), reconnect: false,
-        onMessage: (_ch, m) => received.push(m),
+        onMessage: (_ch, m) => received.push(m), ...more,
       });
       c.start();
       return Object.assign(c, { received });
@@ -100,7 +104,7 @@ export async function createStepper(options: StepperOptions = {}) {
       // Each client comes from its own address, as players do (the server limits sessions per address).
       const raw = network.connector('server', `10.0.${(seed >> 8) & 255}.${seed & 255}`);
       const connect = link ? conditionConnector(raw, scheduler, createRng(seed * 7919), link, (s) => { rec.link = s; }) : raw;
-      rec.client = createGameClient({ connect, protocol: clientProtocol, scheduler, rng: createRng(seed), codec, name: `p${seed}`, input, bus, pool, log: (level, m) => rec.logs.push(`${level} ${m}`) });
+      rec.client = createGameClient({ connect, protocol: clientProtocol, scheduler, rng: createRng(seed), codec, name: `p${seed}`, input, bus, pool, systems: options.clientSystems, log: (level, m) => rec.logs.push(`${level} ${m}`) });
       rec.client.start();
       return rec;
     },

@@ -34,6 +34,14 @@ export interface NoiseConfig {
 /** Any terrain config. */
 export type TerrainConfig = SuperflatConfig | NoiseConfig;
 
+/**
+ * A user generator's body: fills column (cx, cz), given its sections bottom first (section i holds y in
+ * [16i, 16i + 16); index `y<<8 | z<<4 | x` in local coordinates; null above the generator's `top`). The sections
+ * are zeroed (air) beforehand. It must be deterministic: the same arguments give the same blocks on any thread of any
+ * process (no Math.random, no clock; use `hashCoords` for randomness).
+ */
+export type ColumnFiller = (cx: number, cz: number, sections: readonly (Uint16Array | null)[], options?: unknown) => void;
+
 /** The default superflat: bedrock, 3 stone, 2 dirt, grass; ground surface at y = 7. */
 export const DEFAULT_SUPERFLAT: SuperflatConfig = {
   kind: 'superflat',

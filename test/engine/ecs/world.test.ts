@@ -1,7 +1,9 @@
 import { addComponent, hasComponent } from 'bitecs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMPONENTS } from '../../../engine/ecs/components.ts';
-import { createEcsWorld, ecsMemory, spawnEntity, storesByteLength } from '../../../engine/ecs/world.ts';
+import { attachStores, createEcsWorld, ecsMemory, spawnEntity, storeIn, storeOf, storesByteLength } from '../../../engine/ecs/world.ts';
+import { componentLayout, defineProtocol } from '../../../engine/protocol/define.ts';
+import { EXAMPLE_SPEC, Mana } from '../../support/protocol-examples.ts';
 import { createNodePool } from '../../../workers/pool.node.ts';
 
 describe('ECS world on shared memory', () => {
@@ -52,6 +54,40 @@ describe('ECS world on shared memory', () => {
     expect(r.sawY).toBe(12.5);
     expect(r.shared).toBe(true);
     expect(world.stores.Transform.x[e]).toBe(42.25);
+  });
+
+  it('lays user components out after the built-ins, in the same SharedArrayBuffer, typed by their schema', () => {
+    const layout = componentLayout(defineProtocol(EXAMPLE_SPEC));
+    expect(layout.map((c) => c.name)).toEqual([...COMPONENTS.map((c) => c.name), 'Mana']);
+    const world = createEcsWorld({ capacity: 32, components: layout });
+    const mana = storeOf(world, Mana);
+    expect(mana.current).toBeInstanceOf(Float32Array);
+    expect(mana.current.buffer).toBe(world.memory);
+    expect(world.memory.byteLength).toBe(storesByteLength(layout, 32));
+    expect(world.memory.byteLength).toBeGreaterThan(storesByteLength(COMPONENTS, 32));
+    const e = spawnEntity(world);
+    addComponent(world, e, mana);
+    expect(hasComponent(world, e, mana)).toBe(true);
+    // A view made from the handles alone (what a worker gets) sees the same bytes.
+    mana.max[e] = 100;
+    expect(storeIn(attachStores(ecsMemory(world)), Mana).max[e]).toBe(100);
+    // A world without it says so.
+    expect(() => storeOf(createEcsWorld({ capacity: 16 }), Mana)).toThrow(/component Mana is not in this world's layout/);
+  });
+
+  it('a worker attaching with the handles writes a user component the main thread then reads', async () => {
+    const world = createEcsWorld({ capacity: 32, components: [...COMPONENTS, Mana] });
+    const e = spawnEntity(world);
+    storeOf(world, Mana).max[e] = 50;
+    const job = { module: new URL('../../fixtures/ecs-writer.worker.ts', import.meta.url).href, name: 'writeMana' };
+    const r = await pool.run<object, { sawMax: number }>(job, { ...ecsMemory(world), eid: e, current: 12.5 });
+    expect(r.sawMax).toBe(50);
+    expect(storeOf(world, Mana).current[e]).toBe(12.5);
+  });
+
+  it('refuses a layout that does not start with the built-ins or names a component twice', () => {
+    expect(() => createEcsWorld({ components: [Mana, ...COMPONENTS] })).toThrow(/components\[0\] must be the engine's Transform/);
+    expect(() => createEcsWorld({ components: [...COMPONENTS, Mana, Mana] })).toThrow(/component Mana appears twice/);
   });
 
   it('rejects a bad capacity with its range', () => {

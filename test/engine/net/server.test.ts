@@ -12,7 +12,7 @@ import { makeHello } from '../../../engine/protocol/handshake.ts';
 import { MsgType, PROTOCOL_MAGIC, PROTOCOL_VERSION } from '../../../engine/protocol/messages.ts';
 import { loadHasher } from '../../../engine/hash.ts';
 import { BUILTIN_COMPONENTS, replicated } from '../../../engine/protocol/component-spec.ts';
-import { BUILTIN_ACTIONS, defineProtocol } from '../../../engine/protocol/define.ts';
+import { BUILTIN_ACTIONS, BUILTIN_ENTITY_KINDS, defineProtocol } from '../../../engine/protocol/define.ts';
 import { protocolIdentity } from '../../../engine/protocol/handshake.ts';
 import { DEFAULT_BLOCKS } from '../../../engine/voxel/blocks.ts';
 import { Mana, UseItem } from '../../support/protocol-examples.ts';
@@ -133,7 +133,7 @@ describe('handshake mismatch', () => {
   for (const [section, spec] of [
     ['blocks', { blocks: [...DEFAULT_BLOCKS, lamp] }],
     ['components', { components: [...BUILTIN_COMPONENTS, replicated(32, Mana, { to: 'owner' })] }],
-    ['entities', { entities: [{ id: 3, name: 'Zombie' }] }],
+    ['entities', { entities: [...BUILTIN_ENTITY_KINDS, { id: 3, name: 'Zombie' }] }],
     ['messages', { messages: [UseItem] }],
     ['actions', { actions: [...BUILTIN_ACTIONS, { id: 16, name: 'cast' }] }],
   ] as const) {
