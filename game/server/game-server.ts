@@ -13,7 +13,9 @@ import type { ProtocolDefinition } from '../../engine/protocol/define.ts';
 import { protocolIdentity, type ProtocolIdentity } from '../../engine/protocol/handshake.ts';
 import { MsgType, type Message } from '../../engine/protocol/messages.ts';
 import { inventoryStateOf } from '../../engine/replication/inventory-state.ts';
-import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../../engine/sim/game-world.ts';
+import { createGameWorld, spawnKind, spawnPlayer, type GameWorld, type Kit } from '../../engine/sim/game-world.ts';
+import { entityKindId } from '../../engine/protocol/define.ts';
+import { EntityKind } from '../rules.ts';
 import { stepWorld } from '../../engine/sim/step.ts';
 import { createFixedStep, TICK_MS, type FixedStep } from '../../engine/tick.ts';
 import { createBlockRegistry } from '../../engine/voxel/blocks.ts';
@@ -100,6 +102,16 @@ export interface GameServer {
   start(): void;
   /** Runs one tick now (tests; `start` does this on time). */
   tick(): void;
+  /**
+   * Spawns an entity of kind `kind` (a name or id from the protocol definition's entity kinds) at feet position
+   * (x, y, z), at rest, with Transform, Velocity, NetworkId and EntityKind (engine/sim/game-world.ts spawnKind); add
+   * more components with bitECS `addComponent`. From the next tick it is spawned on the clients that have it in
+   * view, updated at 10 Hz and despawned when it leaves their view. Throws RangeError for a kind the definition
+   * does not have. Returns its entity id.
+   */
+  spawnEntity(kind: string | number, x: number, y: number, z: number): number;
+  /** Removes an entity (one from `spawnEntity`); the clients that see it are told at the next tick. */
+  despawnEntity(eid: number): void;
   /** A server-side edit (admin tools, game rules): applied, stored, and replicated like a player's. */
   editBlock(x: number, y: number, z: number, block: number): void;
   /** Stops ticking, tells every client why, and closes the store. */
@@ -123,7 +135,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
 
   const onOpen = (session: ServerSession): void => {
     const x = 0.5, z = 0.5;
-    const eid = spawnPlayer(world, x, surfaceY(world, Math.floor(x), Math.floor(z)), z, options.kit ?? DEFAULT_KIT);
+    const eid = spawnPlayer(world, x, surfaceY(world, Math.floor(x), Math.floor(z)), z, options.kit ?? DEFAULT_KIT, EntityKind.Player);
     const player = replicator.join(session, eid);
     // Its own hotbar, so that the client predicts with the kit this server chose (before any column it stands on).
     session.send(Channel.ChunkStream, inventoryStateOf(world.ecs.stores, eid, world.tick));
@@ -227,7 +239,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
       }
       if (restored) log('info', `restored ${restored} stored edits`);
       replicator = createReplicator({
-        world, codec: options.codec, viewDistance, log, now: () => scheduler.now(), pool: options.pool,
+        world, protocol: options.protocol, codec: options.codec, viewDistance, log, now: () => scheduler.now(), pool: options.pool,
         budgetBytesPerSecond: options.budgetBytesPerSecond ?? DEFAULT_CLIENT_BUDGET,
       });
     },
@@ -240,6 +252,15 @@ export function createGameServer(options: GameServerOptions): GameServer {
       loop();
     },
     tick,
+    spawnEntity(kind, x, y, z) {
+      const id = typeof kind === 'number' ? kind : entityKindId(options.protocol, kind);
+      if (!options.protocol.entities.some((k) => k.id === id)) throw new RangeError(`the protocol definition has no entity kind ${id}`);
+      return spawnKind(world, id, x, y, z);
+    },
+    despawnEntity(eid) {
+      if (eid <= 0 || [...players.values()].some((p) => p.eid === eid)) throw new RangeError(`entity ${eid} is a player's (or none); players leave by closing their session`);
+      removeEntity(world.ecs, eid);
+    },
     editBlock(x, y, z, block) {
       const prev = setBlock(world.voxels, x, y, z, block);
       if (prev === block) return;

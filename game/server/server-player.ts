@@ -1,6 +1,7 @@
 /** The server's record of one connected player. */
 import type { ServerSession } from '../../engine/net/server.ts';
 import type { Message } from '../../engine/protocol/messages.ts';
+import type { EntityState } from '../../engine/codec/entity-delta.ts';
 import type { SnapshotHistory } from '../../engine/replication/entity-baselines.ts';
 import type { RateLimiter } from '../../engine/replication/rate-limiter.ts';
 import type { Tick } from '../../engine/tick.ts';
@@ -86,6 +87,8 @@ export interface ServerPlayer {
   priority: Map<number, number>;
   /** Ticks in `entities` whose update changed nothing (the client then held two equal snapshots of its view). */
   emptyUpdates: Set<Tick>;
+  /** Its own state as last sent in OwnState (undefined before the first). */
+  ownSent: EntityState | undefined;
   /** Figures. */
   metrics: ReplicationMetrics;
 }
