@@ -38,6 +38,8 @@ export interface WireField {
   readonly encoding: Exclude<FieldEncoding, 'skip'>;
   /** Declared hot. */
   readonly hot: boolean;
+  /** Its component's priority weight (replicate.priority, > 0). */
+  readonly priority: number;
 }
 
 /** Indices in the layout of the fields dead reckoning reads (entity-extrapolation.ts); -1 when absent. */
@@ -66,6 +68,16 @@ export interface EntityLayout {
   readonly fullBytes: number;
 }
 
+/**
+ * The priority weight of a change: the highest `replicate.priority` among the components with a field in `mask`
+ * (a changed-field mask), 1 when the mask is empty.
+ */
+export function changeWeight(layout: EntityLayout, mask: number): number {
+  let w = 0;
+  for (let i = 0; mask !== 0 && i < layout.fields.length; i++, mask >>>= 1) if (mask & 1 && layout.fields[i].priority > w) w = layout.fields[i].priority;
+  return w || 1;
+}
+
 const KIND_BYTES: Record<FieldKind, number> = { f32: 4, f64: 8, i8: 1, u8: 1, i16: 2, u16: 2, i32: 4, u32: 4 };
 
 /** The engine's components that PlayerState carries to a player's own client every tick (its predicted body). */
@@ -89,7 +101,7 @@ export function createEntityLayout(def: ProtocolDefinition, audiences: readonly 
       const length = f.length ?? 1;
       const isHot = c.replicate.hot.includes(name);
       for (let e = 0; e < length; e++) {
-        (isHot ? hot : cold).push(Object.freeze({ component: c.component.name, componentId: c.id, field: name, element: e, length, kind: f.kind, encoding, hot: isHot }));
+        (isHot ? hot : cold).push(Object.freeze({ component: c.component.name, componentId: c.id, field: name, element: e, length, kind: f.kind, encoding, hot: isHot, priority: c.replicate.priority }));
       }
     }
   }

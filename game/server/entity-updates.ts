@@ -17,7 +17,7 @@ import { changedMask, type EntityState } from '../../engine/codec/entity-delta.t
 import type { NetLog } from '../../engine/net/server.ts';
 import { MsgType, type Message } from '../../engine/protocol/messages.ts';
 import { remember } from '../../engine/replication/entity-baselines.ts';
-import { readEntityState, type EntityLayout } from '../../engine/replication/entity-layout.ts';
+import { changeWeight, readEntityState, type EntityLayout } from '../../engine/replication/entity-layout.ts';
 import type { EcsWorld } from '../../engine/ecs/world.ts';
 import { chunkOf } from '../../engine/replication/interest.ts';
 import { canSend } from '../../engine/replication/rate-limiter.ts';
@@ -153,8 +153,9 @@ export function createEntityUpdates(o: EntityUpdatesOptions): EntityUpdates {
         }
         if (quiet && base!.size === inView.length) { p.metrics.entityUpdatesQuiet++; continue; }
         if (!canSend(p.limiter, o.now())) { p.metrics.entityUpdatesDeferred++; continue; }
-        // Priority by distance and change since the acknowledged state: who goes first when the budget is short
-        // (the job orders by it only then).
+        // Priority by distance and change since the acknowledged state, weighted by the priority of the components
+        // that changed (the protocol definition's): who goes first when the budget is short (the job orders by it
+        // only then).
         const self = current.get(p.netId) ?? { cx: chunkOf(t.x[p.eid]), cz: chunkOf(t.z[p.eid]) };
         const states = new Array<EntityState>(inView.length), priority = new Array<number>(inView.length);
         for (let k = 0; k < inView.length; k++) {
@@ -163,7 +164,8 @@ export function createEntityUpdates(o: EntityUpdatesOptions): EntityUpdates {
           const moved = !b ? 64 : m.x < 0 || m.y < 0 || m.z < 0 ? 16
             : Math.abs(st.v[m.x] - b.v[m.x]) + Math.abs(st.v[m.y] - b.v[m.y]) + Math.abs(st.v[m.z] - b.v[m.z]);
           const dist = Math.max(Math.abs(cx - self.cx), Math.abs(cz - self.cz));
-          const pr = (p.priority.get(st.id) ?? 0) + (1 + moved / 16) / (1 + dist);
+          const weight = changeWeight(layout, changedMask(b ?? layout.zero, st));
+          const pr = (p.priority.get(st.id) ?? 0) + (weight * (1 + moved / 16)) / (1 + dist);
           p.priority.set(st.id, pr);
           states[k] = st;
           priority[k] = pr;

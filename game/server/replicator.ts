@@ -237,7 +237,6 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
    * despawned everywhere. Runs before the column interest of the tick, which moves `centre` on.
    */
   const updateEntityInterest = (players: readonly ServerPlayer[]): ReplicatedEntity[] => {
-    const byNetId = new Map(players.map((p) => [p.netId, p]));
     const eids = Array.from(query(world.ecs, [s.NetworkId, s.EntityKind, s.Transform])).sort((a, b) => a - b);
     const entities: Tracked[] = [];
     const moved: Tracked[] = [];
@@ -248,7 +247,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       const [cx, cz] = chunkPos(eid);
       let t = tracked.get(netId);
       if (!t || t.eid !== eid) {
-        t = { eid, netId, cx, cz, kind, name: byNetId.get(netId)?.session.name ?? '' };
+        t = { eid, netId, cx, cz, kind, name: players.find((p) => p.netId === netId)?.session.name ?? '' };
         tracked.set(netId, t);
         moved.push(t);
       } else if (t.cx !== cx || t.cz !== cz || t.kind !== kind) {

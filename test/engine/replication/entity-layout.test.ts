@@ -5,7 +5,7 @@ import { defineComponent } from '../../../engine/ecs/schema.ts';
 import { createStores, storesByteLength } from '../../../engine/ecs/world.ts';
 import { BUILTIN_COMPONENTS, replicated } from '../../../engine/protocol/component-spec.ts';
 import { defineProtocol } from '../../../engine/protocol/define.ts';
-import { componentValues, createEntityLayout, readEntityState } from '../../../engine/replication/entity-layout.ts';
+import { changeWeight, componentValues, createEntityLayout, readEntityState } from '../../../engine/replication/entity-layout.ts';
 import { createGameWorld, spawnKind, spawnPlayer } from '../../../engine/sim/game-world.ts';
 import { applyInventoryOp } from '../../../engine/rules/inventory.ts';
 import { InventoryOpKind } from '../../../engine/input.ts';
@@ -70,6 +70,15 @@ describe('entity layout', () => {
     expect(layout.fields.findIndex((f) => f.component === 'Mana' && f.field === 'current')).toBe(6);
     expect(def.canonical.components).toContain('current:f32=exact+hot');
     expect(() => defineProtocol({ components: [...BUILTIN_COMPONENTS, replicated(40, Mana, { to: 'all', hot: ['mana' as never] })] })).toThrow(/hot names mana/);
+  });
+
+  it('weighs a change by the highest priority among the components that changed', () => {
+    const def = defineProtocol({ components: [...BUILTIN_COMPONENTS, replicated(40, Mana, { to: 'all', priority: 3, fields: { seed: 'skip' } })] });
+    const layout = createEntityLayout(def);
+    const manaBit = layout.fields.findIndex((f) => f.component === 'Mana');
+    expect(changeWeight(layout, 0)).toBe(1);
+    expect(changeWeight(layout, 0b111)).toBe(1); // Transform x, y, z: priority 1
+    expect(changeWeight(layout, 1 | (1 << manaBit))).toBe(3);
   });
 
   it('refuses a layout the codec cannot carry', () => {
