@@ -1,8 +1,9 @@
 /**
  * The game client, headless-capable (bots, tests, and the browser build reuse it): connects, keeps a world view from
  * the server's chunks and section updates, predicts its own player with the shared physics and reconciles against
- * the server's PlayerState, predicts its own block edits, interpolates remote players, and keeps its tick about
- * RTT/2 plus a small buffer ahead of the server, nudged by the server's timing advice.
+ * the server's PlayerState, predicts its own block edits, interpolates remote entities (players and any other entity
+ * kind), exposes their replicated component values and its own (OwnState) by component name, and keeps its tick
+ * about RTT/2 plus a small buffer ahead of the server, nudged by the server's timing advice.
  */
 import { columnChecksum, readColumnHeader, type ChunkCodecDeps, type DecodedColumn } from '../../engine/codec/chunk-codec.ts';
 import { hex64 } from '../../engine/hash.ts';
