@@ -4,16 +4,26 @@
  * replication tick the server assigns the new values, sends `encode()` (only the changed fields of changed entities)
  * to every client over a reliable ordered channel, and calls `discardChanges()`. Decorator-free `schema()` API.
  *
- * Variants, all carrying exactly the information of our EntityState:
- * - `int`: our quantized integers in fixed-width fields of the same widths as `fullSnapshotBytes` (x y z int32 in
- *   1/16 block, yaw uint8, pitch int16 (our wire pitch reaches +-128), velocities int16, health, item uint16,
- *   flags uint8);
+ * Variants, all carrying exactly the information of our EntityState in the game's entity layout (PEER_FIELDS):
+ * - `int`: our quantized integers in fixed-width fields (x y z int32 in 1/16 block, yaw uint8, pitch int16 (our wire
+ *   pitch reaches +-128), velocities int16, health, item uint16, flags (Player.onGround) uint8);
  * - `float32`: position and velocity as float32 blocks (the dequantized values), the rest as in `int`;
  * - `number`: every field as `number` (Colyseus's self-describing variable-length encoding) of the quantized integer.
  */
 import { Decoder, Encoder, schema, t } from '@colyseus/schema';
-import { ENTITY_FIELDS, type EntityState } from '../engine/codec/entity-delta.ts';
+import type { EntityState } from '../engine/codec/entity-delta.ts';
 import { POSITION_SCALE, VELOCITY_SCALE } from '../engine/codec/quantize.ts';
+import type { EntityLayout } from '../engine/replication/entity-layout.ts';
+
+/** The peer's fields, and the wire field of the game's entity layout each one holds. */
+const PEER_FIELDS = {
+  x: 'Transform.x', y: 'Transform.y', z: 'Transform.z', yaw: 'Transform.yaw', pitch: 'Transform.pitch', vx: 'Velocity.x',
+  vy: 'Velocity.y', vz: 'Velocity.z', health: 'Health.current', item: 'HeldItem.item', flags: 'Player.onGround',
+} as const;
+
+/** One peer field name. */
+type PeerField = keyof typeof PEER_FIELDS;
+const FIELD_NAMES = Object.keys(PEER_FIELDS) as PeerField[];
 
 /** Field encodings of the peer. */
 export type ColyseusVariant = 'int' | 'float32' | 'number';
@@ -37,7 +47,7 @@ function entityClass(variant: ColyseusVariant) {
 }
 
 /** What one field holds in a variant, for our integer value (float32 variants hold blocks). */
-function toField(variant: ColyseusVariant, field: (typeof ENTITY_FIELDS)[number], q: number): number {
+function toField(variant: ColyseusVariant, field: PeerField, q: number): number {
   if (variant !== 'float32') return q;
   if (field === 'x' || field === 'y' || field === 'z') return q / POSITION_SCALE;
   if (field === 'vx' || field === 'vy' || field === 'vz') return q / VELOCITY_SCALE;
@@ -58,8 +68,18 @@ export interface ColyseusPeer {
   clientEquals(states: readonly EntityState[]): boolean;
 }
 
-/** Creates a peer for `variant`. The states given to it must keep the same set of ids. */
-export function createColyseusPeer(variant: ColyseusVariant): ColyseusPeer {
+/**
+ * Creates a peer for `variant`, for states in `layout` (the game's: it must carry every field of the peer's entity,
+ * and those only). The states given to it must keep the same set of ids.
+ */
+export function createColyseusPeer(variant: ColyseusVariant, layout: EntityLayout): ColyseusPeer {
+  const index = {} as Record<PeerField, number>;
+  for (const f of FIELD_NAMES) {
+    const [component, field] = PEER_FIELDS[f].split('.');
+    index[f] = layout.fields.findIndex((w) => w.component === component && w.field === field);
+    if (index[f] < 0) throw new RangeError(`colyseus peer: the entity layout has no field ${PEER_FIELDS[f]}`);
+  }
+  if (layout.fields.length !== FIELD_NAMES.length) throw new RangeError(`colyseus peer: the entity layout has ${layout.fields.length} fields, the peer ${FIELD_NAMES.length}`);
   const Entity = entityClass(variant);
   const State = schema({ entities: t.map(Entity) }, 'State');
   type EntityInstance = InstanceType<typeof Entity>;
@@ -70,7 +90,7 @@ export function createColyseusPeer(variant: ColyseusVariant): ColyseusPeer {
   const decoder = new Decoder(new State());
   const assign = (e: EntityInstance, s: EntityState): void => {
     // The setter records a change only when the value differs, so assigning every field is what a room does.
-    for (const f of ENTITY_FIELDS) (e as unknown as Record<string, number>)[f] = toField(variant, f, s[f]);
+    for (const f of FIELD_NAMES) (e as unknown as Record<string, number>)[f] = toField(variant, f, s.v[index[f]]);
   };
   return {
     variant,
@@ -106,7 +126,7 @@ export function createColyseusPeer(variant: ColyseusVariant): ColyseusPeer {
       for (const s of states) {
         const e = held.get(String(s.id)) as unknown as Record<string, number> | undefined;
         if (!e) return false;
-        for (const f of ENTITY_FIELDS) if (e[f] !== toField(variant, f, s[f])) return false;
+        for (const f of FIELD_NAMES) if (e[f] !== toField(variant, f, s.v[index[f]])) return false;
       }
       return true;
     },

@@ -17,7 +17,7 @@
  * - the join (first full state) happens in a 1 s warm-up and is reported apart; all sums cover the measured seconds.
  */
 import { writeFileSync } from 'node:fs';
-import { fullSnapshotBytes, type EntityState } from '../engine/codec/entity-delta.ts';
+import type { EntityState } from '../engine/codec/entity-delta.ts';
 import { TICK_HZ, TICK_MS } from '../engine/tick.ts';
 import type { Bench } from '../game/commands/bench.ts';
 import { formatHelp, parseOptions } from '../game/options.ts';
@@ -64,15 +64,15 @@ interface Run {
 }
 
 function sameState(a: EntityState, b: EntityState): boolean {
-  return a.x === b.x && a.y === b.y && a.z === b.z && a.yaw === b.yaw && a.pitch === b.pitch && a.vx === b.vx
-    && a.vy === b.vy && a.vz === b.vz && a.health === b.health && a.item === b.item && a.flags === b.flags;
+  for (let i = 0; i < a.v.length; i++) if (a.v[i] !== b.v[i]) return false;
+  return true;
 }
 
 function run(entities: number, seed: number, seconds: number, link: LinkOptions, withPeers: boolean): Run {
   const walkers = createWalkers({ entities, seed });
   const peers: Run['peers'] = new Map();
   if (withPeers) {
-    for (const v of COLYSEUS_VARIANTS) peers.set(v, { peer: createColyseusPeer(v), join: 0, bytes: 0, framed: 0, records: 0, patches: 0, encodeMs: 0, mismatches: 0 });
+    for (const v of COLYSEUS_VARIANTS) peers.set(v, { peer: createColyseusPeer(v, walkers.layout), join: 0, bytes: 0, framed: 0, records: 0, patches: 0, encodeMs: 0, mismatches: 0 });
   }
   let prev: readonly EntityState[] | null = null;
   const ours = replicateEntities({
@@ -133,7 +133,7 @@ export const entitiesBench: Bench = {
     const linkName = `loss ${(o.loss * 100).toFixed(0)}%/${(o['ack-loss'] * 100).toFixed(0)}% acks, ${latencyTicks * TICK_MS} ms one-way`;
     const main = run(o.entities, o.seed, o.seconds, link, true);
     const ideal = run(o.entities, o.seed, o.seconds, { loss: 0, ackLoss: 0, latencyTicks: 0, seed: o.seed }, false);
-    const full = fullSnapshotBytes(o.entities) * main.ours.updates;
+    const full = main.ours.fullSnapshotBytes;
     const rows: EntityCodecFigures[] = [
       oursRow(`${workload}, stratum, ${linkName}`, main.ours, o.seconds),
       oursRow(`${workload}, stratum, perfect link (no loss, acks next tick)`, ideal.ours, o.seconds),

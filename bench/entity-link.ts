@@ -6,7 +6,7 @@
  * datagrams: also delayed and lossy). Seeded, so a run is repeatable. The client's states are compared with what the
  * server sent after every update it applies.
  */
-import { ENTITY_FIELDS, fullSnapshotBytes, type EntityState } from '../engine/codec/entity-delta.ts';
+import { fullSnapshotBytes, type EntityState } from '../engine/codec/entity-delta.ts';
 import { encodeFrame } from '../engine/protocol/framing.ts';
 import { MsgType } from '../engine/protocol/messages.ts';
 import { applyEntityUpdate, createSnapshotHistory, encodeEntityUpdate, type EntityUpdate } from '../engine/replication/entity-baselines.ts';
@@ -78,8 +78,8 @@ function sameStates(a: readonly EntityState[], b: readonly EntityState[]): boole
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     // Object.is, like the test's deep equality: -0 and 0 differ (the quantizers never produce -0).
-    if (!Object.is(a[i].id, b[i].id)) return false;
-    for (const f of ENTITY_FIELDS) if (!Object.is(a[i][f], b[i][f])) return false;
+    if (!Object.is(a[i].id, b[i].id) || a[i].v.length !== b[i].v.length) return false;
+    for (let f = 0; f < a[i].v.length; f++) if (!Object.is(a[i].v[f], b[i].v[f])) return false;
   }
   return true;
 }
@@ -87,6 +87,7 @@ function sameStates(a: readonly EntityState[], b: readonly EntityState[]): boole
 /** Runs the workload and its replication for `warmupTicks + ticks` ticks. */
 export function replicateEntities(o: ReplicateOptions): ReplicateResult {
   const { walkers, link } = o;
+  const { layout } = walkers;
   const rng = createRng(link.seed >>> 0);
   const server = createSnapshotHistory();
   const client = createSnapshotHistory();
@@ -108,7 +109,7 @@ export function replicateEntities(o: ReplicateOptions): ReplicateResult {
       const sent = walkers.states();
       o.onReplicate?.(tick, sent, measured);
       const t0 = performance.now();
-      const update = encodeEntityUpdate(server, tick, serverAck, sent);
+      const update = encodeEntityUpdate(layout, server, tick, serverAck, sent);
       const ms = performance.now() - t0;
       if (measured) {
         r.encodeMs += ms;
@@ -116,7 +117,7 @@ export function replicateEntities(o: ReplicateOptions): ReplicateResult {
         r.entityRecords += update.count;
         r.payloadBytes += update.data.length;
         r.framedBytes += encodeFrame([{ type: MsgType.EntityDelta, tick, baselineTick: update.baselineTick, data: update.data }]).length;
-        r.fullSnapshotBytes += fullSnapshotBytes(sent.length);
+        r.fullSnapshotBytes += fullSnapshotBytes(sent.length, layout.fullBytes);
         r.maxPayloadBytes = Math.max(r.maxPayloadBytes, update.data.length);
         if (update.baselineTick === 0) r.againstZero++;
       }
@@ -128,7 +129,7 @@ export function replicateEntities(o: ReplicateOptions): ReplicateResult {
     }
     while (downlink.length > 0 && downlink[0].arrive <= tick) {
       const { update, sent } = downlink.shift()!;
-      const heldMap = applyEntityUpdate(client, update.tick, update.baselineTick, update.data);
+      const heldMap = applyEntityUpdate(layout, client, update.tick, update.baselineTick, update.data);
       const counted = update.tick > measureFrom;
       if (!heldMap) {
         if (counted) r.unappliable++;

@@ -1,17 +1,19 @@
 /**
  * The "walkers" workload of the entity-delta test and bench: N players on a superflat world, each driven by the
  * seeded scripted bot (walking in runs, sprinting, turning, jumping, looking down to build, switching items) and
- * moved by the real simulation step. What gets replicated is `entityStateOf` of every player, in entity id order.
+ * moved by the real simulation step. What gets replicated is every player's state in the entity layout of the game's
+ * protocol definition (game/protocol.ts GAME_PROTOCOL), in entity id order.
  */
 import type { EntityState } from '../engine/codec/entity-delta.ts';
 import type { PlayerInput } from '../engine/input.ts';
-import { entityStateOf } from '../engine/replication/entity-state.ts';
+import { createEntityLayout, readEntityState, type EntityLayout } from '../engine/replication/entity-layout.ts';
 import { createGameWorld, spawnPlayer, sortedPlayers, type GameWorld } from '../engine/sim/game-world.ts';
 import { stepWorld } from '../engine/sim/step.ts';
 import { surfaceY } from '../engine/sim/surface.ts';
 import { DEFAULT_SUPERFLAT } from '../engine/voxel/terrain/generator.ts';
 import { generateColumnsSync, squareAround } from '../workers/terrain.main.ts';
 import { botInput, createScriptedBot, type ScriptedBot } from '../game/client/bot.ts';
+import { GAME_PROTOCOL } from '../game/protocol.ts';
 import { DEFAULT_KIT } from '../game/rules.ts';
 
 /** Options of {@link createWalkers}. */
@@ -28,6 +30,8 @@ export interface WalkersOptions {
 export interface Walkers {
   /** The simulated world. */
   world: GameWorld;
+  /** The entity layout of the states (the game's). */
+  layout: EntityLayout;
   /** One bot per player, in entity order. */
   bots: ScriptedBot[];
   /** Runs one simulation tick (every bot's input, then the step). */
@@ -51,9 +55,10 @@ export function createWalkers(o: WalkersOptions): Walkers {
   }
   const bound = radius * 16 - 4;
   const inputs = new Map<number, PlayerInput>();
-  const stores = world.ecs.stores;
+  const layout = createEntityLayout(GAME_PROTOCOL);
   return {
     world,
+    layout,
     bots,
     step() {
       inputs.clear();
@@ -61,7 +66,7 @@ export function createWalkers(o: WalkersOptions): Walkers {
       stepWorld(world, inputs);
     },
     states() {
-      return Array.from(sortedPlayers(world), (eid) => entityStateOf(stores, eid));
+      return Array.from(sortedPlayers(world), (eid) => readEntityState(layout, world.ecs, eid));
     },
   };
 }

@@ -11,7 +11,8 @@ import { Channel } from '../engine/net/channels.ts';
 import { createNetClient, type NetClient, type NetClientEvents } from '../engine/net/client.ts';
 import { createRealtimeScheduler } from '../engine/net/scheduler.ts';
 import { nodeWebTransportConnector } from '../engine/platform/node/webtransport.ts';
-import { localIdentity } from '../engine/protocol/handshake.ts';
+import { protocolIdentity } from '../engine/protocol/handshake.ts';
+import { GAME_PROTOCOL } from '../game/protocol.ts';
 import { MsgType } from '../engine/protocol/messages.ts';
 import { createRng } from '../engine/rng.ts';
 import { fetchConnectInfo } from '../game/commands/bot.ts';
@@ -115,7 +116,7 @@ export async function connectAdmin(pageUrl: string, token: string): Promise<Admi
   let answer: ((text: string) => void) | undefined;
   const bus = createEventBus<NetClientEvents>();
   const client: NetClient = createNetClient({
-    connect, identity: localIdentity(hasher), name: 'admin', scheduler: createRealtimeScheduler(), rng: createRng(999), bus, reconnect: { capMs: 1000 },
+    connect, identity: protocolIdentity(GAME_PROTOCOL, hasher), name: 'admin', scheduler: createRealtimeScheduler(), rng: createRng(999), bus, reconnect: { capMs: 1000 },
     log: (level, m) => { if (level !== 'info' || m.startsWith('disconnected')) process.stderr.write(`  [admin] ${m}\n`); },
     onMessage: (_ch, msg) => { if (msg.type === MsgType.DiagnosticsResponse) answer?.(msg.text); },
   });

@@ -33,6 +33,7 @@ export * from './replay/event-types.ts';
 export * from './replay/input-log.ts';
 export * from './replay/jsonl.ts';
 export * from './replay/state-hash-event.ts';
+export * from './replication/entity-layout.ts';
 export * from './rng.ts';
 export * from './rules/interactions.ts';
 export * from './rules/inventory.ts';

@@ -4,10 +4,11 @@
  * a build from another definition is refused at handshake, naming the sections that differ.
  */
 import { BUILTIN_COMPONENTS } from '../engine/index.ts';
-import { BUILTIN_ACTIONS, BUILTIN_ENTITY_KINDS, EntityKind, defineProtocol } from '../engine/index.ts';
+import { BUILTIN_ACTIONS, BUILTIN_ENTITY_KINDS, PlayerKind, defineProtocol } from '../engine/index.ts';
 import { DEFAULT_BLOCKS } from '../engine/index.ts';
 
-export { EntityKind };
+/** Entity kinds in EntitySpawn: the engine's player kinds (values are part of the wire format). */
+export const EntityKind = PlayerKind;
 
 /** The game's protocol definition. */
 export const GAME_PROTOCOL = defineProtocol({

@@ -8,6 +8,7 @@ import type { EntityState } from '../engine/codec/entity-delta.ts';
 import { TICK_HZ } from '../engine/tick.ts';
 import { replicateEntities } from '../bench/entity-link.ts';
 import { createWalkers } from '../bench/entity-walkers.ts';
+import { named } from './support/entity-states.ts';
 
 const ENTITIES = 100;
 const SECONDS = 30;
@@ -27,8 +28,8 @@ describe('entity delta replication, 100 walkers at 10 Hz', () => {
       },
     });
     // The bots really moved, and the client followed them.
-    const end = walkers.states();
-    const moved = end.filter((s, i) => Math.abs(s.x - start[i].x) + Math.abs(s.z - start[i].z) > 16).length;
+    const end = walkers.states().map(named), begin = start.map(named);
+    const moved = end.filter((s, i) => Math.abs(s.x - begin[i].x) + Math.abs(s.z - begin[i].z) > 16).length;
     expect(moved).toBeGreaterThan(ENTITIES * 0.8);
     expect(r.updates).toBe((SECONDS * TICK_HZ) / EVERY);
     expect(r.lost).toBeGreaterThan(0);

@@ -7,6 +7,7 @@
  * owner rebuilds what the client holds after applying it (the owner's own objects, never copies).
  */
 import type { EntityState } from '../engine/codec/entity-delta.ts';
+import type { EntityLayout } from '../engine/replication/entity-layout.ts';
 import type { Tick } from '../engine/tick.ts';
 import type { JobRef } from './pool.ts';
 
@@ -32,6 +33,8 @@ export interface EntityDiffClient {
 
 /** The job's input. */
 export interface EntityDiffTask {
+  /** The entity layout the states are in (plain data, a few hundred bytes per round). */
+  layout: EntityLayout;
   /** Clients to encode for. */
   clients: EntityDiffClient[];
 }

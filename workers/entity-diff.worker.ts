@@ -1,6 +1,7 @@
 /** Entity diffing job, the body: delta-encodes per client the states passed in. See entity-diff.common.ts. */
 import type { EntityState } from '../engine/codec/entity-delta.ts';
 import { encodeEntityUpdate } from '../engine/replication/entity-baselines.ts';
+import type { EntityLayout } from '../engine/replication/entity-layout.ts';
 import type { EntityDiffClient, EntityDiffOutput, EntityDiffTask } from './entity-diff.common.ts';
 
 /**
@@ -8,11 +9,11 @@ import type { EntityDiffClient, EntityDiffOutput, EntityDiffTask } from './entit
  * else the `allowed` of highest priority, the others at their baseline state (unchanged) or left out (no baseline
  * yet), halving the number included until the update fits.
  */
-export function diffForClient(c: EntityDiffClient): EntityDiffOutput {
+export function diffForClient(layout: EntityLayout, c: EntityDiffClient): EntityDiffOutput {
   const base = new Map<number, EntityState>();
   for (const s of c.baseline) base.set(s.id, s);
   // A throwaway history holding just the baseline: encodeEntityUpdate records into it; the owner keeps its own.
-  const encode = (states: EntityState[]) => encodeEntityUpdate({ byTick: new Map(c.ackTick > 0 ? [[c.ackTick, base]] : []) }, c.tick, c.ackTick, states);
+  const encode = (states: EntityState[]) => encodeEntityUpdate(layout, { byTick: new Map(c.ackTick > 0 ? [[c.ackTick, base]] : []) }, c.tick, c.ackTick, states);
   const out = (u: { baselineTick: number; data: Uint8Array }, picked: number[] | null): EntityDiffOutput =>
     ({ client: c.client, tick: c.tick, baselineTick: u.baselineTick, data: u.data, picked });
   if (c.allowed >= c.current.length) {
@@ -38,5 +39,5 @@ export function diffForClient(c: EntityDiffClient): EntityDiffOutput {
 
 /** Encodes every client of the task. */
 export function diffEntities(task: EntityDiffTask): EntityDiffOutput[] {
-  return task.clients.map(diffForClient);
+  return task.clients.map((c) => diffForClient(task.layout, c));
 }

@@ -1,16 +1,15 @@
 /**
  * The game client, headless-capable (bots, tests, and the browser build reuse it): connects, keeps a world view from
  * the server's chunks and section updates, predicts its own player with the shared physics and reconciles against
- * the server's PlayerState, predicts its own block edits, interpolates remote players, and keeps its tick about
- * RTT/2 plus a small buffer ahead of the server, nudged by the server's timing advice.
+ * the server's PlayerState, predicts its own block edits, interpolates remote entities (players and any other entity
+ * kind), exposes their replicated component values and its own (OwnState) by component name, and keeps its tick
+ * about RTT/2 plus a small buffer ahead of the server, nudged by the server's timing advice.
  */
 import { columnChecksum, readColumnHeader, type ChunkCodecDeps, type DecodedColumn } from '../codec/chunk-codec.ts';
 import { hex64 } from '../hash.ts';
 import type { Body } from '../physics/controller.ts';
 import { applySectionUpdate } from '../codec/chunk-diff.ts';
 import { removeEntity } from 'bitecs';
-import { ZERO_STATE, decodeEntityBatch, type EntityState } from '../codec/entity-delta.ts';
-import { dequantizePosition, dequantizeYaw } from '../codec/quantize.ts';
 import type { EventBus } from '../events.ts';
 import { createEventBus } from '../events.ts';
 import type { PlayerInput } from '../input.ts';
@@ -28,6 +27,9 @@ import { BUILTIN_SYSTEMS, gameSchedule } from '../sim/step.ts';
 import { protocolIdentity } from '../protocol/handshake.ts';
 import { MsgType, type InventoryState, type Message } from '../protocol/messages.ts';
 import { createPredictor, predict, reconcile, type Predictor } from '../prediction/predictor.ts';
+import { decodeEntityBatch, type EntityState } from '../codec/entity-delta.ts';
+import { componentValues, createEntityLayout, dequantizeField, type ComponentValues, type EntityLayout } from '../replication/entity-layout.ts';
+import { applyOwnState, createOwnLayout } from '../replication/own-state.ts';
 import {
   INTERPOLATION_DELAY_TICKS, createSnapshotBuffer, followPose, pushSnapshot, samplePose, type Pose, type SnapshotBuffer,
 } from '../prediction/interpolation.ts';
@@ -46,7 +48,7 @@ import { TICK_MS, type Tick } from '../tick.ts';
 import { createBlockRegistry } from '../voxel/blocks.ts';
 import { NO_SECTION, sectionVoxels, sectionViews } from '../voxel/section-store.ts';
 import { ensureSection, getColumn, markBlockForMesh, removeColumn, sortedColumnKeys } from '../voxel/voxel-world.ts';
-import { EntityKind } from '../protocol/define.ts';
+import { PlayerKind } from '../protocol/define.ts';
 import { TARGET_INPUT_LEAD } from '../input.ts';
 import type { ClientEvents } from './client-events.ts';
 import {
@@ -87,7 +89,7 @@ export interface RemoteEntity {
   kind: number;
   /** Display name from its spawn (empty when it has none). */
   name: string;
-  /** Newest replicated state. */
+  /** Newest replicated state, in the client's {@link GameClient.layout} (read it with {@link GameClient.remoteValues}). */
   state: EntityState;
   /** Snapshots for interpolation (positions in blocks, yaw in steps). */
   snapshots: SnapshotBuffer;
@@ -175,8 +177,22 @@ export interface GameClient {
   readonly tick: Tick;
   /** Newest server tick seen (PlayerState). */
   readonly serverTick: Tick;
-  /** Remote entities by network id. */
+  /** Remote entities by network id: every entity of a registered kind the server has in this client's view. */
   readonly remotes: ReadonlyMap<number, RemoteEntity>;
+  /** The entity layout of remote states (from the protocol definition). */
+  readonly layout: EntityLayout;
+  /**
+   * The replicated values of component `component` (replicated to all) of remote entity `id`, as of its newest
+   * state: dequantized, by field name (array fields as lists). Undefined when the entity is unknown or the component
+   * does not replicate to all.
+   */
+  remoteValues(id: number, component: string): ComponentValues | undefined;
+  /**
+   * This client's own values of component `component` as the server last sent them (OwnState): any component
+   * replicated to the owner or to all, except the body (Transform, Velocity, Player: see `predictor`). Undefined
+   * before the server sent them, or for another component.
+   */
+  own(component: string): ComponentValues | undefined;
   /** Predicted edits waiting for the server's answer, by input tick. */
   readonly pending: ReadonlyMap<Tick, PendingEdit>;
   /** Every cell with this client's edits on it (pending, or confirmed and not yet in a section update). */
@@ -228,9 +244,15 @@ export function createGameClient(o: GameClientOptions): GameClient {
   const resyncs = createColumnResyncs();
   const stats: ClientStats = { ticks: 0, actions: 0, confirmed: 0, refused: 0, unanswered: 0, resyncs: 0, chunks: 0, entityUpdates: 0, entityUpdatesDropped: 0 };
 
-  const decodeOne = (data: Uint8Array): EntityState => decodeEntityBatch(data, () => ZERO_STATE, 1)[0] ?? { ...ZERO_STATE };
+  const layout = createEntityLayout(o.protocol);
+  const ownLayout = createOwnLayout(o.protocol);
+  /** Own values as last received, in `ownLayout` order, and whether any OwnState came this session. */
+  const ownHeld = { v: ownLayout.zero.v.slice(), received: new Set<string>() };
+  const decodeOne = (data: Uint8Array): EntityState => decodeEntityBatch(data, () => layout.zero, 1)[0] ?? { id: 0, v: layout.zero.v.slice() };
+  const m = layout.motion;
+  const wire = (i: number, st: EntityState): number => (i < 0 ? 0 : dequantizeField(layout.fields[i], st.v[i]));
   const snapshot = (r: RemoteEntity, t: Tick) =>
-    pushSnapshot(r.snapshots, t, dequantizePosition(r.state.x), dequantizePosition(r.state.y), dequantizePosition(r.state.z), dequantizeYaw(r.state.yaw));
+    pushSnapshot(r.snapshots, t, wire(m.x, r.state), wire(m.y, r.state), wire(m.z, r.state), wire(m.yaw, r.state));
 
   /**
    * Forgets everything tied to the session that ended. The voxel world stays (its chunks are still valid, and a
@@ -241,6 +263,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
     predictor = undefined; latest = undefined; hotbar = undefined; selfId = 0; localEid = 0; serverTick = -1; ackTick = 0; seq = 0; ticking = false; newestResult = -1;
     entityTick = 0; entityTickAt = 0;
     remotes.clear(); sent.length = 0; history.h = createSnapshotHistory();
+    ownHeld.v = ownLayout.zero.v.slice(); ownHeld.received.clear();
     abandonEdits(world.voxels, edits);
     forgetColumns(resyncs);
   };
@@ -382,8 +405,16 @@ export function createGameClient(o: GameClientOptions): GameClient {
         if (problem) log('warn', `InventoryState ignored: ${problem}`);
         break;
       }
+      case MsgType.OwnState: {
+        try {
+          for (const name of applyOwnState(ownLayout, ownHeld.v, msg.data)) ownHeld.received.add(name);
+        } catch (e) {
+          log('warn', `OwnState ignored: ${(e as Error).message}`);
+        }
+        break;
+      }
       case MsgType.EntitySpawn: {
-        if (msg.kind === EntityKind.Self) { selfId = msg.entity; break; }
+        if (msg.kind === PlayerKind.Self) { selfId = msg.entity; break; }
         const r: RemoteEntity = { id: msg.entity, kind: msg.kind, name: msg.name, state: decodeOne(msg.data), snapshots: createSnapshotBuffer(), drawn: null, drawnAt: 0 };
         remotes.set(msg.entity, r);
         snapshot(r, Math.max(0, serverTick));
@@ -394,7 +425,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
         if (remotes.delete(msg.entity)) bus.emit('EntityDespawned', { id: msg.entity });
         break;
       case MsgType.EntityDelta: {
-        const states = applyEntityUpdate(history.h, msg.tick, msg.baselineTick, msg.data);
+        const states = applyEntityUpdate(layout, history.h, msg.tick, msg.baselineTick, msg.data);
         if (!states) { stats.entityUpdatesDropped++; break; }
         stats.entityUpdates++;
         ackTick = Math.max(ackTick, msg.tick);
@@ -546,7 +577,14 @@ export function createGameClient(o: GameClientOptions): GameClient {
     get localEid() { return localEid; },
     get tick() { return tick; },
     get serverTick() { return serverTick; },
-    remotes, pending: edits.byTick, edits, stats,
+    remotes, layout, pending: edits.byTick, edits, stats,
+    remoteValues(id, component) {
+      const r = remotes.get(id);
+      return r ? componentValues(layout, r.state, component) : undefined;
+    },
+    own(component) {
+      return ownHeld.received.has(component) ? componentValues(ownLayout, { id: selfId, v: ownHeld.v }, component) : undefined;
+    },
     sampleRemote(id, out) {
       const r = remotes.get(id);
       if (!r) return false;

@@ -1,7 +1,9 @@
 /**
- * Entity delta codec: the replicated state of an entity, quantized to integers, sent as the fields that differ from
- * a baseline the client acknowledged, behind a bitmask, each as a zigzag varint of the difference. A walking entity
- * costs about 4 bytes per update. Pure functions; decoding checks every bound and throws {@link CodecError}.
+ * Entity delta codec: the replicated state of an entity, quantized to int32 values, sent as the fields that differ
+ * from a baseline the client acknowledged, behind a bitmask, each as a zigzag varint of the difference. Which fields
+ * there are and their order is the entity layout's (engine/replication/entity-layout.ts, made from the protocol
+ * definition); this file only sees a state's list of values, so the codec knows no component. A walking entity costs
+ * about 4 bytes per update. Pure functions; decoding checks every bound and throws {@link CodecError}.
  */
 import {
   createByteReader, createByteWriter, readVarint, readZigzag, remaining, writeVarint, writeZigzag, written,
@@ -9,56 +11,52 @@ import {
 } from './byte-io.ts';
 import { CodecError } from './codec-error.ts';
 
-/**
- * Replicated fields, in wire order. The order and the bit of each field are part of the protocol. The fields that
- * change while walking and jumping come first, so that their mask fits in one varint byte (bits 0..6).
- */
-export const ENTITY_FIELDS = ['x', 'y', 'z', 'vx', 'vy', 'vz', 'flags', 'yaw', 'pitch', 'item', 'health'] as const;
+/** Most wire fields in a state (mask bits 0..30: a record header `mask * 2 + 1` stays a uint32). */
+export const MAX_WIRE_FIELDS = 31;
 
-/** One replicated field name. */
-export type EntityField = (typeof ENTITY_FIELDS)[number];
-
-/** An entity's replicated state; every value is an integer (see quantize.ts). */
-export type EntityState = { [K in EntityField]: number } & {
+/** An entity's replicated state: the values of the layout's wire fields, in wire order, each an int32. */
+export interface EntityState {
   /** Network id. */
   id: number;
-};
+  /** Quantized values, `v[i]` for wire field i (mask bit i). */
+  v: number[];
+}
 
-/** Bits of {@link EntityState.flags}. */
-export const EntityFlag = {
-  /** Standing on the ground. */
-  OnGround: 1,
-} as const;
+/** The all-zero state of `fieldCount` fields: what every field is diffed against when there is no baseline. */
+export function zeroState(fieldCount: number): Readonly<EntityState> {
+  if (!Number.isInteger(fieldCount) || fieldCount < 0 || fieldCount > MAX_WIRE_FIELDS) {
+    throw new RangeError(`fieldCount must be an integer in 0..${MAX_WIRE_FIELDS}, got ${fieldCount}`);
+  }
+  return Object.freeze({ id: 0, v: Object.freeze(new Array<number>(fieldCount).fill(0)) as number[] });
+}
 
-/** The state every field is diffed against when there is no baseline. */
-export const ZERO_STATE: Readonly<EntityState> = Object.freeze({
-  id: 0, x: 0, y: 0, z: 0, yaw: 0, pitch: 0, vx: 0, vy: 0, vz: 0, health: 0, item: 0, flags: 0,
-});
-
-/** Bitmask of the fields where `cur` differs from `base`. */
+/** Bitmask of the fields where `cur` differs from `base` (same field count). */
 export function changedMask(base: Readonly<EntityState>, cur: Readonly<EntityState>): number {
   let mask = 0;
-  for (let i = 0; i < ENTITY_FIELDS.length; i++) if (base[ENTITY_FIELDS[i]] !== cur[ENTITY_FIELDS[i]]) mask |= 1 << i;
+  const b = base.v, c = cur.v;
+  for (let i = 0; i < c.length; i++) if (b[i] !== c[i]) mask |= 1 << i;
   return mask;
 }
 
+// Differences are taken modulo 2^32 (`| 0`), so any two int32 values differ by an int32 and the sum comes back exact.
 function writeFields(w: ByteWriter, mask: number, base: Readonly<EntityState>, cur: Readonly<EntityState>): void {
-  for (let i = 0; i < ENTITY_FIELDS.length; i++) {
-    if (mask & (1 << i)) writeZigzag(w, cur[ENTITY_FIELDS[i]] - base[ENTITY_FIELDS[i]]);
+  for (let i = 0; i < cur.v.length; i++) {
+    if (mask & (1 << i)) writeZigzag(w, (cur.v[i] - base.v[i]) | 0);
   }
 }
 
 function readFields(r: ByteReader, id: number, mask: number, baseOf: (id: number) => Readonly<EntityState>): EntityState {
-  if (mask >= 1 << ENTITY_FIELDS.length) throw new CodecError(`entity ${id}: field mask ${mask} has unknown bits`);
   const base = baseOf(id);
-  const out = { ...base, id } as EntityState;
-  for (let i = 0; i < ENTITY_FIELDS.length; i++) {
-    if (mask & (1 << i)) out[ENTITY_FIELDS[i]] = base[ENTITY_FIELDS[i]] + readZigzag(r);
+  const n = base.v.length;
+  if (mask >= 2 ** n) throw new CodecError(`entity ${id}: field mask ${mask} has unknown bits (${n} fields)`);
+  const v = base.v.slice();
+  for (let i = 0; i < n; i++) {
+    if (mask & (1 << i)) v[i] = (base.v[i] + readZigzag(r)) | 0;
   }
-  return out;
+  return { id, v };
 }
 
-/** Writes one entity's delta against `base` (ZERO_STATE when the client has none): uvar id, uvar mask, fields. */
+/** Writes one entity's delta against `base` (the zero state when the client has none): uvar id, uvar mask, fields. */
 export function writeEntityDelta(w: ByteWriter, base: Readonly<EntityState>, cur: Readonly<EntityState>): void {
   const mask = changedMask(base, cur);
   writeVarint(w, cur.id);
@@ -66,7 +64,7 @@ export function writeEntityDelta(w: ByteWriter, base: Readonly<EntityState>, cur
   writeFields(w, mask, base, cur);
 }
 
-/** Reads one entity's delta; `baseOf` gives the baseline the sender used for that id (ZERO_STATE if none). */
+/** Reads one entity's delta; `baseOf` gives the baseline the sender used for that id (the zero state if none). */
 export function readEntityDelta(r: ByteReader, baseOf: (id: number) => Readonly<EntityState>): EntityState {
   const id = readVarint(r);
   return readFields(r, id, readVarint(r), baseOf);
@@ -79,7 +77,7 @@ export const MAX_ENTITY_ID = 0xffffffff;
  * Writes one record of a list in increasing id order, naming the id by its distance from the previous record's
  * (`prevId`, 0 before the first): uvar `mask << 1` when `id = prevId + 1`, else uvar `mask << 1 | 1` then uvar
  * `id - prevId - 2`; then the fields as in {@link writeEntityDelta}. A run of consecutive ids whose changes are in
- * bits 0..5 costs one header byte per entity, and large ids cost no more than small ones.
+ * bits 0..5 (the layout's hot fields) costs one header byte per entity, and large ids cost no more than small ones.
  */
 export function writeEntityRecord(w: ByteWriter, prevId: number, base: Readonly<EntityState>, cur: Readonly<EntityState>): void {
   if (!(cur.id > prevId)) throw new RangeError(`entity records must be in increasing id order: ${cur.id} after ${prevId}`);
@@ -121,9 +119,9 @@ export function decodeEntityBatch(bytes: Uint8Array, baseOf: (id: number) => Rea
 }
 
 /**
- * Size in bytes of the same states as full snapshots with the same quantization and fixed-width fields (id u32,
- * x y z i32, yaw u8, pitch i8, velocities i16, health u16, item u16, flags u8): the comparison for delta savings.
+ * Size in bytes of `count` states as full snapshots with fixed-width fields (id u32 plus `fieldBytes` per entity,
+ * the layout's `fullBytes`), and a u32 count: the comparison for delta savings.
  */
-export function fullSnapshotBytes(count: number): number {
-  return 4 + count * (4 + 12 + 1 + 1 + 6 + 2 + 2 + 1);
+export function fullSnapshotBytes(count: number, fieldBytes: number): number {
+  return 4 + count * (4 + fieldBytes);
 }

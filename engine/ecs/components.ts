@@ -73,5 +73,23 @@ export const NetworkId = defineComponent({
   },
 });
 
+/** What an entity is, for replication: the protocol definition's entity kind. */
+export const EntityKind = defineComponent({
+  name: 'EntityKind',
+  doc: 'The entity kind (protocol definition `entities`) sent in EntitySpawn; an entity replicates only with a registered kind.',
+  fields: {
+    kind: { kind: 'u16', doc: 'Entity kind id, 1..65535; 0 = none (not replicated).' },
+  },
+});
+
+/** What others see an entity hold. */
+export const HeldItem = defineComponent({
+  name: 'HeldItem',
+  doc: 'The item an entity holds, as everyone sees it; for a player the inventory rules keep it equal to the selected slot.',
+  fields: {
+    item: { kind: 'u16', doc: 'Block id held; 0 = nothing.' },
+  },
+});
+
 /** Every component, in layout order. */
-export const COMPONENTS = [Transform, Velocity, Player, Health, Inventory, NetworkId] as const;
+export const COMPONENTS = [Transform, Velocity, Player, Health, Inventory, NetworkId, EntityKind, HeldItem] as const;

@@ -53,7 +53,7 @@ const T = MsgType;
 export const CHANNELS: readonly ChannelInfo[] = [
   { id: Channel.Control, name: 'control', carrier: 'bidi', fromClient: [T.Hello, T.ChunkAck, T.ChunkHave, T.ChunkResync, T.Disconnect, T.MessageRefused, ...PP], fromServer: [T.Welcome, T.Reject, T.Disconnect, T.MessageRefused, ...PP], pongOn: { client: Channel.Control, server: Channel.Control } },
   { id: Channel.Input, name: 'input', carrier: 'datagram-c2s', fromClient: [T.InputBundle, ...PP], fromServer: [], pongOn: { client: Channel.Input, server: Channel.EntityDelta } },
-  { id: Channel.ChunkStream, name: 'chunk', carrier: 'uni-s2c', fromClient: [], fromServer: [T.ChunkData, T.ChunkDiff, T.ChunkUnload, T.EntitySpawn, T.EntityDespawn, T.BlockResult, T.InventoryState, ...PP], pongOn: { client: Channel.Control, server: Channel.ChunkStream } },
+  { id: Channel.ChunkStream, name: 'chunk', carrier: 'uni-s2c', fromClient: [], fromServer: [T.ChunkData, T.ChunkDiff, T.ChunkUnload, T.EntitySpawn, T.EntityDespawn, T.BlockResult, T.InventoryState, T.OwnState, ...PP], pongOn: { client: Channel.Control, server: Channel.ChunkStream } },
   { id: Channel.EntityDelta, name: 'entity', carrier: 'datagram-s2c', fromClient: [], fromServer: [T.EntityDelta, T.ServerState, T.TimeSync, T.PlayerState, ...PP], pongOn: { client: Channel.Input, server: Channel.EntityDelta } },
   { id: Channel.Chat, name: 'chat', carrier: 'bidi', fromClient: [T.ClientChat, ...PP], fromServer: [T.ServerChat, ...PP], pongOn: { client: Channel.Chat, server: Channel.Chat } },
   { id: Channel.Diagnostics, name: 'diagnostics', carrier: 'bidi', fromClient: [T.DiagnosticsRequest, ...PP], fromServer: [T.DiagnosticsResponse, ...PP], pongOn: { client: Channel.Diagnostics, server: Channel.Diagnostics } },

@@ -43,10 +43,10 @@ function describeEncoding(e: FieldEncoding): string {
 }
 
 /**
- * `<id> <Name> to=<all|owner|none> priority=<n> <field>:<kind>[*<length>]=<exact|skip|x<scale>[%<wrap>]>,...` per
- * component. Fields are listed in name order, not declaration order: the declaration order only lays out memory
- * (local to a process), and replicated fields go on the wire in name order, so reordering a declaration changes
- * neither the protocol nor its hash.
+ * `<id> <Name> to=<all|owner|none> priority=<n> <field>:<kind>[*<length>]=<exact|skip|x<scale>[%<wrap>]>[+hot],...`
+ * per component. Fields are listed in name order, not declaration order: the declaration order only lays out memory
+ * (local to a process), and replicated fields go on the wire in name order (hot fields first, entity-layout.ts), so
+ * reordering a declaration changes neither the protocol nor its hash.
  */
 export function canonicalComponents(components: readonly ProtocolComponent[]): string {
   return [...components].sort((a, b) => a.id - b.id).map((c) => {
@@ -54,7 +54,7 @@ export function canonicalComponents(components: readonly ProtocolComponent[]): s
     const fields = names.map((n) => {
       const f = c.component.fields[n];
       const length = (f.length ?? 1) === 1 ? '' : `*${f.length}`;
-      return `${n}:${f.kind}${length}=${describeEncoding(c.replicate.fields[n])}`;
+      return `${n}:${f.kind}${length}=${describeEncoding(c.replicate.fields[n])}${c.replicate.hot.includes(n) ? '+hot' : ''}`;
     });
     return `${c.id} ${c.component.name} to=${c.replicate.to} priority=${c.replicate.priority} ${fields.join(',')}`;
   }).join('\n');

@@ -1,12 +1,11 @@
 /**
  * Components in the protocol definition: a component schema (engine/ecs/schema.ts) with an explicit wire id and a
  * replication spec: who receives it, how each field is written, and a priority weight. The engine's built-ins are
- * declared here exactly as a user declares theirs. The entity codec does not read the specs yet (it still has its
- * fixed field list, engine/codec/entity-delta.ts); the schema hash covers them already, so that step can change the
- * codec without changing what client and server must agree on.
+ * declared here exactly as a user declares theirs. The entity layout (engine/replication/entity-layout.ts) is made
+ * from these specs: which fields go on the wire, in which order, and how each is quantized.
  */
 import { POSITION_SCALE, VELOCITY_SCALE, WIRE_YAW_STEPS } from '../codec/quantize.ts';
-import { COMPONENTS, Health, Inventory, NetworkId, Player, Transform, Velocity } from '../ecs/components.ts';
+import { COMPONENTS, EntityKind, Health, HeldItem, Inventory, NetworkId, Player, Transform, Velocity } from '../ecs/components.ts';
 import type { ComponentSchema } from '../ecs/schema.ts';
 import { PITCH_LIMIT, YAW_STEPS } from '../input.ts';
 
@@ -33,6 +32,12 @@ export interface ReplicationSpec<S extends ComponentSchema = ComponentSchema> {
   readonly priority?: number;
   /** Per-field encoding by field name; a field not named is sent `'exact'`. */
   readonly fields?: { readonly [K in keyof S['fields']]?: FieldEncoding };
+  /**
+   * Fields that change every update while an entity moves (default none). They take the lowest bits of the entity
+   * record's field mask, so that a record changing only them has a one-byte header: at most 6 hot fields in a whole
+   * definition keep that true (the engine's are Transform x, y, z and Velocity x, y, z). Part of the schema hash.
+   */
+  readonly hot?: readonly (keyof S['fields'] & string)[];
 }
 
 /** A component in a protocol definition, as declared. */
@@ -59,6 +64,8 @@ export interface ProtocolComponent {
     readonly priority: number;
     /** The encoding of every field, by name. */
     readonly fields: Readonly<Record<string, FieldEncoding>>;
+    /** The hot fields (see {@link ReplicationSpec.hot}), in name order. */
+    readonly hot: readonly string[];
   };
 }
 
@@ -71,21 +78,24 @@ const POSITION: FieldEncoding = { scale: POSITION_SCALE };
 const VELOCITY: FieldEncoding = { scale: VELOCITY_SCALE };
 
 /**
- * The engine's components with their replication: what the entity codec does today. Transform and Velocity in
- * fixed point (engine/codec/quantize.ts), the ground flag and health to everyone; the hotbar to its owner (the
- * codec also sends the selected slot's item to everyone, a derived value the spec does not describe yet); the
- * network id is the record's address on the wire, not a replicated value.
+ * The engine's components with their replication. Transform and Velocity in fixed point (engine/codec/quantize.ts),
+ * their positions and velocities hot; the ground flag, health and the held item to everyone; the hotbar to its owner;
+ * the network id is the record's address on the wire and the entity kind goes in EntitySpawn, so neither is a
+ * replicated value.
  */
 export const BUILTIN_COMPONENTS = [
   replicated(1, Transform, {
     to: 'all',
     fields: { x: POSITION, y: POSITION, z: POSITION, yaw: { scale: WIRE_YAW_STEPS / YAW_STEPS, wrap: WIRE_YAW_STEPS }, pitch: { scale: 128 / PITCH_LIMIT } },
+    hot: ['x', 'y', 'z'],
   }),
-  replicated(2, Velocity, { to: 'all', fields: { x: VELOCITY, y: VELOCITY, z: VELOCITY } }),
+  replicated(2, Velocity, { to: 'all', fields: { x: VELOCITY, y: VELOCITY, z: VELOCITY }, hot: ['x', 'y', 'z'] }),
   replicated(3, Player, { to: 'all', fields: { buttons: 'skip', lastInputTick: 'skip', edits: 'skip' } }),
   replicated(4, Health, { to: 'all', fields: { max: 'skip' } }),
   replicated(5, Inventory, { to: 'owner' }),
   replicated(6, NetworkId, { to: 'none' }),
+  replicated(7, EntityKind, { to: 'none' }),
+  replicated(8, HeldItem, { to: 'all' }),
 ] as const satisfies readonly ComponentDef[];
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -118,7 +128,12 @@ function resolveComponent(d: ComponentDef): ProtocolComponent {
     if (!NAME.test(name)) throw new RangeError(`${what}: field name ${JSON.stringify(name)} must match ${NAME}`);
     fields[name] = checkEncoding(`${what}.${name}`, declared[name] ?? 'exact');
   }
-  return Object.freeze({ id: d.id, component: c, replicate: Object.freeze({ to: spec.to, priority, fields: Object.freeze(fields) }) });
+  const hot = [...new Set(spec.hot ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const name of hot) {
+    if (!Object.hasOwn(c.fields, name)) throw new RangeError(`${what}: replicate.hot names ${String(name)}, which is not a field`);
+    if (fields[name] === 'skip') throw new RangeError(`${what}: replicate.hot names ${String(name)}, which is 'skip'`);
+  }
+  return Object.freeze({ id: d.id, component: c, replicate: Object.freeze({ to: spec.to, priority, fields: Object.freeze(fields), hot: Object.freeze(hot) }) });
 }
 
 /**

@@ -31,7 +31,7 @@ export interface EntityKindDef extends NamedId {
 }
 
 /** The engine's entity kinds: every player is spawned as one of them. Values are part of the wire format. */
-export const EntityKind = {
+export const PlayerKind = {
   /** Another player. */
   Player: 1,
   /** The receiving client's own player. */
@@ -40,8 +40,8 @@ export const EntityKind = {
 
 /** The engine's entity kinds as definition entries; a definition's `entities` starts from them. */
 export const BUILTIN_ENTITY_KINDS: readonly EntityKindDef[] = Object.freeze([
-  Object.freeze({ id: EntityKind.Player, name: 'Player' }),
-  Object.freeze({ id: EntityKind.Self, name: 'Self' }),
+  Object.freeze({ id: PlayerKind.Player, name: 'Player' }),
+  Object.freeze({ id: PlayerKind.Self, name: 'Self' }),
 ]);
 
 /** A predicted player action: the client applies it at once, the server confirms or refuses it. */

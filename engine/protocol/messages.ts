@@ -13,8 +13,10 @@ export const PROTOCOL_MAGIC = 0x5354524d;
  * Bumped on any incompatible change that the schema hash would not show (e.g. a changed meaning). 5: the schema hash
  * covers a whole protocol definition (blocks, components, entity kinds, messages, actions; define.ts) rather than
  * the message schemas alone, and Hello carries each section's hash so that a refusal names the sections that differ.
+ * 6: entity state fields come from the protocol definition's entity layout (replication/entity-layout.ts), any
+ * entity with a registered kind replicates, and OwnState carries a player's own component values.
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** Message type ids. Each fits in one byte and is also a msgpack positive fixint (1..127). */
 export const MsgType = {
@@ -74,6 +76,8 @@ export const MsgType = {
   BlockResult: 75,
   /** The player's own hotbar as the server holds it; sent when the player spawns: its starting kit (ChunkStream). */
   InventoryState: 76,
+  /** The player's own replicated component values (audience owner or all) that changed (ChunkStream). */
+  OwnState: 77,
 } as const;
 /** A {@link MsgType} value. */
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
@@ -342,11 +346,23 @@ export interface InventoryState { type: 76;
   counts: number[];
 }
 
+/**
+ * The values of the player's own components that changed since the last OwnState, as of the start of tick `tick`:
+ * those replicated to the owner or to all, except the body PlayerState carries (replication/own-state.ts). Sent
+ * to the owner only, at the entity update rate, when something changed.
+ */
+export interface OwnState { type: 77;
+  /** The server tick the values are as of. */
+  tick: Tick;
+  /** Per changed component: uvar component id, then its wire fields as svar (see SPEC.md "Own state"). */
+  data: Uint8Array;
+}
+
 /** Messages a client sends. */
 export type ClientMessage = Hello | Ping | Pong | Disconnect | MessageRefused | InputBundle | ClientChat | DiagnosticsRequest | ChunkAck | ChunkHave | ChunkResync;
 /** Messages a server sends. */
 export type ServerMessage = Welcome | Reject | Ping | Pong | Disconnect | MessageRefused | ChunkData | ChunkDiff | ChunkUnload
   | EntitySpawn | EntityDelta | EntityDespawn | ServerChat | ServerState | TimeSync | DiagnosticsResponse | PlayerState | BlockResult
-  | InventoryState;
+  | InventoryState | OwnState;
 /** Any message. */
 export type Message = ClientMessage | ServerMessage;

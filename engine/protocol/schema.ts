@@ -71,6 +71,7 @@ export const SCHEMAS: readonly MessageSchema[] = [
   { type: MsgType.PlayerState, name: 'PlayerState', from: 'server', fields: [['tick', u32], ['x', 'f64'], ['y', 'f64'], ['z', 'f64'], ['vx', 'f64'], ['vy', 'f64'], ['vz', 'f64'], ['onGround', 'bool']] },
   { type: MsgType.BlockResult, name: 'BlockResult', from: 'server', fields: [['tick', u32], ['ok', 'bool'], ['x', 'i32'], ['y', 'i32'], ['z', 'i32'], ['block', 'u16'], ['reason', { str: 64 }]] },
   { type: MsgType.InventoryState, name: 'InventoryState', from: 'server', fields: [['tick', u32], ['selected', 'u8'], ['items', { list: 'u16', max: 9 }], ['counts', { list: 'u8', max: 9 }]] },
+  { type: MsgType.OwnState, name: 'OwnState', from: 'server', fields: [['tick', u32], ['data', { bytes: 4096 }]] },
 ];
 
 /** Schemas by type id (sparse array indexed by id). */

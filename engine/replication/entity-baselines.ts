@@ -7,14 +7,15 @@
  * Wire format of `EntityUpdate.data`: uvar count of removed ids, each id as uvar; uvar count of entity records, then
  * the records in increasing id order (entity-delta.ts `writeEntityRecord`: ids as distances from the previous
  * record's), each written against the EXPECTED state of that entity: its baseline state
- * extrapolated from `baselineTick` to `tick` by {@link extrapolateState} (dead reckoning), or ZERO_STATE when the
- * client has no baseline for it. Entities left out are unchanged since the baseline (not since the expected state).
+ * extrapolated from `baselineTick` to `tick` by {@link extrapolateState} (dead reckoning), or the layout's zero state
+ * when the client has no baseline for it. The fields are the entity layout's (entity-layout.ts). Entities left out are unchanged since the baseline (not since the expected state).
  */
-import { ZERO_STATE, readEntityRecord, writeEntityRecord, type EntityState, changedMask } from '../codec/entity-delta.ts';
+import { readEntityRecord, writeEntityRecord, type EntityState, changedMask } from '../codec/entity-delta.ts';
 import { createByteReader, createByteWriter, readVarint, remaining, writeVarint, written } from '../codec/byte-io.ts';
 import { CodecError } from '../codec/codec-error.ts';
 import type { Tick } from '../tick.ts';
 import { extrapolateState } from './entity-extrapolation.ts';
+import type { EntityLayout } from './entity-layout.ts';
 
 /** Ticks of history kept on each side (a baseline older than this is not used: the delta goes against zero). */
 export const BASELINE_HISTORY = 32;
@@ -55,7 +56,7 @@ export interface EntityUpdate {
  * Server side: encodes `states` for a client whose newest acknowledged tick is `ackTick`, and records them as sent
  * at `tick`. Entities unchanged since the baseline are left out; ids in `states` must be unique.
  */
-export function encodeEntityUpdate(h: SnapshotHistory, tick: Tick, ackTick: Tick, states: readonly EntityState[]): EntityUpdate {
+export function encodeEntityUpdate(layout: EntityLayout, h: SnapshotHistory, tick: Tick, ackTick: Tick, states: readonly EntityState[]): EntityUpdate {
   const base = ackTick > 0 ? h.byTick.get(ackTick) : undefined;
   const current = new Map<number, EntityState>();
   const changed: EntityState[] = [];
@@ -73,7 +74,7 @@ export function encodeEntityUpdate(h: SnapshotHistory, tick: Tick, ackTick: Tick
   let prevId = 0;
   for (const s of changed) {
     const b = base?.get(s.id);
-    writeEntityRecord(w, prevId, b ? extrapolateState(b, tick - ackTick) : ZERO_STATE, s);
+    writeEntityRecord(w, prevId, b ? extrapolateState(b, tick - ackTick, layout.motion) : layout.zero, s);
     prevId = s.id;
   }
   // After applying, the client holds exactly `current`: baseline - removed + changed.
@@ -87,7 +88,7 @@ export function encodeEntityUpdate(h: SnapshotHistory, tick: Tick, ackTick: Tick
  * (baseline states carried over for entities the update left out). Returns null when the baseline is unknown
  * (the update is then dropped; the server falls back to zero baselines once the acks move on).
  */
-export function applyEntityUpdate(h: SnapshotHistory, tick: Tick, baselineTick: Tick, data: Uint8Array): Map<number, EntityState> | null {
+export function applyEntityUpdate(layout: EntityLayout, h: SnapshotHistory, tick: Tick, baselineTick: Tick, data: Uint8Array): Map<number, EntityState> | null {
   const base = baselineTick > 0 ? h.byTick.get(baselineTick) : undefined;
   if (baselineTick > 0 && !base) return null;
   const states = new Map(base ?? []);
@@ -101,7 +102,7 @@ export function applyEntityUpdate(h: SnapshotHistory, tick: Tick, baselineTick: 
   for (let i = 0; i < n; i++) {
     const s = readEntityRecord(r, prevId, (id) => {
       const b = base?.get(id);
-      return b ? extrapolateState(b, tick - baselineTick) : ZERO_STATE;
+      return b ? extrapolateState(b, tick - baselineTick, layout.motion) : layout.zero;
     });
     states.set(s.id, s);
     prevId = s.id;

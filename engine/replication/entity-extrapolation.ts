@@ -6,10 +6,11 @@
  * Math.round and Math.max, as the determinism rules allow), so the result is identical on both sides and the
  * deltas stay exact.
  */
-import { EntityFlag, type EntityState } from '../codec/entity-delta.ts';
+import type { EntityState } from '../codec/entity-delta.ts';
 import { POSITION_SCALE, VELOCITY_SCALE } from '../codec/quantize.ts';
 import { GRAVITY, TERMINAL_SPEED } from '../physics/controller.ts';
 import { TICK_HZ } from '../tick.ts';
+import type { MotionFields } from './entity-layout.ts';
 
 /** Position units moved per velocity unit per tick. */
 const UNITS_PER_TICK = POSITION_SCALE / (VELOCITY_SCALE * TICK_HZ);
@@ -24,13 +25,17 @@ export const MAX_EXTRAPOLATION_TICKS = 64;
 /**
  * The state expected `ticks` (> 0) after `base`: x and z moved by the horizontal velocity; when the base is not on
  * the ground, vy decreased by gravity each tick (down to terminal speed) and y moved by it, in the order of the
- * character controller's step. Every other field is the base's. Returns `base` itself when nothing would change.
+ * character controller's step. Every other field is the base's. Returns `base` itself when nothing would change, or
+ * when the layout (`m`, its motion fields) lacks a position or velocity. A layout without an on-ground field counts
+ * every entity as on the ground (no gravity).
  */
-export function extrapolateState(base: Readonly<EntityState>, ticks: number): Readonly<EntityState> {
-  const airborne = (base.flags & EntityFlag.OnGround) === 0;
-  if (ticks <= 0 || (base.vx === 0 && base.vz === 0 && !airborne && base.vy === 0)) return base;
+export function extrapolateState(base: Readonly<EntityState>, ticks: number, m: MotionFields): Readonly<EntityState> {
+  if (ticks <= 0 || m.x < 0 || m.y < 0 || m.z < 0 || m.vx < 0 || m.vy < 0 || m.vz < 0) return base;
+  const b = base.v;
+  const airborne = m.onGround >= 0 && b[m.onGround] === 0;
+  if (b[m.vx] === 0 && b[m.vz] === 0 && !airborne && b[m.vy] === 0) return base;
   const n = Math.min(ticks, MAX_EXTRAPOLATION_TICKS);
-  let y = base.y, vy = base.vy;
+  let y = b[m.y], vy = b[m.vy];
   if (airborne) {
     for (let i = 0; i < n; i++) {
       vy = Math.max(-TERMINAL, vy - GRAVITY_PER_TICK);
@@ -40,11 +45,10 @@ export function extrapolateState(base: Readonly<EntityState>, ticks: number): Re
     y += vy * UNITS_PER_TICK * n;
   }
   // `+ 0` turns a -0 from Math.round into 0, so the expected state compares equal to a quantized one.
-  return {
-    ...base,
-    x: base.x + Math.round(base.vx * UNITS_PER_TICK * n) + 0,
-    y: Math.round(y) + 0,
-    z: base.z + Math.round(base.vz * UNITS_PER_TICK * n) + 0,
-    vy: Math.round(vy) + 0,
-  };
+  const v = b.slice();
+  v[m.x] = b[m.x] + Math.round(b[m.vx] * UNITS_PER_TICK * n) + 0;
+  v[m.y] = Math.round(y) + 0;
+  v[m.z] = b[m.z] + Math.round(b[m.vz] * UNITS_PER_TICK * n) + 0;
+  v[m.vy] = Math.round(vy) + 0;
+  return { id: base.id, v };
 }

@@ -5,7 +5,7 @@
 import { HOTBAR_SLOTS } from '../ecs/components.ts';
 import type { EngineStores } from '../ecs/world.ts';
 import { MsgType, type InventoryState } from '../protocol/messages.ts';
-import { STACK_LIMIT } from '../rules/inventory.ts';
+import { STACK_LIMIT, syncHeldItem } from '../rules/inventory.ts';
 import type { Tick } from '../tick.ts';
 
 /** The InventoryState of entity `eid` as of tick `tick`. */
@@ -34,5 +34,6 @@ export function applyInventoryState(stores: EngineStores, eid: number, msg: Inve
   inv.item.set(msg.items, base);
   inv.count.set(msg.counts, base);
   inv.selected[eid] = msg.selected;
+  syncHeldItem(stores, eid);
   return undefined;
 }

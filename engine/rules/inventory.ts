@@ -16,12 +16,21 @@ function validSlot(s: number): boolean {
   return Number.isInteger(s) && s >= 0 && s < HOTBAR_SLOTS;
 }
 
+/**
+ * Sets entity `eid`'s HeldItem (what others see it hold) to its selected slot's item. Every rule here that changes
+ * the hotbar calls it; code that writes the Inventory store directly calls it after.
+ */
+export function syncHeldItem(stores: EngineStores, eid: number): void {
+  stores.HeldItem.item[eid] = stores.Inventory.item[eid * HOTBAR_SLOTS + stores.Inventory.selected[eid]];
+}
+
 /** Applies a select or swap. Refuses slots outside 0..8 and unknown kinds. */
 export function applyInventoryOp(stores: EngineStores, eid: number, op: InventoryOp): RuleResult {
   const inv = stores.Inventory;
   if (!validSlot(op.a)) return refuse('bad-slot', `slot ${op.a} is outside 0..${HOTBAR_SLOTS - 1}`);
   if (op.kind === InventoryOpKind.Select) {
     inv.selected[eid] = op.a;
+    syncHeldItem(stores, eid);
     return OK;
   }
   if (op.kind === InventoryOpKind.Swap) {
@@ -29,6 +38,7 @@ export function applyInventoryOp(stores: EngineStores, eid: number, op: Inventor
     const i = eid * HOTBAR_SLOTS + op.a, j = eid * HOTBAR_SLOTS + op.b;
     [inv.item[i], inv.item[j]] = [inv.item[j], inv.item[i]];
     [inv.count[i], inv.count[j]] = [inv.count[j], inv.count[i]];
+    syncHeldItem(stores, eid);
     return OK;
   }
   return refuse('bad-op', `unknown inventory operation ${String((op as InventoryOp).kind)}`);
@@ -47,6 +57,7 @@ export function takeSelected(stores: EngineStores, eid: number): void {
   const n = stores.Inventory.count[i] - 1;
   stores.Inventory.count[i] = n;
   if (n === 0) stores.Inventory.item[i] = 0;
+  syncHeldItem(stores, eid);
 }
 
 /** Adds one `item` to the first slot holding it with room, else the first empty slot. False when full. */
@@ -57,7 +68,7 @@ export function giveItem(stores: EngineStores, eid: number, item: number): boole
     if (items[base + s] === item && count[base + s] < STACK_LIMIT) { count[base + s]++; return true; }
   }
   for (let s = 0; s < HOTBAR_SLOTS; s++) {
-    if (count[base + s] === 0) { items[base + s] = item; count[base + s] = 1; return true; }
+    if (count[base + s] === 0) { items[base + s] = item; count[base + s] = 1; syncHeldItem(stores, eid); return true; }
   }
   return false;
 }
@@ -68,4 +79,5 @@ export function setSlot(stores: EngineStores, eid: number, slot: number, item: n
   if (!(Number.isInteger(count) && count >= 0 && count <= STACK_LIMIT)) throw new RangeError(`count must be in 0..${STACK_LIMIT}, got ${count}`);
   stores.Inventory.item[eid * HOTBAR_SLOTS + slot] = count ? item : 0;
   stores.Inventory.count[eid * HOTBAR_SLOTS + slot] = count;
+  syncHeldItem(stores, eid);
 }

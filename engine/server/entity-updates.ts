@@ -1,9 +1,10 @@
 /**
- * The replicator's entity updates: every ENTITY_EVERY ticks (replicator.ts) each client gets the other players in its view as
- * a delta against the states it acknowledged (entity-baselines.ts), nearest and most changed first when its budget
- * is short. The delta encoding runs in the worker pool (entity-diff job); the tick does not wait for it.
+ * The replicator's entity updates: every ENTITY_EVERY ticks (replicator.ts) each client gets the entities it knows
+ * (spawned on it: players and any other entity of a registered kind in its view) as a delta against the states it
+ * acknowledged (entity-baselines.ts), in the entity layout of the protocol definition, nearest and most changed first
+ * when its budget is short. The delta encoding runs in the worker pool (entity-diff job); the tick does not wait for it.
  *
- * Allocation follows change, not pairs of players: each round reads every player's state once, into an object that
+ * Allocation follows change, not pairs of players: each round reads every entity's state once, into an object that
  * stays the same object while the state does not change, and every client's job and history refer to those objects
  * (a history entry is a map of references; a job's structured clone copies each distinct object once).
  *
@@ -13,14 +14,14 @@
  * more until something in its view changes.
  */
 import { changedMask, type EntityState } from '../codec/entity-delta.ts';
-import type { EngineStores } from '../ecs/world.ts';
 import type { NetLog } from '../net/server.ts';
 import { MsgType, type Message } from '../protocol/messages.ts';
 import { remember } from '../replication/entity-baselines.ts';
-import { entityStateOf } from '../replication/entity-state.ts';
 import { chunkOf } from '../replication/interest.ts';
 import { canSend } from '../replication/rate-limiter.ts';
 import type { Tick } from '../tick.ts';
+import { changeWeight, readEntityState, type EntityLayout } from '../replication/entity-layout.ts';
+import type { EcsWorld } from '../ecs/world.ts';
 import { heldAfter, type EntityDiffClient, type EntityDiffOutput } from '../../workers/entity-diff.common.ts';
 import { diffEntitiesInPool, diffEntitiesInline } from '../../workers/entity-diff.main.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
@@ -33,8 +34,10 @@ const DATAGRAM_OVERHEAD = 32;
 
 /** Options of {@link createEntityUpdates}. */
 export interface EntityUpdatesOptions {
-  /** The world's component stores. */
-  stores: EngineStores;
+  /** The world's entities and stores. */
+  ecs: EcsWorld;
+  /** The entity layout (from the protocol definition). */
+  layout: EntityLayout;
   /** Worker pool for the encoding (default: encode on this thread). */
   pool?: WorkerPool;
   /** Clock, ms. */
@@ -45,17 +48,30 @@ export interface EntityUpdatesOptions {
   send(p: ServerPlayer, msg: Message): void;
 }
 
+/** A replicated entity: its entity id and network id. */
+export interface ReplicatedEntity {
+  /** Entity id. */
+  eid: number;
+  /** Network id. */
+  netId: number;
+}
+
 /** Entity updates for every player. */
 export interface EntityUpdates {
-  /** One round: updates for every player that needs one (`players` in entity order). */
-  update(tick: Tick, players: readonly ServerPlayer[]): void;
+  /**
+   * One round: updates for every player that needs one (`players` in entity order), of the entities each one knows
+   * among `entities` (every replicated entity, players included, in entity order).
+   */
+  update(tick: Tick, players: readonly ServerPlayer[], entities: readonly ReplicatedEntity[]): void;
+  /** An entity is no longer replicated: its state is forgotten. */
+  removed(netId: number): void;
   /** A player joined: its updates are delivered from now on. */
   joined(p: ServerPlayer): void;
   /** A player left: results still on their way are dropped, its state is forgotten. */
   left(p: ServerPlayer): void;
 }
 
-/** A player's state this round and the chunk it stands in. */
+/** An entity's state this round and the chunk it stands in. */
 interface Current {
   /** Replicated state; the same object as last round when nothing changed. */
   state: EntityState;
@@ -67,16 +83,17 @@ interface Current {
 
 /** Creates the entity updates of a replicator. */
 export function createEntityUpdates(o: EntityUpdatesOptions): EntityUpdates {
-  const { stores } = o;
-  const t = stores.Transform;
-  /** Each player's state this round, by network id. */
+  const { ecs, layout } = o;
+  const t = ecs.stores.Transform;
+  const m = layout.motion;
+  /** Each entity's state this round, by network id. */
   const current = new Map<number, Current>();
   /** Players still connected, by session id (pool results can come back after a player left). */
   const live = new Map<number, ServerPlayer>();
 
-  const readStates = (players: readonly ServerPlayer[]): void => {
-    for (const q of players) {
-      const fresh = entityStateOf(stores, q.eid);
+  const readStates = (entities: readonly ReplicatedEntity[]): void => {
+    for (const q of entities) {
+      const fresh = readEntityState(layout, ecs, q.eid);
       const cx = chunkOf(t.x[q.eid]), cz = chunkOf(t.z[q.eid]);
       const c = current.get(q.netId);
       if (!c) { current.set(q.netId, { state: fresh, cx, cz }); continue; }
@@ -116,36 +133,39 @@ export function createEntityUpdates(o: EntityUpdatesOptions): EntityUpdates {
   };
 
   return {
-    update(tick, players) {
-      readStates(players);
+    update(tick, players, entities) {
+      readStates(entities);
       const jobs: EntityDiffClient[] = [];
       const bases: (Map<number, EntityState> | undefined)[] = [];
       // This round's states in entity order, and each client's view in it (a scratch list: arrays that go into a
       // job are made at their final size, as this runs for every pair of players).
-      const here: Current[] = players.map((q) => current.get(q.netId)!);
+      const here: Current[] = entities.map((q) => current.get(q.netId)!);
       const inView: number[] = [];
-      for (const [pi, p] of players.entries()) {
+      for (const p of players) {
         forgetBeforeAck(p);
         const base = p.entities.byTick.get(p.ackTick);
         let quiet = base !== undefined && p.emptyUpdates.has(p.ackTick);
         inView.length = 0;
-        for (let qi = 0; qi < players.length; qi++) {
-          if (qi === pi || !p.known.has(players[qi].netId)) continue;
+        for (let qi = 0; qi < entities.length; qi++) {
+          if (entities[qi].netId === p.netId || !p.known.has(entities[qi].netId)) continue;
           inView.push(qi);
-          if (quiet && base!.get(players[qi].netId) !== here[qi].state) quiet = false;
+          if (quiet && base!.get(entities[qi].netId) !== here[qi].state) quiet = false;
         }
         if (quiet && base!.size === inView.length) { p.metrics.entityUpdatesQuiet++; continue; }
         if (!canSend(p.limiter, o.now())) { p.metrics.entityUpdatesDeferred++; continue; }
-        // Priority by distance and change since the acknowledged state: who goes first when the budget is short
-        // (the job orders by it only then).
-        const self = here[pi];
+        // Priority by distance and change since the acknowledged state, weighted by the priority of the components
+        // that changed (the protocol definition's): who goes first when the budget is short (the job orders by it
+        // only then).
+        const self = current.get(p.netId) ?? { cx: chunkOf(t.x[p.eid]), cz: chunkOf(t.z[p.eid]) };
         const states = new Array<EntityState>(inView.length), priority = new Array<number>(inView.length);
         for (let k = 0; k < inView.length; k++) {
           const { state: st, cx, cz } = here[inView[k]];
           const b = base?.get(st.id);
-          const moved = b ? Math.abs(st.x - b.x) + Math.abs(st.y - b.y) + Math.abs(st.z - b.z) : 64;
+          const moved = !b ? 64 : m.x < 0 || m.y < 0 || m.z < 0 ? 16
+            : Math.abs(st.v[m.x] - b.v[m.x]) + Math.abs(st.v[m.y] - b.v[m.y]) + Math.abs(st.v[m.z] - b.v[m.z]);
           const dist = Math.max(Math.abs(cx - self.cx), Math.abs(cz - self.cz));
-          const pr = (p.priority.get(st.id) ?? 0) + (1 + moved / 16) / (1 + dist);
+          const weight = changeWeight(layout, changedMask(b ?? layout.zero, st));
+          const pr = (p.priority.get(st.id) ?? 0) + (weight * (1 + moved / 16)) / (1 + dist);
           p.priority.set(st.id, pr);
           states[k] = st;
           priority[k] = pr;
@@ -161,15 +181,17 @@ export function createEntityUpdates(o: EntityUpdatesOptions): EntityUpdates {
         bases.push(base);
       }
       if (jobs.length === 0) return;
-      if (!o.pool) { deliver(jobs, bases, diffEntitiesInline(jobs)); return; }
-      diffEntitiesInPool(o.pool, jobs).then((outs) => deliver(jobs, bases, outs), (e: Error) => o.log('error', `entity diffing in the pool failed: ${e.message}`));
+      if (!o.pool) { deliver(jobs, bases, diffEntitiesInline(layout, jobs)); return; }
+      diffEntitiesInPool(o.pool, layout, jobs).then((outs) => deliver(jobs, bases, outs), (e: Error) => o.log('error', `entity diffing in the pool failed: ${e.message}`));
     },
     joined(p) {
       live.set(p.session.id, p);
     },
     left(p) {
       live.delete(p.session.id);
-      current.delete(p.netId);
+    },
+    removed(netId) {
+      current.delete(netId);
     },
   };
 }

@@ -16,13 +16,14 @@ import type { PayloadOf } from '../protocol/user-codec.ts';
 import type { UserMessageDef } from '../protocol/user-messages.ts';
 import { createUserHandlers } from '../net/user-handlers.ts';
 import { inventoryStateOf } from '../replication/inventory-state.ts';
-import { DEFAULT_KIT, createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../sim/game-world.ts';
+import { DEFAULT_KIT, createGameWorld, spawnKind, spawnPlayer, type GameWorld, type Kit } from '../sim/game-world.ts';
 import { gameSchedule, stepWorld } from '../sim/step.ts';
 import type { System } from '../sim/schedule.ts';
 import { createFixedStep, TICK_MS, type FixedStep } from '../tick.ts';
 import { createBlockRegistry } from '../voxel/blocks.ts';
 import { setBlock } from '../voxel/voxel-world.ts';
 import type { TerrainConfig } from '../voxel/terrain/generator.ts';
+import { PlayerKind, entityKindId } from '../protocol/define.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
 import { generateWorld, squareAround } from '../../workers/terrain.main.ts';
 import type { WorldGenerator } from '../../workers/terrain.common.ts';
@@ -150,6 +151,16 @@ export interface GameServer {
   send<M extends UserMessageDef>(player: ServerPlayer, def: M, payload: PayloadOf<M>): void;
   /** Sends a user message to every player. */
   broadcast<M extends UserMessageDef>(def: M, payload: PayloadOf<M>): void;
+  /**
+   * Spawns an entity of kind `kind` (a name or id from the protocol definition's entity kinds) at feet position
+   * (x, y, z), at rest, with Transform, Velocity, NetworkId and EntityKind (engine/sim/game-world.ts spawnKind); add
+   * more components with bitECS `addComponent`. From the next tick it is spawned on the clients that have it in
+   * view, updated at 10 Hz and despawned when it leaves their view. Throws RangeError for a kind the definition
+   * does not have. Returns its entity id.
+   */
+  spawnEntity(kind: string | number, x: number, y: number, z: number): number;
+  /** Removes an entity (one from `spawnEntity`); the clients that see it are told at the next tick. */
+  despawnEntity(eid: number): void;
   /** A server-side edit (admin tools, game rules): applied, stored, and replicated like a player's. */
   editBlock(x: number, y: number, z: number, block: number): void;
   /** Stops ticking, tells every client why, and closes the store. */
@@ -180,7 +191,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
     for (const k of ['x', 'y', 'z'] as const) {
       if (!Number.isFinite(at?.[k])) throw new RangeError(`spawnPoint returned ${k} = ${at?.[k]}; it must be a finite number of blocks`);
     }
-    const eid = spawnPlayer(world, at.x, at.y, at.z, options.kit ?? DEFAULT_KIT);
+    const eid = spawnPlayer(world, at.x, at.y, at.z, options.kit ?? DEFAULT_KIT, PlayerKind.Player);
     const player = replicator.join(session, eid);
     // Its own hotbar, so that the client predicts with the kit this server chose (before any column it stands on).
     session.send(Channel.ChunkStream, inventoryStateOf(world.ecs.stores, eid, world.tick));
@@ -292,7 +303,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
       }
       if (restored) log('info', `restored ${restored} stored edits`);
       replicator = createReplicator({
-        world, codec: options.codec, viewDistance, log, now: () => scheduler.now(), pool: options.pool,
+        world, protocol: options.protocol, codec: options.codec, viewDistance, log, now: () => scheduler.now(), pool: options.pool,
         budgetBytesPerSecond: options.budgetBytesPerSecond ?? DEFAULT_CLIENT_BUDGET,
       });
     },
@@ -311,6 +322,15 @@ export function createGameServer(options: GameServerOptions): GameServer {
     },
     broadcast(def, payload) {
       for (const p of players.values()) p.session.sendUser(def, payload);
+    },
+    spawnEntity(kind, x, y, z) {
+      const id = typeof kind === 'number' ? kind : entityKindId(options.protocol, kind);
+      if (!options.protocol.entities.some((k) => k.id === id)) throw new RangeError(`the protocol definition has no entity kind ${id}`);
+      return spawnKind(world, id, x, y, z);
+    },
+    despawnEntity(eid) {
+      if (eid <= 0 || [...players.values()].some((p) => p.eid === eid)) throw new RangeError(`entity ${eid} is a player's (or none); players leave by closing their session`);
+      removeEntity(world.ecs, eid);
     },
     editBlock(x, y, z, block) {
       const prev = setBlock(world.voxels, x, y, z, block);

@@ -1,6 +1,8 @@
 /**
- * What each client is told, within its bandwidth budget: its own authoritative body every tick; other players in
- * view as entity deltas every 2nd tick (10 Hz), nearest and most changed first when the budget is short; block
+ * What each client is told, within its bandwidth budget: its own authoritative body every tick, and its own other
+ * component values when they change (OwnState); every other entity of a registered kind in view (players and
+ * whatever the game spawns) as EntitySpawn/EntityDespawn and entity deltas every 2nd tick (10 Hz), in the entity
+ * layout of the protocol definition, nearest and most changed first when the budget is short; block
  * changes as section updates batched every 5 ticks; the answers to its block actions; and the columns in view,
  * nearest first, skipping those its cache already holds. Order of precedence: entities, then section updates and
  * block results (one ordered queue), then whole columns.
@@ -12,12 +14,10 @@
  */
 import type { ChunkCodecDeps } from '../codec/chunk-codec.ts';
 import { encodeSectionUpdate } from '../codec/chunk-diff.ts';
-import { ZERO_STATE, encodeEntityBatch } from '../codec/entity-delta.ts';
 import { Channel } from '../net/channels.ts';
 import type { NetLog } from '../net/server.ts';
 import { MsgType, type ChunkHave, type Message } from '../protocol/messages.ts';
 import { encodeWorldColumn, type EncodedColumn } from '../replication/column-transfer.ts';
-import { entityStateOf } from '../replication/entity-state.ts';
 import { chunkOf, columnKeyAt, columnsInView, inView } from '../replication/interest.ts';
 import { canSend, createRateLimiter, recordSent } from '../replication/rate-limiter.ts';
 import type { GameWorld, SimEvents } from '../sim/game-world.ts';
@@ -28,16 +28,21 @@ import { NO_SECTION, sectionVoxels } from '../voxel/section-store.ts';
 import { chunkFromKey, chunkKey, getColumn } from '../voxel/voxel-world.ts';
 import { readColumnHeader } from '../codec/chunk-codec.ts';
 import { hex64 } from '../hash.ts';
+import { query } from 'bitecs';
+import { encodeEntityBatch } from '../codec/entity-delta.ts';
+import type { ProtocolDefinition } from '../protocol/define.ts';
+import { createEntityLayout, readEntityState, type EntityLayout } from '../replication/entity-layout.ts';
+import { createOwnLayout, encodeOwnState } from '../replication/own-state.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
 import { encodeColumnsInPool } from '../../workers/chunk-encode.main.ts';
-import { EntityKind } from '../protocol/define.ts';
+import { PlayerKind } from '../protocol/define.ts';
 import { TARGET_INPUT_LEAD } from '../input.ts';
 import { createInputQueue, timingAdvice } from './input-queue.ts';
 import { createTickBucket, takeToken, tokensAt } from './tick-bucket.ts';
 import { ANSWER_BURST, ANSWERS_PER_TICK } from './refusal-answers.ts';
 import type { ServerSession } from '../net/server.ts';
 import type { ServerPlayer } from './server-player.ts';
-import { createEntityUpdates } from './entity-updates.ts';
+import { createEntityUpdates, type ReplicatedEntity } from './entity-updates.ts';
 
 /** Ticks between entity updates (10 Hz). */
 export const ENTITY_EVERY = 2;
@@ -63,6 +68,8 @@ export type ResyncOutcome = 'queued' | 'waiting' | 'ignored' | 'flood';
 export interface ReplicatorOptions {
   /** The world. */
   world: GameWorld;
+  /** The protocol definition: its entity kinds and component replication specs. */
+  protocol: ProtocolDefinition;
   /** Codec dependencies. */
   codec: ChunkCodecDeps;
   /** Chunks around a player that its client gets. */
@@ -79,6 +86,10 @@ export interface ReplicatorOptions {
 
 /** The replication side of the server. */
 export interface Replicator {
+  /** The entity layout of entity states (every client that sees an entity gets these fields). */
+  readonly layout: EntityLayout;
+  /** The layout of a player's own state (OwnState). */
+  readonly ownLayout: EntityLayout;
   /** Makes the record of a newly joined player (entity `eid`). */
   join(session: ServerSession, eid: number): ServerPlayer;
   /** A player left: despawns it for the others. */
@@ -184,13 +195,21 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     if (bytes > p.metrics.largestMessage) p.metrics.largestMessage = bytes;
   };
 
-  const spawnData = (eid: number) => encodeEntityBatch([entityStateOf(s, eid)], () => ZERO_STATE);
+  const layout = createEntityLayout(o.protocol);
+  const ownLayout = createOwnLayout(o.protocol);
+  const kinds = new Set(o.protocol.entities.map((k) => k.id));
+  const spawnData = (eid: number) => encodeEntityBatch([readEntityState(layout, world.ecs, eid)], () => layout.zero);
   const chunkPos = (eid: number): [number, number] => [chunkOf(s.Transform.x[eid]), chunkOf(s.Transform.z[eid])];
 
+  /** A replicated entity as of the last interest update: where it was, and its kind and name for spawns. */
+  interface Tracked extends ReplicatedEntity { cx: number; cz: number; kind: number; name: string }
+  /** Replicated entities by network id, as of the last interest update. */
+  const tracked = new Map<number, Tracked>();
+
   /** `p` is told of `q` (spawn) or made to forget it (despawn) when that changed. */
-  const see = (p: ServerPlayer, q: ServerPlayer, visible: boolean): void => {
+  const see = (p: ServerPlayer, q: Tracked, visible: boolean): void => {
     if (visible && !p.known.has(q.netId)) {
-      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: q.netId, kind: EntityKind.Player, data: spawnData(q.eid), name: q.session.name }, 'entity');
+      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: q.netId, kind: q.kind, data: spawnData(q.eid), name: q.name }, 'entity');
       p.known.add(q.netId);
     } else if (!visible && p.known.has(q.netId)) {
       send(p, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: q.netId }, 'entity');
@@ -199,21 +218,65 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     }
   };
 
-  /**
-   * Entity interest: spawns and despawns. Who sees whom changes only when a player enters another column (or joins),
-   * so only the pairs with such a player are looked at, not every pair every tick. Runs before the column interest
-   * of the tick, which moves `centre` on.
-   */
-  const updateEntityInterest = (players: readonly ServerPlayer[]): void => {
-    const cx = players.map((q) => chunkOf(s.Transform.x[q.eid])), cz = players.map((q) => chunkOf(s.Transform.z[q.eid]));
-    for (let i = 0; i < players.length; i++) {
-      if (chunkKey(cx[i], cz[i]) === players[i].centre) continue;
-      for (let j = 0; j < players.length; j++) {
-        if (j === i) continue;
-        const visible = inView(cx[i], cz[i], cx[j], cz[j], o.viewDistance);
-        see(players[i], players[j], visible);
-        see(players[j], players[i], visible);
+  /** Forgets a replicated entity: despawned on every client that knows it. */
+  const untrack = (netId: number, players: Iterable<ServerPlayer>): void => {
+    tracked.delete(netId);
+    entityUpdates.removed(netId);
+    for (const q of players) {
+      if (q.known.delete(netId)) {
+        q.priority.delete(netId);
+        send(q, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: netId }, 'entity');
       }
+    }
+  };
+
+  /**
+   * Entity interest: spawns and despawns. The replicated entities are those with a NetworkId, a Transform and an
+   * EntityKind registered in the protocol definition, in entity order. Who sees what changes only when a player or
+   * an entity enters another column (or appears), so a player that stayed in its column looks only at the entities
+   * that moved, and only a player that moved looks at every entity. An entity gone (removed, or its kind cleared) is
+   * despawned everywhere. Runs before the column interest of the tick, which moves `centre` on.
+   */
+  const updateEntityInterest = (players: readonly ServerPlayer[]): ReplicatedEntity[] => {
+    const eids = Array.from(query(world.ecs, [s.NetworkId, s.EntityKind, s.Transform])).sort((a, b) => a - b);
+    const entities: Tracked[] = [];
+    const moved: Tracked[] = [];
+    for (const eid of eids) {
+      const kind = s.EntityKind.kind[eid];
+      if (!kinds.has(kind)) continue;
+      const netId = s.NetworkId.id[eid];
+      const [cx, cz] = chunkPos(eid);
+      let t = tracked.get(netId);
+      if (!t || t.eid !== eid) {
+        t = { eid, netId, cx, cz, kind, name: players.find((p) => p.netId === netId)?.session.name ?? '' };
+        tracked.set(netId, t);
+        moved.push(t);
+      } else if (t.cx !== cx || t.cz !== cz || t.kind !== kind) {
+        t.cx = cx; t.cz = cz; t.kind = kind;
+        moved.push(t);
+      }
+      entities.push(t);
+    }
+    if (tracked.size > entities.length) {
+      const alive = new Set(entities.map((e) => e.netId));
+      for (const netId of [...tracked.keys()]) if (!alive.has(netId)) untrack(netId, players);
+    }
+    for (const p of players) {
+      const [pcx, pcz] = chunkPos(p.eid);
+      const look = chunkKey(pcx, pcz) === p.centre ? moved : entities;
+      for (const e of look) if (e.netId !== p.netId) see(p, e, inView(pcx, pcz, e.cx, e.cz, o.viewDistance));
+    }
+    return entities;
+  };
+
+  /** Sends each player the own component values that changed since its last OwnState. */
+  const sendOwnStates = (tick: Tick, players: readonly ServerPlayer[]): void => {
+    for (const p of players) {
+      const state = readEntityState(ownLayout, world.ecs, p.eid);
+      const data = encodeOwnState(ownLayout, state, p.ownSent);
+      if (!data) continue;
+      p.ownSent = state;
+      send(p, Channel.ChunkStream, { type: MsgType.OwnState, tick, data }, 'entity');
     }
   };
 
@@ -240,7 +303,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   };
 
   const entityUpdates = createEntityUpdates({
-    stores: s, pool: o.pool, now: o.now, log: o.log, send: (p, msg) => send(p, Channel.EntityDelta, msg, 'entity'),
+    ecs: world.ecs, layout, pool: o.pool, now: o.now, log: o.log, send: (p, msg) => send(p, Channel.EntityDelta, msg, 'entity'),
   });
 
   /** Columns re-sent on request now (`p.resyncWaiting` holds the requests over budget). */
@@ -305,6 +368,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   };
 
   return {
+    layout, ownLayout,
     join(session, eid) {
       const p: ServerPlayer = {
         session, eid, netId: s.NetworkId.id[eid], queue: createInputQueue(), ackTick: 0, entities: createSnapshotHistory(),
@@ -312,18 +376,16 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
         answerBudget: createTickBucket(ANSWER_BURST, ANSWERS_PER_TICK, world.tick),
         resyncBudget: createTickBucket(RESYNC_BURST, RESYNCS_PER_SECOND / TICK_HZ, world.tick), resyncWaiting: [],
         bytesSeen: session.connection.stats.bytesOut, centre: NaN, chunkQueue: [], queuedAt: new Map(), cacheHints: null,
-        joinedAt: o.now(), pendingDiffs: [], priority: new Map(), emptyUpdates: new Set(),
+        joinedAt: o.now(), pendingDiffs: [], priority: new Map(), emptyUpdates: new Set(), ownSent: undefined,
         metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, entityUpdatesQuiet: 0, largestMessage: 0, sendErrors: 0, resyncs: 0, resultsQueued: 0, refusedOnArrival: 0 },
       };
-      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: EntityKind.Self, data: spawnData(eid), name: p.session.name }, 'entity');
+      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: PlayerKind.Self, data: spawnData(eid), name: p.session.name }, 'entity');
       entityUpdates.joined(p);
       return p;
     },
     leave(p, players) {
       entityUpdates.left(p);
-      for (const q of players) {
-        if (q !== p && q.known.delete(p.netId)) send(q, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: p.netId }, 'entity');
-      }
+      untrack(p.netId, [...players].filter((q) => q !== p));
     },
     cacheHints(p, msg) {
       const hints = new Map<number, string>();
@@ -359,7 +421,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     },
     afterTick(tick, players) {
       const now = o.now();
-      updateEntityInterest(players);
+      const entities = updateEntityInterest(players);
       for (const p of players) {
         const e = p.eid;
         send(p, Channel.EntityDelta, {
@@ -369,7 +431,10 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
         updateInterest(p);
       }
       if (tick % BLOCKS_EVERY === 0) queueDiffs(players);
-      if (tick % ENTITY_EVERY === 0) entityUpdates.update(tick, players);
+      if (tick % ENTITY_EVERY === 0) {
+        entityUpdates.update(tick, players, entities);
+        sendOwnStates(tick, players);
+      }
       for (const p of players) {
         // Requests over the resync budget, as it refills (a column unloaded meanwhile is dropped).
         while (p.resyncWaiting.length && (!p.chunks.has(p.resyncWaiting[0]) || tokensAt(p.resyncBudget, world.tick) >= 1)) {

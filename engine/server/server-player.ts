@@ -4,6 +4,7 @@ import type { Message } from '../protocol/messages.ts';
 import type { SnapshotHistory } from '../replication/entity-baselines.ts';
 import type { RateLimiter } from '../replication/rate-limiter.ts';
 import type { Tick } from '../tick.ts';
+import type { EntityState } from '../codec/entity-delta.ts';
 import type { InputQueue } from './input-queue.ts';
 import type { TickBucket } from './tick-bucket.ts';
 
@@ -86,6 +87,8 @@ export interface ServerPlayer {
   priority: Map<number, number>;
   /** Ticks in `entities` whose update changed nothing (the client then held two equal snapshots of its view). */
   emptyUpdates: Set<Tick>;
+  /** Its own state as last sent in OwnState (undefined before the first). */
+  ownSent: EntityState | undefined;
   /** Figures. */
   metrics: ReplicationMetrics;
 }

@@ -7,6 +7,7 @@ import { HOTBAR_SLOTS } from '../ecs/components.ts';
 import type { ComponentSchema } from '../ecs/schema.ts';
 import { createEcsWorld, spawnEntity, type EcsWorld } from '../ecs/world.ts';
 import { createEventBus, type EventBus } from '../events.ts';
+import { syncHeldItem } from '../rules/inventory.ts';
 import type { Tick } from '../tick.ts';
 import { Block } from '../voxel/blocks.ts';
 import { createVoxelWorld, type VoxelWorld, type VoxelWorldOptions } from '../voxel/voxel-world.ts';
@@ -73,12 +74,15 @@ export const DEFAULT_KIT: Kit = [
   [0, Block.Planks, 64], [1, Block.Cobblestone, 64], [2, Block.Glass, 64], [3, Block.Stone, 64], [4, Block.Dirt, 64],
 ];
 
-/** Adds a player at feet position (x, y, z) with full health and the given hotbar; returns its entity id. */
-export function spawnPlayer(world: GameWorld, x: number, y: number, z: number, kit: Kit = []): number {
+/**
+ * Adds a player at feet position (x, y, z) with full health, the given hotbar and entity kind `kind` (the game's
+ * id for players; default 0, which no definition registers: not replicated); returns its entity id.
+ */
+export function spawnPlayer(world: GameWorld, x: number, y: number, z: number, kit: Kit = [], kind = 0): number {
   const { ecs } = world;
   const s = ecs.stores;
   const eid = spawnEntity(ecs);
-  for (const c of [s.Transform, s.Velocity, s.Player, s.Health, s.Inventory, s.NetworkId]) addComponent(ecs, eid, c);
+  for (const c of [s.Transform, s.Velocity, s.Player, s.Health, s.Inventory, s.NetworkId, s.EntityKind, s.HeldItem]) addComponent(ecs, eid, c);
   s.Transform.x[eid] = x; s.Transform.y[eid] = y; s.Transform.z[eid] = z;
   s.Transform.yaw[eid] = 0; s.Transform.pitch[eid] = 0;
   s.Velocity.x[eid] = 0; s.Velocity.y[eid] = 0; s.Velocity.z[eid] = 0;
@@ -91,8 +95,30 @@ export function spawnPlayer(world: GameWorld, x: number, y: number, z: number, k
     s.Inventory.item[eid * HOTBAR_SLOTS + slot] = item;
     s.Inventory.count[eid * HOTBAR_SLOTS + slot] = count;
   }
+  syncHeldItem(s, eid);
+  s.EntityKind.kind[eid] = kind;
   s.NetworkId.id[eid] = world.nextNetId++;
   world.events.emit('PlayerSpawned', { tick: world.tick, eid, netId: s.NetworkId.id[eid] });
+  return eid;
+}
+
+/**
+ * Adds an entity of entity kind `kind` (an id of the protocol definition's `entities`, 1..65535) standing at feet
+ * position (x, y, z), at rest: Transform, Velocity, NetworkId (a fresh id) and EntityKind. Add more components with
+ * bitECS `addComponent(world.ecs, eid, world.ecs.stores.Health)` and so on. A server replicates it to the clients in
+ * view (game/server/replicator.ts); remove it with bitECS `removeEntity`. Returns its entity id.
+ */
+export function spawnKind(world: GameWorld, kind: number, x: number, y: number, z: number): number {
+  if (!Number.isInteger(kind) || kind < 1 || kind > 65535) throw new RangeError(`kind must be an integer in 1..65535, got ${kind}`);
+  const { ecs } = world;
+  const s = ecs.stores;
+  const eid = spawnEntity(ecs);
+  for (const c of [s.Transform, s.Velocity, s.NetworkId, s.EntityKind]) addComponent(ecs, eid, c);
+  s.Transform.x[eid] = x; s.Transform.y[eid] = y; s.Transform.z[eid] = z;
+  s.Transform.yaw[eid] = 0; s.Transform.pitch[eid] = 0;
+  s.Velocity.x[eid] = 0; s.Velocity.y[eid] = 0; s.Velocity.z[eid] = 0;
+  s.EntityKind.kind[eid] = kind;
+  s.NetworkId.id[eid] = world.nextNetId++;
   return eid;
 }
 

@@ -104,8 +104,8 @@ export function crowdBot(seed: number, area: CrowdArea, acting: () => boolean = 
       lastPlaced = null;
     } else if (r < 0.6 && c.remotes.size > 0) {
       const others = [...c.remotes.values()];
-      const o = others[rng.int(0, others.length - 1)].state;
-      const x = Math.floor(dequantizePosition(o.x)), y = Math.floor(dequantizePosition(o.y)), z = Math.floor(dequantizePosition(o.z));
+      const o = c.remoteValues(others[rng.int(0, others.length - 1)].id, 'Transform')!;
+      const x = Math.floor(o.x as number), y = Math.floor(o.y as number), z = Math.floor(o.z as number);
       action = placeInto(c, x, y, z);
       if (action) lastPlaced = [x, y, z];
     } else {

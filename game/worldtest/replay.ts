@@ -14,7 +14,7 @@ import { createGameWorld, spawnPlayer, type GameWorld } from '../../engine/index
 import { stepWorld } from '../../engine/index.ts';
 import { surfaceY } from '../../engine/index.ts';
 import { generateColumnsSync, squareAround } from '../../engine/index.ts';
-import { DEFAULT_KIT } from '../rules.ts';
+import { DEFAULT_KIT, EntityKind } from '../rules.ts';
 import type { SessionInfo } from './session-recording.ts';
 
 /** A replay's result. */
@@ -48,7 +48,7 @@ export function replaySession(info: SessionInfo, logs: ReadonlyMap<number, reado
     while (next < info.sessions.length && info.sessions[next].tick === tick) {
       const s = info.sessions[next++];
       if (s.kind === 'join') {
-        const eid = spawnPlayer(world, 0.5, surfaceY(world, 0, 0), 0.5, DEFAULT_KIT);
+        const eid = spawnPlayer(world, 0.5, surfaceY(world, 0, 0), 0.5, DEFAULT_KIT, EntityKind.Player);
         const netId = world.ecs.stores.NetworkId.id[eid];
         if (netId !== s.client) throw new Error(`replay: join at tick ${tick} got network id ${netId}, the recording says ${s.client}`);
         eidOf.set(s.client, eid);

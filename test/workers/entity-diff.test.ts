@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { EntityState } from '../../engine/codec/entity-delta.ts';
 import { Button } from '../../engine/input.ts';
 import { applyEntityUpdate, createSnapshotHistory, remember } from '../../engine/replication/entity-baselines.ts';
-import { entityStateOf } from '../../engine/replication/entity-state.ts';
+import { readEntityState } from '../../engine/replication/entity-layout.ts';
+import { GAME_LAYOUT, stateOf } from '../support/entity-states.ts';
 import { createGameWorld, spawnPlayer } from '../../engine/sim/game-world.ts';
 import { stepWorld } from '../../engine/sim/step.ts';
 import { DEFAULT_SUPERFLAT } from '../../engine/voxel/terrain/generator.ts';
@@ -27,15 +28,15 @@ describe('entity diff job', () => {
       stepWorld(world, new Map(eids.map((e, i) => [e, { tick, buttons: i < 10 || tick < 20 ? Button.Forward : 0, yaw: (i * 97 + tick * 13) % 1024, pitch: 0 }])));
       stepWorld(world, new Map());
       const base = server.byTick.get(ack);
-      const current = eids.map((e) => entityStateOf(world.ecs.stores, e));
+      const current = eids.map((e) => readEntityState(GAME_LAYOUT, world.ecs, e));
       const priority = current.map((_, i) => (i * 7) % 30); // the ten of priority 29..20 go first when it is short
       const job: EntityDiffClient = { client: 1, tick, ackTick: base ? ack : 0, baseline: base ? [...base.values()] : [], current, priority, allowed: tick === 30 ? 10 : 1000, maxBytes: 1168 };
-      const [viaPool] = await diffEntitiesInPool(pool, [job]);
-      const [inline] = diffEntitiesInline([job]);
+      const [viaPool] = await diffEntitiesInPool(pool, GAME_LAYOUT, [job]);
+      const [inline] = diffEntitiesInline(GAME_LAYOUT, [job]);
       expect(viaPool).toEqual(inline);
       const held = heldAfter(job, viaPool, base);
       remember(server, tick, held);
-      const got = applyEntityUpdate(client, tick, viaPool.baselineTick, viaPool.data)!;
+      const got = applyEntityUpdate(GAME_LAYOUT, client, tick, viaPool.baselineTick, viaPool.data)!;
       expect(got).toEqual(held);
       if (tick === 30) {
         // The budget let the 10 of highest priority through; the others kept their baseline state, as the owner's
@@ -51,9 +52,9 @@ describe('entity diff job', () => {
   });
 
   it('an update too large for one datagram carries the entities of highest priority, halving until it fits', () => {
-    const current: EntityState[] = Array.from({ length: 300 }, (_, i) => ({ id: i + 1, x: 1000 + i * 37, y: 112, z: -500 - i * 11, yaw: i % 256, pitch: 0, vx: 40, vy: 0, vz: -12, health: 20, item: 3, flags: 1 }));
+    const current: EntityState[] = Array.from({ length: 300 }, (_, i) => stateOf({ id: i + 1, x: 1000 + i * 37, y: 112, z: -500 - i * 11, yaw: i % 256, pitch: 0, vx: 40, vy: 0, vz: -12, health: 20, item: 3, flags: 1 }));
     const priority = current.map((_, i) => (i * 101) % 300);
-    const [out] = diffEntitiesInline([{ client: 1, tick: 2, ackTick: 0, baseline: [], current, priority, allowed: 1000, maxBytes: 1168 }]);
+    const [out] = diffEntitiesInline(GAME_LAYOUT, [{ client: 1, tick: 2, ackTick: 0, baseline: [], current, priority, allowed: 1000, maxBytes: 1168 }]);
     expect(out.data.length).toBeLessThanOrEqual(1168);
     expect(out.picked).not.toBeNull();
     const n = out.picked!.length;
@@ -63,8 +64,8 @@ describe('entity diff job', () => {
   });
 
   it('a structured clone of a round copies each shared state once, however many clients refer to it', () => {
-    const states: EntityState[] = Array.from({ length: 50 }, (_, i) => ({ id: i + 1, x: i, y: 0, z: 0, yaw: 0, pitch: 0, vx: 0, vy: 0, vz: 0, health: 20, item: 0, flags: 0 }));
-    const task = (n: number) => ({ clients: Array.from({ length: n }, (_, c): EntityDiffClient => ({ client: c, tick: 4, ackTick: 2, baseline: states, current: [...states], priority: states.map(() => 1), allowed: 100, maxBytes: 1168 })) });
+    const states: EntityState[] = Array.from({ length: 50 }, (_, i) => stateOf({ id: i + 1, x: i, health: 20 }));
+    const task = (n: number) => ({ layout: GAME_LAYOUT, clients: Array.from({ length: n }, (_, c): EntityDiffClient => ({ client: c, tick: 4, ackTick: 2, baseline: states, current: [...states], priority: states.map(() => 1), allowed: 100, maxBytes: 1168 })) });
     const cloned = structuredClone(task(40));
     expect(cloned.clients[0].baseline[7]).toBe(cloned.clients[39].current[7]);
     // 40 clients cost the states once plus two lists of references each (a few bytes per reference).

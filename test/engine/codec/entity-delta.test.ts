@@ -1,24 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  ENTITY_FIELDS, MAX_ENTITY_ID, ZERO_STATE, decodeEntityBatch, encodeEntityBatch, fullSnapshotBytes, readEntityRecord,
-  writeEntityRecord, type EntityState,
+  MAX_ENTITY_ID, MAX_WIRE_FIELDS, decodeEntityBatch, encodeEntityBatch, fullSnapshotBytes, readEntityRecord, writeEntityRecord,
+  zeroState, type EntityState,
 } from '../../../engine/codec/entity-delta.ts';
 import { createByteReader, createByteWriter, remaining, written } from '../../../engine/codec/byte-io.ts';
 import { CodecError } from '../../../engine/codec/codec-error.ts';
 import { dequantizeYaw, quantizePitch, quantizePosition, quantizeVelocity, quantizeYaw } from '../../../engine/codec/quantize.ts';
 import { yawDelta } from '../../../engine/prediction/interpolation.ts';
+import { GAME_LAYOUT, named, stateOf } from '../../support/entity-states.ts';
 
+const ZERO_STATE = GAME_LAYOUT.zero;
+const N = GAME_LAYOUT.fields.length;
+const int32 = fc.integer({ min: -0x80000000, max: 0x7fffffff });
 const stateArb = fc.record({
   id: fc.integer({ min: 1, max: 1_000_000 }),
-  x: fc.integer({ min: -8_000_000, max: 8_000_000 }), y: fc.integer({ min: -1024, max: 8192 }), z: fc.integer({ min: -8_000_000, max: 8_000_000 }),
-  yaw: fc.integer({ min: 0, max: 255 }), pitch: fc.integer({ min: -128, max: 128 }),
-  vx: fc.integer({ min: -2000, max: 2000 }), vy: fc.integer({ min: -2000, max: 2000 }), vz: fc.integer({ min: -2000, max: 2000 }),
-  health: fc.integer({ min: 0, max: 65535 }), item: fc.integer({ min: 0, max: 65535 }), flags: fc.integer({ min: 0, max: 255 }),
+  v: fc.array(fc.oneof(fc.integer({ min: -2000, max: 2000 }), int32), { minLength: N, maxLength: N }),
 });
 
 describe('entity delta codec', () => {
-  it('round-trips any batch against any baselines', () => {
+  it('round-trips any batch against any baselines, any int32 values', () => {
     fc.assert(fc.property(fc.uniqueArray(stateArb, { selector: (s) => s.id, maxLength: 30 }), fc.array(stateArb, { maxLength: 30 }), (states, bases) => {
       const baseline = new Map<number, EntityState>();
       bases.forEach((b, i) => { if (states[i]) baseline.set(states[i].id, { ...b, id: states[i].id }); });
@@ -28,12 +29,21 @@ describe('entity delta codec', () => {
     }));
   });
 
+  it('works for any field count up to MAX_WIRE_FIELDS, and refuses more', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: MAX_WIRE_FIELDS }), fc.array(int32, { minLength: MAX_WIRE_FIELDS, maxLength: MAX_WIRE_FIELDS }), (n, values) => {
+      const zero = zeroState(n);
+      const st: EntityState = { id: 9, v: values.slice(0, n) };
+      expect(decodeEntityBatch(encodeEntityBatch([st], () => zero), () => zero)).toEqual([st]);
+    }));
+    expect(() => zeroState(MAX_WIRE_FIELDS + 1)).toThrow(/0\.\.31/);
+  });
+
   it('sends only changed fields: a walking entity costs a few bytes', () => {
-    const base: EntityState = { id: 7, x: quantizePosition(10.5), y: 112, z: -40, yaw: 12, pitch: 0, vx: 0, vy: 0, vz: 69, health: 20, item: 3, flags: 1 };
-    const moved = { ...base, z: base.z + 7 }; // 0.43 blocks: one 10 Hz step of walking
+    const base = stateOf({ id: 7, x: quantizePosition(10.5), y: 112, z: -40, yaw: 12, pitch: 0, vx: 0, vy: 0, vz: 69, health: 20, item: 3, flags: 1 });
+    const moved = stateOf({ ...named(base), z: named(base).z + 7 }); // 0.43 blocks: one 10 Hz step of walking
     const bytes = encodeEntityBatch([moved], () => base);
     expect(bytes.length).toBeLessThanOrEqual(5);
-    expect(bytes.length * 5).toBeLessThan(fullSnapshotBytes(1));
+    expect(bytes.length * 5).toBeLessThan(fullSnapshotBytes(1, GAME_LAYOUT.fullBytes));
     expect(encodeEntityBatch([base], () => base).length).toBe(3); // count, id, empty mask
   });
 
@@ -65,9 +75,10 @@ describe('entity delta codec', () => {
   });
 
   it('a run of consecutive ids costs one header byte each; ids out of order are refused', () => {
-    const base: EntityState = { ...ZERO_STATE, id: 0, x: 100, z: 100, flags: 1 };
+    const base = stateOf({ id: 0, x: 100, z: 100, flags: 1 });
     const w = createByteWriter();
-    for (let id = 70_001; id <= 70_010; id++) writeEntityRecord(w, id === 70_001 ? 70_000 : id - 1, { ...base, id }, { ...base, id, x: 103, z: 98 });
+    const walked = (id: number) => ({ ...stateOf({ ...named(base), x: 103, z: 98 }), id });
+    for (let id = 70_001; id <= 70_010; id++) writeEntityRecord(w, id === 70_001 ? 70_000 : id - 1, { ...base, id }, walked(id));
     expect(w.length).toBe(10 * 3); // header, x, z
     expect(() => writeEntityRecord(createByteWriter(), 5, base, { ...base, id: 5 })).toThrow(RangeError);
     const reader = (...b: number[]) => createByteReader(Uint8Array.from(b), 'record', 0, b.length, (m) => new CodecError(m));
@@ -89,6 +100,6 @@ describe('entity delta codec', () => {
 
   it('quantizes yaw to 256 wire steps and back within one step', () => {
     for (let s = 0; s < 1024; s++) expect(Math.abs(yawDelta(s, dequantizeYaw(quantizeYaw(s))))).toBeLessThanOrEqual(2);
-    expect(ENTITY_FIELDS.length).toBeLessThanOrEqual(14);
+    expect(GAME_LAYOUT.fields.length).toBeLessThanOrEqual(14);
   });
 });

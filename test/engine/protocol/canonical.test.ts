@@ -46,7 +46,7 @@ describe('protocol definition: canonical text', () => {
     const c = defineProtocol(EXAMPLE_SPEC).canonical;
     expect(c.blocks.split('\n')).toContain('12 lamp solid=1 opaque=1 see-through=0 targetable=1 breakable=1 liquid=0 light=15 color=ffd080 hardness=0.3');
     expect(c.blocks.split('\n')).toContain('8 water solid=0 opaque=0 see-through=1 targetable=0 breakable=0 liquid=1 light=0 color=3060d0 hardness=1');
-    expect(c.components.split('\n')).toContain('1 Transform to=all priority=1 pitch:i16=x0.5,x:f32=x16,y:f32=x16,yaw:u16=x0.25%256,z:f32=x16');
+    expect(c.components.split('\n')).toContain('1 Transform to=all priority=1 pitch:i16=x0.5,x:f32=x16+hot,y:f32=x16+hot,yaw:u16=x0.25%256,z:f32=x16+hot');
     expect(c.components.split('\n')).toContain('5 Inventory to=owner priority=1 count:u8*9=exact,item:u16*9=exact,selected:u8=exact');
     expect(c.components.split('\n').at(-1)).toBe('32 Mana to=owner priority=2 current:f32=x4,max:u16=exact');
     expect(c.entities).toBe('1 Player\n2 Self\n3 Zombie');

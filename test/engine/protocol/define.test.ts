@@ -26,7 +26,7 @@ describe('defineProtocol', () => {
     }
     expect(Object.isFrozen(Mana.fields.current)).toBe(true); // defineComponent freezes its schema
     expect(def.entities.map((e) => e.id)).toEqual([1, 2, 3]);
-    expect(def.components.at(-1)!.replicate).toEqual({ to: 'owner', priority: 2, fields: { current: { scale: 4 }, max: 'exact' } });
+    expect(def.components.at(-1)!.replicate).toEqual({ to: 'owner', priority: 2, fields: { current: { scale: 4 }, max: 'exact' }, hot: [] });
     expect(entityKindId(def, 'Zombie')).toBe(3);
     expect(() => entityKindId(def, 'Ghost')).toThrow(/no entity kind Ghost/);
   });
@@ -35,7 +35,7 @@ describe('defineProtocol', () => {
     const cases: Array<[Partial<ProtocolSpec>, string, RegExp]> = [
       [{ blocks: [...DEFAULT_BLOCKS, { id: 3, name: 'lamp', color: 0 }] }, 'blocks', /block id 3 given twice \(grass, lamp\)/],
       [{ components: [BUILTIN_COMPONENTS[0]] }, 'components', /missing: Velocity, Player, Health, Inventory, NetworkId/],
-      [{ components: [...BUILTIN_COMPONENTS, replicated(7, Mana, { to: 'owner' })] }, 'components', /user component ids are 32..255, got 7/],
+      [{ components: [...BUILTIN_COMPONENTS, replicated(17, Mana, { to: 'owner' })] }, 'components', /user component ids are 32..255, got 17/],
       [{ components: [...BUILTIN_COMPONENTS, replicated(32, Mana, { to: 'friends' as never })] }, 'components', /Mana \(id 32\): replicate.to/],
       [{ components: [...BUILTIN_COMPONENTS, replicated(32, Mana, { to: 'all', fields: { current: { scale: 0 } } })] }, 'components', /Mana \(id 32\).current: scale/],
       [{ components: [...BUILTIN_COMPONENTS, { id: 32, component: Mana, replicate: { to: 'all', fields: { mana: 'skip' } as never } }] }, 'components', /names mana, which is not a field/],
