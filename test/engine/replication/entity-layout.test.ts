@@ -1,10 +1,10 @@
-import { addComponent, registerComponent } from 'bitecs';
+import { addComponent } from 'bitecs';
 import { describe, expect, it } from 'vitest';
 import { decodeEntityBatch, encodeEntityBatch } from '../../../engine/codec/entity-delta.ts';
 import { defineComponent } from '../../../engine/ecs/schema.ts';
-import { createStores, storesByteLength } from '../../../engine/ecs/world.ts';
+import { storeOf } from '../../../engine/ecs/world.ts';
 import { BUILTIN_COMPONENTS, replicated } from '../../../engine/protocol/component-spec.ts';
-import { defineProtocol } from '../../../engine/protocol/define.ts';
+import { BUILTIN_ENTITY_KINDS, componentLayout, defineProtocol } from '../../../engine/protocol/define.ts';
 import { changeWeight, componentValues, createEntityLayout, readEntityState } from '../../../engine/replication/entity-layout.ts';
 import { createGameWorld, spawnKind, spawnPlayer } from '../../../engine/sim/game-world.ts';
 import { applyInventoryOp } from '../../../engine/rules/inventory.ts';
@@ -38,17 +38,15 @@ describe('entity layout', () => {
   it('replicates the fields of a user component to all: not the skipped ones, array fields per element, quantized', () => {
     const def = defineProtocol({
       components: [...BUILTIN_COMPONENTS, replicated(40, Mana, { to: 'all', fields: { current: { scale: 4 }, seed: 'skip' } })],
-      entities: [{ id: 3, name: 'Zombie' }],
+      entities: [...BUILTIN_ENTITY_KINDS, { id: 3, name: 'Zombie' }],
     });
     const layout = createEntityLayout(def);
     expect(layout.fields.slice(11).map((f) => `${f.component}.${f.field}[${f.element}]`)).toEqual([
       'Mana.current[0]', 'Mana.max[0]', 'Mana.runes[0]', 'Mana.runes[1]', 'Mana.runes[2]',
     ]);
-    // A world with the user component laid out beside the engine's (createEcsWorld will do this itself).
-    const world = createGameWorld({ capacity: 64 });
-    const stores = createStores([Mana], 64, new SharedArrayBuffer(storesByteLength([Mana], 64)));
-    (world.ecs.stores as unknown as Record<string, unknown>).Mana = stores.Mana;
-    registerComponent(world.ecs, stores.Mana);
+    // The world lays the user component out beside the engine's.
+    const world = createGameWorld({ capacity: 64, components: componentLayout(def) });
+    const stores = { Mana: storeOf(world.ecs, Mana) };
     const zombie = spawnKind(world, 3, 5.5, 70, -2.25);
     const other = spawnKind(world, 3, 0, 0, 0); // no Mana: its Mana fields read 0
     addComponent(world.ecs, zombie, stores.Mana);
