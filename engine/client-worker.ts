@@ -6,4 +6,5 @@ export * from '../workers/chunk-decode.common.ts';
 export * from '../workers/chunk-decode.worker.ts';
 export * from '../workers/mesh.common.ts';
 export * from '../workers/mesh.worker.ts';
-export * from '../workers/pool.browser-host.ts';
+// Types only: that module serves a generic pool host as a side effect when loaded inside a worker.
+export type { PoolHost } from '../workers/pool.browser-host.ts';

@@ -93,6 +93,7 @@ describe.skipIf(!present && !required)('browser client, two pages on one server'
     if (fallback) await ctx.addInitScript(() => { delete (globalThis as { WebTransport?: unknown }).WebTransport; });
     const page = await ctx.newPage();
     page.on('pageerror', (e) => console.error(`[page ${name}] ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') console.error(`[page ${name} console] ${m.text()}`); });
     expect(server!.url.startsWith('http://')).toBe(true);
     const base = fallback ? server!.url.replace(/^http:/, 'https:') : server!.url;
     const url = `${base}?name=${name}&maxfps=15`;
