@@ -1,6 +1,6 @@
 /**
- * The project's game is a user of the engine like any other: game/ reaches engine/ and workers/ only through the
- * public entry points, the page's code only through the browser-safe ones, and those never pull in Node.
+ * The project's game and the examples are users of the engine like any other: they reach engine/ and workers/ only
+ * through the public entry points, the page's code only through the browser-safe ones, and those never pull in Node.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -52,6 +52,12 @@ describe('the public API boundary', () => {
     expect(game.length).toBeGreaterThan(30);
     expect(violations(game, (t) => ENTRIES.includes(t))).toEqual([]);
     expect(violations(game.filter((f) => f.startsWith('game/web/')), (t) => BROWSER_ENTRIES.includes(t))).toEqual([]);
+  });
+
+  it('the examples import the engine only through its entry points', () => {
+    const examples = sources('examples');
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    expect(violations(examples, (t) => ENTRIES.includes(t))).toEqual([]);
   });
 
   it('finds an internal import (the check can fail)', () => {
