@@ -6,10 +6,13 @@ usage: tun-link.py TUN_A TUN_B DELAY_MS LOSS SEED
 Creates TUN_A and TUN_B (IFF_TUN, no packet info), prints "ready" and then moves every IP packet read from one to the
 other, dropping each with probability LOSS and delivering the rest DELAY_MS later, in order, in both directions; the
 draws come from a generator seeded with SEED. TCP and QUIC alike see real loss and delay. The caller moves the
-devices into network namespaces and gives them addresses. Ends when stdin closes; the devices go with it.
+devices into network namespaces and gives them addresses. Ends when stdin closes; the devices go with it, and the
+exit line on stderr says how late (beyond DELAY_MS) the relay wrote packets: its own delay, which should stay near 0.
+With STRATUM_TUN_LOG=FILE set it also writes one line per packet delivered: destination fd, arrival and departure
+(wall clock, s), lateness (ms), length, IP protocol byte.
 Standard library only (ioctl through fcntl), so that it needs nothing installed beyond python3.
 """
-import fcntl, heapq, os, random, select, struct, sys, time
+import fcntl, gc, heapq, os, random, select, struct, sys, time
 
 TUNSETIFF = 0x400454CA
 IFF_TUN, IFF_NO_PI = 0x0001, 0x1000
@@ -21,19 +24,39 @@ def open_tun(name):
     return fd
 
 
+def realtime():
+    """Runs the relay under SCHED_FIFO when allowed (root), so that it adds only the configured delay: as an
+    ordinary process on a loaded two-core machine it waited up to 16 ms for a CPU before reading or writing a packet,
+    which the loss comparison then counted against the transport. Returns whether that worked."""
+    gc.disable()  # nothing here makes reference cycles; a collection pass is a pause the link would add
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(10))
+        return True
+    except (AttributeError, OSError):
+        return False
+
+
 def main():
     a_name, b_name, delay_ms, loss, seed = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
     a, b = open_tun(a_name), open_tun(b_name)
     rngs = {a: random.Random(seed * 2), b: random.Random(seed * 2 + 1)}  # one per direction
     other = {a: b, b: a}
     counts = {'packets': 0, 'dropped': 0}
-    queue = []  # (due, seq, fd, packet)
+    queue = []  # (due, seq, fd, packet, arrival on the wall clock)
     seq = 0
+    log = open(os.environ['STRATUM_TUN_LOG'], 'w') if os.environ.get('STRATUM_TUN_LOG') else None
+    late = {'max': 0.0, 'over1ms': 0}  # ms the relay wrote packets after they were due
+    rt = realtime()
     print('ready', flush=True)
     while True:
         now = time.monotonic()
         while queue and queue[0][0] <= now:
-            _, _, fd, pkt = heapq.heappop(queue)
+            due, _, fd, pkt, tin = heapq.heappop(queue)
+            lateness = (time.monotonic() - due) * 1000
+            late['max'] = max(late['max'], lateness)
+            late['over1ms'] += lateness > 1
+            if log:
+                log.write(f'{fd} {tin:.6f} {time.time():.6f} {lateness:.3f} {len(pkt)} {pkt[9]}\n')
             try:
                 os.write(fd, pkt)
             except OSError:
@@ -43,7 +66,10 @@ def main():
         for fd in ready:
             if fd is sys.stdin:
                 if not sys.stdin.readline():
-                    print(f'tun-link: {counts["packets"]} packets, {counts["dropped"]} dropped', file=sys.stderr)
+                    if log:
+                        log.close()
+                    print(f'tun-link: {counts["packets"]} packets, {counts["dropped"]} dropped; written late by up to'
+                          f' {late["max"]:.1f} ms, {late["over1ms"]} by over 1 ms{"" if rt else " (not real-time)"}', file=sys.stderr)
                     return
                 continue
             while True:
@@ -58,7 +84,7 @@ def main():
                     counts['dropped'] += 1
                     continue
                 seq += 1
-                heapq.heappush(queue, (time.monotonic() + delay_ms / 1000, seq, other[fd], pkt))
+                heapq.heappush(queue, (time.monotonic() + delay_ms / 1000, seq, other[fd], pkt, time.time()))
 
 
 main()

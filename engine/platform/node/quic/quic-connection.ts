@@ -221,6 +221,19 @@ export function createQuicConn(options: QuicConnOptions): QuicConn {
       conn.flush();
     });
   };
+  // Datagrams are real-time: one written outside event handling goes out at the end of the current task (a
+  // microtask), not after the event loop's next poll phase, where other sockets' I/O (another connection's packets,
+  // an HTTP/2 burst) would hold it for milliseconds. Datagrams written in the same task (one replication pass) still
+  // share packets; packets read in one poll are still answered together (queueFlush).
+  let flushSoonQueued = false;
+  const flushSoon = () => {
+    if (flushSoonQueued) return;
+    flushSoonQueued = true;
+    queueMicrotask(() => {
+      flushSoonQueued = false;
+      conn.flush();
+    });
+  };
   const conn: QuicConn = {
     get remote() { return remote; },
     get established() { return established; },
@@ -300,7 +313,7 @@ export function createQuicConn(options: QuicConnOptions): QuicConn {
       } catch {
         return false; // too large for the path, or the send queue is full: datagrams may be lost
       }
-      if (depth === 0) queueFlush();
+      if (depth === 0) flushSoon();
       return true;
     },
     maxDatagramPayload() {
