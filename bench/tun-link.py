@@ -9,7 +9,7 @@ draws come from a generator seeded with SEED. TCP and QUIC alike see real loss a
 devices into network namespaces and gives them addresses. Ends when stdin closes; the devices go with it, and the
 exit line on stderr says how late (beyond DELAY_MS) the relay wrote packets: its own delay, which should stay near 0.
 With STRATUM_TUN_LOG=FILE set it also writes one line per packet delivered: destination fd, arrival and departure
-(wall clock, s), lateness (ms), length, IP protocol byte.
+(wall clock, s), lateness (ms), length, IP protocol byte, time the write took (ms).
 Standard library only (ioctl through fcntl), so that it needs nothing installed beyond python3.
 """
 import fcntl, gc, heapq, os, random, select, struct, sys, time
@@ -55,12 +55,13 @@ def main():
             lateness = (time.monotonic() - due) * 1000
             late['max'] = max(late['max'], lateness)
             late['over1ms'] += lateness > 1
-            if log:
-                log.write(f'{fd} {tin:.6f} {time.time():.6f} {lateness:.3f} {len(pkt)} {pkt[9]}\n')
+            tout = time.time()
             try:
                 os.write(fd, pkt)
             except OSError:
                 pass  # the device is down for a moment (moved, not yet up): the packet is lost
+            if log:
+                log.write(f'{fd} {tin:.6f} {tout:.6f} {lateness:.3f} {len(pkt)} {pkt[9]} {(time.time() - tout) * 1000:.3f}\n')
         timeout = max(0.0, queue[0][0] - now) if queue else 0.5
         ready, _, _ = select.select([a, b, sys.stdin], [], [], timeout)
         for fd in ready:
