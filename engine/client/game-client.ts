@@ -215,10 +215,11 @@ export interface GameClient {
   /**
    * Makes a predicted game action (one of the definition's `actions`): it goes in the next input, and it is applied at
    * once to the own player in `world` (on the server's own state plus the actions still pending); a refusal rolls it
-   * back. Returns the prediction's outcome (the action is sent either way: the server decides). Throws RangeError
+   * back. Returns the prediction's outcome, undefined before the own player and its OwnState exist (the action is
+   * sent either way: the server decides). Throws RangeError
    * for an action the definition does not declare, a payload that breaks the declaration, or more than 4 per tick.
    */
-  act<F extends ActionFields>(def: UserActionDef<F>, payload: FieldsPayload<F>): ActionOutcome;
+  act<F extends ActionFields>(def: UserActionDef<F>, payload: FieldsPayload<F>): ActionOutcome | undefined;
   /** Sends a user message (a `from: 'client' | 'both'` message of the definition) on its declared channel. */
   send<M extends UserMessageDef>(def: M, payload: PayloadOf<M>): void;
   /** Handles a user message from the server; returns a function that removes the handler. */
@@ -260,9 +261,8 @@ export function createGameClient(o: GameClientOptions): GameClient {
   const actionDefs = new Map(o.protocol.actions.filter((a) => a.apply).map((a) => [a.id, a]));
   const actionWrites = [...new Set([...actionDefs.values()].flatMap((a) => a.writes ?? []))];
   /** Recomputes the own player's action-written components (see pending-actions.ts). */
-  const repredict = (): void => {
-    if (localEid && actionWrites.length) repredictActions(world, localEid, actions, actionWrites, ownLayout, ownHeld.v, ownHeld.received);
-  };
+  const repredict = (): ActionOutcome[] | undefined =>
+    (localEid && actionWrites.length ? repredictActions(world, localEid, actions, actionWrites, ownLayout, ownHeld.v, ownHeld.received) : undefined);
   const resyncs = createColumnResyncs();
   const stats: ClientStats = { ticks: 0, actions: 0, confirmed: 0, refused: 0, unanswered: 0, resyncs: 0, chunks: 0, entityUpdates: 0, entityUpdatesDropped: 0 };
 
@@ -650,11 +650,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
       const data = encodeActionPayload(def, payload);
       const index = actions.queued.length;
       actions.queued.push({ tick, index, def: def as unknown as UserActionDef, payload, data, confirmed: false });
-      if (!localEid) return { ok: false, reason: 'not-spawned' };
-      // The prediction on top of what is already pending; then the whole set again, the one way values are made.
-      const r = def.apply(world, localEid, payload, { tick });
-      repredict();
-      return r;
+      return repredict()?.at(-1);
     },
     send(def, payload) { net.sendUser(def, payload); },
     onMessage: (def, handler) => handlers.on(def, handler),

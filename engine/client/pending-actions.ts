@@ -12,7 +12,7 @@
 import { addComponent, hasComponent } from 'bitecs';
 import { storeOf } from '../ecs/world.ts';
 import type { ActionInput } from '../input.ts';
-import type { UserActionDef } from '../protocol/user-actions.ts';
+import type { ActionOutcome, UserActionDef } from '../protocol/user-actions.ts';
 import { componentValues, type EntityLayout } from '../replication/entity-layout.ts';
 import type { GameWorld } from '../sim/game-world.ts';
 import type { Tick } from '../tick.ts';
@@ -87,16 +87,17 @@ export function clearActions(pa: PendingActions): void {
 }
 
 /**
- * Recomputes player `eid`'s values of the components the definition's actions write: each one the server has sent
- * (`received`) from `held` (OwnState values in `layout`), then every pending action applied in order (an action its
- * own rules refuse here changes nothing; the server will refuse it too).
+ * Recomputes player `eid`'s values of the components the definition's actions write: from `held` (OwnState values
+ * in `layout`), then every pending action applied in order (an action its own rules refuse here changes nothing; the
+ * server will refuse it too). Returns each action's outcome in that order; undefined, changing nothing, while the
+ * server has not sent one of those components yet (`received`): there is nothing to predict from.
  */
 export function repredictActions(
   world: GameWorld, eid: number, pa: PendingActions, writes: readonly UserActionDef['writes'][number][],
   layout: EntityLayout, held: readonly number[], received: ReadonlySet<string>,
-): void {
+): ActionOutcome[] | undefined {
+  if (writes.some((w) => !received.has(w.name))) return undefined;
   for (const schema of writes) {
-    if (!received.has(schema.name)) continue;
     const store = storeOf(world.ecs, schema) as Record<string, { [i: number]: number }>;
     if (!hasComponent(world.ecs, eid, store)) addComponent(world.ecs, eid, store);
     const values = componentValues(layout, { id: 0, v: held as number[] }, schema.name) ?? {};
@@ -106,5 +107,5 @@ export function repredictActions(
       else store[field][eid] = v;
     }
   }
-  for (const a of [...pa.sent, ...pa.queued]) a.def.apply(world, eid, a.payload as never, { tick: a.tick });
+  return [...pa.sent, ...pa.queued].map((a) => a.def.apply(world, eid, a.payload as never, { tick: a.tick }));
 }
