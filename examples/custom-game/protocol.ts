@@ -1,10 +1,10 @@
 /**
  * The custom game's protocol definition, imported by its server and its clients alike: the default blocks plus a
- * lamp, the engine's components plus Mana (sent to its owner only), a Zombie entity kind, and a predicted CastLight action.
+ * lamp, the engine's components plus Mana (sent to its owner only), a Zombie entity kind, a predicted CastLight.
  */
 import {
-  BUILTIN_ACTIONS, BUILTIN_COMPONENTS, BUILTIN_ENTITY_KINDS, Block, DEFAULT_BLOCKS, HOTBAR_SLOTS, defineAction, defineComponent, defineProtocol,
-  replicated, storeOf, type Kit,
+  BUILTIN_ACTIONS, BUILTIN_COMPONENTS, BUILTIN_ENTITY_KINDS, Block, DEFAULT_BLOCKS, HOTBAR_SLOTS, defineAction, defineComponent,
+  defineProtocol, replicated, storeOf, type Kit,
 } from '../../engine/index.ts';
 
 /** The lamp's block id: the first after the default blocks. */
@@ -27,10 +27,10 @@ export const USE_COST = 10;
 export const CastLight = defineAction({
   id: 16, name: 'CastLight', fields: [['slot', 'u8']], writes: [Mana],
   apply({ ecs }, eid, { slot }) {
-    const mana = storeOf(ecs, Mana);
-    if (slot >= HOTBAR_SLOTS || ecs.stores.Inventory.item[eid * HOTBAR_SLOTS + slot] !== LAMP) return { ok: false, reason: 'no-lamp' };
-    if (mana.current[eid] < USE_COST) return { ok: false, reason: 'no-mana' };
-    mana.current[eid] -= USE_COST;
+    const lamp = slot < HOTBAR_SLOTS && ecs.stores.Inventory.item[eid * HOTBAR_SLOTS + slot] === LAMP;
+    if (!lamp) return { ok: false, reason: 'no-lamp' };
+    if (storeOf(ecs, Mana).current[eid] < USE_COST) return { ok: false, reason: 'no-mana' };
+    storeOf(ecs, Mana).current[eid] -= USE_COST;
     return { ok: true };
   },
 });

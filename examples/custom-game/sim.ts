@@ -1,10 +1,10 @@
 /**
- * The custom game headless: a world with the game's components, systems and actions, two scripted walkers casting
- * light now and then, and a zombie, stepped without a network; prints the state hash. `node examples/custom-game/sim.ts SEED TICKS`.
+ * The custom game headless: its components, systems and actions, two walkers casting now and then, and a zombie,
+ * stepped without a network; prints the state hash. `node examples/custom-game/sim.ts SEED TICKS`.
  */
 import {
-  Button, DEFAULT_SUPERFLAT, componentLayout, encodeActionPayload, createGameWorld, gameSchedule, generateColumnsSync, loadHasher, spawnKind, spawnPlayer,
-  squareAround, stateHash, stepWorld, surfaceY, YAW_STEPS, type PlayerInput,
+  Button, DEFAULT_SUPERFLAT, componentLayout, createGameWorld, encodeActionPayload, gameSchedule, generateColumnsSync, loadHasher,
+  spawnKind, spawnPlayer, squareAround, stateHash, stepWorld, surfaceY, YAW_STEPS, type PlayerInput,
 } from '../../engine/index.ts';
 import { CUSTOM_KIT, CUSTOM_PROTOCOL, CastLight } from './protocol.ts';
 import { CUSTOM_SYSTEMS } from './systems.ts';
@@ -20,7 +20,8 @@ export async function customSimHash(seed: number, ticks: number): Promise<string
   const inputs = new Map<number, PlayerInput>();
   for (let t = 0; t < ticks; t++) {
     players.forEach((eid, i) => inputs.set(eid, {
-      tick: t, buttons: t % 40 < 20 ? Button.Forward : 0, yaw: (i * 512 + t * 4) % YAW_STEPS, pitch: 0, actions: t % 15 === i ? cast : undefined,
+      tick: t, buttons: t % 40 < 20 ? Button.Forward : 0, yaw: (i * 512 + t * 4) % YAW_STEPS, pitch: 0,
+      actions: t % 15 === i ? cast : undefined,
     }));
     stepWorld(world, inputs, schedule);
   }
