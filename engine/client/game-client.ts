@@ -216,8 +216,8 @@ export interface GameClient {
    * Makes a predicted game action (one of the definition's `actions`): it goes in the next input, and it is applied at
    * once to the own player in `world` (on the server's own state plus the actions still pending); a refusal rolls it
    * back. Returns the prediction's outcome, undefined before the own player and its OwnState exist (the action is
-   * sent either way: the server decides). Throws RangeError
-   * for an action the definition does not declare, a payload that breaks the declaration, or more than 4 per tick.
+   * sent either way: the server decides). Throws RangeError for an action the definition does not declare, a payload
+   * that breaks the declaration, or more than {@link MAX_ACTIONS_PER_INPUT} in one tick.
    */
   act<F extends ActionFields>(def: UserActionDef<F>, payload: FieldsPayload<F>): ActionOutcome | undefined;
   /** Sends a user message (a `from: 'client' | 'both'` message of the definition) on its declared channel. */

@@ -24,8 +24,9 @@ export type ArrivalRefusal = Extract<PushResult, 'late' | 'too-far' | 'flooded'>
 
 /**
  * Answers the block action of `input` (refused on arrival for `reason`) with a refused BlockResult naming the
- * target and the server's block there, and each game action of it with a refused ActionResult. Returns false when the player is over its answer budget: nothing is sent and
- * its session is closed for flooding. An input without a block action needs no answer (true).
+ * target and the server's block there, and each game action of it with a refused ActionResult. Returns false when
+ * the player is over its answer budget: nothing is sent and its session is closed for flooding. An input without a
+ * block action or game action needs no answer (true).
  */
 export function answerRefused(world: GameWorld, replicator: Replicator, p: ServerPlayer, input: PlayerInput, reason: ArrivalRefusal): boolean {
   const a = input.block;
