@@ -74,6 +74,17 @@ export interface InventoryOp {
   b: number;
 }
 
+/** A game's predicted action in an input: its id and its payload as encoded (protocol/action-codec.ts). */
+export interface ActionInput {
+  /** Action id, 16..255 (the definition's `actions`). */
+  id: number;
+  /** The MessagePack payload, at most 255 bytes; checked against the declaration when the action runs. */
+  data: Uint8Array;
+}
+
+/** Most game actions in one tick's input. */
+export const MAX_ACTIONS_PER_INPUT = 4;
+
 /** One tick of one player's input. */
 export interface PlayerInput {
   /** The client tick this input is for. */
@@ -88,6 +99,8 @@ export interface PlayerInput {
   block?: BlockAction;
   /** Inventory operation this tick, if any. */
   inventory?: InventoryOp;
+  /** A game's predicted actions this tick, in the order they were made (at most {@link MAX_ACTIONS_PER_INPUT}). */
+  actions?: ActionInput[];
 }
 
 /** An input with nothing pressed, facing yaw 0, for tick `tick`. */

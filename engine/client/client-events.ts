@@ -17,6 +17,8 @@ export interface ClientEvents extends NetClientEvents {
   BlockChanged: { x: number; y: number; z: number; block: number; prev: number };
   /** The server answered one of this client's block actions: (x, y, z) now holds `block` on the server. */
   BlockResult: { tick: Tick; ok: boolean; reason: string; x: number; y: number; z: number; block: number };
+  /** The server answered one of this client's game actions (a refused one has been rolled back). */
+  ActionResult: { tick: Tick; action: number; name: string; ok: boolean; reason: string };
   /** A remote entity appeared. */
   EntitySpawned: { id: number; kind: number };
   /** A remote entity left. */

@@ -20,6 +20,12 @@ import type { NetLog } from '../net/server.ts';
 import type { Connector } from '../net/transport.ts';
 import { componentLayout, type ProtocolDefinition } from '../protocol/define.ts';
 import type { PayloadOf } from '../protocol/user-codec.ts';
+import { encodeActionPayload } from '../protocol/action-codec.ts';
+import type { ActionFields, ActionOutcome, FieldsPayload, UserActionDef } from '../protocol/user-actions.ts';
+import { MAX_ACTIONS_PER_INPUT } from '../input.ts';
+import {
+  answerAction, clearActions, createPendingActions, expireActions, ownStateArrived, repredictActions, takeQueued, type PendingActions,
+} from './pending-actions.ts';
 import type { UserMessageDef } from '../protocol/user-messages.ts';
 import { createUserHandlers } from '../net/user-handlers.ts';
 import { runSchedule, trimSchedule, type System } from '../sim/schedule.ts';
@@ -204,6 +210,16 @@ export interface GameClient {
    * move. Writes `out` and returns true, or false when the entity is unknown.
    */
   sampleRemote(id: number, out: Pose): boolean;
+  /** Predicted game actions not yet answered, or confirmed and not yet in an OwnState. */
+  readonly actions: PendingActions;
+  /**
+   * Makes a predicted game action (one of the definition's `actions`): it goes in the next input, and it is applied at
+   * once to the own player in `world` (on the server's own state plus the actions still pending); a refusal rolls it
+   * back. Returns the prediction's outcome, undefined before the own player and its OwnState exist (the action is
+   * sent either way: the server decides). Throws RangeError for an action the definition does not declare, a payload
+   * that breaks the declaration, or more than {@link MAX_ACTIONS_PER_INPUT} in one tick.
+   */
+  act<F extends ActionFields>(def: UserActionDef<F>, payload: FieldsPayload<F>): ActionOutcome | undefined;
   /** Sends a user message (a `from: 'client' | 'both'` message of the definition) on its declared channel. */
   send<M extends UserMessageDef>(def: M, payload: PayloadOf<M>): void;
   /** Handles a user message from the server; returns a function that removes the handler. */
@@ -241,6 +257,12 @@ export function createGameClient(o: GameClientOptions): GameClient {
   const history: { h: SnapshotHistory } = { h: createSnapshotHistory() };
   const sent: PlayerInput[] = [];
   const edits = createPendingEdits();
+  const actions = createPendingActions();
+  const actionDefs = new Map(o.protocol.actions.filter((a) => a.apply).map((a) => [a.id, a]));
+  const actionWrites = [...new Set([...actionDefs.values()].flatMap((a) => a.writes ?? []))];
+  /** Recomputes the own player's action-written components (see pending-actions.ts). */
+  const repredict = (): ActionOutcome[] | undefined =>
+    (localEid && actionWrites.length ? repredictActions(world, localEid, actions, actionWrites, ownLayout, ownHeld.v, ownHeld.received) : undefined);
   const resyncs = createColumnResyncs();
   const stats: ClientStats = { ticks: 0, actions: 0, confirmed: 0, refused: 0, unanswered: 0, resyncs: 0, chunks: 0, entityUpdates: 0, entityUpdatesDropped: 0 };
 
@@ -265,6 +287,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
     remotes.clear(); sent.length = 0; history.h = createSnapshotHistory();
     ownHeld.v = ownLayout.zero.v.slice(); ownHeld.received.clear();
     abandonEdits(world.voxels, edits);
+    clearActions(actions);
     forgetColumns(resyncs);
   };
 
@@ -344,6 +367,14 @@ export function createGameClient(o: GameClientOptions): GameClient {
         forgetColumns(resyncs, msg.cx, msg.cz);
         bus.emit('ChunkUnloaded', { cx: msg.cx, cz: msg.cz });
         break;
+      case MsgType.ActionResult: {
+        const a = answerAction(actions, msg.tick, msg.index, msg.ok);
+        if (a && !msg.ok) repredict();
+        const name = actionDefs.get(msg.action)?.name ?? `action ${msg.action}`;
+        if (!msg.ok) log('info', `the server refused our ${name} of tick ${msg.tick}: ${msg.reason}`);
+        bus.emit('ActionResult', { tick: msg.tick, action: msg.action, name, ok: msg.ok, reason: msg.reason });
+        break;
+      }
       case MsgType.BlockResult: {
         newestResult = Math.max(newestResult, msg.tick);
         if (answerEdit(world.voxels, edits, msg.tick, msg.ok, msg.x, msg.y, msg.z, msg.block)) {
@@ -371,6 +402,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
       case MsgType.ChunkDiff:
       case MsgType.ChunkUnload:
       case MsgType.BlockResult:
+      case MsgType.ActionResult:
         if (!o.pool) applyChunkStream(msg, undefined);
         else {
           // Decode off the main thread, but apply the chunk stream strictly in order.
@@ -410,7 +442,10 @@ export function createGameClient(o: GameClientOptions): GameClient {
           for (const name of applyOwnState(ownLayout, ownHeld.v, msg.data)) ownHeld.received.add(name);
         } catch (e) {
           log('warn', `OwnState ignored: ${(e as Error).message}`);
+          break;
         }
+        ownStateArrived(actions, msg.tick);
+        repredict();
         break;
       }
       case MsgType.EntitySpawn: {
@@ -495,6 +530,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
     localEid = spawnPlayer(world, body.x, body.y, body.z);
     const problem = hotbar ? applyInventoryState(world.ecs.stores, localEid, hotbar) : undefined;
     if (problem) log('warn', `InventoryState ignored: ${problem}`);
+    repredict();
     tick = Math.max(serverTick, latest.tick) + INITIAL_LEAD;
     for (let t = latest.tick + 1; t < tick; t++) predict(predictor, world.voxels, { tick: t, buttons: 0, yaw: 0, pitch: 0 });
     ticking = true;
@@ -537,8 +573,15 @@ export function createGameClient(o: GameClientOptions): GameClient {
       const r = applyBlockAction(world.ecs, world.voxels, localEid, input.block);
       if (r.ok) addPrediction(edits, { ...r.edit, tick });
     }
-    // Hotbar operations run after block actions, as on the server (engine/sim/step.ts).
+    // Hotbar operations run after block actions, as on the server (engine/sim/step.ts); game actions were applied
+    // when made, and go with this input.
     if (input.inventory) applyInventoryOp(s, localEid, input.inventory);
+    for (const a of expireActions(actions, serverTick - UNANSWERED_TICKS)) {
+      log('warn', `${a.def.name} of tick ${a.tick} got no answer by server tick ${serverTick}; rolled back`);
+      repredict();
+    }
+    const acts = takeQueued(actions, tick);
+    if (acts) input.actions = acts;
     predict(predictor, world.voxels, input);
     // Mirror the prediction into the local entity (reach checks, bots and renderers read the stores).
     writeBody(s, localEid, predictor.body);
@@ -599,6 +642,15 @@ export function createGameClient(o: GameClientOptions): GameClient {
       r.drawnAt = now;
       Object.assign(out, r.drawn);
       return true;
+    },
+    actions,
+    act(def, payload) {
+      if (actionDefs.get(def.id) !== def && actionDefs.get(def.id)?.name !== def.name) throw new RangeError(`action ${def.name} (id ${def.id}) is not in the client's protocol definition`);
+      if (actions.queued.length >= MAX_ACTIONS_PER_INPUT) throw new RangeError(`at most ${MAX_ACTIONS_PER_INPUT} actions per tick; ${def.name} is one too many`);
+      const data = encodeActionPayload(def, payload);
+      const index = actions.queued.length;
+      actions.queued.push({ tick, index, def: def as unknown as UserActionDef, payload, data, confirmed: false });
+      return repredict()?.at(-1);
     },
     send(def, payload) { net.sendUser(def, payload); },
     onMessage: (def, handler) => handlers.on(def, handler),

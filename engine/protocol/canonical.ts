@@ -7,7 +7,7 @@
 import { hex64, type Hasher } from '../hash.ts';
 import type { BlockType } from '../voxel/blocks.ts';
 import type { FieldEncoding, ProtocolComponent } from './component-spec.ts';
-import { canonicalSchema, describeType } from './schema.ts';
+import { canonicalSchema, describeType, type FieldType } from './schema.ts';
 import type { UserMessageDef } from './user-messages.ts';
 
 /** The sections of a protocol definition, in the order their hashes are listed (Hello, the overall hash). */
@@ -63,6 +63,17 @@ export function canonicalComponents(components: readonly ProtocolComponent[]): s
 /** `<id> <name>` per entry (entity kinds, actions). */
 export function canonicalNamedIds(entries: readonly NamedId[]): string {
   return [...entries].sort((a, b) => a.id - b.id).map((e) => `${e.id} ${e.name}`).join('\n');
+}
+
+/**
+ * `<id> <name>` per action; a game's action adds ` <field>:<type>,... writes=<Component>,...` (its `apply` is code,
+ * not part of the protocol).
+ */
+export function canonicalActions(actions: readonly (NamedId & { fields?: readonly (readonly [string, FieldType])[]; writes?: readonly { name: string }[] })[]): string {
+  return [...actions].sort((a, b) => a.id - b.id).map((a) => {
+    if (!a.fields) return `${a.id} ${a.name}`;
+    return `${a.id} ${a.name} ${a.fields.map(([n, t]) => `${n}:${describeType(t)}`).join(',')} writes=${(a.writes ?? []).map((w) => w.name).join(',')}`;
+  }).join('\n');
 }
 
 /**

@@ -17,10 +17,11 @@
 import type { ComponentSchema } from '../ecs/schema.ts';
 import { DEFAULT_BLOCKS, resolveBlocks, type BlockDef, type BlockType } from '../voxel/blocks.ts';
 import {
-  canonicalBlocks, canonicalComponents, canonicalMessages, canonicalNamedIds, type NamedId, type PerSection, type ProtocolSection,
+  canonicalActions, canonicalBlocks, canonicalComponents, canonicalMessages, canonicalNamedIds, type NamedId, type PerSection, type ProtocolSection,
 } from './canonical.ts';
 import { BUILTIN_COMPONENTS, resolveComponents, type ComponentDef, type ProtocolComponent } from './component-spec.ts';
-import { resolveUserMessages, type UserMessageDef } from './user-messages.ts';
+import type { UserActionDef } from './user-actions.ts';
+import { resolveFields, resolveUserMessages, type UserMessageDef } from './user-messages.ts';
 
 /** An entity kind: the `kind` of EntitySpawn. */
 export interface EntityKindDef extends NamedId {
@@ -44,12 +45,21 @@ export const BUILTIN_ENTITY_KINDS: readonly EntityKindDef[] = Object.freeze([
   Object.freeze({ id: PlayerKind.Self, name: 'Self' }),
 ]);
 
-/** A predicted player action: the client applies it at once, the server confirms or refuses it. */
+/**
+ * A predicted player action: the client applies it at once, the server confirms or refuses it. The engine's carry
+ * their own input parts and have only an id and a name; a game's are {@link UserActionDef}s (user-actions.ts).
+ */
 export interface ActionDef extends NamedId {
   /** Id: 1..15 the engine's ({@link BUILTIN_ACTIONS}), 16..255 a game's. */
   readonly id: number;
   /** Unique name (letters, digits, `_`). */
   readonly name: string;
+  /** A game's action: payload fields in wire order. */
+  readonly fields?: UserActionDef['fields'];
+  /** A game's action: the components `apply` may change on the acting player. */
+  readonly writes?: UserActionDef['writes'];
+  /** A game's action: its rules (see {@link UserActionDef.apply}). */
+  readonly apply?: UserActionDef['apply'];
 }
 
 /** The engine's predicted actions, carried by InputBundle inputs (SPEC.md "InputBundle inputs"). */
@@ -119,14 +129,29 @@ function resolveNamedIds<T extends NamedId>(what: string, entries: readonly T[],
   return Object.freeze([...byId.values()].sort((a, b) => a.id - b.id));
 }
 
-function resolveActions(actions: readonly ActionDef[]): readonly ActionDef[] {
-  const out = resolveNamedIds('action', actions, 1, 255);
-  for (const a of out) {
+function resolveActions(actions: readonly ActionDef[], components: readonly ProtocolComponent[]): readonly ActionDef[] {
+  const out = resolveNamedIds('action', actions, 1, 255).map((a) => {
     const builtin = BUILTIN_ACTIONS.find((b) => b.id === a.id || b.name === a.name);
     if (a.id < 16 && !builtin) throw new RangeError(`action ${a.name}: ids 1..15 are the engine's; a game's actions take 16..255`);
     if (builtin && (builtin.id !== a.id || builtin.name !== a.name)) throw new RangeError(`action ${a.name} (id ${a.id}): the built-in is ${builtin.name} with id ${builtin.id}`);
+    return builtin ? a : resolveUserAction(a, components);
+  });
+  return resolveBuiltins('action', Object.freeze(out), BUILTIN_ACTIONS, 'BUILTIN_ACTIONS');
+}
+
+/** Checks a game's action: fields, `writes` (components of the definition sent to the owner) and `apply`. */
+function resolveUserAction(a: ActionDef, components: readonly ProtocolComponent[]): ActionDef {
+  const what = `action ${a.name} (id ${a.id})`;
+  if (typeof a.apply !== 'function') throw new RangeError(`${what}: apply must be a function (declare it with defineAction)`);
+  if (!Array.isArray(a.writes)) throw new RangeError(`${what}: writes must list the components apply may change`);
+  for (const w of a.writes) {
+    const c = components.find((x) => x.component === w || x.component.name === w?.name);
+    if (['Transform', 'Velocity', 'Player'].includes(w?.name)) throw new RangeError(`${what}: writes ${w.name}, the body the client's predictor owns; a game action may not change it`);
+    if (!c || c.replicate.to === 'none') {
+      throw new RangeError(`${what}: writes ${w?.name}, which must be a component of the definition replicated to 'owner' or 'all'${c ? ` (it is to 'none')` : ''}`);
+    }
   }
-  return resolveBuiltins('action', out, BUILTIN_ACTIONS, 'BUILTIN_ACTIONS');
+  return Object.freeze({ id: a.id, name: a.name, fields: resolveFields(what, a.fields), writes: Object.freeze([...a.writes]), apply: a.apply });
 }
 
 /** Checks that every built-in of a section is listed with its own id and name; returns `out`. */
@@ -155,13 +180,13 @@ export function defineProtocol(spec: ProtocolSpec = {}): ProtocolDefinition {
   const components = section('components', () => resolveComponents(spec.components ?? BUILTIN_COMPONENTS));
   const entities = section('entities', () => resolveBuiltins('entity kind', resolveNamedIds('entity kind', spec.entities ?? BUILTIN_ENTITY_KINDS, 1, 65535), BUILTIN_ENTITY_KINDS, 'BUILTIN_ENTITY_KINDS'));
   const messages = section('messages', () => resolveUserMessages(spec.messages ?? []));
-  const actions = section('actions', () => resolveActions(spec.actions ?? BUILTIN_ACTIONS));
+  const actions = section('actions', () => resolveActions(spec.actions ?? BUILTIN_ACTIONS, components));
   const canonical: PerSection<string> = Object.freeze({
     blocks: canonicalBlocks(blocks),
     components: canonicalComponents(components),
     entities: canonicalNamedIds(entities),
     messages: canonicalMessages(messages),
-    actions: canonicalNamedIds(actions),
+    actions: canonicalActions(actions),
   });
   return Object.freeze({ blocks, components, entities, messages, actions, canonical });
 }

@@ -6,17 +6,18 @@
  * Layout: `u8 count`, then per input `u8 flags` followed by the parts the flags name, in this order:
  * bit 0 buttons (`u8`), bit 1 yaw (zigzag varint of the wrapped step difference in -512..511), bit 2 pitch (zigzag
  * varint of the difference), bit 3 block action (`u8 kind`, zigzag varints x, y, z, `u8 face`), bit 4 inventory
- * operation (`u8 kind, u8 a, u8 b`). Ticks are not sent: the newest input is for the bundle's `clientTick`.
+ * operation (`u8 kind, u8 a, u8 b`), bit 5 a game's actions (`u8 count` 1..4, then per action `u8 id` 16..255,
+ * `u8 length`, that many payload bytes). Ticks are not sent: the newest input is for the bundle's `clientTick`.
  */
 import type { PlayerInput } from '../input.ts';
-import { BUTTON_MASK, PITCH_LIMIT, YAW_STEPS, wrapYaw } from '../input.ts';
+import { BUTTON_MASK, MAX_ACTIONS_PER_INPUT, PITCH_LIMIT, YAW_STEPS, wrapYaw } from '../input.ts';
 import type { Tick } from '../tick.ts';
 import { ProtocolError, ProtocolErrorCode } from './errors.ts';
 
 /** Name and version of this encoding; part of the schema hash. */
-export const INPUT_BUNDLE_CODEC = 'delta-v1';
+export const INPUT_BUNDLE_CODEC = 'delta-v2';
 
-const F_BUTTONS = 1, F_YAW = 2, F_PITCH = 4, F_BLOCK = 8, F_INV = 16;
+const F_BUTTONS = 1, F_YAW = 2, F_PITCH = 4, F_BLOCK = 8, F_INV = 16, F_ACTIONS = 32;
 
 function bad(detail: string): never {
   throw new ProtocolError(ProtocolErrorCode.BadPayload, `InputBundle inputs: ${detail}`);
@@ -40,7 +41,7 @@ export function encodeInputs(inputs: readonly PlayerInput[], max = 255): Uint8Ar
     if (!Number.isInteger(p.yaw) || p.yaw < 0 || p.yaw >= YAW_STEPS) throw new RangeError(`bad yaw ${p.yaw}`);
     if (!Number.isInteger(p.pitch) || Math.abs(p.pitch) > PITCH_LIMIT) throw new RangeError(`bad pitch ${p.pitch}`);
     const flags = (p.buttons !== prev.buttons ? F_BUTTONS : 0) | (p.yaw !== prev.yaw ? F_YAW : 0)
-      | (p.pitch !== prev.pitch ? F_PITCH : 0) | (p.block ? F_BLOCK : 0) | (p.inventory ? F_INV : 0);
+      | (p.pitch !== prev.pitch ? F_PITCH : 0) | (p.block ? F_BLOCK : 0) | (p.inventory ? F_INV : 0) | (p.actions?.length ? F_ACTIONS : 0);
     out.push(flags);
     if (flags & F_BUTTONS) out.push(p.buttons);
     if (flags & F_YAW) varint(wrapYaw(p.yaw - prev.yaw + YAW_STEPS / 2) - YAW_STEPS / 2);
@@ -56,6 +57,15 @@ export function encodeInputs(inputs: readonly PlayerInput[], max = 255): Uint8Ar
       const v = p.inventory;
       if ((v.kind !== 1 && v.kind !== 2) || !(v.a >= 0 && v.a <= 8) || !(v.b >= 0 && v.b <= 8)) throw new RangeError('bad inventory op');
       out.push(v.kind, v.a, v.b);
+    }
+    if (p.actions?.length) {
+      if (p.actions.length > MAX_ACTIONS_PER_INPUT) throw new RangeError(`${p.actions.length} actions in one input; at most ${MAX_ACTIONS_PER_INPUT}`);
+      out.push(p.actions.length);
+      for (const a of p.actions) {
+        if (!Number.isInteger(a.id) || a.id < 16 || a.id > 255) throw new RangeError(`action id must be an integer in 16..255, got ${a.id}`);
+        if (a.data.length > 255) throw new RangeError(`action ${a.id}: payload of ${a.data.length} bytes; at most 255`);
+        out.push(a.id, a.data.length, ...a.data);
+      }
     }
     prev = p;
   }
@@ -85,7 +95,7 @@ export function decodeInputs(bytes: Uint8Array, clientTick: Tick, max = 255): Pl
   let prev: PlayerInput = { tick: 0, buttons: 0, yaw: 0, pitch: 0 };
   for (let i = 0; i < count; i++) {
     const flags = u8();
-    if (flags & ~31) bad(`unknown flags ${flags}`);
+    if (flags & ~63) bad(`unknown flags ${flags}`);
     const p: PlayerInput = { tick: clientTick - count + 1 + i, buttons: prev.buttons, yaw: prev.yaw, pitch: prev.pitch };
     if (flags & F_BUTTONS) {
       p.buttons = u8();
@@ -111,6 +121,18 @@ export function decodeInputs(bytes: Uint8Array, clientTick: Tick, max = 255): Pl
       const kind = u8(), a = u8(), b = u8();
       if ((kind !== 1 && kind !== 2) || a > 8 || b > 8) bad('inventory op');
       p.inventory = { kind, a, b };
+    }
+    if (flags & F_ACTIONS) {
+      const n = u8();
+      if (n < 1 || n > MAX_ACTIONS_PER_INPUT) bad(`action count ${n} not in 1..${MAX_ACTIONS_PER_INPUT}`);
+      p.actions = [];
+      for (let k = 0; k < n; k++) {
+        const id = u8(), length = u8();
+        if (id < 16) bad(`action id ${id} not in 16..255`);
+        if (pos + length > bytes.length) bad('truncated');
+        p.actions.push({ id, data: bytes.slice(pos, pos + length) });
+        pos += length;
+      }
     }
     inputs.push(p);
     prev = p;

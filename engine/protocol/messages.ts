@@ -15,8 +15,9 @@ export const PROTOCOL_MAGIC = 0x5354524d;
  * the message schemas alone, and Hello carries each section's hash so that a refusal names the sections that differ.
  * 6: entity state fields come from the protocol definition's entity layout (replication/entity-layout.ts), any
  * entity with a registered kind replicates, and OwnState carries a player's own component values.
+ * 7: InputBundle inputs carry a game's predicted actions (`delta-v2`), answered by ActionResult.
  */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 /** Message type ids. Each fits in one byte and is also a msgpack positive fixint (1..127). */
 export const MsgType = {
@@ -78,6 +79,8 @@ export const MsgType = {
   InventoryState: 76,
   /** The player's own replicated component values (audience owner or all) that changed (ChunkStream). */
   OwnState: 77,
+  /** The outcome of one of the player's predicted game actions: confirmed or refused with a reason (ChunkStream). */
+  ActionResult: 78,
 } as const;
 /** A {@link MsgType} value. */
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
@@ -313,6 +316,20 @@ export interface PlayerState { type: 74;
   /** Standing on the ground. */
   onGround: boolean;
 }
+/** The outcome of a game action (protocol definition `actions`, id 16..255) the player sent with its input for `tick`. */
+export interface ActionResult { type: 78;
+  /** The tick of the input that carried the action. */
+  tick: Tick;
+  /** The action's id. */
+  action: number;
+  /** Its position among that input's actions, 0.. (an input carries up to 4). */
+  index: number;
+  /** True when applied. */
+  ok: boolean;
+  /** Refusal reason ('' when ok): the action's own, or `unknown-action`, `bad-payload: ...`, `late`, `too-far`, `flooded`. */
+  reason: string;
+}
+
 /** The outcome of a block action the player sent with its input for `tick`. */
 export interface BlockResult { type: 75;
   /** The tick of the input that carried the action. */
@@ -363,6 +380,6 @@ export type ClientMessage = Hello | Ping | Pong | Disconnect | MessageRefused | 
 /** Messages a server sends. */
 export type ServerMessage = Welcome | Reject | Ping | Pong | Disconnect | MessageRefused | ChunkData | ChunkDiff | ChunkUnload
   | EntitySpawn | EntityDelta | EntityDespawn | ServerChat | ServerState | TimeSync | DiagnosticsResponse | PlayerState | BlockResult
-  | InventoryState | OwnState;
+  | InventoryState | OwnState | ActionResult;
 /** Any message. */
 export type Message = ClientMessage | ServerMessage;

@@ -72,6 +72,7 @@ export const SCHEMAS: readonly MessageSchema[] = [
   { type: MsgType.BlockResult, name: 'BlockResult', from: 'server', fields: [['tick', u32], ['ok', 'bool'], ['x', 'i32'], ['y', 'i32'], ['z', 'i32'], ['block', 'u16'], ['reason', { str: 64 }]] },
   { type: MsgType.InventoryState, name: 'InventoryState', from: 'server', fields: [['tick', u32], ['selected', 'u8'], ['items', { list: 'u16', max: 9 }], ['counts', { list: 'u8', max: 9 }]] },
   { type: MsgType.OwnState, name: 'OwnState', from: 'server', fields: [['tick', u32], ['data', { bytes: 4096 }]] },
+  { type: MsgType.ActionResult, name: 'ActionResult', from: 'server', fields: [['tick', u32], ['action', 'u8'], ['index', 'u8'], ['ok', 'bool'], ['reason', { str: 64 }]] },
 ];
 
 /** Schemas by type id (sparse array indexed by id). */

@@ -53,7 +53,8 @@ export function defineMessage<const M extends UserMessageDef>(m: M): M {
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const ENGINE_NAMES = new Set(SCHEMAS.map((s) => s.name));
 
-function checkType(what: string, t: unknown): UserFieldType {
+/** Checks one field type of a user message or action; throws RangeError naming `what`. Returns it frozen. */
+export function checkType(what: string, t: unknown): UserFieldType {
   if (typeof t === 'string') {
     if (['u8', 'u16', 'u32', 'i8', 'i32', 'f64', 'bool', 'hex64'].includes(t)) return t as UserFieldType;
     throw new RangeError(`${what}: unknown field type ${JSON.stringify(t)}`);
@@ -83,15 +84,19 @@ function resolveMessage(m: UserMessageDef): UserMessageDef {
   for (const side of ['client', 'server'] as const) {
     if ((m.from === side || m.from === 'both') && !carries[side]) throw new RangeError(`${what}: the ${m.channel} channel carries nothing from the ${side}`);
   }
-  if (!Array.isArray(m.fields)) throw new RangeError(`${what}: fields must be a list of [name, type]`);
+  return Object.freeze({ id: m.id, name: m.name, from: m.from, channel: m.channel, fields: resolveFields(what, m.fields) });
+}
+
+/** Checks a list of `[name, type]` fields (names unique, not 'type'; known types); throws RangeError naming `what`. */
+export function resolveFields(what: string, fields: unknown): ReadonlyArray<readonly [string, UserFieldType]> {
+  if (!Array.isArray(fields)) throw new RangeError(`${what}: fields must be a list of [name, type]`);
   const seen = new Set<string>();
-  const fields = m.fields.map(([name, t]) => {
+  return Object.freeze(fields.map(([name, t]: [unknown, unknown]) => {
     if (typeof name !== 'string' || !NAME.test(name) || name === 'type') throw new RangeError(`${what}: field name ${JSON.stringify(name)} must match ${NAME} and not be 'type'`);
     if (seen.has(name)) throw new RangeError(`${what}: field ${name} given twice`);
     seen.add(name);
     return Object.freeze([name, checkType(`${what}.${name}`, t)] as const);
-  });
-  return Object.freeze({ id: m.id, name: m.name, from: m.from, channel: m.channel, fields: Object.freeze(fields) });
+  }));
 }
 
 /** Checks the user messages: ids and names unique, in range, channels that carry them. Returns them in id order. */

@@ -9,10 +9,11 @@
  *
  * `tick` is the client tick the input is for (equal to `input.tick`), `seq` the bundle's sequence number and
  * `serverTick` the server tick at which it was applied (never decreasing down the file). Either line may carry a
- * `wall` object of wall-clock readings, which replays and diffs ignore.
+ * `wall` object of wall-clock readings, which replays and diffs ignore. A game's actions are written as
+ * `"actions":[{"id":16,"data":"910a"}]` (payload bytes in lowercase hex).
  */
 import { HOTBAR_SLOTS } from '../ecs/components.ts';
-import { BUTTON_MASK, BlockActionKind, InventoryOpKind, PITCH_LIMIT, YAW_STEPS, type PlayerInput } from '../input.ts';
+import { BUTTON_MASK, BlockActionKind, MAX_ACTIONS_PER_INPUT, InventoryOpKind, PITCH_LIMIT, YAW_STEPS, type PlayerInput } from '../input.ts';
 import type { Tick } from '../tick.ts';
 import { encodeJsonLine, parseJsonLines, JsonlError, type LineSink } from './jsonl.ts';
 import {
@@ -86,6 +87,8 @@ export function encodeInputLogEntry(entry: InputLogEntry): string {
   const input: PlayerInput = { tick: i.tick, buttons: i.buttons, yaw: i.yaw, pitch: i.pitch };
   if (i.block) input.block = { kind: i.block.kind, x: i.block.x, y: i.block.y, z: i.block.z, face: i.block.face };
   if (i.inventory) input.inventory = { kind: i.inventory.kind, a: i.inventory.a, b: i.inventory.b };
+  // On the line, payload bytes are hex (JSON has no bytes).
+  if (i.actions?.length) (input as unknown as { actions: unknown }).actions = i.actions.map((a) => ({ id: a.id, data: Array.from(a.data, (b) => b.toString(16).padStart(2, '0')).join('') }));
   const e: InputLogEntry = { tick: entry.tick, seq: entry.seq, serverTick: entry.serverTick, input };
   if (entry.wall !== undefined) e.wall = entry.wall;
   const line = encodeJsonLine(e);
@@ -168,7 +171,7 @@ export function checkInputLogEntry(value: unknown, at: LineRef): InputLogEntry {
 /** Validates a {@link PlayerInput} read from a line: integer fields in their documented ranges. */
 export function checkPlayerInput(value: unknown, at: LineRef): PlayerInput {
   const o = expectObject(value, at, 'field "input"');
-  onlyKeys(o, ['tick', 'buttons', 'yaw', 'pitch', 'block', 'inventory'], at, 'input.');
+  onlyKeys(o, ['tick', 'buttons', 'yaw', 'pitch', 'block', 'inventory', 'actions'], at, 'input.');
   const p = 'input.';
   const input: PlayerInput = {
     tick: intField(o, 'tick', at, 0, undefined, p),
@@ -197,6 +200,16 @@ export function checkPlayerInput(value: unknown, at: LineRef): PlayerInput {
       a: intField(v, 'a', at, 0, HOTBAR_SLOTS - 1, q),
       b: intField(v, 'b', at, 0, HOTBAR_SLOTS - 1, q),
     };
+  }
+  if (o.actions !== undefined) {
+    if (!Array.isArray(o.actions) || o.actions.length < 1 || o.actions.length > MAX_ACTIONS_PER_INPUT) fail(at, `field "input.actions" must be a list of 1..${MAX_ACTIONS_PER_INPUT} actions`);
+    input.actions = o.actions.map((x: unknown) => {
+      const a = expectObject(x, at, 'an entry of "input.actions"');
+      onlyKeys(a, ['id', 'data'], at, 'input.actions[].');
+      const id = intField(a, 'id', at, 16, 255, 'input.actions[].');
+      if (typeof a.data !== 'string' || !/^([0-9a-f]{2}){0,255}$/.test(a.data)) fail(at, 'field "input.actions[].data" must be lowercase hex of 0..255 bytes');
+      return { id, data: Uint8Array.from((a.data as string).match(/../g) ?? [], (h) => parseInt(h, 16)) };
+    });
   }
   return input;
 }

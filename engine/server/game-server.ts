@@ -175,7 +175,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
     capacity: options.capacity, columnSections: options.columnSections, blocks: createBlockRegistry(options.protocol.blocks),
     components: componentLayout(options.protocol), seed: options.seed,
   });
-  const schedule = gameSchedule(options.systems);
+  const schedule = gameSchedule(options.systems, options.protocol.actions);
   const players = new Map<number, ServerPlayer>();
   const recorder = options.recorder?.(world);
   const viewDistance = options.viewDistance ?? 8;

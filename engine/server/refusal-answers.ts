@@ -24,16 +24,22 @@ export type ArrivalRefusal = Extract<PushResult, 'late' | 'too-far' | 'flooded'>
 
 /**
  * Answers the block action of `input` (refused on arrival for `reason`) with a refused BlockResult naming the
- * target and the server's block there. Returns false when the player is over its answer budget: nothing is sent and
- * its session is closed for flooding. An input without a block action needs no answer (true).
+ * target and the server's block there, and each game action of it with a refused ActionResult. Returns false when
+ * the player is over its answer budget: nothing is sent and its session is closed for flooding. An input without a
+ * block action or game action needs no answer (true).
  */
 export function answerRefused(world: GameWorld, replicator: Replicator, p: ServerPlayer, input: PlayerInput, reason: ArrivalRefusal): boolean {
   const a = input.block;
-  if (!a) return true;
+  if (!a && !input.actions?.length) return true;
   if (!takeToken(p.answerBudget, world.tick)) {
     p.session.close(`flooding: block actions refused on arrival beyond ${ANSWERS_PER_TICK} per tick (burst ${ANSWER_BURST}); last for tick ${input.tick} (${reason})`);
     return false;
   }
+  // A game action refused on arrival is answered as one that ran and was refused (its input's one budget token).
+  input.actions?.forEach((x, index) => {
+    replicator.actionResult(p, { type: MsgType.ActionResult, tick: input.tick, action: x.id, index, ok: false, reason });
+  });
+  if (!a) return true;
   const block = isLoaded(world.voxels, a.x, a.y, a.z) ? getBlock(world.voxels, a.x, a.y, a.z) : 0;
   replicator.blockResult(p, { type: MsgType.BlockResult, tick: input.tick, ok: false, x: a.x, y: a.y, z: a.z, block, reason }, true);
   p.metrics.refusedOnArrival++;

@@ -110,6 +110,8 @@ export interface Replicator {
    * bandwidth budget; the others (one per tick at most) are essential.
    */
   blockResult(p: ServerPlayer, msg: Message & { type: typeof MsgType.BlockResult }, optional: boolean): void;
+  /** Sends an ActionResult on the chunk stream at once (never queued, so it stays ahead of the OwnState after it). */
+  actionResult(p: ServerPlayer, msg: Message & { type: typeof MsgType.ActionResult }): void;
   /** Block edits applied this tick (to batch). */
   edited(edits: readonly SimEvents['BlockChanged'][]): void;
   /** End-of-tick sends to every player (`players` in entity order). */
@@ -408,6 +410,9 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     blockResult(p, msg, optional) {
       if (p.pendingDiffs.length || (optional && !canSend(p.limiter, o.now()))) { p.pendingDiffs.push(msg); p.metrics.resultsQueued++; }
       else send(p, Channel.ChunkStream, msg, 'other', !optional);
+    },
+    actionResult(p, msg) {
+      send(p, Channel.ChunkStream, msg, 'other', true);
     },
     edited(edits) {
       pending.push(...edits);

@@ -1,7 +1,7 @@
 /**
  * One server tick: take each player's input for this tick, enforce the edit rate limit, run the shared simulation
  * step, make the tick's edits durable, answer each block action (exactly once: ok, refused by the rules, or
- * rate-limited), then replicate.
+ * rate-limited) and each game action (ok or refused), then replicate.
  */
 import type { EditStore } from '../platform/node/edit-store.ts';
 import type { PlayerInput } from '../input.ts';
@@ -83,11 +83,22 @@ export function runServerTick(ctx: TickContext): void {
   const refused: SimEvents['ActionRefused'][] = [];
   const offEdit = world.events.on('BlockChanged', (e) => edits.push(e));
   const offRefuse = world.events.on('ActionRefused', (e) => { if (e.action === 'block') refused.push(e); });
+  const acted: SimEvents['UserAction'][] = [];
+  const offAct = world.events.on('UserAction', (e) => acted.push(e));
   try {
     ctx.stepWorld(world, inputs);
   } finally {
     offEdit();
     offRefuse();
+    offAct();
+  }
+  // Each game action answered once, on the chunk stream before the OwnState that shows what it did.
+  for (const e of acted) {
+    const p = byEid.get(e.eid);
+    if (!p) continue;
+    ctx.replicator.actionResult(p, { type: MsgType.ActionResult, tick, action: e.action, index: e.index, ok: e.ok, reason: e.reason });
+    // The next OwnState carries every own component, so a client learns the action is in it even if nothing changed.
+    if (e.ok) p.ownSent = undefined;
   }
 
   // Durable before acknowledged: the results below go out only after the commit.

@@ -18,6 +18,8 @@ export interface SimEvents {
   BlockChanged: { tick: Tick; x: number; y: number; z: number; block: number; prev: number; by: number };
   /** A player's action was refused; nothing changed. */
   ActionRefused: { tick: Tick; eid: number; action: 'block' | 'inventory'; reason: string; message: string };
+  /** A player's game action (user-actions-system.ts) ran: applied, or refused with nothing changed. */
+  UserAction: { tick: Tick; eid: number; action: number; index: number; ok: boolean; reason: string };
   /** A player entity was added. */
   PlayerSpawned: { tick: Tick; eid: number; netId: number };
 }

@@ -1,14 +1,16 @@
 /**
  * The engine's built-in systems, registered exactly as a user's are (schedule.ts), and `stepWorld`, which runs a
  * schedule for one tick. The built-ins are the schedule of DESIGN.md: apply inputs (input) -> movement physics
- * (physics) -> block interactions -> inventory (rules). A player with no input this tick keeps its last buttons and
- * facing.
+ * (physics) -> block interactions -> inventory -> a game's actions (rules). A player with no input this tick keeps
+ * its last buttons and facing.
  */
 import { BUTTON_MASK, PITCH_LIMIT, type PlayerInput, wrapYaw } from '../input.ts';
 import { movePlayers } from '../physics/movement-system.ts';
 import { applyInventoryOp } from '../rules/inventory.ts';
 import { applyBlockAction } from '../rules/interactions.ts';
+import type { ActionDef } from '../protocol/define.ts';
 import type { GameWorld } from './game-world.ts';
+import { userActionsSystem } from './user-actions-system.ts';
 import { createSchedule, runSchedule, type Schedule, type System } from './schedule.ts';
 
 /** Copies each player's input (buttons, facing, tick) into its components, clamped: inputs come from the network. */
@@ -79,9 +81,13 @@ export const BUILTIN_SYSTEMS: readonly System[] = Object.freeze([applyInputsSyst
 /** The built-in systems alone, scheduled. */
 export const BUILTIN_SCHEDULE: Schedule = createSchedule(BUILTIN_SYSTEMS);
 
-/** The built-in systems plus a game's own, scheduled together (user systems may name built-ins in before/after). */
-export function gameSchedule(systems: readonly System[] = []): Schedule {
-  return systems.length ? createSchedule([...BUILTIN_SYSTEMS, ...systems]) : BUILTIN_SCHEDULE;
+/**
+ * The built-in systems plus a game's own, scheduled together (user systems may name built-ins in before/after); with
+ * a definition's `actions` that declare game actions, also the `user-actions` system that runs them.
+ */
+export function gameSchedule(systems: readonly System[] = [], actions: readonly ActionDef[] = []): Schedule {
+  const acts = actions.some((a) => a.apply) ? [userActionsSystem(actions)] : [];
+  return systems.length || acts.length ? createSchedule([...BUILTIN_SYSTEMS, ...acts, ...systems]) : BUILTIN_SCHEDULE;
 }
 
 /** Runs one tick of `schedule` (default: the built-ins) with `inputs` (by entity id) and advances `world.tick`. */

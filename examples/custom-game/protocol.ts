@@ -1,15 +1,16 @@
 /**
  * The custom game's protocol definition, imported by its server and its clients alike: the default blocks plus a
- * lamp, the engine's components plus Mana (sent to its owner only), a Zombie entity kind, and a UseItem message.
+ * lamp, the engine's components plus Mana (sent to its owner only), a Zombie entity kind, a predicted CastLight.
  */
 import {
-  BUILTIN_COMPONENTS, BUILTIN_ENTITY_KINDS, Block, DEFAULT_BLOCKS, defineComponent, defineMessage, defineProtocol, replicated, type Kit,
+  BUILTIN_ACTIONS, BUILTIN_COMPONENTS, BUILTIN_ENTITY_KINDS, Block, DEFAULT_BLOCKS, HOTBAR_SLOTS, defineAction, defineComponent,
+  defineProtocol, replicated, storeOf, type Kit,
 } from '../../engine/index.ts';
 
 /** The lamp's block id: the first after the default blocks. */
 export const LAMP = 12;
 
-/** Mana: what UseItem spends and the regeneration system refills. */
+/** Mana: what CastLight spends and the regeneration system refills. */
 export const Mana = defineComponent({
   name: 'Mana',
   doc: 'Magic points of a player.',
@@ -19,15 +20,27 @@ export const Mana = defineComponent({
   },
 });
 
-/** Client -> server: use the item in hotbar slot `slot`. */
-export const UseItem = defineMessage({ id: 128, name: 'UseItem', from: 'client', channel: 'Chat', fields: [['slot', 'u8']] });
+/** Mana one CastLight costs. */
+export const USE_COST = 10;
+
+/** Use the lamp in hotbar slot `slot`: predicted by the client, refused without a lamp there or enough mana. */
+export const CastLight = defineAction({
+  id: 16, name: 'CastLight', fields: [['slot', 'u8']], writes: [Mana],
+  apply({ ecs }, eid, { slot }) {
+    const lamp = slot < HOTBAR_SLOTS && ecs.stores.Inventory.item[eid * HOTBAR_SLOTS + slot] === LAMP;
+    if (!lamp) return { ok: false, reason: 'no-lamp' };
+    if (storeOf(ecs, Mana).current[eid] < USE_COST) return { ok: false, reason: 'no-mana' };
+    storeOf(ecs, Mana).current[eid] -= USE_COST;
+    return { ok: true };
+  },
+});
 
 /** The definition both sides build from. */
 export const CUSTOM_PROTOCOL = defineProtocol({
   blocks: [...DEFAULT_BLOCKS, { id: LAMP, name: 'lamp', color: 0xffd080, light: 15 }],
   components: [...BUILTIN_COMPONENTS, replicated(32, Mana, { to: 'owner', fields: { current: { scale: 4 }, max: { scale: 4 } } })],
   entities: [...BUILTIN_ENTITY_KINDS, { id: 3, name: 'Zombie' }],
-  messages: [UseItem],
+  actions: [...BUILTIN_ACTIONS, CastLight],
 });
 
 /** Every player starts with lamps and planks. */

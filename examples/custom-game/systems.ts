@@ -3,10 +3,8 @@ import { addComponent, hasComponent, query } from 'bitecs';
 import { TICK_HZ, YAW_STEPS, cosStep, sinStep, storeOf, type GameWorld, type System } from '../../engine/index.ts';
 import { CUSTOM_PROTOCOL, Mana } from './protocol.ts';
 
-/** Mana a new player starts with and the most it can hold. */
-export const MANA_START = 50, MANA_MAX = 100;
-/** Mana regained per tick. */
-export const MANA_REGEN = 0.25;
+/** Mana a new player starts with, the most it can hold, and what it regains per tick. */
+export const MANA_START = 50, MANA_MAX = 100, MANA_REGEN = 0.25;
 /** Zombie walking speed, blocks per second. */
 export const ZOMBIE_SPEED = 1.5;
 /** How far from the origin a zombie wanders before it turns back, blocks. */
@@ -36,10 +34,7 @@ export function zombies(world: GameWorld): number[] {
   return [...query(world.ecs, [s.EntityKind, s.Transform])].filter((eid) => s.EntityKind.kind[eid] === ZOMBIE).sort((a, b) => a - b);
 }
 
-/**
- * Walks every zombie: now and then it picks a new heading from the tick's seeded rng (angles from the engine's trig
- * table, never Math.sin at run time), and past ROAM blocks from the origin it heads home.
- */
+/** Walks every zombie: now and then a new heading from the tick's rng and the trig table; past ROAM, home. */
 export const zombieWander: System = {
   name: 'zombie-wander',
   phase: 'physics',

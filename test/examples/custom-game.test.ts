@@ -1,18 +1,20 @@
 /**
  * The custom game (examples/custom-game/) on a server and two headless clients over the loopback stepper: the lamp
- * block, owner-only Mana with its regeneration system, a wandering zombie seen by both, UseItem and its refusal,
- * and a client from another definition refused at handshake; then its headless sim across processes.
+ * block, owner-only Mana with its regeneration system, a wandering zombie seen by both, the predicted CastLight
+ * action (confirmed, refused and rolled back, malformed), a client from another definition refused at handshake, the
+ * same state from the same inputs; then its headless sim across processes.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  BlockActionKind, MsgType, defineMessage, defineProtocol, getBlock, storeOf, type MessageRefused, type PlayerInput,
+  BlockActionKind, defineProtocol, getBlock, loadHasher, stateHash, storeOf, type PlayerInput,
 } from '../../engine/index.ts';
 import type { GameClient, Pose } from '../../engine/client.ts';
-import { CUSTOM_KIT, CUSTOM_PROTOCOL, LAMP, Mana, UseItem } from '../../examples/custom-game/protocol.ts';
-import { USE_COST, startCustomGame } from '../../examples/custom-game/server.ts';
+import { CUSTOM_KIT, CUSTOM_PROTOCOL, CastLight, LAMP, Mana, USE_COST } from '../../examples/custom-game/protocol.ts';
+import { startCustomGame } from '../../examples/custom-game/server.ts';
 import { CUSTOM_SYSTEMS, ZOMBIE_SPEED } from '../../examples/custom-game/systems.ts';
+import { packr } from '../../engine/protocol/codec.ts';
 import { createStepper } from '../support/stepper.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,17 +23,21 @@ const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 })
 
 async function customGame() {
   const st = await createStepper({ protocol: CUSTOM_PROTOCOL, kit: CUSTOM_KIT, game: { systems: CUSTOM_SYSTEMS }, worldRadius: 3, viewDistance: 2 });
-  const log: string[] = [];
-  const zombie = startCustomGame(st.server, (l) => log.push(l));
-  return { st, log, zombie };
+  const zombie = startCustomGame(st.server);
+  return { st, zombie };
 }
+
+/** A client's own predicted Mana (its world's value: the server's OwnState plus its pending actions). */
+const manaOf = (c: GameClient) => storeOf(c.world.ecs, Mana).current[c.localEid];
+/** The ActionResult events a client got. */
+const results = (events: Array<[string, unknown]>) => events.filter(([name]) => name === 'ActionResult').map(([, e]) => e as { ok: boolean; reason: string; name: string });
 
 /** The one remote of kind Zombie a client holds, or undefined. */
 const zombieOf = (c: GameClient) => [...c.remotes.values()].find((r) => r.kind === 3);
 
 describe('the custom game example', () => {
-  it('places lamps, keeps Mana to its owner, runs UseItem, and shows the zombie wander and despawn', async () => {
-    const { st, log, zombie } = await customGame();
+  it('places lamps, keeps Mana to its owner, predicts CastLight, and shows the zombie wander and despawn', async () => {
+    const { st, zombie } = await customGame();
     let placeAt = -1;
     const a = st.addClient((c) => {
       const b = c.predictor?.body;
@@ -47,10 +53,15 @@ describe('the custom game example', () => {
     expect(getBlock(st.server.world.voxels, lx, SURFACE, lz)).toBe(LAMP);
     expect(getBlock(b.client.world.voxels, lx, SURFACE, lz)).toBe(LAMP);
 
-    // Each client reads its own Mana; the other's never reaches it. UseItem spends A's.
-    a.client.send(UseItem, { slot: 0 });
+    // Each client reads its own Mana; the other's never reaches it. CastLight spends A's: at once on A, then the server's.
+    const before = manaOf(a.client);
+    expect(before).toBeGreaterThan(USE_COST);
+    expect(a.client.act(CastLight, { slot: 0 })).toEqual({ ok: true });
+    expect(manaOf(a.client)).toBe(before - USE_COST);
     st.step(10);
-    expect(log).toContain('p1 used a lamp');
+    expect(results(a.events)).toEqual([{ tick: expect.any(Number), action: CastLight.id, name: 'CastLight', ok: true, reason: '' }]);
+    expect(a.client.actions.sent).toEqual([]); // confirmed, and in the OwnState since
+    expect(manaOf(a.client)).toBe(a.client.own('Mana')!.current);
     const server = storeOf(st.server.world.ecs, Mana);
     const eidOf = (c: GameClient) => [...st.server.players.values()].find((p) => p.netId === c.selfId)!.eid;
     for (const c of [a.client, b.client]) {
@@ -89,17 +100,33 @@ describe('the custom game example', () => {
     expect(a.events.some(([name]) => name === 'EntityDespawned')).toBe(true);
   });
 
-  it('refuses a malformed UseItem with a reason and keeps the session; refuses a client with another lamp at handshake', async () => {
-    const { st, log } = await customGame();
-    const Loose = defineMessage({ id: 128, name: 'UseItem', from: 'client', channel: 'Chat', fields: [['slot', 'u16']] });
-    const raw = st.rawClient('loose', { userMessages: [Loose] });
-    st.step(5);
-    raw.sendUser(Loose, { slot: 300 });
-    st.step(3);
-    const refused = raw.received.filter((m): m is MessageRefused => m.type === MsgType.MessageRefused);
-    expect(refused).toEqual([{ type: MsgType.MessageRefused, refusedType: 128, reason: 'bad-payload: UseItem.slot: expected u8' }]);
-    expect(raw.state).toBe('active');
-    expect(log).toEqual([]);
+  it('rolls a refused CastLight back with the server\'s reason; refuses malformed actions with a reason, keeping the session', async () => {
+    const { st } = await customGame();
+    // The server's Mana runs out before the action arrives: A predicts it (its view is older), the server refuses it.
+    let bad: PlayerInput['actions'];
+    const a = st.addClient(idle);
+    const b = st.addClient(() => { const actions = bad; bad = undefined; return { ...idle(), actions }; });
+    st.step(60);
+    const eidA = [...st.server.players.values()].find((p) => p.netId === a.client.selfId)!.eid;
+    storeOf(st.server.world.ecs, Mana).current[eidA] = 0;
+    const before = manaOf(a.client);
+    expect(a.client.act(CastLight, { slot: 0 })).toEqual({ ok: true });
+    expect(manaOf(a.client)).toBe(before - USE_COST);
+    st.step(10);
+    expect(results(a.events)).toEqual([{ tick: expect.any(Number), action: CastLight.id, name: 'CastLight', ok: false, reason: 'no-mana' }]);
+    expect(a.client.actions.sent).toEqual([]);
+    expect(manaOf(a.client)).toBe(a.client.own('Mana')!.current);
+    expect(manaOf(a.client)).toBeLessThan(USE_COST);
+    expect(a.client.act(CastLight, { slot: 1 })).toEqual({ ok: false, reason: 'no-lamp' }); // planks; predicted refused, the server agrees
+    expect(() => a.client.act(CastLight, { slot: 300 })).toThrow(/cannot act CastLight.slot: expected u8/);
+
+    // Hand-made actions that break the declaration, or that the definition does not have: refused, session kept.
+    bad = [{ id: CastLight.id, data: packr.pack([300]) }, { id: 99, data: new Uint8Array(0) }];
+    st.step(10);
+    expect(results(b.events).map((r) => [r.ok, r.reason])).toEqual([[false, 'bad-payload: CastLight.slot: expected u8'], [false, 'unknown-action']]);
+    expect(b.client.net.state).toBe('active');
+    expect(results(a.events).at(-1)).toMatchObject({ ok: false, reason: 'no-lamp' });
+
 
     const other = defineProtocol({ ...specOf(), blocks: CUSTOM_PROTOCOL.blocks.map((b) => (b.id === LAMP ? { ...b, color: 0xff0000 } : b)) });
     const c = st.addClient(idle, undefined, 7, undefined, other);
@@ -107,6 +134,19 @@ describe('the custom game example', () => {
     const closed = c.events.find(([name]) => name === 'Disconnected')?.[1] as { reason: string } | undefined;
     expect(closed?.reason).toMatch(/incompatible protocol definition: blocks differ \(client [0-9a-f]{16}, server [0-9a-f]{16}\)/);
     expect(closed?.reason).not.toMatch(/components differ|entities differ|messages differ/);
+  });
+
+  it('gives the same server state for the same inputs, casts included', async () => {
+    const run = async () => {
+      const { st } = await customGame();
+      const cast = (c: GameClient) => { if (c.localEid && c.tick % 7 === 0) c.act(CastLight, { slot: c.tick % 2 }); return idle(); };
+      const [a, b] = [st.addClient(cast), st.addClient(cast)];
+      st.step(120);
+      expect(results(a.events).filter((r) => r.ok).length).toBeGreaterThan(2);
+      expect(results(b.events).some((r) => r.reason === 'no-lamp')).toBe(true);
+      return stateHash(await loadHasher(), st.server.world);
+    };
+    expect(await run()).toBe(await run());
   });
 
   it('its headless sim gives the same state hash in two processes, and another for another seed', () => {

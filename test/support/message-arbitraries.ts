@@ -21,12 +21,14 @@ export function inputsArb(clientTick: number, max: number): fc.Arbitrary<PlayerI
     inventory: fc.option(fc.record({
       kind: fc.constantFrom(1 as const, 2 as const), a: fc.integer({ min: 0, max: 8 }), b: fc.integer({ min: 0, max: 8 }),
     }), { nil: undefined }),
+    actions: fc.option(fc.array(fc.record({ id: fc.integer({ min: 16, max: 255 }), data: fc.uint8Array({ maxLength: 255 }) }), { minLength: 1, maxLength: 4 }), { nil: undefined }),
   });
   return fc.array(one, { minLength: 1, maxLength: Math.min(max, clientTick + 1) }).map((list) =>
     list.map((p, i) => {
       const out: PlayerInput = { tick: clientTick - list.length + 1 + i, buttons: p.buttons, yaw: p.yaw, pitch: p.pitch };
       if (p.block) out.block = p.block;
       if (p.inventory) out.inventory = p.inventory;
+      if (p.actions) out.actions = p.actions;
       return out;
     }));
 }

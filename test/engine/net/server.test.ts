@@ -14,6 +14,7 @@ import { loadHasher } from '../../../engine/hash.ts';
 import { BUILTIN_COMPONENTS, replicated } from '../../../engine/protocol/component-spec.ts';
 import { BUILTIN_ACTIONS, BUILTIN_ENTITY_KINDS, defineProtocol } from '../../../engine/protocol/define.ts';
 import { protocolIdentity } from '../../../engine/protocol/handshake.ts';
+import { defineAction } from '../../../engine/protocol/user-actions.ts';
 import { DEFAULT_BLOCKS } from '../../../engine/voxel/blocks.ts';
 import { Mana, UseItem } from '../../support/protocol-examples.ts';
 import { bidi, createHarness, rawClient, stillServed } from '../../support/loopback-harness.ts';
@@ -135,7 +136,7 @@ describe('handshake mismatch', () => {
     ['components', { components: [...BUILTIN_COMPONENTS, replicated(32, Mana, { to: 'owner' })] }],
     ['entities', { entities: [...BUILTIN_ENTITY_KINDS, { id: 3, name: 'Zombie' }] }],
     ['messages', { messages: [UseItem] }],
-    ['actions', { actions: [...BUILTIN_ACTIONS, { id: 16, name: 'cast' }] }],
+    ['actions', { actions: [...BUILTIN_ACTIONS, defineAction({ id: 16, name: 'cast', fields: [], writes: [], apply: () => ({ ok: true }) })] }],
   ] as const) {
     it(`refuses a client whose definition differs in its ${section} alone, naming that section and both hashes`, async () => {
       const h = await createHarness();

@@ -6,7 +6,7 @@ import { PROTOCOL_SECTIONS, combineSectionHashes, hashSections, type ProtocolSec
 import { BUILTIN_COMPONENTS, replicated, type ComponentDef } from '../../../engine/protocol/component-spec.ts';
 import { DEFAULT_PROTOCOL, defineProtocol, type ProtocolSpec } from '../../../engine/protocol/define.ts';
 import { schemaHash } from '../../../engine/protocol/schema.ts';
-import { EXAMPLE_SPEC, Mana, UseItem } from '../../support/protocol-examples.ts';
+import { Cast, EXAMPLE_SPEC, Mana, UseItem } from '../../support/protocol-examples.ts';
 
 /** The same data with every object's keys in reverse order (arrays keep their order). */
 function reverseKeys<T>(v: T): T {
@@ -51,7 +51,7 @@ describe('protocol definition: canonical text', () => {
     expect(c.components.split('\n').at(-1)).toBe('32 Mana to=owner priority=2 current:f32=x4,max:u16=exact');
     expect(c.entities).toBe('1 Player\n2 Self\n3 Zombie');
     expect(c.messages.split('\n').at(-1)).toBe('128 UseItem client Chat slot:u8,target:u32');
-    expect(c.actions).toBe('1 block\n2 inventory\n16 cast');
+    expect(c.actions).toBe('1 block\n2 inventory\n16 cast cost:u8 writes=Mana');
   });
 
   it('gives the engine messages alone the hash the engine schema always had', async () => {
@@ -84,8 +84,10 @@ describe('protocol definition: section hashes', () => {
       ['messages', 'the field order', { messages: [{ ...UseItem, fields: [['target', 'u32'], ['slot', 'u8']] }] }],
       ['messages', 'the channel', { messages: [{ ...UseItem, channel: 'Input' }] }],
       ['messages', 'one more message', { messages: [UseItem, { id: 129, name: 'Shout', from: 'server', channel: 'Chat', fields: [['text', { str: 64 }]] }] }],
-      ['actions', 'one more action', { actions: [...EXAMPLE_SPEC.actions!, { id: 17, name: 'dodge' }] }],
-      ['actions', 'a name', { actions: [...EXAMPLE_SPEC.actions!.slice(0, 2), { id: 16, name: 'spell' }] }],
+      ['actions', 'one more action', { actions: [...EXAMPLE_SPEC.actions!, { ...Cast, id: 17, name: 'dodge' }] }],
+      ['actions', 'a name', { actions: [...EXAMPLE_SPEC.actions!.slice(0, 2), { ...Cast, name: 'spell' }] }],
+      ['actions', 'a field type', { actions: [...EXAMPLE_SPEC.actions!.slice(0, 2), { ...Cast, fields: [['cost', 'u16']] }] }],
+      ['actions', 'what it writes', { actions: [...EXAMPLE_SPEC.actions!.slice(0, 2), { ...Cast, writes: [] }] }],
     ];
     const overall = new Set([combineSectionHashes(base, h)]);
     for (const [changed, what, patch] of variants) {

@@ -8,7 +8,8 @@ import {
 } from '../../../engine/protocol/define.ts';
 import { USER_CHANNELS } from '../../../engine/protocol/user-messages.ts';
 import { DEFAULT_BLOCKS } from '../../../engine/voxel/blocks.ts';
-import { EXAMPLE_SPEC, Mana, UseItem } from '../../support/protocol-examples.ts';
+import { Cast, EXAMPLE_SPEC, Mana, UseItem } from '../../support/protocol-examples.ts';
+import { Transform } from '../../../engine/ecs/components.ts';
 
 describe('defineProtocol', () => {
   it('takes the engine defaults for sections left out', () => {
@@ -54,6 +55,9 @@ describe('defineProtocol', () => {
       [{ messages: [UseItem, { ...UseItem, name: 'Other' }] }, 'messages', /message id 128 given twice/],
       [{ actions: [BUILTIN_ACTIONS[0]] }, 'actions', /missing: inventory = 2/],
       [{ actions: [...BUILTIN_ACTIONS, { id: 5, name: 'cast' }] }, 'actions', /ids 1..15 are the engine's/],
+      [{ actions: [...BUILTIN_ACTIONS, { id: 16, name: 'cast' }] }, 'actions', /action cast \(id 16\): apply must be a function/],
+      [{ actions: [...BUILTIN_ACTIONS, { ...Cast, writes: [Transform] }] }, 'actions', /writes Transform, the body/],
+      [{ actions: [...BUILTIN_ACTIONS, { ...Cast, fields: [['cost', 'u9' as 'u8']] }] }, 'actions', /action cast \(id 16\).cost: unknown field type "u9"/],
       [{ actions: [...BUILTIN_ACTIONS, { id: 16, name: 'block' }] }, 'actions', /action name block given twice|built-in is block with id 1/],
     ];
     for (const [patch, section, message] of cases) {

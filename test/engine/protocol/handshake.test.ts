@@ -13,9 +13,9 @@ describe('handshake', () => {
     expect(id.magic).toBe(PROTOCOL_MAGIC);
     expect(id.version).toBe(PROTOCOL_VERSION);
     expect(checkHello(makeHello(id, 'a'), id)).toBeUndefined();
-    const all = checkHello(makeHello({ ...id, magic: 1, version: 7, schemaHash: 'aaaaaaaaaaaaaaaa' }, 'b'), id)!;
+    const all = checkHello(makeHello({ ...id, magic: 1, version: PROTOCOL_VERSION + 1, schemaHash: 'aaaaaaaaaaaaaaaa' }, 'b'), id)!;
     expect(all).toContain(`magic: client 0x00000001, server ${magicHex(PROTOCOL_MAGIC)}`);
-    expect(all).toContain(`protocol version: client 7, server ${PROTOCOL_VERSION}`);
+    expect(all).toContain(`protocol version: client ${PROTOCOL_VERSION + 1}, server ${PROTOCOL_VERSION}`);
     expect(all).toContain(`schema hash: client aaaaaaaaaaaaaaaa, server ${id.schemaHash}`);
     expect(makeReject(all, id)).toEqual({ type: MsgType.Reject, reason: all, magic: id.magic, version: id.version, schemaHash: id.schemaHash });
   });

@@ -23,6 +23,18 @@ describe('input bundle codec', () => {
     expect(one.length).toBeLessThanOrEqual(7);
   });
 
+  it('carries game actions as id, length and payload bytes, and refuses bad ones', () => {
+    const list: PlayerInput[] = [{ tick: 5, buttons: 0, yaw: 0, pitch: 0, actions: [{ id: 16, data: Uint8Array.of(0x91, 10) }, { id: 255, data: new Uint8Array(0) }] }];
+    const bytes = encodeInputs(list);
+    expect([...bytes]).toEqual([1, 32, 2, 16, 2, 0x91, 10, 255, 0]);
+    expect(decodeInputs(bytes, 5)).toEqual(list);
+    expect(() => decodeInputs(Uint8Array.of(1, 32, 1, 15, 0), 5)).toThrow(/action id 15 not in 16..255/);
+    expect(() => decodeInputs(Uint8Array.of(1, 32, 5, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0), 5)).toThrow(/action count 5 not in 1..4/);
+    expect(() => decodeInputs(Uint8Array.of(1, 32, 1, 16, 3, 1), 5)).toThrow(/truncated/);
+    expect(() => encodeInputs([{ ...list[0], actions: [{ id: 3, data: new Uint8Array(0) }] }])).toThrow(RangeError);
+    expect(() => encodeInputs([{ ...list[0], actions: [{ id: 16, data: new Uint8Array(256) }] }])).toThrow(/at most 255/);
+  });
+
   it('wraps yaw deltas the short way round', () => {
     const list: PlayerInput[] = [{ tick: 1, buttons: 0, yaw: 1023, pitch: 0 }, { tick: 2, buttons: 0, yaw: 1, pitch: 0 }];
     const bytes = encodeInputs(list);

@@ -27,6 +27,7 @@ const arbInput = (tick: number) => fc.record({
     kind: fc.constantFrom(1 as const, 2 as const),
     a: fc.integer({ min: 0, max: HOTBAR_SLOTS - 1 }), b: fc.integer({ min: 0, max: HOTBAR_SLOTS - 1 }),
   }),
+  actions: fc.array(fc.record({ id: fc.integer({ min: 16, max: 255 }), data: fc.uint8Array({ maxLength: 255 }) }), { minLength: 1, maxLength: 4 }),
 }, { requiredKeys: ['tick', 'buttons', 'yaw', 'pitch'] });
 
 const arbEntry = fc.record({
@@ -70,6 +71,13 @@ describe('input log', () => {
     }));
   });
 
+  it('writes a game action\'s payload as hex and reads it back', () => {
+    const sink = createArrayLineSink();
+    createInputLogWriter(sink, header).write(entry(5, 9, { actions: [{ id: 16, data: Uint8Array.of(0x91, 10) }] }));
+    expect(sink.lines[1]).toBe('{"tick":5,"seq":5,"serverTick":9,"input":{"tick":5,"buttons":1,"yaw":10,"pitch":-3,"actions":[{"id":16,"data":"910a"}]}}');
+    expect(parseInputLog(joinLines(sink.lines), 'a.jsonl').entries[0].input.actions).toEqual([{ id: 16, data: Uint8Array.of(0x91, 10) }]);
+  });
+
   it('refuses invalid entries when writing, and a decreasing serverTick', () => {
     const w = createInputLogWriter(createArrayLineSink(), header);
     expect(() => w.write(entry(1, 1, { yaw: YAW_STEPS }))).toThrow(/input log entry: field "input.yaw" must be an integer in 0..1023/);
@@ -87,6 +95,8 @@ describe('input log', () => {
       ['{"tick":3,"seq":3,"serverTick":3}', /log\.jsonl:4: field "input" must be a JSON object, got nothing/],
       ['[1,2]', /log\.jsonl:4: an input log entry must be a JSON object, got an array/],
       ['{"tick":3,', /log\.jsonl:4: not valid JSON/],
+      ['{"tick":3,"seq":3,"serverTick":3,"input":{"tick":3,"buttons":0,"yaw":0,"pitch":0,"actions":[{"id":16,"data":"9"}]}}', /log\.jsonl:4: field "input\.actions\[\]\.data" must be lowercase hex/],
+      ['{"tick":3,"seq":3,"serverTick":3,"input":{"tick":3,"buttons":0,"yaw":0,"pitch":0,"actions":[{"id":2,"data":""}]}}', /log\.jsonl:4: field "input\.actions\[\]\.id" must be an integer in 16\.\.255/],
     ];
     for (const [bad, message] of cases) {
       const err = (() => { try { parseInputLog(joinLines([...good, bad]), 'log.jsonl'); } catch (e) { return e; } })();
