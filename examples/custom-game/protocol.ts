@@ -1,10 +1,11 @@
 /**
  * The custom game's protocol definition, imported by its server and its clients alike: the default blocks plus a
- * lamp, the engine's components plus Mana (sent to its owner only), a Zombie entity kind, a predicted CastLight.
+ * lamp, the engine's components plus Mana (sent to its owner only), a Zombie entity kind, a UseItem message and a
+ * predicted CastLight action.
  */
 import {
   BUILTIN_ACTIONS, BUILTIN_COMPONENTS, BUILTIN_ENTITY_KINDS, Block, DEFAULT_BLOCKS, HOTBAR_SLOTS, defineAction, defineComponent,
-  defineProtocol, replicated, storeOf, type Kit,
+  defineMessage, defineProtocol, replicated, storeOf, type Kit,
 } from '../../engine/index.ts';
 
 /** The lamp's block id: the first after the default blocks. */
@@ -35,11 +36,15 @@ export const CastLight = defineAction({
   },
 });
 
+/** Client -> server: use the item in hotbar slot `slot` (the server decides what that does). */
+export const UseItem = defineMessage({ id: 128, name: 'UseItem', from: 'client', channel: 'Chat', fields: [['slot', 'u8']] });
+
 /** The definition both sides build from. */
 export const CUSTOM_PROTOCOL = defineProtocol({
   blocks: [...DEFAULT_BLOCKS, { id: LAMP, name: 'lamp', color: 0xffd080, light: 15 }],
   components: [...BUILTIN_COMPONENTS, replicated(32, Mana, { to: 'owner', fields: { current: { scale: 4 }, max: { scale: 4 } } })],
   entities: [...BUILTIN_ENTITY_KINDS, { id: 3, name: 'Zombie' }],
+  messages: [UseItem],
   actions: [...BUILTIN_ACTIONS, CastLight],
 });
 

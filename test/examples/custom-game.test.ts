@@ -8,10 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  BlockActionKind, defineProtocol, getBlock, loadHasher, stateHash, storeOf, type PlayerInput,
+  BlockActionKind, MsgType, defineMessage, defineProtocol, getBlock, loadHasher, stateHash, storeOf, type MessageRefused, type PlayerInput,
 } from '../../engine/index.ts';
 import type { GameClient, Pose } from '../../engine/client.ts';
-import { CUSTOM_KIT, CUSTOM_PROTOCOL, CastLight, LAMP, Mana, USE_COST } from '../../examples/custom-game/protocol.ts';
+import { CUSTOM_KIT, CUSTOM_PROTOCOL, CastLight, LAMP, Mana, USE_COST, UseItem } from '../../examples/custom-game/protocol.ts';
 import { startCustomGame } from '../../examples/custom-game/server.ts';
 import { CUSTOM_SYSTEMS, ZOMBIE_SPEED } from '../../examples/custom-game/systems.ts';
 import { packr } from '../../engine/protocol/codec.ts';
@@ -23,8 +23,9 @@ const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 })
 
 async function customGame() {
   const st = await createStepper({ protocol: CUSTOM_PROTOCOL, kit: CUSTOM_KIT, game: { systems: CUSTOM_SYSTEMS }, worldRadius: 3, viewDistance: 2 });
-  const zombie = startCustomGame(st.server);
-  return { st, zombie };
+  const log: string[] = [];
+  const zombie = startCustomGame(st.server, (l) => log.push(l));
+  return { st, zombie, log };
 }
 
 /** A client's own predicted Mana (its world's value: the server's OwnState plus its pending actions). */
@@ -134,6 +135,25 @@ describe('the custom game example', () => {
     const closed = c.events.find(([name]) => name === 'Disconnected')?.[1] as { reason: string } | undefined;
     expect(closed?.reason).toMatch(/incompatible protocol definition: blocks differ \(client [0-9a-f]{16}, server [0-9a-f]{16}\)/);
     expect(closed?.reason).not.toMatch(/components differ|entities differ|messages differ/);
+  });
+
+  it('runs the UseItem handler; refuses a malformed UseItem with a reason and keeps the session', async () => {
+    const { st, log } = await customGame();
+    const a = st.addClient(idle);
+    st.step(30);
+    a.client.send(UseItem, { slot: 0 });
+    st.step(3);
+    expect(log).toEqual(['p1 used slot 0: lamp']);
+    // A client that declares the slot wider than the server does sends what an honest one cannot.
+    const Loose = defineMessage({ id: 128, name: 'UseItem', from: 'client', channel: 'Chat', fields: [['slot', 'u16']] });
+    const raw = st.rawClient('loose', { userMessages: [Loose] });
+    st.step(5);
+    raw.sendUser(Loose, { slot: 300 });
+    st.step(3);
+    const refused = raw.received.filter((m): m is MessageRefused => m.type === MsgType.MessageRefused);
+    expect(refused).toEqual([{ type: MsgType.MessageRefused, refusedType: 128, reason: 'bad-payload: UseItem.slot: expected u8' }]);
+    expect(raw.state).toBe('active');
+    expect(log).toHaveLength(1);
   });
 
   it('gives the same server state for the same inputs, casts included', async () => {
