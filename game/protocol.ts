@@ -3,9 +3,9 @@
  * components and predicted actions, and the entity kinds of EntitySpawn. The server and every client build from it;
  * a build from another definition is refused at handshake, naming the sections that differ.
  */
-import { BUILTIN_COMPONENTS } from '../engine/index.ts';
-import { BUILTIN_ACTIONS, BUILTIN_ENTITY_KINDS, PlayerKind, defineProtocol } from '../engine/index.ts';
-import { DEFAULT_BLOCKS } from '../engine/index.ts';
+import {
+  BUILTIN_COMPONENTS, BUILTIN_ACTIONS, BUILTIN_ENTITY_KINDS, PlayerKind, defineProtocol, DEFAULT_BLOCKS,
+} from '../engine/index.ts';
 
 /** Entity kinds in EntitySpawn: the engine's player kinds (values are part of the wire format). */
 export const EntityKind = PlayerKind;

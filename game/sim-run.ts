@@ -4,18 +4,11 @@
  * same thing on its main thread (`window.stratum.simStateHash`), so that a test can compare the state hashes of
  * Node and Chromium for the same seed and inputs.
  */
-import { loadHasher } from '../engine/index.ts';
-import type { PlayerInput } from '../engine/index.ts';
-import { createGameWorld, spawnPlayer, type GameWorld, type Kit } from '../engine/index.ts';
-import { stateHash } from '../engine/index.ts';
-import { gameSchedule, stepWorld } from '../engine/index.ts';
-import type { System } from '../engine/index.ts';
-import { componentLayout, type ProtocolDefinition } from '../engine/index.ts';
-import { surfaceY } from '../engine/index.ts';
-import { Block } from '../engine/index.ts';
-import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../engine/index.ts';
-import type { VoxelWorld } from '../engine/index.ts';
-import { squareAround } from '../engine/index.ts';
+import {
+  loadHasher, type PlayerInput, createGameWorld, spawnPlayer, type GameWorld, type Kit, stateHash, gameSchedule,
+  stepWorld, type System, componentLayout, type ProtocolDefinition, surfaceY, Block, DEFAULT_SUPERFLAT,
+  type TerrainConfig, type VoxelWorld, squareAround,
+} from '../engine/index.ts';
 import { botInput, createScriptedBot } from './client/bot.ts';
 
 /** The starting hotbar of sim bots. */

@@ -3,14 +3,10 @@
  * it looks at). {@link botInput} reads a world directly (the headless sim drives the authoritative world with it);
  * {@link clientBot} drives a GameClient from the client's own view of the world.
  */
-import { BlockActionKind, Button, InventoryOpKind, YAW_STEPS, type PlayerInput } from '../../engine/index.ts';
-import { createRng, type Rng } from '../../engine/index.ts';
-import { EYE_HEIGHT } from '../../engine/index.ts';
-import { cosStep, sinStep } from '../../engine/index.ts';
-import { REACH } from '../../engine/index.ts';
-import { raycast } from '../../engine/index.ts';
-import type { GameWorld } from '../../engine/index.ts';
-import type { Tick } from '../../engine/index.ts';
+import {
+  BlockActionKind, Button, InventoryOpKind, YAW_STEPS, type PlayerInput, createRng, type Rng, EYE_HEIGHT, cosStep,
+  sinStep, REACH, raycast, type GameWorld, type Tick,
+} from '../../engine/index.ts';
 import type { GameClient } from '../../engine/client.ts';
 
 /** What a bot is doing. */

@@ -5,14 +5,10 @@
  * predict), and often breaks a cell right after placing on it (the place-then-break pattern of the phantom block).
  * Seeded; it reads only the client's own view of the world and of the other players.
  */
-import { dequantizePosition } from '../../engine/index.ts';
-import { BlockActionKind, Button, type BlockAction, type PlayerInput } from '../../engine/index.ts';
-import { EYE_HEIGHT } from '../../engine/index.ts';
-import { cosStep, sinStep } from '../../engine/index.ts';
-import { createRng } from '../../engine/index.ts';
-import { REACH } from '../../engine/index.ts';
-import { Block } from '../../engine/index.ts';
-import { getBlock, isLoaded } from '../../engine/index.ts';
+import {
+  dequantizePosition, BlockActionKind, Button, type BlockAction, type PlayerInput, EYE_HEIGHT, cosStep, sinStep,
+  createRng, REACH, Block, getBlock, isLoaded,
+} from '../../engine/index.ts';
 import type { GameClient } from '../../engine/client.ts';
 
 /** The square the bots crowd into. */

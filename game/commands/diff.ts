@@ -5,10 +5,9 @@
  * options, or any other failure to compare.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { diffEventStreams } from '../../engine/index.ts';
-import { formatDiffReport } from '../../engine/index.ts';
-import { parseEventStream, type EventStream } from '../../engine/index.ts';
-import { JsonlError } from '../../engine/index.ts';
+import {
+  diffEventStreams, formatDiffReport, parseEventStream, type EventStream, JsonlError,
+} from '../../engine/index.ts';
 import { formatHelp, OptionError, parseOptions } from '../options.ts';
 import type { Command } from './command.ts';
 

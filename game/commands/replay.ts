@@ -5,10 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadHasher } from '../../engine/index.ts';
-import { encodeEventStream } from '../../engine/index.ts';
-import { parseInputLog, type InputLogEntry } from '../../engine/index.ts';
-import { joinLines } from '../../engine/index.ts';
+import { loadHasher, encodeEventStream, parseInputLog, type InputLogEntry, joinLines } from '../../engine/index.ts';
 import { replaySession } from '../worldtest/replay.ts';
 import type { SessionInfo } from '../worldtest/session-recording.ts';
 import { OptionError, formatHelp, parseOptions } from '../options.ts';

@@ -3,20 +3,13 @@
  * open, the WebTransport endpoint and certificate hash, and the admin token; stops cleanly on Ctrl-C (storage closed,
  * clients told why).
  */
-import { loadHasher } from '../../engine/index.ts';
-import { createRealtimeScheduler } from '../../engine/index.ts';
-import { openEditStore, type EditStore } from '../../engine/server.ts';
-import { createSelfSignedCert } from '../../engine/server.ts';
-import { startCertRenewal } from '../../engine/server.ts';
-import { startWebTransportServer, type WebTransportServer } from '../../engine/server.ts';
-import { startQuicWebTransportServer, type QuicWebTransportServer } from '../../engine/server.ts';
-import { QUICHE_PACKAGE, quicheAvailable } from '../../engine/server.ts';
-import { nodeZstd } from '../../engine/server.ts';
+import { loadHasher, createRealtimeScheduler, DEFAULT_SUPERFLAT } from '../../engine/index.ts';
+import {
+  openEditStore, type EditStore, createSelfSignedCert, startCertRenewal, startWebTransportServer,
+  type WebTransportServer, startQuicWebTransportServer, type QuicWebTransportServer, QUICHE_PACKAGE, quicheAvailable,
+  nodeZstd, randomAdminToken, createNodePool, createGameServer,
+} from '../../engine/server.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
-import { randomAdminToken } from '../../engine/server.ts';
-import { DEFAULT_SUPERFLAT } from '../../engine/index.ts';
-import { createNodePool } from '../../engine/server.ts';
-import { createGameServer } from '../../engine/server.ts';
 import { SERVER_OPTIONS, loadServerConfig, type ServerConfig } from '../server/config.ts';
 import { startHttpServer } from '../server/http-server.ts';
 import { buildWeb, webBuildExists, webBuildIsStale } from '../web/build.ts';

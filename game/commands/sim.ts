@@ -4,13 +4,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { loadHasher } from '../../engine/index.ts';
-import { stateHash } from '../../engine/index.ts';
+import { loadHasher, stateHash, generateColumnsInPool, summarize } from '../../engine/index.ts';
 import { createNodePool } from '../../engine/server.ts';
-import { generateColumnsInPool } from '../../engine/index.ts';
 import { createSim, type Sim, type SimSetup } from '../sim-run.ts';
 import { formatHelp, parseOptions } from '../options.ts';
-import { summarize } from '../../engine/index.ts';
 import type { Command } from './command.ts';
 
 const OPTIONS = {

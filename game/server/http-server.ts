@@ -16,14 +16,14 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createSecureContext } from 'node:tls';
-import type { LogLevel, NetLog } from '../../engine/server.ts';
-import { CONNECTION_CAPS, createConnectionCaps, type ConnectionCapLimits } from '../../engine/server.ts';
-import { addressKey } from '../../engine/server.ts';
+import {
+  type LogLevel, type NetLog, CONNECTION_CAPS, createConnectionCaps, type ConnectionCapLimits, addressKey, quoteForLog,
+  rateLimitLog,
+} from '../../engine/server.ts';
 import { PAGE_DEADLINES, acceptPageConnection, type PageConnection, type PageDeadlines } from './page-connection.ts';
 import { endRefused, isolate, parseErrorRefusal, rawResponse } from './page-headers.ts';
 import { PUBLIC_HOST_FORM, parsePublicHost, publicAuthority } from './public-host.ts';
 import { parseRequestTarget } from './request-target.ts';
-import { quoteForLog, rateLimitLog } from '../../engine/server.ts';
 import { sendFile } from './static-file.ts';
 
 /** What `/connect.json` says. */

@@ -4,11 +4,8 @@
  * `serverCertificateHashes`: no certificate warning); when the browser has none, or it does not connect within a
  * few seconds (UDP blocked), it falls back to the HTTP/2 / WebSocket mapping of `@fails-components/webtransport`.
  */
-import { hexToBytes } from '../../engine/index.ts';
-import { createFallbackConnector } from '../../engine/client.ts';
-import type { Scheduler } from '../../engine/index.ts';
-import type { Connector } from '../../engine/index.ts';
-import { webTransportConnector, type WebTransportConstructor } from '../../engine/client.ts';
+import { hexToBytes, type Scheduler, type Connector } from '../../engine/index.ts';
+import { createFallbackConnector, webTransportConnector, type WebTransportConstructor } from '../../engine/client.ts';
 
 /** What `/connect.json` holds (see game/server/http-server.ts). */
 export interface ConnectJson {

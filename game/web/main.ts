@@ -3,29 +3,16 @@
  * same one bots use) with the polyfilled WebTransport connector, meshes dirty sections in a comlink worker pool,
  * and draws the world with three.js every animation frame; the HUD, controls and `window.stratum` hang off it.
  */
-import { createEventBus } from '../../engine/index.ts';
-import { loadHasher } from '../../engine/index.ts';
-import { PITCH_LIMIT, YAW_STEPS } from '../../engine/index.ts';
-import { Channel } from '../../engine/index.ts';
-import { createRealtimeScheduler } from '../../engine/index.ts';
-import { EYE_HEIGHT } from '../../engine/index.ts';
-import { decayOffset } from '../../engine/client.ts';
+import {
+  createEventBus, loadHasher, PITCH_LIMIT, YAW_STEPS, Channel, createRealtimeScheduler, EYE_HEIGHT, MsgType, REACH,
+  createRng, TICK_MS, raycast, type GameWorld, type JobRef, type WorkerPool, HOTBAR_SLOTS,
+} from '../../engine/index.ts';
+import {
+  decayOffset, browserZstd, markColumnNeighboursForMesh, meshDirtySections, createMeshPalette, type MeshPalette,
+  createBrowserPool, createGameClient, type ClientEvents,
+} from '../../engine/client.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
-import { MsgType } from '../../engine/index.ts';
-import { browserZstd } from '../../engine/client.ts';
-import { REACH } from '../../engine/index.ts';
-import { createRng } from '../../engine/index.ts';
-import { TICK_MS } from '../../engine/index.ts';
-import { raycast } from '../../engine/index.ts';
-import type { GameWorld } from '../../engine/index.ts';
-import { markColumnNeighboursForMesh, meshDirtySections } from '../../engine/client.ts';
-import { createMeshPalette, type MeshPalette } from '../../engine/client.ts';
-import { createBrowserPool } from '../../engine/client.ts';
-import type { JobRef, WorkerPool } from '../../engine/index.ts';
 import type { WorkerStamp } from './pool-worker.ts';
-import { createGameClient } from '../../engine/client.ts';
-import type { ClientEvents } from '../../engine/client.ts';
-import { HOTBAR_SLOTS } from '../../engine/index.ts';
 import { browserConnector, certificateAdvice, endpointUrl, fetchConnectInfo } from './connect.ts';
 import { addChatLine, attachHudKeys, createHud, setStatus, showHotbar, showSlot, showStats } from './hud.ts';
 import { attachInput, createInputState, sampleInput } from './input.ts';

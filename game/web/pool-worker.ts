@@ -4,11 +4,10 @@
  * Mesh results transfer their one arena buffer back instead of copying it.
  */
 import * as Comlink from 'comlink';
-import { meshResultTransferables, type MeshResult, type MeshTask } from '../../engine/client-worker.ts';
-import { meshSections } from '../../engine/client-worker.ts';
-import type { ChunkDecodeTask } from '../../engine/client-worker.ts';
-import { decodeChunk } from '../../engine/client-worker.ts';
-import type { PoolHost } from '../../engine/client-worker.ts';
+import {
+  meshResultTransferables, type MeshResult, type MeshTask, meshSections, type ChunkDecodeTask, decodeChunk,
+  type PoolHost,
+} from '../../engine/client-worker.ts';
 
 /** Jobs this worker runs, by export name; each returns its result wrapped for transfer. */
 const JOBS: Record<string, (task: unknown) => Promise<unknown> | unknown> = {

@@ -4,9 +4,7 @@
  * would (headless browsers cannot synthesize pointer-lock input reliably), and `simStateHash`, which runs the
  * headless simulation of `stratum sim` in the page so that tests can compare its state hash with Node's.
  */
-import type { BlockAction } from '../../engine/index.ts';
-import { getBlock, isLoaded } from '../../engine/index.ts';
-import { generateColumnsSync } from '../../engine/index.ts';
+import { type BlockAction, getBlock, isLoaded, generateColumnsSync } from '../../engine/index.ts';
 import type { GameClient } from '../../engine/client.ts';
 import { simStateHash, type SimSetup } from '../sim-run.ts';
 import type { InputState } from './input.ts';

@@ -7,14 +7,11 @@
  * columns, its predicted player, the remote entities it holds), tagged with that sample's server tick. It is the
  * client's view, so it never equals the server's hash; two runs' client streams can be compared with it.
  */
-import type { EventBus } from '../../engine/index.ts';
-import type { Hasher } from '../../engine/index.ts';
-import { eventStreamHeader, type EventStreamHeader, type StreamEvent } from '../../engine/index.ts';
-import { STATE_HASH_INTERVAL } from '../../engine/index.ts';
-import { stateHash } from '../../engine/index.ts';
-import type { ProtocolIdentity } from '../../engine/index.ts';
-import type { ClientEvents } from '../../engine/client.ts';
-import type { GameClient } from '../../engine/client.ts';
+import {
+  type EventBus, type Hasher, eventStreamHeader, type EventStreamHeader, type StreamEvent, STATE_HASH_INTERVAL,
+  stateHash, type ProtocolIdentity,
+} from '../../engine/index.ts';
+import type { ClientEvents, GameClient } from '../../engine/client.ts';
 
 /** One sample of a client's time series. */
 export interface ClientSample {

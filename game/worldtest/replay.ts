@@ -4,16 +4,11 @@
  * against the live stream must find nothing (zero replay drift).
  */
 import { removeEntity } from 'bitecs';
-import type { Hasher } from '../../engine/index.ts';
-import type { PlayerInput } from '../../engine/index.ts';
-import type { InputLogEntry } from '../../engine/index.ts';
-import { eventStreamHeader, type EventStreamHeader, type StreamEvent } from '../../engine/index.ts';
-import { toStreamEvent } from '../../engine/index.ts';
-import { stateHashEventAt } from '../../engine/index.ts';
-import { createGameWorld, spawnPlayer, type GameWorld } from '../../engine/index.ts';
-import { stepWorld } from '../../engine/index.ts';
-import { surfaceY } from '../../engine/index.ts';
-import { generateColumnsSync, squareAround } from '../../engine/index.ts';
+import {
+  type Hasher, type PlayerInput, type InputLogEntry, eventStreamHeader, type EventStreamHeader, type StreamEvent,
+  toStreamEvent, stateHashEventAt, createGameWorld, spawnPlayer, type GameWorld, stepWorld, surfaceY,
+  generateColumnsSync, squareAround,
+} from '../../engine/index.ts';
 import { DEFAULT_KIT, EntityKind } from '../rules.ts';
 import type { SessionInfo } from './session-recording.ts';
 

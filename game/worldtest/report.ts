@@ -4,8 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeEventStream } from '../../engine/index.ts';
-import { joinLines } from '../../engine/index.ts';
+import { encodeEventStream, joinLines } from '../../engine/index.ts';
 import type { WorldTestMetrics } from './metrics.ts';
 import type { WorldTestRun } from './run.ts';
 

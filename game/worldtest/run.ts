@@ -4,35 +4,18 @@
  * link emulator, whose loss, delay and jitter the QUIC connections really suffer (`quic`); plays the scenario's
  * phases, checking that every other client sees each change; then replays the recorded inputs and diffs the replay against the live server stream.
  */
-import { columnChecksum } from '../../engine/index.ts';
-import { createEventBus } from '../../engine/index.ts';
-import { loadHasher, type Hasher } from '../../engine/index.ts';
-import { conditionConnector } from '../../engine/index.ts';
-import { createRealtimeScheduler } from '../../engine/index.ts';
-import { randomAdminToken } from '../../engine/server.ts';
-import { startWebTransportServer } from '../../engine/server.ts';
-import { nodeWebTransportConnector } from '../../engine/server.ts';
-import { quicWebTransportConnector } from '../../engine/server.ts';
-import { startQuicWebTransportServer } from '../../engine/server.ts';
-import { startUdpLinkEmulator, type UdpLinkEmulator, type UdpLinkStats } from '../../engine/server.ts';
-import type { Connector } from '../../engine/index.ts';
-import { nodeZstd } from '../../engine/server.ts';
-import { protocolIdentity } from '../../engine/index.ts';
+import {
+  columnChecksum, createEventBus, loadHasher, type Hasher, conditionConnector, createRealtimeScheduler, type Connector,
+  protocolIdentity, diffEventStreams, type StreamDiff, SPRINT_SPEED, createRng, sectionViews, DEFAULT_SUPERFLAT,
+  type TerrainConfig, getBlock, type VoxelWorld, type WorkerPool, type Scheduler,
+} from '../../engine/index.ts';
+import {
+  randomAdminToken, startWebTransportServer, nodeWebTransportConnector, quicWebTransportConnector,
+  startQuicWebTransportServer, startUdpLinkEmulator, type UdpLinkEmulator, type UdpLinkStats, nodeZstd,
+  createGameServer, type GameServer, type GameServerOptions, createNodePool, type ReplicationMetrics,
+} from '../../engine/server.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
-import { diffEventStreams, type StreamDiff } from '../../engine/index.ts';
-import { SPRINT_SPEED } from '../../engine/index.ts';
-import type { Pose } from '../../engine/client.ts';
-import { createRng } from '../../engine/index.ts';
-import { sectionViews } from '../../engine/index.ts';
-import { DEFAULT_SUPERFLAT, type TerrainConfig } from '../../engine/index.ts';
-import { getBlock, type VoxelWorld } from '../../engine/index.ts';
-import type { ClientEvents } from '../../engine/client.ts';
-import { createGameClient, type GameClient } from '../../engine/client.ts';
-import { createGameServer, type GameServer, type GameServerOptions } from '../../engine/server.ts';
-import type { WorkerPool } from '../../engine/index.ts';
-import type { Scheduler } from '../../engine/index.ts';
-import { createNodePool } from '../../engine/server.ts';
-import type { ReplicationMetrics } from '../../engine/server.ts';
+import { type Pose, type ClientEvents, createGameClient, type GameClient } from '../../engine/client.ts';
 import { createActor, type Actor } from './actor.ts';
 import { recordClient, sampleClients, type ClientRecording } from './client-recording.ts';
 import { replaySession, type ReplayResult } from './replay.ts';

@@ -3,15 +3,10 @@
  * configuration and when each client joined and left). Together they are enough to replay the server exactly
  * (replay.ts). Everything is kept in memory during the run and written out at the end.
  */
-import { encodeInputLog, inputLogHeader, type InputLogEntry } from '../../engine/index.ts';
-import { eventStreamHeader, type EventStreamHeader, type StreamEvent } from '../../engine/index.ts';
-import { toStreamEvent } from '../../engine/index.ts';
-import { stateHashEventAt } from '../../engine/index.ts';
-import type { Hasher } from '../../engine/index.ts';
-import type { GameWorld } from '../../engine/index.ts';
-import type { TerrainConfig } from '../../engine/index.ts';
-import type { ProtocolIdentity } from '../../engine/index.ts';
-import type { Tick } from '../../engine/index.ts';
+import {
+  encodeInputLog, inputLogHeader, type InputLogEntry, eventStreamHeader, type EventStreamHeader, type StreamEvent,
+  toStreamEvent, stateHashEventAt, type Hasher, type GameWorld, type TerrainConfig, type ProtocolIdentity, type Tick,
+} from '../../engine/index.ts';
 import type { ServerRecorder } from '../../engine/server.ts';
 
 /** A join or leave, in the order the server saw them. */

@@ -5,8 +5,7 @@
  */
 import * as THREE from 'three';
 import type { MeshedSection } from '../../../engine/client.ts';
-import { NO_SECTION } from '../../../engine/index.ts';
-import { chunkKey, type VoxelWorld } from '../../../engine/index.ts';
+import { NO_SECTION, chunkKey, type VoxelWorld } from '../../../engine/index.ts';
 
 /** Light per mesh face value (+x, -x, +y, -y, +z, -z): top brightest, bottom darkest, sides in between. */
 export const FACE_LIGHT: readonly number[] = [0.8, 0.8, 1, 0.55, 0.68, 0.68];
