@@ -2,13 +2,13 @@
  * Replication of any entity of a registered kind (not only players), by interest, and of owner-only components to
  * their owner alone: over the loopback transport on the manual clock.
  */
-import { addComponent, registerComponent } from 'bitecs';
+import { addComponent } from 'bitecs';
 import { describe, expect, it } from 'vitest';
 import { defineComponent } from '../../../engine/ecs/schema.ts';
-import { createStores, storesByteLength } from '../../../engine/ecs/world.ts';
+import { storeOf } from '../../../engine/ecs/world.ts';
 import type { PlayerInput } from '../../../engine/input.ts';
 import { BUILTIN_COMPONENTS, replicated } from '../../../engine/protocol/component-spec.ts';
-import { BUILTIN_ACTIONS, defineProtocol } from '../../../engine/protocol/define.ts';
+import { BUILTIN_ACTIONS, BUILTIN_ENTITY_KINDS, defineProtocol } from '../../../engine/protocol/define.ts';
 import { DEFAULT_BLOCKS } from '../../../engine/voxel/blocks.ts';
 import type { GameServer } from '../../../engine/server/game-server.ts';
 import { createStepper, type StepperClient } from '../../support/stepper.ts';
@@ -24,17 +24,13 @@ const Mana = defineComponent({
 const PROTOCOL = defineProtocol({
   blocks: DEFAULT_BLOCKS,
   components: [...BUILTIN_COMPONENTS, replicated(32, Mana, { to: 'owner' })],
-  entities: [{ id: 1, name: 'Player' }, { id: 2, name: 'Self' }, { id: 3, name: 'Zombie' }],
+  entities: [...BUILTIN_ENTITY_KINDS, { id: 3, name: 'Zombie' }],
   actions: BUILTIN_ACTIONS,
 });
 
-/** Lays out Mana beside the engine's stores on the server's world (until createEcsWorld lays out user components). */
+/** The server world's Mana store (the world lays out the definition's user components after the engine's). */
 function addManaStore(server: GameServer) {
-  const cap = server.world.ecs.capacity;
-  const { Mana: store } = createStores([Mana], cap, new SharedArrayBuffer(storesByteLength([Mana], cap)));
-  (server.world.ecs.stores as unknown as Record<string, unknown>).Mana = store;
-  registerComponent(server.world.ecs, store);
-  return store;
+  return storeOf(server.world.ecs, Mana);
 }
 
 const spawnEvents = (c: StepperClient) => c.events
