@@ -1,11 +1,12 @@
 /**
- * The network workloads of `stratum bench net`, over a real WebTransport server and Node client on 127.0.0.1
- * (server and client share this process), over the HTTP/2 mapping or over HTTP/3 on QUIC: handshake latency, echo
- * RTT per channel, datagram RTT percentiles, chunk-stream throughput, event-loop delay under that traffic, input
+ * The network workloads of `stratum bench net`, over a real WebTransport server and Node client on 127.0.0.1, over
+ * the HTTP/2 mapping or over HTTP/3 on QUIC (the timed clients run in a child process, bench/net-client.ts; the echo
+ * RTT and chunk workloads share this one): handshake latency, echo RTT per channel, datagram RTT percentiles, chunk-stream throughput, event-loop delay under that traffic, input
  * bundle size for steady walking, and a connect/disconnect soak with the memory growth. The soak is also run,
  * shorter, by a test.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -129,28 +130,28 @@ export function percentiles(xs: number[]): { p50: number; p99: number; max: numb
 }
 
 /**
- * Datagram round trips, ms: `n` pings from the client on the Input channel (a datagram each way: the pong comes back
- * on EntityDelta), one at a time, and the event-loop delay of this process while they run (1 ms resolution).
+ * Datagram round trips, ms: `n` pings from a client in a child process (bench/net-client.ts) on the Input channel
+ * (a datagram each way: the pong comes back on EntityDelta), one at a time after 100 untimed ones, and the
+ * event-loop delay of this process, the server's, while they run (1 ms resolution).
  */
 export async function measureDatagramRtt(rig: NetRig, n: number): Promise<{ rtt: number[]; eventLoopDelayMs: { p50: number; p99: number; max: number } }> {
-  const { client } = await connectClient(rig);
   const eld = monitorEventLoopDelay({ resolution: 1 });
-  eld.enable();
-  const rtt: number[] = [];
-  for (let i = 0; i < n; i++) rtt.push(await client.ping(Channel.Input));
+  let rtt: number[] = [];
+  await childClient(rig, 'datagram-pings', n, 100, (line) => {
+    if (line === 'pinging') eld.enable();
+    else rtt = (JSON.parse(line) as { rttMs: number[] }).rttMs;
+  });
   eld.disable();
-  client.stop();
   return { rtt, eventLoopDelayMs: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 } };
 }
 
-/** Handshake times (connect start to Welcome, new TLS connection each) of `n` sequential connects after `warmup`, ms. */
+/**
+ * Handshake times of `n` sequential connects after `warmup`, ms: connect start to Welcome, a new TLS connection
+ * each, timed by a client in a child process (bench/net-client.ts).
+ */
 export async function measureHandshakes(rig: NetRig, n: number, warmup = 0): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < warmup + n; i++) {
-    const { client, ms } = await connectClient(rig);
-    if (i >= warmup) times.push(ms);
-    client.stop();
-  }
+  let times: number[] = [];
+  await childClient(rig, 'handshakes', n, warmup, (line) => { times = (JSON.parse(line) as { handshakeMs: number[] }).handshakeMs; });
   await waitFor(() => rig.net.open === 0, 'sessions to close');
   return times;
 }
@@ -249,16 +250,41 @@ export interface SoakResult {
   rssGrowthLast500MB: number;
 }
 
-/** Runs `cycles` connect/disconnect cycles from a child process (bench/net-soak-client.ts). */
-export function childCycles(rig: NetRig, cycles: number): Promise<void> {
-  const script = fileURLToPath(new URL('./net-soak-client.ts', import.meta.url));
+/** A workload of bench/net-client.ts. */
+export type ChildWorkload = 'cycles' | 'handshakes' | 'datagram-pings';
+
+/**
+ * Runs `workload` in a client child process (bench/net-client.ts) against the rig; `onLine` gets each line it
+ * prints (the last is its JSON result). Rejects when it fails or prints no result.
+ */
+export function childClient(rig: NetRig, workload: ChildWorkload, n: number, warmup: number, onLine: (line: string) => void): Promise<void> {
+  const script = fileURLToPath(new URL('./net-client.ts', import.meta.url));
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [script, rig.wt.url, rig.wt.cert.sha256Hex, String(cycles), rig.transport], { timeout: 600_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`soak client failed: ${err.message}\n${stderr.slice(-2000)}`));
-      else if (!stdout.includes(`{"cycles":${cycles}}`)) reject(new Error(`soak client did not finish: ${stdout.slice(-500)}`));
+    const child = spawn(process.execPath, [script, rig.wt.url, rig.wt.cert.sha256Hex, rig.transport, workload, String(n), String(warmup)], {
+      stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000,
+    });
+    let stderr = '';
+    let last = '';
+    child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      last = line;
+      try {
+        onLine(line);
+      } catch (err) {
+        reject(new Error(`bench client printed ${line.slice(0, 200)}: ${(err as Error).message}`));
+      }
+    });
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`bench client (${workload}) exited ${code}\n${stderr}`));
+      else if (!last.startsWith('{')) reject(new Error(`bench client (${workload}) printed no result: ${last.slice(0, 500)}`));
       else resolve();
     });
   });
+}
+
+/** Runs `cycles` connect/disconnect cycles from a child process (bench/net-client.ts). */
+export function childCycles(rig: NetRig, cycles: number): Promise<void> {
+  return childClient(rig, 'cycles', cycles, 0, () => {});
 }
 
 /**

@@ -71,6 +71,8 @@ export interface QuicConn {
   close(app: boolean, code: number, reason: string): void;
   /** Sends pending packets now and re-arms the timer. */
   flush(): void;
+  /** Forgets the connection at once, sending nothing and reporting no close (a first packet quiche could not use). */
+  discard(): void;
 }
 
 /** Options of {@link createQuicConn}. */
@@ -177,14 +179,16 @@ export function createQuicConn(options: QuicConnOptions): QuicConn {
     }
   };
 
+  const forget = () => {
+    gone = true;
+    clearTimeout(timer);
+    timer = undefined;
+    options.onGone();
+  };
+
   /** After a send: quiche has nothing left to do for a closed connection. */
   const checkGone = () => {
-    if (!gone && native.isClosed()) {
-      gone = true;
-      clearTimeout(timer);
-      timer = undefined;
-      options.onGone();
-    }
+    if (!gone && native.isClosed()) forget();
   };
 
   const armTimer = () => {
@@ -347,6 +351,9 @@ export function createQuicConn(options: QuicConnOptions): QuicConn {
       armTimer();
       checkClosing();
       checkGone();
+    },
+    discard() {
+      if (!gone) forget();
     },
   };
 

@@ -1,7 +1,9 @@
 /**
  * The server side of QUIC on one UDP socket (node:dgram): routes each packet by its destination connection id,
- * answers an unknown version with Version Negotiation, answers a first Initial with a Retry (address validation,
- * see retry-token.ts) and accepts the connection only when the Initial returns a valid token, refuses connections
+ * answers an unknown version with Version Negotiation, validates client addresses with Retry (see retry-token.ts:
+ * a first Initial gets a Retry, and the connection is accepted only when the Initial returns a valid token) always
+ * or only while many handshakes are in progress (RFC 9000 section 8.1.2; below that, quiche's limit of three bytes
+ * sent per byte received from an unvalidated address is what stops amplification), refuses connections
  * over the limit with CONNECTION_REFUSED, and drops anything else that does not belong to a connection. A packet
  * only ever reaches its own connection, so garbage costs its sender nothing but its own session.
  */
@@ -32,9 +34,15 @@ export interface QuicEndpointOptions {
   config: QuicheConfig;
   /** Most connections at once; more are refused (default 1024). */
   maxConnections?: number;
-  /** Validate client addresses with Retry before accepting (default true). */
-  retry?: boolean;
-  /** A new connection, before its first packet is fed: set its events here. */
+  /**
+   * When to validate client addresses with Retry before accepting: `always`, `never`, or `under-load` (the default):
+   * while at least {@link QuicEndpointOptions.retryAbove} handshakes are in progress, which is what a flood of
+   * spoofed Initials looks like. A Retry costs every client one more round trip.
+   */
+  retry?: 'always' | 'never' | 'under-load';
+  /** Handshakes in progress from which `under-load` demands Retry (default 16). */
+  retryAbove?: number;
+  /** A new connection, once quiche has answered its first Initial (which raises no event): set its events here. */
   onConnection(conn: QuicConn): void;
 }
 
@@ -88,7 +96,16 @@ export async function startQuicEndpoint(options: QuicEndpointOptions): Promise<Q
   const local: HostPort = { host: options.host, port };
   const byId = new Map<string, QuicConn>();
   const maxConnections = options.maxConnections ?? 1024;
-  const retry = options.retry ?? true;
+  const retryPolicy = options.retry ?? 'under-load';
+  const retryAbove = options.retryAbove ?? 16;
+  /** True when a new client must prove its address first. */
+  const retryNow = () => {
+    if (retryPolicy !== 'under-load') return retryPolicy === 'always';
+    if (live.size < retryAbove) return false; // fewer connections than that: fewer handshakes too
+    let handshaking = 0;
+    for (const c of live) if (!c.established && !c.closing) handshaking++;
+    return handshaking >= retryAbove;
+  };
   const tokenKey: RetryTokenKey = createRetryTokenKey();
   const stats: QuicEndpointStats = { packetsIn: 0, packetsDropped: 0, retries: 0, versionNegotiations: 0, refused: 0, accepted: 0 };
   const live = new Set<QuicConn>();
@@ -123,9 +140,10 @@ export async function startQuicEndpoint(options: QuicEndpointOptions): Promise<Q
     }
     let odcid: Uint8Array | null = null;
     let scid: Uint8Array;
-    if (retry) {
-      const token = header.token ?? new Uint8Array(0);
-      if (token.length === 0) {
+    const token = header.token ?? new Uint8Array(0);
+    const retried = token.length > 0; // a token from our Retry: check it whatever the load is now
+    if (retried || retryNow()) {
+      if (!retried) {
         const newId = randomBytes(CONN_ID_LEN);
         const t = mintRetryToken(tokenKey, from.host, from.port, header.dcid, Date.now());
         stats.retries++;
@@ -143,26 +161,41 @@ export async function startQuicEndpoint(options: QuicEndpointOptions): Promise<Q
     }
     const native = q.Connection.accept(scid, odcid, local, from, config);
     const keys = [idKey(scid)];
-    if (!retry) keys.push(idKey(header.dcid)); // the client's further Initials still carry its own first id
+    if (!retried) keys.push(idKey(header.dcid)); // the client's further Initials still carry its own first id
+    let answered = false;
     const conn = createQuicConn({
-      native, isClient: false, local, remote: from, sendPacket: send,
+      native, isClient: false, local, remote: from,
+      sendPacket: (bytes, to) => {
+        answered = true;
+        send(bytes, to);
+      },
       onGone: () => {
         for (const k of keys) if (byId.get(k) === conn) byId.delete(k);
         live.delete(conn);
         if (live.size === 0) allGone?.();
       },
     });
-    for (const k of keys) byId.set(k, conn);
-    live.add(conn);
-    if (!accepting || live.size > maxConnections) {
+    if (!accepting || live.size >= maxConnections) {
       stats.refused++;
+      for (const k of keys) byId.set(k, conn);
+      live.add(conn);
       conn.receive(packet, from);
       conn.close(false, CONNECTION_REFUSED, accepting ? 'server full' : 'server stopping');
       return;
     }
+    // The first Initial decides: quiche answers one it can decrypt; one it cannot (garbage behind a valid-looking
+    // header) leaves nothing to answer, and the connection is forgotten at once, sending nothing.
+    conn.receive(packet, from);
+    conn.flush();
+    if (!answered) {
+      stats.packetsDropped++;
+      conn.discard();
+      return;
+    }
+    for (const k of keys) byId.set(k, conn);
+    live.add(conn);
     stats.accepted++;
     options.onConnection(conn);
-    conn.receive(packet, from);
   };
 
   socket.on('message', (msg, rinfo) => {

@@ -9,7 +9,7 @@ import type { SelfSignedCert } from '../cert.ts';
 import { createSelfSignedCert } from '../cert.ts';
 import type { H3Connection, H3Log } from './h3-connection.ts';
 import { createH3Connection } from './h3-connection.ts';
-import type { QuicEndpointStats } from './quic-endpoint.ts';
+import type { QuicEndpointOptions, QuicEndpointStats } from './quic-endpoint.ts';
 import { startQuicEndpoint } from './quic-endpoint.ts';
 import { createQuicheConfig } from './quiche.ts';
 
@@ -31,8 +31,10 @@ export interface QuicWebTransportServerOptions {
   maxSessions?: number;
   /** QUIC idle timeout, ms (default 30000). */
   idleTimeoutMs?: number;
-  /** Validate client addresses with Retry (default true). */
-  retry?: boolean;
+  /** When to validate client addresses with Retry (default `under-load`; see {@link QuicEndpointOptions.retry}). */
+  retry?: QuicEndpointOptions['retry'];
+  /** Handshakes in progress from which `under-load` demands Retry (default 16). */
+  retryAbove?: number;
   /** On close, how long sessions may drain after GOAWAY before they are closed, ms (default 0). */
   drainMs?: number;
   /** Log sink (default: nothing). */
@@ -69,6 +71,7 @@ export async function startQuicWebTransportServer(options: QuicWebTransportServe
     config: createQuicheConfig({ cert, idleTimeoutMs }),
     maxConnections: maxSessions + 16, // a few over, so that extra sessions get a 503 rather than a silent refusal
     retry: options.retry,
+    retryAbove: options.retryAbove,
     onConnection(quic) {
       const h3 = createH3Connection({
         quic,

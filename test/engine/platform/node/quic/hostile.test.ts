@@ -102,6 +102,7 @@ describe('QUIC server under hostile input', () => {
     await waitFor(() => server.stats.packetsIn - before >= 10_000, 'packets to arrive', 20_000);
     socket.close();
     expect(server.stats.accepted).toBe(1); // only the player
+    expect(server.connections).toBe(1); // no state kept for garbage behind Initial-looking headers
     expect(server.openSessions).toBe(1);
     await playerStillPlays();
   });

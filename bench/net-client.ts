@@ -1,0 +1,65 @@
+/**
+ * Child process of `bench net`: the clients, in a process of their own, so that the server's figures (its memory,
+ * its event-loop delay) are the server's alone and the clients' round trips cross a process boundary as a player's
+ * do. `node bench/net-client.ts <url> <cert sha-256 hex> <h2|quic> <workload> <n> [warmup]`, workloads:
+ * - `cycles`: connect and disconnect `n` times, one after another; prints `{"cycles": n}`.
+ * - `handshakes`: `warmup` untimed connects, then `n` timed ones (connect start to Welcome, a new TLS connection
+ *   each); prints `{"handshakeMs": [...]}`.
+ * - `datagram-pings`: one session, `n` pings on the Input channel one at a time (a datagram each way; the pong comes
+ *   back on EntityDelta) after `warmup` untimed ones; prints `pinging` when the timed ones start, then
+ *   `{"rttMs": [...]}`.
+ * Exits 1 on the first failure.
+ */
+import { createEventBus } from '../engine/events.ts';
+import { loadHasher } from '../engine/hash.ts';
+import { createRng } from '../engine/rng.ts';
+import { Channel } from '../engine/net/channels.ts';
+import type { NetClient, NetClientEvents } from '../engine/net/client.ts';
+import { createNetClient } from '../engine/net/client.ts';
+import { createRealtimeScheduler } from '../engine/net/scheduler.ts';
+import { localIdentity } from '../engine/protocol/handshake.ts';
+import { nodeWebTransportConnector } from '../engine/platform/node/webtransport.ts';
+import { quicWebTransportConnector } from '../engine/platform/node/quic/webtransport-client.ts';
+
+const [url, hashHex, transport, workload, nArg, warmupArg] = process.argv.slice(2);
+const n = Number(nArg);
+const warmup = Number(warmupArg ?? 0);
+const certHash = Uint8Array.from(Buffer.from(hashHex, 'hex'));
+const connect = transport === 'quic' ? quicWebTransportConnector({ url, certHash }) : await nodeWebTransportConnector({ url, certHash });
+const identity = localIdentity(await loadHasher());
+const scheduler = createRealtimeScheduler();
+
+/** One client, resolved when it is connected (Welcome received), with the ms that took. */
+function join(i: number): Promise<{ client: NetClient; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const bus = createEventBus<NetClientEvents>();
+    const t0 = performance.now();
+    const client = createNetClient({ connect, identity, name: 'bench', scheduler, rng: createRng(i), bus, reconnect: false });
+    bus.on('Connected', () => resolve({ client, ms: performance.now() - t0 }));
+    bus.on('Disconnected', (d) => reject(new Error(d.reason)));
+    client.start();
+  });
+}
+
+let result: object;
+if (workload === 'datagram-pings') {
+  const { client } = await join(0);
+  for (let i = 0; i < warmup; i++) await client.ping(Channel.Input);
+  console.log('pinging'); // the parent measures its event-loop delay from here
+  const rttMs: number[] = [];
+  for (let i = 0; i < n; i++) rttMs.push(await client.ping(Channel.Input));
+  client.stop();
+  result = { rttMs };
+} else {
+  const times: number[] = [];
+  for (let i = 0; i < warmup + n; i++) {
+    const { client, ms } = await join(i);
+    if (i >= warmup) times.push(ms);
+    client.stop();
+  }
+  result = workload === 'handshakes' ? { handshakeMs: times } : { cycles: n };
+}
+// Let the last client's Disconnect and session close leave before exiting (Connection closes the session 50 ms after).
+await new Promise((r) => setTimeout(r, 300));
+console.log(JSON.stringify(result));
+process.exit(0);
