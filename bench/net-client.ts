@@ -3,8 +3,10 @@
  * its event-loop delay) are the server's alone and the clients' round trips cross a process boundary as a player's
  * do. `node bench/net-client.ts <url> <cert sha-256 hex> <h2|quic> <workload> <n> [warmup]`, workloads:
  * - `cycles`: connect and disconnect `n` times, one after another; prints `{"cycles": n}`.
- * - `handshakes`: `warmup` untimed connects, then `n` timed ones (connect start to Welcome, a new TLS connection
- *   each); prints `{"handshakeMs": [...]}`.
+ * - `handshakes`: `warmup` untimed connects, then `n` timed ones, a new TLS connection each; prints
+ *   `{"handshakeMs": [...], "joinMs": [...]}`: from the connect call to the WebTransport session (QUIC or TLS over
+ *   TCP, then HTTP/3 or HTTP/2 SETTINGS and the extended CONNECT), and to the game's Welcome (the Hello/Welcome
+ *   exchange with the protocol version and schema hash on top).
  * - `datagram-pings`: one session, `n` pings on the Input channel one at a time (a datagram each way; the pong comes
  *   back on EntityDelta) after `warmup` untimed ones; prints `pinging` when the timed ones start, then
  *   `{"rttMs": [...]}`.
@@ -18,6 +20,7 @@ import type { NetClient, NetClientEvents } from '../engine/net/client.ts';
 import { createNetClient } from '../engine/net/client.ts';
 import { createRealtimeScheduler } from '../engine/net/scheduler.ts';
 import { localIdentity } from '../engine/protocol/handshake.ts';
+import type { Connector } from '../engine/net/transport.ts';
 import { nodeWebTransportConnector } from '../engine/platform/node/webtransport.ts';
 import { quicWebTransportConnector } from '../engine/platform/node/quic/webtransport-client.ts';
 
@@ -25,17 +28,23 @@ const [url, hashHex, transport, workload, nArg, warmupArg] = process.argv.slice(
 const n = Number(nArg);
 const warmup = Number(warmupArg ?? 0);
 const certHash = Uint8Array.from(Buffer.from(hashHex, 'hex'));
-const connect = transport === 'quic' ? quicWebTransportConnector({ url, certHash }) : await nodeWebTransportConnector({ url, certHash });
+const transportConnect = transport === 'quic' ? quicWebTransportConnector({ url, certHash }) : await nodeWebTransportConnector({ url, certHash });
+/** When the last connect call got its session, performance.now() ms. */
+let sessionAt = 0;
+const connect: Connector = (done) => transportConnect((r) => {
+  sessionAt = performance.now();
+  done(r);
+});
 const identity = localIdentity(await loadHasher());
 const scheduler = createRealtimeScheduler();
 
-/** One client, resolved when it is connected (Welcome received), with the ms that took. */
-function join(i: number): Promise<{ client: NetClient; ms: number }> {
+/** One client, resolved when it is connected (Welcome received), with the ms to its session and to Welcome. */
+function join(i: number): Promise<{ client: NetClient; sessionMs: number; ms: number }> {
   return new Promise((resolve, reject) => {
     const bus = createEventBus<NetClientEvents>();
     const t0 = performance.now();
     const client = createNetClient({ connect, identity, name: 'bench', scheduler, rng: createRng(i), bus, reconnect: false });
-    bus.on('Connected', () => resolve({ client, ms: performance.now() - t0 }));
+    bus.on('Connected', () => resolve({ client, sessionMs: sessionAt - t0, ms: performance.now() - t0 }));
     bus.on('Disconnected', (d) => reject(new Error(d.reason)));
     client.start();
   });
@@ -51,13 +60,17 @@ if (workload === 'datagram-pings') {
   client.stop();
   result = { rttMs };
 } else {
-  const times: number[] = [];
+  const handshakeMs: number[] = [];
+  const joinMs: number[] = [];
   for (let i = 0; i < warmup + n; i++) {
-    const { client, ms } = await join(i);
-    if (i >= warmup) times.push(ms);
+    const { client, sessionMs, ms } = await join(i);
+    if (i >= warmup) {
+      handshakeMs.push(sessionMs);
+      joinMs.push(ms);
+    }
     client.stop();
   }
-  result = workload === 'handshakes' ? { handshakeMs: times } : { cycles: n };
+  result = workload === 'handshakes' ? { handshakeMs, joinMs } : { cycles: n };
 }
 // Let the last client's Disconnect and session close leave before exiting (Connection closes the session 50 ms after).
 await new Promise((r) => setTimeout(r, 300));

@@ -2,18 +2,13 @@
  * `bench net`'s loss comparison: 20 Hz entity updates from a server to a client over a link with packet-level loss
  * and delay, QUIC datagrams against the HTTP/2 mapping (whose datagrams ride TCP), both at once over the same link.
  *
- * The link: a network namespace holding the server (bench/net-loss-sender.ts), joined to this process's namespace
- * by two TUN devices that bench/tun-link.py relays between, dropping and delaying every IP packet, TCP and UDP alike
+ * The link: a network namespace holding the server (bench/net-loss-sender.ts), joined to the receiver's
+ * (bench/net-loss-receiver.ts, a child process in this namespace) by two TUN devices that bench/tun-link.py relays between, dropping and delaying every IP packet, TCP and UDP alike
  * (this kernel has no netem). Needs root, `ip` and python3; otherwise the comparison is skipped with the reason.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { TransportSession } from '../engine/net/transport.ts';
-import { quicWebTransportConnector } from '../engine/platform/node/quic/webtransport-client.ts';
-import { nodeWebTransportConnector } from '../engine/platform/node/webtransport.ts';
-import { getGc, percentiles } from './net-workloads.ts';
 
 /** Settings of {@link lossComparison}. */
 export interface LossOptions {
@@ -42,11 +37,17 @@ export interface LossRow {
 }
 
 /** The comparison's figures, or why it was skipped. */
-export type LossResult = {
-  delayMs: number; loss: number; seconds: number; hz: number; quic: LossRow; http2: LossRow;
+export type LossResult = { delayMs: number; loss: number; seconds: number; hz: number } & LossReceived | { skipped: string };
+
+/** What the receiver (bench/net-loss-receiver.ts) measured. */
+export interface LossReceived {
+  /** Over QUIC datagrams. */
+  quic: LossRow;
+  /** Over the HTTP/2 mapping. */
+  http2: LossRow;
   /** Event-loop delay of the receiving process meanwhile, ms: a stall there adds to both transports' latencies. */
   receiverEventLoopDelayMs: { p99: number; max: number };
-} | { skipped: string };
+}
 
 const run = (cmd: string, ...args: string[]) => execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 
@@ -59,7 +60,8 @@ function unavailable(): string | undefined {
   return undefined;
 }
 
-function lines(child: ChildProcess): () => Promise<string> {
+/** Reads `child`'s output a line at a time; each read waits at most `timeoutMs`. */
+function lines(child: ChildProcess, timeoutMs = 20_000): () => Promise<string> {
   const rl = createInterface({ input: child.stdout! });
   const queue: string[] = [];
   const waiting: ((l: string) => void)[] = [];
@@ -67,38 +69,9 @@ function lines(child: ChildProcess): () => Promise<string> {
   child.on('exit', () => { for (const w of waiting.splice(0)) w(''); }); // an empty line: the child is gone
   return () => new Promise((resolve, reject) => {
     if (queue.length) return resolve(queue.shift()!);
-    const t = setTimeout(() => reject(new Error('child did not answer within 20 s')), 20_000);
+    const t = setTimeout(() => reject(new Error(`child did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
     waiting.push((l) => { clearTimeout(t); resolve(l); });
   });
-}
-
-const connectWith = (connect: (done: (r: TransportSession | Error) => void) => void) =>
-  new Promise<TransportSession>((resolve, reject) => connect((r) => (r instanceof Error ? reject(r) : resolve(r))));
-
-/**
- * Receives updates on `session` into `lat` (ms each), those sent at `from` (ms, the shared wall clock) or later;
- * returns the first and last sequence numbers counted.
- */
-function receive(session: TransportSession, lat: number[], from: number): { first: number; last: number } {
-  const seen = { first: -1, last: -1 };
-  session.setHandlers({
-    onDatagram(bytes) {
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const seq = view.getUint32(0);
-      if (view.getFloat64(4) < from) return; // sent before the window, perhaps held up by the collection below
-      lat.push(performance.timeOrigin + performance.now() - view.getFloat64(4));
-      if (seen.first < 0) seen.first = seq;
-      seen.last = Math.max(seen.last, seq);
-    },
-    onStream: () => {},
-    onClose: () => {},
-  });
-  return seen;
-}
-
-function row(lat: number[], seen: { first: number; last: number }): LossRow {
-  const p = percentiles(lat);
-  return { p50Ms: p.p50, p99Ms: p.p99, maxMs: p.max, received: lat.length, missing: seen.last - seen.first + 1 - lat.length };
 }
 
 /**
@@ -115,7 +88,7 @@ export async function lossComparison(o: LossOptions): Promise<LossResult> {
   const [serverIp, clientIp] = [`${subnet}.1`, `${subnet}.2`];
   let link: ChildProcess | undefined;
   let sender: ChildProcess | undefined;
-  const sessions: TransportSession[] = [];
+  let receiver: ChildProcess | undefined;
   try {
     try {
       run('ip', 'netns', 'add', ns);
@@ -133,31 +106,15 @@ export async function lossComparison(o: LossOptions): Promise<LossResult> {
     run('ip', 'link', 'set', tunC, 'up');
     sender = spawn('ip', ['netns', 'exec', ns, process.execPath, fileURLToPath(new URL('./net-loss-sender.ts', import.meta.url)), serverIp, String(o.hz)], { stdio: ['pipe', 'pipe', 'inherit'] });
     const info = JSON.parse(await lines(sender)()) as { quic: string; h2: string; certHex: string };
-    const certHash = Uint8Array.from(Buffer.from(info.certHex, 'hex'));
-    const quicLat: number[] = [];
-    const h2Lat: number[] = [];
-    // Both at once: the same link, the same moments.
-    const [q, h] = await Promise.all([
-      connectWith(quicWebTransportConnector({ url: info.quic, certHash, connectTimeoutMs: 20_000 })),
-      nodeWebTransportConnector({ url: info.h2, certHash, connectTimeoutMs: 20_000 }).then(connectWith),
-    ]);
-    sessions.push(q, h);
-    // A major collection now, not in the window: this process carries the earlier workloads' garbage (the chunk
-    // stream, the soak) and the connects' own, and a 15-40 ms mark-compact there stalled the receiving loop.
-    getGc()();
-    const from = performance.timeOrigin + performance.now();
-    const qSeen = receive(q, quicLat, from);
-    const hSeen = receive(h, h2Lat, from);
-    const eld = monitorEventLoopDelay({ resolution: 1 });
-    eld.enable();
-    await new Promise((r) => setTimeout(r, o.seconds * 1000));
-    eld.disable();
-    return {
-      delayMs: o.delayMs, loss: o.loss, seconds: o.seconds, hz: o.hz, quic: row(quicLat, qSeen), http2: row(h2Lat, hSeen),
-      receiverEventLoopDelayMs: { p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 },
-    };
+    // The receiver is a fresh process too: this one carries the earlier workloads' heap, and a 15-40 ms
+    // mark-compact here stalled the receiving loop and added to both transports' latencies.
+    receiver = spawn(process.execPath, [fileURLToPath(new URL('./net-loss-receiver.ts', import.meta.url)), info.quic, info.h2, info.certHex, String(o.seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await lines(receiver, (o.seconds + 30) * 1000)();
+    if (!line.startsWith('{')) throw new Error('the receiver failed (its error is above)');
+    const got = JSON.parse(line) as LossReceived;
+    return { delayMs: o.delayMs, loss: o.loss, seconds: o.seconds, hz: o.hz, ...got };
   } finally {
-    for (const s of sessions) s.close({ code: 0, reason: 'bench over' });
+    receiver?.kill();
     sender?.stdin?.end();
     await new Promise((r) => setTimeout(r, 300));
     sender?.kill();

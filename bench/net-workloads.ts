@@ -145,13 +145,21 @@ export async function measureDatagramRtt(rig: NetRig, n: number): Promise<{ rtt:
   return { rtt, eventLoopDelayMs: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 } };
 }
 
+/** Times of `n` sequential connects, ms each. */
+export interface HandshakeTimes {
+  /** Connect call to WebTransport session: the transport's handshake (QUIC or TCP + TLS, SETTINGS, CONNECT). */
+  handshakeMs: number[];
+  /** Connect call to the game's Welcome: the handshake, then the Hello/Welcome exchange. */
+  joinMs: number[];
+}
+
 /**
- * Handshake times of `n` sequential connects after `warmup`, ms: connect start to Welcome, a new TLS connection
- * each, timed by a client in a child process (bench/net-client.ts).
+ * Handshake times of `n` sequential connects after `warmup`, a new TLS connection each, timed by a client in a child
+ * process (bench/net-client.ts).
  */
-export async function measureHandshakes(rig: NetRig, n: number, warmup = 0): Promise<number[]> {
-  let times: number[] = [];
-  await childClient(rig, 'handshakes', n, warmup, (line) => { times = (JSON.parse(line) as { handshakeMs: number[] }).handshakeMs; });
+export async function measureHandshakes(rig: NetRig, n: number, warmup = 0): Promise<HandshakeTimes> {
+  let times: HandshakeTimes = { handshakeMs: [], joinMs: [] };
+  await childClient(rig, 'handshakes', n, warmup, (line) => { times = JSON.parse(line) as HandshakeTimes; });
   await waitFor(() => rig.net.open === 0, 'sessions to close');
   return times;
 }

@@ -1,8 +1,8 @@
 /**
  * `stratum bench net`: WebTransport on 127.0.0.1, over the HTTP/2 mapping and over HTTP/3 on QUIC (`--transport`).
- * Reports handshake time (median, p95), echo RTT per channel, chunk-stream throughput, InputBundle bytes for steady
- * walking, and a connect/disconnect soak with the memory growth; for QUIC also datagram RTT percentiles and the
- * event-loop delay during traffic. Then the loss comparison (bench/net-loss.ts): 20 Hz entity updates over a link with
+ * Reports handshake time (to the WebTransport session) and join time (to the game's Welcome), median and p95, echo
+ * RTT per channel, chunk-stream throughput, InputBundle bytes for steady walking, and a connect/disconnect soak with
+ * the memory growth; for QUIC also datagram RTT percentiles and the event-loop delay during traffic. Then the loss comparison (bench/net-loss.ts): 20 Hz entity updates over a link with
  * 2% packet loss and 50 ms one-way delay, QUIC datagrams against HTTP/2 at once, one-way latency p50/p99; skipped
  * with a note where the emulated link cannot be built. `--json FILE` writes the figures (HTTP/2 at the top level,
  * QUIC under `quic`, the comparison under `loss`, absent when skipped).
@@ -34,8 +34,11 @@ type Values = { connects: number; warmup: number; pings: number; 'datagram-pings
 
 /** The workloads both transports share; prints as it goes. */
 async function common(rig: NetRig, o: Values) {
-  const hs = summarize(await measureHandshakes(rig, o.connects, o.warmup));
-  console.log(`handshake (${o.connects} connects after ${o.warmup} warm-up)   median ${hs.median.toFixed(2)} ms   p95 ${hs.p95.toFixed(2)} ms`);
+  const times = await measureHandshakes(rig, o.connects, o.warmup);
+  const hs = summarize(times.handshakeMs);
+  const join = summarize(times.joinMs);
+  console.log(`handshake (${o.connects} connects after ${o.warmup} warm-up, client in a child process)   median ${hs.median.toFixed(2)} ms   p95 ${hs.p95.toFixed(2)} ms`);
+  console.log(`join, to the game's Welcome                median ${join.median.toFixed(2)} ms   p95 ${join.p95.toFixed(2)} ms`);
   const rtt = await measureRtt(rig, o.pings);
   for (const [ch, ms] of Object.entries(rtt)) console.log(`echo RTT ${ch.padEnd(12)}           median ${ms.toFixed(3)} ms`);
   const eld = monitorEventLoopDelay({ resolution: 1 });
@@ -44,7 +47,7 @@ async function common(rig: NetRig, o: Values) {
   eld.disable();
   const chunkEld = { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 };
   console.log(`chunk stream (${o.mb} MB in 64 KiB chunks)  ${mbps.toFixed(1)} MB/s   event-loop delay p99 ${chunkEld.p99.toFixed(1)} ms (the sender queues it all at once)`);
-  return { hs, rtt, mbps, chunkEld };
+  return { hs, join, rtt, mbps, chunkEld };
 }
 
 async function soakRows(rig: NetRig, cycles: number) {
@@ -85,7 +88,7 @@ export const netBench: Bench = {
         ok &&= s.memoryGrowthMB < 20;
         Object.assign(figures, {
           transport: rig.wt.http3 ? 'http3+http2' : 'http2',
-          handshakeMs: c.hs, rttMs: c.rtt, chunkStreamMBps: c.mbps, inputBundleBytes: { mean }, soak: s,
+          handshakeMs: c.hs, joinMs: c.join, rttMs: c.rtt, chunkStreamMBps: c.mbps, inputBundleBytes: { mean }, soak: s,
         });
       });
     }
@@ -101,7 +104,7 @@ export const netBench: Bench = {
         const s = await soakRows(rig, o.cycles);
         ok &&= s.memoryGrowthMB < 20;
         figures.quic = {
-          handshakeMs: c.hs, rttMs: c.rtt, chunkStreamMBps: c.mbps, chunkEventLoopDelayMs: c.chunkEld,
+          handshakeMs: c.hs, joinMs: c.join, rttMs: c.rtt, chunkStreamMBps: c.mbps, chunkEventLoopDelayMs: c.chunkEld,
           datagramRttMs: dg, eventLoopDelayMs: d.eventLoopDelayMs, soak: s,
         };
       });
