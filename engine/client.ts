@@ -2,6 +2,8 @@
  * The engine's public client API (browser-safe): the game client, connectors (native WebTransport, and the WebSocket
  * mapping loaded on demand), prediction and interpolation, meshing, the browser worker pool and zstd.
  * Applications import the engine only through this file and its siblings (index, server, client, client-worker).
+ *
+ * @packageDocumentation
  */
 export * from './client/client-events.ts';
 export * from './client/game-client.ts';

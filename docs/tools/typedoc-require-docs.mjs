@@ -1,6 +1,7 @@
 // TypeDoc plugin: every export of the public entry points, and every named member of an exported class,
-// interface or enum, must carry a doc comment. Each one missing is a validation warning, which typedoc.json
-// turns into an error (so `npm run docs` exits non-zero).
+// interface or enum, must carry a doc comment, and so must each entry point (its file comment, marked
+// `@packageDocumentation`). Each one missing is a validation warning, which typedoc.json turns into an error (so
+// `npm run docs` exits non-zero).
 //
 // It replaces TypeDoc's own `validation.notDocumented`, which also demands a comment on each field of an
 // anonymous object type (`{ x: number; y: number }` in a signature, or the inferred type of an `as const`
@@ -8,7 +9,7 @@
 import { Application, DeclarationReflection, ReflectionKind, ReflectionType } from 'typedoc';
 
 const REQUIRED =
-  ReflectionKind.Variable | ReflectionKind.Function | ReflectionKind.Class | ReflectionKind.Interface |
+  ReflectionKind.Module | ReflectionKind.Variable | ReflectionKind.Function | ReflectionKind.Class | ReflectionKind.Interface |
   ReflectionKind.TypeAlias | ReflectionKind.Enum | ReflectionKind.EnumMember | ReflectionKind.Property |
   ReflectionKind.Method | ReflectionKind.Accessor;
 
