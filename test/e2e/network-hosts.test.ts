@@ -85,20 +85,23 @@ describe.skipIf(!present && !required)('network traffic of the page', () => {
   /**
    * Plays on the server until the page has terrain, then waits a little more; returns the transport the page used
    * and every URL it reached. `mode`: 'native' as is; 'h2-only' the server's /connect.json offers only the HTTP/2
-   * mapping (native WebTransport exists, the fallback is used from the start); 'no-native' the page has no
-   * WebTransport at all.
+   * mapping (native WebTransport exists, the fallback is used from the start); 'native-fails' /connect.json gives a
+   * wrong certificate hash, so the native HTTP/3 attempt fails and the page falls back (as when UDP is blocked);
+   * 'no-native' the page has no WebTransport at all.
    */
-  async function play(mode: 'native' | 'h2-only' | 'no-native'): Promise<{ transport: string; urls: string[] }> {
+  async function play(mode: 'native' | 'h2-only' | 'native-fails' | 'no-native'): Promise<{ transport: string; urls: string[] }> {
     // The WebSocket mapping cannot pin the self-signed certificate: the fallback cases trust it up front (the
     // browser e2e test clicks through the warning instead).
     const ctx = await browser!.newContext({ viewport: { width: 320, height: 200 }, ignoreHTTPSErrors: mode !== 'native' });
     if (mode === 'no-native') await ctx.addInitScript(() => { delete (globalThis as { WebTransport?: unknown }).WebTransport; });
     const page = await ctx.newPage();
     const urls = await recordUrls(ctx, page);
-    if (mode === 'h2-only') {
+    if (mode === 'h2-only' || mode === 'native-fails') {
       await page.route('**/connect.json', async (route) => {
         const res = await route.fetch();
-        await route.fulfill({ response: res, json: { ...(await res.json()), transports: ['h2'] } });
+        const info = await res.json() as Record<string, unknown>;
+        const json = mode === 'h2-only' ? { ...info, transports: ['h2'] } : { ...info, certHashHex: '00'.repeat(32), certHashesHex: undefined };
+        await route.fulfill({ response: res, json });
       });
     }
     page.on('pageerror', (e) => console.error(`[page ${mode}] ${e.message}`));
@@ -126,6 +129,14 @@ describe.skipIf(!present && !required)('network traffic of the page', () => {
   it('fallback (WebSocket mapping) while native WebTransport exists: only the game server is contacted', async () => {
     const { transport, urls } = await play('h2-only');
     expect(transport).toBe('fallback');
+    expect(urls.some((u) => /^wss:/.test(u))).toBe(true);
+    expect(foreign(urls), urls.join('\n')).toEqual([]);
+  }, 120_000);
+
+  it('fallback after the native HTTP/3 attempt failed: only the game server is contacted', async () => {
+    const { transport, urls } = await play('native-fails');
+    expect(transport).toBe('fallback');
+    expect(urls.filter((u) => /^https:/.test(u) && u.endsWith('/stratum')).length).toBeGreaterThan(0); // the native attempt
     expect(urls.some((u) => /^wss:/.test(u))).toBe(true);
     expect(foreign(urls), urls.join('\n')).toEqual([]);
   }, 120_000);
