@@ -35,13 +35,14 @@ function hasDocs(ref) {
 /** @param {Application} app */
 export function load(app) {
   app.on(Application.EVENT_VALIDATE_PROJECT, (project) => {
-    let missing = 0;
+    let missing = 0, checked = 0;
     for (const ref of project.getReflectionsByKind(REQUIRED)) {
       if (!(ref instanceof DeclarationReflection)) continue;
       if (ref.flags.isExternal || ref.inheritedFrom || insideAnonymousType(ref)) continue;
       const symbolId = project.getSymbolIdFromReflection(ref);
       // Members a type inherits from the platform (Error#name, ...) are documented there.
       if (symbolId && symbolId.packageName !== project.packageName) continue;
+      checked++;
       if (hasDocs(ref)) continue;
       missing++;
       const where = symbolId ? `${symbolId.packagePath}` : '?';
@@ -49,6 +50,6 @@ export function load(app) {
         `${ref.getFriendlyFullName()} (${ReflectionKind[ref.kind]}), defined in ${where}, has no doc comment`,
       );
     }
-    app.logger.info(`Doc comment check: ${missing} undocumented export(s) or member(s)`);
+    app.logger.info(`Doc comment check: ${checked} exports and members checked, ${missing} without a doc comment`);
   });
 }
