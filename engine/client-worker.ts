@@ -1,6 +1,8 @@
 /**
  * The engine's public API for a browser pool worker: the job functions a page's worker bundles in.
  * Applications import the engine only through this file and its siblings (index, server, client, client-worker).
+ *
+ * @packageDocumentation
  */
 export * from '../workers/chunk-decode.common.ts';
 export * from '../workers/chunk-decode.worker.ts';

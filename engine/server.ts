@@ -2,6 +2,8 @@
  * The engine's public server API (Node): the game server, its transports (WebTransport over HTTP/2 and over
  * QUIC), certificates, the edit store, zstd, the worker pool, the UDP link emulator.
  * Applications import the engine only through this file and its siblings (index, server, client, client-worker).
+ *
+ * @packageDocumentation
  */
 export * from './net/connection-caps.ts';
 export * from './net/log-text.ts';

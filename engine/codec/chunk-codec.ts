@@ -79,7 +79,7 @@ export function createCodecProfile(): CodecProfile {
 
 /** Options of {@link encodeColumn}. */
 export interface EncodeColumnOptions {
-  /** zstd level, 1..22 (default {@link DEFAULT_ZSTD_LEVEL}). */
+  /** zstd level, 1..22 (default `DEFAULT_ZSTD_LEVEL`, 1). */
   level?: number;
   /** Reusable scratch memory; pass one per thread when encoding many columns (default: allocated per call). */
   scratch?: SectionScratch;
@@ -157,8 +157,11 @@ export function encodeColumn(sections: ReadonlyArray<Uint16Array | null>, deps: 
 
 /** The fields of a column's header that are not derived from the frame. */
 export interface ColumnHeader {
+  /** Number of 16³ sections in the column (1..64). */
   sectionCount: number;
+  /** Length in bytes of the payload before zstd compression. */
   payloadLength: number;
+  /** xxh64 (seed 0) of the column's block ids, checked after decoding. */
   checksum: bigint;
 }
 
@@ -205,7 +208,7 @@ function joinStreams(s: SectionStreams, out: ByteWriter): Uint8Array {
   return written(out);
 }
 
-/** Reads the fixed header of an encoded column; throws {@link ChunkDecodeError} when it is malformed. */
+/** Reads the fixed header of an encoded column; throws a `ChunkDecodeError` when it is malformed. */
 export function readColumnHeader(bytes: Uint8Array, maxSections = MAX_COLUMN_SECTIONS): ColumnHeader & { frameCheck: number } {
   if (!(bytes instanceof Uint8Array)) throw new ChunkDecodeError('column bytes must be a Uint8Array');
   if (bytes.length < CHUNK_HEADER_BYTES) throw new ChunkDecodeError(`column of ${bytes.length} bytes is shorter than its header`);
@@ -226,7 +229,7 @@ export function readColumnHeader(bytes: Uint8Array, maxSections = MAX_COLUMN_SEC
 
 /**
  * Decodes and validates a column: header, frame check, payload length, every stream bound, palette index, run total,
- * and the checksum. Throws {@link ChunkDecodeError} on any failure; allocates at most about 2.6 MiB whatever the input.
+ * and the checksum. Throws a `ChunkDecodeError` on any failure; allocates at most about 2.6 MiB whatever the input.
  */
 export function decodeColumn(bytes: Uint8Array, deps: ChunkCodecDeps, options: DecodeColumnOptions = {}): DecodedColumn {
   const { sectionCount, payloadLength, checksum, frameCheck } = readColumnHeader(bytes, options.maxSections);

@@ -1,5 +1,5 @@
 /**
- * The channels of a connection (DESIGN.md "Channels", plus a Control stream for the handshake and heartbeats):
+ * The channels of a connection (docs/architecture.md, "Channels"; Control carries the handshake and heartbeats):
  * their wire ids, what carries each one, who opens it, and which messages each direction may send on it. A valid
  * message on the wrong channel is a protocol error.
  */

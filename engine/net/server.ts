@@ -65,7 +65,7 @@ export interface NetServerOptions {
   heartbeatMs?: number;
   /** Silence before a session times out, ms (default 10000). */
   timeoutMs?: number;
-  /** Budgets per session for what a client sends (default {@link DEFAULT_SESSION_LIMITS}; fields given here win). */
+  /** Budgets per session for what a client sends (default `DEFAULT_SESSION_LIMITS`; fields given here win). */
   limits?: SessionLimitOverrides;
   /** A session that has not sent a valid Hello this long after it was accepted is closed, ms (default 10000). */
   helloTimeoutMs?: number;

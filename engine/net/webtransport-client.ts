@@ -1,7 +1,7 @@
 /**
- * A {@link Connector} over WebTransport. The WebTransport constructor is injected: the browser's (or
- * `WebTransportPolyfill`) in the browser, the Node client of `@fails-components/webtransport` on Node (see
- * engine/platform/node/webtransport.ts), so this file stays isomorphic.
+ * A {@link Connector} over WebTransport. The WebTransport constructor is injected: the browser's native one, or the
+ * WebSocket mapping `WebTransportPonyfill` (engine/platform/browser/webtransport.ts), in the browser; the Node client
+ * of `@fails-components/webtransport` on Node (see engine/platform/node/webtransport.ts), so this file stays isomorphic.
  */
 import type { Connector } from './transport.ts';
 import type { WebTransportLike } from './webtransport-session.ts';

@@ -32,7 +32,7 @@ export function encodeActionPayload<F extends ActionFields>(def: UserActionDef<F
   return Uint8Array.from(bytes);
 }
 
-/** Decodes and checks a payload of action `def`; throws {@link ProtocolError} (bad-payload) naming the field. */
+/** Decodes and checks a payload of action `def`; throws a `ProtocolError` (bad-payload) naming the field. */
 export function decodeActionPayload<F extends ActionFields>(def: UserActionDef<F>, bytes: Uint8Array): FieldsPayload<F> {
   let value: unknown;
   try {

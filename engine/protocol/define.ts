@@ -102,6 +102,7 @@ export interface ProtocolDefinition {
 
 /** A definition that cannot be: names the section and what is wrong. */
 export class ProtocolDefinitionError extends Error {
+  /** Always `'ProtocolDefinitionError'`. */
   override name = 'ProtocolDefinitionError';
   /** The section at fault. */
   readonly section: ProtocolSection;

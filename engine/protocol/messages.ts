@@ -86,7 +86,9 @@ export const MsgType = {
 export type MsgType = (typeof MsgType)[keyof typeof MsgType];
 
 /** Client -> server handshake. */
-export interface Hello { type: 1;
+export interface Hello {
+  /** Discriminant: `MsgType.Hello` (1). */
+  type: 1;
   /** Must equal {@link PROTOCOL_MAGIC}. */
   magic: number;
   /** The client's {@link PROTOCOL_VERSION}. */
@@ -99,7 +101,9 @@ export interface Hello { type: 1;
   sectionHashes: string[];
 }
 /** Server -> client: accepted. */
-export interface Welcome { type: 2;
+export interface Welcome {
+  /** Discriminant: `MsgType.Welcome` (2). */
+  type: 2;
   /** The server's protocol version. */
   version: number;
   /** The server's schema hash. */
@@ -112,7 +116,9 @@ export interface Welcome { type: 2;
   tickHz: number;
 }
 /** Server -> client: refused; names the server's values so the client can report both sides. */
-export interface Reject { type: 3;
+export interface Reject {
+  /** Discriminant: `MsgType.Reject` (3). */
+  type: 3;
   /** Human-readable reason naming both sides' values. */
   reason: string;
   /** The server's magic. */
@@ -123,21 +129,27 @@ export interface Reject { type: 3;
   schemaHash: string;
 }
 /** Echo request. */
-export interface Ping { type: 4;
+export interface Ping {
+  /** Discriminant: `MsgType.Ping` (4). */
+  type: 4;
   /** Echoed back in the Pong. */
   nonce: number;
   /** Sender's clock in ms when sent (only the sender interprets it). */
   sentMs: number;
 }
 /** Echo answer. */
-export interface Pong { type: 5;
+export interface Pong {
+  /** Discriminant: `MsgType.Pong` (5). */
+  type: 5;
   /** The Ping's nonce. */
   nonce: number;
   /** The Ping's `sentMs`, unchanged. */
   sentMs: number;
 }
 /** Polite close. */
-export interface Disconnect { type: 6;
+export interface Disconnect {
+  /** Discriminant: `MsgType.Disconnect` (6). */
+  type: 6;
   /** Why. */
   reason: string;
 }
@@ -146,14 +158,18 @@ export interface Disconnect { type: 6;
  * fields, or it came from a side or on a channel its declaration does not allow. The session stays open (unless the
  * sender floods: refused messages count against the same budget).
  */
-export interface MessageRefused { type: 7;
+export interface MessageRefused {
+  /** Discriminant: `MsgType.MessageRefused` (7). */
+  type: 7;
   /** The refused message's type id. */
   refusedType: number;
   /** Why, e.g. `bad-payload: UseItem.slot: expected u8`. */
   reason: string;
 }
 /** Recent inputs; the newest is for `clientTick`, the others repeat earlier ticks for loss tolerance. */
-export interface InputBundle { type: 16;
+export interface InputBundle {
+  /** Discriminant: `MsgType.InputBundle` (16). */
+  type: 16;
   /** Tick of the newest input. */
   clientTick: Tick;
   /** Bundle sequence number, +1 per bundle; the server drops bundles not newer than the last it saw. */
@@ -164,12 +180,16 @@ export interface InputBundle { type: 16;
   inputs: PlayerInput[];
 }
 /** Chat from the player. */
-export interface ClientChat { type: 17;
+export interface ClientChat {
+  /** Discriminant: `MsgType.ClientChat` (17). */
+  type: 17;
   /** The line, at most 256 characters. */
   text: string;
 }
 /** Admin command. */
-export interface DiagnosticsRequest { type: 18;
+export interface DiagnosticsRequest {
+  /** Discriminant: `MsgType.DiagnosticsRequest` (18). */
+  type: 18;
   /** Request id, echoed in the response. */
   id: number;
   /** The admin token; a wrong token refuses the command. */
@@ -180,7 +200,9 @@ export interface DiagnosticsRequest { type: 18;
   args: string[];
 }
 /** Chunk applied by the client. */
-export interface ChunkAck { type: 19;
+export interface ChunkAck {
+  /** Discriminant: `MsgType.ChunkAck` (19). */
+  type: 19;
   /** Chunk column x. */
   cx: number;
   /** Chunk column z. */
@@ -190,7 +212,9 @@ export interface ChunkAck { type: 19;
  * Columns the client already holds (a warm cache, e.g. after a reconnect): the server does not send a column whose
  * current checksum matches. Sent once, right after Welcome; the server streams chunks only after it (or a timeout).
  */
-export interface ChunkHave { type: 20;
+export interface ChunkHave {
+  /** Discriminant: `MsgType.ChunkHave` (20). */
+  type: 20;
   /** Column coordinates, flattened: cx0, cz0, cx1, cz1, ... */
   columns: number[];
   /** The checksum of each column (chunk codec definition), 16 hex digits, in the same order. */
@@ -201,14 +225,18 @@ export interface ChunkHave { type: 20;
  * column that does not decode): it drops the column's updates until the server sends the column again, whole. The
  * server answers within a per-session budget (see SPEC.md); a column outside the client's view is ignored.
  */
-export interface ChunkResync { type: 21;
+export interface ChunkResync {
+  /** Discriminant: `MsgType.ChunkResync` (21). */
+  type: 21;
   /** Chunk column x. */
   cx: number;
   /** Chunk column z. */
   cz: number;
 }
 /** A whole chunk column. */
-export interface ChunkData { type: 64;
+export interface ChunkData {
+  /** Discriminant: `MsgType.ChunkData` (64). */
+  type: 64;
   /** Chunk column x. */
   cx: number;
   /** Chunk column z. */
@@ -219,7 +247,9 @@ export interface ChunkData { type: 64;
   data: Uint8Array;
 }
 /** Changes to one section. */
-export interface ChunkDiff { type: 65;
+export interface ChunkDiff {
+  /** Discriminant: `MsgType.ChunkDiff` (65). */
+  type: 65;
   /** Section x. */
   cx: number;
   /** Section y. */
@@ -230,14 +260,18 @@ export interface ChunkDiff { type: 65;
   data: Uint8Array;
 }
 /** Forget a chunk column. */
-export interface ChunkUnload { type: 66;
+export interface ChunkUnload {
+  /** Discriminant: `MsgType.ChunkUnload` (66). */
+  type: 66;
   /** Chunk column x. */
   cx: number;
   /** Chunk column z. */
   cz: number;
 }
 /** An entity appears. */
-export interface EntitySpawn { type: 67;
+export interface EntitySpawn {
+  /** Discriminant: `MsgType.EntitySpawn` (67). */
+  type: 67;
   /** Network entity id. */
   entity: number;
   /** Entity kind id. */
@@ -248,7 +282,9 @@ export interface EntitySpawn { type: 67;
   name: string;
 }
 /** Entity state delta. */
-export interface EntityDelta { type: 68;
+export interface EntityDelta {
+  /** Discriminant: `MsgType.EntityDelta` (68). */
+  type: 68;
   /** Server tick of this state; older or equal ticks than the last received are dropped. */
   tick: Tick;
   /** Tick of the baseline the delta is against (0 = none). */
@@ -257,19 +293,25 @@ export interface EntityDelta { type: 68;
   data: Uint8Array;
 }
 /** An entity disappears. */
-export interface EntityDespawn { type: 69;
+export interface EntityDespawn {
+  /** Discriminant: `MsgType.EntityDespawn` (69). */
+  type: 69;
   /** Network entity id. */
   entity: number;
 }
 /** Chat for the player. */
-export interface ServerChat { type: 70;
+export interface ServerChat {
+  /** Discriminant: `MsgType.ServerChat` (70). */
+  type: 70;
   /** Sender name ("" for the server). */
   from: string;
   /** The line. */
   text: string;
 }
 /** Server status. */
-export interface ServerState { type: 71;
+export interface ServerState {
+  /** Discriminant: `MsgType.ServerState` (71). */
+  type: 71;
   /** Server tick. */
   tick: Tick;
   /** Players online. */
@@ -281,14 +323,18 @@ export interface ServerState { type: 71;
   adjust: number;
 }
 /** Server clock sample. */
-export interface TimeSync { type: 72;
+export interface TimeSync {
+  /** Discriminant: `MsgType.TimeSync` (72). */
+  type: 72;
   /** Server tick now. */
   serverTick: Tick;
   /** Client clock echoed from its last Ping (ms), for RTT. */
   clientMs: number;
 }
 /** Answer to a DiagnosticsRequest. */
-export interface DiagnosticsResponse { type: 73;
+export interface DiagnosticsResponse {
+  /** Discriminant: `MsgType.DiagnosticsResponse` (73). */
+  type: 73;
   /** The request id. */
   id: number;
   /** False when refused or failed. */
@@ -298,7 +344,9 @@ export interface DiagnosticsResponse { type: 73;
 }
 
 /** The player's own body after server tick `tick` (which applied the player's input for that tick). */
-export interface PlayerState { type: 74;
+export interface PlayerState {
+  /** Discriminant: `MsgType.PlayerState` (74). */
+  type: 74;
   /** Server tick whose result this is. */
   tick: Tick;
   /** Feet x, blocks (a float32 value, sent exactly). */
@@ -317,7 +365,9 @@ export interface PlayerState { type: 74;
   onGround: boolean;
 }
 /** The outcome of a game action (protocol definition `actions`, id 16..255) the player sent with its input for `tick`. */
-export interface ActionResult { type: 78;
+export interface ActionResult {
+  /** Discriminant: `MsgType.ActionResult` (78). */
+  type: 78;
   /** The tick of the input that carried the action. */
   tick: Tick;
   /** The action's id. */
@@ -331,7 +381,9 @@ export interface ActionResult { type: 78;
 }
 
 /** The outcome of a block action the player sent with its input for `tick`. */
-export interface BlockResult { type: 75;
+export interface BlockResult {
+  /** Discriminant: `MsgType.BlockResult` (75). */
+  type: 75;
   /** The tick of the input that carried the action. */
   tick: Tick;
   /** True when applied. */
@@ -352,7 +404,9 @@ export interface BlockResult { type: 75;
  * The player's own hotbar as the server holds it at the start of tick `tick`. Sent to the owner only, when its
  * player spawns, so the client predicts with the kit the server chose; the client then predicts its own changes.
  */
-export interface InventoryState { type: 76;
+export interface InventoryState {
+  /** Discriminant: `MsgType.InventoryState` (76). */
+  type: 76;
   /** The server tick the hotbar is as of (before that tick runs). */
   tick: Tick;
   /** Selected slot, 0..8. */
@@ -368,7 +422,9 @@ export interface InventoryState { type: 76;
  * those replicated to the owner or to all, except the body PlayerState carries (replication/own-state.ts). Sent
  * to the owner only, at the entity update rate, when something changed.
  */
-export interface OwnState { type: 77;
+export interface OwnState {
+  /** Discriminant: `MsgType.OwnState` (77). */
+  type: 77;
   /** The server tick the values are as of. */
   tick: Tick;
   /** Per changed component: uvar component id, then its wire fields as svar (see SPEC.md "Own state"). */

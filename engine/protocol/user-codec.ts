@@ -39,7 +39,7 @@ function schemaOf(def: UserMessageDef): MessageSchema {
   return { type: def.id as MessageSchema['type'], name: def.name, from: def.from, fields: def.fields };
 }
 
-/** Checks a decoded payload (a MessagePack array) against `def`; throws {@link ProtocolError} (bad-payload). */
+/** Checks a decoded payload (a MessagePack array) against `def`; throws a `ProtocolError` (bad-payload). */
 export function decodeUserPayload<M extends UserMessageDef>(def: M, value: unknown): PayloadOf<M> {
   if (!Array.isArray(value) || value.length !== def.fields.length) {
     throw new ProtocolError(ProtocolErrorCode.BadPayload, `${def.name}.*: expected an array of ${def.fields.length} fields`);

@@ -32,6 +32,7 @@ export function joinLines(lines: readonly string[]): string {
  * `<source>: <reason>` for line 0, used for the text as a whole and for values being written).
  */
 export class JsonlError extends Error {
+  /** Always `'JsonlError'`. */
   override name = 'JsonlError';
   /** 1-based line number of the offending line; 0 when the text as a whole is at fault (e.g. empty). */
   readonly line: number;

@@ -86,7 +86,7 @@ export const BODY_COMPONENTS: readonly string[] = Object.freeze(['Transform', 'V
 /**
  * The layout of the components whose audience is in `audiences` (default `['all']`: what every client that sees an
  * entity gets), leaving out the components named in `except`. Throws RangeError when it has more than
- * {@link MAX_WIRE_FIELDS} fields or an `'exact'` f64 field (which an int32 cannot carry).
+ * `MAX_WIRE_FIELDS` (31) fields or an `'exact'` f64 field (which an int32 cannot carry).
  */
 export function createEntityLayout(def: ProtocolDefinition, audiences: readonly Audience[] = ['all'], except: readonly string[] = []): EntityLayout {
   const cold: WireField[] = [], hot: WireField[] = [];

@@ -63,6 +63,7 @@ export interface Schedule {
 
 /** A schedule that cannot be: names the systems at fault. */
 export class ScheduleError extends Error {
+  /** Always `'ScheduleError'`. */
   override name = 'ScheduleError';
 }
 

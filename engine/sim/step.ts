@@ -1,8 +1,8 @@
 /**
  * The engine's built-in systems, registered exactly as a user's are (schedule.ts), and `stepWorld`, which runs a
- * schedule for one tick. The built-ins are the schedule of DESIGN.md: apply inputs (input) -> movement physics
- * (physics) -> block interactions -> inventory -> a game's actions (rules). A player with no input this tick keeps
- * its last buttons and facing.
+ * schedule for one tick. The built-ins are the schedule of docs/architecture.md ("One server tick"): apply inputs
+ * (input) -> movement physics (physics) -> block interactions -> inventory -> a game's actions (rules). A player with
+ * no input this tick keeps its last buttons and facing.
  */
 import { BUTTON_MASK, PITCH_LIMIT, type PlayerInput, wrapYaw } from '../input.ts';
 import { movePlayers } from '../physics/movement-system.ts';

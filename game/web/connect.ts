@@ -2,10 +2,11 @@
  * How the page finds and reaches the server: `/connect.json` names the WebTransport endpoint, what it speaks and the
  * certificate hash to pin. The page tries the browser's native WebTransport over HTTP/3 first (pinned with
  * `serverCertificateHashes`: no certificate warning); when the browser has none, or it does not connect within a
- * few seconds (UDP blocked), it falls back to the HTTP/2 / WebSocket mapping of `@fails-components/webtransport`.
+ * few seconds (UDP blocked), it falls back to the HTTP/2 / WebSocket mapping of `@fails-components/webtransport`,
+ * which it loads only then (see engine/platform/browser/webtransport.ts: no request to any other host).
  */
 import { hexToBytes, type Scheduler, type Connector } from '../../engine/index.ts';
-import { createFallbackConnector, webTransportConnector, type WebTransportConstructor } from '../../engine/client.ts';
+import { createFallbackConnector, webSocketMappingConnector, webTransportConnector, type WebTransportConstructor } from '../../engine/client.ts';
 
 /** What `/connect.json` holds (see game/server/http-server.ts). */
 export interface ConnectJson {
@@ -74,13 +75,8 @@ export async function browserConnector(info: ConnectJson, scheduler: Scheduler):
     url, certHash, WebTransport: Native, moreCertHashes: (info.certHashesHex ?? []).filter((h) => h !== info.certHashHex).map(hexToBytes),
   }) : undefined;
   let fallback: Connector = (done) => done(new Error('the server offers only WebTransport over HTTP/3, which this browser could not reach'));
-  if (speaks.includes('h2')) {
-    // Typed by hand: the type checker resolves the package's Node entry, which lacks the browser classes; the bundler
-    // takes the "browser" export. The ponyfill is the WebSocket mapping alone (the polyfill would try native first).
-    const mod = (await import('@fails-components/webtransport')) as unknown as { WebTransportPonyfill?: WebTransportConstructor };
-    if (!mod.WebTransportPonyfill) throw new Error('WebTransportPonyfill is missing: the page must be bundled with the "browser" condition');
-    fallback = webTransportConnector({ url, certHash, WebTransport: mod.WebTransportPonyfill, forceReliable: true });
-  }
+  // The WebSocket mapping's package is loaded only if the page falls back, and without its probe of example.com.
+  if (speaks.includes('h2')) fallback = webSocketMappingConnector({ url, certHash });
   const f = createFallbackConnector({ preferred, fallback, scheduler, timeoutMs: NATIVE_TIMEOUT_MS });
   return {
     connect: f.connect,

@@ -2,7 +2,7 @@
  * The custom game (examples/custom-game/) on a server and two headless clients over the loopback stepper: the lamp
  * block, owner-only Mana with its regeneration system, a wandering zombie seen by both, the predicted CastLight
  * action (confirmed, refused and rolled back, malformed), a client from another definition refused at handshake, the
- * same state from the same inputs; then its headless sim across processes.
+ * same state from the same inputs; then its headless sim across processes, and play.ts over a real connection.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -175,6 +175,15 @@ describe('the custom game example', () => {
     expect(one).toMatch(/^[0-9a-f]{16}$/);
     expect(again).toBe(one);
     expect(two).not.toBe(one);
+  });
+
+  it('play.ts runs it over WebTransport: a server and a client that uses the lamp, casts and sees the zombie', () => {
+    const out = execFileSync(process.execPath, ['examples/custom-game/play.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    expect(out).toContain('game: alice used slot 0: lamp');
+    expect(out).toContain('client: act CastLight -> {"ok":true}');
+    expect(out).toMatch(/client: predicted Mana [\d.]+ -> [\d.]+ at once \(cost 10\)/);
+    expect(out).toContain('client: ActionResult CastLight ok=true');
+    expect(out).toContain('client: zombies in view 1');
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * WebTransport on Node through `@fails-components/webtransport`: a server (HTTP/2 and its WebSocket mapping; also
  * HTTP/3 when the optional native package loads) with a fresh self-signed certificate, and a client connector.
- * Follows DESIGN.md's transport notes: large session flow-control window, Nagle off, forceReliable without HTTP/3.
+ * The settings docs/architecture.md ("Transport") explains: large session flow-control window, Nagle off,
+ * forceReliable without HTTP/3.
  */
 import type { Server, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -166,7 +167,7 @@ function http2Servers(server: HttpServer): NodeServer[] {
   return [int?.serverInt, ...[...(int?.transportsInts ?? [])].map((t) => t.serverInt)].filter((s): s is NodeServer => !!s);
 }
 
-/** Turns Nagle off on every TCP connection of the HTTP/2 part (DESIGN.md: otherwise ~40 ms per message). */
+/** Turns Nagle off on every TCP connection of the HTTP/2 part (docs/architecture.md, "Transport": otherwise ~40 ms per message). */
 function disableNagle(server: HttpServer): void {
   for (const s of http2Servers(server)) s.on('connection', (socket: Socket) => socket.setNoDelay(true));
 }
