@@ -31,7 +31,10 @@ export interface QuicWebTransportServerOptions {
   maxSessions?: number;
   /** QUIC idle timeout, ms (default 30000). */
   idleTimeoutMs?: number;
-  /** When to validate client addresses with Retry (default `under-load`; see {@link QuicEndpointOptions.retry}). */
+  /**
+   * When to validate client addresses with Retry: `always`, `never`, or `under-load` (the default): while at least
+   * `retryAbove` handshakes are in progress. A Retry costs every client one more round trip.
+   */
   retry?: QuicEndpointOptions['retry'];
   /** Handshakes in progress from which `under-load` demands Retry (default 16). */
   retryAbove?: number;
