@@ -14,3 +14,4 @@ export * from './prediction/predictor.ts';
 export * from '../workers/mesh.common.ts';
 export * from '../workers/mesh.main.ts';
 export * from '../workers/pool.browser.ts';
+export * from './client/connect.ts';

@@ -20,3 +20,8 @@ export * from './server/game-server.ts';
 export * from './server/server-player.ts';
 export * from './server/server-recorder.ts';
 export * from '../workers/pool.node.ts';
+export * from './platform/node/http/http-server.ts';
+export * from './platform/node/http/public-host.ts';
+export { ISOLATION_HEADERS } from './platform/node/http/page-headers.ts';
+export * from './server/listen.ts';
+export * from './platform/node/node-connector.ts';

@@ -6,12 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { createEventBus, hexToBytes, loadHasher, createRealtimeScheduler, createRng } from '../../engine/index.ts';
-import { nodeWebTransportConnector, quicWebTransportConnector, nodeZstd, createNodePool } from '../../engine/server.ts';
+import { createEventBus, loadHasher, createRealtimeScheduler, createRng } from '../../engine/index.ts';
+import { nodeConnector, nodeZstd, createNodePool } from '../../engine/server.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { type ReconciliationEvent, type ClientEvents, createGameClient } from '../../engine/client.ts';
 import { clientBot } from '../client/bot.ts';
-import type { ConnectInfo } from '../server/http-server.ts';
+import type { ConnectInfo } from '../../engine/server.ts';
 import { OptionError, formatHelp, parseOptions } from '../options.ts';
 import type { Command } from './command.ts';
 
@@ -72,11 +72,8 @@ export const bot: Command = {
       return 1;
     }
     const hasher = await loadHasher();
-    const certHash = hexToBytes(info.certHashHex);
     // WebTransport over HTTP/3 when the server offers it (older servers do not say: HTTP/2).
-    const connect = info.transports?.includes('h3')
-      ? quicWebTransportConnector({ url: info.webTransportUrl, certHash })
-      : await nodeWebTransportConnector({ url: info.webTransportUrl, certHash });
+    const connect = await nodeConnector(info);
     const bus = createEventBus<ClientEvents>();
     const recs: ReconciliationEvent[] = [];
     bus.on('ReconciliationEvent', (e) => recs.push(e));

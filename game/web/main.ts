@@ -13,7 +13,7 @@ import {
 } from '../../engine/client.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import type { WorkerStamp } from './pool-worker.ts';
-import { browserConnector, certificateAdvice, endpointUrl, fetchConnectInfo } from './connect.ts';
+import { browserConnector, certificateAdvice, endpointUrl, fetchConnectInfo } from '../../engine/client.ts';
 import { addChatLine, attachHudKeys, createHud, setStatus, showHotbar, showSlot, showStats } from './hud.ts';
 import { attachInput, createInputState, sampleInput } from './input.ts';
 import { createOutline, showOutline } from './renderer/outline.ts';

@@ -1,11 +1,17 @@
 /**
- * How the page finds and reaches the server: `/connect.json` names the WebTransport endpoint, what it speaks and the
+ * How a client finds and reaches the server ({@link connect}): `/connect.json` names the WebTransport endpoint, what it speaks and the
  * certificate hash to pin. The page tries the browser's native WebTransport over HTTP/3 first (pinned with
  * `serverCertificateHashes`: no certificate warning); when the browser has none, or it does not connect within a
  * few seconds (UDP blocked), it falls back to the HTTP/2 / WebSocket mapping of `@fails-components/webtransport`.
  */
-import { hexToBytes, type Scheduler, type Connector } from '../../engine/index.ts';
-import { createFallbackConnector, webTransportConnector, type WebTransportConstructor } from '../../engine/client.ts';
+import { hexToBytes, loadHasher } from '../hash.ts';
+import { createRealtimeScheduler, type Scheduler } from '../net/scheduler.ts';
+import type { Connector } from '../net/transport.ts';
+import { createFallbackConnector } from '../net/fallback-connector.ts';
+import { webTransportConnector, type WebTransportConstructor } from '../net/webtransport-client.ts';
+import { createRng } from '../rng.ts';
+import { browserZstd } from '../platform/browser/zstd.ts';
+import { createGameClient, type GameClient, type GameClientOptions } from './game-client.ts';
 
 /** What `/connect.json` holds (see game/server/http-server.ts). */
 export interface ConnectJson {
@@ -65,8 +71,8 @@ export interface BrowserConnector {
 }
 
 /** A connector for the page: native WebTransport over HTTP/3 when possible, else the WebSocket mapping. */
-export async function browserConnector(info: ConnectJson, scheduler: Scheduler): Promise<BrowserConnector> {
-  const url = endpointUrl(info);
+export async function browserConnector(info: ConnectJson, scheduler: Scheduler, pageHostname: string = location.hostname): Promise<BrowserConnector> {
+  const url = endpointUrl(info, pageHostname);
   const certHash = hexToBytes(info.certHashHex);
   const speaks = info.transports ?? ['h2'];
   const Native = (globalThis as { WebTransport?: WebTransportConstructor }).WebTransport;
@@ -87,4 +93,58 @@ export async function browserConnector(info: ConnectJson, scheduler: Scheduler):
     transport: () => (f.using === 'preferred' ? 'h3' : 'fallback'),
     fallbackReason: () => f.fallbackReason,
   };
+}
+
+/** Options of {@link connect}: the game client's, with defaults for everything the page usually leaves alone. */
+export interface ConnectOptions extends Omit<GameClientOptions, 'connect' | 'scheduler' | 'rng' | 'codec' | 'name' | 'input'> {
+  /** Player name (default `player-NNNN`). */
+  name?: string;
+  /** The player's input each tick (default: standing still). */
+  input?: GameClientOptions['input'];
+  /** Scheduler (default: real time). */
+  scheduler?: Scheduler;
+  /** Random source of the client (default: seeded from `crypto.getRandomValues`). */
+  rng?: GameClientOptions['rng'];
+  /** Chunk codec parts (default: fzstd and xxhash-wasm, both pure WebAssembly/JS). */
+  codec?: GameClientOptions['codec'];
+  /**
+   * Builds the connector from the server's connect info (default {@link browserConnector}: native WebTransport over
+   * HTTP/3 with the certificate hashes pinned, else the WebSocket mapping). Headless clients on Node pass
+   * `nodeConnector` from the server entry (QUIC when offered, else the HTTP/2 mapping).
+   */
+  connector?: (info: ConnectJson, scheduler: Scheduler) => Promise<Connector | BrowserConnector>;
+}
+
+/** A client joined through {@link connect}. */
+export interface Connection {
+  /** The game client (already connecting; its events arrive on `client.bus`). */
+  client: GameClient;
+  /** What the server's `/connect.json` said. */
+  info: ConnectJson;
+  /** 'h3' when native WebTransport over HTTP/3 carries the session, 'fallback' for the WebSocket mapping, 'node' headless. */
+  transport(): 'h3' | 'fallback' | 'node';
+}
+
+/**
+ * Joins the server whose page is at `url` (the address `listen()` or `stratum-voxel serve` printed; in a page,
+ * usually `location.href`): reads `/connect.json` there, picks the transport and starts a game client.
+ */
+export async function connect(url: string, options: ConnectOptions): Promise<Connection> {
+  const info = await fetchConnectInfo(url);
+  const scheduler = options.scheduler ?? createRealtimeScheduler();
+  const pageHost = new URL(url).hostname;
+  const made = options.connector
+    ? await options.connector(info, scheduler)
+    : await browserConnector(info, scheduler, pageHost);
+  const browser = typeof made === 'function' ? undefined : made;
+  const client = createGameClient({
+    ...options,
+    connect: browser ? browser.connect : made as Connector,
+    scheduler,
+    rng: options.rng ?? createRng(crypto.getRandomValues(new Uint32Array(1))[0]),
+    codec: options.codec ?? { zstd: browserZstd, hasher: await loadHasher() },
+    name: options.name ?? `player-${Math.floor(Math.random() * 1e4)}`,
+    input: options.input ?? (() => ({ buttons: 0, yaw: 0, pitch: 0 })),
+  });
+  return { client, info, transport: () => browser?.transport() ?? 'node' };
 }
