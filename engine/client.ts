@@ -1,7 +1,7 @@
 /**
  * The engine's public client API (browser-safe): the game client, connectors, prediction and interpolation,
  * meshing, the browser worker pool and zstd.
- * Applications import the engine only through this file and its siblings (index, server, client, client-worker).
+ * Applications import the engine only through this file and its siblings (index, server, client, browser, worker, web).
  */
 export * from './client/client-events.ts';
 export * from './client/game-client.ts';
@@ -15,3 +15,4 @@ export * from '../workers/mesh.common.ts';
 export * from '../workers/mesh.main.ts';
 export * from '../workers/pool.browser.ts';
 export * from './client/connect.ts';
+export type { WorkerStamp } from '../workers/pool.browser-worker.ts';

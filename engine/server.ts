@@ -1,7 +1,7 @@
 /**
  * The engine's public server API (Node): the game server, its transports (WebTransport over HTTP/2 and over
  * QUIC), certificates, the edit store, zstd, the worker pool, the UDP link emulator.
- * Applications import the engine only through this file and its siblings (index, server, client, client-worker).
+ * Applications import the engine only through this file and its siblings (index, server, client, browser, worker, web).
  */
 export * from './net/connection-caps.ts';
 export * from './net/log-text.ts';

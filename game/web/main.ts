@@ -9,17 +9,16 @@ import {
 } from '../../engine/index.ts';
 import {
   decayOffset, browserZstd, markColumnNeighboursForMesh, meshDirtySections, createMeshPalette, type MeshPalette,
-  createBrowserPool, createGameClient, type ClientEvents,
+  createBrowserPool, createGameClient, type ClientEvents, type WorkerStamp,
 } from '../../engine/client.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
-import type { WorkerStamp } from './pool-worker.ts';
 import { browserConnector, certificateAdvice, endpointUrl, fetchConnectInfo } from '../../engine/client.ts';
 import { addChatLine, attachHudKeys, createHud, setStatus, showHotbar, showSlot, showStats } from './hud.ts';
 import { attachInput, createInputState, sampleInput } from './input.ts';
-import { createOutline, showOutline } from './renderer/outline.ts';
-import { createPlayerFigures, updatePlayerFigures } from './renderer/players.ts';
-import { applySectionMeshes, clearSectionMeshes, createSectionMeshes } from './renderer/section-meshes.ts';
-import { createView, lookDirection, placeCamera, resizeView } from './renderer/view.ts';
+import {
+  createOutline, showOutline, createPlayerFigures, updatePlayerFigures, applySectionMeshes, clearSectionMeshes,
+  createSectionMeshes, createView, lookDirection, placeCamera, resizeView,
+} from '../../engine/web.ts';
 import { createTestHook, type MeshCounters } from './test-hook.ts';
 import { createLocalMotion, noteTick, smoothedPosition } from './local-motion.ts';
 
@@ -44,10 +43,8 @@ async function boot(): Promise<void> {
   const transport = await browserConnector(info, scheduler);
   // Worker pool: leave a core for the page itself.
   const threads = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
-  const pool = createBrowserPool({
-    threads,
-    createWorker: () => new Worker(new URL('./pool-worker.ts', import.meta.url), { type: 'module', name: 'stratum-pool' }),
-  });
+  // The engine's pool worker (column decoding and meshing bundled in; the bundler follows its `new Worker(new URL())`).
+  const pool = createBrowserPool({ threads });
   const client = createGameClient({
     pool, // chunk decoding and meshing share the worker pool
     connect: transport.connect, protocol: GAME_PROTOCOL, scheduler,
