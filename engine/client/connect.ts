@@ -113,11 +113,13 @@ export interface ConnectOptions extends Omit<GameClientOptions, 'connect' | 'sch
    * `nodeConnector` from the server entry (QUIC when offered, else the HTTP/2 mapping).
    */
   connector?: (info: ConnectJson, scheduler: Scheduler) => Promise<Connector | BrowserConnector>;
+  /** Start the client at once (default true; events go to `client.bus`, or to `bus` when given). */
+  start?: boolean;
 }
 
 /** A client joined through {@link connect}. */
 export interface Connection {
-  /** The game client (already connecting; its events arrive on `client.bus`). */
+  /** The game client (connecting already unless `start: false`; its events arrive on `client.bus`). */
   client: GameClient;
   /** What the server's `/connect.json` said. */
   info: ConnectJson;
@@ -127,7 +129,7 @@ export interface Connection {
 
 /**
  * Joins the server whose page is at `url` (the address `listen()` or `stratum-voxel serve` printed; in a page,
- * usually `location.href`): reads `/connect.json` there, picks the transport and starts a game client.
+ * usually `location.href`): reads `/connect.json` there, picks the transport, creates the game client and starts it.
  */
 export async function connect(url: string, options: ConnectOptions): Promise<Connection> {
   const info = await fetchConnectInfo(url);
@@ -146,5 +148,6 @@ export async function connect(url: string, options: ConnectOptions): Promise<Con
     name: options.name ?? `player-${Math.floor(Math.random() * 1e4)}`,
     input: options.input ?? (() => ({ buttons: 0, yaw: 0, pitch: 0 })),
   });
+  if (options.start !== false) client.start();
   return { client, info, transport: () => browser?.transport() ?? 'node' };
 }

@@ -10,7 +10,7 @@ import {
 } from '../../engine/server.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { SERVER_OPTIONS, loadServerConfig, type ServerConfig } from '../server/config.ts';
-import { buildWeb, webBuildExists, webBuildIsStale } from '../web/build.ts';
+import { buildWeb, DEFAULT_WEB_OUT, webBuildExists, webBuildIsStale, webSourcesExist } from '../web/build.ts';
 import { OptionError, formatHelp } from '../options.ts';
 import type { Command } from './command.ts';
 import { resolve } from 'node:path';
@@ -35,6 +35,12 @@ function openStore(config: ServerConfig): EditStore | null {
  */
 async function ensureWebBuild(dir: string): Promise<string | undefined> {
   if (!webBuildIsStale(dir)) return dir;
+  if (!webSourcesExist()) {
+    // The installed package: no page sources to build from, but the page prebuilt when the package was packed.
+    if (webBuildExists(DEFAULT_WEB_OUT)) return DEFAULT_WEB_OUT;
+    console.error(`[error] no browser build in ${dir} and no page sources to build it from: serving a plain page instead`);
+    return undefined;
+  }
   const t0 = performance.now();
   process.stdout.write(`building the browser client into ${dir} (${webBuildExists(dir) ? 'sources changed' : 'first start'})... `);
   try {
