@@ -1,13 +1,14 @@
 /**
- * The package build, after `tsc -p tsconfig.build.json` has emitted dist/{engine,workers,game} (JS, .d.ts, source
- * maps; `npm run build`, which `npm pack` runs first): points the emitted worker and job-module URLs at the built
- * .js files, checks that no emitted module still names a TypeScript file, and builds the default page into
- * dist/web (served by `stratum-voxel serve` from the installed package). Node only; run from the repository.
+ * The package build (`npm run build`, which `npm pack` runs first): empties dist/{engine,workers,game}, has tsc emit
+ * them again from tsconfig.build.json (JS, .d.ts, source maps), points the emitted worker and job-module URLs at
+ * the built .js files, and checks that no emitted module still names a TypeScript file. Node only; run from the
+ * repository.
  */
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { buildWeb } from '../game/web/build.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIST = join(ROOT, 'dist');
@@ -21,6 +22,10 @@ function jsFiles(dir: string): string[] {
 // specifiers only: in the built package it must name x.js. Same length, so the source maps stay right.
 const URL_TS = /new URL\((['"])(\.{1,2}\/[^'"]+)\.ts\1, import\.meta\.url\)/g;
 const LEFT_TS = /(?:from\s*|import\s*\(\s*|new URL\(\s*)(['"])\.{1,2}\/[^'"]+\.ts\1/;
+for (const dir of ['engine', 'workers', 'game']) rmSync(join(DIST, dir), { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+
 let rewritten = 0;
 const problems: string[] = [];
 for (const dir of ['engine', 'workers', 'game']) {
@@ -41,5 +46,3 @@ if (problems.length) {
   process.exit(1);
 }
 console.log(`dist: ${rewritten} worker and job URLs point at .js files`);
-await buildWeb(join(DIST, 'web'));
-console.log('dist/web: the default page, built');

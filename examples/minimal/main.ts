@@ -9,7 +9,7 @@ import {
 import { createBrowserPool } from 'stratum-voxel/browser';
 import { applySectionMeshes, clearSectionMeshes, createSectionMeshes, createView, placeCamera, resizeView } from 'stratum-voxel/web';
 
-const status = { connected: false, frames: 0, sectionsMeshed: 0, sectionsMeshedInWorker: 0, transport: '' };
+const status = { connected: false, frames: 0, triangles: 0, sectionsMeshed: 0, sectionsMeshedInWorker: 0, transport: '' };
 (globalThis as { minimal?: typeof status }).minimal = status;
 
 const pool = createBrowserPool({ threads: 2 });
@@ -44,6 +44,7 @@ function frame(): void {
   }
   view.renderer.render(view.scene, view.camera);
   status.frames++;
+  status.triangles = view.renderer.info.render.triangles;
   requestAnimationFrame(frame);
 }
 requestAnimationFrame(frame);

@@ -10,7 +10,7 @@ import {
 } from '../../engine/server.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { SERVER_OPTIONS, loadServerConfig, type ServerConfig } from '../server/config.ts';
-import { buildWeb, DEFAULT_WEB_OUT, webBuildExists, webBuildIsStale, webSourcesExist } from '../web/build.ts';
+import { buildWeb, webBuildExists, webBuildIsStale, webSourcesExist } from '../web/build.ts';
 import { OptionError, formatHelp } from '../options.ts';
 import type { Command } from './command.ts';
 import { resolve } from 'node:path';
@@ -36,9 +36,8 @@ function openStore(config: ServerConfig): EditStore | null {
 async function ensureWebBuild(dir: string): Promise<string | undefined> {
   if (!webBuildIsStale(dir)) return dir;
   if (!webSourcesExist()) {
-    // The installed package: no page sources to build from, but the page prebuilt when the package was packed.
-    if (webBuildExists(DEFAULT_WEB_OUT)) return DEFAULT_WEB_OUT;
-    console.error(`[error] no browser build in ${dir} and no page sources to build it from: serving a plain page instead`);
+    // The installed package ships no page: a user's server serves the user's own page (listen's staticDir).
+    console.error(`[warn] no browser build in ${dir} (--web-dir) and no page sources to build one from: serving a plain page`);
     return undefined;
   }
   const t0 = performance.now();
