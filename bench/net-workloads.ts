@@ -1,5 +1,5 @@
 /**
- * The network workloads of `stratum bench net`, over a real WebTransport server and Node client on 127.0.0.1
+ * The network workloads of `stratum-voxel bench net`, over a real WebTransport server and Node client on 127.0.0.1
  * (server and client share this process), over the HTTP/2 mapping or over HTTP/3 on QUIC: handshake latency, echo
  * RTT per channel, datagram RTT percentiles, chunk-stream throughput, event-loop delay under that traffic, input
  * bundle size for steady walking, and a connect/disconnect soak with the memory growth. The soak is also run,

@@ -1,5 +1,5 @@
 /**
- * `stratum bench net`: WebTransport on 127.0.0.1, over the HTTP/2 mapping and over HTTP/3 on QUIC (`--transport`).
+ * `stratum-voxel bench net`: WebTransport on 127.0.0.1, over the HTTP/2 mapping and over HTTP/3 on QUIC (`--transport`).
  * Reports handshake time (median, p95), echo RTT per channel, chunk-stream throughput, InputBundle bytes for steady
  * walking, and a connect/disconnect soak with the memory growth; for QUIC also datagram RTT percentiles and the
  * event-loop delay during traffic. Then the loss comparison (bench/net-loss.ts): 20 Hz entity updates over a link with
@@ -68,7 +68,7 @@ export const netBench: Bench = {
   summary: 'WebTransport on loopback, HTTP/2 and QUIC: handshake ms, RTT per channel, datagram RTT, chunk MB/s, event-loop delay, 1,000-connect soak',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum bench net [options]', netBench.summary, OPTIONS));
+      console.log(formatHelp('stratum-voxel bench net [options]', netBench.summary, OPTIONS));
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);

@@ -41,7 +41,8 @@ describe('the custom game example over WebTransport', () => {
     const results: boolean[] = [];
     players[0].client.bus.on('ActionResult', (r) => results.push(r.ok));
     const zombieSeen = (c: Connection) => [...c.client.remotes.values()].some((r) => r.kind === 3);
-    await until(() => players.every((p) => p.client.own('Mana') !== undefined && zombieSeen(p)));
+    // Predicting (act() needs it) starts once the column under the player is loaded.
+    await until(() => players.every((p) => p.client.predictor !== undefined && p.client.own('Mana') !== undefined && zombieSeen(p)));
     expect(players[0].client.act(CastLight, { slot: 0 })).toEqual({ ok: true });
     await until(() => results.length > 0);
     expect(results).toEqual([true]);

@@ -1,5 +1,5 @@
 /**
- * `stratum bench <name> [options]`: runs one benchmark from `bench/`. Each prints a table and, with `--json FILE`,
+ * `stratum-voxel bench <name> [options]`: runs one benchmark from `bench/`. Each prints a table and, with `--json FILE`,
  * writes its figures. Benchmarks are never asserted by timing inside `npm test`.
  */
 import { existsSync } from 'node:fs';
@@ -54,7 +54,7 @@ export const bench: Command = {
     }
     const entry = BENCHES[name];
     if (!entry) {
-      console.error(`stratum bench: unknown benchmark '${name}'\n\n${usage()}`);
+      console.error(`stratum-voxel bench: unknown benchmark '${name}'\n\n${usage()}`);
       return 2;
     }
     return (await entry.load()).run(rest);

@@ -1,5 +1,5 @@
 /**
- * `stratum bot --connect URL`: joins a running server the way the browser page does (learning the WebTransport
+ * `stratum-voxel bot --connect URL`: joins a running server the way the browser page does (learning the WebTransport
  * endpoint and certificate hash from `URL/connect.json`), walks and builds for a while with a seeded script, prints a
  * summary and exits 0; exits non-zero with the reason when it cannot join.
  */
@@ -60,7 +60,7 @@ export const bot: Command = {
   summary: 'join a running server with a scripted bot',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum bot --connect URL [options]', 'Joins a server, walks and builds, prints a summary.', OPTIONS));
+      console.log(formatHelp('stratum-voxel bot --connect URL [options]', 'Joins a server, walks and builds, prints a summary.', OPTIONS));
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);
@@ -68,7 +68,7 @@ export const bot: Command = {
     let info: ConnectInfo;
     try { info = await fetchConnectInfo(o.connect); } catch (e) {
       if (e instanceof OptionError) throw e;
-      console.error(`stratum bot: ${(e as Error).message}`);
+      console.error(`stratum-voxel bot: ${(e as Error).message}`);
       return 1;
     }
     const hasher = await loadHasher();
@@ -92,7 +92,7 @@ export const bot: Command = {
     if (first) {
       client.stop();
       await pool.destroy();
-      console.error(`stratum bot: cannot join ${o.connect}: ${first}`);
+      console.error(`stratum-voxel bot: cannot join ${o.connect}: ${first}`);
       return 1;
     }
     const handshakeMs = performance.now() - t0;
@@ -111,7 +111,7 @@ export const bot: Command = {
     console.log(`blocks placed or broken ${summary.blocksSent}, confirmed ${summary.blocksConfirmed}, refused ${summary.blocksRefused}; chunks ${summary.chunks}; other players ${summary.otherPlayers}`);
     if (o.json) writeFileSync(o.json, JSON.stringify(summary, null, 2) + '\n');
     if (lost) {
-      console.error(`stratum bot: connection lost: ${lost}`);
+      console.error(`stratum-voxel bot: connection lost: ${lost}`);
       return 1;
     }
     return s.ticks > 0 ? 0 : 1;

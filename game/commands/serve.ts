@@ -1,5 +1,5 @@
 /**
- * `stratum serve` (what `npm start` runs): a game server with a default world, ready for players. Prints the URL to
+ * `stratum-voxel serve` (what `npm start` runs): a game server with a default world, ready for players. Prints the URL to
  * open, the WebTransport endpoint and certificate hash, and the admin token; stops cleanly on Ctrl-C (storage closed,
  * clients told why).
  */
@@ -59,7 +59,7 @@ export const serve: Command = {
   summary: 'run a game server (npm start)',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum serve [options]   (npm start -- [options])', 'Runs a game server; options also come from stratum.config.json.', SERVER_OPTIONS));
+      console.log(formatHelp('stratum-voxel serve [options]   (npm start -- [options])', 'Runs a game server; options also come from stratum.config.json.', SERVER_OPTIONS));
       return 0;
     }
     const config = loadServerConfig(argv);

@@ -1,5 +1,5 @@
 /**
- * `stratum worldtest`: the multi-client world test over real WebTransport, with a link conditioner (`--transport h2`)
+ * `stratum-voxel worldtest`: the multi-client world test over real WebTransport, with a link conditioner (`--transport h2`)
  * or through a seeded UDP link emulator under QUIC (`--transport quic`). Prints progress
  * and a table of metric, target, value, pass; writes metrics.json, event streams, input logs and report.html;
  * exits 1 when a target is missed.
@@ -29,7 +29,7 @@ export const worldtest: Command = {
   summary: 'multi-client world test with metrics',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum worldtest [options]', 'Server and N clients over WebTransport on 127.0.0.1: HTTP/2 with a link conditioner, or QUIC through a seeded UDP link emulator.', OPTIONS));
+      console.log(formatHelp('stratum-voxel worldtest [options]', 'Server and N clients over WebTransport on 127.0.0.1: HTTP/2 with a link conditioner, or QUIC through a seeded UDP link emulator.', OPTIONS));
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);
