@@ -6,7 +6,6 @@ import { defineConfig } from 'vitest/config';
  * sources here (package.json exports; the installed package resolves it to dist/).
  */
 export default defineConfig({
-  resolve: { conditions: ['stratum-source', 'module', 'node', 'development|production'] },
   ssr: { resolve: { conditions: ['stratum-source', 'module', 'node', 'development|production'] } },
   test: {
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],

@@ -13,7 +13,7 @@ import { createRng } from '../rng.ts';
 import { browserZstd } from '../platform/browser/zstd.ts';
 import { createGameClient, type GameClient, type GameClientOptions } from './game-client.ts';
 
-/** What `/connect.json` holds (see game/server/http-server.ts). */
+/** What `/connect.json` holds (see engine/platform/node/http/http-server.ts). */
 export interface ConnectJson {
   /** `https://host:port/path` of the WebTransport endpoint. */
   webTransportUrl: string;

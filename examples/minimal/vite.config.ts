@@ -4,7 +4,8 @@
  * import.meta.url), { type: 'module' })`, which Vite bundles from the package. What is set here:
  * - `worker.format: 'es'`: the pool worker is a module worker (and Vite's default, iife, cannot split code);
  * - `build.target: 'es2022'`: top-level await in main.ts;
- * - `optimizeDeps.exclude`: for `vite dev` only, so that the pre-bundler leaves the engine's worker URL alone.
+ * - `optimizeDeps.exclude`: for `vite dev` only (the check in CI uses `vite build`), so that the pre-bundler leaves the
+ *   engine's worker URL alone.
  */
 import { defineConfig } from 'vite';
 
