@@ -1,7 +1,8 @@
 #!/usr/bin/env -S node --max-semi-space-size=16
 /**
- * The `stratum` command: `npx stratum <command> [options]`. Each subcommand lives in `game/commands/` and is
- * loaded only when it runs, so that `--help` stays fast.
+ * The `stratum-voxel` command: `npx --no-install stratum-voxel <command> [options]` (bin/stratum-voxel.js runs
+ * this file in the repository, its build dist/game/cli.js in the installed package). Each subcommand lives in
+ * `game/commands/` and is loaded only when it runs, so that `--help` stays fast.
  */
 import { OptionError } from './options.ts';
 import type { Command } from './commands/command.ts';
