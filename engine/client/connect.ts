@@ -125,6 +125,8 @@ export interface Connection {
   info: ConnectJson;
   /** 'h3' when native WebTransport over HTTP/3 carries the session, 'fallback' for the WebSocket mapping, 'node' headless. */
   transport(): 'h3' | 'fallback' | 'node';
+  /** Why a page fell back to the WebSocket mapping, if it did. */
+  fallbackReason(): string | undefined;
 }
 
 /**
@@ -132,15 +134,13 @@ export interface Connection {
  * usually `location.href`): reads `/connect.json` there, picks the transport, creates the game client and starts it.
  */
 export async function connect(url: string, options: ConnectOptions): Promise<Connection> {
+  const { connector, start, ...clientOptions } = options;
   const info = await fetchConnectInfo(url);
   const scheduler = options.scheduler ?? createRealtimeScheduler();
-  const pageHost = new URL(url).hostname;
-  const made = options.connector
-    ? await options.connector(info, scheduler)
-    : await browserConnector(info, scheduler, pageHost);
+  const made = connector ? await connector(info, scheduler) : await browserConnector(info, scheduler, new URL(url).hostname);
   const browser = typeof made === 'function' ? undefined : made;
   const client = createGameClient({
-    ...options,
+    ...clientOptions,
     connect: browser ? browser.connect : made as Connector,
     scheduler,
     rng: options.rng ?? createRng(crypto.getRandomValues(new Uint32Array(1))[0]),
@@ -148,6 +148,6 @@ export async function connect(url: string, options: ConnectOptions): Promise<Con
     name: options.name ?? `player-${Math.floor(Math.random() * 1e4)}`,
     input: options.input ?? (() => ({ buttons: 0, yaw: 0, pitch: 0 })),
   });
-  if (options.start !== false) client.start();
-  return { client, info, transport: () => browser?.transport() ?? 'node' };
+  if (start !== false) client.start();
+  return { client, info, transport: () => browser?.transport() ?? 'node', fallbackReason: () => browser?.fallbackReason() };
 }
