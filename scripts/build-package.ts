@@ -4,7 +4,7 @@
  * the built .js files, and checks that no emitted module still names a TypeScript file. Node only; run from the
  * repository.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -45,4 +45,6 @@ if (problems.length) {
   console.error(problems.join('\n'));
   process.exit(1);
 }
-console.log(`dist: ${rewritten} worker and job URLs point at .js files`);
+// The world test's default scenario, which the repository keeps among the test fixtures (the package ships no test/).
+copyFileSync(join(ROOT, 'test/fixtures/lan_scenario.toml'), join(DIST, 'game/worldtest/lan_scenario.toml'));
+console.log(`dist: ${rewritten} worker and job URLs point at .js files; the world test's default scenario copied`);

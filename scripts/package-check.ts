@@ -1,12 +1,12 @@
 /**
- * The package as a user gets it (`.ci/run` runs this; `npm run package-check` by hand, about 2 minutes):
+ * The package as a user gets it (`.ci/run` runs this; `npm run package-check` by hand, about 80 s):
  * 1. `npm pack` (which builds dist/ first); the file list holds no tests, benches, CI files or TypeScript sources;
  * 2. the tarball alone in a fresh folder outside the repository, without optional dependencies and peers: its
  *    size (must be under 10 MB), its entry points resolve to JavaScript (Node does not strip types under
  *    node_modules), and its bin answers;
  * 3. the examples copied into another fresh folder that installs the tarball and the tools (its own Node 24, Vite,
  *    Vitest, TypeScript), as a user's project would: type-checked, the minimal page built with Vite, their tests run
- *    (headless players join over WebTransport);
+ *    (headless players join over WebTransport); the package's command runs the world test there;
  * 4. the minimal example's server started from there, and its Vite-bundled page opened in Chromium: connected,
  *    drawing, cross-origin isolated, and every meshed section meshed in a pool worker (DedicatedWorkerGlobalScope).
  * Run with the project's Node (`npx --no-install node scripts/package-check.ts`); `--keep` keeps the folder.
@@ -76,17 +76,17 @@ try {
   if (existsSync(join(bare, 'node_modules/three'))) fail('three was installed although it is an optional peer');
   const resolved = output(bare, process.execPath, ['--input-type=module', '-e', `
     const out = {};
-    for (const sub of ${JSON.stringify(Object.keys(pkg.exports).filter((k) => k !== './package.json' && k !== './web'))}) {
+    for (const sub of ${JSON.stringify(Object.keys(pkg.exports).filter((k) => k !== './package.json'))}) {
       const spec = ${JSON.stringify(pkg.name)} + sub.slice(1);
       out[spec] = import.meta.resolve(spec);
-      await import(spec);
+      if (sub !== './web') await import(spec); // the web entry needs three, an optional peer not installed here
     }
     console.log(JSON.stringify(out));`]);
   const entries = JSON.parse(resolved) as Record<string, string>;
   for (const [spec, url] of Object.entries(entries)) {
     if (!/\/node_modules\/[^/]+\/dist\/.+\.js$/.test(url)) fail(`${spec} resolves to ${url}, not to built JavaScript`);
   }
-  console.log(`entry points load from dist/*.js: ${Object.keys(entries).join(', ')}`);
+  console.log(`entry points resolve to dist/*.js (and load, but for the web entry): ${Object.keys(entries).join(', ')}`);
   const binName = Object.keys(pkg.bin)[0];
   const help = output(bare, 'npx', ['--no-install', binName, '--help']);
   if (!/usage: stratum-voxel <command>/.test(help)) fail(`npx --no-install ${binName} --help printed:\n${help}`);
@@ -135,6 +135,9 @@ try {
   console.log(`bundled: ${assets.join(', ')}`);
   step('the examples\' tests (vitest from the folder\'s own install)');
   run(app, 'npx', ['--no-install', 'vitest', 'run', '--root', '.', '--dir', '.']);
+
+  step('the command from the installed package: stratum-voxel worldtest (2 clients over WebTransport, replay diff)');
+  run(app, 'npx', ['--no-install', binName, 'worldtest', '--clients', '2', '--out', join(work, 'worldtest')]);
 
   // 4. The minimal example in Chromium.
   if (!existsSync(CHROMIUM)) {

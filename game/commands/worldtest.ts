@@ -4,6 +4,7 @@
  * and a table of metric, target, value, pass; writes metrics.json, event streams, input logs and report.html;
  * exits 1 when a target is missed.
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { formatHelp, OptionError, parseOptions } from '../options.ts';
 import { worldTestMetrics } from '../worldtest/metrics.ts';
@@ -12,7 +13,9 @@ import { runWorldTest, type WorldTestTransport } from '../worldtest/run.ts';
 import { loadScenario } from '../worldtest/scenario.ts';
 import type { Command } from './command.ts';
 
-const DEFAULT_SCENARIO = fileURLToPath(new URL('../../test/fixtures/lan_scenario.toml', import.meta.url));
+/** test/fixtures/lan_scenario.toml in the repository; in the installed package, the copy the build puts beside the worldtest. */
+const DEFAULT_SCENARIO = [new URL('../../test/fixtures/lan_scenario.toml', import.meta.url), new URL('../worldtest/lan_scenario.toml', import.meta.url)]
+  .map((u) => fileURLToPath(u)).find((f) => existsSync(f)) ?? fileURLToPath(new URL('../../test/fixtures/lan_scenario.toml', import.meta.url));
 
 const OPTIONS = {
   scenario: { kind: 'string', default: DEFAULT_SCENARIO, help: 'scenario TOML file' },
