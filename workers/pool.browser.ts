@@ -26,9 +26,9 @@ export interface BrowserPoolOptions {
 
 /**
  * Starts a module worker running the engine's pool worker (`pool.browser-worker`). Written as
- * `new Worker(new URL('./file', import.meta.url), { type: 'module' })`, the form bundlers recognise: Vite, webpack 5
- * and esbuild plugins bundle the worker file with its imports and rewrite the URL, in the engine's sources and in the
- * built package alike (where the file is `pool.browser-worker.js`).
+ * `new Worker(new URL('./file', import.meta.url), { type: 'module' })`, the form bundlers recognise (Vite, webpack 5):
+ * they bundle the worker file with its imports and rewrite the URL, in the engine's sources and in the built package
+ * alike, where the file is `pool.browser-worker.js` (scripts/package-check.ts checks Vite's build of an installed package).
  */
 export function createHostWorker(): PoolEndpoint {
   return new Worker(new URL('./pool.browser-worker.ts', import.meta.url), { type: 'module', name: 'stratum-pool' });
