@@ -1,9 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
-/** Vitest settings: Node environment, forks (workers need real threads and SharedArrayBuffer). */
+/**
+ * Vitest settings: Node environment, forks (workers need real threads and SharedArrayBuffer). The examples' own
+ * tests run too; they import the engine by its package name, which the `stratum-source` condition resolves to the
+ * sources here (package.json exports; the installed package resolves it to dist/).
+ */
 export default defineConfig({
+  ssr: { resolve: { conditions: ['stratum-source', 'module', 'node', 'development|production'] } },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 60_000,

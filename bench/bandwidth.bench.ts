@@ -24,7 +24,7 @@ export const bandwidthBench: Bench = {
   summary: 'per-client KB/s joining and steady, peak window, time to full view',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum bench bandwidth [options]', 'Bots join one server over the loopback stepper; bandwidth per client.', OPTIONS));
+      console.log(formatHelp('stratum-voxel bench bandwidth [options]', 'Bots join one server over the loopback stepper; bandwidth per client.', OPTIONS));
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);

@@ -1,5 +1,5 @@
 /**
- * `stratum bench chunks`: the chunk codec on real terrain (`--corpus FILE.u16.zst`, the format of
+ * `stratum-voxel bench chunks`: the chunk codec on real terrain (`--corpus FILE.u16.zst`, the format of
  * `../shared/terrain/README.md`) or on generated terrain (`--synthetic SEED`). Measures encoded bytes per column,
  * reduction against raw uint16, encode speed on one thread and through the worker pool, decode speed with fzstd
  * (the browser's decoder) and node:zlib, a round trip of every column, and the peers on the same columns.
@@ -38,7 +38,7 @@ const OPTIONS = {
   json: { kind: 'string', help: 'write the figures to this JSON file' },
 } as const;
 
-const USAGE = 'stratum bench chunks (--corpus FILE | --synthetic SEED) [options]';
+const USAGE = 'stratum-voxel bench chunks (--corpus FILE | --synthetic SEED) [options]';
 const SUMMARY = 'chunk codec on terrain columns: bytes per column, encode/decode columns per second, peers';
 
 /** Figures of one codec. */

@@ -67,7 +67,7 @@ export const ecsBench: Bench = {
   summary: 'movement systems, SAB vs ArrayBuffer stores',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum bench ecs [options]', 'Tick cost of movement systems on SAB and ArrayBuffer stores.', OPTIONS));
+      console.log(formatHelp('stratum-voxel bench ecs [options]', 'Tick cost of movement systems on SAB and ArrayBuffer stores.', OPTIONS));
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);

@@ -123,7 +123,7 @@ export const entitiesBench: Bench = {
   summary: 'entity-delta N walkers 10 Hz: bytes per entity update and KB/s per client, against @colyseus/schema',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum bench entities [options]', 'Entity delta bytes for N walking bots at 10 Hz, ours and @colyseus/schema.', OPTIONS));
+      console.log(formatHelp('stratum-voxel bench entities [options]', 'Entity delta bytes for N walking bots at 10 Hz, ours and @colyseus/schema.', OPTIONS));
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);

@@ -114,7 +114,7 @@ export const meshBench: Bench = {
   summary: 'greedy meshing, sections/s on one thread and in the pool, generated terrain and a Minecraft corpus',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum bench mesh [options]', 'Greedy mesher throughput, inline and in the worker pool.', OPTIONS));
+      console.log(formatHelp('stratum-voxel bench mesh [options]', 'Greedy mesher throughput, inline and in the worker pool.', OPTIONS));
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);

@@ -1,7 +1,8 @@
 /**
- * The network workloads of `stratum bench net`, over a real WebTransport server and Node client on 127.0.0.1, over
- * the HTTP/2 mapping or over HTTP/3 on QUIC (the timed clients run in a child process, bench/net-client.ts; the echo
- * RTT and chunk workloads share this one): handshake latency, echo RTT per channel, datagram RTT percentiles, chunk-stream throughput, event-loop delay under that traffic, input
+ * The network workloads of `stratum-voxel bench net`, over a real WebTransport server and Node client on 127.0.0.1,
+ * over the HTTP/2 mapping or over HTTP/3 on QUIC (the timed clients run in a child process, bench/net-client.ts; the
+ * echo RTT and chunk workloads share this one): handshake latency, echo RTT per channel, datagram RTT percentiles,
+ * chunk-stream throughput, event-loop delay under that traffic, input
  * bundle size for steady walking, and a connect/disconnect soak with the memory growth. The soak is also run,
  * shorter, by a test.
  */

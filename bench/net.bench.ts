@@ -1,8 +1,9 @@
 /**
- * `stratum bench net`: WebTransport on 127.0.0.1, over the HTTP/2 mapping and over HTTP/3 on QUIC (`--transport`).
- * Reports handshake time (to the WebTransport session) and join time (to the game's Welcome), median and p95, echo
- * RTT per channel, chunk-stream throughput, InputBundle bytes for steady walking, and a connect/disconnect soak with
- * the memory growth; for QUIC also datagram RTT percentiles and the event-loop delay during traffic. Then the loss comparison (bench/net-loss.ts): 20 Hz entity updates over a link with
+ * `stratum-voxel bench net`: WebTransport on 127.0.0.1, over the HTTP/2 mapping and over HTTP/3 on QUIC
+ * (`--transport`). Reports handshake time (to the WebTransport session) and join time (to the game's Welcome), median
+ * and p95, echo RTT per channel, chunk-stream throughput, InputBundle bytes for steady walking, and a
+ * connect/disconnect soak with the memory growth; for QUIC also datagram RTT percentiles and the event-loop delay
+ * during traffic. Then the loss comparison (bench/net-loss.ts): 20 Hz entity updates over a link with
  * 2% packet loss and 50 ms one-way delay, QUIC datagrams against HTTP/2 at once, one-way latency p50/p99; skipped
  * with a note where the emulated link cannot be built. `--json FILE` writes the figures (HTTP/2 at the top level,
  * QUIC under `quic`, the comparison under `loss`, absent when skipped).
@@ -71,7 +72,7 @@ export const netBench: Bench = {
   summary: 'WebTransport on loopback, HTTP/2 and QUIC: handshake ms, RTT per channel, datagram RTT, chunk MB/s, event-loop delay, 1,000-connect soak',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum bench net [options]', netBench.summary, OPTIONS));
+      console.log(formatHelp('stratum-voxel bench net [options]', netBench.summary, OPTIONS));
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);

@@ -1,5 +1,5 @@
 /**
- * A bots process of `stratum bench scale`: COUNT GameClients (named bot<FIRST+1>...) join the server at URL over
+ * A bots process of `stratum-voxel bench scale`: COUNT GameClients (named bot<FIRST+1>...) join the server at URL over
  * WebTransport, in waves of 10 every WAVE_MS. The bench runs several such processes so that no one event loop
  * carries every bot. Talks to the bench as JSON lines on stdout; progress and every bot's disconnect (kind and
  * reason) go to stderr.

@@ -1,5 +1,5 @@
 /**
- * The processes of `stratum bench scale`: the server (`stratum serve`, whose session-close log lines are collected)
+ * The processes of `stratum-voxel bench scale`: the server (`stratum-voxel serve`, whose session-close log lines are collected)
  * and the bots processes (bench/scale-bots.ts, driven by JSON lines), plus the bench's own admin connection that
  * reads the server's stats over the diagnostics channel.
  */
@@ -35,7 +35,7 @@ function onLines(stream: NodeJS.ReadableStream, each: (line: string) => void): v
 /** A server child process; `closes` collects its session closes (keyed by reason), in order. */
 export interface ServerProc { proc: ChildProcess; url: string; closes: string[] }
 
-/** Starts `stratum serve` for the bench (superflat, view 4; with the server's Node flags) and resolves with its page URL. */
+/** Starts `stratum-voxel serve` for the bench (superflat, view 4; with the server's Node flags) and resolves with its page URL. */
 export function startServer(token: string): Promise<ServerProc> {
   const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, CLI, 'serve', '--storage', 'none', '--world', 'superflat', '--world-radius', '8', '--view-distance', '4',
     '--column-sections', '4', '--http-port', '0', '--port', '0', '--admin-token', token,

@@ -1,5 +1,5 @@
 /**
- * Close reasons of `stratum bench scale`, grouped for counting: the bots process keys each bot's disconnect by its
+ * Close reasons of `stratum-voxel bench scale`, grouped for counting: the bots process keys each bot's disconnect by its
  * kind and reason, the bench parses the server's session-close log lines the same way, and both are reported as
  * `{reason: count}`. Numbers in a reason (ms, byte counts, session ids) become `N`, so that "nothing received for
  * 10234 ms" and "... 10871 ms" count as one reason.

@@ -1,5 +1,5 @@
 /**
- * Scale bench, "scale N bots superflat view 4": a server process (`stratum serve`) and, for each N, N scripted
+ * Scale bench, "scale N bots superflat view 4": a server process (`stratum-voxel serve`) and, for each N, N scripted
  * clients over WebTransport on 127.0.0.1, spread over bots processes of at most `--bots-per-process` each. Reports
  * the server's tick p50/p99, CPU, memory (RSS) and KB/s per client over a measurement window, as N grows; how many
  * bots joined, and why the others did not (the bots' close reasons and the server's session-close log lines, counted
@@ -140,7 +140,7 @@ export const scaleBench: Bench = {
   summary: 'server tick p50/p99, CPU, memory and KB/s per client as bot count grows; join failures by reason; idle MB per client',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum bench scale [options]', 'A server process and bots processes; figures per bot count.', OPTIONS));
+      console.log(formatHelp('stratum-voxel bench scale [options]', 'A server process and bots processes; figures per bot count.', OPTIONS));
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);

@@ -1,7 +1,7 @@
 /**
  * What a block soak counts, per run: disconnects with their reasons, block results by outcome and refusal reason,
  * resyncs, and at the end the phantom cells (a client's view of the area differing from the server's). Used by
- * `stratum bench soak` and its short version on the loopback stepper.
+ * `stratum-voxel bench soak` and its short version on the loopback stepper.
  */
 import type { EventBus } from '../engine/events.ts';
 import type { ClientEvents } from '../engine/client/client-events.ts';

@@ -1,5 +1,5 @@
 /**
- * Block soak, "soak N crowding builders in one A x A area": a server process (`stratum serve`, superflat) and N bots
+ * Block soak, "soak N crowding builders in one A x A area": a server process (`stratum-voxel serve`, superflat) and N bots
  * in this process over WebTransport on 127.0.0.1, all inside one small area, placing and breaking a block every other
  * tick, on each other's cells too. Progress every 30 s. At the end the bots stop acting, every answer and update
  * lands, and every bot's view of the area (plus a margin) is compared cell by cell with the server's (the `blocks`
@@ -42,7 +42,7 @@ const OPTIONS = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts `stratum serve` with `args`; resolves with the page URL once it is ready. */
+/** Starts `stratum-voxel serve` with `args`; resolves with the page URL once it is ready. */
 function startServer(args: string[]): Promise<{ proc: ChildProcess; url: string; output: string[] }> {
   const proc = spawn(process.execPath, [CLI, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
@@ -63,7 +63,7 @@ export const soakBench: Bench = {
   summary: 'N crowding builder bots in one small area for M minutes: disconnects, phantom blocks, refusals, resyncs',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum bench soak [options]', 'A server process and N crowding builder bots over WebTransport; exit 1 on any disconnect or phantom block.', OPTIONS));
+      console.log(formatHelp('stratum-voxel bench soak [options]', 'A server process and N crowding builder bots over WebTransport; exit 1 on any disconnect or phantom block.', OPTIONS));
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);

@@ -1,7 +1,7 @@
 /**
  * The engine's public client API (browser-safe): the game client, connectors (native WebTransport, and the WebSocket
  * mapping loaded on demand), prediction and interpolation, meshing, the browser worker pool and zstd.
- * Applications import the engine only through this file and its siblings (index, server, client, client-worker).
+ * Applications import the engine only through this file and its siblings (index, server, client, browser, worker, web).
  *
  * @packageDocumentation
  */
@@ -17,3 +17,5 @@ export * from './prediction/predictor.ts';
 export * from '../workers/mesh.common.ts';
 export * from '../workers/mesh.main.ts';
 export * from '../workers/pool.browser.ts';
+export * from './client/connect.ts';
+export type { WorkerStamp } from '../workers/pool.browser-worker.ts';

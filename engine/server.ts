@@ -1,7 +1,7 @@
 /**
  * The engine's public server API (Node): the game server, its transports (WebTransport over HTTP/2 and over
  * QUIC), certificates, the edit store, zstd, the worker pool, the UDP link emulator.
- * Applications import the engine only through this file and its siblings (index, server, client, client-worker).
+ * Applications import the engine only through this file and its siblings (index, server, client, browser, worker, web).
  *
  * @packageDocumentation
  */
@@ -22,3 +22,8 @@ export * from './server/game-server.ts';
 export * from './server/server-player.ts';
 export * from './server/server-recorder.ts';
 export * from '../workers/pool.node.ts';
+export * from './platform/node/http/http-server.ts';
+export * from './platform/node/http/public-host.ts';
+export { ISOLATION_HEADERS } from './platform/node/http/page-headers.ts';
+export * from './server/listen.ts';
+export * from './platform/node/node-connector.ts';

@@ -1,7 +1,8 @@
 #!/usr/bin/env -S node --max-semi-space-size=16
 /**
- * The `stratum` command: `npx stratum <command> [options]`. Each subcommand lives in `game/commands/` and is
- * loaded only when it runs, so that `--help` stays fast.
+ * The `stratum-voxel` command: `npx --no-install stratum-voxel <command> [options]` (bin/stratum-voxel.js runs
+ * this file in the repository, its build dist/game/cli.js in the installed package). Each subcommand lives in
+ * `game/commands/` and is loaded only when it runs, so that `--help` stays fast.
  */
 import { OptionError } from './options.ts';
 import type { Command } from './commands/command.ts';
@@ -19,7 +20,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
 
 function usage(): string {
   const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return ['usage: stratum <command> [options]', '', 'commands:', ...rows, '', 'stratum <command> --help shows its options.'].join('\n');
+  return ['usage: stratum-voxel <command> [options]', '', 'commands:', ...rows, '', 'stratum-voxel <command> --help shows its options.'].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    console.error(`stratum: unknown command '${name}'\n\n${usage()}`);
+    console.error(`stratum-voxel: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }
   const command = await entry.load();
@@ -42,7 +43,7 @@ main(process.argv.slice(2)).then(
   (code) => { process.stdout.write('', () => process.exit(code)); },
   (err: unknown) => {
     if (err instanceof OptionError) {
-      console.error(`stratum: ${err.message}`);
+      console.error(`stratum-voxel: ${err.message}`);
       process.exitCode = 2;
     } else {
       console.error(err);

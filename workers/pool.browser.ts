@@ -1,5 +1,6 @@
 /**
- * The browser backend of {@link WorkerPool}: Web Workers running `pool.browser-host.ts`, driven over comlink.
+ * The browser backend of {@link WorkerPool}: Web Workers running `pool.browser-worker.ts` (column decoding and
+ * meshing bundled in), driven over comlink.
  * Each task goes to the worker with the fewest tasks in flight. SharedArrayBuffers in tasks are shared (the page
  * must be cross-origin isolated for SABs to exist at all); other buffers are copied unless listed in `transfer`.
  */
@@ -19,13 +20,18 @@ export type PoolEndpoint = Comlink.Endpoint & {
 export interface BrowserPoolOptions {
   /** Workers, 1..64 (default: `navigator.hardwareConcurrency`, at most 8). */
   threads?: number;
-  /** Starts one worker (default: a module Worker running `pool.browser-host.ts`). */
+  /** Starts one worker (default: {@link createHostWorker}). */
   createWorker?: () => PoolEndpoint;
 }
 
-/** Starts a module worker running the pool host. */
+/**
+ * Starts a module worker running the engine's pool worker (`pool.browser-worker`). Written as
+ * `new Worker(new URL('./file', import.meta.url), { type: 'module' })`, the form bundlers recognise (Vite, webpack 5):
+ * they bundle the worker file with its imports and rewrite the URL, in the engine's sources and in the built package
+ * alike, where the file is `pool.browser-worker.js` (scripts/package-check.ts checks Vite's build of an installed package).
+ */
 export function createHostWorker(): PoolEndpoint {
-  return new Worker(new URL('./pool.browser-host.ts', import.meta.url), { type: 'module', name: 'stratum-pool' });
+  return new Worker(new URL('./pool.browser-worker.ts', import.meta.url), { type: 'module', name: 'stratum-pool' });
 }
 
 /** Creates a comlink-backed pool; its workers start now and stay up until {@link WorkerPool.destroy}. */

@@ -6,7 +6,7 @@
 import {
   BUILTIN_ACTIONS, BUILTIN_COMPONENTS, BUILTIN_ENTITY_KINDS, Block, DEFAULT_BLOCKS, HOTBAR_SLOTS, defineAction, defineComponent,
   defineMessage, defineProtocol, replicated, storeOf, type Kit,
-} from '../../engine/index.ts';
+} from 'stratum-voxel';
 
 /** The lamp's block id: the first after the default blocks. */
 export const LAMP = 12;

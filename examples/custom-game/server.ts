@@ -1,6 +1,6 @@
 /** The custom game's server side: options to spread into `createGameServer`; UseItem and the first zombie once it runs. */
-import { HOTBAR_SLOTS, surfaceY } from '../../engine/index.ts';
-import type { GameServer, GameServerOptions } from '../../engine/server.ts';
+import { HOTBAR_SLOTS, surfaceY } from 'stratum-voxel';
+import type { GameServer, GameServerOptions } from 'stratum-voxel/server';
 import { CUSTOM_KIT, CUSTOM_PROTOCOL, UseItem } from './protocol.ts';
 import { CUSTOM_SYSTEMS } from './systems.ts';
 

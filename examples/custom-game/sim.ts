@@ -5,7 +5,7 @@
 import {
   Button, DEFAULT_SUPERFLAT, componentLayout, createGameWorld, encodeActionPayload, gameSchedule, generateColumnsSync, loadHasher,
   spawnKind, spawnPlayer, squareAround, stateHash, stepWorld, surfaceY, YAW_STEPS, type PlayerInput,
-} from '../../engine/index.ts';
+} from 'stratum-voxel';
 import { CUSTOM_KIT, CUSTOM_PROTOCOL, CastLight } from './protocol.ts';
 import { CUSTOM_SYSTEMS } from './systems.ts';
 

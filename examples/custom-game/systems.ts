@@ -1,6 +1,6 @@
 /** The custom game's systems: mana regeneration for players, and zombies that wander near where they spawned. */
 import { addComponent, hasComponent, query } from 'bitecs';
-import { TICK_HZ, YAW_STEPS, cosStep, sinStep, storeOf, type GameWorld, type System } from '../../engine/index.ts';
+import { TICK_HZ, YAW_STEPS, cosStep, sinStep, storeOf, type GameWorld, type System } from 'stratum-voxel';
 import { CUSTOM_PROTOCOL, Mana } from './protocol.ts';
 
 /** Mana a new player starts with, the most it can hold, and what it regains per tick. */

@@ -1,17 +1,17 @@
 /**
- * `stratum bot --connect URL`: joins a running server the way the browser page does (learning the WebTransport
+ * `stratum-voxel bot --connect URL`: joins a running server the way the browser page does (learning the WebTransport
  * endpoint and certificate hash from `URL/connect.json`), walks and builds for a while with a seeded script, prints a
  * summary and exits 0; exits non-zero with the reason when it cannot join.
  */
 import { writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { createEventBus, hexToBytes, loadHasher, createRealtimeScheduler, createRng } from '../../engine/index.ts';
-import { nodeWebTransportConnector, quicWebTransportConnector, nodeZstd, createNodePool } from '../../engine/server.ts';
+import { createEventBus, loadHasher, createRealtimeScheduler, createRng } from '../../engine/index.ts';
+import { nodeConnector, nodeZstd, createNodePool } from '../../engine/server.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { type ReconciliationEvent, type ClientEvents, createGameClient } from '../../engine/client.ts';
 import { clientBot } from '../client/bot.ts';
-import type { ConnectInfo } from '../server/http-server.ts';
+import type { ConnectInfo } from '../../engine/server.ts';
 import { OptionError, formatHelp, parseOptions } from '../options.ts';
 import type { Command } from './command.ts';
 
@@ -60,7 +60,7 @@ export const bot: Command = {
   summary: 'join a running server with a scripted bot',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum bot --connect URL [options]', 'Joins a server, walks and builds, prints a summary.', OPTIONS));
+      console.log(formatHelp('stratum-voxel bot --connect URL [options]', 'Joins a server, walks and builds, prints a summary.', OPTIONS));
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);
@@ -68,15 +68,12 @@ export const bot: Command = {
     let info: ConnectInfo;
     try { info = await fetchConnectInfo(o.connect); } catch (e) {
       if (e instanceof OptionError) throw e;
-      console.error(`stratum bot: ${(e as Error).message}`);
+      console.error(`stratum-voxel bot: ${(e as Error).message}`);
       return 1;
     }
     const hasher = await loadHasher();
-    const certHash = hexToBytes(info.certHashHex);
     // WebTransport over HTTP/3 when the server offers it (older servers do not say: HTTP/2).
-    const connect = info.transports?.includes('h3')
-      ? quicWebTransportConnector({ url: info.webTransportUrl, certHash })
-      : await nodeWebTransportConnector({ url: info.webTransportUrl, certHash });
+    const connect = await nodeConnector(info);
     const bus = createEventBus<ClientEvents>();
     const recs: ReconciliationEvent[] = [];
     bus.on('ReconciliationEvent', (e) => recs.push(e));
@@ -95,7 +92,7 @@ export const bot: Command = {
     if (first) {
       client.stop();
       await pool.destroy();
-      console.error(`stratum bot: cannot join ${o.connect}: ${first}`);
+      console.error(`stratum-voxel bot: cannot join ${o.connect}: ${first}`);
       return 1;
     }
     const handshakeMs = performance.now() - t0;
@@ -114,7 +111,7 @@ export const bot: Command = {
     console.log(`blocks placed or broken ${summary.blocksSent}, confirmed ${summary.blocksConfirmed}, refused ${summary.blocksRefused}; chunks ${summary.chunks}; other players ${summary.otherPlayers}`);
     if (o.json) writeFileSync(o.json, JSON.stringify(summary, null, 2) + '\n');
     if (lost) {
-      console.error(`stratum bot: connection lost: ${lost}`);
+      console.error(`stratum-voxel bot: connection lost: ${lost}`);
       return 1;
     }
     return s.ticks > 0 ? 0 : 1;

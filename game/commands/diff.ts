@@ -1,5 +1,5 @@
 /**
- * `stratum diff A B [--json OUT] [--max N]`: compares two event streams (JSONL, see engine/replay/event-stream.ts)
+ * `stratum-voxel diff A B [--json OUT] [--max N]`: compares two event streams (JSONL, see engine/replay/event-stream.ts)
  * and prints counts per kind of difference, then the first N differences. Exit code 0 when the streams match,
  * 1 when they differ, 2 on bad input (unreadable file, malformed line: the message names the file and line), bad
  * options, or any other failure to compare.
@@ -16,7 +16,7 @@ const OPTIONS = {
   max: { kind: 'int', default: 20, min: 0, max: 1_000_000_000, help: 'differences to print' },
 } as const;
 
-const USAGE = 'stratum diff A.jsonl B.jsonl [--json OUT] [--max N]';
+const USAGE = 'stratum-voxel diff A.jsonl B.jsonl [--json OUT] [--max N]';
 
 /** A file that cannot be read or written; the message names it. */
 class FileError extends Error {
@@ -50,8 +50,8 @@ export const diff: Command = {
       return compare(pathA, pathB, o.max, o.json);
     } catch (e) {
       // Exit code 1 means "the streams differ", so no failure may end with it: a failure to compare is a 2.
-      if (e instanceof JsonlError || e instanceof FileError) console.error(`stratum diff: ${e.message}`);
-      else console.error('stratum diff: could not compare:', e);
+      if (e instanceof JsonlError || e instanceof FileError) console.error(`stratum-voxel diff: ${e.message}`);
+      else console.error('stratum-voxel diff: could not compare:', e);
       return 2;
     }
   },

@@ -1,7 +1,7 @@
 /**
- * `stratum replay --inputs DIR --out FILE`: re-simulates a recorded server session headlessly from its input logs
+ * `stratum-voxel replay --inputs DIR --out FILE`: re-simulates a recorded server session headlessly from its input logs
  * (DIR holds session.json and inputs-<client>.jsonl, as the world test writes them) and writes the server's event
- * stream, for `stratum diff` against the live one.
+ * stream, for `stratum-voxel diff` against the live one.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ export const replay: Command = {
   summary: 'replay a recorded session from its input logs',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum replay --inputs DIR --out FILE', 'Re-simulates the server from input logs and writes its event stream.', OPTIONS));
+      console.log(formatHelp('stratum-voxel replay --inputs DIR --out FILE', 'Re-simulates the server from input logs and writes its event stream.', OPTIONS));
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);
@@ -34,7 +34,7 @@ export const replay: Command = {
       const path = join(o.inputs, f);
       const log = parseInputLog(readFileSync(path, 'utf8'), path);
       if (log.header.schemaHash !== info.schemaHash || log.header.protocolVersion !== info.protocolVersion) {
-        console.error(`stratum replay: ${path} was recorded with protocol ${log.header.protocolVersion}/${log.header.schemaHash}; session.json says ${info.protocolVersion}/${info.schemaHash}`);
+        console.error(`stratum-voxel replay: ${path} was recorded with protocol ${log.header.protocolVersion}/${log.header.schemaHash}; session.json says ${info.protocolVersion}/${info.schemaHash}`);
         return 2;
       }
       logs.set(log.header.client, log.entries);

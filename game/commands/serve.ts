@@ -1,18 +1,16 @@
 /**
- * `stratum serve` (what `npm start` runs): a game server with a default world, ready for players. Prints the URL to
+ * `stratum-voxel serve` (what `npm start` runs): a game server with a default world, ready for players. Prints the URL to
  * open, the WebTransport endpoint and certificate hash, and the admin token; stops cleanly on Ctrl-C (storage closed,
  * clients told why).
  */
 import { loadHasher, createRealtimeScheduler, DEFAULT_SUPERFLAT } from '../../engine/index.ts';
 import {
-  openEditStore, type EditStore, createSelfSignedCert, startCertRenewal, startWebTransportServer,
-  type WebTransportServer, startQuicWebTransportServer, type QuicWebTransportServer, QUICHE_PACKAGE, quicheAvailable,
-  nodeZstd, randomAdminToken, createNodePool, createGameServer,
+  openEditStore, type EditStore, QUICHE_PACKAGE, quicheAvailable, nodeZstd, randomAdminToken, createNodePool,
+  createGameServer, listen, type ListenTransport,
 } from '../../engine/server.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { SERVER_OPTIONS, loadServerConfig, type ServerConfig } from '../server/config.ts';
-import { startHttpServer } from '../server/http-server.ts';
-import { buildWeb, webBuildExists, webBuildIsStale } from '../web/build.ts';
+import { buildWeb, webBuildExists, webBuildIsStale, webSourcesExist } from '../web/build.ts';
 import { OptionError, formatHelp } from '../options.ts';
 import type { Command } from './command.ts';
 import { resolve } from 'node:path';
@@ -37,6 +35,11 @@ function openStore(config: ServerConfig): EditStore | null {
  */
 async function ensureWebBuild(dir: string): Promise<string | undefined> {
   if (!webBuildIsStale(dir)) return dir;
+  if (!webSourcesExist()) {
+    // The installed package ships no page: a user's server serves the user's own page (listen's staticDir).
+    console.error(`[warn] no browser build in ${dir} (--web-dir) and no page sources to build one from: serving a plain page`);
+    return undefined;
+  }
   const t0 = performance.now();
   process.stdout.write(`building the browser client into ${dir} (${webBuildExists(dir) ? 'sources changed' : 'first start'})... `);
   try {
@@ -56,7 +59,7 @@ export const serve: Command = {
   summary: 'run a game server (npm start)',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum serve [options]   (npm start -- [options])', 'Runs a game server; options also come from stratum.config.json.', SERVER_OPTIONS));
+      console.log(formatHelp('stratum-voxel serve [options]   (npm start -- [options])', 'Runs a game server; options also come from stratum.config.json.', SERVER_OPTIONS));
       return 0;
     }
     const config = loadServerConfig(argv);
@@ -77,62 +80,38 @@ export const serve: Command = {
     await server.init();
     console.log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const staticDir = await ensureWebBuild(config['web-dir']);
-    // One certificate for every transport: QUIC on UDP and the HTTP/2 fallback on TCP share the port number.
-    const cert = createSelfSignedCert();
-    const sink = (s: Parameters<typeof server.net.accept>[0]) => server.net.accept(s);
-    let quic: QuicWebTransportServer | undefined;
-    let wt: WebTransportServer | undefined;
-    if (config.transport !== 'h2' && !quicheAvailable()) {
-      if (config.transport === 'quic') throw new OptionError(`--transport quic: ${QUICHE_PACKAGE} (QUIC) is not installed for this platform`);
-      log('warn', `${QUICHE_PACKAGE} (QUIC) is not installed for this platform: serving the HTTP/2 / WebSocket mappings only`);
+    let net;
+    try {
+      net = await listen(server, {
+        host: config.host, port: config.port, httpPort: config['http-port'], staticDir, transport: config.transport as ListenTransport,
+        publicHost: config['public-host'], log,
+      });
+    } catch (err) {
+      if (config.transport === 'quic' && !quicheAvailable()) throw new OptionError(`--transport quic: ${QUICHE_PACKAGE} (QUIC) is not installed for this platform`);
+      throw err;
     }
-    if (config.transport !== 'h2' && quicheAvailable()) quic = await startQuicWebTransportServer({ sink, host: config.host, port: config.port, cert, log });
-    if (config.transport !== 'quic') wt = await startWebTransportServer({ sink, host: config.host, port: quic?.port ?? config.port, cert });
-    const url = (quic ?? wt)!.url;
-    const h3 = quic !== undefined || wt!.http3;
-    const transports: Array<'h3' | 'h2'> = [...(h3 ? ['h3' as const] : []), ...(wt ? ['h2' as const] : [])];
-    // With HTTP/3 the page pins the certificate hash and is served over plain HTTP, with no warning at all. Without it
-    // browsers use the WebSocket mapping, which cannot pin a hash: the page is then served over HTTPS with the same
-    // certificate, so that accepting it once at the page suffices.
-    // QUIC clients pin the hash, so the certificate is renewed before it expires and both hashes are published during
-    // the overlap. The HTTP/2 fallback and the HTTPS page keep the first certificate (their libraries cannot swap it).
-    const q = quic;
-    const renewal = q && startCertRenewal({ initial: cert, onServe: (next) => {
-      q.setCert(next);
-      log('info', `certificate renewed: serving sha-256 ${next.sha256Hex} to new QUIC connections`);
-    } });
-    const http = await startHttpServer({
-      host: config.host, port: config['http-port'], staticDir,
-      tls: { certPem: cert.certPem, keyPem: cert.keyPem }, redirectPages: !h3, publicHost: config['public-host'], log,
-      info: () => ({
-        webTransportUrl: url, transports, certHashHex: renewal?.set.served.sha256Hex ?? cert.sha256Hex,
-        certHashesHex: renewal?.hashesHex() ?? [cert.sha256Hex],
-        protocolVersion: server.identity.version, schemaHash: server.identity.schemaHash,
-      }),
-    });
+    const h3 = net.transports.includes('h3');
     server.start();
-    const pageUrl = h3 ? http.httpUrl : http.url;
-    console.log(`Stratum server ready: open ${pageUrl}`);
+    console.log(`Stratum server ready: open ${net.pageUrl}`);
     if (!h3) {
       console.log('  the certificate is self-signed: the browser warns once (Advanced, then Proceed); the game then connects with it');
       if (!config['public-host'] && (config.host === '0.0.0.0' || config.host === '::')) {
-        console.log(`  plain-HTTP page requests are redirected to ${http.url}; for players on other machines set --public-host`);
+        console.log(`  plain-HTTP page requests are redirected to ${net.pageUrl}; for players on other machines set --public-host`);
       }
     }
-    const port = (quic ?? wt)!.port;
-    const speaks = [quic ? `HTTP/3 on UDP ${port}` : wt!.http3 ? 'HTTP/3' : '', wt ? `HTTP/2 and WebSocket fallback on TCP ${port}` : ''].filter(Boolean);
-    console.log(`  WebTransport ${url} (${speaks.join('; ')})`);
-    console.log(`  certificate sha-256 ${cert.sha256Hex}`);
+    const port = net.port;
+    const speaks = [h3 ? `HTTP/3 on UDP ${port}` : '', net.transports.includes('h2') ? `HTTP/2 and WebSocket fallback on TCP ${port}` : ''].filter(Boolean);
+    console.log(`  WebTransport ${net.webTransportUrl} (${speaks.join('; ')})`);
+    console.log(`  certificate sha-256 ${net.cert.sha256Hex}`);
     console.log(`  admin token ${adminToken}`);
-    console.log(`  storage ${store ? config.storage : 'none (in memory)'}; bots join with: npx stratum bot --connect ${http.httpUrl}`);
+    console.log(`  storage ${store ? config.storage : 'none (in memory)'}; bots join with: npx --no-install stratum-voxel bot --connect ${net.httpUrl}`);
 
     await new Promise<void>((done) => {
       const stop = (signal: string) => {
         console.log(`\n${signal}: stopping (${server.counters.ticks} ticks, ${server.counters.editsStored} edits stored)`);
         server.stop('the server is shutting down');
-        renewal?.stop();
         // Give the Disconnect messages a moment to leave before the transports close.
-        setTimeout(() => { void Promise.all([quic?.close(), wt?.close(), http.close(), pool.destroy()]).finally(done); }, 200);
+        setTimeout(() => { void Promise.all([net.close(), pool.destroy()]).finally(done); }, 200);
       };
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));

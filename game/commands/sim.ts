@@ -1,5 +1,5 @@
 /**
- * `stratum sim`: a headless server simulation, no network, with scripted bots. Prints a summary; the last line is
+ * `stratum-voxel sim`: a headless server simulation, no network, with scripted bots. Prints a summary; the last line is
  * `state-hash <16 hex digits>`, the same for the same arguments in any process.
  */
 import { writeFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ export const sim: Command = {
   summary: 'headless simulation with scripted bots',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum sim [options]', 'Headless server simulation, no network. Last line: state-hash <16 hex>.', OPTIONS));
+      console.log(formatHelp('stratum-voxel sim [options]', 'Headless server simulation, no network. Last line: state-hash <16 hex>.', OPTIONS));
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);

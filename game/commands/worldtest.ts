@@ -1,9 +1,10 @@
 /**
- * `stratum worldtest`: the multi-client world test over real WebTransport, with a link conditioner (`--transport h2`)
+ * `stratum-voxel worldtest`: the multi-client world test over real WebTransport, with a link conditioner (`--transport h2`)
  * or through a seeded UDP link emulator under QUIC (`--transport quic`). Prints progress
  * and a table of metric, target, value, pass; writes metrics.json, event streams, input logs and report.html;
  * exits 1 when a target is missed.
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { formatHelp, OptionError, parseOptions } from '../options.ts';
 import { worldTestMetrics } from '../worldtest/metrics.ts';
@@ -12,7 +13,9 @@ import { runWorldTest, type WorldTestTransport } from '../worldtest/run.ts';
 import { loadScenario } from '../worldtest/scenario.ts';
 import type { Command } from './command.ts';
 
-const DEFAULT_SCENARIO = fileURLToPath(new URL('../../test/fixtures/lan_scenario.toml', import.meta.url));
+/** test/fixtures/lan_scenario.toml in the repository; in the installed package, the copy the build puts beside the worldtest. */
+const DEFAULT_SCENARIO = [new URL('../../test/fixtures/lan_scenario.toml', import.meta.url), new URL('../worldtest/lan_scenario.toml', import.meta.url)]
+  .map((u) => fileURLToPath(u)).find((f) => existsSync(f)) ?? fileURLToPath(new URL('../../test/fixtures/lan_scenario.toml', import.meta.url));
 
 const OPTIONS = {
   scenario: { kind: 'string', default: DEFAULT_SCENARIO, help: 'scenario TOML file' },
@@ -29,7 +32,7 @@ export const worldtest: Command = {
   summary: 'multi-client world test with metrics',
   async run(argv) {
     if (argv.includes('--help')) {
-      console.log(formatHelp('stratum worldtest [options]', 'Server and N clients over WebTransport on 127.0.0.1: HTTP/2 with a link conditioner, or QUIC through a seeded UDP link emulator.', OPTIONS));
+      console.log(formatHelp('stratum-voxel worldtest [options]', 'Server and N clients over WebTransport on 127.0.0.1: HTTP/2 with a link conditioner, or QUIC through a seeded UDP link emulator.', OPTIONS));
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { OptionError, checkOption, parseOptions, type OptionValues } from '../options.ts';
-import { PUBLIC_HOST_FORM, parsePublicHost } from './public-host.ts';
+import { PUBLIC_HOST_FORM, parsePublicHost } from '../../engine/server.ts';
 
 /** Every server option (flag name = config file key). */
 export const SERVER_OPTIONS = {

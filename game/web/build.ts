@@ -7,11 +7,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InlineConfig } from 'vite';
 
-/** The page's source folder (game/web). */
+/** The page's source folder (game/web; in the installed package, dist/game/web, which holds no page sources). */
 export const WEB_ROOT = fileURLToPath(new URL('.', import.meta.url));
 
-/** Where `npm start` puts the build by default (dist/web at the repository root). */
-export const DEFAULT_WEB_OUT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+/** The repository root, or the installed package's root (this file is dist/game/web/build.js there). */
+const ROOT = fileURLToPath(new URL(/\/dist\/game\/web\/[^/]*$/.test(import.meta.url) ? '../../../' : '../../', import.meta.url));
+
+/** Where `npm start` puts the build by default: dist/web at the repository root (prebuilt in the package). */
+export const DEFAULT_WEB_OUT = join(ROOT, 'dist/web/');
+
+/** True when the page's sources are here to build from (the repository; the installed package has the build only). */
+export function webSourcesExist(): boolean {
+  return existsSync(join(WEB_ROOT, 'index.html'));
+}
 
 /** The Vite settings of the build: ES module workers, modern target, no public folder, quiet logs. */
 export function webBuildConfig(outDir: string): InlineConfig {
@@ -45,9 +53,9 @@ function newestMtime(path: string): number {
 /** True when `outDir` has no build, or one older than some source file (so `npm start` after a pull rebuilds). */
 export function webBuildIsStale(outDir: string): boolean {
   if (!webBuildExists(outDir)) return true;
+  if (!webSourcesExist()) return false;
   const built = statSync(join(outDir, 'index.html')).mtimeMs;
-  const root = fileURLToPath(new URL('../../', import.meta.url));
-  return SOURCES.some((s) => existsSync(join(root, s)) && newestMtime(join(root, s)) > built);
+  return SOURCES.some((s) => existsSync(join(ROOT, s)) && newestMtime(join(ROOT, s)) > built);
 }
 
 /** Builds the page into `outDir`; resolves when the files are written. */

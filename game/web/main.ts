@@ -9,17 +9,16 @@ import {
 } from '../../engine/index.ts';
 import {
   decayOffset, browserZstd, markColumnNeighboursForMesh, meshDirtySections, createMeshPalette, type MeshPalette,
-  createBrowserPool, createGameClient, type ClientEvents,
+  createBrowserPool, type ClientEvents, type WorkerStamp,
 } from '../../engine/client.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
-import type { WorkerStamp } from './pool-worker.ts';
-import { browserConnector, certificateAdvice, endpointUrl, fetchConnectInfo } from './connect.ts';
+import { certificateAdvice, connect, endpointUrl } from '../../engine/client.ts';
 import { addChatLine, attachHudKeys, createHud, setStatus, showHotbar, showSlot, showStats } from './hud.ts';
 import { attachInput, createInputState, sampleInput } from './input.ts';
-import { createOutline, showOutline } from './renderer/outline.ts';
-import { createPlayerFigures, updatePlayerFigures } from './renderer/players.ts';
-import { applySectionMeshes, clearSectionMeshes, createSectionMeshes } from './renderer/section-meshes.ts';
-import { createView, lookDirection, placeCamera, resizeView } from './renderer/view.ts';
+import {
+  createOutline, showOutline, createPlayerFigures, updatePlayerFigures, applySectionMeshes, clearSectionMeshes,
+  createSectionMeshes, createView, lookDirection, placeCamera, resizeView,
+} from '../../engine/web.ts';
 import { createTestHook, type MeshCounters } from './test-hook.ts';
 import { createLocalMotion, noteTick, smoothedPosition } from './local-motion.ts';
 
@@ -33,7 +32,6 @@ async function boot(): Promise<void> {
   setStatus(hud, 'connecting...');
   if (!globalThis.crossOriginIsolated) setStatus(hud, 'this page is not cross-origin isolated: SharedArrayBuffer is unavailable');
 
-  const info = await fetchConnectInfo();
   const hasher = await loadHasher();
   const params = new URLSearchParams(location.search);
   const name = params.get('name') ?? `web-${Math.floor(Math.random() * 1e4)}`;
@@ -41,22 +39,21 @@ async function boot(): Promise<void> {
   const motion = createLocalMotion();
   const bus = createEventBus<ClientEvents>();
   const scheduler = createRealtimeScheduler();
-  const transport = await browserConnector(info, scheduler);
   // Worker pool: leave a core for the page itself.
   const threads = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
-  const pool = createBrowserPool({
-    threads,
-    createWorker: () => new Worker(new URL('./pool-worker.ts', import.meta.url), { type: 'module', name: 'stratum-pool' }),
-  });
-  const client = createGameClient({
+  // The engine's pool worker (column decoding and meshing bundled in; the bundler follows its `new Worker(new URL())`).
+  const pool = createBrowserPool({ threads });
+  // /connect.json from this page's server, then native WebTransport over HTTP/3 (hashes pinned) or the fallback.
+  const { client, info, transport, fallbackReason } = await connect(location.href, {
     pool, // chunk decoding and meshing share the worker pool
-    connect: transport.connect, protocol: GAME_PROTOCOL, scheduler,
-    rng: createRng(crypto.getRandomValues(new Uint32Array(1))[0]), codec: { zstd: browserZstd, hasher }, name, bus,
+    protocol: GAME_PROTOCOL, scheduler, rng: createRng(crypto.getRandomValues(new Uint32Array(1))[0]),
+    codec: { zstd: browserZstd, hasher }, name, bus, start: false,
     input: (c) => {
       if (c.predictor) noteTick(motion, c.predictor.body, scheduler.now());
       return sampleInput(input);
     },
   });
+  const transportOf = () => (transport() === 'h3' ? 'h3' : 'fallback');
 
   const view = createView(canvas, VIEW_BLOCKS);
   const sections = createSectionMeshes();
@@ -105,7 +102,7 @@ async function boot(): Promise<void> {
   bus.on('Connected', () => setStatus(hud, ''));
   bus.on('Disconnected', ({ reason, kind }) => {
     setStatus(hud, `disconnected: ${reason} (reconnecting...)`);
-    if (kind !== 'connect-failed' || transport.transport() === 'h3') return;
+    if (kind !== 'connect-failed' || transport() === 'h3') return;
     const link = document.createElement('a');
     link.href = new URL(endpointUrl(info)).origin + '/';
     link.target = '_blank';
@@ -142,7 +139,7 @@ async function boot(): Promise<void> {
   attachInput(canvas, input, target);
   attachHudKeys(hud, (text) => client.net.send(Channel.Chat, { type: MsgType.ClientChat, text }), (typing) => { input.typing = typing; });
 
-  (window as unknown as { stratum: unknown }).stratum = createTestHook(client, input, meshing, () => sections.byKey.size, chatLines, transport.transport);
+  (window as unknown as { stratum: unknown }).stratum = createTestHook(client, input, meshing, () => sections.byKey.size, chatLines, transportOf);
   client.start();
 
   // ?maxfps=N caps drawing (software-rendered test browsers share their CPU with the tick loop).
@@ -185,7 +182,7 @@ async function boot(): Promise<void> {
         bytesInPerSec: rateIn, bytesOutPerSec: rateOut, reconciliations: p?.reconciliations ?? 0,
         reconcileErrorAvg: reconcileCount ? reconcileError / reconcileCount : 0, chunks: client.world.voxels.columns.size,
         meshes: sections.byKey.size, sectionsMeshed: meshing.sectionsMeshedInPool, position: b ? [b.x, b.y, b.z] : [0, 0, 0],
-        state: client.net.state, transport: transport.transport() === 'h3' ? 'WebTransport over HTTP/3' : `WebSocket fallback (${transport.fallbackReason() ?? 'no HTTP/3'})`,
+        state: client.net.state, transport: transport() === 'h3' ? 'WebTransport over HTTP/3' : `WebSocket fallback (${fallbackReason() ?? 'no HTTP/3'})`,
       });
     }
   };

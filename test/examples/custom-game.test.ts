@@ -170,7 +170,7 @@ describe('the custom game example', () => {
   });
 
   it('its headless sim gives the same state hash in two processes, and another for another seed', () => {
-    const run = (seed: number) => execFileSync(process.execPath, ['examples/custom-game/sim.ts', String(seed), '200'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const run = (seed: number) => execFileSync(process.execPath, ['--conditions=stratum-source', 'examples/custom-game/sim.ts', String(seed), '200'], { cwd: ROOT, encoding: 'utf8' }).trim();
     const [one, again, two] = [run(1), run(1), run(2)];
     expect(one).toMatch(/^[0-9a-f]{16}$/);
     expect(again).toBe(one);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSelfSignedCert } from '../../engine/platform/node/cert.ts';
-import { startHttpServer, type ConnectInfo, type RunningHttpServer } from '../../game/server/http-server.ts';
+import { startHttpServer, type ConnectInfo, type RunningHttpServer } from '../../engine/platform/node/http/http-server.ts';
 import { rawExchange, type RawAnswer } from '../support/raw-http.ts';
 
 const SECRET = 'SECRET-7f3a9c-not-for-the-web';

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSelfSignedCert } from '../../../engine/platform/node/cert.ts';
 import { fetchConnectInfo } from '../../../game/commands/bot.ts';
-import { startHttpServer, type ConnectInfo, type RunningHttpServer } from '../../../game/server/http-server.ts';
-import { MAX_TARGET_LENGTH } from '../../../game/server/request-target.ts';
+import { startHttpServer, type ConnectInfo, type RunningHttpServer } from '../../../engine/platform/node/http/http-server.ts';
+import { MAX_TARGET_LENGTH } from '../../../engine/platform/node/http/request-target.ts';
 import { rawExchange } from '../../support/raw-http.ts';
 
 const cert = createSelfSignedCert();

@@ -6,7 +6,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSelfSignedCert } from '../../../engine/platform/node/cert.ts';
-import { startHttpServer, type ConnectInfo, type RunningHttpServer } from '../../../game/server/http-server.ts';
+import { startHttpServer, type ConnectInfo, type RunningHttpServer } from '../../../engine/platform/node/http/http-server.ts';
 import { rawExchange } from '../../support/raw-http.ts';
 
 const cert = createSelfSignedCert();

@@ -1,6 +1,6 @@
 /** The public host of the page: strictly host[:port]. */
 import { describe, expect, it } from 'vitest';
-import { parsePublicHost, publicAuthority } from '../../../game/server/public-host.ts';
+import { parsePublicHost, publicAuthority } from '../../../engine/platform/node/http/public-host.ts';
 
 describe('parsePublicHost', () => {
   it('accepts DNS names, IPv4 and IPv6 addresses, with or without a port', () => {

@@ -1,7 +1,7 @@
 /** Request targets of the page server: decoded, or refused with a status; never a throw. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_TARGET_LENGTH, parseRequestTarget } from '../../../game/server/request-target.ts';
+import { MAX_TARGET_LENGTH, parseRequestTarget } from '../../../engine/platform/node/http/request-target.ts';
 
 describe('parseRequestTarget', () => {
   it('decodes the path and keeps the raw target', () => {

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileInRoot, isInside } from '../../../game/server/static-file.ts';
+import { fileInRoot, isInside } from '../../../engine/platform/node/http/static-file.ts';
 
 const root = join(sep, 'x', 'web');
 

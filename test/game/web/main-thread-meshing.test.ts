@@ -17,7 +17,8 @@ function sources(dir: string): string[] {
 
 describe('game/web meshing', () => {
   it('only the pool worker reaches the mesher; the page meshes through the pool', () => {
-    const files = sources(WEB).filter((f) => !f.endsWith('pool-worker.ts') && !f.endsWith('build.ts'));
+    // The page's own files and the engine's renderer it draws with.
+    const files = [...sources(WEB), ...sources(join(WEB, '../../engine/web/'))].filter((f) => !f.endsWith('build.ts'));
     expect(files.length).toBeGreaterThan(5);
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
@@ -25,8 +26,9 @@ describe('game/web meshing', () => {
     }
     const main = readFileSync(join(WEB, 'main.ts'), 'utf8');
     expect(main).toMatch(/meshDirtySections\(countingPool,/);
-    // The worker bundles the engine's worker-side entry point, which carries the mesher.
-    expect(readFileSync(join(WEB, 'pool-worker.ts'), 'utf8')).toMatch(/engine\/client-worker\.ts/);
-    expect(readFileSync(join(WEB, '../../engine/client-worker.ts'), 'utf8')).toMatch(/mesh\.worker\.ts/);
+    // The page's pool is the engine's default one, whose worker bundles the mesher.
+    expect(main).toMatch(/createBrowserPool\(\{ threads \}\)/);
+    expect(readFileSync(join(WEB, '../../workers/pool.browser.ts'), 'utf8')).toMatch(/new Worker\(new URL\('\.\/pool\.browser-worker\.ts', import\.meta\.url\)/);
+    expect(readFileSync(join(WEB, '../../workers/pool.browser-worker.ts'), 'utf8')).toMatch(/from '\.\/mesh\.worker\.ts'/);
   });
 });

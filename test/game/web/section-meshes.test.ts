@@ -3,7 +3,7 @@ import { Block } from '../../../engine/voxel/blocks.ts';
 import { chunkKey, createVoxelWorld, ensureColumn, setBlock } from '../../../engine/voxel/voxel-world.ts';
 import { meshSectionSync } from '../../../workers/mesh.main.ts';
 import type { MeshedSection } from '../../../workers/mesh.common.ts';
-import { FACE_LIGHT, applySectionMeshes, createSectionMeshes, shadeByFace, splitByAlpha } from '../../../game/web/renderer/section-meshes.ts';
+import { FACE_LIGHT, applySectionMeshes, createSectionMeshes, shadeByFace, splitByAlpha } from '../../../engine/web/renderer/section-meshes.ts';
 
 function oneBlockWorld() {
   const world = createVoxelWorld({ columnSections: 4 });

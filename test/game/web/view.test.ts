@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PITCH_LIMIT, YAW_STEPS } from '../../../engine/input.ts';
 import { Button } from '../../../engine/input.ts';
 import { WALK_SPEED, wishVelocity } from '../../../engine/physics/controller.ts';
-import { lookDirection, yawStepsToCameraY } from '../../../game/web/renderer/view.ts';
+import { lookDirection, yawStepsToCameraY } from '../../../engine/web/renderer/view.ts';
 
 describe('camera facing', () => {
   it('yaw step 0 looks along +z, a quarter turn along -x; positive pitch looks up', () => {

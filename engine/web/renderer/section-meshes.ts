@@ -4,8 +4,8 @@
  * per direction on top of the ambient occlusion the mesher baked into the colours.
  */
 import * as THREE from 'three';
-import type { MeshedSection } from '../../../engine/client.ts';
-import { NO_SECTION, chunkKey, type VoxelWorld } from '../../../engine/index.ts';
+import type { MeshedSection } from '../../client.ts';
+import { NO_SECTION, chunkKey, type VoxelWorld } from '../../index.ts';
 
 /** Light per mesh face value (+x, -x, +y, -y, +z, -z): top brightest, bottom darkest, sides in between. */
 export const FACE_LIGHT: readonly number[] = [0.8, 0.8, 1, 0.55, 0.68, 0.68];

@@ -3,8 +3,8 @@
  * frame from the client's interpolation layer (`sampleRemote`: 100 ms in the past, speed-clamped).
  */
 import * as THREE from 'three';
-import type { Pose } from '../../../engine/client.ts';
-import { BODY_HEIGHT, HALF_WIDTH } from '../../../engine/index.ts';
+import type { Pose } from '../../client.ts';
+import { BODY_HEIGHT, HALF_WIDTH } from '../../index.ts';
 import { yawStepsToCameraY } from './view.ts';
 
 /** Figures by network id. */

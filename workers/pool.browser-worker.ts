@@ -1,13 +1,15 @@
 /**
- * The page's pool worker: a {@link PoolHost} over comlink whose jobs are bundled in (looked up by export name, so
- * the bundler sees every job module statically; a job's module URL names a source file that a built page lacks).
- * Mesh results transfer their one arena buffer back instead of copying it.
+ * The browser pool's worker (what {@link createBrowserPool} starts by default): a {@link PoolHost} over comlink whose
+ * jobs are bundled in, looked up by export name, so that a bundler (Vite, esbuild, webpack) sees every job module
+ * statically; a job's module URL names a file that a bundled page lacks. Runs column decoding and section meshing;
+ * mesh results carry the name of the global scope they ran in and transfer their one arena buffer back.
  */
 import * as Comlink from 'comlink';
-import {
-  meshResultTransferables, type MeshResult, type MeshTask, meshSections, type ChunkDecodeTask, decodeChunk,
-  type PoolHost,
-} from '../../engine/client-worker.ts';
+import { decodeChunk } from './chunk-decode.worker.ts';
+import type { ChunkDecodeTask } from './chunk-decode.common.ts';
+import { meshResultTransferables, type MeshResult, type MeshTask } from './mesh.common.ts';
+import { meshSections } from './mesh.worker.ts';
+import type { PoolHost } from './pool.browser-host.ts';
 
 /** Jobs this worker runs, by export name; each returns its result wrapped for transfer. */
 const JOBS: Record<string, (task: unknown) => Promise<unknown> | unknown> = {
@@ -33,6 +35,9 @@ export function globalScopeName(): string {
   return (globalThis as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
 }
 
+/** The jobs of this worker, by export name. */
+export const BROWSER_WORKER_JOBS: readonly string[] = Object.keys(JOBS);
+
 const host: PoolHost = {
   async run(_module, name, task) {
     const job = JOBS[name];
@@ -41,4 +46,8 @@ const host: PoolHost = {
   },
 };
 
-Comlink.expose(host);
+// Inside a dedicated worker, serve the pool; imported anywhere else (tests, types), do nothing.
+declare const WorkerGlobalScope: unknown;
+if (typeof WorkerGlobalScope !== 'undefined' && typeof self !== 'undefined' && self instanceof (WorkerGlobalScope as typeof Object)) {
+  Comlink.expose(host);
+}

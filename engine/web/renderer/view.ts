@@ -4,7 +4,7 @@
  * towards -x; positive pitch looks up).
  */
 import * as THREE from 'three';
-import { PITCH_LIMIT, YAW_STEPS } from '../../../engine/index.ts';
+import { PITCH_LIMIT, YAW_STEPS } from '../../index.ts';
 
 /** Sky and fog colour. */
 export const SKY_COLOR = 0x8cc4f0;

@@ -16,10 +16,9 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createSecureContext } from 'node:tls';
-import {
-  type LogLevel, type NetLog, CONNECTION_CAPS, createConnectionCaps, type ConnectionCapLimits, addressKey, quoteForLog,
-  rateLimitLog,
-} from '../../engine/server.ts';
+import { type LogLevel, type NetLog, quoteForLog, rateLimitLog } from '../../../net/log-text.ts';
+import { CONNECTION_CAPS, createConnectionCaps, type ConnectionCapLimits } from '../../../net/connection-caps.ts';
+import { addressKey } from '../address-key.ts';
 import { PAGE_DEADLINES, acceptPageConnection, type PageConnection, type PageDeadlines } from './page-connection.ts';
 import { endRefused, isolate, parseErrorRefusal, rawResponse } from './page-headers.ts';
 import { PUBLIC_HOST_FORM, parsePublicHost, publicAuthority } from './public-host.ts';
@@ -92,7 +91,7 @@ export interface RunningHttpServer {
 const FALLBACK_PAGE = (info: ConnectInfo, url: string) => `<!doctype html><meta charset="utf-8"><title>Stratum</title>
 <h1>Stratum server</h1><p>WebTransport endpoint: <code>${info.webTransportUrl}</code></p>
 <p>Certificate SHA-256: <code>${info.certHashHex}</code></p>
-<p>Join with a headless bot: <code>npx stratum bot --connect ${url}</code></p>`;
+<p>Join with a headless bot: <code>npx --no-install stratum-voxel bot --connect ${url}</code></p>`;
 
 /** The web root as a real path (links resolved), so that files are checked against what they really are. */
 function realRoot(dir: string): string {
