@@ -2,7 +2,10 @@
  * The engine's browser platform parts: the worker pool (Web Workers running the engine's pool worker, which bundlers
  * follow from the package), zstd in WebAssembly-free JavaScript (fzstd), and the WebTransport connectors (native
  * with pinned certificate hashes, the WebSocket fallback, and the page's choice between them).
- * Applications import the engine only through this file and its siblings (index, server, client, browser, worker, web).
+ * Applications import the engine only through this file and its siblings (index, server, client, browser, worker,
+ * web).
+ *
+ * @packageDocumentation
  */
 export * from '../workers/pool.browser.ts';
 export * from './platform/browser/zstd.ts';

@@ -1,6 +1,7 @@
 /**
  * The engine's public API for a browser pool worker: the job functions a page's worker bundles in.
- * Applications import the engine only through this file and its siblings (index, server, client, browser, worker, web).
+ * Applications import the engine only through this file and its siblings (index, server, client, browser, worker,
+ * web).
  *
  * @packageDocumentation
  */

@@ -1,7 +1,8 @@
 /**
  * The engine's public client API (browser-safe): the game client, connectors (native WebTransport, and the WebSocket
  * mapping loaded on demand), prediction and interpolation, meshing, the browser worker pool and zstd.
- * Applications import the engine only through this file and its siblings (index, server, client, browser, worker, web).
+ * Applications import the engine only through this file and its siblings (index, server, client, browser, worker,
+ * web).
  *
  * @packageDocumentation
  */

@@ -1,7 +1,8 @@
 /**
  * The engine's shared public API (browser and Node): the protocol definition, components and the ECS world,
  * blocks and voxels, the simulation and its state hash, input, events, replay streams and the stream diff.
- * Applications import the engine only through this file and its siblings (index, server, client, browser, worker, web).
+ * Applications import the engine only through this file and its siblings (index, server, client, browser, worker,
+ * web).
  *
  * @packageDocumentation
  */

@@ -1,7 +1,8 @@
 /**
  * The engine's public server API (Node): the game server, its transports (WebTransport over HTTP/2 and over
  * QUIC), certificates, the edit store, zstd, the worker pool, the UDP link emulator.
- * Applications import the engine only through this file and its siblings (index, server, client, browser, worker, web).
+ * Applications import the engine only through this file and its siblings (index, server, client, browser, worker,
+ * web).
  *
  * @packageDocumentation
  */

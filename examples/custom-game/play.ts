@@ -3,9 +3,9 @@
  * uses the lamp slot (UseItem), casts CastLight and reads its Mana and the zombie; prints what happens and exits.
  * `node examples/custom-game/play.ts`. docs/build-your-own-game.md walks through it.
  */
-import { DEFAULT_SUPERFLAT, createEventBus, createRealtimeScheduler, createRng, loadHasher, storeOf } from '../../engine/index.ts';
-import { createGameServer, nodeWebTransportConnector, nodeZstd, startWebTransportServer } from '../../engine/server.ts';
-import { createGameClient, type ClientEvents } from '../../engine/client.ts';
+import { DEFAULT_SUPERFLAT, createEventBus, createRealtimeScheduler, createRng, loadHasher, storeOf } from 'stratum-voxel';
+import { createGameServer, nodeWebTransportConnector, nodeZstd, startWebTransportServer } from 'stratum-voxel/server';
+import { createGameClient, type ClientEvents } from 'stratum-voxel/client';
 import { CastLight, CUSTOM_PROTOCOL, Mana, UseItem } from './protocol.ts';
 import { CUSTOM_SERVER, startCustomGame } from './server.ts';
 

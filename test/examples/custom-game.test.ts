@@ -178,7 +178,7 @@ describe('the custom game example', () => {
   });
 
   it('play.ts runs it over WebTransport: a server and a client that uses the lamp, casts and sees the zombie', () => {
-    const out = execFileSync(process.execPath, ['examples/custom-game/play.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    const out = execFileSync(process.execPath, ['--conditions=stratum-source', 'examples/custom-game/play.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
     expect(out).toContain('game: alice used slot 0: lamp');
     expect(out).toContain('client: act CastLight -> {"ok":true}');
     expect(out).toMatch(/client: predicted Mana [\d.]+ -> [\d.]+ at once \(cost 10\)/);

@@ -23,7 +23,7 @@ const SUBPATHS = Object.fromEntries(Object.entries(PKG.exports).flatMap(([sub, e
 /** The package specifiers a browser page may import. */
 const BROWSER_SPECIFIERS = Object.keys(SUBPATHS).filter((s) => BROWSER_ENTRIES.includes(SUBPATHS[s]));
 /** An example's files that run on Node (its server, tests, headless sim, build config); the rest is its page. */
-const NODE_SIDE = /(server|sim|systems|protocol|\.test|vite\.config)\.ts$/;
+const NODE_SIDE = /(server|sim|play|systems|protocol|\.test|vite\.config)\.ts$/;
 /** Packages that only run on Node. */
 const NODE_ONLY = /^(node:|piscina$|@matrixai\/|@fails-components\/webtransport-transport-http3)/;
 
