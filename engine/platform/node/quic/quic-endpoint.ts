@@ -35,7 +35,7 @@ export interface QuicEndpointOptions {
   /** Most connections at once; more are refused (default 1024). */
   maxConnections?: number;
   /**
-   * When to validate client addresses with Retry before accepting: `always`, `never`, or `under-load` (the default):
+   * When to validate client addresses with Retry before accepting: `always` (the default), `never`, or `under-load`:
    * while at least {@link QuicEndpointOptions.retryAbove} handshakes are in progress, which is what a flood of
    * spoofed Initials looks like. A Retry costs every client one more round trip.
    */
@@ -96,7 +96,7 @@ export async function startQuicEndpoint(options: QuicEndpointOptions): Promise<Q
   const local: HostPort = { host: options.host, port };
   const byId = new Map<string, QuicConn>();
   const maxConnections = options.maxConnections ?? 1024;
-  const retryPolicy = options.retry ?? 'under-load';
+  const retryPolicy = options.retry ?? 'always';
   const retryAbove = options.retryAbove ?? 16;
   /** True when a new client must prove its address first. */
   const retryNow = () => {

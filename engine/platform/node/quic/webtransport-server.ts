@@ -32,7 +32,7 @@ export interface QuicWebTransportServerOptions {
   /** QUIC idle timeout, ms (default 30000). */
   idleTimeoutMs?: number;
   /**
-   * When to validate client addresses with Retry: `always`, `never`, or `under-load` (the default): while at least
+   * When to validate client addresses with Retry: `always` (the default), `never`, or `under-load`: while at least
    * `retryAbove` handshakes are in progress. A Retry costs every client one more round trip.
    */
   retry?: QuicEndpointOptions['retry'];
