@@ -21,4 +21,6 @@ export * from './platform/node/zstd.ts';
 export * from './server/game-server.ts';
 export * from './server/server-player.ts';
 export * from './server/server-recorder.ts';
+export * from '../workers/light.common.ts';
+export * from '../workers/light.main.ts';
 export * from '../workers/pool.node.ts';

@@ -10,10 +10,15 @@ import { LIGHT_EMIT, LIGHT_PASSES } from './light-palette.ts';
 
 /** Reusable working memory of {@link computeColumnLight} (one per thread). */
 export interface ColumnLightScratch {
+  /** Light palette byte per cell. */
   info: Uint8Array;
+  /** Sky level per cell. */
   sky: Uint8Array;
+  /** Block level per cell. */
   block: Uint8Array;
+  /** Lowest y of the open-sky run per (x, z). */
   top: Int32Array;
+  /** Cells to spread from, by level. */
   buckets: number[][];
 }
 

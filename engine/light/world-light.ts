@@ -256,6 +256,7 @@ function columnLeaving(world: VoxelWorld, state: LightState, col: Column): void 
  * light flows across the four sides both ways. The column is lit from then on.
  */
 export function applyColumnLight(world: VoxelWorld, state: LightState, col: Column, light: Uint8Array): void {
+  flushEdits(world, state); // the neighbours' light must match their blocks before it is merged
   for (let sy = 0; sy < col.sections.length; sy++) {
     const part = light.subarray(sy * SECTION_VOLUME, (sy + 1) * SECTION_VOLUME);
     let id = col.sections[sy];

@@ -5,6 +5,8 @@
  * neighbours' sky - 1; block light max(its emission, neighbours' block - 1). A cell that stops light has sky 0 and
  * block light its emission. Cells outside the loaded columns count as dark walls.
  */
+import { updateLight } from '../../engine/light/world-light.ts';
+import { NO_SECTION, sectionLight } from '../../engine/voxel/section-store.ts';
 import { chunkFromKey, getBlock, sortedColumnKeys, type VoxelWorld } from '../../engine/voxel/voxel-world.ts';
 
 /** Light of every loaded cell: `sky << 4 | block`, by column key then `y << 8 | z << 4 | x` within a column. */
@@ -56,4 +58,24 @@ export function referenceLight(world: VoxelWorld): Map<number, Uint8Array> {
     }
   }
   return out;
+}
+
+/** Brings the world's light up to date and names the first cell whose light differs from the reference, or null. */
+export function lightDifference(world: VoxelWorld): string | null {
+  updateLight(world);
+  const ref = referenceLight(world);
+  for (const k of sortedColumnKeys(world)) {
+    const [cx, cz] = chunkFromKey(k);
+    const col = world.columns.get(k)!;
+    const want = ref.get(k)!;
+    for (let i = 0; i < want.length; i++) {
+      const id = col.sections[i >> 12];
+      const got = id === NO_SECTION ? 0xf0 : sectionLight(world.store, id)[i & 4095];
+      if (got !== want[i]) {
+        const x = cx * 16 + (i & 15), y = i >> 8, z = cz * 16 + ((i >> 4) & 15);
+        return `(${x}, ${y}, ${z}): sky ${got >> 4} block ${got & 15}, reference sky ${want[i] >> 4} block ${want[i] & 15}`;
+      }
+    }
+  }
+  return null;
 }

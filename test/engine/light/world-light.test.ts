@@ -3,30 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { enableLight, lightAt, updateLight } from '../../../engine/light/world-light.ts';
 import { Block } from '../../../engine/voxel/blocks.ts';
-import { NO_SECTION, sectionLight } from '../../../engine/voxel/section-store.ts';
-import { chunkFromKey, removeColumn, setBlock, sortedColumnKeys, type VoxelWorld } from '../../../engine/voxel/voxel-world.ts';
-import { referenceLight } from '../../support/light-reference.ts';
+import { removeColumn, setBlock } from '../../../engine/voxel/voxel-world.ts';
+import { lightDifference as firstDifference } from '../../support/light-reference.ts';
 import { terrainWorld } from '../../support/worlds.ts';
-
-/** The first cell whose light differs from the reference, or null. */
-function firstDifference(world: VoxelWorld): string | null {
-  updateLight(world);
-  const ref = referenceLight(world);
-  for (const k of sortedColumnKeys(world)) {
-    const [cx, cz] = chunkFromKey(k);
-    const col = world.columns.get(k)!;
-    const want = ref.get(k)!;
-    for (let i = 0; i < want.length; i++) {
-      const id = col.sections[i >> 12];
-      const got = id === NO_SECTION ? 0xf0 : sectionLight(world.store, id)[i & 4095];
-      if (got !== want[i]) {
-        const x = cx * 16 + (i & 15), y = i >> 8, z = cz * 16 + ((i >> 4) & 15);
-        return `(${x}, ${y}, ${z}): sky ${got >> 4} block ${got & 15}, reference sky ${want[i] >> 4} block ${want[i] & 15}`;
-      }
-    }
-  }
-  return null;
-}
 
 const BLOCKS = [Block.Air, Block.Air, Block.Stone, Block.Dirt, Block.Glass, Block.Leaves, Block.Water, Block.Torch, Block.Torch];
 
