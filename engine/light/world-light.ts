@@ -15,7 +15,7 @@
 import type { Hasher } from '../hash.ts';
 import { bytesOf, hex64 } from '../hash.ts';
 import { SECTION_VOLUME, voxelIndex } from '../voxel/section.ts';
-import { NO_SECTION, OPEN_SKY_LIGHT, sectionLight, sectionVoxels } from '../voxel/section-store.ts';
+import { NO_SECTION, OPEN_SKY_LIGHT, SLAB_SECTIONS, sectionLight, sectionVoxels } from '../voxel/section-store.ts';
 import { chunkKey, ensureSection, sortedColumnKeys, type Column, type VoxelWorld } from '../voxel/voxel-world.ts';
 import { computeColumnLight, createColumnLightScratch, type ColumnLightScratch } from './column-light.ts';
 import { LIGHT_EMIT, LIGHT_PASSES, createLightPalette, type LightPalette } from './light-palette.ts';
@@ -93,14 +93,16 @@ function getL(a: Access, x: number, y: number, z: number): number {
   const col = columnAt(a, x, z);
   if (!col) return -1;
   const id = col.sections[y >> 4];
-  return id === NO_SECTION ? OPEN_SKY_LIGHT : sectionLight(a.world.store, id)[voxelIndex(x & 15, y & 15, z & 15)];
+  if (id === NO_SECTION) return OPEN_SKY_LIGHT;
+  return a.world.store.light[(id / SLAB_SECTIONS) | 0][(id % SLAB_SECTIONS) * SECTION_VOLUME + (((y & 15) << 8) | ((z & 15) << 4) | (x & 15))];
 }
 
 /** Palette byte of the block at (x, y, z) of a lit column (absent sections are air). */
 function infoAt(a: Access, x: number, y: number, z: number): number {
   const col = columnAt(a, x, z)!;
   const id = col.sections[y >> 4];
-  return id === NO_SECTION ? LIGHT_PASSES : a.state.palette.bytes[sectionVoxels(a.world.store, id)[voxelIndex(x & 15, y & 15, z & 15)]];
+  if (id === NO_SECTION) return LIGHT_PASSES;
+  return a.state.palette.bytes[a.world.store.voxels[(id / SLAB_SECTIONS) | 0][(id % SLAB_SECTIONS) * SECTION_VOLUME + (((y & 15) << 8) | ((z & 15) << 4) | (x & 15))]];
 }
 
 /** Writes the light byte of a cell of a lit column, allocating an absent section when the value is not open sky. */
@@ -111,7 +113,7 @@ function setL(a: Access, x: number, y: number, z: number, v: number): void {
     if (v === OPEN_SKY_LIGHT) return;
     id = ensureSection(a.world, col, y >> 4);
   }
-  sectionLight(a.world.store, id)[voxelIndex(x & 15, y & 15, z & 15)] = v;
+  a.world.store.light[(id / SLAB_SECTIONS) | 0][(id % SLAB_SECTIONS) * SECTION_VOLUME + (((y & 15) << 8) | ((z & 15) << 4) | (x & 15))] = v;
 }
 
 const DX = [1, -1, 0, 0, 0, 0], DY = [0, 0, 1, -1, 0, 0], DZ = [0, 0, 0, 0, 1, -1];
@@ -274,19 +276,30 @@ export function applyColumnLight(world: VoxelWorld, state: LightState, col: Colu
   const a = access(world, state);
   const skyQ: number[] = [], blockQ: number[] = [];
   const x0 = col.cx * 16, z0 = col.cz * 16;
+  const pal = state.palette.bytes;
   for (let side = 0; side < 4; side++) {
     const dx = side === 0 ? 1 : side === 1 ? -1 : 0, dz = side === 2 ? 1 : side === 3 ? -1 : 0;
-    if (!state.ready.has(chunkKey(col.cx + dx, col.cz + dz))) continue;
-    for (let t = 0; t < 16; t++) {
-      const lx = dx === 1 ? 15 : dx === -1 ? 0 : t, lz = dz === 1 ? 15 : dz === -1 ? 0 : t;
-      const ax = x0 + lx, az = z0 + lz, bx = ax + dx, bz = az + dz;
-      for (let y = 0; y < world.height; y++) {
-        const la = getL(a, ax, y, az), lb = getL(a, bx, y, bz);
-        const pa = infoAt(a, ax, y, az) & LIGHT_PASSES, pb = infoAt(a, bx, y, bz) & LIGHT_PASSES;
-        if (pb && (la >> 4) - 1 > (lb >> 4)) skyQ.push(ax, y, az);
-        if (pa && (lb >> 4) - 1 > (la >> 4)) skyQ.push(bx, y, bz);
-        if (pb && (la & 15) - 1 > (lb & 15)) blockQ.push(ax, y, az);
-        if (pa && (lb & 15) - 1 > (la & 15)) blockQ.push(bx, y, bz);
+    const other = state.ready.has(chunkKey(col.cx + dx, col.cz + dz)) ? world.columns.get(chunkKey(col.cx + dx, col.cz + dz)) : undefined;
+    if (!other) continue;
+    for (let sy = 0; sy < col.sections.length; sy++) {
+      const ida = col.sections[sy], idb = other.sections[sy];
+      if (ida === NO_SECTION && idb === NO_SECTION) continue; // open sky on both sides: nothing flows
+      const la = ida === NO_SECTION ? null : sectionLight(world.store, ida), lb = idb === NO_SECTION ? null : sectionLight(world.store, idb);
+      const va = ida === NO_SECTION ? null : sectionVoxels(world.store, ida), vb = idb === NO_SECTION ? null : sectionVoxels(world.store, idb);
+      for (let t = 0; t < 16; t++) {
+        const lx = dx === 1 ? 15 : dx === -1 ? 0 : t, lz = dz === 1 ? 15 : dz === -1 ? 0 : t;
+        const mx = (lx + dx) & 15, mz = (lz + dz) & 15;
+        for (let ly = 0; ly < 16; ly++) {
+          const ia = (ly << 8) | (lz << 4) | lx, ib = (ly << 8) | (mz << 4) | mx;
+          const lva = la ? la[ia] : OPEN_SKY_LIGHT, lvb = lb ? lb[ib] : OPEN_SKY_LIGHT;
+          if (lva === lvb) continue;
+          const pa = va ? pal[va[ia]] & LIGHT_PASSES : LIGHT_PASSES, pb = vb ? pal[vb[ib]] & LIGHT_PASSES : LIGHT_PASSES;
+          const y = sy * 16 + ly, ax = x0 + lx, az = z0 + lz;
+          if (pb && (lva >> 4) - 1 > (lvb >> 4)) skyQ.push(ax, y, az);
+          if (pa && (lvb >> 4) - 1 > (lva >> 4)) skyQ.push(ax + dx, y, az + dz);
+          if (pb && (lva & 15) - 1 > (lvb & 15)) blockQ.push(ax, y, az);
+          if (pa && (lvb & 15) - 1 > (lva & 15)) blockQ.push(ax + dx, y, az + dz);
+        }
       }
     }
   }
