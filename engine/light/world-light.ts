@@ -11,11 +11,13 @@
  *   and merged with its lit neighbours; one that leaves (or is replaced) takes its light out of its neighbours.
  * - Absent (all-air) sections read as open sky (sky 15, block 0); where light differs there, the section is
  *   allocated (all air) to hold it.
+ * - Sections whose light changes are marked DIRTY_MESH (and across a border), since meshes carry it per vertex: a
+ *   renderer that lights before it meshes (`updateLight`, then `meshDirtySections`) meshes each section once.
  */
 import type { Hasher } from '../hash.ts';
 import { bytesOf, hex64 } from '../hash.ts';
-import { SECTION_VOLUME, voxelIndex } from '../voxel/section.ts';
-import { NO_SECTION, OPEN_SKY_LIGHT, SLAB_SECTIONS, sectionLight, sectionVoxels } from '../voxel/section-store.ts';
+import { DIRTY_MESH, SECTION_VOLUME, voxelIndex } from '../voxel/section.ts';
+import { NO_SECTION, OPEN_SKY_LIGHT, SLAB_SECTIONS, markSection, sectionLight, sectionVoxels } from '../voxel/section-store.ts';
 import { chunkKey, ensureSection, sortedColumnKeys, type Column, type VoxelWorld } from '../voxel/voxel-world.ts';
 import { computeColumnLight, createColumnLightScratch, type ColumnLightScratch } from './column-light.ts';
 import { LIGHT_EMIT, LIGHT_PASSES, createLightPalette, type LightPalette } from './light-palette.ts';
@@ -105,15 +107,37 @@ function infoAt(a: Access, x: number, y: number, z: number): number {
   return a.state.palette.bytes[a.world.store.voxels[(id / SLAB_SECTIONS) | 0][(id % SLAB_SECTIONS) * SECTION_VOLUME + (((y & 15) << 8) | ((z & 15) << 4) | (x & 15))]];
 }
 
-/** Writes the light byte of a cell of a lit column, allocating an absent section when the value is not open sky. */
+/**
+ * Writes the light byte of a cell of a lit column, allocating an absent section when the value is not open sky,
+ * and marks DIRTY_MESH where the change shows: the cell's section and, on a section border, the one across it
+ * (meshes carry smooth light per vertex).
+ */
 function setL(a: Access, x: number, y: number, z: number, v: number): void {
   const col = columnAt(a, x, z)!;
+  const store = a.world.store;
   let id = col.sections[y >> 4];
   if (id === NO_SECTION) {
     if (v === OPEN_SKY_LIGHT) return;
     id = ensureSection(a.world, col, y >> 4);
   }
-  a.world.store.light[(id / SLAB_SECTIONS) | 0][(id % SLAB_SECTIONS) * SECTION_VOLUME + (((y & 15) << 8) | ((z & 15) << 4) | (x & 15))] = v;
+  const light = store.light[(id / SLAB_SECTIONS) | 0];
+  const at = (id % SLAB_SECTIONS) * SECTION_VOLUME + (((y & 15) << 8) | ((z & 15) << 4) | (x & 15));
+  if (light[at] === v) return;
+  light[at] = v;
+  markSection(store, id, DIRTY_MESH);
+  const lx = x & 15, ly = y & 15, lz = z & 15;
+  if (lx === 0) markMesh(a.world, x - 1, y, z);
+  else if (lx === 15) markMesh(a.world, x + 1, y, z);
+  if (ly === 0) markMesh(a.world, x, y - 1, z);
+  else if (ly === 15) markMesh(a.world, x, y + 1, z);
+  if (lz === 0) markMesh(a.world, x, y, z - 1);
+  else if (lz === 15) markMesh(a.world, x, y, z + 1);
+}
+
+function markMesh(world: VoxelWorld, x: number, y: number, z: number): void {
+  if (y < 0 || y >= world.height) return;
+  const id = world.columns.get(chunkKey(x >> 4, z >> 4))?.sections[y >> 4];
+  if (id !== undefined && id !== NO_SECTION) markSection(world.store, id, DIRTY_MESH);
 }
 
 const DX = [1, -1, 0, 0, 0, 0], DY = [0, 0, 1, -1, 0, 0], DZ = [0, 0, 0, 0, 1, -1];
@@ -255,7 +279,8 @@ function columnLeaving(world: VoxelWorld, state: LightState, col: Column): void 
 
 /**
  * Stores a column's light computed on its own (computeColumnLight's output) and merges it with its lit neighbours:
- * light flows across the four sides both ways. The column is lit from then on.
+ * light flows across the four sides both ways. The column is lit from then on. Its sections, and those whose light
+ * the merge changed, are marked DIRTY_MESH.
  */
 export function applyColumnLight(world: VoxelWorld, state: LightState, col: Column, light: Uint8Array): void {
   flushEdits(world, state); // the neighbours' light must match their blocks before it is merged
@@ -269,6 +294,7 @@ export function applyColumnLight(world: VoxelWorld, state: LightState, col: Colu
       id = ensureSection(world, col, sy);
     }
     sectionLight(world.store, id).set(part);
+    markSection(world.store, id, DIRTY_MESH); // its meshes carry light
   }
   const key = chunkKey(col.cx, col.cz);
   state.ready.add(key);

@@ -5,6 +5,7 @@ import { enableLight, lightAt, updateLight } from '../../../engine/light/world-l
 import { Block } from '../../../engine/voxel/blocks.ts';
 import { removeColumn, setBlock } from '../../../engine/voxel/voxel-world.ts';
 import { lightDifference as firstDifference } from '../../support/light-reference.ts';
+import { takeDirtySections } from '../../../workers/mesh.main.ts';
 import { terrainWorld } from '../../support/worlds.ts';
 
 const BLOCKS = [Block.Air, Block.Air, Block.Stone, Block.Dirt, Block.Glass, Block.Leaves, Block.Water, Block.Torch, Block.Torch];
@@ -89,5 +90,18 @@ describe('light', () => {
         if (diff) throw new Error(diff);
       }
     }), { numRuns: 20, seed: 7 });
+  });
+});
+
+describe('light and meshes', () => {
+  it('marks for remeshing the sections whose light an edit changed, also across section and column borders', () => {
+    const w = terrainWorld(1, undefined, 3);
+    updateLight(w);
+    takeDirtySections(w);
+    setBlock(w, 14, 14, 5, Block.Torch); // lights section 1 above and column (1, 0) beside
+    updateLight(w);
+    const dirty = takeDirtySections(w).map((r) => `${r.cx},${r.sy},${r.cz}`);
+    expect(dirty).toEqual(expect.arrayContaining(['0,0,0', '0,1,0', '1,0,0']));
+    expect(dirty).not.toContain('-1,0,-1'); // out of reach
   });
 });
