@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { encodeColumn } from '../engine/codec/chunk-codec.ts';
 import { loadHasher } from '../engine/hash.ts';
 import { computeColumnLight, createColumnLightScratch } from '../engine/light/column-light.ts';
-import { applyColumnLight, enableLight, updateLightEdits } from '../engine/light/world-light.ts';
+import { applyColumnLight, enableLight, lightHash, updateLight, updateLightEdits } from '../engine/light/world-light.ts';
 import { nodeZstd } from '../engine/platform/node/zstd.ts';
 import { createRng } from '../engine/rng.ts';
 import { summarize } from '../engine/stats.ts';
@@ -27,6 +27,7 @@ import { createVoxelWorld, getBlock, setBlock, sortedColumnKeys, type VoxelWorld
 import { updateLightInPool } from '../workers/light.main.ts';
 import { createNodePool } from '../workers/pool.node.ts';
 import { generateColumnsSync, squareAround } from '../workers/terrain.main.ts';
+import { loadCorpusWorld, requireCorpusFile } from './terrain-corpus.ts';
 import type { Bench } from '../game/commands/bench.ts';
 import { formatHelp, parseOptions } from '../game/options.ts';
 
@@ -36,6 +37,7 @@ const OPTIONS = {
   sections: { kind: 'int', default: 16, min: 4, max: 64, help: 'sections per column (the game server default: 16)' },
   edits: { kind: 'int', default: 2000, min: 10, max: 1_000_000, help: 'block edits timed' },
   threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'worker threads in the pool' },
+  corpus: { kind: 'string', default: '', help: "also light the columns of this terrain corpus file (every non-air id opaque), e.g. ../shared/terrain/minecraft-1.21.1.u16.zst ('' skips)" },
   json: { kind: 'string', help: 'write the figures to this JSON file' },
 } as const;
 
@@ -63,8 +65,12 @@ export interface LightFigures {
   poolColumnRoundTripMs: number;
   /** Pool threads. */
   poolThreads: number;
+  /** The light after all the timed edits equals the world lit again from scratch (light hash). */
+  exact: boolean;
   /** Bytes per column (means over the world's columns). */
   bytesPerColumn: { lightCodec: number; lightRaw: number; blocksCodec: number };
+  /** With `--corpus`: whole-column light of the corpus columns (24 sections), p50 and p99 ms, and bytes if sent. */
+  corpus?: { file: string; columns: number; columnMs: number; columnMsP99: number; bytesPerColumn: { lightCodec: number; lightRaw: number; blocksCodec: number } };
 }
 
 function heightmap(world: VoxelWorld, x: number, z: number): number {
@@ -194,6 +200,7 @@ export const lightBench: Bench = {
       return 0;
     }
     const { values: o } = parseOptions(OPTIONS, argv);
+    if (o.corpus) requireCorpusFile(o.corpus, true);
     const world = createVoxelWorld({ columnSections: o.sections });
     generateColumnsSync(world, { kind: 'noise', seed: o.seed }, squareAround(0, 0, o.radius));
     const caves = carveCaves(world, o.radius, o.seed);
@@ -229,12 +236,24 @@ export const lightBench: Bench = {
       await pool.destroy();
     }
     const editMs = timeEdits(world, caves, o.radius, o.edits, o.seed);
+    const hasher = await loadHasher();
+    const incremental = lightHash(hasher, world);
+    world.light = undefined;
+    updateLight(world);
+    const exact = lightHash(hasher, world) === incremental;
     const bytes = await columnBytes(world);
+    let corpus: LightFigures['corpus'];
+    if (o.corpus) {
+      const cw = loadCorpusWorld(o.corpus);
+      const t: number[] = [];
+      for (let r = 0; r < 3; r++) { const [tt] = lightWorldTimed(cw); if (r > 0) t.push(...tt); }
+      corpus = { file: o.corpus, columns: cw.columns.size, columnMs: summarize(t).p50, columnMsP99: summarize(t).p99, bytesPerColumn: await columnBytes(cw) };
+    }
     const figures: LightFigures = {
       node: process.version,
       world: { seed: o.seed, columns, sections: o.sections, caveCells: caves.length / 3 },
       editMs, columnMs: summarize(totals).p50, columnMsP99: summarize(totals).p99, columnComputeMs: summarize(computes).p50,
-      poolMsPerColumn, poolColumnRoundTripMs: roundTrip, poolThreads: o.threads, bytesPerColumn: bytes,
+      poolMsPerColumn, poolColumnRoundTripMs: roundTrip, poolThreads: o.threads, exact, bytesPerColumn: bytes, corpus,
     };
     const f3 = (x: number): string => x.toFixed(3);
     console.log(`light bench: noise terrain seed ${o.seed}, ${columns} columns x ${o.sections} sections, ${figures.world.caveCells} cave cells carved (Node ${process.version})`);
@@ -250,7 +269,12 @@ export const lightBench: Bench = {
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     for (const line of [head, ...rows]) console.log(line.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
     console.log(`bytes per column: light through the chunk codec ${bytes.lightCodec.toFixed(0)} (raw ${bytes.lightRaw.toFixed(0)}), blocks ${bytes.blocksCodec.toFixed(0)}`);
+    if (corpus) {
+      console.log(`corpus ${corpus.file} (${corpus.columns} columns x 24 sections, every non-air id opaque): column ${f3(corpus.columnMs)} ms p50, ${f3(corpus.columnMsP99)} p99; `
+        + `bytes per column: light ${corpus.bytesPerColumn.lightCodec.toFixed(0)} (raw ${corpus.bytesPerColumn.lightRaw.toFixed(0)}), blocks ${corpus.bytesPerColumn.blocksCodec.toFixed(0)}`);
+    }
+    console.log(`after the edits, light ${exact ? 'equals' : 'DIFFERS FROM'} the world lit again from scratch`);
     if (o.json) writeFileSync(o.json, JSON.stringify(figures, null, 2) + '\n');
-    return 0;
+    return exact ? 0 : 1;
   },
 };
