@@ -151,11 +151,20 @@ export function greedyQuads(scratch: MeshScratch, palette: MeshPalette): void {
             // Slice k along a, cell (i along u, j along v); see STRIDES for which axes u and v are.
             const k = a === 0 ? x : a === 1 ? y : z;
             const cell = a === 0 ? (y | (z << 4)) : a === 1 ? (z | (x << 4)) : (x | (y << 4));
-            const l0 = cornerLight(light, render, q, -su, -sv), l1 = cornerLight(light, render, q, su, -sv);
-            const l2 = cornerLight(light, render, q, su, sv), l3 = cornerLight(light, render, q, -su, sv);
             keys[(k << 8) | cell] = (ids[p] << 8) | ao0 | (ao1 << 2) | (ao2 << 4) | (ao3 << 6);
-            skyKeys[(k << 8) | cell] = (l0 >> 8) | ((l1 >> 8) << 8) | ((l2 >> 8) << 16) | ((l3 >> 8) << 24);
-            blockKeys[(k << 8) | cell] = (l0 & 255) | ((l1 & 255) << 8) | ((l2 & 255) << 16) | ((l3 & 255) << 24);
+            const lq = light[q];
+            if (light[q - su] === lq && light[q + su] === lq && light[q - sv] === lq && light[q + sv] === lq &&
+              light[q - su - sv] === lq && light[q + su - sv] === lq && light[q + su + sv] === lq && light[q - su + sv] === lq) {
+              // Even light all around (open sky, a dark cave): every corner averages to the same, whatever is opaque.
+              const sky = LIGHT_AVG[(lq >> 4) << 2], blk = LIGHT_AVG[(lq & 15) << 2];
+              skyKeys[(k << 8) | cell] = Math.imul(sky, 0x01010101);
+              blockKeys[(k << 8) | cell] = Math.imul(blk, 0x01010101);
+            } else {
+              const l0 = cornerLight(light, render, q, -su, -sv), l1 = cornerLight(light, render, q, su, -sv);
+              const l2 = cornerLight(light, render, q, su, sv), l3 = cornerLight(light, render, q, -su, sv);
+              skyKeys[(k << 8) | cell] = (l0 >> 8) | ((l1 >> 8) << 8) | ((l2 >> 8) << 16) | ((l3 >> 8) << 24);
+              blockKeys[(k << 8) | cell] = (l0 & 255) | ((l1 & 255) << 8) | ((l2 & 255) << 16) | ((l3 & 255) << 24);
+            }
             slices |= 1 << k;
           }
         }
