@@ -50,6 +50,12 @@ export interface LightValue {
   block: number;
 }
 
+/**
+ * Edits recorded without a light update in between beyond which the world's light is dropped and relit whole at
+ * the next update (so a world whose light is never read again holds bounded memory).
+ */
+export const MAX_PENDING_LIGHT_EDITS = 65536;
+
 /** Turns light on for a world (idempotent) and returns its state; columns are lit by the next {@link updateLight}. */
 export function enableLight(world: VoxelWorld): LightState {
   if (world.light) return world.light;
@@ -57,8 +63,12 @@ export function enableLight(world: VoxelWorld): LightState {
     palette: createLightPalette(world.blocks), ready: new Set(), busy: new Map(), edits: [], token: 1, scratch: null,
     edited(x, y, z) {
       const key = chunkKey(x >> 4, z >> 4);
-      if (state.ready.has(key)) state.edits.push(x, y, z);
-      else state.busy.delete(key);
+      if (state.ready.has(key)) {
+        state.edits.push(x, y, z);
+        if (state.edits.length >= MAX_PENDING_LIGHT_EDITS * 3) { state.edits = []; state.ready.clear(); state.busy.clear(); }
+      } else {
+        state.busy.delete(key);
+      }
     },
     unloading(col) { columnLeaving(world, state, col); },
   };

@@ -1,7 +1,8 @@
 /** Light propagation and removal against the brute-force reference, on random edits and on the classic cases. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { enableLight, lightAt, updateLight } from '../../../engine/light/world-light.ts';
+import { MAX_PENDING_LIGHT_EDITS, enableLight, lightAt, updateLight } from '../../../engine/light/world-light.ts';
+import { createRng } from '../../../engine/rng.ts';
 import { Block } from '../../../engine/voxel/blocks.ts';
 import { removeColumn, setBlock } from '../../../engine/voxel/voxel-world.ts';
 import { lightDifference as firstDifference } from '../../support/light-reference.ts';
@@ -90,6 +91,19 @@ describe('light', () => {
         if (diff) throw new Error(diff);
       }
     }), { numRuns: 20, seed: 7 });
+  });
+});
+
+describe('light left unread', () => {
+  it('drops its pending edits past MAX_PENDING_LIGHT_EDITS and relights whole, still exact', () => {
+    const w = terrainWorld(1, undefined, 2);
+    updateLight(w);
+    const rng = createRng(5);
+    for (let i = 0; i < MAX_PENDING_LIGHT_EDITS + 10; i++) setBlock(w, 3 + (i % 7), 10, 3, i % 2 ? Block.Torch : Block.Stone);
+    for (let i = 0; i < 40; i++) setBlock(w, rng.int(-16, 31), rng.int(0, 20), rng.int(-16, 31), BLOCKS[rng.int(0, BLOCKS.length - 1)]);
+    expect(w.light!.edits.length).toBeLessThan(MAX_PENDING_LIGHT_EDITS * 3);
+    expect(w.light!.ready.size).toBe(0);
+    expect(firstDifference(w)).toBeNull();
   });
 });
 
