@@ -46,3 +46,8 @@ export const LIGHT_JOB: JobRef = {
   module: new URL('./light.worker.ts', import.meta.url).href,
   name: 'lightColumns',
 };
+
+/** The buffer of a result that a backend may transfer instead of copying (the comlink host transfers it anyway). */
+export function lightResultTransferables(result: LightResult): ArrayBuffer[] {
+  return result.light.byteLength > 0 ? [result.light.buffer as ArrayBuffer] : [];
+}
