@@ -66,4 +66,27 @@ describe('light over the stepper', () => {
     expect(a.client.stats.confirmed, JSON.stringify(a.client.stats)).toBeGreaterThan(5);
     expect(st.server.lightAt(1, 8, 1).sky).toBe(15); // under the hole
   });
+
+  it('lights columns as they stream in, each merged with those already lit, to the same light as the server', async () => {
+    const st = await createStepper({ worldRadius: 2, viewDistance: 2 });
+    st.server.editBlock(15, 7, 3, Block.Torch); // light that crosses column borders
+    st.server.editBlock(16, 8, 20, Block.Torch);
+    for (let x = -6; x <= 20; x++) for (let z = -4; z <= 4; z++) st.server.editBlock(x, 11, z, Block.Stone); // a roof over 2 columns
+    const c = st.addClient(idle);
+    let litWhileStreaming = 0;
+    c.client.bus.on('ChunkLoaded', () => {
+      const before = c.client.world.voxels.light?.ready.size ?? 0;
+      c.client.lightAt(0, 20, 0); // lights the column that just arrived, beside those lit before it
+      if (c.client.world.voxels.light!.ready.size === before + 1 && before > 0) litWhileStreaming++;
+    });
+    st.step(60);
+    expect(litWhileStreaming).toBe(24); // every column after the first was lit and merged on its own
+    expect(c.client.world.voxels.columns.size).toBe(25);
+    for (let x = -16; x < 32; x++) for (let z = -16; z < 32; z++) for (let y = 0; y < 64; y++) {
+      const want = st.server.lightAt(x, y, z), got = c.client.lightAt(x, y, z);
+      if (want.sky !== got.sky || want.block !== got.block) expect(`(${x}, ${y}, ${z}): ${JSON.stringify(got)}`).toBe(JSON.stringify(want));
+    }
+    expect(c.client.lightAt(15, 8, 0).sky).toBeLessThan(15);
+    expect(lightDifference(c.client.world.voxels)).toBeNull();
+  });
 });
