@@ -54,7 +54,7 @@ export interface MeshWorkloadFigures {
   verticesPerSection: number;
   /** Mean quads per section (all sections). */
   quadsPerSection: number;
-  /** Mean mesh bytes per section (positions, faces, AO, colours, indices). */
+  /** Mean mesh bytes per section (positions, faces, AO, colours, light, indices). */
   bytesPerSection: number;
   /** Microseconds per section in each profiling stage, one thread, one warm pass. */
   stageUs: { gather: number; greedy: number; pack: number };

@@ -7,6 +7,8 @@
  */
 export * from '../workers/chunk-decode.common.ts';
 export * from '../workers/chunk-decode.worker.ts';
+export * from '../workers/light.common.ts';
+export * from '../workers/light.worker.ts';
 export * from '../workers/mesh.common.ts';
 export * from '../workers/mesh.worker.ts';
 // Types only: that module serves a generic pool host as a side effect when loaded inside a worker.

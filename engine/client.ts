@@ -15,6 +15,8 @@ export * from './platform/browser/webtransport.ts';
 export * from './platform/browser/zstd.ts';
 export * from './prediction/interpolation.ts';
 export * from './prediction/predictor.ts';
+export * from '../workers/light.common.ts';
+export * from '../workers/light.main.ts';
 export * from '../workers/mesh.common.ts';
 export * from '../workers/mesh.main.ts';
 export * from '../workers/pool.browser.ts';

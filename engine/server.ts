@@ -22,6 +22,8 @@ export * from './platform/node/zstd.ts';
 export * from './server/game-server.ts';
 export * from './server/server-player.ts';
 export * from './server/server-recorder.ts';
+export * from '../workers/light.common.ts';
+export * from '../workers/light.main.ts';
 export * from '../workers/pool.node.ts';
 export * from './platform/node/http/http-server.ts';
 export * from './platform/node/http/public-host.ts';

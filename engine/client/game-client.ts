@@ -53,6 +53,7 @@ import { createGameWorld, spawnPlayer, type GameWorld } from '../sim/game-world.
 import { TICK_MS, type Tick } from '../tick.ts';
 import { createBlockRegistry } from '../voxel/blocks.ts';
 import { NO_SECTION, sectionVoxels, sectionViews } from '../voxel/section-store.ts';
+import { lightAt, type LightValue } from '../light/world-light.ts';
 import { ensureSection, getColumn, markBlockForMesh, removeColumn, sortedColumnKeys } from '../voxel/voxel-world.ts';
 import { PlayerKind } from '../protocol/define.ts';
 import { TARGET_INPUT_LEAD } from '../input.ts';
@@ -169,6 +170,12 @@ export interface ClientStats {
 export interface GameClient {
   /** The client's view of the world; its own player is entity `localEid` (mirrors the prediction). */
   readonly world: GameWorld;
+  /**
+   * Sky and block light at block (x, y, z) of the client's world, recomputed from the blocks it holds (engine/light:
+   * the first call lights every column; columns that arrive and edits applied later are lit as they come). Equals
+   * the server's wherever the client holds the columns around too.
+   */
+  lightAt(x: number, y: number, z: number): LightValue;
   /** Lifecycle events and what the client applies. */
   readonly bus: EventBus<ClientEvents>;
   /** The network client. */
@@ -614,6 +621,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
 
   const client: GameClient = {
     get world() { return world; },
+    lightAt: (x, y, z) => lightAt(world.voxels, x, y, z),
     bus, net,
     get predictor() { return predictor; },
     get selfId() { return selfId; },

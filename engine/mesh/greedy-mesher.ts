@@ -8,7 +8,10 @@
  *   against opaque blocks and other water (no lowered surface; a renderer may blend it by its alpha);
  * - ambient occlusion per vertex uses the classic 3-neighbour rule on the layer in front of the face:
  *   `side1 && side2 ? 0 : 3 - side1 - side2 - corner`, where only opaque blocks occlude;
- * - coplanar unit faces merge into one quad when they have the same block and the same 4 AO values;
+ * - smooth light per vertex (sky and block light apart): the average of the light of the (up to 4) voxels around
+ *   the corner in the same layer, opaque ones left out, and the diagonal one when both sides are opaque;
+ * - coplanar unit faces merge into one quad when they have the same block, the same 4 AO values and the same 4
+ *   vertex lights;
  * - each quad is split into triangles along the diagonal whose two corners are brighter (summed AO), which keeps
  *   a single dark corner from smearing across the quad.
  */
@@ -29,13 +32,20 @@ export interface MeshScratch {
    * values; 0 = no face. All zero between directions.
    */
   readonly keys: Int32Array;
+  /** Sky light of the 4 corners of each face key (a byte each, corner 0 lowest), laid out like {@link keys}. */
+  readonly skyKeys: Int32Array;
+  /** Block light of the 4 corners of each face key, like {@link skyKeys}. */
+  readonly blockKeys: Int32Array;
   /** Quads of the section being meshed. */
   readonly builder: MeshBuilder;
 }
 
 /** Allocates scratch memory for {@link meshSection}. */
 export function createMeshScratch(): MeshScratch {
-  return { hood: createNeighbourhood(), keys: new Int32Array(4096), builder: createMeshBuilder() };
+  return {
+    hood: createNeighbourhood(), keys: new Int32Array(4096), skyKeys: new Int32Array(4096), blockKeys: new Int32Array(4096),
+    builder: createMeshBuilder(),
+  };
 }
 
 // Colour channel darkened by AO: LIGHT[ao << 8 | channel].
@@ -43,6 +53,20 @@ const LIGHT = new Uint8Array(1024);
 for (let ao = 0; ao < 4; ao++) for (let c = 0; c < 256; c++) LIGHT[(ao << 8) | c] = Math.round(c * AO_LIGHT[ao]);
 
 const STRIDES = [STRIDE_X, STRIDE_Y, STRIDE_Z];
+
+// Averaged light as a vertex byte: LIGHT_AVG[sum << 2 | (count - 1)] = round(sum * 17 / count), sum of up to 4 levels.
+const LIGHT_AVG = new Uint8Array(256);
+for (let sum = 0; sum <= 60; sum++) for (let n = 1; n <= 4; n++) LIGHT_AVG[(sum << 2) | (n - 1)] = Math.min(255, Math.round((sum * 17) / n));
+
+/** Sky byte << 8 | block byte of the corner of open voxel q towards in-plane offsets ou, ov (padded strides). */
+function cornerLight(light: Uint8Array, render: Uint8Array, q: number, ou: number, ov: number): number {
+  let n = 1, sky = light[q] >> 4, blk = light[q] & 15;
+  const open1 = (render[q + ou] & Render.Opaque) === 0, open2 = (render[q + ov] & Render.Opaque) === 0;
+  if (open1) { n++; sky += light[q + ou] >> 4; blk += light[q + ou] & 15; }
+  if (open2) { n++; sky += light[q + ov] >> 4; blk += light[q + ov] & 15; }
+  if ((open1 || open2) && (render[q + ou + ov] & Render.Opaque) === 0) { n++; sky += light[q + ou + ov] >> 4; blk += light[q + ou + ov] & 15; }
+  return (LIGHT_AVG[(sky << 2) | (n - 1)] << 8) | LIGHT_AVG[(blk << 2) | (n - 1)];
+}
 
 function vertexAo(side1: number, side2: number, corner: number): number {
   return side1 & side2 ? 0 : 3 - side1 - side2 - corner;
@@ -91,8 +115,8 @@ export function meshSectionBatch(
 
 /** Appends the quads of the gathered section to the scratch builder. */
 export function greedyQuads(scratch: MeshScratch, palette: MeshPalette): void {
-  const { ids, render, opaqueRows, drawnRows } = scratch.hood;
-  const keys = scratch.keys, b = scratch.builder, rgba = palette.rgba;
+  const { ids, render, light, opaqueRows, drawnRows } = scratch.hood;
+  const keys = scratch.keys, skyKeys = scratch.skyKeys, blockKeys = scratch.blockKeys, b = scratch.builder, rgba = palette.rgba;
   for (let a = 0; a < 3; a++) {
     const u = (a + 1) % 3, v = (a + 2) % 3;
     const su = STRIDES[u], sv = STRIDES[v];
@@ -128,6 +152,19 @@ export function greedyQuads(scratch: MeshScratch, palette: MeshPalette): void {
             const k = a === 0 ? x : a === 1 ? y : z;
             const cell = a === 0 ? (y | (z << 4)) : a === 1 ? (z | (x << 4)) : (x | (y << 4));
             keys[(k << 8) | cell] = (ids[p] << 8) | ao0 | (ao1 << 2) | (ao2 << 4) | (ao3 << 6);
+            const lq = light[q];
+            if (light[q - su] === lq && light[q + su] === lq && light[q - sv] === lq && light[q + sv] === lq &&
+              light[q - su - sv] === lq && light[q + su - sv] === lq && light[q + su + sv] === lq && light[q - su + sv] === lq) {
+              // Even light all around (open sky, a dark cave): every corner averages to the same, whatever is opaque.
+              const sky = LIGHT_AVG[(lq >> 4) << 2], blk = LIGHT_AVG[(lq & 15) << 2];
+              skyKeys[(k << 8) | cell] = Math.imul(sky, 0x01010101);
+              blockKeys[(k << 8) | cell] = Math.imul(blk, 0x01010101);
+            } else {
+              const l0 = cornerLight(light, render, q, -su, -sv), l1 = cornerLight(light, render, q, su, -sv);
+              const l2 = cornerLight(light, render, q, su, sv), l3 = cornerLight(light, render, q, -su, sv);
+              skyKeys[(k << 8) | cell] = (l0 >> 8) | ((l1 >> 8) << 8) | ((l2 >> 8) << 16) | ((l3 >> 8) << 24);
+              blockKeys[(k << 8) | cell] = (l0 & 255) | ((l1 & 255) << 8) | ((l2 & 255) << 16) | ((l3 & 255) << 24);
+            }
             slices |= 1 << k;
           }
         }
@@ -143,17 +180,19 @@ export function greedyQuads(scratch: MeshScratch, palette: MeshPalette): void {
         reserveQuads(b, 256);
         for (let j = 0; j < 16; j++) {
           for (let i = 0; i < 16;) {
-            const key = keys[base + j * 16 + i];
+            const at = base + j * 16 + i;
+            const key = keys[at];
             if (key === 0) { i++; continue; }
+            const sk = skyKeys[at], bk = blockKeys[at];
             let w = 1;
-            while (i + w < 16 && keys[base + j * 16 + i + w] === key) w++;
+            while (i + w < 16 && keys[at + w] === key && skyKeys[at + w] === sk && blockKeys[at + w] === bk) w++;
             let h = 1;
             grow: for (; j + h < 16; h++) {
               const row = base + (j + h) * 16;
-              for (let x = i; x < i + w; x++) if (keys[row + x] !== key) break grow;
+              for (let x = i; x < i + w; x++) if (keys[row + x] !== key || skyKeys[row + x] !== sk || blockKeys[row + x] !== bk) break grow;
             }
             for (let y = j; y < j + h; y++) keys.fill(0, base + y * 16 + i, base + y * 16 + i + w);
-            emitQuad(b, rgba, key, face, a, u, v, s, plane, i, j, w, h);
+            emitQuad(b, rgba, key, sk, bk, face, a, u, v, s, plane, i, j, w, h);
             i += w;
           }
         }
@@ -168,7 +207,7 @@ const POS_U = [0, 1, 1, 0], POS_V = [0, 0, 1, 1], POS_AO = [0, 1, 2, 3];
 const NEG_U = [0, 0, 1, 1], NEG_V = [0, 1, 1, 0], NEG_AO = [0, 3, 2, 1];
 
 function emitQuad(
-  b: MeshBuilder, rgba: Uint8Array, key: number, face: number, a: number, u: number, v: number, s: number,
+  b: MeshBuilder, rgba: Uint8Array, key: number, sk: number, bk: number, face: number, a: number, u: number, v: number, s: number,
   plane: number, i: number, j: number, w: number, h: number,
 ): void {
   const q = b.quads++;
@@ -185,6 +224,8 @@ function emitQuad(
     b.positions[p + v] = j + cv[c] * h;
     b.faces[vi] = face;
     b.ao[vi] = ao;
+    b.light[vi * 2] = (sk >>> (slot[c] * 8)) & 255;
+    b.light[vi * 2 + 1] = (bk >>> (slot[c] * 8)) & 255;
     const o = vi * 4, l = ao << 8;
     b.colors[o] = LIGHT[l | r]; b.colors[o + 1] = LIGHT[l | g]; b.colors[o + 2] = LIGHT[l | bl]; b.colors[o + 3] = al;
     if (c === 0) ao0 = ao; else if (c === 1) ao1 = ao; else if (c === 2) ao2 = ao; else ao3 = ao;

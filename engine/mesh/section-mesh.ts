@@ -42,6 +42,13 @@ export interface SectionMesh {
   ao: Uint8Array;
   /** Colour per vertex: R, G, B, A bytes; the block colour darkened by {@link AO_LIGHT}. */
   colors: Uint8Array;
+  /**
+   * Smooth light per vertex, 2 bytes: sky, then block light, each 0..255 (light level 0..15 times 17: 255 is level
+   * 15), the average of the up to 4 voxels around the corner on the face's open side (opaque ones left out, and the
+   * diagonal one when both sides are opaque). Not applied to `colors`: a renderer multiplies, e.g.
+   * `max(sky * daylight, block)` as a normalized vec2 attribute.
+   */
+  light: Uint8Array;
   /** Triangle indices, 6 per quad; 16-bit when the vertices fit, else 32-bit. */
   indices: Uint16Array | Uint32Array;
   /** The buffer the arrays above view; meshes packed in one batch share it (see each array's byteOffset). */
@@ -50,7 +57,7 @@ export interface SectionMesh {
 
 /** Bytes of a mesh's own arrays (not the whole shared buffer). */
 export function meshBytes(m: SectionMesh): number {
-  return m.colors.byteLength + m.positions.byteLength + m.faces.byteLength + m.ao.byteLength + m.indices.byteLength;
+  return m.colors.byteLength + m.positions.byteLength + m.faces.byteLength + m.ao.byteLength + m.light.byteLength + m.indices.byteLength;
 }
 
 /** Light factor per ambient-occlusion value 0..3, applied to the vertex colour. */
@@ -70,6 +77,8 @@ export interface MeshBuilder {
   ao: Uint8Array;
   /** 16 bytes per quad. */
   colors: Uint8Array;
+  /** 8 bytes per quad (sky, block per vertex). */
+  light: Uint8Array;
   /** 1 per quad: split along the 1-3 diagonal instead of 0-2. */
   flips: Uint8Array;
 }
@@ -79,7 +88,7 @@ export function createMeshBuilder(capacity = 2048): MeshBuilder {
   return {
     quads: 0, capacity,
     positions: new Uint8Array(capacity * 12), faces: new Uint8Array(capacity * 4), ao: new Uint8Array(capacity * 4),
-    colors: new Uint8Array(capacity * 16), flips: new Uint8Array(capacity),
+    colors: new Uint8Array(capacity * 16), light: new Uint8Array(capacity * 8), flips: new Uint8Array(capacity),
   };
 }
 
@@ -98,6 +107,7 @@ export function reserveQuads(b: MeshBuilder, more: number): void {
   b.faces = grown(b.faces, cap * 4);
   b.ao = grown(b.ao, cap * 4);
   b.colors = grown(b.colors, cap * 16);
+  b.light = grown(b.light, cap * 8);
   b.flips = grown(b.flips, cap);
   b.capacity = cap;
 }
@@ -115,14 +125,14 @@ export function packMeshes(b: MeshBuilder, bounds: ArrayLike<number>): SectionMe
   let total = 0;
   for (let m = 0; m + 1 < bounds.length; m++) {
     const q = bounds[m + 1] - bounds[m];
-    total += 36 * q + indexBytes(q);
+    total += 44 * q + indexBytes(q);
   }
   const buffer = new ArrayBuffer(total);
   const out: SectionMesh[] = [];
   let at = 0;
   for (let m = 0; m + 1 < bounds.length; m++) {
     out.push(packRange(b, bounds[m], bounds[m + 1], buffer, at));
-    at += 36 * (bounds[m + 1] - bounds[m]) + indexBytes(bounds[m + 1] - bounds[m]);
+    at += 44 * (bounds[m + 1] - bounds[m]) + indexBytes(bounds[m + 1] - bounds[m]);
   }
   b.quads = 0;
   return out;
@@ -130,17 +140,19 @@ export function packMeshes(b: MeshBuilder, bounds: ArrayLike<number>): SectionMe
 
 function packRange(b: MeshBuilder, from: number, to: number, buffer: ArrayBuffer, at: number): SectionMesh {
   const q = to - from, n = q * 4, v0 = from * 4;
-  // Layout: colors (4n), positions (3n), faces (n), ao (n), indices. 9n = 36q keeps the indices 4-byte aligned,
-  // and every block is a multiple of 4 bytes long, so the next mesh starts aligned too.
+  // Layout: colors (4n), positions (3n), faces (n), ao (n), light (2n), indices. 11n = 44q keeps the indices 4-byte
+  // aligned, and every block is a multiple of 4 bytes long, so the next mesh starts aligned too.
   const colors = new Uint8Array(buffer, at, 4 * n);
   const positions = new Uint8Array(buffer, at + 4 * n, 3 * n);
   const faces = new Uint8Array(buffer, at + 7 * n, n);
   const ao = new Uint8Array(buffer, at + 8 * n, n);
-  const indices = n > 65536 ? new Uint32Array(buffer, at + 9 * n, q * 6) : new Uint16Array(buffer, at + 9 * n, q * 6);
+  const light = new Uint8Array(buffer, at + 9 * n, 2 * n);
+  const indices = n > 65536 ? new Uint32Array(buffer, at + 11 * n, q * 6) : new Uint16Array(buffer, at + 11 * n, q * 6);
   colors.set(b.colors.subarray(4 * v0, 4 * (v0 + n)));
   positions.set(b.positions.subarray(3 * v0, 3 * (v0 + n)));
   faces.set(b.faces.subarray(v0, v0 + n));
   ao.set(b.ao.subarray(v0, v0 + n));
+  light.set(b.light.subarray(2 * v0, 2 * (v0 + n)));
   const flips = b.flips;
   for (let i = 0, v = 0, k = 0; i < q; i++, v += 4, k += 6) {
     if (flips[from + i]) {
@@ -151,5 +163,5 @@ function packRange(b: MeshBuilder, from: number, to: number, buffer: ArrayBuffer
       indices[k + 3] = v; indices[k + 4] = v + 2; indices[k + 5] = v + 3;
     }
   }
-  return { quads: q, vertices: n, positions, faces, ao, colors, indices, buffer };
+  return { quads: q, vertices: n, positions, faces, ao, colors, light, indices, buffer };
 }

@@ -5,7 +5,7 @@
  * at {@link neighbourSlot}, the section itself in the middle (slot 13).
  */
 import { chunkKey, type VoxelWorld } from '../voxel/voxel-world.ts';
-import { NO_SECTION, SLAB_SECTIONS, type SectionStore } from '../voxel/section-store.ts';
+import { NO_SECTION, OPEN_SKY_LIGHT, SLAB_SECTIONS, type SectionStore } from '../voxel/section-store.ts';
 import { SECTION_VOLUME } from '../voxel/section.ts';
 import { Render, type MeshPalette } from './mesh-palette.ts';
 
@@ -60,6 +60,11 @@ export interface Neighbourhood {
   /** {@link Render} bits per padded voxel (looked up from the palette at gather time). */
   readonly render: Uint8Array;
   /**
+   * Light byte per padded voxel, `sky << 4 | block` as stored beside the blocks (engine/light); absent sections
+   * and unloaded columns read as open sky (0xf0), below the world as dark.
+   */
+  readonly light: Uint8Array;
+  /**
    * Opaque voxels as bits, one 18-bit row per padded (y, z): bit `x + 1` of row `(y + 1) * 18 + (z + 1)` is set
    * when local voxel (x, y, z) is opaque. Lets the mesher test 16 faces with one operation.
    */
@@ -74,7 +79,7 @@ export const PADDED_ROWS = PAD * PAD;
 /** Allocates a padded scratch block. */
 export function createNeighbourhood(): Neighbourhood {
   return {
-    ids: new Uint16Array(PADDED_VOLUME), render: new Uint8Array(PADDED_VOLUME),
+    ids: new Uint16Array(PADDED_VOLUME), render: new Uint8Array(PADDED_VOLUME), light: new Uint8Array(PADDED_VOLUME),
     opaqueRows: new Uint32Array(PADDED_ROWS), drawnRows: new Uint32Array(PADDED_ROWS),
   };
 }
@@ -95,7 +100,7 @@ const PAD_AT = [0, 1, 17];
  * section itself (0 means the mesh is empty). `ids` holds 27 section ids (see {@link neighbourSlot}).
  */
 export function gatherNeighbourhood(store: SectionStore, palette: MeshPalette, ids: ArrayLike<number>, into: Neighbourhood): number {
-  const outIds = into.ids, outRender = into.render, pal = palette.render;
+  const outIds = into.ids, outRender = into.render, outLight = into.light, pal = palette.render;
   const opaqueRows = into.opaqueRows, drawnRows = into.drawnRows;
   opaqueRows.fill(0);
   drawnRows.fill(0);
@@ -105,14 +110,16 @@ export function gatherNeighbourhood(store: SectionStore, palette: MeshPalette, i
         const id = ids[oy * 9 + oz * 3 + ox];
         const x0 = FROM[ox], x1 = TO[ox], bit0 = PAD_AT[ox] - x0;
         const vox = id >= 0 ? store.voxels[(id / SLAB_SECTIONS) | 0] : null;
+        const lit = id >= 0 ? store.light[(id / SLAB_SECTIONS) | 0] : null;
         const base = id >= 0 ? (id % SLAB_SECTIONS) * SECTION_VOLUME : 0;
         const fill = id === BELOW_WORLD ? Render.Drawn | Render.Opaque : 0;
+        const fillLight = id === BELOW_WORLD ? 0 : OPEN_SKY_LIGHT;
         for (let y = FROM[oy], py = PAD_AT[oy]; y <= TO[oy]; y++, py++) {
           for (let z = FROM[oz], pz = PAD_AT[oz]; z <= TO[oz]; z++, pz++) {
             const row = py * PAD + pz;
             let d = row * PAD + PAD_AT[ox];
             if (vox === null) {
-              for (let x = x0; x <= x1; x++, d++) { outIds[d] = 0; outRender[d] = fill; }
+              for (let x = x0; x <= x1; x++, d++) { outIds[d] = 0; outRender[d] = fill; outLight[d] = fillLight; }
               if (fill) {
                 const bits = ((1 << (x1 - x0 + 1)) - 1) << PAD_AT[ox];
                 opaqueRows[row] |= bits;
@@ -126,6 +133,7 @@ export function gatherNeighbourhood(store: SectionStore, palette: MeshPalette, i
               const b = vox[s + x];
               const r = pal[b];
               outIds[d] = b;
+              outLight[d] = lit![s + x];
               outRender[d] = r;
               o |= ((r >> 1) & 1) << (x + bit0);
               dr |= (r & 1) << (x + bit0);

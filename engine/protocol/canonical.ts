@@ -29,11 +29,11 @@ export interface NamedId {
 
 const bit = (b: boolean): string => (b ? '1' : '0');
 
-/** `<id> <name> solid=1 opaque=1 see-through=0 targetable=1 breakable=1 liquid=0 light=0 color=7f7f7f hardness=1.5` per block. */
+/** `<id> <name> solid=1 opaque=1 see-through=0 targetable=1 breakable=1 liquid=0 light=0 transparent=0 color=7f7f7f hardness=1.5` per block. */
 export function canonicalBlocks(blocks: readonly BlockType[]): string {
   return [...blocks].sort((a, b) => a.id - b.id).map((b) =>
     `${b.id} ${b.name} solid=${bit(b.solid)} opaque=${bit(b.opaque)} see-through=${bit(b.seeThrough)} targetable=${bit(b.targetable)} ` +
-    `breakable=${bit(b.breakable)} liquid=${bit(b.liquid)} light=${b.light} color=${b.color.toString(16).padStart(6, '0')} hardness=${b.hardness}`,
+    `breakable=${bit(b.breakable)} liquid=${bit(b.liquid)} light=${b.light} transparent=${bit(b.transparent)} color=${b.color.toString(16).padStart(6, '0')} hardness=${b.hardness}`,
   ).join('\n');
 }
 

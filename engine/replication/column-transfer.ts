@@ -39,6 +39,8 @@ export function storeColumn(world: VoxelWorld, cx: number, cz: number, decoded: 
   if (decoded.sectionCount !== world.columnSections) {
     throw new RangeError(`column (${cx}, ${cz}) has ${decoded.sectionCount} sections; this world has ${world.columnSections}`);
   }
+  const old = getColumn(world, cx, cz);
+  if (old) world.light?.unloading(old); // its light leaves its neighbours; the new blocks are lit whole later
   const col = ensureColumn(world, cx, cz);
   for (let sy = 0; sy < decoded.sectionCount; sy++) {
     if (decoded.uniform[sy] === 0) {

@@ -22,6 +22,7 @@ import type { System } from '../sim/schedule.ts';
 import { createFixedStep, TICK_MS, type FixedStep } from '../tick.ts';
 import { createBlockRegistry } from '../voxel/blocks.ts';
 import { setBlock } from '../voxel/voxel-world.ts';
+import { lightAt, type LightValue } from '../light/world-light.ts';
 import type { TerrainConfig } from '../voxel/terrain/generator.ts';
 import { PlayerKind, entityKindId } from '../protocol/define.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
@@ -126,6 +127,11 @@ export const DEFAULT_CLIENT_BUDGET = 1_000_000;
 export interface GameServer {
   /** The authoritative world. */
   readonly world: GameWorld;
+  /**
+   * Sky and block light at block (x, y, z) (engine/light: the first call lights the world on this thread; edits
+   * after it are applied incrementally). Light is a pure function of the blocks, so the state hash leaves it out.
+   */
+  lightAt(x: number, y: number, z: number): LightValue;
   /** What clients must match at handshake (from the protocol definition). */
   readonly identity: ProtocolIdentity;
   /** The network server; hand it transport sessions (`net.accept`). */
@@ -292,6 +298,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
 
   return {
     world, identity, net, players, counters,
+    lightAt: (x, y, z) => lightAt(world.voxels, x, y, z),
     get timing() { return fixed; },
     async init() {
       const generator = options.generator ?? options.terrain;

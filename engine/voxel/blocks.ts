@@ -43,8 +43,14 @@ export interface BlockDef {
   readonly breakable?: boolean;
   /** A liquid (default false): players place into it, and it is neither solid nor targetable. */
   readonly liquid?: boolean;
-  /** Light it emits, 0..15 (default 0). */
+  /** Light it emits, 0..15 (default 0): a torch 14, a lamp 15. An opaque block may emit too (lit faces around it). */
   readonly light?: number;
+  /**
+   * Light passes through it (default: true exactly when it is not opaque: air, glass, leaves, water, a torch). Sky
+   * light goes straight down through such blocks without loss; light loses 1 a step through them otherwise. An
+   * opaque block is never transparent.
+   */
+  readonly transparent?: boolean;
   /**
    * How long it resists breaking, relative (stone is 1.5, 0 breaks at once; default 1). Today's rules break any
    * breakable block at once; the value is part of the definition so that clients and servers agree on it.
@@ -72,6 +78,8 @@ export const Block = {
   Bedrock: 9,
   Planks: 10,
   Cobblestone: 11,
+  /** A see-through block that emits light 14. (12 is left to games: the custom-game example's lamp.) */
+  Torch: 13,
 } as const;
 
 /** Air: id 0, nothing at all. Every registry has it. */
@@ -93,6 +101,7 @@ export const DEFAULT_BLOCKS: readonly BlockDef[] = [
   { id: Block.Bedrock, name: 'bedrock', color: 0x303030, breakable: false },
   { id: Block.Planks, name: 'planks', color: 0xb08850, hardness: 2 },
   { id: Block.Cobblestone, name: 'cobblestone', color: 0x6a6a6a, hardness: 2 },
+  { id: Block.Torch, name: 'torch', color: 0xffc040, opaque: false, seeThrough: true, light: 14, hardness: 0 },
 ];
 
 /** Flags given to ids the registry does not know (such as foreign terrain): solid and opaque, not breakable. */
@@ -109,19 +118,21 @@ export function resolveBlock(d: BlockDef): BlockType {
   const b = {
     id: d.id, name: d.name, color: d.color,
     solid: d.solid ?? true, opaque: d.opaque ?? true, seeThrough: d.seeThrough ?? false, targetable: d.targetable ?? true,
-    breakable: d.breakable ?? true, liquid: d.liquid ?? false, light: d.light ?? 0, hardness: d.hardness ?? 1,
+    breakable: d.breakable ?? true, liquid: d.liquid ?? false, light: d.light ?? 0, transparent: d.transparent ?? !(d.opaque ?? true),
+    hardness: d.hardness ?? 1,
   };
-  for (const k of ['solid', 'opaque', 'seeThrough', 'targetable', 'breakable', 'liquid'] as const) {
+  for (const k of ['solid', 'opaque', 'seeThrough', 'targetable', 'breakable', 'liquid', 'transparent'] as const) {
     if (typeof b[k] !== 'boolean') throw new RangeError(`${what}: ${k} must be a boolean`);
   }
   if (!Number.isInteger(b.light) || b.light < 0 || b.light > 15) throw new RangeError(`${what}: light must be an integer in 0..15`);
   if (typeof b.hardness !== 'number' || !Number.isFinite(b.hardness) || b.hardness < 0) throw new RangeError(`${what}: hardness must be a finite number >= 0`);
   if (b.opaque && b.seeThrough) throw new RangeError(`${what}: a see-through block cannot be opaque (say opaque: false)`);
+  if (b.opaque && b.transparent) throw new RangeError(`${what}: an opaque block blocks light (say opaque: false to make it transparent)`);
   if (b.liquid && (b.solid || b.targetable)) throw new RangeError(`${what}: a liquid is neither solid nor targetable (say solid: false, targetable: false)`);
   const { Solid, Opaque, Targetable, Breakable, Liquid, SeeThrough } = BlockFlag;
   const flags = (b.solid ? Solid : 0) | (b.opaque ? Opaque : 0) | (b.targetable ? Targetable : 0) |
     (b.breakable ? Breakable : 0) | (b.liquid ? Liquid : 0) | (b.seeThrough ? SeeThrough : 0);
-  if (b.id === 0 && (flags !== 0 || b.light !== 0)) throw new RangeError(`${what}: id 0 must be air: no flags, no light (see AIR)`);
+  if (b.id === 0 && (flags !== 0 || b.light !== 0 || !b.transparent)) throw new RangeError(`${what}: id 0 must be air: no flags, no light, transparent (see AIR)`);
   return Object.freeze({ ...b, flags });
 }
 

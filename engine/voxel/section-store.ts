@@ -1,7 +1,8 @@
 /**
  * Voxel memory: sections live in SharedArrayBuffer slabs, so that worker pools (terrain generation, chunk encoding,
  * meshing) read and write them in place. A section is addressed by a numeric id; `id = slab * SLAB_SECTIONS + slot`.
- * Each slab also holds a dirty-flag byte per section. Slabs are never freed; released sections are reused.
+ * Each slab also holds a dirty-flag byte per section and, after those, the sections' light: one byte per voxel,
+ * `sky << 4 | block` (engine/light/). Slabs are never freed; released sections are reused.
  */
 import { SECTION_BYTES, SECTION_VOLUME } from './section.ts';
 
@@ -13,7 +14,10 @@ export const NO_SECTION = -1;
 
 /** The shareable part of a {@link SectionStore}: what a worker needs to view the same memory. */
 export interface SectionStoreHandles {
-  /** One SAB per slab: SLAB_SECTIONS sections of voxel data, then SLAB_SECTIONS flag bytes. */
+  /**
+   * One SAB per slab: SLAB_SECTIONS sections of voxel data, then SLAB_SECTIONS flag bytes, then SLAB_SECTIONS
+   * sections of light (4096 bytes each, at the same slot).
+   */
   slabs: SharedArrayBuffer[];
 }
 
@@ -25,22 +29,32 @@ export interface SectionStore {
   readonly voxels: Uint16Array[];
   /** Dirty flag views by slab. */
   readonly flags: Uint8Array[];
+  /** Light views by slab: one byte per voxel, `sky << 4 | block`, sections in slot order like {@link voxels}. */
+  readonly light: Uint8Array[];
   /** Ids released and ready for reuse (owner thread only). */
   readonly free: number[];
   /** Sections in use. */
   allocated: number;
 }
 
-const SLAB_BYTES = SLAB_SECTIONS * SECTION_BYTES + SLAB_SECTIONS;
+/**
+ * Light byte of a voxel of an absent section, and of a freshly allocated one: sky 15, block 0 (open sky, as an
+ * all-air section above the terrain is).
+ */
+export const OPEN_SKY_LIGHT = 0xf0;
+
+const LIGHT_AT = SLAB_SECTIONS * SECTION_BYTES + SLAB_SECTIONS;
+const SLAB_BYTES = LIGHT_AT + SLAB_SECTIONS * SECTION_VOLUME;
 
 function viewSlab(store: SectionStore, sab: SharedArrayBuffer): void {
   store.voxels.push(new Uint16Array(sab, 0, SLAB_SECTIONS * SECTION_VOLUME));
   store.flags.push(new Uint8Array(sab, SLAB_SECTIONS * SECTION_BYTES, SLAB_SECTIONS));
+  store.light.push(new Uint8Array(sab, LIGHT_AT, SLAB_SECTIONS * SECTION_VOLUME));
 }
 
 /** Creates an empty store (no slabs until the first allocation). */
 export function createSectionStore(): SectionStore {
-  return { handles: { slabs: [] }, voxels: [], flags: [], free: [], allocated: 0 };
+  return { handles: { slabs: [] }, voxels: [], flags: [], light: [], free: [], allocated: 0 };
 }
 
 /** Views the slabs of another thread's store (same memory, no copy). Call again with new handles as slabs grow. */
@@ -52,7 +66,7 @@ export function attachSectionStore(handles: SectionStoreHandles, into: SectionSt
   return into;
 }
 
-/** Allocates a zero-filled (all air) section and returns its id. */
+/** Allocates a zero-filled (all air) section, its light {@link OPEN_SKY_LIGHT}, and returns its id. */
 export function allocSection(store: SectionStore): number {
   let id = store.free.pop();
   if (id === undefined) {
@@ -67,6 +81,7 @@ export function allocSection(store: SectionStore): number {
     sectionVoxels(store, id).fill(0);
     store.flags[(id / SLAB_SECTIONS) | 0][id % SLAB_SECTIONS] = 0;
   }
+  sectionLight(store, id).fill(OPEN_SKY_LIGHT);
   store.allocated++;
   return id;
 }
@@ -82,6 +97,13 @@ export function sectionVoxels(store: SectionStore, id: number): Uint16Array {
   const slab = (id / SLAB_SECTIONS) | 0;
   const start = (id % SLAB_SECTIONS) * SECTION_VOLUME;
   return store.voxels[slab].subarray(start, start + SECTION_VOLUME);
+}
+
+/** The section's 4096 light bytes, `sky << 4 | block` at the voxel's index (a view into its slab, shared). */
+export function sectionLight(store: SectionStore, id: number): Uint8Array {
+  const slab = (id / SLAB_SECTIONS) | 0;
+  const start = (id % SLAB_SECTIONS) * SECTION_VOLUME;
+  return store.light[slab].subarray(start, start + SECTION_VOLUME);
 }
 
 /** Reads a section's dirty flags. */

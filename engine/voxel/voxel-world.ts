@@ -3,6 +3,7 @@
  * held in a {@link SectionStore}. World y runs from 0 to `height - 1`; below 0 reads as bedrock, above the top and
  * in columns that are not loaded reads as air.
  */
+import type { LightState } from '../light/world-light.ts';
 import { Block, type BlockRegistry, createBlockRegistry } from './blocks.ts';
 import { DIRTY_MESH, DIRTY_NET, SECTION_SIZE, voxelIndex } from './section.ts';
 import {
@@ -34,6 +35,11 @@ export interface VoxelWorld {
   readonly store: SectionStore;
   /** Loaded columns by {@link chunkKey}. Iterate with {@link sortedColumnKeys} when order matters. */
   readonly columns: Map<number, Column>;
+  /**
+   * Sky and block light bookkeeping, once light is on (engine/light/world-light.ts: `enableLight`, `lightAt`);
+   * block edits and unloads are reported to it.
+   */
+  light?: LightState;
 }
 
 /** Options of {@link createVoxelWorld}. */
@@ -95,6 +101,7 @@ export function removeColumn(world: VoxelWorld, cx: number, cz: number): void {
   const key = chunkKey(cx, cz);
   const col = world.columns.get(key);
   if (!col) return;
+  world.light?.unloading(col);
   for (const id of col.sections) if (id !== NO_SECTION) releaseSection(world.store, id);
   world.columns.delete(key);
 }
@@ -155,10 +162,11 @@ export function setBlock(world: VoxelWorld, x: number, y: number, z: number, blo
 
 /**
  * Marks DIRTY_MESH on the section holding block (x, y, z) and, when the block is on a section border, on the
- * neighbouring section across that border. For writers that change voxels without {@link setBlock} (such as a
- * client applying a section update from the server).
+ * neighbouring section across that border, and reports the change to the world's light when it is on. For writers
+ * that change voxels without {@link setBlock} (such as a client applying a section update from the server).
  */
 export function markBlockForMesh(world: VoxelWorld, x: number, y: number, z: number): void {
+  world.light?.edited(x, y, z);
   markNeighbourMesh(world, x, y, z);
   const lx = x & 15, ly = y & 15, lz = z & 15;
   if (lx === 0) markNeighbourMesh(world, x - 1, y, z);

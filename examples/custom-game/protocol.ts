@@ -8,7 +8,7 @@ import {
   defineMessage, defineProtocol, replicated, storeOf, type Kit,
 } from 'stratum-voxel';
 
-/** The lamp's block id: the first after the default blocks. */
+/** The lamp's block id: one the default blocks leave free (they use 0..11 and 13, the torch). */
 export const LAMP = 12;
 
 /** Mana: what CastLight spends and the regeneration system refills. */

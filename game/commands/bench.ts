@@ -32,6 +32,7 @@ const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> =
   chunks: { summary: 'chunk codec on terrain columns (--corpus FILE | --synthetic SEED): bytes, columns/s, peers', load: () => benchModule('chunks.bench.ts', 'chunksBench') },
   ecs: { summary: 'movement-system tick cost, 10k and 100k entities, SAB stores vs plain ArrayBuffer stores', load: () => benchModule('ecs.bench.ts', 'ecsBench') },
   entities: { summary: 'entity-delta N walkers 10 Hz: bytes per entity update, KB/s per client, against @colyseus/schema', load: () => benchModule('entities.bench.ts', 'entitiesBench') },
+  light: { summary: 'light: incremental update after one block edit (p50/p99 ms), whole column (ms), the pool, bytes per column if sent', load: () => benchModule('light.bench.ts', 'lightBench') },
   mesh: { summary: 'greedy meshing sections/s, one thread and worker pool, generated terrain and Minecraft corpus', load: () => benchModule('mesh.bench.ts', 'meshBench') },
   net: { summary: 'WebTransport on loopback: handshake, RTT per channel, chunk MB/s, input bytes, soak', load: () => benchModule('net.bench.ts', 'netBench') },
   scale: { summary: 'server tick p50/p99, CPU, memory, KB/s per client as bots grow (server and bots processes)', load: () => benchModule('scale.bench.ts', 'scaleBench') },

@@ -4,7 +4,8 @@
  * covers exactly those faces, once each, with the right colour, AO and winding.
  */
 import { BlockFlag } from '../../engine/voxel/blocks.ts';
-import { getBlock, type VoxelWorld } from '../../engine/voxel/voxel-world.ts';
+import { NO_SECTION, sectionLight } from '../../engine/voxel/section-store.ts';
+import { getBlock, getColumn, type VoxelWorld } from '../../engine/voxel/voxel-world.ts';
 import { AO_LIGHT, FACE_NORMALS, type SectionMesh } from '../../engine/mesh/section-mesh.ts';
 import type { MeshPalette } from '../../engine/mesh/mesh-palette.ts';
 
@@ -46,6 +47,35 @@ export function cornerAo(w: VoxelWorld, p: readonly number[], face: number, du: 
   return s1 && s2 ? 0 : 3 - s1 - s2 - c;
 }
 
+/** The stored light byte at (x, y, z), read straight from the section (no light update): open sky where none is. */
+function storedLight(w: VoxelWorld, x: number, y: number, z: number): number {
+  if (y < 0) return 0;
+  if (y >= w.height) return 0xf0;
+  const id = getColumn(w, x >> 4, z >> 4)?.sections[y >> 4] ?? NO_SECTION;
+  return id === NO_SECTION ? 0xf0 : sectionLight(w.store, id)[((y & 15) << 8) | ((z & 15) << 4) | (x & 15)];
+}
+
+/**
+ * Reference smooth light of the corner of unit face (block p, face) at in-plane offsets du, dv (0 or 1): [sky,
+ * block] bytes, each round(17 * average level) over the open voxel in front and those of its 3 corner neighbours
+ * that are not opaque (the diagonal only when a side is open).
+ */
+export function cornerLight(w: VoxelWorld, p: readonly number[], face: number, du: number, dv: number): [number, number] {
+  const [a, u, v] = axes(face);
+  const q = [p[0], p[1], p[2]];
+  q[a] += face & 1 ? -1 : 1;
+  const cell = (ou: number, ov: number): number[] => { const r = [q[0], q[1], q[2]]; r[u] += ou; r[v] += ov; return r; };
+  const su = du ? 1 : -1, sv = dv ? 1 : -1;
+  const open = (r: number[]): boolean => !opaque(w, r[0], r[1], r[2]);
+  const cells = [cell(0, 0)];
+  if (open(cell(su, 0))) cells.push(cell(su, 0));
+  if (open(cell(0, sv))) cells.push(cell(0, sv));
+  if ((open(cell(su, 0)) || open(cell(0, sv))) && open(cell(su, sv))) cells.push(cell(su, sv));
+  const ls = cells.map((r) => storedLight(w, r[0], r[1], r[2]));
+  const avg = (f: (l: number) => number): number => Math.round((ls.reduce((n, l) => n + f(l), 0) * 17) / ls.length);
+  return [avg((l) => l >> 4), avg((l) => l & 15)];
+}
+
 /** Number of exposed unit faces of section (cx, sy, cz). */
 export function countExposedFaces(w: VoxelWorld, cx: number, sy: number, cz: number): number {
   let n = 0;
@@ -73,8 +103,8 @@ export function quadArea(mesh: SectionMesh): number {
 
 /**
  * Checks a section's mesh against the reference and returns a list of problems (empty when it is right): every
- * exposed face covered by exactly one quad and nothing else covered; each covered face's block colour and corner AO
- * equal to the quad's vertex colour and AO; triangles wound counter-clockwise seen from outside and split along
+ * exposed face covered by exactly one quad and nothing else covered; each covered face's block colour, corner AO
+ * and corner light equal to the quad's vertex colour, AO and light (so faces of different light never merge); triangles wound counter-clockwise seen from outside and split along
  * the brighter diagonal.
  */
 export function checkSectionMesh(w: VoxelWorld, palette: MeshPalette, cx: number, sy: number, cz: number, mesh: SectionMesh): string[] {
@@ -89,10 +119,11 @@ export function checkSectionMesh(w: VoxelWorld, palette: MeshPalette, cx: number
     const plane = pos(0, a);
     const us = [0, 1, 2, 3].map((c) => pos(c, u)), vs = [0, 1, 2, 3].map((c) => pos(c, v));
     const minU = Math.min(...us), maxU = Math.max(...us), minV = Math.min(...vs), maxV = Math.max(...vs);
-    const aoAt = (du: number, dv: number): number => {
-      for (let c = 0; c < 4; c++) if (us[c] === (du ? maxU : minU) && vs[c] === (dv ? maxV : minV)) return mesh.ao[q * 4 + c];
+    const vertexAt = (du: number, dv: number): number => {
+      for (let c = 0; c < 4; c++) if (us[c] === (du ? maxU : minU) && vs[c] === (dv ? maxV : minV)) return q * 4 + c;
       return -1;
     };
+    const aoAt = (du: number, dv: number): number => mesh.ao[vertexAt(du, dv)] ?? -1;
     for (let c = 0; c < 4; c++) {
       if (mesh.faces[q * 4 + c] !== face || pos(c, a) !== plane) problems.push(`quad ${q}: vertices not coplanar`);
     }
@@ -110,6 +141,11 @@ export function checkSectionMesh(w: VoxelWorld, palette: MeshPalette, cx: number
         const want = cornerAo(w, p, face, du, dv);
         const got = aoAt(du, dv);
         if (want !== got) problems.push(`face ${local} ${face} corner ${du},${dv}: ao ${got}, want ${want}`);
+        const [sky, block] = cornerLight(w, p, face, du, dv);
+        const vi = vertexAt(du, dv);
+        if (mesh.light[vi * 2] !== sky || mesh.light[vi * 2 + 1] !== block) {
+          problems.push(`face ${local} ${face} corner ${du},${dv}: light ${mesh.light[vi * 2]},${mesh.light[vi * 2 + 1]}, want ${sky},${block}`);
+        }
       }
       for (let c = 0; c < 4; c++) {
         const vi = q * 4 + c, ao = mesh.ao[vi];

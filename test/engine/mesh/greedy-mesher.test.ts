@@ -7,6 +7,7 @@ import { Block } from '../../../engine/voxel/blocks.ts';
 import { createVoxelWorld, ensureColumn, ensureSection, setBlock, type VoxelWorld } from '../../../engine/voxel/voxel-world.ts';
 import { sectionVoxels } from '../../../engine/voxel/section-store.ts';
 import { meshSectionSync } from '../../../workers/mesh.main.ts';
+import { updateLight } from '../../../engine/light/world-light.ts';
 import { checkSectionMesh, countExposedFaces, quadArea } from '../../support/mesh-check.ts';
 
 /** A 3x3 patch of columns, 3 sections high, all air; tests build in the middle section (0, 1, 0). */
@@ -137,10 +138,32 @@ describe('greedy mesher', () => {
     expect(m.quads).toBe(6 + 6 + 6 + 6); // glass, leaves, the water pair (its top only beside the stone), stone
   });
 
+  it('gives each vertex the smooth light of its corner and splits a floor where the light differs', () => {
+    const w = emptyWorld();
+    for (let x = 0; x < 16; x++) for (let z = 0; z < 16; z++) setBlock(w, x, 16, z, Block.Stone);
+    const flat = mesh(w);
+    expect(quadsFacing(flat, Face.PosY)).toHaveLength(1); // no light computed: open sky everywhere, one quad
+    setBlock(w, 8, 17, 8, Block.Torch);
+    for (let x = -16; x < 32; x++) for (let z = -16; z < 32; z++) setBlock(w, x, 30, z, Block.Stone); // a roof: dark but for the torch
+    updateLight(w);
+    const m = mesh(w);
+    expect(checkSectionMesh(w, palette, 0, 1, 0, m)).toEqual([]);
+    expect(quadsFacing(m, Face.PosY).length).toBeGreaterThan(20);
+    // A floor corner at the torch's foot: the torch (14), its two sides (13) and the diagonal (12), times 17, over 4.
+    let brightest = 0, sky = 0;
+    for (let vi = 0; vi < m.vertices; vi++) {
+      if (m.faces[vi] !== Face.PosY || m.positions[vi * 3 + 1] !== 1) continue; // the floor's top
+      brightest = Math.max(brightest, m.light[vi * 2 + 1]);
+      sky = Math.max(sky, m.light[vi * 2]);
+    }
+    expect(brightest).toBe(Math.round(((14 + 13 + 13 + 12) * 17) / 4));
+    expect(sky).toBe(0);
+  });
+
   it('covers every exposed face exactly once, with the right colour, AO and winding, on random sections', () => {
-    const blocks = [Block.Stone, Block.Dirt, Block.Glass, Block.Leaves, Block.Water, 300, Block.Grass];
+    const blocks = [Block.Stone, Block.Dirt, Block.Glass, Block.Leaves, Block.Water, 300, Block.Grass, Block.Torch];
     fc.assert(
-      fc.property(fc.integer(), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 7 }), fc.boolean(), (seed, density, kinds, sideSection) => {
+      fc.property(fc.integer(), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 8 }), fc.boolean(), fc.boolean(), (seed, density, kinds, sideSection, lit) => {
         const w = emptyWorld();
         const rng = createRng(seed);
         const fillRandom = (cx: number, sy: number, cz: number): void => {
@@ -150,6 +173,7 @@ describe('greedy mesher', () => {
         fillRandom(0, 1, 0);
         fillRandom(0, 0, 0);
         if (sideSection) { fillRandom(1, 1, 0); fillRandom(-1, 2, -1); fillRandom(0, 2, 1); fillRandom(0, 2, 0); fillRandom(-1, 0, 0); }
+        if (lit) updateLight(w); // smooth light per vertex, and no merging across different light
         for (const sy of [0, 1, 2]) { // the bottom section sits on the solid below-world, the top one under air
           const m = mesh(w, sy);
           expect(checkSectionMesh(w, palette, 0, sy, 0, m)).toEqual([]);

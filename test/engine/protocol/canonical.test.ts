@@ -44,8 +44,8 @@ describe('protocol definition: canonical text', () => {
 
   it('writes each section in the documented form', () => {
     const c = defineProtocol(EXAMPLE_SPEC).canonical;
-    expect(c.blocks.split('\n')).toContain('12 lamp solid=1 opaque=1 see-through=0 targetable=1 breakable=1 liquid=0 light=15 color=ffd080 hardness=0.3');
-    expect(c.blocks.split('\n')).toContain('8 water solid=0 opaque=0 see-through=1 targetable=0 breakable=0 liquid=1 light=0 color=3060d0 hardness=1');
+    expect(c.blocks.split('\n')).toContain('12 lamp solid=1 opaque=1 see-through=0 targetable=1 breakable=1 liquid=0 light=15 transparent=0 color=ffd080 hardness=0.3');
+    expect(c.blocks.split('\n')).toContain('8 water solid=0 opaque=0 see-through=1 targetable=0 breakable=0 liquid=1 light=0 transparent=1 color=3060d0 hardness=1');
     expect(c.components.split('\n')).toContain('1 Transform to=all priority=1 pitch:i16=x0.5,x:f32=x16+hot,y:f32=x16+hot,yaw:u16=x0.25%256,z:f32=x16+hot');
     expect(c.components.split('\n')).toContain('5 Inventory to=owner priority=1 count:u8*9=exact,item:u16*9=exact,selected:u8=exact');
     expect(c.components.split('\n').at(-1)).toBe('32 Mana to=owner priority=2 current:f32=x4,max:u16=exact');
@@ -72,7 +72,7 @@ describe('protocol definition: section hashes', () => {
       ['blocks', 'light', { blocks: blocks.map((b) => (b.id === 12 ? { ...b, light: 14 } : b)) }],
       ['blocks', 'a flag', { blocks: blocks.map((b) => (b.id === 12 ? { ...b, opaque: false } : b)) }],
       ['blocks', 'a name', { blocks: blocks.map((b) => (b.id === 12 ? { ...b, name: 'lantern' } : b)) }],
-      ['blocks', 'one more block', { blocks: [...blocks, { id: 13, name: 'marble', color: 0xffffff }] }],
+      ['blocks', 'one more block', { blocks: [...blocks, { id: 40, name: 'marble', color: 0xffffff }] }],
       ['components', 'the audience', { components: mana({ to: 'all', priority: 2, fields: { current: { scale: 4 } } }) }],
       ['components', 'the priority', { components: mana({ to: 'owner', priority: 3, fields: { current: { scale: 4 } } }) }],
       ['components', 'a quantization', { components: mana({ to: 'owner', priority: 2, fields: { current: { scale: 8 } } }) }],

@@ -9,7 +9,7 @@ describe('block declarations', () => {
     const lamp = resolveBlock({ id: 12, name: 'lamp', color: 0xffd080, light: 15 });
     expect(lamp).toEqual({
       id: 12, name: 'lamp', color: 0xffd080, solid: true, opaque: true, seeThrough: false, targetable: true, breakable: true,
-      liquid: false, light: 15, hardness: 1, flags: Solid | Opaque | Targetable | Breakable,
+      liquid: false, light: 15, transparent: false, hardness: 1, flags: Solid | Opaque | Targetable | Breakable,
     });
     const r = createBlockRegistry();
     // The flag bits of the default set before blocks were declared by property (plus SeeThrough, which is new).
@@ -19,6 +19,14 @@ describe('block declarations', () => {
     };
     for (const [id, flags] of Object.entries(before)) expect(r.flags[Number(id)], `block ${id}`).toBe(flags);
     expect(r.defs.filter(Boolean)).toHaveLength(DEFAULT_BLOCKS.length);
+  });
+
+  it('let light through exactly when not opaque unless they say otherwise; the torch emits 14', () => {
+    const r = createBlockRegistry();
+    expect([Block.Air, Block.Glass, Block.Leaves, Block.Water, Block.Torch].map((id) => r.defs[id].transparent)).toEqual([true, true, true, true, true]);
+    expect([Block.Stone, Block.Dirt, Block.Bedrock].map((id) => r.defs[id].transparent)).toEqual([false, false, false]);
+    expect(r.defs[Block.Torch]).toMatchObject({ name: 'torch', light: 14, opaque: false, seeThrough: true });
+    expect(resolveBlock({ id: 20, name: 'slab', color: 0, opaque: false, transparent: false }).transparent).toBe(false);
   });
 
   it('are returned in id order, whatever order they are given in', () => {
@@ -36,6 +44,7 @@ describe('block declarations', () => {
       [{ id: 1, name: 'x', color: 0, seeThrough: true }, /see-through block cannot be opaque/],
       [{ id: 1, name: 'x', color: 0, liquid: true }, /liquid is neither solid nor targetable/],
       [{ id: 0, name: 'void', color: 0 }, /id 0 must be air/],
+      [{ id: 1, name: 'x', color: 0, transparent: true }, /opaque block blocks light/],
     ];
     for (const [def, message] of bad) expect(() => resolveBlocks([AIR, def as never]), JSON.stringify(def)).toThrow(message);
     expect(() => resolveBlocks([{ id: 1, name: 'x', color: 0 }])).toThrow(/id 0 must be air/);
