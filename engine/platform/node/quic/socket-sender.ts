@@ -1,6 +1,6 @@
 /**
  * Sends UDP payloads on a node:dgram socket and closes it only after the sends already handed to it went out: a
- * send is asynchronous, and closing the socket at once would drop the last packets (such as a CONNECTION_CLOSE).
+ * send may be queued, and closing the socket at once would drop the last packets (such as a CONNECTION_CLOSE).
  */
 import type { Socket } from 'node:dgram';
 import type { HostPort } from './quiche.ts';
@@ -25,26 +25,31 @@ export function enlargeSocketBuffers(socket: Socket): void {
   } catch { /* not allowed here: keep the defaults */ }
 }
 
-/** Wraps `socket`. */
-export function createSocketSender(socket: Socket): SocketSender {
-  let inflight = 0;
+/** How often close() looks again for sends the kernel did not take at once, ms. */
+const DRAIN_POLL_MS = 5;
+
+/**
+ * Wraps `socket` (with `connected`: a socket connected to its one peer, to which every send goes, with no address
+ * lookup). Sends pass no callback, so that Node first tries the send synchronously (one sendmsg, no request object
+ * and no completion callback per packet); a send the kernel cannot take at once is queued by libuv, and close()
+ * waits until that queue is empty.
+ */
+export function createSocketSender(socket: Socket, options: { connected?: boolean } = {}): SocketSender {
   let closing: Promise<void> | undefined;
-  let whenIdle: (() => void) | undefined;
-  const sent = () => {
-    inflight--;
-    if (inflight === 0) whenIdle?.();
-  };
   return {
     send(bytes, to) {
       if (closing) return;
-      inflight++;
-      socket.send(bytes, to.port, to.host, sent);
+      if (options.connected) socket.send(bytes); // to the connected peer, which is `to`
+      else socket.send(bytes, to.port, to.host);
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
-        const shut = () => socket.close(() => resolve());
-        if (inflight === 0) shut();
-        else whenIdle = shut;
+        // A send to an address reaches the queue after a lookup tick: look after it.
+        const shut = () => {
+          if (socket.getSendQueueCount() > 0) setTimeout(shut, DRAIN_POLL_MS);
+          else socket.close(() => resolve());
+        };
+        setImmediate(shut);
       });
       return closing;
     },

@@ -47,11 +47,12 @@ export function quicWebTransportConnector(options: QuicConnectorOptions): Connec
     address.then((host) => {
       const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4' });
       socket.on('error', () => {}); // ICMP port unreachable and the like: the QUIC timers report the failure
-      socket.bind(0, () => {
+      // Connected to the server: the kernel filters other senders, and sends need no address (no lookup per packet).
+      socket.bind(0, () => socket.connect(port, host, () => {
         const local: HostPort = { host: socket.address().address, port: socket.address().port };
         const remote: HostPort = { host, port };
         enlargeSocketBuffers(socket);
-        const sender = createSocketSender(socket);
+        const sender = createSocketSender(socket, { connected: true });
         const native = quiche().Connection.connect(isIP(hostname) ? null : hostname, randomBytes(CONN_ID_LEN), local, remote, config);
         const quic = createQuicConn({ native, isClient: true, local, remote, sendPacket: sender.send, onGone: sender.close });
         const timer = setTimeout(() => {
@@ -80,7 +81,7 @@ export function quicWebTransportConnector(options: QuicConnectorOptions): Connec
           if (rinfo.port === remote.port) quic.receive(msg, { host: rinfo.address, port: rinfo.port });
         });
         quic.flush();
-      });
+      }));
     }, (err: Error) => settle(new Error(`cannot resolve ${hostname}: ${err.message}`)));
   };
 }
