@@ -173,6 +173,12 @@ export function dangerAhead(world: GameWorld, x: number, y: number, z: number, h
   return true;
 }
 
+/** True when walking along `heading` from feet (x, y, z) meets a one-block step with two free blocks above it. */
+export function stepAhead(world: GameWorld, x: number, y: number, z: number, heading: number): boolean {
+  const ax = Math.floor(x - sinStep(heading) * 0.9), az = Math.floor(z + cosStep(heading) * 0.9), fy = Math.floor(y + 0.01);
+  return flag(world, ax, fy, az, BlockFlag.Solid) && !flag(world, ax, fy + 1, az, BlockFlag.Solid) && !flag(world, ax, fy + 2, az, BlockFlag.Solid);
+}
+
 /** The heading (one of 16 evenly spaced) that points most nearly along (dx, dz); deterministic (no atan2). */
 export function headingToward(dx: number, dz: number): number {
   let best = 0, bestDot = -Infinity;
@@ -217,8 +223,8 @@ export const mobAiSystem: System = {
       }
       body.x = t.x[eid]; body.y = t.y[eid]; body.z = t.z[eid];
       body.vx = v.x[eid]; body.vy = v.y[eid]; body.vz = v.z[eid]; body.onGround = m.onGround[eid] === 1;
-      // Blocked while walking on the ground: jump (one block is climbable).
-      if (buttons && body.onGround && v.x[eid] === 0 && v.z[eid] === 0 && m.timer[eid] % 10 === 0) buttons |= Button.Jump;
+      // A one-block step ahead with room above it: jump onto it.
+      if (buttons && body.onGround && stepAhead(world, t.x[eid], t.y[eid], t.z[eid], m.heading[eid])) buttons |= Button.Jump;
       const yaw = m.heading[eid];
       stepBody(world.voxels, body, { buttons, yaw });
       t.x[eid] = body.x; t.y[eid] = body.y; t.z[eid] = body.z; t.yaw[eid] = yaw;
@@ -232,20 +238,31 @@ export function fallDamage(blocks: number): number {
   return Math.max(0, Math.floor(blocks + 1e-3) - SAFE_FALL);
 }
 
-/** Tracks falls of players and mobs and hurts them on landing ({@link fallDamage}). */
+/** Before physics: gives players Fall when first seen and raises each fall's top to the height before the step. */
+export const fallTrackSystem: System = {
+  name: 'fall-track',
+  phase: 'pre-physics',
+  run(world, ctx) {
+    const s = world.ecs.stores, fall = storeOf(world.ecs, Fall);
+    for (const eid of ctx.players) {
+      if (!hasComponent(world.ecs, eid, fall)) { addComponent(world.ecs, eid, fall); fall.top[eid] = s.Transform.y[eid]; }
+      if (s.Transform.y[eid] > fall.top[eid]) fall.top[eid] = s.Transform.y[eid];
+    }
+    for (const eid of mobs(world)) if (s.Transform.y[eid] > fall.top[eid]) fall.top[eid] = s.Transform.y[eid];
+  },
+};
+
+/** After physics: hurts players and mobs that landed ({@link fallDamage} of the drop from the fall's top). */
 export const fallDamageSystem: System = {
   name: 'fall-damage',
   phase: 'post-physics',
   run(world, ctx) {
     const s = world.ecs.stores, fall = storeOf(world.ecs, Fall), m = storeOf(world.ecs, Mob);
-    for (const eid of ctx.players) {
-      if (!hasComponent(world.ecs, eid, fall)) { addComponent(world.ecs, eid, fall); fall.top[eid] = s.Transform.y[eid]; }
-      land(eid, s.Player.onGround[eid] === 1);
-    }
+    for (const eid of ctx.players) if (hasComponent(world.ecs, eid, fall)) land(eid, s.Player.onGround[eid] === 1);
     for (const eid of mobs(world)) land(eid, m.onGround[eid] === 1);
     function land(eid: number, onGround: boolean): void {
       const y = s.Transform.y[eid];
-      if (!onGround) { if (y > fall.top[eid]) fall.top[eid] = y; return; }
+      if (!onGround) return;
       const dmg = fallDamage(fall.top[eid] - y);
       fall.top[eid] = y;
       if (dmg > 0) s.Health.current[eid] = Math.max(0, s.Health.current[eid] - dmg);
@@ -397,7 +414,7 @@ export function mobSpawnSystem(o: Required<Omit<MobOptions, 'respawnPoint'>>): S
 
 /**
  * The mob and health systems, to add to a server's (or a sim's) systems: `mob-ai`, `fall-damage`, `deaths`,
- * `item-pickup`, `mob-spawn`. The world clock comes in through `isDay` (default: always day).
+ * `item-pickup`, `mob-spawn`, `fall-track`. The world clock comes in through `isDay` (default: always day).
  */
 export function createMobSystems(options: MobOptions = {}): System[] {
   const o = {
@@ -405,5 +422,5 @@ export function createMobSystems(options: MobOptions = {}): System[] {
     spawnRange: options.spawnRange ?? 24, despawnRange: options.despawnRange ?? 96, spawnEvery: options.spawnEvery ?? 20,
   };
   const respawn = options.respawnPoint ?? ((world: GameWorld) => ({ x: 0.5, y: surfaceY(world, 0, 0), z: 0.5 }));
-  return [mobAiSystem, fallDamageSystem, deathSystem(respawn), pickupSystem, mobSpawnSystem(o)];
+  return [mobAiSystem, fallTrackSystem, fallDamageSystem, deathSystem(respawn), pickupSystem, mobSpawnSystem(o)];
 }
