@@ -148,12 +148,15 @@ export function spawnMob(world: GameWorld, kind: number, x: number, y: number, z
   return eid;
 }
 
-/** Drops `count` of `item` at (x, y, z) as an ItemDrop entity; returns it. */
+/** Drops `count` of `item` at (x, y, z) as an ItemDrop entity (HeldItem says the item to clients); returns it. */
 export function dropItem(world: GameWorld, item: number, count: number, x: number, y: number, z: number): number {
   const eid = spawnKind(world, MobKind.ItemDrop, x, y, z);
-  const d = storeOf(world.ecs, Drop);
+  const d = storeOf(world.ecs, Drop), held = world.ecs.stores.HeldItem;
   addComponent(world.ecs, eid, d);
   d.item[eid] = item; d.count[eid] = count; d.age[eid] = 0;
+  // Clients see which item it is through HeldItem (replicated to all); the count stays on the server.
+  addComponent(world.ecs, eid, held);
+  held.item[eid] = item;
   return eid;
 }
 

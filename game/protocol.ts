@@ -23,7 +23,7 @@ export const GAME_PROTOCOL = defineProtocol({
     ...BUILTIN_COMPONENTS,
     replicated(50, Mob, { to: 'none' }),
     replicated(51, Fall, { to: 'none' }),
-    replicated(52, Drop, { to: 'all', fields: { age: 'skip' } }),
+    replicated(52, Drop, { to: 'none' }),
   ],
   entities: [
     ...BUILTIN_ENTITY_KINDS,

@@ -186,7 +186,7 @@ async function boot(): Promise<void> {
     showOutline(outline, target());
     const ids = [...client.remotes.keys()];
     const others = ids.filter((id) => !isPlayerKind(client.remotes.get(id)!.kind));
-    updateEntityBoxes(boxes, others, (id) => boxStyle(client.world, client.remotes.get(id)!.kind, client.remoteValues(id, 'Drop')?.item as number ?? 0), (id, out) => client.sampleRemote(id, out));
+    updateEntityBoxes(boxes, others, (id) => boxStyle(client.world, client.remotes.get(id)!.kind, client.remoteValues(id, 'HeldItem')?.item as number ?? 0), (id, out) => client.sampleRemote(id, out));
     updatePlayerFigures(figures, ids.filter((id) => isPlayerKind(client.remotes.get(id)!.kind)), (id) => client.remotes.get(id)?.name || `player ${id}`, (id, out) => client.sampleRemote(id, out));
     view.renderer.render(view.scene, view.camera);
     if (now - hudAt > 250) {
