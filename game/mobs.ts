@@ -348,14 +348,20 @@ export function deathSystem(respawnPoint: NonNullable<MobOptions['respawnPoint']
   };
 }
 
-/** Players within {@link PICKUP_RADIUS} pick dropped items up (engine giveItem); old drops vanish. */
+/**
+ * Dropped items fall (the character controller with no input: gravity and collision) and players within
+ * {@link PICKUP_RADIUS} pick them up (engine giveItem); old drops vanish.
+ */
 export const pickupSystem: System = {
   name: 'item-pickup',
   phase: 'rules',
   after: ['deaths'],
   run(world, ctx) {
-    const s = world.ecs.stores, t = s.Transform, d = storeOf(world.ecs, Drop);
+    const s = world.ecs.stores, t = s.Transform, v = s.Velocity, d = storeOf(world.ecs, Drop);
     for (const eid of drops(world)) {
+      body.x = t.x[eid]; body.y = t.y[eid]; body.z = t.z[eid]; body.vx = 0; body.vy = v.y[eid]; body.vz = 0; body.onGround = false;
+      stepBody(world.voxels, body, { buttons: 0, yaw: 0 });
+      t.y[eid] = body.y; v.y[eid] = body.vy;
       for (const p of ctx.players) {
         if (d.count[eid] === 0 || s.Health.current[p] === 0) break;
         const dx = t.x[p] - t.x[eid], dy = t.y[p] - t.y[eid], dz = t.z[p] - t.z[eid];

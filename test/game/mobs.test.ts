@@ -9,7 +9,7 @@ import { localIdentity } from '../../engine/protocol/handshake.ts';
 import { diffEventStreams } from '../../engine/replay/diff.ts';
 import { clientBot } from '../../game/client/bot.ts';
 import {
-  Attack, Drop, FLEE_TICKS, HURT_TICKS, Mob, MobBlock, MobKind, MobState, createMobSystems, dangerAhead, drops, fallDamage, mobs, spawnMob,
+  Attack, Drop, dropItem, FLEE_TICKS, HURT_TICKS, Mob, MobBlock, MobKind, MobState, createMobSystems, dangerAhead, drops, fallDamage, mobs, spawnMob,
 } from '../../game/mobs.ts';
 import { GAME_PROTOCOL } from '../../game/protocol.ts';
 import { GAME_SYSTEMS } from '../../game/rules.ts';
@@ -199,5 +199,42 @@ describe('mob AI', () => {
     expect(pose(replay.world)).toEqual(pose(live));
     expect(stateHash(hasher, replay.world)).toBe(stateHash(hasher, live));
     expect([...query(live.ecs, [storeOf(live.ecs, Mob)])].length).toBe(seen.length);
+  });
+});
+
+describe('mobs and health through the client', () => {
+  it('a client hits a mob with the Attack action; its health replicates; the own health reaches the client', async () => {
+    const st = await createStepper({ game: { systems: createMobSystems({ globalCap: 0 }) } });
+    const a = st.addClient(() => ({ buttons: 0, yaw: 0, pitch: 0 }), { latencyMs: 30 });
+    st.step(40);
+    const w = st.server.world, s = w.ecs.stores;
+    const player = [...st.server.players.values()][0].eid;
+    const sheep = spawnMob(w, MobKind.Sheep, s.Transform.x[player], s.Transform.y[player], s.Transform.z[player] + 2);
+    const netId = s.NetworkId.id[sheep];
+    st.step(10);
+    expect(a.client.remotes.get(netId)?.kind).toBe(MobKind.Sheep);
+    expect(a.client.remoteValues(netId, 'Health')?.current).toBe(8);
+    a.client.act(Attack, { target: netId });
+    st.step(10);
+    expect(s.Health.current[sheep]).toBe(6);
+    expect(storeOf(w.ecs, Mob).state[sheep]).toBe(MobState.Flee);
+    expect(a.client.remoteValues(netId, 'Health')?.current).toBe(6);
+    // The player's own health, changed on the server, reaches its client (OwnState).
+    expect(a.client.own('Health')?.current).toBe(20);
+    s.Health.current[player] = 13;
+    st.step(10);
+    expect(a.client.own('Health')?.current).toBe(13);
+  });
+});
+
+describe('dropped items', () => {
+  it('fall to the ground', () => {
+    const { w, step } = world();
+    const y = ground(w);
+    spawnPlayer(w, 30.5, y, 30.5, [], 1);
+    const d = dropItem(w, MobBlock.Pork, 1, 0.5, y + 5, 0.5);
+    for (let i = 0; i < 30; i++) step();
+    expect(w.ecs.stores.Transform.y[d]).toBe(y);
+    expect(drops(w)).toEqual([d]);
   });
 });
