@@ -28,6 +28,7 @@ import { createWalkers } from './entity-walkers.ts';
 
 const OPTIONS = {
   entities: { kind: 'int', default: 100, min: 1, max: 1000, help: 'walking entities, all seen by the one client' },
+  mobs: { kind: 'int', default: 0, min: 0, max: 1000, help: 'mobs (sheep and pigs, game/mobs.ts) among them, also all seen by the client' },
   seconds: { kind: 'int', default: 30, min: 1, max: 3600, help: 'simulated seconds measured (after a 1 s warm-up)' },
   seed: { kind: 'int', default: 1, min: 0, max: 4294967295, help: 'bot and link seed' },
   loss: { kind: 'number', default: 0.05, min: 0, max: 0.9, help: 'chance an entity update datagram is lost' },
@@ -68,8 +69,8 @@ function sameState(a: EntityState, b: EntityState): boolean {
   return true;
 }
 
-function run(entities: number, seed: number, seconds: number, link: LinkOptions, withPeers: boolean): Run {
-  const walkers = createWalkers({ entities, seed });
+function run(entities: number, seed: number, seconds: number, link: LinkOptions, withPeers: boolean, mobs = 0): Run {
+  const walkers = createWalkers({ entities, seed, mobs });
   const peers: Run['peers'] = new Map();
   if (withPeers) {
     for (const v of COLYSEUS_VARIANTS) peers.set(v, { peer: createColyseusPeer(v, walkers.layout), join: 0, bytes: 0, framed: 0, records: 0, patches: 0, encodeMs: 0, mismatches: 0 });
@@ -129,10 +130,10 @@ export const entitiesBench: Bench = {
     const { values: o } = parseOptions(OPTIONS, argv);
     const latencyTicks = Math.round(o['latency-ms'] / TICK_MS);
     const link: LinkOptions = { loss: o.loss, ackLoss: o['ack-loss'], latencyTicks, seed: o.seed };
-    const workload = `entity-delta ${o.entities} walkers ${TICK_HZ / ENTITY_EVERY} Hz`;
+    const workload = `entity-delta ${o.entities} walkers${o.mobs ? ` + ${o.mobs} mobs` : ''} ${TICK_HZ / ENTITY_EVERY} Hz`;
     const linkName = `loss ${(o.loss * 100).toFixed(0)}%/${(o['ack-loss'] * 100).toFixed(0)}% acks, ${latencyTicks * TICK_MS} ms one-way`;
-    const main = run(o.entities, o.seed, o.seconds, link, true);
-    const ideal = run(o.entities, o.seed, o.seconds, { loss: 0, ackLoss: 0, latencyTicks: 0, seed: o.seed }, false);
+    const main = run(o.entities, o.seed, o.seconds, link, true, o.mobs);
+    const ideal = run(o.entities, o.seed, o.seconds, { loss: 0, ackLoss: 0, latencyTicks: 0, seed: o.seed }, false, o.mobs);
     const full = main.ours.fullSnapshotBytes;
     const rows: EntityCodecFigures[] = [
       oursRow(`${workload}, stratum, ${linkName}`, main.ours, o.seconds),
@@ -159,7 +160,7 @@ export const entitiesBench: Bench = {
     if (o.json) {
       const peers = Object.fromEntries(COLYSEUS_VARIANTS.map((v) => [v === 'int' ? 'colyseus-schema' : `colyseus-schema-${v}`, peerFigures[v]]));
       writeFileSync(o.json, JSON.stringify({
-        workload, node: process.version, entities: o.entities, seconds: o.seconds, seed: o.seed, link: { ...link, latencyMs: latencyTicks * TICK_MS },
+        workload, node: process.version, entities: o.entities, mobs: o.mobs, seconds: o.seconds, seed: o.seed, link: { ...link, latencyMs: latencyTicks * TICK_MS },
         bytesPerEntityUpdate: rows[0].bytesPerEntityUpdate, kbpsPerClient: rows[0].kbpsPerClient, savingsVsFullSnapshot: rows[0].savingsVsFullSnapshot,
         framedKbpsPerClient: rows[0].framedKbpsPerClient, bytesPerUpdate: rows[0].bytesPerUpdate, joinBytes: rows[0].joinBytes,
         updates: r.updates, lost: r.lost, applied: r.applied, againstZero: r.againstZero, mismatches,

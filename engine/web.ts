@@ -7,6 +7,7 @@
  *
  * @packageDocumentation
  */
+export * from './web/renderer/boxes.ts';
 export * from './web/renderer/outline.ts';
 export * from './web/renderer/players.ts';
 export * from './web/renderer/section-meshes.ts';

@@ -1,19 +1,41 @@
 /**
- * The project's game as a protocol definition, written like any user's: the default blocks, the engine's
- * components and predicted actions, and the entity kinds of EntitySpawn. The server and every client build from it;
- * a build from another definition is refused at handshake, naming the sections that differ.
+ * The project's game as a protocol definition, written like any user's: the default blocks plus the mobs' drops,
+ * the engine's components plus the mobs' (game/mobs.ts), the engine's predicted actions plus Attack, and the entity
+ * kinds of EntitySpawn (players, Sheep, Pig, ItemDrop). The server and every client build from it; a build from
+ * another definition is refused at handshake, naming the sections that differ.
  */
 import {
-  BUILTIN_COMPONENTS, BUILTIN_ACTIONS, BUILTIN_ENTITY_KINDS, PlayerKind, defineProtocol, DEFAULT_BLOCKS,
+  BUILTIN_COMPONENTS, BUILTIN_ACTIONS, BUILTIN_ENTITY_KINDS, PlayerKind, defineProtocol, DEFAULT_BLOCKS, replicated,
+  type ActionDef, type BlockDef, type ComponentDef, type EntityKindDef,
 } from '../engine/index.ts';
+import { Attack, Drop, Fall, Mob, MobBlock, MobKind } from './mobs.ts';
 
-/** Entity kinds in EntitySpawn: the engine's player kinds (values are part of the wire format). */
-export const EntityKind = PlayerKind;
+/** Entity kinds in EntitySpawn: the engine's player kinds and the game's mobs (values are part of the wire format). */
+export const EntityKind = { ...PlayerKind, ...MobKind } as const;
+
+/** The game's blocks: the engine's defaults plus the mobs' drops (wool 14, pork 15). */
+export const GAME_BLOCKS: readonly BlockDef[] = [
+  ...DEFAULT_BLOCKS,
+  { id: MobBlock.Wool, name: 'wool', color: 0xf0f0e8, hardness: 0.8 },
+  { id: MobBlock.Pork, name: 'pork', color: 0xe89090, hardness: 0.5 },
+];
+
+/** The game's components: the engine's plus Mob (50), Fall (51) and Drop (52), all kept on the server. */
+export const GAME_COMPONENTS: readonly ComponentDef[] = [
+  ...BUILTIN_COMPONENTS,
+  replicated(50, Mob, { to: 'none' }),
+  replicated(51, Fall, { to: 'none' }),
+  replicated(52, Drop, { to: 'none' }),
+];
+
+/** The game's entity kinds: the engine's players plus Sheep (10), Pig (11) and ItemDrop (19). */
+export const GAME_ENTITIES: readonly EntityKindDef[] = [
+  ...BUILTIN_ENTITY_KINDS,
+  { id: MobKind.Sheep, name: 'Sheep' }, { id: MobKind.Pig, name: 'Pig' }, { id: MobKind.ItemDrop, name: 'ItemDrop' },
+];
+
+/** The game's predicted actions: the engine's plus Attack (20). */
+export const GAME_ACTIONS: readonly ActionDef[] = [...BUILTIN_ACTIONS, Attack];
 
 /** The game's protocol definition. */
-export const GAME_PROTOCOL = defineProtocol({
-  blocks: DEFAULT_BLOCKS,
-  components: BUILTIN_COMPONENTS,
-  entities: BUILTIN_ENTITY_KINDS,
-  actions: BUILTIN_ACTIONS,
-});
+export const GAME_PROTOCOL = defineProtocol({ blocks: GAME_BLOCKS, components: GAME_COMPONENTS, entities: GAME_ENTITIES, actions: GAME_ACTIONS });

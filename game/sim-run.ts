@@ -44,9 +44,9 @@ export interface Sim {
 /** Builds the world, generates its terrain with `generate`, and places the bots. */
 export async function createSim(o: SimSetup, generate: GenerateColumns): Promise<Sim> {
   const world = createGameWorld({
-    capacity: Math.max(64, o.bots + 16), seed: o.seed, components: o.protocol ? componentLayout(o.protocol) : undefined,
+    capacity: Math.max(64, o.bots + 16) + (o.systems?.length ? 128 : 0), seed: o.seed, components: o.protocol ? componentLayout(o.protocol) : undefined,
   });
-  const schedule = gameSchedule(o.systems);
+  const schedule = gameSchedule(o.systems, o.protocol?.actions);
   const terrain: TerrainConfig = o.world === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: o.seed };
   await generate(world.voxels, terrain, squareAround(0, 0, o.radius));
   const bots: ReturnType<typeof createScriptedBot>[] = [];

@@ -9,6 +9,7 @@ import {
   createGameServer, listen, type ListenTransport,
 } from '../../engine/server.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
+import { GAME_SYSTEMS } from '../rules.ts';
 import { SERVER_OPTIONS, loadServerConfig, type ServerConfig } from '../server/config.ts';
 import { buildWeb, webBuildExists, webBuildIsStale, webSourcesExist } from '../web/build.ts';
 import { OptionError, formatHelp } from '../options.ts';
@@ -70,7 +71,7 @@ export const serve: Command = {
     const scheduler = createRealtimeScheduler();
     const log = (level: string, m: string) => (level === 'info' ? console.log : console.error)(`[${level}] ${m}`);
     const server = createGameServer({
-      scheduler, protocol: GAME_PROTOCOL, codec: { zstd: nodeZstd, hasher }, store, adminToken, log, pool,
+      scheduler, protocol: GAME_PROTOCOL, codec: { zstd: nodeZstd, hasher }, store, adminToken, log, pool, systems: GAME_SYSTEMS,
       terrain: config.world === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: config.seed },
       worldRadius: config['world-radius'], viewDistance: config['view-distance'], columnSections: config['column-sections'],
       maxPlayers: config['max-players'], maxSessionsPerAddress: config['max-sessions-per-address'],

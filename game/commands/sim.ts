@@ -7,6 +7,9 @@ import { performance } from 'node:perf_hooks';
 import { loadHasher, stateHash, generateColumnsInPool, summarize } from '../../engine/index.ts';
 import { createNodePool } from '../../engine/server.ts';
 import { createSim, type Sim, type SimSetup } from '../sim-run.ts';
+import { GAME_PROTOCOL } from '../protocol.ts';
+import { GAME_SYSTEMS } from '../rules.ts';
+import { drops, mobs } from '../mobs.ts';
 import { formatHelp, parseOptions } from '../options.ts';
 import type { Command } from './command.ts';
 
@@ -34,7 +37,7 @@ export const sim: Command = {
     const pool = createNodePool({ threads: o.threads });
     let sim: Sim;
     try {
-      sim = await createSim({ seed: o.seed, bots: o.bots, world: o.world as SimSetup['world'], radius: o.radius }, (voxels, terrain, coords) => generateColumnsInPool(pool, voxels, terrain, coords));
+      sim = await createSim({ seed: o.seed, bots: o.bots, world: o.world as SimSetup['world'], radius: o.radius, protocol: GAME_PROTOCOL, systems: GAME_SYSTEMS }, (voxels, terrain, coords) => generateColumnsInPool(pool, voxels, terrain, coords));
     } finally {
       await pool.destroy();
     }
@@ -58,6 +61,7 @@ export const sim: Command = {
     const tickMs = summarize(durations);
     const hash = stateHash(hasher, world);
     console.log(`ticks ${o.ticks}, bots ${o.bots}, world ${o.world}, seed ${o.seed}`);
+    console.log(`mobs ${mobs(world).length}, items dropped ${drops(world).length}`);
     console.log(`blocks placed ${counts.placed}, broken ${counts.broken}, refused ${counts.refused} ${JSON.stringify(refusals)}`);
     console.log(`tick ms: mean ${tickMs.mean.toFixed(3)}, p50 ${tickMs.p50.toFixed(3)}, p99 ${tickMs.p99.toFixed(3)}, max ${tickMs.max.toFixed(3)}; ${(o.ticks / (wallMs / 1000)).toFixed(0)} ticks/s`);
     if (o.json) {

@@ -164,3 +164,17 @@ export function attachHudKeys(h: Hud, send: (text: string) => void, onTyping: (t
     h.chatInput.removeEventListener('keydown', onChatKey);
   };
 }
+
+/**
+ * Shows the player's health as hearts above the hotbar (game/web/mobs-view.ts heartsText), with the number in its
+ * title; the element is made on first use. Its text is what `window.stratum.hearts()` reads.
+ */
+export function showHealth(h: Hud, text: string, current: number, max: number): void {
+  let e = h.root.querySelector<HTMLElement>('.hearts');
+  if (!e) {
+    e = el('div', 'hearts', h.root);
+    Object.assign(e.style, { position: 'absolute', bottom: '64px', left: '50%', transform: 'translateX(-50%)', color: '#e33', font: '20px sans-serif', textShadow: '0 0 2px #000', pointerEvents: 'none' });
+  }
+  if (e.textContent !== text) e.textContent = text;
+  e.title = `${current} / ${max}`;
+}

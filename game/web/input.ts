@@ -1,5 +1,6 @@
 /**
- * First-person controls: pointer-lock mouse look, WASD, space (jump), shift (sprint; not ctrl: ctrl+W closes tabs), left click breaks,
+ * First-person controls: pointer-lock mouse look, WASD, space (jump), shift (sprint; not ctrl: ctrl+W closes tabs), left click hits the mob
+ * under the crosshair or else breaks,
  * right click places, 1-9 selects the hotbar slot. The game client samples {@link sampleInput} once per tick; block
  * actions and slot changes wait in a queue until then (tests queue them through `window.stratum` too).
  */
@@ -67,8 +68,11 @@ export function sampleInput(s: InputState): Omit<PlayerInput, 'tick'> {
 /** The block a click aims at: the raycast target now (null when nothing is in reach). */
 export type TargetFn = () => { x: number; y: number; z: number; face: number } | null;
 
-/** Wires the DOM events of `canvas` to `s`; returns a function that removes them. */
-export function attachInput(canvas: HTMLCanvasElement, s: InputState, target: TargetFn): () => void {
+/**
+ * Wires the DOM events of `canvas` to `s`; returns a function that removes them. A left click first tries `hit` (a
+ * mob under the crosshair: it attacks and returns true), and breaks the targeted block only when that returns false.
+ */
+export function attachInput(canvas: HTMLCanvasElement, s: InputState, target: TargetFn, hit: () => boolean = () => false): () => void {
   const locked = () => document.pointerLockElement === canvas;
   const onMouseMove = (e: MouseEvent) => {
     if (!locked()) return;
@@ -81,6 +85,7 @@ export function attachInput(canvas: HTMLCanvasElement, s: InputState, target: Ta
       void canvas.requestPointerLock?.();
       return;
     }
+    if (e.button === 0 && hit()) return;
     const t = target();
     if (!t) return;
     if (e.button === 0) s.actions.push({ kind: BlockActionKind.Break, x: t.x, y: t.y, z: t.z, face: t.face });

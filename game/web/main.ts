@@ -13,11 +13,13 @@ import {
 } from '../../engine/client.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { certificateAdvice, connect, endpointUrl } from '../../engine/client.ts';
-import { addChatLine, attachHudKeys, createHud, setStatus, showHotbar, showSlot, showStats } from './hud.ts';
+import { addChatLine, attachHudKeys, createHud, setStatus, showHealth, showHotbar, showSlot, showStats } from './hud.ts';
+import { boxStyle, heartsText, isPlayerKind, mobUnderRay } from './mobs-view.ts';
+import { Attack } from '../mobs.ts';
 import { attachInput, createInputState, sampleInput } from './input.ts';
 import {
   createOutline, showOutline, createPlayerFigures, updatePlayerFigures, applySectionMeshes, clearSectionMeshes,
-  createSectionMeshes, createView, lookDirection, placeCamera, resizeView,
+  createSectionMeshes, createView, lookDirection, placeCamera, resizeView, createEntityBoxes, updateEntityBoxes,
 } from '../../engine/web.ts';
 import { createTestHook, type MeshCounters } from './test-hook.ts';
 import { createLocalMotion, noteTick, smoothedPosition } from './local-motion.ts';
@@ -58,8 +60,9 @@ async function boot(): Promise<void> {
   const view = createView(canvas, VIEW_BLOCKS);
   const sections = createSectionMeshes();
   const figures = createPlayerFigures();
+  const boxes = createEntityBoxes();
   const outline = createOutline();
-  view.scene.add(sections.group, figures.group, outline);
+  view.scene.add(sections.group, figures.group, boxes.group, outline);
   window.addEventListener('resize', () => resizeView(view));
 
   const meshing: MeshCounters = { sectionsMeshedInPool: 0, batches: 0, failures: 0, sectionsMeshedInWorker: 0, poolThreads: threads };
@@ -136,7 +139,19 @@ async function boot(): Promise<void> {
   // Drawn and aimed with the unquantized facing (smooth mouse look); ticks send it quantized.
   const yawSteps = () => (input.yaw / (2 * Math.PI)) * YAW_STEPS;
   const pitchSteps = () => (input.pitch / (Math.PI / 2)) * PITCH_LIMIT;
-  attachInput(canvas, input, target);
+  // A left click on a mob (nearer than the targeted block) attacks it: the server checks reach and line of sight.
+  const hit = () => {
+    const e = eye();
+    if (!e) return false;
+    const dir = lookDirection(yawSteps(), pitchSteps());
+    const [dx, dy, dz] = dir;
+    const block = raycast(client.world.voxels, e.x, e.y, e.z, dx, dy, dz, REACH);
+    const blockDistance = block ? Math.hypot(block.x + 0.5 - e.x, block.y + 0.5 - e.y, block.z + 0.5 - e.z) : Infinity;
+    const id = mobUnderRay(client, e, dir, blockDistance);
+    if (id) client.act(Attack, { target: id });
+    return id !== 0;
+  };
+  attachInput(canvas, input, target, hit);
   attachHudKeys(hud, (text) => client.net.send(Channel.Chat, { type: MsgType.ClientChat, text }), (typing) => { input.typing = typing; });
 
   (window as unknown as { stratum: unknown }).stratum = createTestHook(client, input, meshing, () => sections.byKey.size, chatLines, transportOf);
@@ -169,11 +184,16 @@ async function boot(): Promise<void> {
       placeCamera(view, x + p.offset[0], y + p.offset[1] + EYE_HEIGHT, z + p.offset[2], yawSteps(), pitchSteps());
     }
     showOutline(outline, target());
-    updatePlayerFigures(figures, client.remotes.keys(), (id) => client.remotes.get(id)?.name || `player ${id}`, (id, out) => client.sampleRemote(id, out));
+    const ids = [...client.remotes.keys()];
+    const others = ids.filter((id) => !isPlayerKind(client.remotes.get(id)!.kind));
+    updateEntityBoxes(boxes, others, (id) => boxStyle(client.world, client.remotes.get(id)!.kind, client.remoteValues(id, 'HeldItem')?.item as number ?? 0), (id, out) => client.sampleRemote(id, out));
+    updatePlayerFigures(figures, ids.filter((id) => isPlayerKind(client.remotes.get(id)!.kind)), (id) => client.remotes.get(id)?.name || `player ${id}`, (id, out) => client.sampleRemote(id, out));
     view.renderer.render(view.scene, view.camera);
     if (now - hudAt > 250) {
       hudAt = now;
       showSlot(hud, input.slot);
+      const health = client.own('Health');
+      if (health) showHealth(hud, heartsText(health.current as number, 20), health.current as number, 20);
       const colors = hotbarColors();
       if (colors.join() !== hotbarShown) { hotbarShown = colors.join(); showHotbar(hud, colors); }
       const b = p?.body;

@@ -6,6 +6,9 @@
  */
 import { type BlockAction, getBlock, isLoaded, generateColumnsSync } from '../../engine/index.ts';
 import type { GameClient } from '../../engine/client.ts';
+import { Attack } from '../mobs.ts';
+import { GAME_PROTOCOL } from '../protocol.ts';
+import { kindName } from './mobs-view.ts';
 import { simStateHash, type SimSetup } from '../sim-run.ts';
 import type { InputState } from './input.ts';
 
@@ -59,6 +62,17 @@ export interface StratumHook {
   queueAction(action: BlockAction): void;
   /** Sets the facing in radians (as mouse look would). */
   look(yaw: number, pitch: number): void;
+  /**
+   * The remote entities (players, mobs, dropped items) with their kind ids and names (the protocol definition's)
+   * and where each is drawn now (interpolated); `drawn` is false before it has a pose.
+   */
+  entities(): { id: number; kind: number; name: string; x: number; y: number; z: number; drawn: boolean }[];
+  /** The own player's health as the server last sent it (OwnState), or null before it did. */
+  health(): number | null;
+  /** The hearts line the HUD shows ('' before the first health). */
+  hearts(): string;
+  /** Makes the Attack action on the entity with network id `id` (as a click on it would). */
+  attack(id: number): void;
   /** Runs `stratum sim` with these settings for `ticks` ticks on this thread; resolves with its state hash. */
   simStateHash(setup: SimSetup & { ticks: number }): Promise<string>;
 }
@@ -101,5 +115,15 @@ export function createTestHook(
     queueAction(action) { input.actions.push({ ...action }); },
     look(yaw, pitch) { input.yaw = yaw; input.pitch = pitch; },
     simStateHash: (setup) => simStateHash(setup, generateColumnsSync),
+    entities() {
+      const pose = { x: 0, y: 0, z: 0, yaw: 0 };
+      return [...client.remotes.values()].map((r) => {
+        const drawn = client.sampleRemote(r.id, pose);
+        return { id: r.id, kind: r.kind, name: kindName(GAME_PROTOCOL, r.kind), x: pose.x, y: pose.y, z: pose.z, drawn };
+      });
+    },
+    health: () => (client.own('Health')?.current as number | undefined) ?? null,
+    hearts: () => document.querySelector('.hearts')?.textContent ?? '',
+    attack(id) { client.act(Attack, { target: id }); },
   };
 }

@@ -14,7 +14,8 @@ import {
   startQuicWebTransportServer, startUdpLinkEmulator, type UdpLinkEmulator, type UdpLinkStats, nodeZstd,
   createGameServer, type GameServer, type GameServerOptions, createNodePool, type ReplicationMetrics,
 } from '../../engine/server.ts';
-import { GAME_PROTOCOL } from '../protocol.ts';
+import { EntityKind, GAME_PROTOCOL } from '../protocol.ts';
+import { GAME_SYSTEMS } from '../rules.ts';
 import { type Pose, type ClientEvents, createGameClient, type GameClient } from '../../engine/client.ts';
 import { createActor, type Actor } from './actor.ts';
 import { recordClient, sampleClients, type ClientRecording } from './client-recording.ts';
@@ -165,7 +166,7 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
 
   const phases: PhaseResult[] = [];
   try {
-    const joined = await until(() => clients.every((c) => c.predictor && c.remotes.size === o.clients - 1), 15 + scenario.timing.joinSeconds);
+    const joined = await until(() => clients.every((c) => c.predictor && [...c.remotes.values()].filter((r) => r.kind === EntityKind.Player).length === o.clients - 1), 15 + scenario.timing.joinSeconds);
     if (!joined) throw new Error('not every client joined within the time allowed');
     await sleep(scenario.timing.joinSeconds * 1000);
     o.log(`all ${o.clients} clients joined (handshakes ${recordings.map((r) => r.handshakeMs.toFixed(0)).join(', ')} ms)`);
@@ -232,7 +233,7 @@ async function openWorld(o: WorldTestOptions, parts: WorldParts): Promise<OpenWo
     scheduler: parts.scheduler, protocol: GAME_PROTOCOL, codec: { zstd: nodeZstd, hasher }, ...parts.config, viewDistance: o.scenario.world.viewDistance, store: null,
     maxSessionsPerAddress: o.clients, // every client comes from 127.0.0.1
     adminToken: randomAdminToken(), log: (level, m) => { if (level !== 'info') o.log(`  server ${level}: ${m}`); },
-    recorder: parts.recorder,
+    recorder: parts.recorder, systems: GAME_SYSTEMS,
   });
   await server.init();
   const sink = (s: Parameters<typeof server.net.accept>[0]) => server.net.accept(s);

@@ -5,13 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { HOTBAR_SLOTS } from '../../engine/ecs/components.ts';
 import { BlockActionKind, type PlayerInput } from '../../engine/input.ts';
-import { BUILTIN_COMPONENTS } from '../../engine/protocol/component-spec.ts';
 import { BUILTIN_ACTIONS, defineProtocol } from '../../engine/protocol/define.ts';
 import { MsgType } from '../../engine/protocol/messages.ts';
 import { Block, DEFAULT_BLOCKS } from '../../engine/voxel/blocks.ts';
 import { getBlock } from '../../engine/voxel/voxel-world.ts';
 import type { GameClient } from '../../engine/client/game-client.ts';
-import { EntityKind, GAME_PROTOCOL } from '../../game/protocol.ts';
+import { GAME_ACTIONS, GAME_BLOCKS, GAME_COMPONENTS, GAME_ENTITIES, GAME_PROTOCOL } from '../../game/protocol.ts';
 import { createStepper } from '../support/stepper.ts';
 
 const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 });
@@ -19,10 +18,8 @@ const LAMP = 12;
 
 /** The game's definition with one more block. */
 const WITH_LAMP = defineProtocol({
-  blocks: [...DEFAULT_BLOCKS, { id: LAMP, name: 'lamp', color: 0xffd080, light: 15, hardness: 0.3 }],
-  components: BUILTIN_COMPONENTS,
-  entities: [{ id: EntityKind.Player, name: 'Player' }, { id: EntityKind.Self, name: 'Self' }],
-  actions: BUILTIN_ACTIONS,
+  blocks: [...GAME_BLOCKS, { id: LAMP, name: 'lamp', color: 0xffd080, light: 15, hardness: 0.3 }],
+  components: GAME_COMPONENTS, entities: GAME_ENTITIES, actions: GAME_ACTIONS,
 });
 
 /** Places one block two cells east of the player, once it has been predicting for a while. */
@@ -43,9 +40,14 @@ const hotbarOf = (c: GameClient) => Array.from({ length: HOTBAR_SLOTS }, (_, i) 
 });
 
 describe('the game protocol', () => {
-  it('is the engine defaults plus the two entity kinds', () => {
-    expect(GAME_PROTOCOL.entities).toEqual([{ id: 1, name: 'Player' }, { id: 2, name: 'Self' }]);
-    expect(GAME_PROTOCOL.canonical.blocks).toBe(defineProtocol().canonical.blocks);
+  it('is the engine defaults plus the mobs: their kinds, components, drops and Attack', () => {
+    expect(GAME_PROTOCOL.entities).toEqual([
+      { id: 1, name: 'Player' }, { id: 2, name: 'Self' }, { id: 10, name: 'Sheep' }, { id: 11, name: 'Pig' }, { id: 19, name: 'ItemDrop' },
+    ]);
+    expect(GAME_PROTOCOL.canonical.blocks).toBe(defineProtocol({ blocks: [...DEFAULT_BLOCKS, ...GAME_BLOCKS.slice(DEFAULT_BLOCKS.length)] }).canonical.blocks);
+    expect(GAME_PROTOCOL.blocks.map((b) => b.id).filter((id) => id >= 14)).toEqual([14, 15]);
+    expect(GAME_PROTOCOL.components.map((c) => c.id).filter((id) => id >= 50)).toEqual([50, 51, 52]);
+    expect(GAME_PROTOCOL.actions.map((a) => a.id)).toEqual([...BUILTIN_ACTIONS.map((a) => a.id), 20]);
   });
 
   it('a block type the definition adds is predicted as that block, from the kit the server chose, and the server agrees', async () => {

@@ -20,6 +20,10 @@ describe('stratum sim', () => {
     expect(lastLineHash(c.stdout)).not.toBe(ha);
     // The bots really did something.
     expect(a.stdout).toMatch(/blocks placed [1-9]\d*, broken [1-9]/);
+    // Mobs (game/mobs.ts) spawned among them, the same in both processes.
+    const mobs = /^mobs (\d+),/m.exec(a.stdout)?.[1];
+    expect(Number(mobs)).toBeGreaterThan(0);
+    expect(/^mobs (\d+),/m.exec(b.stdout)?.[1]).toBe(mobs);
   });
 
   it('names the option and its range when a value is out of range', async () => {
