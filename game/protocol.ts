@@ -6,6 +6,7 @@
 import {
   BUILTIN_COMPONENTS, BUILTIN_ACTIONS, BUILTIN_ENTITY_KINDS, PlayerKind, defineProtocol, DEFAULT_BLOCKS,
 } from '../engine/index.ts';
+import { SKY_COMPONENT, SkyState } from './sky/sky.ts';
 
 /** Entity kinds in EntitySpawn: the engine's player kinds (values are part of the wire format). */
 export const EntityKind = PlayerKind;
@@ -13,7 +14,10 @@ export const EntityKind = PlayerKind;
 /** The game's protocol definition. */
 export const GAME_PROTOCOL = defineProtocol({
   blocks: DEFAULT_BLOCKS,
-  components: BUILTIN_COMPONENTS,
+  // Sky (id 40): the world clock and weather, on the server only (clients get SkyState).
+  components: [...BUILTIN_COMPONENTS, SKY_COMPONENT],
   entities: BUILTIN_ENTITY_KINDS,
+  // SkyState (id 130): the clock and weather, server -> client.
+  messages: [SkyState],
   actions: BUILTIN_ACTIONS,
 });

@@ -7,8 +7,10 @@ import { removeEntity } from 'bitecs';
 import {
   type Hasher, type PlayerInput, type InputLogEntry, eventStreamHeader, type EventStreamHeader, type StreamEvent,
   toStreamEvent, stateHashEventAt, createGameWorld, spawnPlayer, type GameWorld, stepWorld, surfaceY,
-  generateColumnsSync, squareAround,
+  generateColumnsSync, squareAround, componentLayout, gameSchedule,
 } from '../../engine/index.ts';
+import { GAME_PROTOCOL } from '../protocol.ts';
+import { GAME_SYSTEMS, skyEntity } from '../sky/sky.ts';
 import { DEFAULT_KIT, EntityKind } from '../rules.ts';
 import type { SessionInfo } from './session-recording.ts';
 
@@ -24,7 +26,10 @@ export interface ReplayResult {
 
 /** Re-simulates `info` with the clients' input logs (by client id). */
 export function replaySession(info: SessionInfo, logs: ReadonlyMap<number, readonly InputLogEntry[]>, hasher: Hasher): ReplayResult {
-  const world = createGameWorld({ columnSections: info.columnSections });
+  const world = createGameWorld({ columnSections: info.columnSections, components: componentLayout(GAME_PROTOCOL) });
+  // The game's systems (the sky), its entity made first as the server's sky host does.
+  skyEntity(world);
+  const schedule = gameSchedule(GAME_SYSTEMS);
   generateColumnsSync(world.voxels, info.terrain, squareAround(0, 0, info.worldRadius));
   const events: StreamEvent[] = [];
   world.events.onAny((name, payload) => events.push(toStreamEvent(String(name), payload)));
@@ -62,7 +67,7 @@ export function replaySession(info: SessionInfo, logs: ReadonlyMap<number, reado
       const eid = eidOf.get(client);
       if (eid !== undefined) inputs.set(eid, input);
     }
-    stepWorld(world, inputs);
+    stepWorld(world, inputs, schedule);
   }
   return { world, events, header: eventStreamHeader({ source: 'server', protocolVersion: info.protocolVersion, schemaHash: info.schemaHash }) };
 }
