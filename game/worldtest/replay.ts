@@ -28,7 +28,7 @@ export interface ReplayResult {
 export function replaySession(info: SessionInfo, logs: ReadonlyMap<number, readonly InputLogEntry[]>, hasher: Hasher): ReplayResult {
   const world = createGameWorld({ columnSections: info.columnSections, components: componentLayout(GAME_PROTOCOL) });
   // The game's systems (the sky), its entity made first as the server's sky host does.
-  skyEntity(world);
+  skyEntity(world, info.sky);
   const schedule = gameSchedule(GAME_SYSTEMS);
   generateColumnsSync(world.voxels, info.terrain, squareAround(0, 0, info.worldRadius));
   const events: StreamEvent[] = [];
