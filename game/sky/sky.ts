@@ -64,10 +64,16 @@ export interface SkyValue {
   weatherLeft: number;
 }
 
-/** How long each weather lasts when drawn, ticks [min, max]. */
+/** How long each weather lasts when drawn, ticks [min, max] of a 24000-tick day (scaled to the day's length: {@link weatherTicks}). */
 export const WEATHER_TICKS: Readonly<Record<WeatherKind, readonly [number, number]>> = {
   [Weather.clear]: [6000, 18000], [Weather.rain]: [2400, 7200], [Weather.snow]: [2400, 7200], [Weather.thunder]: [1200, 3600],
 };
+
+/** Draws how long `kind` lasts in a day of `dayTicks` (WEATHER_TICKS scaled to it; at least 1 tick). */
+export function weatherTicks(kind: WeatherKind, dayTicks: number, rng: Rng): number {
+  const [min, max] = WEATHER_TICKS[kind];
+  return Math.max(1, Math.round((rng.int(min, max) * dayTicks) / DEFAULT_DAY_TICKS));
+}
 
 /** Next weather: from clear, rain 50%, snow 30%, thunder 20%; from anything else, clear 75%, thunder after rain 25%. */
 export function nextWeather(current: WeatherKind, rng: Rng): WeatherKind {
@@ -149,9 +155,8 @@ export function skySystem(options: SkySystemOptions = {}): System {
       if (t >= s.dayTicks[eid]) { s.time[eid] = 0; s.day[eid] = (s.day[eid] + 1) >>> 0; } else s.time[eid] = t;
       if (s.weatherLeft[eid] > 1) { s.weatherLeft[eid]--; return; }
       const next = nextWeather(s.weather[eid] as WeatherKind, ctx.rng);
-      const [min, max] = WEATHER_TICKS[next];
       s.weather[eid] = next;
-      s.weatherLeft[eid] = ctx.rng.int(min, max);
+      s.weatherLeft[eid] = weatherTicks(next, s.dayTicks[eid], ctx.rng);
       options.onWeather?.(world, readSky(world));
     },
   };
@@ -209,10 +214,10 @@ export function weatherCommand(world: GameWorld, args: readonly string[], rng: R
     }
     ticks = sec * 20;
   } else {
-    ticks = rng.int(WEATHER_TICKS[kind][0], WEATHER_TICKS[kind][1]);
+    ticks = weatherTicks(kind, readSky(world).dayTicks, rng);
   }
   writeSky(world, { weather: kind, weatherLeft: ticks });
-  return { ok: true, text: `weather ${name} for ${ticks / 20} s` };
+  return { ok: true, text: `weather ${name} for ${Math.round(ticks / 20)} s` };
 }
 
 /** The fraction of the day at `time` ticks: 0 sunrise, 0.25 noon, 0.5 sunset, 0.75 midnight. */

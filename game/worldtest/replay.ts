@@ -26,7 +26,7 @@ export interface ReplayResult {
 
 /** Re-simulates `info` with the clients' input logs (by client id). */
 export function replaySession(info: SessionInfo, logs: ReadonlyMap<number, readonly InputLogEntry[]>, hasher: Hasher): ReplayResult {
-  const world = createGameWorld({ columnSections: info.columnSections, components: componentLayout(GAME_PROTOCOL) });
+  const world = createGameWorld({ columnSections: info.columnSections, seed: info.seed, components: componentLayout(GAME_PROTOCOL) });
   // The game's systems (the sky), its entity made first as the server's sky host does.
   skyEntity(world, info.sky);
   const schedule = gameSchedule(GAME_SYSTEMS);

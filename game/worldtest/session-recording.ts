@@ -42,6 +42,8 @@ export interface SessionInfo {
   endTick: Tick;
   /** The sky (game/sky) when the first recorded tick started (a restored or set sky); absent: the default start. */
   sky?: SkyValue;
+  /** The world seed (the systems' rng; absent: 0). */
+  seed?: number;
 }
 
 /** A recording in progress. */
@@ -81,7 +83,7 @@ export function createSessionRecording(
       events.push({ tick, type: 'Disconnected', client, reason }, { tick, type: 'EntityDespawned', netId: client });
     },
     tickStarts(w) {
-      if (info.sky === undefined) info.sky = readSky(w);
+      if (info.sky === undefined) { info.sky = readSky(w); info.seed = w.seed; }
       const e = stateHashEventAt(hasher, w);
       if (e) events.push(e);
     },
