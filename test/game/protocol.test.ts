@@ -13,6 +13,7 @@ import { getBlock } from '../../engine/voxel/voxel-world.ts';
 import type { GameClient } from '../../engine/client/game-client.ts';
 import { EntityKind, GAME_PROTOCOL } from '../../game/protocol.ts';
 import { createStepper } from '../support/stepper.ts';
+import { SKY_COMPONENT, SkyState } from '../../game/sky/sky.ts';
 
 const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 });
 const LAMP = 12;
@@ -20,8 +21,9 @@ const LAMP = 12;
 /** The game's definition with one more block. */
 const WITH_LAMP = defineProtocol({
   blocks: [...DEFAULT_BLOCKS, { id: LAMP, name: 'lamp', color: 0xffd080, light: 15, hardness: 0.3 }],
-  components: BUILTIN_COMPONENTS,
+  components: [...BUILTIN_COMPONENTS, SKY_COMPONENT],
   entities: [{ id: EntityKind.Player, name: 'Player' }, { id: EntityKind.Self, name: 'Self' }],
+  messages: [SkyState],
   actions: BUILTIN_ACTIONS,
 });
 
