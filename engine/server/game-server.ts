@@ -104,8 +104,8 @@ export interface GameServerOptions {
   onLeave?: (player: ServerPlayer, reason: string) => void;
   /**
    * The game's admin commands, by name (Diagnostics channel, admin token required), beside the built-ins (`status`,
-   * `sessions`, `kick`, `blocks`, `players`, `stats`, which they cannot replace). A handler returns the answer
-   * text; one that throws is answered `ok: false` with the error's message.
+   * `sessions`, `kick`, `blocks`, `players`, `stats`: naming one of those is a RangeError). A handler returns the
+   * answer text; one that throws is answered `ok: false` with the error's message.
    */
   commands?: Readonly<Record<string, DiagnosticsHandler>>;
 }
@@ -179,9 +179,15 @@ export interface GameServer {
   stop(reason: string): void;
 }
 
+/** The admin commands every game server answers (GameServerOptions.commands may not reuse these names). */
+export const BUILTIN_COMMANDS: readonly string[] = Object.freeze(['status', 'sessions', 'kick', 'blocks', 'players', 'stats']);
+
 /** Creates a server; call `init()` then `start()`. */
 export function createGameServer(options: GameServerOptions): GameServer {
   const { scheduler, log, store } = options;
+  for (const name of Object.keys(options.commands ?? {})) {
+    if (BUILTIN_COMMANDS.includes(name)) throw new RangeError(`commands: '${name}' is a built-in admin command (${BUILTIN_COMMANDS.join(', ')}); choose another name`);
+  }
   const identity = protocolIdentity(options.protocol, options.codec.hasher);
   const world = createGameWorld({
     capacity: options.capacity, columnSections: options.columnSections, blocks: createBlockRegistry(options.protocol.blocks),

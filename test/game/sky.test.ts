@@ -145,6 +145,7 @@ describe('day, night and weather', () => {
     expect(ask(['3', '10', '3', '4', '11', '3']).text).toMatch(/7 arguments expected/);
     expect(ask(['a', '10', '3', '4', '11', '3', '1']).text).toMatch(/x0 must be an integer/);
     expect(ask(['0', '0', '0', '40', '40', '40', '1']).text).toMatch(/a fill sets 1\.\.32768/);
+    await expect(createStepper({ game: { commands: { kick: () => 'no' } } })).rejects.toThrow(/'kick' is a built-in admin command/);
     expect(ask(['0', '0', '0', '1', '1', '1', 'lava']).text).toMatch(/block must be an id in 0\.\.\d+ or a block name/);
   });
 
