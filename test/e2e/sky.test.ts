@@ -2,7 +2,7 @@
  * Day, night, weather and light in a real browser: starts `stratum serve` with a known admin token, opens one
  * headless Chromium page (Debian's /usr/bin/chromium through playwright-core) and drives the sky with the admin
  * commands over the page's own connection. Noon and midnight pictures differ in mean brightness by a set margin;
- * rain shows and dims the day; a torch placed in a closed room raises the light around it (read through
+ * rain shows and dims the day; a torch the player places (from its kit) in a closed room raises the light around it (read through
  * `window.stratum.lightAt`) and brightens the room's pixels. Screenshots go to out/e2e/sky-*.png. Without Chromium
  * the test is skipped (loudly), unless STRATUM_E2E=1 makes it fail.
  */
@@ -155,7 +155,10 @@ describe.skipIf(!present && !required)('day, night, weather and light in the bro
     const beforeSide = await page.evaluate(() => window.stratum.brightness(0, 0, 120, 320));
     await page.screenshot({ path: `${OUT}sky-room-dark.png` });
 
-    await admin(page, 'fill', ...box([torch.x, torch.y, torch.z, torch.x, torch.y, torch.z]), 'torch');
+    // The player places a torch from its kit (hotbar slot 6, key 6) on the floor, as a right click would.
+    await page.keyboard.press('Digit6');
+    await page.waitForTimeout(300);
+    await page.evaluate(([x, y, z]) => window.stratum.queueAction({ kind: 2, x, y: y - 1, z, face: 3 }), [torch.x, torch.y, torch.z] as const);
     await page.waitForFunction(([x, y, z]) => window.stratum.blockAt(x, y, z) === 13, [torch.x, torch.y, torch.z] as const, { timeout: 20_000 });
     await page.waitForFunction(([x, y, z]) => window.stratum.lightAt(x + 1, y, z).block === 13, [torch.x, torch.y, torch.z] as const, { timeout: 20_000 });
     await page.waitForTimeout(1500);
