@@ -117,6 +117,7 @@ export const serve: Command = {
     await new Promise<void>((done) => {
       const stop = (signal: string) => {
         console.log(`\n${signal}: stopping (${server.counters.ticks} ticks, ${server.counters.editsStored} edits stored)`);
+        sky.save(); // the time of day to the second, before the store closes
         server.stop('the server is shutting down');
         // Give the Disconnect messages a moment to leave before the transports close.
         setTimeout(() => { void Promise.all([net.close(), pool.destroy()]).finally(done); }, 200);

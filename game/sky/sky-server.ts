@@ -23,6 +23,8 @@ export interface SkyHost {
   readonly commands: Readonly<Record<string, DiagnosticsHandler>>;
   /** Binds the host to its server and restores the stored sky; call right after createGameServer. */
   attach(server: GameServer): void;
+  /** Stores the sky now (call before stopping the server, which closes the store). */
+  save(): void;
 }
 
 /** Reads a stored sky (undefined when none or unreadable). */
@@ -73,6 +75,9 @@ export function createSkyHost(o: { store: EditStore | null; log?: (level: string
       time: admin((world, args) => timeCommand(world, args)),
       // The default length comes from an rng of the world seed and tick (admin commands run between ticks).
       weather: admin((world, args) => weatherCommand(world, args, createRng((world.seed ^ Math.imul(world.tick, 0x9e3779b1)) >>> 0))),
+    },
+    save() {
+      if (server) save(server.world);
     },
     attach(s) {
       server = s;

@@ -172,6 +172,9 @@ describe('day, night and weather', () => {
       writeSky(first.st.server.world, { time: 12345, weather: Weather.snow, weatherLeft: 5000 });
       first.st.step(SKY_RESEND_TICKS_FOR_TEST);
       const saved = readSky(first.st.server.world);
+      first.st.step(7);
+      first.sky.save(); // at stop: the time to the tick
+      const atStop = readSky(first.st.server.world);
       first.st.server.stop('restart');
       const store = openEditStore(file);
       expect(JSON.parse(store.getMeta(SKY_META_KEY)!).weather).toBe(Weather.snow);
@@ -179,6 +182,7 @@ describe('day, night and weather', () => {
       const restored = readSky(second.st.server.world);
       expect(restored.weather).toBe(Weather.snow);
       expect(Math.abs(restored.time - saved.time)).toBeLessThanOrEqual(600);
+      expect(restored).toEqual(atStop);
       second.st.server.stop('done');
     } finally {
       rmSync(dir, { recursive: true, force: true });
