@@ -1,7 +1,7 @@
 /**
  * The project's game as a protocol definition, written like any user's: the default blocks plus the mobs' drops,
- * the engine's components plus the mobs' (game/mobs.ts), the engine's predicted actions plus Attack, and the entity
- * kinds of EntitySpawn (players, Sheep, Pig, ItemDrop). The server and every client build from it; a build from
+ * the engine's components plus the sky's (game/sky/) and the mobs' (game/mobs.ts), the SkyState message, the
+ * engine's predicted actions plus Attack, and the entity kinds of EntitySpawn (players, Sheep, Pig, ItemDrop). The server and every client build from it; a build from
  * another definition is refused at handshake, naming the sections that differ.
  */
 import {
@@ -9,6 +9,7 @@ import {
   type ActionDef, type BlockDef, type ComponentDef, type EntityKindDef,
 } from '../engine/index.ts';
 import { Attack, Drop, Fall, Mob, MobBlock, MobKind } from './mobs.ts';
+import { SKY_COMPONENT, SkyState } from './sky/sky.ts';
 
 /** Entity kinds in EntitySpawn: the engine's player kinds and the game's mobs (values are part of the wire format). */
 export const EntityKind = { ...PlayerKind, ...MobKind } as const;
@@ -20,9 +21,13 @@ export const GAME_BLOCKS: readonly BlockDef[] = [
   { id: MobBlock.Pork, name: 'pork', color: 0xe89090, hardness: 0.5 },
 ];
 
-/** The game's components: the engine's plus Mob (50), Fall (51) and Drop (52), all kept on the server. */
+/**
+ * The game's components: the engine's plus Sky (40: the world clock and weather; clients get SkyState), Mob (50),
+ * Fall (51) and Drop (52), all kept on the server.
+ */
 export const GAME_COMPONENTS: readonly ComponentDef[] = [
   ...BUILTIN_COMPONENTS,
+  SKY_COMPONENT,
   replicated(50, Mob, { to: 'none' }),
   replicated(51, Fall, { to: 'none' }),
   replicated(52, Drop, { to: 'none' }),
@@ -38,4 +43,11 @@ export const GAME_ENTITIES: readonly EntityKindDef[] = [
 export const GAME_ACTIONS: readonly ActionDef[] = [...BUILTIN_ACTIONS, Attack];
 
 /** The game's protocol definition. */
-export const GAME_PROTOCOL = defineProtocol({ blocks: GAME_BLOCKS, components: GAME_COMPONENTS, entities: GAME_ENTITIES, actions: GAME_ACTIONS });
+export const GAME_PROTOCOL = defineProtocol({
+  blocks: GAME_BLOCKS,
+  components: GAME_COMPONENTS,
+  entities: GAME_ENTITIES,
+  // SkyState (id 130): the clock and weather, server -> client.
+  messages: [SkyState],
+  actions: GAME_ACTIONS,
+});

@@ -2,14 +2,22 @@
  * Game constants and systems of the server and the client (shared by both; no platform imports here). What the two
  * must agree on is in the protocol definition, game/protocol.ts.
  */
+import type { GameWorld, System } from '../engine/index.ts';
 import { createMobSystems } from './mobs.ts';
+import { SKY_SYSTEMS, dayFraction, readSky } from './sky/sky.ts';
 
 export { EntityKind } from './protocol.ts';
 export { DEFAULT_KIT } from '../engine/index.ts';
 export { TARGET_INPUT_LEAD } from '../engine/index.ts';
 
-/**
- * The game's systems (mobs, health and damage: game/mobs.ts) with the default options: it is always day until the
- * world clock is wired in (`createMobSystems({ isDay })`).
- */
-export const GAME_SYSTEMS = createMobSystems();
+/** Daytime for the mobs' spawning: from sunrise (day fraction 0) to sunset (0.5) on the world clock. */
+export function isDay(world: GameWorld): boolean {
+  const sky = readSky(world);
+  return dayFraction(sky.time, sky.dayTicks) < 0.5;
+}
+
+/** The mobs' systems (mobs, health and damage: game/mobs.ts), spawning by day on the world clock. */
+export const MOB_SYSTEMS: readonly System[] = createMobSystems({ isDay });
+
+/** The game's systems (the sky, then the mobs), as a replay or `stratum sim` runs them. */
+export const GAME_SYSTEMS: readonly System[] = [...SKY_SYSTEMS, ...MOB_SYSTEMS];

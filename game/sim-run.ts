@@ -10,6 +10,9 @@ import {
   type TerrainConfig, type VoxelWorld, squareAround,
 } from '../engine/index.ts';
 import { botInput, createScriptedBot } from './client/bot.ts';
+import { GAME_PROTOCOL } from './protocol.ts';
+import { skyEntity } from './sky/sky.ts';
+import { GAME_SYSTEMS } from './rules.ts';
 
 /** The starting hotbar of sim bots. */
 export const BOT_KIT: Kit = [[0, Block.Planks, 64], [1, Block.Cobblestone, 64], [2, Block.Glass, 64]];
@@ -24,9 +27,9 @@ export interface SimSetup {
   world: 'noise' | 'superflat';
   /** Generated area: chunks around the origin. */
   radius: number;
-  /** The protocol definition whose components the world lays out (default: the engine's components only). */
+  /** The protocol definition whose components the world lays out (default: the game's, GAME_PROTOCOL). */
   protocol?: ProtocolDefinition;
-  /** The game's systems, scheduled with the built-ins (default none). */
+  /** The game's systems, scheduled with the built-ins (default: the game's, GAME_SYSTEMS, with the default protocol; none with another). */
   systems?: readonly System[];
 }
 
@@ -44,9 +47,12 @@ export interface Sim {
 /** Builds the world, generates its terrain with `generate`, and places the bots. */
 export async function createSim(o: SimSetup, generate: GenerateColumns): Promise<Sim> {
   const world = createGameWorld({
-    capacity: Math.max(64, o.bots + 16) + (o.systems?.length ? 128 : 0), seed: o.seed, components: o.protocol ? componentLayout(o.protocol) : undefined,
+    capacity: Math.max(64, o.bots + 16) + 128, seed: o.seed, components: componentLayout(o.protocol ?? GAME_PROTOCOL),
   });
-  const schedule = gameSchedule(o.systems, o.protocol?.actions);
+  const systems = o.systems ?? (o.protocol ? [] : GAME_SYSTEMS);
+  // The sky's entity comes first, as on the game's server (sky-server.ts attaches it before anyone joins).
+  if (!o.protocol) skyEntity(world);
+  const schedule = gameSchedule(systems, (o.protocol ?? GAME_PROTOCOL).actions);
   const terrain: TerrainConfig = o.world === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: o.seed };
   await generate(world.voxels, terrain, squareAround(0, 0, o.radius));
   const bots: ReturnType<typeof createScriptedBot>[] = [];

@@ -25,6 +25,11 @@ export interface ClientEvents extends NetClientEvents {
   EntityDespawned: { id: number };
   /** A chat line. */
   Chat: { from: string; text: string };
+  /**
+   * The server's answer to an admin command this client sent (a DiagnosticsRequest on the Diagnostics channel with
+   * the admin token: `client.net.send(Channel.Diagnostics, { type: MsgType.DiagnosticsRequest, id, token, command, args })`).
+   */
+  DiagnosticsResponse: { id: number; ok: boolean; text: string };
   /** The server refused a user message this client sent (bad payload, wrong direction or channel). */
   MessageRefused: { type: number; name: string; reason: string };
 }

@@ -488,6 +488,9 @@ export function createGameClient(o: GameClientOptions): GameClient {
       case MsgType.ServerChat:
         bus.emit('Chat', { from: msg.from, text: msg.text });
         break;
+      case MsgType.DiagnosticsResponse:
+        bus.emit('DiagnosticsResponse', { id: msg.id, ok: msg.ok, text: msg.text });
+        break;
       case MsgType.MessageRefused: {
         const name = o.protocol.messages.find((m) => m.id === msg.refusedType)?.name ?? `type ${msg.refusedType}`;
         log('warn', `the server refused our ${name}: ${msg.reason}`);

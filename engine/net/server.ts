@@ -44,7 +44,10 @@ export interface ServerSession {
   close(reason: string): void;
 }
 
-/** Answers an admin command; its result is the response text. */
+/**
+ * Answers an admin command; its result is the response text. A handler that throws is answered with `ok: false`
+ * and the error's message (a bad argument: say which and its range).
+ */
 export type DiagnosticsHandler = (session: ServerSession, command: string, args: string[]) => string;
 
 /** Options of {@link createNetServer}. */
@@ -169,7 +172,14 @@ export function createNetServer(options: NetServerOptions): NetServer {
       return;
     }
     log('info', `diagnostics: session ${s.id} ran '${command}'`);
-    respond(true, fn(s, req.command, req.args));
+    let text: string;
+    try {
+      text = fn(s, req.command, req.args);
+    } catch (err) {
+      respond(false, err instanceof Error ? err.message : String(err));
+      return;
+    }
+    respond(true, text);
   };
 
   return {

@@ -7,7 +7,7 @@ import { removeEntity } from 'bitecs';
 import type { ChunkCodecDeps } from '../codec/chunk-codec.ts';
 import { Channel } from '../net/channels.ts';
 import type { Scheduler, TimerHandle } from '../net/scheduler.ts';
-import { createNetServer, type NetLog, type NetServer, type NetServerOptions, type ServerSession } from '../net/server.ts';
+import { createNetServer, type DiagnosticsHandler, type NetLog, type NetServer, type NetServerOptions, type ServerSession } from '../net/server.ts';
 import type { EditStore } from '../platform/node/edit-store.ts';
 import { componentLayout, type ProtocolDefinition } from '../protocol/define.ts';
 import { protocolIdentity, type ProtocolIdentity } from '../protocol/handshake.ts';
@@ -102,6 +102,12 @@ export interface GameServerOptions {
   onJoin?: (player: ServerPlayer) => void;
   /** Called when a player leaves, before its entity is removed (its components can still be read). */
   onLeave?: (player: ServerPlayer, reason: string) => void;
+  /**
+   * The game's admin commands, by name (Diagnostics channel, admin token required), beside the built-ins (`status`,
+   * `sessions`, `kick`, `blocks`, `players`, `stats`: naming one of those is a RangeError). A handler returns the
+   * answer text; one that throws is answered `ok: false` with the error's message.
+   */
+  commands?: Readonly<Record<string, DiagnosticsHandler>>;
 }
 
 /** A feet position in blocks. */
@@ -173,9 +179,15 @@ export interface GameServer {
   stop(reason: string): void;
 }
 
+/** The admin commands every game server answers (GameServerOptions.commands may not reuse these names). */
+export const BUILTIN_COMMANDS: readonly string[] = Object.freeze(['status', 'sessions', 'kick', 'blocks', 'players', 'stats']);
+
 /** Creates a server; call `init()` then `start()`. */
 export function createGameServer(options: GameServerOptions): GameServer {
   const { scheduler, log, store } = options;
+  for (const name of Object.keys(options.commands ?? {})) {
+    if (BUILTIN_COMMANDS.includes(name)) throw new RangeError(`commands: '${name}' is a built-in admin command (${BUILTIN_COMMANDS.join(', ')}); choose another name`);
+  }
   const identity = protocolIdentity(options.protocol, options.codec.hasher);
   const world = createGameWorld({
     capacity: options.capacity, columnSections: options.columnSections, blocks: createBlockRegistry(options.protocol.blocks),
@@ -271,6 +283,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
     maxPlayers: options.maxPlayers, maxSessionsPerAddress: options.maxSessionsPerAddress, limits: options.sessionLimits,
     helloTimeoutMs: options.helloTimeoutMs,
     commands: {
+      ...options.commands,
       // The server's block ids in a box (soaks compare every client's view with them).
       blocks: (_s, _c, args) => blocksCommand(world.voxels, args),
       players: () => [...players.values()].map((p) => `${p.session.id} ${p.session.name} entity=${p.netId} late=${p.queue.stats.late} missing=${p.queue.stats.missing}`).join('\n') || 'no players',

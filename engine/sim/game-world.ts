@@ -70,10 +70,12 @@ export type Kit = readonly (readonly [slot: number, item: number, count: number]
 
 /**
  * The default starting hotbar of a server (GameServerOptions.kit overrides it): the default blocks a player builds
- * with. Clients do not read it: the server sends each player its hotbar when it spawns (InventoryState).
+ * with, and a few torches (they light the night and closed rooms). Clients do not read it: the server sends each
+ * player its hotbar when it spawns (InventoryState).
  */
 export const DEFAULT_KIT: Kit = [
   [0, Block.Planks, 64], [1, Block.Cobblestone, 64], [2, Block.Glass, 64], [3, Block.Stone, 64], [4, Block.Dirt, 64],
+  [5, Block.Torch, 16],
 ];
 
 /**

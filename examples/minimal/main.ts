@@ -4,7 +4,7 @@
  */
 import { DEFAULT_PROTOCOL, EYE_HEIGHT } from 'stratum-voxel';
 import {
-  connect, createMeshPalette, markColumnNeighboursForMesh, meshRequestsInPool, takeDirtySections, type MeshResult, type WorkerStamp,
+  connect, createMeshPalette, markColumnNeighboursForMesh, meshRequestsInPool, takeDirtySections, updateLightInPool, type MeshResult, type WorkerStamp,
 } from 'stratum-voxel/client';
 import { createBrowserPool } from 'stratum-voxel/browser';
 import { applySectionMeshes, clearSectionMeshes, createSectionMeshes, createView, placeCamera, resizeView } from 'stratum-voxel/web';
@@ -34,7 +34,8 @@ function frame(): void {
   if (!meshing) {
     meshing = true;
     const voxels = world.voxels;
-    meshRequestsInPool(pool, voxels, takeDirtySections(voxels), { palette }).then((results) => {
+    // Light first (the renderer shades by it), then mesh what is dirty: each section once.
+    updateLightInPool(pool, voxels).then(() => meshRequestsInPool(pool, voxels, takeDirtySections(voxels), { palette })).then((results) => {
       for (const r of results as Array<MeshResult & WorkerStamp>) {
         status.sectionsMeshed += r.meshes.length;
         if (r.scope === 'DedicatedWorkerGlobalScope') status.sectionsMeshedInWorker += r.meshes.length;

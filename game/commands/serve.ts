@@ -9,7 +9,9 @@ import {
   createGameServer, listen, type ListenTransport,
 } from '../../engine/server.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
-import { GAME_SYSTEMS } from '../rules.ts';
+import { MOB_SYSTEMS } from '../rules.ts';
+import { createSkyHost } from '../sky/sky-server.ts';
+import { createAdminCommands } from '../server/admin-commands.ts';
 import { SERVER_OPTIONS, loadServerConfig, type ServerConfig } from '../server/config.ts';
 import { buildWeb, webBuildExists, webBuildIsStale, webSourcesExist } from '../web/build.ts';
 import { OptionError, formatHelp } from '../options.ts';
@@ -70,12 +72,18 @@ export const serve: Command = {
     const pool = createNodePool({ threads: config.threads });
     const scheduler = createRealtimeScheduler();
     const log = (level: string, m: string) => (level === 'info' ? console.log : console.error)(`[${level}] ${m}`);
+    // Day, night and weather (game/sky): systems, SkyState on join, admin commands `time` and `weather`, kept in the store.
+    const sky = createSkyHost({ store, log });
+    const admin = createAdminCommands();
     const server = createGameServer({
-      scheduler, protocol: GAME_PROTOCOL, codec: { zstd: nodeZstd, hasher }, store, adminToken, log, pool, systems: GAME_SYSTEMS,
+      scheduler, protocol: GAME_PROTOCOL, codec: { zstd: nodeZstd, hasher }, store, adminToken, log, pool,
       terrain: config.world === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: config.seed },
       worldRadius: config['world-radius'], viewDistance: config['view-distance'], columnSections: config['column-sections'],
       maxPlayers: config['max-players'], maxSessionsPerAddress: config['max-sessions-per-address'],
+      seed: config.seed, systems: [...sky.systems, ...MOB_SYSTEMS], commands: { ...sky.commands, ...admin.commands }, onJoin: (p) => sky.onJoin(p),
     });
+    sky.attach(server);
+    admin.attach(server);
     const t0 = performance.now();
     process.stdout.write(`generating ${(2 * config['world-radius'] + 1) ** 2} columns (${config.world}, seed ${config.seed})... `);
     await server.init();
@@ -110,6 +118,7 @@ export const serve: Command = {
     await new Promise<void>((done) => {
       const stop = (signal: string) => {
         console.log(`\n${signal}: stopping (${server.counters.ticks} ticks, ${server.counters.editsStored} edits stored)`);
+        sky.save(); // the time of day to the second, before the store closes
         server.stop('the server is shutting down');
         // Give the Disconnect messages a moment to leave before the transports close.
         setTimeout(() => { void Promise.all([net.close(), pool.destroy()]).finally(done); }, 200);

@@ -4,7 +4,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { loadHasher, stateHash, generateColumnsInPool, summarize } from '../../engine/index.ts';
+import { loadHasher, stateHash, generateColumnsInPool, summarize, updateLight, lightHash } from '../../engine/index.ts';
+import { WEATHER_NAMES, readSky } from '../sky/sky.ts';
 import { createNodePool } from '../../engine/server.ts';
 import { createSim, type Sim, type SimSetup } from '../sim-run.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
@@ -42,6 +43,11 @@ export const sim: Command = {
       await pool.destroy();
     }
     const world = sim.world;
+    // Light: the whole world lit once, then each tick's edits applied incrementally (as the server does).
+    const lightStart = performance.now();
+    updateLight(world.voxels);
+    const lightMs = performance.now() - lightStart;
+    const weathers = new Set<number>([readSky(world).weather]);
     const counts = { placed: 0, broken: 0, refused: 0 };
     const refusals: Record<string, number> = {};
     world.events.on('BlockChanged', (e) => { if (e.block === 0) counts.broken++; else counts.placed++; });
@@ -53,7 +59,9 @@ export const sim: Command = {
     for (let t = 0; t < o.ticks; t++) {
       const start = performance.now();
       sim.step();
+      updateLight(world.voxels);
       durations[t] = performance.now() - start;
+      weathers.add(readSky(world).weather);
       if (o['hash-every'] > 0 && world.tick % o['hash-every'] === 0) console.log(`tick ${world.tick} hash ${stateHash(hasher, world)}`);
       if (o.ticks >= 2000 && (t + 1) % progressEvery === 0) process.stderr.write(`sim: ${t + 1}/${o.ticks} ticks\n`);
     }
@@ -63,9 +71,12 @@ export const sim: Command = {
     console.log(`ticks ${o.ticks}, bots ${o.bots}, world ${o.world}, seed ${o.seed}`);
     console.log(`mobs ${mobs(world).length}, items dropped ${drops(world).length}`);
     console.log(`blocks placed ${counts.placed}, broken ${counts.broken}, refused ${counts.refused} ${JSON.stringify(refusals)}`);
+    const sky = readSky(world);
+    console.log(`sky: day ${sky.day}, time ${sky.time} of ${sky.dayTicks} ticks, weather ${WEATHER_NAMES[sky.weather]} (${sky.weatherLeft} ticks left; seen ${[...weathers].map((w) => WEATHER_NAMES[w]).join(', ')})`);
+    console.log(`light: ${world.voxels.columns.size} columns lit in ${lightMs.toFixed(0)} ms, light-hash ${lightHash(hasher, world.voxels)}`);
     console.log(`tick ms: mean ${tickMs.mean.toFixed(3)}, p50 ${tickMs.p50.toFixed(3)}, p99 ${tickMs.p99.toFixed(3)}, max ${tickMs.max.toFixed(3)}; ${(o.ticks / (wallMs / 1000)).toFixed(0)} ticks/s`);
     if (o.json) {
-      writeFileSync(o.json, JSON.stringify({ seed: o.seed, ticks: o.ticks, bots: o.bots, world: o.world, counts, refusals, tickMs, stateHash: hash }, null, 2) + '\n');
+      writeFileSync(o.json, JSON.stringify({ seed: o.seed, ticks: o.ticks, bots: o.bots, world: o.world, counts, refusals, tickMs, sky, lightHash: lightHash(hasher, world.voxels), stateHash: hash }, null, 2) + '\n');
     }
     console.log(`state-hash ${hash}`);
     return 0;

@@ -9,8 +9,9 @@ import {
 } from '../../engine/index.ts';
 import {
   decayOffset, browserZstd, markColumnNeighboursForMesh, meshDirtySections, createMeshPalette, type MeshPalette,
-  createBrowserPool, type ClientEvents, type WorkerStamp,
+  createBrowserPool, type ClientEvents, type WorkerStamp, updateLightInPool,
 } from '../../engine/client.ts';
+import { createSkyClock, createSkyView } from './sky-view.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { certificateAdvice, connect, endpointUrl } from '../../engine/client.ts';
 import { addChatLine, attachHudKeys, createHud, setStatus, showHealth, showHotbar, showSlot, showStats } from './hud.ts';
@@ -64,6 +65,9 @@ async function boot(): Promise<void> {
   const outline = createOutline();
   view.scene.add(sections.group, figures.group, boxes.group, outline);
   window.addEventListener('resize', () => resizeView(view));
+  // Day, night and weather: the server's SkyState, advanced locally; colours, daylight, rain and snow.
+  const skyClock = createSkyClock(client, () => scheduler.now());
+  const sky = createSkyView(view, sections, skyClock);
 
   const meshing: MeshCounters = { sectionsMeshedInPool: 0, batches: 0, failures: 0, sectionsMeshedInWorker: 0, poolThreads: threads };
   // The pool as the mesher sees it, counting the sections whose batch ran in a worker's global scope.
@@ -89,7 +93,8 @@ async function boot(): Promise<void> {
       paletteWorld = world;
     }
     meshBusy = true;
-    meshDirtySections(countingPool, world.voxels, { palette }).then(
+    // Light first (columns that arrived are lit in the pool, edits here), so that each section is meshed once.
+    updateLightInPool(pool, world.voxels).then(() => meshDirtySections(countingPool, world.voxels, { palette })).then(
       (meshed) => {
         if (meshed.length > 0) meshing.batches++;
         meshing.sectionsMeshedInPool += meshed.length;
@@ -154,7 +159,9 @@ async function boot(): Promise<void> {
   attachInput(canvas, input, target, hit);
   attachHudKeys(hud, (text) => client.net.send(Channel.Chat, { type: MsgType.ClientChat, text }), (typing) => { input.typing = typing; });
 
-  (window as unknown as { stratum: unknown }).stratum = createTestHook(client, input, meshing, () => sections.byKey.size, chatLines, transportOf);
+  (window as unknown as { stratum: unknown }).stratum = createTestHook(client, input, meshing, () => sections.byKey.size, chatLines, transportOf, {
+    clock: skyClock, daylight: () => sky.daylight(), canvas,
+  });
   client.start();
 
   // ?maxfps=N caps drawing (software-rendered test browsers share their CPU with the tick loop).
@@ -183,6 +190,7 @@ async function boot(): Promise<void> {
       const [x, y, z] = smoothedPosition(motion, p.body, scheduler.now(), TICK_MS);
       placeCamera(view, x + p.offset[0], y + p.offset[1] + EYE_HEIGHT, z + p.offset[2], yawSteps(), pitchSteps());
     }
+    sky.frame(view.camera.position, dt);
     showOutline(outline, target());
     const ids = [...client.remotes.keys()];
     const others = ids.filter((id) => !isPlayerKind(client.remotes.get(id)!.kind));

@@ -4,11 +4,13 @@
  * would (headless browsers cannot synthesize pointer-lock input reliably), and `simStateHash`, which runs the
  * headless simulation of `stratum sim` in the page so that tests can compare its state hash with Node's.
  */
-import { type BlockAction, getBlock, isLoaded, generateColumnsSync } from '../../engine/index.ts';
+import { type BlockAction, getBlock, isLoaded, generateColumnsSync, Channel, MsgType, type LightValue } from '../../engine/index.ts';
 import type { GameClient } from '../../engine/client.ts';
 import { Attack } from '../mobs.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { kindName } from './mobs-view.ts';
+import { WEATHER_NAMES } from '../sky/sky.ts';
+import type { SkyClock } from './sky-view.ts';
 import { simStateHash, type SimSetup } from '../sim-run.ts';
 import type { InputState } from './input.ts';
 
@@ -75,14 +77,39 @@ export interface StratumHook {
   attack(id: number): void;
   /** Runs `stratum sim` with these settings for `ticks` ticks on this thread; resolves with its state hash. */
   simStateHash(setup: SimSetup & { ticks: number }): Promise<string>;
+  /** Sky and block light (0..15 each) at block (x, y, z) in the page's world (`client.lightAt`). */
+  lightAt(x: number, y: number, z: number): LightValue;
+  /** Fraction of the day, [0, 1): 0 sunrise, 0.25 noon, 0.5 sunset, 0.75 midnight (advanced locally between SkyState messages). */
+  timeOfDay(): number;
+  /** The weather's name: clear, rain, snow or thunder. */
+  weather(): string;
+  /** The daylight factor the section shader uses now (0..1). */
+  daylight(): number;
+  /** Mean brightness (0..255, Rec. 601 luma) of the drawn view in a rectangle of canvas pixels (default all of it). */
+  brightness(x?: number, y?: number, w?: number, h?: number): number;
+  /** Sends an admin command (`time`, `weather`, ...) with the admin token; resolves with the server's answer. */
+  admin(token: string, command: string, args: string[]): Promise<{ ok: boolean; text: string }>;
+}
+
+/** What the sky and the view give the hook. */
+export interface HookSky {
+  /** The page's clock and weather. */
+  clock: SkyClock;
+  /** The daylight factor last drawn. */
+  daylight(): number;
+  /** The view's canvas (drawn with preserveDrawingBuffer). */
+  canvas: HTMLCanvasElement;
 }
 
 /** Builds the hook over a running page. */
 export function createTestHook(
   client: GameClient, input: InputState, meshing: MeshCounters, sectionMeshes: () => number, chat: readonly string[],
-  transport: () => 'h3' | 'fallback',
+  transport: () => 'h3' | 'fallback', sky: HookSky,
 ): StratumHook {
   const results: string[] = [];
+  let adminId = 1;
+  const answers = new Map<number, (a: { ok: boolean; text: string }) => void>();
+  client.bus.on('DiagnosticsResponse', (r) => { answers.get(r.id)?.({ ok: r.ok, text: r.text }); answers.delete(r.id); });
   client.bus.on('BlockResult', (r) => results.push(r.ok ? `${r.tick} ok` : `${r.tick} refused: ${r.reason}`));
   return {
     state: () => client.net.state,
@@ -125,5 +152,28 @@ export function createTestHook(
     health: () => (client.own('Health')?.current as number | undefined) ?? null,
     hearts: () => document.querySelector('.hearts')?.textContent ?? '',
     attack(id) { client.act(Attack, { target: id }); },
+    lightAt: (x, y, z) => client.lightAt(x, y, z),
+    timeOfDay: () => sky.clock.timeOfDay(),
+    weather: () => WEATHER_NAMES[sky.clock.weather()] ?? 'unknown',
+    daylight: () => sky.daylight(),
+    brightness(x = 0, y = 0, w, h) {
+      const c = sky.canvas;
+      const width = w ?? c.width - x, height = h ?? c.height - y;
+      const copy = document.createElement('canvas');
+      copy.width = width; copy.height = height;
+      const g = copy.getContext('2d')!;
+      g.drawImage(c, x, y, width, height, 0, 0, width, height);
+      const px = g.getImageData(0, 0, width, height).data;
+      let sum = 0;
+      for (let i = 0; i < px.length; i += 4) sum += 0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2];
+      return sum / (px.length / 4);
+    },
+    admin(token, command, args) {
+      const id = adminId++;
+      return new Promise((done) => {
+        answers.set(id, done);
+        client.net.send(Channel.Diagnostics, { type: MsgType.DiagnosticsRequest, id, token, command, args });
+      });
+    },
   };
 }

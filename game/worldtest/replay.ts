@@ -10,6 +10,7 @@ import {
   generateColumnsSync, squareAround, componentLayout, gameSchedule,
 } from '../../engine/index.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
+import { skyEntity } from '../sky/sky.ts';
 import { DEFAULT_KIT, EntityKind, GAME_SYSTEMS } from '../rules.ts';
 import type { SessionInfo } from './session-recording.ts';
 
@@ -25,7 +26,9 @@ export interface ReplayResult {
 
 /** Re-simulates `info` with the clients' input logs (by client id). */
 export function replaySession(info: SessionInfo, logs: ReadonlyMap<number, readonly InputLogEntry[]>, hasher: Hasher): ReplayResult {
-  const world = createGameWorld({ columnSections: info.columnSections, components: componentLayout(GAME_PROTOCOL) });
+  const world = createGameWorld({ columnSections: info.columnSections, seed: info.seed, components: componentLayout(GAME_PROTOCOL) });
+  // The game's systems (the sky, the mobs), the sky's entity made first as the server's sky host does.
+  skyEntity(world, info.sky);
   const schedule = gameSchedule(GAME_SYSTEMS, GAME_PROTOCOL.actions);
   generateColumnsSync(world.voxels, info.terrain, squareAround(0, 0, info.worldRadius));
   const events: StreamEvent[] = [];

@@ -15,13 +15,14 @@ import {
   createGameServer, type GameServer, type GameServerOptions, createNodePool, type ReplicationMetrics,
 } from '../../engine/server.ts';
 import { EntityKind, GAME_PROTOCOL } from '../protocol.ts';
-import { GAME_SYSTEMS } from '../rules.ts';
+import { MOB_SYSTEMS } from '../rules.ts';
 import { type Pose, type ClientEvents, createGameClient, type GameClient } from '../../engine/client.ts';
 import { createActor, type Actor } from './actor.ts';
 import { recordClient, sampleClients, type ClientRecording } from './client-recording.ts';
 import { replaySession, type ReplayResult } from './replay.ts';
 import type { Phase, Scenario } from './scenario.ts';
 import { createSessionRecording, type SessionRecording } from './session-recording.ts';
+import { createSkyHost } from '../sky/sky-server.ts';
 
 /** Options of {@link runWorldTest}. */
 export interface WorldTestOptions {
@@ -229,12 +230,14 @@ interface WorldParts {
 /** Makes and initializes a server (not started) with its transport endpoint, as the world test runs it. */
 async function openWorld(o: WorldTestOptions, parts: WorldParts): Promise<OpenWorld> {
   const { hasher } = parts;
+  const sky = createSkyHost({ store: null });
   const server = createGameServer({ pool: parts.pool,
     scheduler: parts.scheduler, protocol: GAME_PROTOCOL, codec: { zstd: nodeZstd, hasher }, ...parts.config, viewDistance: o.scenario.world.viewDistance, store: null,
     maxSessionsPerAddress: o.clients, // every client comes from 127.0.0.1
     adminToken: randomAdminToken(), log: (level, m) => { if (level !== 'info') o.log(`  server ${level}: ${m}`); },
-    recorder: parts.recorder, systems: GAME_SYSTEMS,
+    recorder: parts.recorder, systems: [...sky.systems, ...MOB_SYSTEMS], commands: sky.commands, onJoin: (p) => sky.onJoin(p),
   });
+  sky.attach(server);
   await server.init();
   const sink = (s: Parameters<typeof server.net.accept>[0]) => server.net.accept(s);
   const link = { latencyMs: o.rttMs / 2, jitterMs: o.jitterMs, loss: o.loss };

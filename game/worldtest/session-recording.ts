@@ -8,6 +8,7 @@ import {
   toStreamEvent, stateHashEventAt, type Hasher, type GameWorld, type TerrainConfig, type ProtocolIdentity, type Tick,
 } from '../../engine/index.ts';
 import type { ServerRecorder } from '../../engine/server.ts';
+import { readSky, type SkyValue } from '../sky/sky.ts';
 
 /** A join or leave, in the order the server saw them. */
 export interface SessionChange {
@@ -39,6 +40,10 @@ export interface SessionInfo {
   sessions: SessionChange[];
   /** The tick the server would have run next when recording stopped. */
   endTick: Tick;
+  /** The sky (game/sky) when the first recorded tick started (a restored or set sky); absent: the default start. */
+  sky?: SkyValue;
+  /** The world seed (the systems' rng; absent: 0). */
+  seed?: number;
 }
 
 /** A recording in progress. */
@@ -78,6 +83,7 @@ export function createSessionRecording(
       events.push({ tick, type: 'Disconnected', client, reason }, { tick, type: 'EntityDespawned', netId: client });
     },
     tickStarts(w) {
+      if (info.sky === undefined) { info.sky = readSky(w); info.seed = w.seed; }
       const e = stateHashEventAt(hasher, w);
       if (e) events.push(e);
     },

@@ -12,7 +12,8 @@ import {
   Attack, Drop, dropItem, FLEE_TICKS, HURT_TICKS, Mob, MobBlock, MobKind, MobState, createMobSystems, dangerAhead, drops, fallDamage, mobs, spawnMob,
 } from '../../game/mobs.ts';
 import { GAME_PROTOCOL } from '../../game/protocol.ts';
-import { GAME_SYSTEMS } from '../../game/rules.ts';
+import { MOB_SYSTEMS } from '../../game/rules.ts';
+import { createSkyHost } from '../../game/sky/sky-server.ts';
 import { replaySession } from '../../game/worldtest/replay.ts';
 import { createSessionRecording, type SessionRecording } from '../../game/worldtest/session-recording.ts';
 import { createStepper } from '../support/stepper.ts';
@@ -183,7 +184,13 @@ describe('mob AI', () => {
     const config = { terrain: DEFAULT_SUPERFLAT, worldRadius: 2, columnSections: 4 };
     const hasher = await loadHasher();
     const identity = localIdentity(hasher);
-    const st = await createStepper({ ...config, game: { systems: GAME_SYSTEMS }, recorder: (w) => (rec = createSessionRecording(w, hasher, identity, config)).recorder });
+    // The game's server: the sky host (its entity first, as on `serve`) and the mobs.
+    const sky = createSkyHost({ store: null });
+    const st = await createStepper({
+      ...config, recorder: (w) => (rec = createSessionRecording(w, hasher, identity, config)).recorder,
+      game: { systems: [...sky.systems, ...MOB_SYSTEMS], onJoin: (p) => sky.onJoin(p), commands: sky.commands },
+    });
+    sky.attach(st.server);
     const a = st.addClient(clientBot(1, 20), { latencyMs: 50, jitterMs: 10, loss: 0.02 });
     st.step(500);
     rec!.finish(st.server.world);

@@ -12,6 +12,7 @@ import { getBlock } from '../../engine/voxel/voxel-world.ts';
 import type { GameClient } from '../../engine/client/game-client.ts';
 import { GAME_ACTIONS, GAME_BLOCKS, GAME_COMPONENTS, GAME_ENTITIES, GAME_PROTOCOL } from '../../game/protocol.ts';
 import { createStepper } from '../support/stepper.ts';
+import { SKY_COMPONENT, SkyState } from '../../game/sky/sky.ts';
 
 const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 });
 const LAMP = 12;
@@ -19,7 +20,7 @@ const LAMP = 12;
 /** The game's definition with one more block. */
 const WITH_LAMP = defineProtocol({
   blocks: [...GAME_BLOCKS, { id: LAMP, name: 'lamp', color: 0xffd080, light: 15, hardness: 0.3 }],
-  components: GAME_COMPONENTS, entities: GAME_ENTITIES, actions: GAME_ACTIONS,
+  components: GAME_COMPONENTS, entities: GAME_ENTITIES, messages: [SkyState], actions: GAME_ACTIONS,
 });
 
 /** Places one block two cells east of the player, once it has been predicting for a while. */

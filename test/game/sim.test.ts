@@ -18,6 +18,13 @@ describe('stratum sim', () => {
     const ha = lastLineHash(a.stdout);
     expect(lastLineHash(b.stdout)).toBe(ha);
     expect(lastLineHash(c.stdout)).not.toBe(ha);
+    // Light and the sky are part of the run: the same in both processes.
+    const lightOf = (out: string) => /^light: 49 columns lit in \d+ ms, light-hash ([0-9a-f]{16})$/m.exec(out)?.[1];
+    const skyOf = (out: string) => /^sky: day \d+, time \d+ of 24000 ticks, weather \w+ .*$/m.exec(out)?.[0];
+    expect(lightOf(a.stdout)).toMatch(/^[0-9a-f]{16}$/);
+    expect(lightOf(b.stdout)).toBe(lightOf(a.stdout));
+    expect(skyOf(a.stdout)).toBeDefined();
+    expect(skyOf(b.stdout)).toBe(skyOf(a.stdout));
     // The bots really did something.
     expect(a.stdout).toMatch(/blocks placed [1-9]\d*, broken [1-9]/);
     // Mobs (game/mobs.ts) spawned among them, the same in both processes.

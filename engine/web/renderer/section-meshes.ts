@@ -1,7 +1,9 @@
 /**
  * Section meshes in the scene: turns the worker pool's {@link MeshedSection}s into three.js meshes (one per
  * 16x16x16 section, placed at its corner), replacing the previous mesh of that section. Faces get a fixed light
- * per direction on top of the ambient occlusion the mesher baked into the colours.
+ * per direction on top of the ambient occlusion the mesher baked into the colours, and smooth per-vertex light:
+ * the mesh's `light` bytes (sky, block) are a normalized vec2 attribute, and the shader multiplies the colour by
+ * {@link lightCurve} of `max(sky * daylight, block)` (set daylight with {@link setDaylight}).
  */
 import * as THREE from 'three';
 import type { MeshedSection } from '../../client.ts';
@@ -18,13 +20,48 @@ export interface SectionMeshes {
   readonly byKey: Map<string, THREE.Mesh>;
   /** Materials: opaque quads (group 0) and see-through quads (group 1, blended after the opaque ones). */
   readonly materials: [THREE.Material, THREE.Material];
+  /** The shader's daylight uniform (0..1, the factor of sky light), shared by both materials. */
+  readonly daylight: { value: number };
 }
 
-/** Creates an empty set of section meshes. */
+/** Least brightness of an unlit face (light level 0), so that caves are dark but not black. */
+export const MIN_BRIGHTNESS = 0.04;
+
+/**
+ * Brightness of a light value 0..1 (level / 15), as the shader computes it: `MIN_BRIGHTNESS + (1 - MIN_BRIGHTNESS)
+ * * v^1.6` (each level down is dimmer, as in the eye).
+ */
+export function lightCurve(v: number): number {
+  return MIN_BRIGHTNESS + (1 - MIN_BRIGHTNESS) * Math.pow(Math.max(0, Math.min(1, v)), 1.6);
+}
+
+/** Makes a vertex-coloured material that also shades by the `light` attribute and the shared daylight uniform. */
+function litMaterial(params: THREE.MeshBasicMaterialParameters, daylight: { value: number }): THREE.MeshBasicMaterial {
+  const m = new THREE.MeshBasicMaterial({ vertexColors: true, ...params });
+  m.onBeforeCompile = (shader) => {
+    shader.uniforms.daylight = daylight;
+    shader.vertexShader = shader.vertexShader
+      .replace('#include <common>', '#include <common>\nattribute vec2 light;\nuniform float daylight;\nvarying float vLight;')
+      .replace('#include <begin_vertex>', '#include <begin_vertex>\nvLight = max(light.x * daylight, light.y);');
+    shader.fragmentShader = shader.fragmentShader
+      .replace('#include <common>', `#include <common>\nvarying float vLight;`)
+      .replace('#include <color_fragment>', `#include <color_fragment>\ndiffuseColor.rgb *= ${MIN_BRIGHTNESS.toFixed(3)} + ${(1 - MIN_BRIGHTNESS).toFixed(3)} * pow(clamp(vLight, 0.0, 1.0), 1.6);`);
+  };
+  return m;
+}
+
+/** Creates an empty set of section meshes (daylight 1). */
 export function createSectionMeshes(): SectionMeshes {
-  const opaque = new THREE.MeshBasicMaterial({ vertexColors: true });
-  const seeThrough = new THREE.MeshBasicMaterial({ vertexColors: true, transparent: true, depthWrite: false });
-  return { group: new THREE.Group(), byKey: new Map(), materials: [opaque, seeThrough] };
+  const daylight = { value: 1 };
+  const opaque = litMaterial({}, daylight);
+  const seeThrough = litMaterial({ transparent: true, depthWrite: false }, daylight);
+  return { group: new THREE.Group(), byKey: new Map(), materials: [opaque, seeThrough], daylight };
+}
+
+/** Sets the daylight factor of sky light (0..1: 1 a clear noon); a bad value throws a RangeError naming the range. */
+export function setDaylight(set: SectionMeshes, daylight: number): void {
+  if (!(daylight >= 0 && daylight <= 1)) throw new RangeError(`daylight must be in 0..1, got ${daylight}`);
+  set.daylight.value = daylight;
 }
 
 /**
@@ -81,6 +118,7 @@ export function applySectionMeshes(set: SectionMeshes, world: VoxelWorld, meshed
     const geometry = new THREE.BufferGeometry();
     geometry.setAttribute('position', new THREE.BufferAttribute(mesh.positions, 3));
     geometry.setAttribute('color', new THREE.BufferAttribute(mesh.colors, 4, true));
+    geometry.setAttribute('light', new THREE.BufferAttribute(mesh.light, 2, true));
     const split = splitByAlpha(mesh.indices, mesh.colors);
     geometry.setIndex(new THREE.BufferAttribute(split.indices, 1));
     geometry.addGroup(0, split.opaque, 0);

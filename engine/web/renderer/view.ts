@@ -37,6 +37,12 @@ export function createView(canvas: HTMLCanvasElement, viewBlocks: number): View 
   return view;
 }
 
+/** Sets the sky (background) and fog colour, e.g. from the time of day. */
+export function setSkyColor(v: View, color: number): void {
+  (v.scene.background as THREE.Color).setHex(color);
+  (v.scene.fog as THREE.Fog).color.setHex(color);
+}
+
 /** Matches the drawing buffer and aspect ratio to the canvas's size on screen. */
 export function resizeView(v: View): void {
   const canvas = v.renderer.domElement;

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Block } from '../../../engine/voxel/blocks.ts';
 import { chunkKey, createVoxelWorld, ensureColumn, setBlock } from '../../../engine/voxel/voxel-world.ts';
 import { meshSectionSync } from '../../../workers/mesh.main.ts';
+import { updateLight } from '../../../engine/light/world-light.ts';
 import type { MeshedSection } from '../../../workers/mesh.common.ts';
-import { FACE_LIGHT, applySectionMeshes, createSectionMeshes, shadeByFace, splitByAlpha } from '../../../engine/web/renderer/section-meshes.ts';
+import { FACE_LIGHT, MIN_BRIGHTNESS, applySectionMeshes, createSectionMeshes, lightCurve, setDaylight, shadeByFace, splitByAlpha } from '../../../engine/web/renderer/section-meshes.ts';
 
 function oneBlockWorld() {
   const world = createVoxelWorld({ columnSections: 4 });
@@ -25,6 +26,27 @@ describe('section meshes in the scene', () => {
     expect(m.geometry.getIndex()!.count).toBe(36);
     applySectionMeshes(set, world, [meshed]); // replaced, not added twice
     expect(set.group.children.length).toBe(1);
+  });
+
+  it('gives each vertex its smooth light as a normalized vec2 attribute, and the shader a shared daylight', () => {
+    const { world } = oneBlockWorld();
+    updateLight(world);
+    const section = world.columns.get(chunkKey(1, -1))!.sections[1];
+    const mesh = meshSectionSync(world, 1, 1, -1);
+    const set = createSectionMeshes();
+    applySectionMeshes(set, world, [{ cx: 1, sy: 1, cz: -1, section, mesh }]);
+    const light = set.byKey.get('1,1,-1')!.geometry.getAttribute('light');
+    expect(light.itemSize).toBe(2);
+    expect(light.normalized).toBe(true);
+    expect(light.count).toBe(24);
+    // Open sky all round the one block: the top face's sky light is level 15 (255).
+    expect(Math.max(...Array.from({ length: 24 }, (_, v) => light.getX(v)))).toBe(1);
+    setDaylight(set, 0.25);
+    expect(set.daylight.value).toBe(0.25);
+    expect(() => setDaylight(set, 1.5)).toThrow(/daylight must be in 0\.\.1, got 1\.5/);
+    expect(lightCurve(0)).toBe(MIN_BRIGHTNESS);
+    expect(lightCurve(1)).toBe(1);
+    expect(lightCurve(0.5)).toBeLessThan(0.5);
   });
 
   it('skips a late mesh whose section id no longer sits there', () => {

@@ -10,7 +10,8 @@ import { createSessionRecording, type SessionRecording } from '../../../game/wor
 import { replaySession } from '../../../game/worldtest/replay.ts';
 import { DEFAULT_SUPERFLAT } from '../../../engine/voxel/terrain/generator.ts';
 import { createStepper } from '../../support/stepper.ts';
-import { GAME_SYSTEMS } from '../../../game/rules.ts';
+import { MOB_SYSTEMS } from '../../../game/rules.ts';
+import { createSkyHost } from '../../../game/sky/sky-server.ts';
 
 describe('replay of a recorded server session', () => {
   it('re-simulates the server from the input logs with zero drift, three times in a row', async () => {
@@ -18,7 +19,13 @@ describe('replay of a recorded server session', () => {
     const config = { terrain: DEFAULT_SUPERFLAT, worldRadius: 2, columnSections: 4 };
     const hasher = await loadHasher();
     const identity = localIdentity(hasher);
-    const st = await createStepper({ ...config, game: { systems: GAME_SYSTEMS }, recorder: (world) => (rec = createSessionRecording(world, hasher, identity, config)).recorder });
+    // The game's server: the sky's and the mobs' systems run in the tick (replaySession runs them too).
+    const sky = createSkyHost({ store: null });
+    const st = await createStepper({
+      ...config, recorder: (world) => (rec = createSessionRecording(world, hasher, identity, config)).recorder,
+      game: { systems: [...sky.systems, ...MOB_SYSTEMS], onJoin: (p) => sky.onJoin(p), commands: sky.commands },
+    });
+    sky.attach(st.server);
     const a = st.addClient(clientBot(1, 20), { latencyMs: 50, jitterMs: 10, loss: 0.05 });
     st.step(40);
     const b = st.addClient(clientBot(2, 20), { latencyMs: 50 });
