@@ -9,6 +9,8 @@ import {
   createGameServer, listen, type ListenTransport,
 } from '../../engine/server.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
+import { GAME_KIT, backpacks } from '../inventory.ts';
+import { createInventoryPersistence } from '../server/inventories.ts';
 import { SERVER_OPTIONS, loadServerConfig, type ServerConfig } from '../server/config.ts';
 import { buildWeb, webBuildExists, webBuildIsStale, webSourcesExist } from '../web/build.ts';
 import { OptionError, formatHelp } from '../options.ts';
@@ -69,8 +71,12 @@ export const serve: Command = {
     const pool = createNodePool({ threads: config.threads });
     const scheduler = createRealtimeScheduler();
     const log = (level: string, m: string) => (level === 'info' ? console.log : console.error)(`[${level}] ${m}`);
+    // Inventories by player name, in the same store as the edits (in memory with --storage none).
+    const inventories = createInventoryPersistence(store, (m) => log('warn', m));
     const server = createGameServer({
       scheduler, protocol: GAME_PROTOCOL, codec: { zstd: nodeZstd, hasher }, store, adminToken, log, pool,
+      kit: GAME_KIT, systems: [backpacks, inventories.system],
+      onJoin: (p) => inventories.join(server.world, p), onLeave: (p) => inventories.leave(server.world, p),
       terrain: config.world === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: config.seed },
       worldRadius: config['world-radius'], viewDistance: config['view-distance'], columnSections: config['column-sections'],
       maxPlayers: config['max-players'], maxSessionsPerAddress: config['max-sessions-per-address'],
@@ -109,6 +115,7 @@ export const serve: Command = {
     await new Promise<void>((done) => {
       const stop = (signal: string) => {
         console.log(`\n${signal}: stopping (${server.counters.ticks} ticks, ${server.counters.editsStored} edits stored)`);
+        inventories.saveAll(server.world); // before the store closes
         server.stop('the server is shutting down');
         // Give the Disconnect messages a moment to leave before the transports close.
         setTimeout(() => { void Promise.all([net.close(), pool.destroy()]).finally(done); }, 200);

@@ -44,6 +44,8 @@ export interface InventoryPersistence {
   join(world: GameWorld, player: ServerPlayer): void;
   /** Saves player `player`'s inventory (its entity still exists). */
   leave(world: GameWorld, player: ServerPlayer): void;
+  /** Saves every playing player's changed inventory now (before the server stops and closes its store). */
+  saveAll(world: GameWorld): void;
   /** Saves every playing player's inventory that changed since its last save every {@link SAVE_EVERY_TICKS} ticks. */
   readonly system: System;
 }
@@ -80,12 +82,15 @@ export function createInventoryPersistence(store: EditStore | null, log: (m: str
       const saved = load(name);
       if (saved) setInventory(world, player.eid, saved.slots, saved.selected);
       names.set(player.eid, name);
-      last.set(player.eid, saved ? textOf(world, player.eid) : '');
+      last.set(player.eid, textOf(world, player.eid)); // saved only once it changes
     },
     leave(world, player) {
       save(world, player.eid);
       names.delete(player.eid);
       last.delete(player.eid);
+    },
+    saveAll(world) {
+      for (const eid of [...names.keys()].sort((a, b) => a - b)) save(world, eid);
     },
     system: {
       name: 'save-inventories',

@@ -13,7 +13,7 @@ import { openEditStore, type EditStore } from '../../engine/server.ts';
 import type { GameClient } from '../../engine/client.ts';
 import { Craft, EMPTY_CELL, GAME_KIT, GAME_RECIPES, INVENTORY_SLOTS, Item, MoveItem, backpacks, inventoryOf, setInventory } from '../../game/inventory.ts';
 import { GAME_PROTOCOL } from '../../game/protocol.ts';
-import { createInventoryPersistence, parseSavedInventory } from '../../game/server/inventories.ts';
+import { SAVE_EVERY_TICKS, createInventoryPersistence, parseSavedInventory } from '../../game/server/inventories.ts';
 import { createStepper } from '../support/stepper.ts';
 
 const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 });
@@ -198,6 +198,23 @@ describe('inventories kept by player name', () => {
     expect(inventoryOf(second.st.server.world, p2.eid)).toEqual(kitSlots());
     expect(clientInv(other.client)).toEqual(kitSlots());
     second.st.server.stop('done');
+  });
+
+  it('are saved periodically while playing and by saveAll, only when changed', async () => {
+    const path = join(dir, 'periodic.sqlite');
+    const store = openEditStore(path);
+    const { st, inv } = await game(store);
+    const a = st.addClient(idle, undefined, 3);
+    st.step(60);
+    expect(store.getMeta('inventory:p3')).toBeUndefined(); // the kit, unchanged: nothing to save yet
+    expect(a.client.act(Craft, { c0: 5, c1: EMPTY_CELL, c2: EMPTY_CELL, c3: EMPTY_CELL })).toEqual({ ok: true });
+    st.step(SAVE_EVERY_TICKS + 5);
+    expect(parseSavedInventory(store.getMeta('inventory:p3')!).slots[5]).toEqual([Block.Wood, 15]);
+    expect(a.client.act(Craft, { c0: 5, c1: EMPTY_CELL, c2: EMPTY_CELL, c3: EMPTY_CELL })).toEqual({ ok: true });
+    st.step(5);
+    inv.saveAll(st.server.world);
+    expect(parseSavedInventory(store.getMeta('inventory:p3')!).slots[5]).toEqual([Block.Wood, 14]);
+    st.server.stop('done');
   });
 
   it('without a store, in memory for the process; a corrupt stored inventory is refused with a reason', () => {
