@@ -20,6 +20,7 @@ import {
   createSectionMeshes, createView, lookDirection, placeCamera, resizeView,
 } from '../../engine/web.ts';
 import { createTestHook, type MeshCounters } from './test-hook.ts';
+import { createInventoryScreen } from './inventory-screen.ts';
 import { createLocalMotion, noteTick, smoothedPosition } from './local-motion.ts';
 
 /** View distance drawn (fog end), blocks. */
@@ -139,6 +140,8 @@ async function boot(): Promise<void> {
   attachInput(canvas, input, target);
   attachHudKeys(hud, (text) => client.net.send(Channel.Chat, { type: MsgType.ClientChat, text }), (typing) => { input.typing = typing; });
 
+  // E: the inventory screen (movement keys rest while it is open).
+  createInventoryScreen(hudRoot, client, (open) => { input.typing = open; if (open) input.held.clear(); });
   (window as unknown as { stratum: unknown }).stratum = createTestHook(client, input, meshing, () => sections.byKey.size, chatLines, transportOf);
   client.start();
 

@@ -8,6 +8,8 @@ import { type BlockAction, getBlock, isLoaded, generateColumnsSync } from '../..
 import type { GameClient } from '../../engine/client.ts';
 import { simStateHash, type SimSetup } from '../sim-run.ts';
 import type { InputState } from './input.ts';
+import { Craft, inventoryOf } from '../inventory.ts';
+import type { GameWorld } from '../../engine/index.ts';
 
 /** Counters of the page's meshing. */
 export interface MeshCounters {
@@ -59,6 +61,10 @@ export interface StratumHook {
   queueAction(action: BlockAction): void;
   /** Sets the facing in radians (as mouse look would). */
   look(yaw: number, pitch: number): void;
+  /** The own player's 36 slots as the client predicts them, [item, count] each (0..8 the hotbar, 9..35 the backpack); [] before spawning. */
+  inventory(): [number, number][];
+  /** Crafts from the grid cells' source slots (255 = empty cell), as the inventory screen's output click does; the predicted outcome. */
+  craft(cells: [number, number, number, number]): { ok: boolean; reason?: string } | undefined;
   /** Runs `stratum sim` with these settings for `ticks` ticks on this thread; resolves with its state hash. */
   simStateHash(setup: SimSetup & { ticks: number }): Promise<string>;
 }
@@ -100,6 +106,8 @@ export function createTestHook(
     blockResults: () => [...results],
     queueAction(action) { input.actions.push({ ...action }); },
     look(yaw, pitch) { input.yaw = yaw; input.pitch = pitch; },
+    inventory: () => (client.localEid ? inventoryOf(client.world as GameWorld, client.localEid) : []),
+    craft: ([c0, c1, c2, c3]) => client.act(Craft, { c0, c1, c2, c3 }),
     simStateHash: (setup) => simStateHash(setup, generateColumnsSync),
   };
 }
