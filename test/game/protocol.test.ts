@@ -5,13 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { HOTBAR_SLOTS } from '../../engine/ecs/components.ts';
 import { BlockActionKind, type PlayerInput } from '../../engine/input.ts';
-import { BUILTIN_COMPONENTS } from '../../engine/protocol/component-spec.ts';
-import { BUILTIN_ACTIONS, defineProtocol } from '../../engine/protocol/define.ts';
+import { defineProtocol } from '../../engine/protocol/define.ts';
 import { MsgType } from '../../engine/protocol/messages.ts';
 import { Block, DEFAULT_BLOCKS } from '../../engine/voxel/blocks.ts';
 import { getBlock } from '../../engine/voxel/voxel-world.ts';
 import type { GameClient } from '../../engine/client/game-client.ts';
-import { EntityKind, GAME_PROTOCOL } from '../../game/protocol.ts';
+import { GAME_PROTOCOL, GAME_SPEC } from '../../game/protocol.ts';
 import { createStepper } from '../support/stepper.ts';
 
 const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 });
@@ -19,10 +18,8 @@ const LAMP = 12;
 
 /** The game's definition with one more block. */
 const WITH_LAMP = defineProtocol({
+  ...GAME_SPEC,
   blocks: [...DEFAULT_BLOCKS, { id: LAMP, name: 'lamp', color: 0xffd080, light: 15, hardness: 0.3 }],
-  components: BUILTIN_COMPONENTS,
-  entities: [{ id: EntityKind.Player, name: 'Player' }, { id: EntityKind.Self, name: 'Self' }],
-  actions: BUILTIN_ACTIONS,
 });
 
 /** Places one block two cells east of the player, once it has been predicting for a while. */
