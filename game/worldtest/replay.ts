@@ -7,8 +7,9 @@ import { removeEntity } from 'bitecs';
 import {
   type Hasher, type PlayerInput, type InputLogEntry, eventStreamHeader, type EventStreamHeader, type StreamEvent,
   toStreamEvent, stateHashEventAt, createGameWorld, spawnPlayer, type GameWorld, stepWorld, surfaceY,
-  generateColumnsSync, squareAround,
+  generateColumnsSync, squareAround, componentLayout, createBlockRegistry, gameSchedule,
 } from '../../engine/index.ts';
+import { GAME_PROTOCOL } from '../protocol.ts';
 import { DEFAULT_KIT, EntityKind } from '../rules.ts';
 import type { SessionInfo } from './session-recording.ts';
 
@@ -24,7 +25,10 @@ export interface ReplayResult {
 
 /** Re-simulates `info` with the clients' input logs (by client id). */
 export function replaySession(info: SessionInfo, logs: ReadonlyMap<number, readonly InputLogEntry[]>, hasher: Hasher): ReplayResult {
-  const world = createGameWorld({ columnSections: info.columnSections });
+  // The server's world and schedule: the game's blocks, its component layout (the state hash covers every store) and
+  // its predicted actions.
+  const world = createGameWorld({ columnSections: info.columnSections, blocks: createBlockRegistry(GAME_PROTOCOL.blocks), components: componentLayout(GAME_PROTOCOL) });
+  const schedule = gameSchedule([], GAME_PROTOCOL.actions);
   generateColumnsSync(world.voxels, info.terrain, squareAround(0, 0, info.worldRadius));
   const events: StreamEvent[] = [];
   world.events.onAny((name, payload) => events.push(toStreamEvent(String(name), payload)));
@@ -62,7 +66,7 @@ export function replaySession(info: SessionInfo, logs: ReadonlyMap<number, reado
       const eid = eidOf.get(client);
       if (eid !== undefined) inputs.set(eid, input);
     }
-    stepWorld(world, inputs);
+    stepWorld(world, inputs, schedule);
   }
   return { world, events, header: eventStreamHeader({ source: 'server', protocolVersion: info.protocolVersion, schemaHash: info.schemaHash }) };
 }
