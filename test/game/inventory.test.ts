@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Block, ProtocolDefinitionError, defineProtocol, loadHasher, stateHash, type GameWorld, type PlayerInput } from '../../engine/index.ts';
+import { Block, ProtocolDefinitionError, defineProtocol, giveItem, loadHasher, stateHash, type GameWorld, type PlayerInput } from '../../engine/index.ts';
 import { openEditStore, type EditStore } from '../../engine/server.ts';
 import type { GameClient } from '../../engine/client.ts';
-import { Craft, EMPTY_CELL, GAME_KIT, GAME_RECIPES, INVENTORY_SLOTS, Item, MoveItem, backpacks, inventoryOf, setInventory } from '../../game/inventory.ts';
+import { Craft, EMPTY_CELL, GAME_KIT, GAME_RECIPES, INVENTORY_SLOTS, Item, MoveItem, backpacks, giveItems, inventoryOf, setInventory } from '../../game/inventory.ts';
 import { GAME_PROTOCOL } from '../../game/protocol.ts';
 import { SAVE_EVERY_TICKS, createInventoryPersistence, parseSavedInventory } from '../../game/server/inventories.ts';
 import { createStepper } from '../support/stepper.ts';
@@ -153,6 +153,31 @@ describe('crafting on the loopback stepper', () => {
     expect(results(a.events).at(-1)).toMatchObject({ ok: false, reason: 'no-room' });
     expect(serverInv(st)).toEqual(full);
     expect(clientInv(a.client)).toEqual(full);
+  });
+
+  it('pick-ups: giveItems fills stacks then empty slots over all 36, all or nothing; the engine giveItem takes a count on the hotbar', async () => {
+    const { st } = await game();
+    st.addClient(idle);
+    st.step(40);
+    const [p] = st.server.players.values();
+    const w = st.server.world;
+    const full: [number, number][] = Array.from({ length: INVENTORY_SLOTS }, () => [Block.Stone, 64]);
+    full[3] = [Block.Dirt, 60];
+    full[20] = [0, 0];
+    setInventory(w, p.eid, full);
+    expect(giveItems(w, p.eid, Block.Dirt, 4 + 64 + 1)).toBe(false); // room for 68 only
+    expect(inventoryOf(w, p.eid)).toEqual(full);
+    expect(giveItems(w, p.eid, Block.Dirt, 4 + 10)).toBe(true);
+    expect(inventoryOf(w, p.eid)[3]).toEqual([Block.Dirt, 64]);
+    expect(inventoryOf(w, p.eid)[20]).toEqual([Block.Dirt, 10]);
+    expect(() => giveItems(w, p.eid, Block.Dirt, 0)).toThrow(/positive integer/);
+
+    setInventory(w, p.eid, kitSlots());
+    expect(giveItem(w.ecs.stores, p.eid, Item.Stick)).toBe(true); // the mobs' call: one item
+    expect(giveItem(w.ecs.stores, p.eid, Item.Stick, 70)).toBe(true);
+    expect(inventoryOf(w, p.eid).slice(6, 9)).toEqual([[Item.Stick, 64], [Item.Stick, 7], [0, 0]]);
+    expect(giveItem(w.ecs.stores, p.eid, Block.Glass, 65)).toBe(false); // one empty hotbar slot and the glass stack is full
+    expect(inventoryOf(w, p.eid)[8]).toEqual([0, 0]);
   });
 
   it('the state hash covers the backpack', async () => {
