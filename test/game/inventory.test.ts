@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Block, ProtocolDefinitionError, defineProtocol, giveItem, loadHasher, stateHash, type GameWorld, type PlayerInput } from '../../engine/index.ts';
+import { Block, BlockActionKind, InventoryOpKind, ProtocolDefinitionError, defineProtocol, giveItem, loadHasher, stateHash, type GameWorld, type PlayerInput } from '../../engine/index.ts';
 import { openEditStore, type EditStore } from '../../engine/server.ts';
 import type { GameClient } from '../../engine/client.ts';
 import { Craft, EMPTY_CELL, GAME_KIT, GAME_RECIPES, INVENTORY_SLOTS, Item, MoveItem, backpacks, giveItems, inventoryOf, setInventory } from '../../game/inventory.ts';
@@ -178,6 +178,33 @@ describe('crafting on the loopback stepper', () => {
     expect(inventoryOf(w, p.eid).slice(6, 9)).toEqual([[Item.Stick, 64], [Item.Stick, 7], [0, 0]]);
     expect(giveItem(w.ecs.stores, p.eid, Block.Glass, 65)).toBe(false); // one empty hotbar slot and the glass stack is full
     expect(inventoryOf(w, p.eid)[8]).toEqual([0, 0]);
+  });
+
+  it('hotbar changes predicted from block actions and hotbar operations survive OwnStates that predate them', async () => {
+    const { st } = await game();
+    let at = -1;
+    const a = st.addClient((c) => {
+      const b = c.predictor?.body;
+      if (!b || c.tick <= 60) return idle();
+      if (at < 0) at = c.tick;
+      if (c.tick === at) return { ...idle(), block: { kind: BlockActionKind.Place, x: Math.floor(b.x) + 2, y: 6, z: Math.floor(b.z), face: 3 } };
+      if (c.tick === at + 1) return { ...idle(), inventory: { kind: InventoryOpKind.Select, a: 4, b: 0 } };
+      return idle();
+    }, { latencyMs: 100 });
+    const seen: string[] = [];
+    for (let i = 0; i < 140; i++) {
+      // A server-side change every tick: OwnStates keep coming, each older than the client's newest inputs.
+      const [p] = st.server.players.values();
+      if (p) st.server.world.ecs.stores.Health.current[p.eid] = 17 + (i % 3);
+      st.step(1);
+      if (at < 0 || a.client.tick <= at) continue;
+      const inv = a.client.world.ecs.stores.Inventory, e = a.client.localEid;
+      const state = `${inv.count[e * 9]}/${inv.selected[e]}`;
+      if (seen.at(-1) !== state) seen.push(state);
+    }
+    // Predicted at once, never undone by an OwnState from before the server applied them.
+    expect(seen).toEqual(['63/0', '63/4']);
+    expect(serverInv(st)[0]).toEqual([Block.Planks, 63]);
   });
 
   it('the state hash covers the backpack', async () => {
