@@ -117,7 +117,7 @@ async function boot(): Promise<void> {
     const inv = world.ecs.stores.Inventory;
     return Array.from({ length: HOTBAR_SLOTS }, (_, i) => {
       const item = localEid ? inv.item[localEid * HOTBAR_SLOTS + i] : 0;
-      return item && inv.count[localEid * HOTBAR_SLOTS + i] ? `#${(world.voxels.blocks.defs[item]?.color ?? 0).toString(16).padStart(6, '0')}` : '';
+      return item && inv.count[localEid * HOTBAR_SLOTS + i] ? `#${(world.voxels.blocks.defs[item]?.color ?? 0xc8a060).toString(16).padStart(6, '0')}` : ''; // a non-block item (a stick): wood-coloured
     });
   };
   let reconcileError = 0, reconcileCount = 0;
