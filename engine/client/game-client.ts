@@ -272,6 +272,8 @@ export function createGameClient(o: GameClientOptions): GameClient {
    * game actions write the Inventory, a repredict restores it from the server's values and redoes these.
    */
   const hotbarChanges: PredictedChange[] = [];
+  /** Counts sessions, so that an OwnState queued behind pool decodes is dropped once its session has ended. */
+  let sessionGen = 0;
   const redoesHotbar = actionWrites.some((w) => w.name === 'Inventory');
   /** Recomputes the own player's action-written components (see pending-actions.ts). */
   const repredict = (): ActionOutcome[] | undefined =>
@@ -294,6 +296,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
    * reconnect offers them as a warm cache); predictions that will never be answered are taken out of it.
    */
   const resetSession = () => {
+    sessionGen++;
     if (localEid) removeEntity(world.ecs, localEid);
     predictor = undefined; latest = undefined; hotbar = undefined; selfId = 0; localEid = 0; serverTick = -1; ackTick = 0; seq = 0; ticking = false; newestResult = -1;
     entityTick = 0; entityTickAt = 0;
@@ -452,15 +455,22 @@ export function createGameClient(o: GameClientOptions): GameClient {
         break;
       }
       case MsgType.OwnState: {
-        try {
-          for (const name of applyOwnState(ownLayout, ownHeld.v, msg.data)) ownHeld.received.add(name);
-        } catch (e) {
-          log('warn', `OwnState ignored: ${(e as Error).message}`);
-          break;
-        }
-        ownStateArrived(actions, msg.tick);
-        while (hotbarChanges.length && hotbarChanges[0].tick <= msg.tick) hotbarChanges.shift();
-        repredict();
+        // In stream order with the ActionResults before it (they wait behind pool decodes when there is a pool): an
+        // OwnState that carries an action taken before its answer would leave that action pending and count it twice.
+        const own = () => {
+          try {
+            for (const name of applyOwnState(ownLayout, ownHeld.v, msg.data)) ownHeld.received.add(name);
+          } catch (e) {
+            log('warn', `OwnState ignored: ${(e as Error).message}`);
+            return;
+          }
+          ownStateArrived(actions, msg.tick);
+          while (hotbarChanges.length && hotbarChanges[0].tick <= msg.tick) hotbarChanges.shift();
+          repredict();
+        };
+        const gen = sessionGen;
+        if (!o.pool) own();
+        else chunkQueue = chunkQueue.then(() => { if (gen === sessionGen) own(); });
         break;
       }
       case MsgType.EntitySpawn: {
