@@ -27,6 +27,7 @@ export * from './physics/movement-system.ts';
 export * from './physics/trig.ts';
 export * from './protocol/component-spec.ts';
 export * from './protocol/define.ts';
+export * from './protocol/items.ts';
 export * from './protocol/handshake.ts';
 export * from './protocol/messages.ts';
 export * from './protocol/user-codec.ts';

@@ -3,6 +3,7 @@
  * must agree on is in the protocol definition, game/protocol.ts.
  */
 import type { GameWorld, System } from '../engine/index.ts';
+import { backpacks } from './inventory.ts';
 import { createMobSystems } from './mobs.ts';
 import { SKY_SYSTEMS, dayFraction, readSky } from './sky/sky.ts';
 
@@ -19,5 +20,8 @@ export function isDay(world: GameWorld): boolean {
 /** The mobs' systems (mobs, health and damage: game/mobs.ts), spawning by day on the world clock. */
 export const MOB_SYSTEMS: readonly System[] = createMobSystems({ isDay });
 
-/** The game's systems (the sky, then the mobs), as a replay or `stratum sim` runs them. */
-export const GAME_SYSTEMS: readonly System[] = [...SKY_SYSTEMS, ...MOB_SYSTEMS];
+/** The inventory's systems: every player gets its Backpack (27 slots beside the hotbar) when first seen. */
+export const INVENTORY_SYSTEMS: readonly System[] = [backpacks];
+
+/** The game's systems (the sky, the mobs, the backpacks), as a replay or `stratum sim` runs them. */
+export const GAME_SYSTEMS: readonly System[] = [...SKY_SYSTEMS, ...MOB_SYSTEMS, ...INVENTORY_SYSTEMS];

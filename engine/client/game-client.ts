@@ -24,7 +24,7 @@ import { encodeActionPayload } from '../protocol/action-codec.ts';
 import type { ActionFields, ActionOutcome, FieldsPayload, UserActionDef } from '../protocol/user-actions.ts';
 import { MAX_ACTIONS_PER_INPUT } from '../input.ts';
 import {
-  answerAction, clearActions, createPendingActions, expireActions, ownStateArrived, repredictActions, takeQueued, type PendingActions,
+  answerAction, clearActions, createPendingActions, expireActions, ownStateArrived, repredictActions, takeQueued, type PendingActions, type PredictedChange,
 } from './pending-actions.ts';
 import type { UserMessageDef } from '../protocol/user-messages.ts';
 import { createUserHandlers } from '../net/user-handlers.ts';
@@ -48,7 +48,7 @@ import { applyEntityUpdate, createSnapshotHistory, type SnapshotHistory } from '
 import { applyInventoryState } from '../replication/inventory-state.ts';
 import type { Rng } from '../rng.ts';
 import { applyBlockAction } from '../rules/interactions.ts';
-import { applyInventoryOp } from '../rules/inventory.ts';
+import { applyInventoryOp, giveItem, selectedItem, takeSelected } from '../rules/inventory.ts';
 import { createGameWorld, spawnPlayer, type GameWorld } from '../sim/game-world.ts';
 import { TICK_MS, type Tick } from '../tick.ts';
 import { createBlockRegistry } from '../voxel/blocks.ts';
@@ -267,9 +267,17 @@ export function createGameClient(o: GameClientOptions): GameClient {
   const actions = createPendingActions();
   const actionDefs = new Map(o.protocol.actions.filter((a) => a.apply).map((a) => [a.id, a]));
   const actionWrites = [...new Set([...actionDefs.values()].flatMap((a) => a.writes ?? []))];
+  /**
+   * Hotbar changes predicted from this client's block actions and hotbar operations, not yet in an OwnState: when
+   * game actions write the Inventory, a repredict restores it from the server's values and redoes these.
+   */
+  const hotbarChanges: PredictedChange[] = [];
+  /** Counts sessions, so that an OwnState queued behind pool decodes is dropped once its session has ended. */
+  let sessionGen = 0;
+  const redoesHotbar = actionWrites.some((w) => w.name === 'Inventory');
   /** Recomputes the own player's action-written components (see pending-actions.ts). */
   const repredict = (): ActionOutcome[] | undefined =>
-    (localEid && actionWrites.length ? repredictActions(world, localEid, actions, actionWrites, ownLayout, ownHeld.v, ownHeld.received) : undefined);
+    (localEid && actionWrites.length ? repredictActions(world, localEid, actions, actionWrites, ownLayout, ownHeld.v, ownHeld.received, hotbarChanges) : undefined);
   const resyncs = createColumnResyncs();
   const stats: ClientStats = { ticks: 0, actions: 0, confirmed: 0, refused: 0, unanswered: 0, resyncs: 0, chunks: 0, entityUpdates: 0, entityUpdatesDropped: 0 };
 
@@ -288,6 +296,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
    * reconnect offers them as a warm cache); predictions that will never be answered are taken out of it.
    */
   const resetSession = () => {
+    sessionGen++;
     if (localEid) removeEntity(world.ecs, localEid);
     predictor = undefined; latest = undefined; hotbar = undefined; selfId = 0; localEid = 0; serverTick = -1; ackTick = 0; seq = 0; ticking = false; newestResult = -1;
     entityTick = 0; entityTickAt = 0;
@@ -295,6 +304,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
     ownHeld.v = ownLayout.zero.v.slice(); ownHeld.received.clear();
     abandonEdits(world.voxels, edits);
     clearActions(actions);
+    hotbarChanges.length = 0;
     forgetColumns(resyncs);
   };
 
@@ -445,14 +455,22 @@ export function createGameClient(o: GameClientOptions): GameClient {
         break;
       }
       case MsgType.OwnState: {
-        try {
-          for (const name of applyOwnState(ownLayout, ownHeld.v, msg.data)) ownHeld.received.add(name);
-        } catch (e) {
-          log('warn', `OwnState ignored: ${(e as Error).message}`);
-          break;
-        }
-        ownStateArrived(actions, msg.tick);
-        repredict();
+        // In stream order with the ActionResults before it (they wait behind pool decodes when there is a pool): an
+        // OwnState that carries an action taken before its answer would leave that action pending and count it twice.
+        const own = () => {
+          try {
+            for (const name of applyOwnState(ownLayout, ownHeld.v, msg.data)) ownHeld.received.add(name);
+          } catch (e) {
+            log('warn', `OwnState ignored: ${(e as Error).message}`);
+            return;
+          }
+          ownStateArrived(actions, msg.tick);
+          while (hotbarChanges.length && hotbarChanges[0].tick <= msg.tick) hotbarChanges.shift();
+          repredict();
+        };
+        const gen = sessionGen;
+        if (!o.pool) own();
+        else chunkQueue = chunkQueue.then(() => { if (gen === sessionGen) own(); });
         break;
       }
       case MsgType.EntitySpawn: {
@@ -581,11 +599,23 @@ export function createGameClient(o: GameClientOptions): GameClient {
     if (input.block) {
       stats.actions++;
       const r = applyBlockAction(world.ecs, world.voxels, localEid, input.block);
-      if (r.ok) addPrediction(edits, { ...r.edit, tick });
+      if (r.ok) {
+        addPrediction(edits, { ...r.edit, tick });
+        const eid = localEid, { prev } = r.edit;
+        if (redoesHotbar) {
+          hotbarChanges.push(r.edit.block === 0
+            ? { tick, redo: () => { giveItem(s, eid, prev); } }
+            : { tick, redo: () => { if (selectedItem(s, eid).count > 0) takeSelected(s, eid); } });
+        }
+      }
     }
     // Hotbar operations run after block actions, as on the server (engine/sim/step.ts); game actions were applied
     // when made, and go with this input.
-    if (input.inventory) applyInventoryOp(s, localEid, input.inventory);
+    if (input.inventory) {
+      applyInventoryOp(s, localEid, input.inventory);
+      const eid = localEid, op = input.inventory;
+      if (redoesHotbar) hotbarChanges.push({ tick, redo: () => { applyInventoryOp(s, eid, op); } });
+    }
     for (const a of expireActions(actions, serverTick - UNANSWERED_TICKS)) {
       log('warn', `${a.def.name} of tick ${a.tick} got no answer by server tick ${serverTick}; rolled back`);
       repredict();

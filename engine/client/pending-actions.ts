@@ -87,14 +87,27 @@ export function clearActions(pa: PendingActions): void {
 }
 
 /**
+ * A change the client predicted from one of its own inputs' built-in parts (a block action taking or giving a hotbar
+ * item, a hotbar operation) to a component that game actions also write: redone on the server's values when they are
+ * restored, until an OwnState of its tick or later carries it.
+ */
+export interface PredictedChange {
+  /** The tick of the input. */
+  readonly tick: Tick;
+  /** Applies the change again to the own player. */
+  readonly redo: () => void;
+}
+
+/**
  * Recomputes player `eid`'s values of the components the definition's actions write: from `held` (OwnState values
  * in `layout`), then every pending action applied in order (an action its own rules refuse here changes nothing; the
- * server will refuse it too). Returns each action's outcome in that order; undefined, changing nothing, while the
- * server has not sent one of those components yet (`received`): there is nothing to predict from.
+ * server will refuse it too), each tick's built-in `changes` (not yet in an OwnState) before its actions, as the
+ * server runs them. Returns each action's outcome in that order; undefined, changing nothing, while the server has
+ * not sent one of those components yet (`received`): there is nothing to predict from.
  */
 export function repredictActions(
   world: GameWorld, eid: number, pa: PendingActions, writes: readonly UserActionDef['writes'][number][],
-  layout: EntityLayout, held: readonly number[], received: ReadonlySet<string>,
+  layout: EntityLayout, held: readonly number[], received: ReadonlySet<string>, changes: readonly PredictedChange[] = [],
 ): ActionOutcome[] | undefined {
   if (writes.some((w) => !received.has(w.name))) return undefined;
   for (const schema of writes) {
@@ -107,5 +120,11 @@ export function repredictActions(
       else store[field][eid] = v;
     }
   }
-  return [...pa.sent, ...pa.queued].map((a) => a.def.apply(world, eid, a.payload as never, { tick: a.tick }));
+  let c = 0;
+  const out = [...pa.sent, ...pa.queued].map((a) => {
+    for (; c < changes.length && changes[c].tick <= a.tick; c++) changes[c].redo();
+    return a.def.apply(world, eid, a.payload as never, { tick: a.tick });
+  });
+  for (; c < changes.length; c++) changes[c].redo();
+  return out;
 }

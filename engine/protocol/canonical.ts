@@ -11,7 +11,7 @@ import { canonicalSchema, describeType, type FieldType } from './schema.ts';
 import type { UserMessageDef } from './user-messages.ts';
 
 /** The sections of a protocol definition, in the order their hashes are listed (Hello, the overall hash). */
-export const PROTOCOL_SECTIONS = ['blocks', 'components', 'entities', 'messages', 'actions'] as const;
+export const PROTOCOL_SECTIONS = ['blocks', 'components', 'entities', 'messages', 'actions', 'items', 'recipes'] as const;
 
 /** A section name. */
 export type ProtocolSection = (typeof PROTOCOL_SECTIONS)[number];

@@ -20,6 +20,7 @@ import {
   canonicalActions, canonicalBlocks, canonicalComponents, canonicalMessages, canonicalNamedIds, type NamedId, type PerSection, type ProtocolSection,
 } from './canonical.ts';
 import { BUILTIN_COMPONENTS, resolveComponents, type ComponentDef, type ProtocolComponent } from './component-spec.ts';
+import { canonicalItems, canonicalRecipes, resolveItems, resolveRecipes, type ItemDef, type ItemType, type RecipeDef } from './items.ts';
 import type { UserActionDef } from './user-actions.ts';
 import { resolveFields, resolveUserMessages, type UserMessageDef } from './user-messages.ts';
 
@@ -82,6 +83,10 @@ export interface ProtocolSpec {
   readonly messages?: readonly UserMessageDef[];
   /** Predicted actions (default {@link BUILTIN_ACTIONS}); every built-in must be listed. */
   readonly actions?: readonly ActionDef[];
+  /** The game's non-block items (default none; every block is an item with its block id): engine/protocol/items.ts. */
+  readonly items?: readonly ItemDef[];
+  /** Crafting recipes over the 2x2 grid (default none): engine/protocol/items.ts. */
+  readonly recipes?: readonly RecipeDef[];
 }
 
 /** A checked, frozen protocol definition. Every list is in id order. */
@@ -96,6 +101,10 @@ export interface ProtocolDefinition {
   readonly messages: readonly UserMessageDef[];
   /** Predicted actions. */
   readonly actions: readonly ActionDef[];
+  /** Every item, the blocks' first, in id order. */
+  readonly items: readonly ItemType[];
+  /** Crafting recipes, in id order. */
+  readonly recipes: readonly RecipeDef[];
   /** The canonical text of each section, from which its hash is made. */
   readonly canonical: PerSection<string>;
 }
@@ -182,14 +191,18 @@ export function defineProtocol(spec: ProtocolSpec = {}): ProtocolDefinition {
   const entities = section('entities', () => resolveBuiltins('entity kind', resolveNamedIds('entity kind', spec.entities ?? BUILTIN_ENTITY_KINDS, 1, 65535), BUILTIN_ENTITY_KINDS, 'BUILTIN_ENTITY_KINDS'));
   const messages = section('messages', () => resolveUserMessages(spec.messages ?? []));
   const actions = section('actions', () => resolveActions(spec.actions ?? BUILTIN_ACTIONS, components));
+  const items = section('items', () => resolveItems(spec.items ?? [], blocks));
+  const recipes = section('recipes', () => resolveRecipes(spec.recipes ?? [], items));
   const canonical: PerSection<string> = Object.freeze({
     blocks: canonicalBlocks(blocks),
     components: canonicalComponents(components),
     entities: canonicalNamedIds(entities),
     messages: canonicalMessages(messages),
     actions: canonicalActions(actions),
+    items: canonicalItems(items),
+    recipes: canonicalRecipes(recipes),
   });
-  return Object.freeze({ blocks, components, entities, messages, actions, canonical });
+  return Object.freeze({ blocks, components, entities, messages, actions, items, recipes, canonical });
 }
 
 /** The engine's default definition: default blocks, built-in components, entity kinds and actions, no user messages. */
@@ -201,6 +214,11 @@ export const DEFAULT_PROTOCOL: ProtocolDefinition = defineProtocol();
  */
 export function componentLayout(def: ProtocolDefinition): readonly ComponentSchema[] {
   return def.components.map((c) => c.component);
+}
+
+/** The item with id `id` (a block's or a declared item), or undefined. */
+export function itemOf(def: ProtocolDefinition, id: number): ItemType | undefined {
+  return def.items.find((i) => i.id === id);
 }
 
 /** The id of entity kind `name`; throws RangeError when the definition has no such kind. */

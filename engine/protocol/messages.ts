@@ -16,8 +16,10 @@ export const PROTOCOL_MAGIC = 0x5354524d;
  * 6: entity state fields come from the protocol definition's entity layout (replication/entity-layout.ts), any
  * entity with a registered kind replicates, and OwnState carries a player's own component values.
  * 7: InputBundle inputs carry a game's predicted actions (`delta-v2`), answered by ActionResult.
+ * 8: the protocol definition gains the `items` and `recipes` sections (seven section hashes), and the own layout
+ * (OwnState) may carry up to 255 fields.
  */
-export const PROTOCOL_VERSION = 7;
+export const PROTOCOL_VERSION = 8;
 
 /** Message type ids. Each fits in one byte and is also a msgpack positive fixint (1..127). */
 export const MsgType = {

@@ -80,15 +80,22 @@ export function changeWeight(layout: EntityLayout, mask: number): number {
 
 const KIND_BYTES: Record<FieldKind, number> = { f32: 4, f64: 8, i8: 1, u8: 1, i16: 2, u16: 2, i32: 4, u32: 4 };
 
+/**
+ * Most wire fields in a player's own layout (OwnState carries changed components whole, with no field mask): 255,
+ * which keeps an OwnState of every field (at most 5 bytes each) within its 4096 bytes.
+ */
+export const MAX_OWN_FIELDS = 255;
+
 /** The engine's components that PlayerState carries to a player's own client every tick (its predicted body). */
 export const BODY_COMPONENTS: readonly string[] = Object.freeze(['Transform', 'Velocity', 'Player']);
 
 /**
  * The layout of the components whose audience is in `audiences` (default `['all']`: what every client that sees an
- * entity gets), leaving out the components named in `except`. Throws RangeError when it has more than
- * `MAX_WIRE_FIELDS` (31) fields or an `'exact'` f64 field (which an int32 cannot carry).
+ * entity gets), leaving out the components named in `except`. Throws RangeError when it has more than `maxFields`
+ * (default `MAX_WIRE_FIELDS`, 31: what an entity delta's field mask carries) fields or an `'exact'` f64 field (which
+ * an int32 cannot carry). A player's own layout (OwnState: no field mask) allows {@link MAX_OWN_FIELDS}.
  */
-export function createEntityLayout(def: ProtocolDefinition, audiences: readonly Audience[] = ['all'], except: readonly string[] = []): EntityLayout {
+export function createEntityLayout(def: ProtocolDefinition, audiences: readonly Audience[] = ['all'], except: readonly string[] = [], maxFields: number = MAX_WIRE_FIELDS): EntityLayout {
   const cold: WireField[] = [], hot: WireField[] = [];
   for (const c of def.components) {
     if (!audiences.includes(c.replicate.to) || except.includes(c.component.name)) continue;
@@ -106,7 +113,7 @@ export function createEntityLayout(def: ProtocolDefinition, audiences: readonly 
     }
   }
   const fields = Object.freeze([...hot, ...cold]);
-  if (fields.length > MAX_WIRE_FIELDS) throw new RangeError(`entity layout has ${fields.length} wire fields; at most ${MAX_WIRE_FIELDS} (mark fields 'skip')`);
+  if (fields.length > maxFields) throw new RangeError(`entity layout has ${fields.length} wire fields; at most ${maxFields} (mark fields 'skip')`);
   const components = def.components
     .filter((c) => fields.some((f) => f.componentId === c.id))
     .map((c) => Object.freeze({ name: c.component.name, id: c.id, indices: Object.freeze(fields.flatMap((f, i) => (f.componentId === c.id ? [i] : []))) }));
@@ -116,7 +123,7 @@ export function createEntityLayout(def: ProtocolDefinition, audiences: readonly 
     vz: at('Velocity', 'z'), onGround: at('Player', 'onGround'), yaw: at('Transform', 'yaw'),
   });
   const fullBytes = fields.reduce((n, f) => n + (typeof f.encoding === 'object' && f.encoding.wrap !== undefined ? Math.ceil(Math.log2(f.encoding.wrap) / 8) : KIND_BYTES[f.kind]), 0);
-  return Object.freeze({ fields, components: Object.freeze(components), motion, zero: zeroState(fields.length), fullBytes });
+  return Object.freeze({ fields, components: Object.freeze(components), motion, zero: fields.length <= MAX_WIRE_FIELDS ? zeroState(fields.length) : Object.freeze({ id: 0, v: Object.freeze(new Array<number>(fields.length).fill(0)) as number[] }), fullBytes });
 }
 
 const F32 = new Float32Array(1);

@@ -11,11 +11,11 @@ import { createByteReader, createByteWriter, readVarint, readZigzag, remaining, 
 import { CodecError } from '../codec/codec-error.ts';
 import type { EntityState } from '../codec/entity-delta.ts';
 import type { ProtocolDefinition } from '../protocol/define.ts';
-import { BODY_COMPONENTS, createEntityLayout, type EntityLayout } from './entity-layout.ts';
+import { BODY_COMPONENTS, MAX_OWN_FIELDS, createEntityLayout, type EntityLayout } from './entity-layout.ts';
 
-/** The layout of a player's own state: components to 'owner' or 'all', minus the body. */
+/** The layout of a player's own state: components to 'owner' or 'all', minus the body; up to MAX_OWN_FIELDS fields. */
 export function createOwnLayout(def: ProtocolDefinition): EntityLayout {
-  return createEntityLayout(def, ['all', 'owner'], BODY_COMPONENTS);
+  return createEntityLayout(def, ['all', 'owner'], BODY_COMPONENTS, MAX_OWN_FIELDS);
 }
 
 /**

@@ -60,17 +60,38 @@ export function takeSelected(stores: EngineStores, eid: number): void {
   syncHeldItem(stores, eid);
 }
 
-/** Adds one `item` to the first slot holding it with room, else the first empty slot. False when full. */
-export function giveItem(stores: EngineStores, eid: number, item: number): boolean {
-  const { item: items, count } = stores.Inventory;
+/**
+ * Adds `count` (default 1) of `item` to the hotbar: first onto slots holding it with room, then into empty slots in
+ * order. All or nothing: false, changing nothing, when they do not all fit.
+ */
+export function giveItem(stores: EngineStores, eid: number, item: number, count = 1): boolean {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be a positive integer, got ${count}`);
+  const { item: items, count: counts } = stores.Inventory;
   const base = eid * HOTBAR_SLOTS;
+  let room = 0;
   for (let s = 0; s < HOTBAR_SLOTS; s++) {
-    if (items[base + s] === item && count[base + s] < STACK_LIMIT) { count[base + s]++; return true; }
+    if (items[base + s] === item && counts[base + s] > 0) room += STACK_LIMIT - counts[base + s];
+    else if (counts[base + s] === 0) room += STACK_LIMIT;
   }
-  for (let s = 0; s < HOTBAR_SLOTS; s++) {
-    if (count[base + s] === 0) { items[base + s] = item; count[base + s] = 1; syncHeldItem(stores, eid); return true; }
+  if (room < count) return false;
+  let left = count;
+  for (let s = 0; s < HOTBAR_SLOTS && left > 0; s++) {
+    if (items[base + s] === item && counts[base + s] > 0) {
+      const n = Math.min(left, STACK_LIMIT - counts[base + s]);
+      counts[base + s] += n;
+      left -= n;
+    }
   }
-  return false;
+  for (let s = 0; s < HOTBAR_SLOTS && left > 0; s++) {
+    if (counts[base + s] === 0) {
+      const n = Math.min(left, STACK_LIMIT);
+      items[base + s] = item;
+      counts[base + s] = n;
+      left -= n;
+    }
+  }
+  syncHeldItem(stores, eid);
+  return true;
 }
 
 /** Fills slot `slot` with `count` of `item` (spawning kits, tests). */

@@ -9,9 +9,11 @@ import {
   createGameServer, listen, type ListenTransport,
 } from '../../engine/server.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
-import { MOB_SYSTEMS } from '../rules.ts';
+import { INVENTORY_SYSTEMS, MOB_SYSTEMS } from '../rules.ts';
 import { createSkyHost } from '../sky/sky-server.ts';
 import { createAdminCommands } from '../server/admin-commands.ts';
+import { GAME_KIT } from '../inventory.ts';
+import { createInventoryPersistence } from '../server/inventories.ts';
 import { SERVER_OPTIONS, loadServerConfig, type ServerConfig } from '../server/config.ts';
 import { buildWeb, webBuildExists, webBuildIsStale, webSourcesExist } from '../web/build.ts';
 import { OptionError, formatHelp } from '../options.ts';
@@ -75,12 +77,20 @@ export const serve: Command = {
     // Day, night and weather (game/sky): systems, SkyState on join, admin commands `time` and `weather`, kept in the store.
     const sky = createSkyHost({ store, log });
     const admin = createAdminCommands();
+    // Inventories by player name, in the same store as the edits (in memory with --storage none).
+    const inventories = createInventoryPersistence(store, (m) => log('warn', m));
     const server = createGameServer({
       scheduler, protocol: GAME_PROTOCOL, codec: { zstd: nodeZstd, hasher }, store, adminToken, log, pool,
+      kit: GAME_KIT, onLeave: (p) => inventories.leave(server.world, p),
       terrain: config.world === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: config.seed },
       worldRadius: config['world-radius'], viewDistance: config['view-distance'], columnSections: config['column-sections'],
       maxPlayers: config['max-players'], maxSessionsPerAddress: config['max-sessions-per-address'],
-      seed: config.seed, systems: [...sky.systems, ...MOB_SYSTEMS], commands: { ...sky.commands, ...admin.commands }, onJoin: (p) => sky.onJoin(p),
+      seed: config.seed, systems: [...sky.systems, ...MOB_SYSTEMS, ...INVENTORY_SYSTEMS, inventories.system],
+      commands: { ...sky.commands, ...admin.commands },
+      onJoin: (p) => {
+        inventories.join(server.world, p); // a returning name gets its stored inventory instead of the kit
+        sky.onJoin(p);
+      },
     });
     sky.attach(server);
     admin.attach(server);
@@ -119,6 +129,7 @@ export const serve: Command = {
       const stop = (signal: string) => {
         console.log(`\n${signal}: stopping (${server.counters.ticks} ticks, ${server.counters.editsStored} edits stored)`);
         sky.save(); // the time of day to the second, before the store closes
+        inventories.saveAll(server.world); // before the store closes
         server.stop('the server is shutting down');
         // Give the Disconnect messages a moment to leave before the transports close.
         setTimeout(() => { void Promise.all([net.close(), pool.destroy()]).finally(done); }, 200);

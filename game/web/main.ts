@@ -23,6 +23,7 @@ import {
   createSectionMeshes, createView, lookDirection, placeCamera, resizeView, createEntityBoxes, updateEntityBoxes,
 } from '../../engine/web.ts';
 import { createTestHook, type MeshCounters } from './test-hook.ts';
+import { createInventoryScreen } from './inventory-screen.ts';
 import { createLocalMotion, noteTick, smoothedPosition } from './local-motion.ts';
 
 /** View distance drawn (fog end), blocks. */
@@ -124,7 +125,7 @@ async function boot(): Promise<void> {
     const inv = world.ecs.stores.Inventory;
     return Array.from({ length: HOTBAR_SLOTS }, (_, i) => {
       const item = localEid ? inv.item[localEid * HOTBAR_SLOTS + i] : 0;
-      return item && inv.count[localEid * HOTBAR_SLOTS + i] ? `#${(world.voxels.blocks.defs[item]?.color ?? 0).toString(16).padStart(6, '0')}` : '';
+      return item && inv.count[localEid * HOTBAR_SLOTS + i] ? `#${(world.voxels.blocks.defs[item]?.color ?? 0xc8a060).toString(16).padStart(6, '0')}` : ''; // a non-block item (a stick): wood-coloured
     });
   };
   let reconcileError = 0, reconcileCount = 0;
@@ -159,6 +160,8 @@ async function boot(): Promise<void> {
   attachInput(canvas, input, target, hit);
   attachHudKeys(hud, (text) => client.net.send(Channel.Chat, { type: MsgType.ClientChat, text }), (typing) => { input.typing = typing; });
 
+  // E: the inventory screen (movement keys rest while it is open).
+  createInventoryScreen(hudRoot, client, (open) => { input.typing = open; if (open) input.held.clear(); });
   (window as unknown as { stratum: unknown }).stratum = createTestHook(client, input, meshing, () => sections.byKey.size, chatLines, transportOf, {
     clock: skyClock, daylight: () => sky.daylight(), canvas,
   });

@@ -13,6 +13,8 @@ import { WEATHER_NAMES } from '../sky/sky.ts';
 import type { SkyClock } from './sky-view.ts';
 import { simStateHash, type SimSetup } from '../sim-run.ts';
 import type { InputState } from './input.ts';
+import { Craft, inventoryOf } from '../inventory.ts';
+import type { GameWorld } from '../../engine/index.ts';
 
 /** Counters of the page's meshing. */
 export interface MeshCounters {
@@ -75,6 +77,10 @@ export interface StratumHook {
   hearts(): string;
   /** Makes the Attack action on the entity with network id `id` (as a click on it would). */
   attack(id: number): void;
+  /** The own player's 36 slots as the client predicts them, [item, count] each (0..8 the hotbar, 9..35 the backpack); [] before spawning. */
+  inventory(): [number, number][];
+  /** Crafts from the grid cells' source slots (255 = empty cell), as the inventory screen's output click does; the predicted outcome. */
+  craft(cells: [number, number, number, number]): { ok: boolean; reason?: string } | undefined;
   /** Runs `stratum sim` with these settings for `ticks` ticks on this thread; resolves with its state hash. */
   simStateHash(setup: SimSetup & { ticks: number }): Promise<string>;
   /** Sky and block light (0..15 each) at block (x, y, z) in the page's world (`client.lightAt`). */
@@ -141,6 +147,8 @@ export function createTestHook(
     blockResults: () => [...results],
     queueAction(action) { input.actions.push({ ...action }); },
     look(yaw, pitch) { input.yaw = yaw; input.pitch = pitch; },
+    inventory: () => (client.localEid ? inventoryOf(client.world as GameWorld, client.localEid) : []),
+    craft: ([c0, c1, c2, c3]) => client.act(Craft, { c0, c1, c2, c3 }),
     simStateHash: (setup) => simStateHash(setup, generateColumnsSync),
     entities() {
       const pose = { x: 0, y: 0, z: 0, yaw: 0 };

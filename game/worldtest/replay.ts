@@ -7,7 +7,7 @@ import { removeEntity } from 'bitecs';
 import {
   type Hasher, type PlayerInput, type InputLogEntry, eventStreamHeader, type EventStreamHeader, type StreamEvent,
   toStreamEvent, stateHashEventAt, createGameWorld, spawnPlayer, type GameWorld, stepWorld, surfaceY,
-  generateColumnsSync, squareAround, componentLayout, gameSchedule,
+  generateColumnsSync, squareAround, componentLayout, createBlockRegistry, gameSchedule,
 } from '../../engine/index.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { skyEntity } from '../sky/sky.ts';
@@ -26,8 +26,12 @@ export interface ReplayResult {
 
 /** Re-simulates `info` with the clients' input logs (by client id). */
 export function replaySession(info: SessionInfo, logs: ReadonlyMap<number, readonly InputLogEntry[]>, hasher: Hasher): ReplayResult {
-  const world = createGameWorld({ columnSections: info.columnSections, seed: info.seed, components: componentLayout(GAME_PROTOCOL) });
-  // The game's systems (the sky, the mobs), the sky's entity made first as the server's sky host does.
+  // The server's world and schedule: the game's blocks, its component layout (the state hash covers every store), its
+  // systems (the sky, the mobs, backpacks) and its predicted actions; the sky's entity made first as the server's sky
+  // host does.
+  const world = createGameWorld({
+    columnSections: info.columnSections, seed: info.seed, blocks: createBlockRegistry(GAME_PROTOCOL.blocks), components: componentLayout(GAME_PROTOCOL),
+  });
   skyEntity(world, info.sky);
   const schedule = gameSchedule(GAME_SYSTEMS, GAME_PROTOCOL.actions);
   generateColumnsSync(world.voxels, info.terrain, squareAround(0, 0, info.worldRadius));

@@ -10,7 +10,7 @@ import { MsgType } from '../../engine/protocol/messages.ts';
 import { Block, DEFAULT_BLOCKS } from '../../engine/voxel/blocks.ts';
 import { getBlock } from '../../engine/voxel/voxel-world.ts';
 import type { GameClient } from '../../engine/client/game-client.ts';
-import { GAME_ACTIONS, GAME_BLOCKS, GAME_COMPONENTS, GAME_ENTITIES, GAME_PROTOCOL } from '../../game/protocol.ts';
+import { GAME_ACTIONS, GAME_BLOCKS, GAME_COMPONENTS, GAME_ENTITIES, GAME_PROTOCOL, GAME_SPEC } from '../../game/protocol.ts';
 import { createStepper } from '../support/stepper.ts';
 import { SKY_COMPONENT, SkyState } from '../../game/sky/sky.ts';
 
@@ -19,8 +19,8 @@ const LAMP = 12;
 
 /** The game's definition with one more block. */
 const WITH_LAMP = defineProtocol({
+  ...GAME_SPEC,
   blocks: [...GAME_BLOCKS, { id: LAMP, name: 'lamp', color: 0xffd080, light: 15, hardness: 0.3 }],
-  components: GAME_COMPONENTS, entities: GAME_ENTITIES, messages: [SkyState], actions: GAME_ACTIONS,
 });
 
 /** Places one block two cells east of the player, once it has been predicting for a while. */

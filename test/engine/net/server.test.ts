@@ -28,7 +28,7 @@ const frameOf = (type: number, payload: unknown) => {
 };
 
 const ZERO = '0000000000000000';
-const ZERO_SECTIONS = { blocks: ZERO, components: ZERO, entities: ZERO, messages: ZERO, actions: ZERO };
+const ZERO_SECTIONS = { blocks: ZERO, components: ZERO, entities: ZERO, messages: ZERO, actions: ZERO, items: ZERO, recipes: ZERO };
 
 const HOSTILE: Array<[string, string, (r: ReturnType<typeof rawClient>) => void]> = [
   ['random bytes on the control stream', 'bad-', (r) => r.control.write(Uint8Array.of(0, 0, 0, 9, 0xc1, 0xff, 0x00, 0x13, 0x37, 0x99, 0x42, 0xde, 0xad))],

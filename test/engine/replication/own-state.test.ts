@@ -4,17 +4,20 @@ import { componentValues, readEntityState } from '../../../engine/replication/en
 import { applyOwnState, createOwnLayout, encodeOwnState } from '../../../engine/replication/own-state.ts';
 import { createGameWorld, spawnPlayer } from '../../../engine/sim/game-world.ts';
 import { Block } from '../../../engine/voxel/blocks.ts';
+import { componentLayout } from '../../../engine/protocol/define.ts';
 import { GAME_PROTOCOL } from '../../../game/protocol.ts';
 
 describe('own state', () => {
   it('carries the owner and all components but the body, only those that changed, exactly', () => {
     const layout = createOwnLayout(GAME_PROTOCOL);
-    expect(layout.components.map((c) => c.name)).toEqual(['Health', 'Inventory', 'HeldItem']);
-    const world = createGameWorld({ capacity: 16 });
+    // The game's Backpack (27 slots, 54 fields) takes the own layout past the 31 fields an entity delta's mask holds.
+    expect(layout.components.map((c) => c.name)).toEqual(['Health', 'Inventory', 'HeldItem', 'Backpack']);
+    expect(layout.fields.length).toBeGreaterThan(31);
+    const world = createGameWorld({ capacity: 16, components: componentLayout(GAME_PROTOCOL) });
     const eid = spawnPlayer(world, 3, 70, 3, [[0, Block.Dirt, 12]]);
     const first = readEntityState(layout, world.ecs, eid);
     const held = layout.zero.v.slice();
-    expect(applyOwnState(layout, held, encodeOwnState(layout, first, undefined)!)).toEqual(['Health', 'Inventory', 'HeldItem']);
+    expect(applyOwnState(layout, held, encodeOwnState(layout, first, undefined)!)).toEqual(['Health', 'Inventory', 'HeldItem', 'Backpack']);
     expect(componentValues(layout, { id: 1, v: held }, 'Health')).toEqual({ current: 20 });
     expect(componentValues(layout, { id: 1, v: held }, 'Inventory')).toMatchObject({ selected: 0, item: [Block.Dirt, 0, 0, 0, 0, 0, 0, 0, 0] });
 
