@@ -23,5 +23,11 @@ export const MOB_SYSTEMS: readonly System[] = createMobSystems({ isDay });
 /** The inventory's systems: every player gets its Backpack (27 slots beside the hotbar) when first seen. */
 export const INVENTORY_SYSTEMS: readonly System[] = [backpacks];
 
+/**
+ * The game's systems other than the sky's (the mobs, the backpacks): a server runs them beside its sky host's systems
+ * (`[...sky.systems, ...WORLD_SYSTEMS]`), which add SkyState broadcasts to the same clock.
+ */
+export const WORLD_SYSTEMS: readonly System[] = [...MOB_SYSTEMS, ...INVENTORY_SYSTEMS];
+
 /** The game's systems (the sky, the mobs, the backpacks), as a replay or `stratum sim` runs them. */
-export const GAME_SYSTEMS: readonly System[] = [...SKY_SYSTEMS, ...MOB_SYSTEMS, ...INVENTORY_SYSTEMS];
+export const GAME_SYSTEMS: readonly System[] = [...SKY_SYSTEMS, ...WORLD_SYSTEMS];

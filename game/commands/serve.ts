@@ -9,7 +9,7 @@ import {
   createGameServer, listen, type ListenTransport,
 } from '../../engine/server.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
-import { INVENTORY_SYSTEMS, MOB_SYSTEMS } from '../rules.ts';
+import { WORLD_SYSTEMS } from '../rules.ts';
 import { createSkyHost } from '../sky/sky-server.ts';
 import { createAdminCommands } from '../server/admin-commands.ts';
 import { GAME_KIT } from '../inventory.ts';
@@ -85,7 +85,7 @@ export const serve: Command = {
       terrain: config.world === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: config.seed },
       worldRadius: config['world-radius'], viewDistance: config['view-distance'], columnSections: config['column-sections'],
       maxPlayers: config['max-players'], maxSessionsPerAddress: config['max-sessions-per-address'],
-      seed: config.seed, systems: [...sky.systems, ...MOB_SYSTEMS, ...INVENTORY_SYSTEMS, inventories.system],
+      seed: config.seed, systems: [...sky.systems, ...WORLD_SYSTEMS, inventories.system],
       commands: { ...sky.commands, ...admin.commands },
       onJoin: (p) => {
         inventories.join(server.world, p); // a returning name gets its stored inventory instead of the kit

@@ -15,7 +15,7 @@ import {
   createGameServer, type GameServer, type GameServerOptions, createNodePool, type ReplicationMetrics,
 } from '../../engine/server.ts';
 import { EntityKind, GAME_PROTOCOL } from '../protocol.ts';
-import { MOB_SYSTEMS } from '../rules.ts';
+import { WORLD_SYSTEMS } from '../rules.ts';
 import { type Pose, type ClientEvents, createGameClient, type GameClient } from '../../engine/client.ts';
 import { createActor, type Actor } from './actor.ts';
 import { recordClient, sampleClients, type ClientRecording } from './client-recording.ts';
@@ -235,7 +235,7 @@ async function openWorld(o: WorldTestOptions, parts: WorldParts): Promise<OpenWo
     scheduler: parts.scheduler, protocol: GAME_PROTOCOL, codec: { zstd: nodeZstd, hasher }, ...parts.config, viewDistance: o.scenario.world.viewDistance, store: null,
     maxSessionsPerAddress: o.clients, // every client comes from 127.0.0.1
     adminToken: randomAdminToken(), log: (level, m) => { if (level !== 'info') o.log(`  server ${level}: ${m}`); },
-    recorder: parts.recorder, systems: [...sky.systems, ...MOB_SYSTEMS], commands: sky.commands, onJoin: (p) => sky.onJoin(p),
+    recorder: parts.recorder, systems: [...sky.systems, ...WORLD_SYSTEMS], commands: sky.commands, onJoin: (p) => sky.onJoin(p),
   });
   sky.attach(server);
   await server.init();

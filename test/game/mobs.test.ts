@@ -12,7 +12,7 @@ import {
   Attack, Drop, dropItem, FLEE_TICKS, HURT_TICKS, Mob, MobBlock, MobKind, MobState, createMobSystems, dangerAhead, drops, fallDamage, mobs, spawnMob,
 } from '../../game/mobs.ts';
 import { GAME_PROTOCOL } from '../../game/protocol.ts';
-import { MOB_SYSTEMS } from '../../game/rules.ts';
+import { WORLD_SYSTEMS } from '../../game/rules.ts';
 import { createSkyHost } from '../../game/sky/sky-server.ts';
 import { replaySession } from '../../game/worldtest/replay.ts';
 import { createSessionRecording, type SessionRecording } from '../../game/worldtest/session-recording.ts';
@@ -188,7 +188,7 @@ describe('mob AI', () => {
     const sky = createSkyHost({ store: null });
     const st = await createStepper({
       ...config, recorder: (w) => (rec = createSessionRecording(w, hasher, identity, config)).recorder,
-      game: { systems: [...sky.systems, ...MOB_SYSTEMS], onJoin: (p) => sky.onJoin(p), commands: sky.commands },
+      game: { systems: [...sky.systems, ...WORLD_SYSTEMS], onJoin: (p) => sky.onJoin(p), commands: sky.commands },
     });
     sky.attach(st.server);
     const a = st.addClient(clientBot(1, 20), { latencyMs: 50, jitterMs: 10, loss: 0.02 });

@@ -19,7 +19,7 @@ import { GAME_PROTOCOL } from '../../game/protocol.ts';
 import {
   SKY_SYSTEMS, SkyState, Weather, daylight, readSky, skyEntity, timeCommand, weatherCommand, writeSky, type SkyValue,
 } from '../../game/sky/sky.ts';
-import { MOB_SYSTEMS } from '../../game/rules.ts';
+import { WORLD_SYSTEMS } from '../../game/rules.ts';
 import { createSkyHost, SKY_META_KEY } from '../../game/sky/sky-server.ts';
 import { createSessionRecording, type SessionRecording } from '../../game/worldtest/session-recording.ts';
 import { replaySession } from '../../game/worldtest/replay.ts';
@@ -38,7 +38,7 @@ async function skyStepper(store: ReturnType<typeof openEditStore> | null = null,
   const sky = createSkyHost({ store });
   const st = await createStepper({
     ...config, store, recorder: (world) => (rec = createSessionRecording(world, hasher, localIdentity(hasher), config)).recorder,
-    game: { systems: [...sky.systems, ...MOB_SYSTEMS], onJoin: (p) => sky.onJoin(p), commands: sky.commands, seed },
+    game: { systems: [...sky.systems, ...WORLD_SYSTEMS], onJoin: (p) => sky.onJoin(p), commands: sky.commands, seed },
   });
   sky.attach(st.server);
   return { st, sky, rec: () => rec!, hasher };

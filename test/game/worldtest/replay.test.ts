@@ -10,7 +10,7 @@ import { createSessionRecording, type SessionRecording } from '../../../game/wor
 import { replaySession } from '../../../game/worldtest/replay.ts';
 import { DEFAULT_SUPERFLAT } from '../../../engine/voxel/terrain/generator.ts';
 import { createStepper } from '../../support/stepper.ts';
-import { MOB_SYSTEMS } from '../../../game/rules.ts';
+import { WORLD_SYSTEMS } from '../../../game/rules.ts';
 import { createSkyHost } from '../../../game/sky/sky-server.ts';
 
 describe('replay of a recorded server session', () => {
@@ -23,7 +23,7 @@ describe('replay of a recorded server session', () => {
     const sky = createSkyHost({ store: null });
     const st = await createStepper({
       ...config, recorder: (world) => (rec = createSessionRecording(world, hasher, identity, config)).recorder,
-      game: { systems: [...sky.systems, ...MOB_SYSTEMS], onJoin: (p) => sky.onJoin(p), commands: sky.commands },
+      game: { systems: [...sky.systems, ...WORLD_SYSTEMS], onJoin: (p) => sky.onJoin(p), commands: sky.commands },
     });
     sky.attach(st.server);
     const a = st.addClient(clientBot(1, 20), { latencyMs: 50, jitterMs: 10, loss: 0.05 });
