@@ -46,10 +46,10 @@ export function stackSize(item: number): number {
   return GAME_ITEMS.find((i) => i.id === item)?.stack ?? STACK_LIMIT;
 }
 
-/** The game's starting hotbar: building blocks, wood to craft from (slot 5) and torches (slot 6). */
+/** The game's starting hotbar: building blocks, wood to craft from (slot 5) and torches (slot 8, the last). */
 export const GAME_KIT: Kit = [
   [0, Block.Planks, 64], [1, Block.Cobblestone, 64], [2, Block.Glass, 64], [3, Block.Stone, 64], [4, Block.Dirt, 64], [5, Block.Wood, 16],
-  [6, Block.Torch, 16],
+  [8, Block.Torch, 16],
 ];
 
 /** A view of one player's 36 slots over the two stores. */

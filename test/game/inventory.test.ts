@@ -89,7 +89,7 @@ describe('crafting on the loopback stepper', () => {
     const refusals: [Parameters<typeof a.client.act<typeof Craft.fields>>[1], string][] = [
       [{ c0: 1, c1: E, c2: E, c3: E }, 'unknown-recipe'], // one cobblestone
       [{ c0: 0, c1: 1, c2: E, c3: E }, 'unknown-recipe'], // planks beside cobblestone
-      [{ c0: 8, c1: E, c2: E, c3: E }, 'missing-items'], // an empty slot
+      [{ c0: 7, c1: E, c2: E, c3: E }, 'missing-items'], // an empty slot
       [{ c0: 40, c1: E, c2: E, c3: E }, 'bad-slot'],
       [{ c0: E, c1: E, c2: E, c3: E }, 'unknown-recipe'], // nothing
     ];
@@ -122,17 +122,18 @@ describe('crafting on the loopback stepper', () => {
     expect(serverInv(st)).toEqual(want);
     expect(clientInv(a.client)).toEqual(want);
 
-    // MoveItem: the sticks into the backpack's last slot, one of the two planks onto slot 8; refusals change nothing.
+    // MoveItem: the sticks into the backpack's last slot, one of the two planks onto slot 9 (the backpack's first; the
+    // kit's torches hold slot 8); refusals change nothing.
     expect(a.client.act(MoveItem, { from: 6, to: 35, count: 0 })).toEqual({ ok: true });
-    expect(a.client.act(MoveItem, { from: 7, to: 8, count: 1 })).toEqual({ ok: true });
-    expect(a.client.act(MoveItem, { from: 6, to: 8, count: 0 })).toEqual({ ok: false, reason: 'empty-slot' });
+    expect(a.client.act(MoveItem, { from: 7, to: 9, count: 1 })).toEqual({ ok: true });
+    expect(a.client.act(MoveItem, { from: 6, to: 9, count: 0 })).toEqual({ ok: false, reason: 'empty-slot' });
     st.step(10);
     expect(a.client.act(MoveItem, { from: 0, to: 1, count: 1 })).toEqual({ ok: false, reason: 'no-room' }); // part of a stack onto another item
     expect(a.client.act(MoveItem, { from: 35, to: 36, count: 0 })).toEqual({ ok: false, reason: 'bad-slot' });
     expect(a.client.act(MoveItem, { from: 35, to: 34, count: 5 })).toEqual({ ok: false, reason: 'bad-count' });
     st.step(10);
     expect(results(a.events).slice(-3).map((r) => r.reason)).toEqual(['no-room', 'bad-slot', 'bad-count']);
-    want[35] = [Item.Stick, 4]; want[6] = [0, 0]; want[7] = [Block.Planks, 1]; want[8] = [Block.Planks, 1];
+    want[35] = [Item.Stick, 4]; want[6] = [0, 0]; want[7] = [Block.Planks, 1]; want[9] = [Block.Planks, 1];
     expect(serverInv(st)).toEqual(want);
     expect(clientInv(a.client)).toEqual(want);
   });
@@ -175,9 +176,9 @@ describe('crafting on the loopback stepper', () => {
     setInventory(w, p.eid, kitSlots());
     expect(giveItem(w.ecs.stores, p.eid, Item.Stick)).toBe(true); // the mobs' call: one item
     expect(giveItem(w.ecs.stores, p.eid, Item.Stick, 70)).toBe(true);
-    expect(inventoryOf(w, p.eid).slice(6, 9)).toEqual([[Item.Stick, 64], [Item.Stick, 7], [0, 0]]);
-    expect(giveItem(w.ecs.stores, p.eid, Block.Glass, 65)).toBe(false); // one empty hotbar slot and the glass stack is full
-    expect(inventoryOf(w, p.eid)[8]).toEqual([0, 0]);
+    expect(inventoryOf(w, p.eid).slice(6, 9)).toEqual([[Item.Stick, 64], [Item.Stick, 7], [Block.Torch, 16]]);
+    expect(giveItem(w.ecs.stores, p.eid, Block.Glass, 65)).toBe(false); // no empty hotbar slot, and the glass stack is full
+    expect(inventoryOf(w, p.eid)[2]).toEqual([Block.Glass, 64]);
   });
 
   it('hotbar changes predicted from block actions and hotbar operations survive OwnStates that predate them', async () => {

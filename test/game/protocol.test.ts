@@ -41,14 +41,15 @@ const hotbarOf = (c: GameClient) => Array.from({ length: HOTBAR_SLOTS }, (_, i) 
 });
 
 describe('the game protocol', () => {
-  it('is the engine defaults plus the mobs: their kinds, components, drops and Attack', () => {
+  it('is the engine defaults plus the sky, the mobs and the inventory: kinds, components, drops, messages and actions', () => {
     expect(GAME_PROTOCOL.entities).toEqual([
       { id: 1, name: 'Player' }, { id: 2, name: 'Self' }, { id: 10, name: 'Sheep' }, { id: 11, name: 'Pig' }, { id: 19, name: 'ItemDrop' },
     ]);
     expect(GAME_PROTOCOL.canonical.blocks).toBe(defineProtocol({ blocks: [...DEFAULT_BLOCKS, ...GAME_BLOCKS.slice(DEFAULT_BLOCKS.length)] }).canonical.blocks);
     expect(GAME_PROTOCOL.blocks.map((b) => b.id).filter((id) => id >= 14)).toEqual([14, 15]);
-    expect(GAME_PROTOCOL.components.map((c) => c.id).filter((id) => id >= 50)).toEqual([50, 51, 52]);
-    expect(GAME_PROTOCOL.actions.map((a) => a.id)).toEqual([...BUILTIN_ACTIONS.map((a) => a.id), 20]);
+    expect(GAME_PROTOCOL.components.map((c) => c.id).filter((id) => id >= 40)).toEqual([40, 50, 51, 52, 60]);
+    expect(GAME_PROTOCOL.messages.map((m) => m.id)).toEqual([130]);
+    expect(GAME_PROTOCOL.actions.map((a) => a.id)).toEqual([...BUILTIN_ACTIONS.map((a) => a.id), 20, 30, 31]);
   });
 
   it('a block type the definition adds is predicted as that block, from the kit the server chose, and the server agrees', async () => {
