@@ -6,7 +6,6 @@
  * stopped (SIGTERM, the player still connected) and started again on the same store: a fresh page of that name has
  * them too. Skipped without Chromium unless STRATUM_E2E=1.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildWeb } from '../../game/web/build.ts';
 import type { StratumHook } from '../../game/web/test-hook.ts';
+import { CHROMIUM, launchChromium, startServe, stopServe, type ServeProcess } from '../support/e2e.ts';
 import { Block } from '../../engine/index.ts';
 import { Item } from '../../game/inventory.ts';
 
-const CHROMIUM = process.env.STRATUM_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = `${ROOT}out/e2e/`;
 const required = process.env.STRATUM_E2E === '1';
@@ -29,37 +28,13 @@ declare global {
   interface Window { stratum: StratumHook }
 }
 
-type Server = { child: ChildProcess; url: string; output: () => string };
 
-function startServer(webDir: string, storage: string): Promise<Server> {
-  const child = spawn(process.execPath, [
-    'game/cli.ts', 'serve', '--storage', storage, '--http-port', '0', '--port', '0', '--world', 'superflat',
-    '--world-radius', '2', '--view-distance', '2', '--web-dir', webDir, '--threads', '1',
-  ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`server did not start in 60 s:\n${out}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /open (https?:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); ok({ child, url: m[1], output: () => out }); }
-    });
-    child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited (${code}) before it was ready:\n${out}`)); });
-  });
-}
-
-async function stopServer(s: Server | undefined): Promise<void> {
-  const child = s?.child;
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise<void>((done) => { child.once('exit', () => done()); setTimeout(done, 10_000); });
-  child.kill('SIGTERM');
-  await exited;
-  if (child.exitCode === null) child.kill('SIGKILL');
+function startServer(webDir: string, storage: string): Promise<ServeProcess> {
+  return startServe(webDir, { storage, radius: 2 });
 }
 
 describe.skipIf(!present && !required)('inventory and crafting in the browser', () => {
-  let server: Server | undefined;
+  let server: ServeProcess | undefined;
   let browser: Browser | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'stratum-craft-e2e-'));
   const storage = join(dir, 'world.sqlite');
@@ -70,17 +45,12 @@ describe.skipIf(!present && !required)('inventory and crafting in the browser', 
     mkdirSync(OUT, { recursive: true });
     await buildWeb(webDir);
     server = await startServer(webDir, storage);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
-    await stopServer(server);
+    await stopServe(server);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -129,7 +99,7 @@ describe.skipIf(!present && !required)('inventory and crafting in the browser', 
     expect(await planks(page)).toEqual([Block.Planks, 62]);
 
     // Restart the server process on the same store while the page is still connected.
-    await stopServer(server);
+    await stopServe(server);
     await page.close();
     expect(server!.output()).toMatch(/SIGTERM: stopping/);
     server = await startServer(webDir, storage);

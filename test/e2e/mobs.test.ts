@@ -5,16 +5,14 @@
  * frame's time (plus a small margin). The HUD shows the player's hearts from its own Health.
  * Without Chromium the test is skipped (loudly), unless STRATUM_E2E=1 makes it fail.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildWeb } from '../../game/web/build.ts';
 import type { StratumHook } from '../../game/web/test-hook.ts';
+import { CHROMIUM, launchChromium, openGamePage, startServe, stopServe, type ServeProcess } from '../support/e2e.ts';
 
-/** The browser binary (STRATUM_CHROMIUM overrides Debian's path). */
-const CHROMIUM = process.env.STRATUM_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = `${ROOT}out/e2e/`;
 const required = process.env.STRATUM_E2E === '1';
@@ -28,26 +26,12 @@ declare global {
 }
 
 /** Starts the server; resolves with the page URL it prints. */
-function startServer(webDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [
-    'game/cli.ts', 'serve', '--storage', 'none', '--http-port', '0', '--port', '0', '--world', 'superflat',
-    '--world-radius', '3', '--view-distance', '3', '--web-dir', webDir, '--threads', '1',
-  ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`server did not start in 60 s:\n${out}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /open (https?:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); ok({ child, url: m[1], output: () => out }); }
-    });
-    child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited (${code}) before it was ready:\n${out}`)); });
-  });
+function startServer(webDir: string): Promise<ServeProcess> {
+  return startServe(webDir);
 }
 
 describe.skipIf(!present && !required)('mobs in the browser page', () => {
-  let server: { child: ChildProcess; url: string; output: () => string } | undefined;
+  let server: ServeProcess | undefined;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
@@ -56,53 +40,16 @@ describe.skipIf(!present && !required)('mobs in the browser page', () => {
     const webDir = `${OUT}web-mobs`;
     await buildWeb(webDir);
     server = await startServer(webDir);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
-    const child = server?.child;
-    if (child && child.exitCode === null) {
-      const exited = new Promise<void>((done) => { child.once('exit', () => done()); setTimeout(done, 5000); });
-      child.kill('SIGTERM');
-      await exited;
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    await stopServe(server);
   });
 
-  /**
-   * Opens the page in a fresh context as a person would with a stock browser; nothing ignores certificate errors.
-   * Natively (the default) it is the printed plain-HTTP URL, and the game pins the certificate hash over HTTP/3.
-   * With `fallback`, the page has no WebTransport of its own: the game uses the WebSocket mapping, which cannot pin,
-   * so the page is loaded over HTTPS and the first load stops at Chromium's warning about the self-signed
-   * certificate; the test clicks through it (Advanced, then Proceed), and the game's connection then uses it.
-   */
-  async function open(name: string, fallback = false): Promise<Page> {
-    const ctx = await browser!.newContext({ viewport: { width: 640, height: 400 } });
-    if (fallback) await ctx.addInitScript(() => { delete (globalThis as { WebTransport?: unknown }).WebTransport; });
-    const page = await ctx.newPage();
-    page.on('pageerror', (e) => console.error(`[page ${name}] ${e.message}`));
-    page.on('console', (m) => { if (m.type() === 'error') console.error(`[page ${name} console] ${m.text()}`); });
-    expect(server!.url.startsWith('http://')).toBe(true);
-    const base = fallback ? server!.url.replace(/^http:/, 'https:') : server!.url;
-    const url = `${base}?name=${name}&maxfps=15`;
-    const err = await page.goto(url).then(() => undefined, (e: Error) => e);
-    if (fallback) {
-      expect(err?.message).toMatch(/ERR_CERT_AUTHORITY_INVALID/);
-      await page.click('#details-button');
-      await page.click('#proceed-link');
-      await page.waitForURL(url);
-    } else {
-      expect(err).toBeUndefined();
-    }
-    await page.waitForFunction(() => window.stratum?.ready() && window.stratum.sectionMeshes() > 0, null, { timeout: 60_000 });
-    return page;
-  }
+  /** Opens the game's page for `name` (natively, or over the fallback): see openGamePage. */
+  const open = (name: string, fallback = false): Promise<Page> => openGamePage(browser!, server!.url, name, fallback);
 
   it('B sees mobs by kind name, drawn and moving smoothly, and its hearts', async () => {
     const b = await open('bob');

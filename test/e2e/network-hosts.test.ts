@@ -7,15 +7,14 @@
  * browser that has native WebTransport; the cases that load it while native WebTransport exists catch that.
  * Uses Debian's /usr/bin/chromium through playwright-core; skipped without it unless STRATUM_E2E=1.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildWeb } from '../../game/web/build.ts';
 import type { StratumHook } from '../../game/web/test-hook.ts';
+import { CHROMIUM, launchChromium, startServe, stopServe, type ServeProcess } from '../support/e2e.ts';
 
-const CHROMIUM = process.env.STRATUM_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = `${ROOT}out/e2e-hosts/`;
 const required = process.env.STRATUM_E2E === '1';
@@ -25,22 +24,8 @@ declare global {
   interface Window { stratum: StratumHook }
 }
 
-function startServer(webDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [
-    'game/cli.ts', 'serve', '--storage', 'none', '--http-port', '0', '--port', '0', '--world', 'superflat',
-    '--world-radius', '2', '--view-distance', '2', '--web-dir', webDir, '--threads', '1',
-  ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`server did not start in 60 s:\n${out}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /open (https?:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); ok({ child, url: m[1] }); }
-    });
-    child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited (${code}) before it was ready:\n${out}`)); });
-  });
+function startServer(webDir: string): Promise<ServeProcess> {
+  return startServe(webDir, { radius: 2 });
 }
 
 /** Every URL the context's pages and workers reach: HTTP requests, WebSockets, WebTransport sessions. */
@@ -55,7 +40,7 @@ async function recordUrls(ctx: BrowserContext, page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!present && !required)('network traffic of the page', () => {
-  let server: { child: ChildProcess; url: string } | undefined;
+  let server: ServeProcess | undefined;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
@@ -63,23 +48,12 @@ describe.skipIf(!present && !required)('network traffic of the page', () => {
     mkdirSync(OUT, { recursive: true });
     await buildWeb(`${OUT}web`);
     server = await startServer(`${OUT}web`);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
-    const child = server?.child;
-    if (child && child.exitCode === null) {
-      const exited = new Promise<void>((done) => { child.once('exit', () => done()); setTimeout(done, 5000); });
-      child.kill('SIGTERM');
-      await exited;
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    await stopServe(server);
   });
 
   /**

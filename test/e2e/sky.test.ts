@@ -6,15 +6,14 @@
  * `window.stratum.lightAt`) and brightens the room's pixels. Screenshots go to out/e2e/sky-*.png. Without Chromium
  * the test is skipped (loudly), unless STRATUM_E2E=1 makes it fail.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildWeb } from '../../game/web/build.ts';
 import type { StratumHook } from '../../game/web/test-hook.ts';
+import { CHROMIUM, launchChromium, startServe, stopServe, type ServeProcess } from '../support/e2e.ts';
 
-const CHROMIUM = process.env.STRATUM_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = `${ROOT}out/e2e/`;
 const TOKEN = 'sky-e2e-admin-token';
@@ -31,26 +30,12 @@ const DAY_NIGHT_MARGIN = 40;
 /** Mean brightness the torch must add to the room's picture. */
 const TORCH_MARGIN = 12;
 
-function startServer(webDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [
-    'game/cli.ts', 'serve', '--storage', 'none', '--http-port', '0', '--port', '0', '--world', 'superflat',
-    '--world-radius', '3', '--view-distance', '3', '--web-dir', webDir, '--threads', '1', '--admin-token', TOKEN,
-  ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`server did not start in 60 s:\n${out}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /open (https?:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); ok({ child, url: m[1], output: () => out }); }
-    });
-    child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited (${code}) before it was ready:\n${out}`)); });
-  });
+function startServer(webDir: string): Promise<ServeProcess> {
+  return startServe(webDir, { args: ['--admin-token', TOKEN] });
 }
 
 describe.skipIf(!present && !required)('day, night, weather and light in the browser', () => {
-  let server: { child: ChildProcess; url: string; output: () => string } | undefined;
+  let server: ServeProcess | undefined;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
@@ -59,23 +44,12 @@ describe.skipIf(!present && !required)('day, night, weather and light in the bro
     const webDir = `${OUT}web-sky`;
     await buildWeb(webDir);
     server = await startServer(webDir);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
-    const child = server?.child;
-    if (child && child.exitCode === null) {
-      const exited = new Promise<void>((done) => { child.once('exit', () => done()); setTimeout(done, 5000); });
-      child.kill('SIGTERM');
-      await exited;
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    await stopServe(server);
   });
 
   async function open(name: string): Promise<Page> {
