@@ -74,5 +74,5 @@ if (workload === 'datagram-pings') {
 }
 // Let the last client's Disconnect and session close leave before exiting (Connection closes the session 50 ms after).
 await new Promise((r) => setTimeout(r, 300));
-console.log(JSON.stringify(result));
-process.exit(0);
+// Exit only once the line is written: a pipe takes it asynchronously, and 20,000 round trips make a long line.
+process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
