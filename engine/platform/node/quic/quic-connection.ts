@@ -258,7 +258,8 @@ export function createQuicConn(options: QuicConnOptions): QuicConn {
           events?.onEstablished();
         }
         if (established && !closing) {
-          for (const id of native.readable()) {
+          // readable() builds a napi iterator object: ask first, as most packets carry no stream data.
+          if (native.isReadable()) for (const id of native.readable()) {
             events?.onStreamReadable(id);
             if (closing) break;
           }

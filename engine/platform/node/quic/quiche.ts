@@ -69,6 +69,8 @@ export interface QuicheConnection {
   streamSend(id: number, data: Uint8Array, fin: boolean): number | null;
   /** `direction`: 0 read, 1 write. */
   streamShutdown(id: number, direction: 0 | 1, code: number): void | null;
+  /** True when some stream has data (or its end) to read; costs nothing, where {@link readable} builds an iterator. */
+  isReadable(): boolean;
   /** The ids of the streams that have data to read. */
   readable(): Iterable<number>;
   /** The next received datagram, or null when none is waiting. */

@@ -16,6 +16,7 @@ function fakeNative() {
       out.set(d);
       return [d.length, { from: here, to: peer }];
     },
+    isReadable: () => false,
     readable: () => [],
     dgramRecvVec: () => null,
     dgramSend(d: Uint8Array) { queued.push(d); },
