@@ -1,8 +1,8 @@
 /**
  * The server side of QUIC on one UDP socket (node:dgram): routes each packet by its destination connection id,
  * answers an unknown version with Version Negotiation, validates client addresses with Retry (see retry-token.ts:
- * a first Initial gets a Retry, and the connection is accepted only when the Initial returns a valid token) always
- * or only while many handshakes are in progress (RFC 9000 section 8.1.2; below that, quiche's limit of three bytes
+ * a first Initial gets a Retry, and the connection is accepted only when the Initial returns a valid token) while
+ * many handshakes are in progress, or always (RFC 9000 section 8.1.2; below that, quiche's limit of three bytes
  * sent per byte received from an unvalidated address is what stops amplification), refuses connections
  * over the limit with CONNECTION_REFUSED, and drops anything else that does not belong to a connection. A packet
  * only ever reaches its own connection, so garbage costs its sender nothing but its own session.
@@ -35,9 +35,9 @@ export interface QuicEndpointOptions {
   /** Most connections at once; more are refused (default 1024). */
   maxConnections?: number;
   /**
-   * When to validate client addresses with Retry before accepting: `always` (the default), `never`, or `under-load`:
-   * while at least {@link QuicEndpointOptions.retryAbove} handshakes are in progress, which is what a flood of
-   * spoofed Initials looks like. A Retry costs every client one more round trip.
+   * When to validate client addresses with Retry before accepting: `under-load` (the default): while at least
+   * {@link QuicEndpointOptions.retryAbove} handshakes are in progress, which is what a flood of spoofed Initials looks
+   * like; `always`; or `never`. A Retry costs every client one more round trip.
    */
   retry?: 'always' | 'never' | 'under-load';
   /** Handshakes in progress from which `under-load` demands Retry (default 16). */
@@ -96,7 +96,7 @@ export async function startQuicEndpoint(options: QuicEndpointOptions): Promise<Q
   const local: HostPort = { host: options.host, port };
   const byId = new Map<string, QuicConn>();
   const maxConnections = options.maxConnections ?? 1024;
-  const retryPolicy = options.retry ?? 'always';
+  const retryPolicy = options.retry ?? 'under-load';
   const retryAbove = options.retryAbove ?? 16;
   /** True when a new client must prove its address first. */
   const retryNow = () => {

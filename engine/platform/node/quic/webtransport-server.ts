@@ -32,8 +32,8 @@ export interface QuicWebTransportServerOptions {
   /** QUIC idle timeout, ms (default 30000). */
   idleTimeoutMs?: number;
   /**
-   * When to validate client addresses with Retry: `always` (the default), `never`, or `under-load`: while at least
-   * `retryAbove` handshakes are in progress. A Retry costs every client one more round trip.
+   * When to validate client addresses with Retry: `under-load` (the default): while at least `retryAbove`
+   * handshakes are in progress; `always`; or `never`. A Retry costs every client one more round trip.
    */
   retry?: QuicEndpointOptions['retry'];
   /** Handshakes in progress from which `under-load` demands Retry (default 16). */

@@ -62,13 +62,13 @@ afterAll(async () => {
 });
 
 describe('QUIC WebTransport end to end', () => {
-  it('connects with a Retry (the default policy), and ping works on every channel; datagrams are unreliable QUIC datagrams', async () => {
+  it('connects without a Retry when not under load (the default policy), and ping works on every channel; datagrams are unreliable QUIC datagrams', async () => {
     const retriesBefore = server.stats.retries;
     const received: Array<[Channel, Message]> = [];
     const { client, events } = startClient(received);
     await waitFor(() => client.state === 'active', 'handshake');
     expect(events).toEqual(['Connected']);
-    expect(server.stats.retries).toBe(retriesBefore + 1);
+    expect(server.stats.retries).toBe(retriesBefore);
     const s = net.sessions.get(client.sessionId)!;
     const transport = accepted.at(-1)!;
     expect(transport.reliableDatagrams).toBe(false);
