@@ -257,6 +257,7 @@ export function createGameClient(o: GameClientOptions): GameClient {
   let ticking = false;
   let entityTick: Tick = 0, entityTickAt = 0; // newest entity update and when it arrived (for render time)
   let rate = 1;
+  let advice = ''; // session and number of the last timing advice applied (each comes on several ticks)
   let timer: TimerHandle | undefined;
   let stopped = false;
   const remotes = new Map<number, RemoteEntity>();
@@ -501,6 +502,9 @@ export function createGameClient(o: GameClientOptions): GameClient {
       case MsgType.ServerState:
         // Input-timing advice in ticks: jump ahead when far behind (skipped ticks repeat the last input on the
         // server), otherwise run 5% fast or slow until the next advice. Never jump back: those ticks were sent.
+        // Each advice comes on several ticks (datagrams may be lost): apply each number once.
+        if (`${net.sessionId}:${msg.adviceSeq}` === advice) break;
+        advice = `${net.sessionId}:${msg.adviceSeq}`;
         if (msg.adjust >= 3) { skipAhead(msg.adjust); rate = 1; } else rate = 1 + 0.05 * Math.sign(msg.adjust);
         break;
       case MsgType.ServerChat:

@@ -52,9 +52,9 @@ const T = MsgType;
 /** Every channel, indexed by id. */
 export const CHANNELS: readonly ChannelInfo[] = [
   { id: Channel.Control, name: 'control', carrier: 'bidi', fromClient: [T.Hello, T.ChunkAck, T.ChunkHave, T.ChunkResync, T.Disconnect, T.MessageRefused, ...PP], fromServer: [T.Welcome, T.Reject, T.Disconnect, T.MessageRefused, ...PP], pongOn: { client: Channel.Control, server: Channel.Control } },
-  { id: Channel.Input, name: 'input', carrier: 'datagram-c2s', fromClient: [T.InputBundle, ...PP], fromServer: [], pongOn: { client: Channel.Input, server: Channel.EntityDelta } },
+  { id: Channel.Input, name: 'input', carrier: 'datagram-c2s', fromClient: [T.Hello, T.InputBundle, ...PP], fromServer: [], pongOn: { client: Channel.Input, server: Channel.EntityDelta } },
   { id: Channel.ChunkStream, name: 'chunk', carrier: 'uni-s2c', fromClient: [], fromServer: [T.ChunkData, T.ChunkDiff, T.ChunkUnload, T.EntitySpawn, T.EntityDespawn, T.BlockResult, T.InventoryState, T.OwnState, T.ActionResult, ...PP], pongOn: { client: Channel.Control, server: Channel.ChunkStream } },
-  { id: Channel.EntityDelta, name: 'entity', carrier: 'datagram-s2c', fromClient: [], fromServer: [T.EntityDelta, T.ServerState, T.TimeSync, T.PlayerState, ...PP], pongOn: { client: Channel.Input, server: Channel.EntityDelta } },
+  { id: Channel.EntityDelta, name: 'entity', carrier: 'datagram-s2c', fromClient: [], fromServer: [T.Welcome, T.EntityDelta, T.ServerState, T.TimeSync, T.PlayerState, ...PP], pongOn: { client: Channel.Input, server: Channel.EntityDelta } },
   { id: Channel.Chat, name: 'chat', carrier: 'bidi', fromClient: [T.ClientChat, ...PP], fromServer: [T.ServerChat, ...PP], pongOn: { client: Channel.Chat, server: Channel.Chat } },
   { id: Channel.Diagnostics, name: 'diagnostics', carrier: 'bidi', fromClient: [T.DiagnosticsRequest, ...PP], fromServer: [T.DiagnosticsResponse, ...PP], pongOn: { client: Channel.Diagnostics, server: Channel.Diagnostics } },
 ];
@@ -71,6 +71,34 @@ export function allowedOn(channel: Channel, from: 'client' | 'server', msg: Mess
 /** The channel a side sends datagrams on. */
 export function datagramChannel(from: 'client' | 'server'): Channel {
   return from === 'client' ? Channel.Input : Channel.EntityDelta;
+}
+
+/**
+ * The handshake travels twice: Hello and Welcome go on the Control stream and, as a copy, in a datagram on the
+ * sender's datagram channel, so that one lost packet does not hold the join up for a retransmission (a round trip
+ * or more). The receiver acts on whichever copy comes first and ignores the other, once; any further Hello or Welcome
+ * is still a protocol error. Over a transport with reliable datagrams the copy simply arrives second.
+ */
+export interface HandshakeCopies {
+  /** Records that the handshake message sent by `from` was taken from `channel`. */
+  took(channel: Channel, from: 'client' | 'server'): void;
+  /** True, once, when a message on `channel` is the other copy of the one taken. */
+  isCopy(channel: Channel): boolean;
+}
+
+/** Creates a {@link HandshakeCopies} for one side of one connection. */
+export function createHandshakeCopies(): HandshakeCopies {
+  let other: Channel | undefined;
+  return {
+    took(channel, from) {
+      other = channel === Channel.Control ? datagramChannel(from) : Channel.Control;
+    },
+    isCopy(channel) {
+      if (channel !== other) return false;
+      other = undefined;
+      return true;
+    },
+  };
 }
 
 /**

@@ -10,7 +10,7 @@ import { makeHello, magicHex } from '../protocol/handshake.ts';
 import type { Message } from '../protocol/messages.ts';
 import { MsgType } from '../protocol/messages.ts';
 import { ProtocolError, ProtocolErrorCode } from '../protocol/errors.ts';
-import { Channel } from './channels.ts';
+import { Channel, createHandshakeCopies, datagramChannel } from './channels.ts';
 import type { Connection, ConnectionCloseInfo } from './connection.ts';
 import { createConnection } from './connection.ts';
 import type { PayloadOf, UserMessage } from '../protocol/user-codec.ts';
@@ -169,6 +169,7 @@ export function createNetClient(options: NetClientOptions): NetClient {
       }
       state = 'handshaking';
       let rejected = false;
+      const copies = createHandshakeCopies();
       const conn: Connection = createConnection({
         session: result,
         role: 'client',
@@ -182,6 +183,7 @@ export function createNetClient(options: NetClientOptions): NetClient {
         onMessage(channel, msg) {
           if (conn.state === 'handshaking') {
             if (msg.type === MsgType.Welcome) {
+              copies.took(channel, 'server');
               sessionId = msg.sessionId;
               conn.activate();
               state = 'active';
@@ -204,6 +206,7 @@ export function createNetClient(options: NetClientOptions): NetClient {
             }
             throw new ProtocolError(ProtocolErrorCode.BadState, `type ${msg.type} before Welcome`);
           }
+          if (msg.type === MsgType.Welcome && copies.isCopy(channel)) return;
           if (msg.type === MsgType.Welcome || msg.type === MsgType.Reject) {
             throw new ProtocolError(ProtocolErrorCode.BadState, `type ${msg.type} after the handshake`);
           }
@@ -220,7 +223,10 @@ export function createNetClient(options: NetClientOptions): NetClient {
         },
       });
       connection = conn;
-      conn.send(Channel.Control, makeHello(options.identity, options.name));
+      // Twice, the stream's and a datagram's copy: a lost packet then does not hold the join up (HandshakeCopies).
+      const hello = makeHello(options.identity, options.name);
+      conn.send(Channel.Control, hello);
+      conn.send(datagramChannel('client'), hello);
     });
   };
 

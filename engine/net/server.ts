@@ -10,7 +10,7 @@ import { MsgType } from '../protocol/messages.ts';
 import { ProtocolError, ProtocolErrorCode } from '../protocol/errors.ts';
 import { TICK_HZ } from '../tick.ts';
 import type { Tick } from '../tick.ts';
-import { Channel } from './channels.ts';
+import { Channel, createHandshakeCopies, datagramChannel } from './channels.ts';
 import type { Connection, ConnectionCloseInfo } from './connection.ts';
 import { createConnection } from './connection.ts';
 import type { PayloadOf, UserMessage } from '../protocol/user-codec.ts';
@@ -200,6 +200,7 @@ export function createNetServer(options: NetServerOptions): NetServer {
       let name = '';
       let session: ServerSession;
       let helloTimer: TimerHandle | undefined;
+      const copies = createHandshakeCopies();
       /** Refuses the handshake: the client learns why from the Reject, then the session closes. */
       const refuse = (reason: string, asked: string) => {
         warnPeer('warn', `handshake: refused session ${id} (${escapeForLog(asked)}): ${reason}`);
@@ -224,22 +225,31 @@ export function createNetServer(options: NetServerOptions): NetServer {
           if (connection.state === 'handshaking') {
             if (msg.type !== MsgType.Hello) throw new ProtocolError(ProtocolErrorCode.BadState, `type ${msg.type} before Hello`);
             const problem = checkHello(msg, options.identity) ?? checkPlayerName(msg.name);
+            const full = active.size >= maxPlayers;
+            // A refusal answers the Control stream's copy: the Reject must travel where the client reads it.
+            if ((problem || full) && channel !== Channel.Control) return;
             if (problem) return refuse(problem, msg.name);
-            if (active.size >= maxPlayers) return refuse(`server full (${maxPlayers} players)`, msg.name);
+            if (full) return refuse(`server full (${maxPlayers} players)`, msg.name);
             options.scheduler.clear(helloTimer);
+            copies.took(channel, 'client');
             name = uniqueName(msg.name, (key) => names.has(key));
             names.add(nameKey(name));
-            connection.send(Channel.Control, {
+            const welcome: Message = {
               type: MsgType.Welcome, version: options.identity.version, schemaHash: options.identity.schemaHash,
               sessionId: id, serverTick: options.tick?.() ?? 0, tickHz: TICK_HZ,
-            });
+            };
+            connection.send(Channel.Control, welcome);
+            connection.send(datagramChannel('server'), welcome);
             connection.activate();
             active.set(id, session);
             log('info', `session ${id} (${escapeForLog(name)}) connected${address ? ` from ${address}` : ''}${name !== msg.name ? `; '${escapeForLog(msg.name)}' was taken` : ''}`);
             options.onSessionOpen?.(session);
             return;
           }
-          if (msg.type === MsgType.Hello) throw new ProtocolError(ProtocolErrorCode.BadState, 'second Hello');
+          if (msg.type === MsgType.Hello) {
+            if (copies.isCopy(channel)) return;
+            throw new ProtocolError(ProtocolErrorCode.BadState, 'second Hello');
+          }
           if (msg.type === MsgType.DiagnosticsRequest) return diagnostics(session, msg);
           options.onMessage?.(session, channel, msg);
         },

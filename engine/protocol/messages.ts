@@ -18,8 +18,9 @@ export const PROTOCOL_MAGIC = 0x5354524d;
  * 7: InputBundle inputs carry a game's predicted actions (`delta-v2`), answered by ActionResult.
  * 8: the protocol definition gains the `items` and `recipes` sections (seven section hashes), and the own layout
  * (OwnState) may carry up to 255 fields.
+ * 9: Hello and Welcome are sent twice, the copy in a datagram; ServerState numbers its timing advice (`adviceSeq`).
  */
-export const PROTOCOL_VERSION = 8;
+export const PROTOCOL_VERSION = 9;
 
 /** Message type ids. Each fits in one byte and is also a msgpack positive fixint (1..127). */
 export const MsgType = {
@@ -323,6 +324,11 @@ export interface ServerState {
    * many ticks further ahead; negative, they arrive needlessly early; 0, fine.
    */
   adjust: number;
+  /**
+   * The advice's number (u16, wrapping). Each advice is sent on several consecutive ticks, as datagrams may be lost;
+   * the client applies each number once.
+   */
+  adviceSeq: number;
 }
 /** Server clock sample. */
 export interface TimeSync {

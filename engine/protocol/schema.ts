@@ -65,7 +65,7 @@ export const SCHEMAS: readonly MessageSchema[] = [
   { type: MsgType.EntityDelta, name: 'EntityDelta', from: 'server', fields: [['tick', u32], ['baselineTick', u32], ['data', { bytes: 65536 }]] },
   { type: MsgType.EntityDespawn, name: 'EntityDespawn', from: 'server', fields: [['entity', u32]] },
   { type: MsgType.ServerChat, name: 'ServerChat', from: 'server', fields: [['from', { str: 32 }], ['text', { str: 256 }]] },
-  { type: MsgType.ServerState, name: 'ServerState', from: 'server', fields: [['tick', u32], ['players', 'u16'], ['adjust', 'i8']] },
+  { type: MsgType.ServerState, name: 'ServerState', from: 'server', fields: [['tick', u32], ['players', 'u16'], ['adjust', 'i8'], ['adviceSeq', 'u16']] },
   { type: MsgType.TimeSync, name: 'TimeSync', from: 'server', fields: [['serverTick', u32], ['clientMs', 'f64']] },
   { type: MsgType.DiagnosticsResponse, name: 'DiagnosticsResponse', from: 'server', fields: [['id', u32], ['ok', 'bool'], ['text', { str: 65536 }]] },
   { type: MsgType.PlayerState, name: 'PlayerState', from: 'server', fields: [['tick', u32], ['x', 'f64'], ['y', 'f64'], ['z', 'f64'], ['vx', 'f64'], ['vy', 'f64'], ['vz', 'f64'], ['onGround', 'bool']] },

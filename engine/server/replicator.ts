@@ -48,8 +48,15 @@ import { createEntityUpdates, type ReplicatedEntity } from './entity-updates.ts'
 export const ENTITY_EVERY = 2;
 /** Ticks between block-change flushes (250 ms). */
 export const BLOCKS_EVERY = 5;
-/** Ticks between timing advice messages. */
+/** Ticks between timing advice computations. */
 export const ADVICE_EVERY = 10;
+/**
+ * Ticks on which an advice to change the timing is sent (the first of every {@link ADVICE_EVERY}): ServerState
+ * travels in datagrams, and a lost advice would leave a client whose inputs arrive too late standing still until the
+ * next one. The client applies each advice number once, so the copies are harmless. An advice of 0 (the timing is
+ * fine) is sent once.
+ */
+export const ADVICE_COPIES = 4;
 /** How long the server waits for a client's ChunkHave before streaming chunks anyway, ms. */
 export const CACHE_HINT_WAIT_MS = 1000;
 /** Ticks a column waits for a valid encoding from the pool before it is encoded on the main thread. */
@@ -373,7 +380,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     layout, ownLayout,
     join(session, eid) {
       const p: ServerPlayer = {
-        session, eid, netId: s.NetworkId.id[eid], queue: createInputQueue(), ackTick: 0, entities: createSnapshotHistory(),
+        session, eid, netId: s.NetworkId.id[eid], queue: createInputQueue(), advice: { seq: 0, adjust: 0 }, ackTick: 0, entities: createSnapshotHistory(),
         known: new Set(), chunks: new Set(), editTicks: [], limiter: createRateLimiter(o.budgetBytesPerSecond),
         answerBudget: createTickBucket(ANSWER_BURST, ANSWERS_PER_TICK, world.tick),
         resyncBudget: createTickBucket(RESYNC_BURST, RESYNCS_PER_SECOND / TICK_HZ, world.tick), resyncWaiting: [],
@@ -451,8 +458,10 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
           send(p, Channel.ChunkStream, m, m.type === MsgType.ChunkDiff ? 'diff' : 'other');
         }
         sendChunks(p);
-        if (tick % ADVICE_EVERY === 0) {
-          send(p, Channel.EntityDelta, { type: MsgType.ServerState, tick, players: players.length, adjust: timingAdvice(p.queue, TARGET_INPUT_LEAD) }, 'state');
+        if (tick % ADVICE_EVERY === 0) p.advice = { seq: (p.advice.seq + 1) & 0xffff, adjust: timingAdvice(p.queue, TARGET_INPUT_LEAD) };
+        const phase = tick % ADVICE_EVERY;
+        if (phase === 0 || (phase < ADVICE_COPIES && p.advice.adjust !== 0)) {
+          send(p, Channel.EntityDelta, { type: MsgType.ServerState, tick, players: players.length, adjust: p.advice.adjust, adviceSeq: p.advice.seq }, 'state');
         }
       }
       dispatchEncodes();

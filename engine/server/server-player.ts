@@ -48,6 +48,8 @@ export interface ServerPlayer {
   netId: number;
   /** Inputs waiting for their tick. */
   queue: InputQueue;
+  /** The latest input-timing advice: its number (u16, wrapping) and ticks; sent on several ticks (`ADVICE_COPIES`). */
+  advice: { seq: number; adjust: number };
   /** Newest entity-update tick the client acknowledged (0 = none). */
   ackTick: Tick;
   /** Entity states sent per tick (delta baselines). */

@@ -29,8 +29,8 @@ describe('handshake', () => {
     expect(checkHello(makeHello(client, 'c'), server)).toBe(
       `incompatible protocol definition: blocks differ (client ${client.sections.blocks}, server ${server.sections.blocks})`);
     // Another version: its sections are not comparable; the overall hash is named with the version.
-    expect(checkHello(makeHello({ ...client, version: 9 }, 'c'), server)).toBe(
-      `incompatible protocol (protocol version: client 9, server ${PROTOCOL_VERSION}; schema hash: client ${client.schemaHash}, server ${server.schemaHash})`);
+    expect(checkHello(makeHello({ ...client, version: PROTOCOL_VERSION + 1 }, 'c'), server)).toBe(
+      `incompatible protocol (protocol version: client ${PROTOCOL_VERSION + 1}, server ${PROTOCOL_VERSION}; schema hash: client ${client.schemaHash}, server ${server.schemaHash})`);
     // Equal sections with another overall hash: only that can be named.
     expect(checkHello(makeHello({ ...server, schemaHash: 'aaaaaaaaaaaaaaaa' }, 'c'), server)).toBe(
       `incompatible protocol (schema hash: client aaaaaaaaaaaaaaaa, server ${server.schemaHash})`);
