@@ -32,4 +32,5 @@ export { ISOLATION_HEADERS } from './platform/node/http/page-headers.ts';
 export * from './server/listen.ts';
 export * from './server/metrics.ts';
 export * from './platform/node/http/metrics-server.ts';
+export * from './platform/node/json-logger.ts';
 export * from './platform/node/node-connector.ts';
