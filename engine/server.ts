@@ -1,6 +1,7 @@
 /**
  * The engine's public server API (Node): the game server, its transports (WebTransport over HTTP/2 and over
- * QUIC), certificates, the edit store, zstd, the worker pool, the UDP link emulator.
+ * QUIC), certificates, the edit store, zstd, the worker pool, the UDP link emulator, Prometheus metrics and the
+ * structured logger.
  * Applications import the engine only through this file and its siblings (index, server, client, browser, worker,
  * web).
  *
@@ -29,4 +30,7 @@ export * from './platform/node/http/http-server.ts';
 export * from './platform/node/http/public-host.ts';
 export { ISOLATION_HEADERS } from './platform/node/http/page-headers.ts';
 export * from './server/listen.ts';
+export * from './server/metrics.ts';
+export * from './platform/node/http/metrics-server.ts';
+export * from './platform/node/json-logger.ts';
 export * from './platform/node/node-connector.ts';

@@ -77,6 +77,10 @@ export interface ConnectionStats {
   bytesIn: number;
   /** Bytes sent. */
   bytesOut: number;
+  /** Bytes received, per channel (indexed by {@link Channel} id; a stream's header byte included). */
+  bytesInByChannel: number[];
+  /** Bytes sent, per channel (indexed by {@link Channel} id; frames as handed to the transport). */
+  bytesOutByChannel: number[];
   /** Messages received and accepted. */
   messagesIn: number;
   /** User messages received and refused (a MessageRefused went back). */
@@ -129,7 +133,10 @@ export function createConnection(options: ConnectionOptions): Connection {
   const maxMessagesIn = options.limits?.maxMessagesPerFrame ?? Infinity;
   const heartbeatMs = options.heartbeatMs ?? 1000;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const stats: ConnectionStats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, staleDropped: 0, userRefused: 0 };
+  const stats: ConnectionStats = {
+    bytesIn: 0, bytesOut: 0, bytesInByChannel: CHANNELS.map(() => 0), bytesOutByChannel: CHANNELS.map(() => 0),
+    messagesIn: 0, staleDropped: 0, userRefused: 0,
+  };
   const users = userMessageTable(options.userMessages ?? []);
   const stale = createStaleFilter();
   const out = new Map<Channel, Outgoing>();
@@ -167,6 +174,7 @@ export function createConnection(options: ConnectionOptions): Connection {
 
   const writeFrame = (channel: Channel, frame: Uint8Array) => {
     stats.bytesOut += frame.length;
+    stats.bytesOutByChannel[channel] += frame.length;
     const info = CHANNELS[channel];
     if (info.carrier === 'datagram-c2s' || info.carrier === 'datagram-s2c') {
       session.sendDatagram(frame);
@@ -264,6 +272,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     s.setHandlers({
       onData: (bytes) => guarded(() => {
         received(bytes.length);
+        const n = bytes.length;
         if (channel === undefined) {
           if (bytes.length === 0) return;
           const id = bytes[0];
@@ -282,6 +291,7 @@ export function createConnection(options: ConnectionOptions): Connection {
           }
           bytes = bytes.subarray(1);
         }
+        stats.bytesInByChannel[channel] += n;
         for (const body of reader.push(bytes)) {
           for (const m of decodeFrameItems(body, maxMessagesIn, users)) {
             deliver(channel, m);
@@ -303,6 +313,7 @@ export function createConnection(options: ConnectionOptions): Connection {
       }
       received(bytes.length);
       const channel = datagramChannel(peer);
+      stats.bytesInByChannel[channel] += bytes.length;
       for (const m of decodeDatagramItems(bytes, maxFrameIn, maxMessagesIn, users)) {
         if (m.type !== 'user' && !stale.accept(m)) { stats.staleDropped++; continue; }
         deliver(channel, m);

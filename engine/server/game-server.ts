@@ -37,6 +37,8 @@ import { answerRefused } from './refusal-answers.ts';
 import { blocksCommand } from './area-blocks.ts';
 import { runServerTick, type TickCounters } from './server-tick.ts';
 import { serverStats, startStatsWindow } from './server-stats.ts';
+import type { ChannelByteTotals, StratumMetrics } from './metrics.ts';
+import { CHANNELS } from '../net/channels.ts';
 
 /** Options of {@link createGameServer}. */
 export interface GameServerOptions {
@@ -108,6 +110,11 @@ export interface GameServerOptions {
    * answer text; one that throws is answered `ok: false` with the error's message.
    */
   commands?: Readonly<Record<string, DiagnosticsHandler>>;
+  /**
+   * Prometheus metrics to feed (engine/server/metrics.ts createStratumMetrics): each tick's duration, players, open
+   * sessions and bytes per channel. `listen` serves them on `/metrics`.
+   */
+  metrics?: StratumMetrics;
 }
 
 /** A feet position in blocks. */
@@ -148,6 +155,10 @@ export interface GameServer {
   readonly counters: TickCounters;
   /** Tick durations in ms (ring) and how many are filled, for histograms. */
   readonly timing: FixedStep | undefined;
+  /** The metrics this server feeds (GameServerOptions.metrics), if any. */
+  readonly metrics: StratumMetrics | undefined;
+  /** Bytes so far per channel and direction, over every session since start (closed ones included). */
+  channelBytes(): ChannelByteTotals;
   /** Generates the terrain and re-applies stored edits. Call once before `start`. */
   init(): Promise<void>;
   /** Starts ticking on the scheduler. */
@@ -203,6 +214,19 @@ export function createGameServer(options: GameServerOptions): GameServer {
   let fixed: FixedStep | undefined;
   let timer: TimerHandle | undefined;
   let stopped = false;
+  // Bytes of the sessions that have closed; the open ones are read from their connections.
+  const closedBytes = { in: CHANNELS.map(() => 0), out: CHANNELS.map(() => 0) };
+  const channelBytes = (): ChannelByteTotals => {
+    const totals = { in: [...closedBytes.in], out: [...closedBytes.out] };
+    for (const s of net.sessions.values()) {
+      const { bytesInByChannel, bytesOutByChannel } = s.connection.stats;
+      for (let c = 0; c < totals.in.length; c++) {
+        totals.in[c] += bytesInByChannel[c];
+        totals.out[c] += bytesOutByChannel[c];
+      }
+    }
+    return totals;
+  };
 
   const onOpen = (session: ServerSession): void => {
     const at = options.spawnPoint ? options.spawnPoint(world, session) : defaultSpawnPoint(world);
@@ -261,6 +285,11 @@ export function createGameServer(options: GameServerOptions): GameServer {
   };
 
   const onClose = (session: ServerSession, info: { reason: string }): void => {
+    const { bytesInByChannel, bytesOutByChannel } = session.connection.stats;
+    for (let c = 0; c < closedBytes.in.length; c++) {
+      closedBytes.in[c] += bytesInByChannel[c];
+      closedBytes.out[c] += bytesOutByChannel[c];
+    }
     const p = players.get(session.id);
     if (!p) return;
     players.delete(session.id);
@@ -305,12 +334,17 @@ export function createGameServer(options: GameServerOptions): GameServer {
   // turn, so a crowd joining waited seconds in the listen queue, past its connect timeout).
   const loop = (): void => {
     if (stopped || !fixed) return;
-    fixed.advance(tick, 1);
+    if (fixed.advance(tick, 1) > 0 && options.metrics) {
+      options.metrics.observeTick(fixed.durations[(fixed.tick - 1) % fixed.durations.length]);
+    }
     timer = scheduler.set(Math.max(1, TICK_MS * (1 - fixed.alpha())), loop);
   };
 
+  const unwatch = options.metrics?.watch({ players: () => players.size, sessions: () => net.open, channelBytes });
+
   return {
-    world, identity, net, players, counters,
+    world, identity, net, players, counters, channelBytes,
+    metrics: options.metrics,
     lightAt: (x, y, z) => lightAt(world.voxels, x, y, z),
     get timing() { return fixed; },
     async init() {
@@ -364,6 +398,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
       scheduler.clear(timer);
       net.closeAll(reason);
       store?.close();
+      unwatch?.();
     },
   };
 }

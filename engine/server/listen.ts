@@ -3,12 +3,12 @@
  * (QUIC on UDP) and/or the HTTP/2 and WebSocket mappings (TCP) on one port with one self-signed certificate
  * (renewed before it expires while QUIC serves it), and a page server on another port: the user's static files,
  * `/connect.json` (endpoint, transports, certificate hashes to pin), every response cross-origin isolated
- * (COOP/COEP). Node only.
+ * (COOP/COEP), and `/metrics` (Prometheus) when the server has metrics. Node only.
  */
 import type { NetLog } from '../net/log-text.ts';
 import { startCertRenewal } from '../platform/node/cert-renewal.ts';
 import { createSelfSignedCert, type SelfSignedCert } from '../platform/node/cert.ts';
-import { startHttpServer, type ConnectInfo, type PageLimits } from '../platform/node/http/http-server.ts';
+import { startHttpServer, type ConnectInfo, type MetricsEndpoint, type PageLimits } from '../platform/node/http/http-server.ts';
 import { QUICHE_PACKAGE, quicheAvailable } from '../platform/node/quic/quiche.ts';
 import { startQuicWebTransportServer, type QuicWebTransportServer } from '../platform/node/quic/webtransport-server.ts';
 import { startWebTransportServer, type WebTransportServer } from '../platform/node/webtransport.ts';
@@ -40,6 +40,11 @@ export interface ListenOptions {
   pageLimits?: Partial<PageLimits>;
   /** Where warnings and refusals go (default: nowhere). */
   log?: NetLog;
+  /**
+   * What the page port answers on `/metrics` (Prometheus text): default the server's own metrics
+   * (GameServerOptions.metrics); false serves none (`/metrics` is then not found).
+   */
+  metrics?: MetricsEndpoint | false;
 }
 
 /** A server on the network. */
@@ -105,6 +110,7 @@ export async function listen(server: GameServer, options: ListenOptions = {}): P
     http = await startHttpServer({
       host, port: options.httpPort ?? 8080, staticDir: options.staticDir, tls: { certPem: cert.certPem, keyPem: cert.keyPem },
       redirectPages: !h3, publicHost: options.publicHost, limits: options.pageLimits, log, info: connectInfo,
+      metrics: options.metrics === false ? undefined : options.metrics ?? server.metrics,
     });
   } catch (err) {
     renewal?.stop();

@@ -1,12 +1,14 @@
 /**
  * `stratum-voxel serve` (what `npm start` runs): a game server with a default world, ready for players. Prints the URL to
  * open, the WebTransport endpoint and certificate hash, and the admin token; stops cleanly on Ctrl-C (storage closed,
- * clients told why).
+ * clients told why). Prometheus metrics are on the page port's `/metrics`; `--log json` writes the server's lines as
+ * JSON objects, one a line (engine/platform/node/json-logger.ts), the ready line included.
  */
 import { loadHasher, createRealtimeScheduler, DEFAULT_SUPERFLAT } from '../../engine/index.ts';
 import {
   openEditStore, type EditStore, QUICHE_PACKAGE, quicheAvailable, nodeZstd, randomAdminToken, createNodePool,
-  createGameServer, listen, type ListenTransport,
+  createGameServer, listen, type ListenTransport, createStratumMetrics, createLogger, isLoggerLevel, type LoggerLevel,
+  type Logger, LOGGER_LEVELS,
 } from '../../engine/server.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { WORLD_SYSTEMS } from '../rules.ts';
@@ -36,27 +38,50 @@ function openStore(config: ServerConfig): EditStore | null {
 
 /**
  * Builds the browser client into `dir` when it is missing there or older than its sources; returns the folder to
- * serve, or undefined when there is no build.
+ * serve, or undefined when there is no build. With `logger`, progress goes there instead of the console.
  */
-async function ensureWebBuild(dir: string): Promise<string | undefined> {
+async function ensureWebBuild(dir: string, logger?: Logger): Promise<string | undefined> {
   if (!webBuildIsStale(dir)) return dir;
   if (!webSourcesExist()) {
     // The installed package ships no page: a user's server serves the user's own page (listen's staticDir).
-    console.error(`[warn] no browser build in ${dir} (--web-dir) and no page sources to build one from: serving a plain page`);
+    const line = `no browser build in ${dir} (--web-dir) and no page sources to build one from: serving a plain page`;
+    if (logger) logger.warn(line);
+    else console.error(`[warn] ${line}`);
     return undefined;
   }
   const t0 = performance.now();
-  process.stdout.write(`building the browser client into ${dir} (${webBuildExists(dir) ? 'sources changed' : 'first start'})... `);
+  const why = webBuildExists(dir) ? 'sources changed' : 'first start';
+  if (logger) logger.info(`building the browser client into ${dir} (${why})`);
+  else process.stdout.write(`building the browser client into ${dir} (${why})... `);
   try {
     await buildWeb(resolve(dir));
-    console.log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const seconds = (performance.now() - t0) / 1000;
+    if (logger) logger.info('browser client built', { seconds: Number(seconds.toFixed(1)) });
+    else console.log(`done in ${seconds.toFixed(1)} s`);
     return dir;
   } catch (err) {
-    console.log('failed');
     const fallback = webBuildExists(dir);
-    console.error(`[error] browser build: ${(err as Error).message}; ${fallback ? 'serving the previous build' : 'serving a plain page instead'}`);
+    const line = `browser build: ${(err as Error).message}; ${fallback ? 'serving the previous build' : 'serving a plain page instead'}`;
+    if (logger) logger.error(line);
+    else {
+      console.log('failed');
+      console.error(`[error] ${line}`);
+    }
     return fallback ? dir : undefined;
   }
+}
+
+/**
+ * The server's log: JSON lines through `logger`, or today's `[level] message` lines (info to stdout, the rest to
+ * stderr); lines less severe than `level` are dropped.
+ */
+function serverLog(logger: Logger | undefined, level: LoggerLevel): (level: string, m: string) => void {
+  if (logger) return (l, m) => logger.log(isLoggerLevel(l) ? l : 'info', m);
+  const shown = LOGGER_LEVELS.indexOf(level);
+  return (l, m) => {
+    if (isLoggerLevel(l) && LOGGER_LEVELS.indexOf(l) < shown) return;
+    (l === 'info' ? console.log : console.error)(`[${l}] ${m}`);
+  };
 }
 
 /** The `serve` command. */
@@ -73,7 +98,10 @@ export const serve: Command = {
     const store = openStore(config);
     const pool = createNodePool({ threads: config.threads });
     const scheduler = createRealtimeScheduler();
-    const log = (level: string, m: string) => (level === 'info' ? console.log : console.error)(`[${level}] ${m}`);
+    const logLevel = config['log-level'] as LoggerLevel;
+    const logger = config.log === 'json' ? createLogger({ level: logLevel, fields: { process: 'server' } }) : undefined;
+    const log = serverLog(logger, logLevel);
+    const metrics = createStratumMetrics({ labels: { process: 'server' } });
     // Day, night and weather (game/sky): systems, SkyState on join, admin commands `time` and `weather`, kept in the store.
     const sky = createSkyHost({ store, log });
     const admin = createAdminCommands();
@@ -86,7 +114,7 @@ export const serve: Command = {
       worldRadius: config['world-radius'], viewDistance: config['view-distance'], columnSections: config['column-sections'],
       maxPlayers: config['max-players'], maxSessionsPerAddress: config['max-sessions-per-address'],
       seed: config.seed, systems: [...sky.systems, ...WORLD_SYSTEMS, inventories.system],
-      commands: { ...sky.commands, ...admin.commands },
+      commands: { ...sky.commands, ...admin.commands }, metrics,
       onJoin: (p) => {
         inventories.join(server.world, p); // a returning name gets its stored inventory instead of the kit
         sky.onJoin(p);
@@ -95,10 +123,14 @@ export const serve: Command = {
     sky.attach(server);
     admin.attach(server);
     const t0 = performance.now();
-    process.stdout.write(`generating ${(2 * config['world-radius'] + 1) ** 2} columns (${config.world}, seed ${config.seed})... `);
+    const columns = (2 * config['world-radius'] + 1) ** 2;
+    if (logger) logger.info(`generating ${columns} columns`, { world: config.world, seed: config.seed });
+    else process.stdout.write(`generating ${columns} columns (${config.world}, seed ${config.seed})... `);
     await server.init();
-    console.log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const staticDir = await ensureWebBuild(config['web-dir']);
+    const genSeconds = ((performance.now() - t0) / 1000).toFixed(1);
+    if (logger) logger.info('world generated', { seconds: Number(genSeconds) });
+    else console.log(`done in ${genSeconds} s`);
+    const staticDir = await ensureWebBuild(config['web-dir'], logger);
     let net;
     try {
       net = await listen(server, {
@@ -111,23 +143,33 @@ export const serve: Command = {
     }
     const h3 = net.transports.includes('h3');
     server.start();
-    console.log(`Stratum server ready: open ${net.pageUrl}`);
-    if (!h3) {
-      console.log('  the certificate is self-signed: the browser warns once (Advanced, then Proceed); the game then connects with it');
-      if (!config['public-host'] && (config.host === '0.0.0.0' || config.host === '::')) {
-        console.log(`  plain-HTTP page requests are redirected to ${net.pageUrl}; for players on other machines set --public-host`);
-      }
-    }
     const port = net.port;
     const speaks = [h3 ? `HTTP/3 on UDP ${port}` : '', net.transports.includes('h2') ? `HTTP/2 and WebSocket fallback on TCP ${port}` : ''].filter(Boolean);
-    console.log(`  WebTransport ${net.webTransportUrl} (${speaks.join('; ')})`);
-    console.log(`  certificate sha-256 ${net.cert.sha256Hex}`);
-    console.log(`  admin token ${adminToken}`);
-    console.log(`  storage ${store ? config.storage : 'none (in memory)'}; bots join with: npx --no-install stratum-voxel bot --connect ${net.httpUrl}`);
+    if (logger) {
+      // One line with everything an operator needs; the admin token only when it was made up here (else it is known).
+      logger.info(`Stratum server ready: open ${net.pageUrl}`, {
+        url: net.pageUrl, webTransportUrl: net.webTransportUrl, transports: net.transports, certSha256: net.cert.sha256Hex,
+        metricsUrl: `${net.httpUrl}metrics`, storage: store ? config.storage : 'none',
+        ...(config['admin-token'] === undefined ? { adminToken } : {}),
+      });
+    } else {
+      console.log(`Stratum server ready: open ${net.pageUrl}`);
+      if (!h3) {
+        console.log('  the certificate is self-signed: the browser warns once (Advanced, then Proceed); the game then connects with it');
+        if (!config['public-host'] && (config.host === '0.0.0.0' || config.host === '::')) {
+          console.log(`  plain-HTTP page requests are redirected to ${net.pageUrl}; for players on other machines set --public-host`);
+        }
+      }
+      console.log(`  WebTransport ${net.webTransportUrl} (${speaks.join('; ')})`);
+      console.log(`  certificate sha-256 ${net.cert.sha256Hex}`);
+      console.log(`  admin token ${adminToken}`);
+      console.log(`  storage ${store ? config.storage : 'none (in memory)'}; bots join with: npx --no-install stratum-voxel bot --connect ${net.httpUrl}`);
+    }
 
     await new Promise<void>((done) => {
       const stop = (signal: string) => {
-        console.log(`\n${signal}: stopping (${server.counters.ticks} ticks, ${server.counters.editsStored} edits stored)`);
+        if (logger) logger.info(`${signal}: stopping`, { ticks: server.counters.ticks, editsStored: server.counters.editsStored });
+        else console.log(`\n${signal}: stopping (${server.counters.ticks} ticks, ${server.counters.editsStored} edits stored)`);
         sky.save(); // the time of day to the second, before the store closes
         inventories.saveAll(server.world); // before the store closes
         server.stop('the server is shutting down');

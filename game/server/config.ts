@@ -26,6 +26,8 @@ export const SERVER_OPTIONS = {
   'max-players': { kind: 'int', default: 200, min: 1, max: 4000, help: 'players joined at once; a Hello beyond it is refused' },
   'max-sessions-per-address': { kind: 'int', default: 8, min: 1, max: 4000, help: 'sessions open at once from one IP address (handshaking included)' },
   'public-host': { kind: 'string', help: "host[:port] that browsers reach the page at (HTTPS redirects go there; default: the bind address)" },
+  log: { kind: 'string', default: 'text', choices: ['text', 'json'], help: "server log lines: 'text' ([level] message) or 'json' (one JSON object a line on stdout: t, level, msg, fields)" },
+  'log-level': { kind: 'string', default: 'info', choices: ['debug', 'info', 'warn', 'error'], help: 'least severe log level written' },
 } as const;
 
 /** Resolved server configuration. */

@@ -9,6 +9,7 @@
  * self-signed certificate. Serving the page with that same certificate makes the browser ask once, at the page;
  * Chromium keeps the decision per host and certificate, so the game's connection to the WebTransport port is then
  * accepted too. `redirectPages` sends plain-HTTP page requests to the HTTPS address; bots keep using plain HTTP.
+ * With `metrics`, `/metrics` answers the Prometheus text of the process (engine/server/metrics.ts).
  */
 import { realpathSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -70,6 +71,16 @@ export interface HttpServerOptions {
    * quoted and escaped, at most `LOG_LINES_PER_WINDOW` (engine/net/log-text.ts) lines a minute, then a count of the dropped ones.
    */
   log?: NetLog;
+  /** What `/metrics` answers (Prometheus text format); without it `/metrics` is not found. */
+  metrics?: MetricsEndpoint;
+}
+
+/** What a `/metrics` endpoint serves: the exposition text and its Content-Type (StratumMetrics is one). */
+export interface MetricsEndpoint {
+  /** Content-Type of the text. */
+  readonly contentType: string;
+  /** The metrics, in the Prometheus text format. */
+  text(): Promise<string>;
 }
 
 /** Limits of the page port: deadlines of each connection, and caps on connections open at once. */
@@ -137,6 +148,13 @@ export async function startHttpServer(o: HttpServerOptions): Promise<RunningHttp
       res.setHeader('Content-Type', 'application/json');
       res.setHeader('Cache-Control', 'no-store');
       res.end(JSON.stringify(connectInfo()));
+      return;
+    }
+    if (path === '/metrics' && o.metrics) {
+      const text = await o.metrics.text();
+      res.setHeader('Content-Type', o.metrics.contentType);
+      res.setHeader('Cache-Control', 'no-store');
+      res.end(text);
       return;
     }
     if (!secure && o.tls && o.redirectPages && (path === '/' || path.endsWith('.html'))) {
