@@ -7,6 +7,7 @@
  * shorter, by a test.
  */
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -130,20 +131,72 @@ export function percentiles(xs: number[]): { p50: number; p99: number; max: numb
   return { p50: at(0.5), p99: at(0.99), max: s[s.length - 1] };
 }
 
+/** Where the pinging client of {@link measureDatagramRtt} runs. */
+export type DatagramClients = 'in-process' | 'child';
+
 /**
- * Datagram round trips, ms: `n` pings from a client in a child process (bench/net-client.ts) on the Input channel
- * (a datagram each way: the pong comes back on EntityDelta), one at a time after 100 untimed ones, and the
- * event-loop delay of this process, the server's, while they run (1 ms resolution).
+ * Datagram round trips, ms: `n` pings on the Input channel (a datagram each way: the pong comes back on EntityDelta),
+ * one at a time after 100 untimed ones, from a client in this process (`in-process`: the stack's own latency, both
+ * ends on one event loop, as the QUIC facts of the issue were measured) or in a child process (`child`,
+ * bench/net-client.ts: two processes, so each round trip also waits for the machine to wake each of them; see
+ * {@link measureUdpFloor}). Also the event-loop delay of this process while they run (1 ms resolution): with a child
+ * client, the server's alone.
  */
-export async function measureDatagramRtt(rig: NetRig, n: number): Promise<{ rtt: number[]; eventLoopDelayMs: { p50: number; p99: number; max: number } }> {
+export async function measureDatagramRtt(rig: NetRig, n: number, clients: DatagramClients = 'child'): Promise<{ rtt: number[]; eventLoopDelayMs: { p50: number; p99: number; max: number } }> {
   const eld = monitorEventLoopDelay({ resolution: 1 });
   let rtt: number[] = [];
-  await childClient(rig, 'datagram-pings', n, 100, (line) => {
-    if (line === 'pinging') eld.enable();
-    else rtt = (JSON.parse(line) as { rttMs: number[] }).rttMs;
-  });
+  if (clients === 'child') {
+    await childClient(rig, 'datagram-pings', n, 100, (line) => {
+      if (line === 'pinging') eld.enable();
+      else rtt = (JSON.parse(line) as { rttMs: number[] }).rttMs;
+    });
+  } else {
+    const { client } = await connectClient(rig);
+    for (let i = 0; i < 100; i++) await client.ping(Channel.Input);
+    eld.enable();
+    for (let i = 0; i < n; i++) rtt.push(await client.ping(Channel.Input));
+    client.stop();
+  }
   eld.disable();
   return { rtt, eventLoopDelayMs: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 } };
+}
+
+/**
+ * The machine's floor for a round trip between two processes: `n` bare UDP datagrams on 127.0.0.1 to an echo in a
+ * child process (bench/udp-echo.ts) and back, one at a time after 100 untimed ones, with no QUIC, HTTP/3 or
+ * protocol at all. Its tail is the time the machine takes to wake a sleeping process, which a cross-process
+ * measurement of any stack includes.
+ */
+export async function measureUdpFloor(n: number): Promise<number[]> {
+  const echo = spawn(process.execPath, [fileURLToPath(new URL('./udp-echo.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      echo.once('error', reject);
+      echo.once('exit', (code) => reject(new Error(`udp echo exited ${code}`)));
+      createInterface({ input: echo.stdout! }).once('line', (line) => resolve(Number(line)));
+    });
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+    socket.connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const payload = new Uint8Array(64);
+    const rtt: number[] = [];
+    await new Promise<void>((resolve) => {
+      let t0 = performance.now();
+      let count = 0;
+      socket.on('message', () => {
+        if (++count > 100) rtt.push(performance.now() - t0);
+        if (rtt.length === n) return resolve();
+        t0 = performance.now();
+        socket.send(payload);
+      });
+      socket.send(payload);
+    });
+    socket.close();
+    return rtt;
+  } finally {
+    echo.kill();
+  }
 }
 
 /** Times of `n` sequential connects, ms each. */

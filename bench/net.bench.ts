@@ -2,8 +2,10 @@
  * `stratum-voxel bench net`: WebTransport on 127.0.0.1, over the HTTP/2 mapping and over HTTP/3 on QUIC
  * (`--transport`). Reports handshake time (to the WebTransport session) and join time (to the game's Welcome), median
  * and p95, echo RTT per channel, chunk-stream throughput, InputBundle bytes for steady walking, and a
- * connect/disconnect soak with the memory growth; for QUIC also datagram RTT percentiles and the event-loop delay
- * during traffic. Then the loss comparison (bench/net-loss.ts): 20 Hz entity updates over a link with
+ * connect/disconnect soak with the memory growth; for QUIC also datagram RTT percentiles (client in this process:
+ * `quic.datagramRttMs`; in a child process: `quic.datagramRttCrossProcessMs`, beside the machine's floor for a round
+ * trip between two processes, `quic.udpFloorCrossProcessMs`) and the server's event-loop delay during the child's
+ * traffic. Then the loss comparison (bench/net-loss.ts): 20 Hz entity updates over a link with
  * 2% packet loss and 50 ms one-way delay, QUIC datagrams against HTTP/2 at once, one-way latency p50/p99; skipped
  * with a note where the emulated link cannot be built. `--json FILE` writes the figures (HTTP/2 at the top level,
  * QUIC under `quic`, the comparison under `loss`, absent when skipped).
@@ -15,7 +17,8 @@ import { formatHelp, parseOptions } from '../game/options.ts';
 import { lossComparison } from './net-loss.ts';
 import type { NetRig, RigTransport } from './net-workloads.ts';
 import {
-  getGc, inputBundleSizes, measureChunkThroughput, measureDatagramRtt, measureHandshakes, measureRtt, percentiles, soak, startRig, summarize,
+  getGc, inputBundleSizes, measureChunkThroughput, measureDatagramRtt, measureHandshakes, measureRtt, measureUdpFloor, percentiles, soak, startRig,
+  summarize,
 } from './net-workloads.ts';
 
 const OPTIONS = {
@@ -98,15 +101,23 @@ export const netBench: Bench = {
         console.log(`\nnet bench: HTTP/3 on QUIC (quiche) on ${rig.wt.url}`);
         const c = await common(rig, o);
         getGc()(); // the chunk workload's 64 MB of garbage would otherwise be collected during the datagram figures
-        const d = await measureDatagramRtt(rig, o['datagram-pings']);
-        const dg = percentiles(d.rtt);
-        console.log(`datagram RTT (${o['datagram-pings']} pings, Input out, EntityDelta back)   p50 ${dg.p50.toFixed(3)} ms   p99 ${dg.p99.toFixed(3)} ms   max ${dg.max.toFixed(2)} ms`);
-        console.log(`event-loop delay during datagram traffic   p50 ${d.eventLoopDelayMs.p50.toFixed(2)} ms   p99 ${d.eventLoopDelayMs.p99.toFixed(2)} ms   max ${d.eventLoopDelayMs.max.toFixed(1)} ms`);
+        const n = o['datagram-pings'];
+        const row = (what: string, x: { p50: number; p99: number; max: number }) =>
+          console.log(`${what.padEnd(58)} p50 ${x.p50.toFixed(3)} ms   p99 ${x.p99.toFixed(3)} ms   max ${x.max.toFixed(2)} ms`);
+        console.log(`datagram RTT, ${n} pings one at a time (Input out, EntityDelta back):`);
+        const dg = percentiles((await measureDatagramRtt(rig, n, 'in-process')).rtt);
+        row('  client in this process (the stack: both ends, one loop)', dg);
+        const d = await measureDatagramRtt(rig, n, 'child');
+        const cross = percentiles(d.rtt);
+        row('  client in a child process (also two process wake-ups)', cross);
+        const floor = percentiles(await measureUdpFloor(n));
+        row('  bare UDP echo in a child process (the machine\'s floor)', floor);
+        console.log(`event-loop delay of the server during the child's traffic   p50 ${d.eventLoopDelayMs.p50.toFixed(2)} ms   p99 ${d.eventLoopDelayMs.p99.toFixed(2)} ms   max ${d.eventLoopDelayMs.max.toFixed(1)} ms`);
         const s = await soakRows(rig, o.cycles);
         ok &&= s.memoryGrowthMB < 20;
         figures.quic = {
           handshakeMs: c.hs, joinMs: c.join, rttMs: c.rtt, chunkStreamMBps: c.mbps, chunkEventLoopDelayMs: c.chunkEld,
-          datagramRttMs: dg, eventLoopDelayMs: d.eventLoopDelayMs, soak: s,
+          datagramRttMs: dg, datagramRttCrossProcessMs: cross, udpFloorCrossProcessMs: floor, eventLoopDelayMs: d.eventLoopDelayMs, soak: s,
         };
       });
     }
