@@ -49,15 +49,16 @@ const FALLBACK_BINARY = '/usr/sbin/nats-server';
 /** The path of `nats-server` (PATH first, then /usr/sbin), or undefined when it is not installed. */
 export function findNatsServer(env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
   const dirs = (env.PATH ?? '').split(delimiter).filter(Boolean);
-  for (const file of [...dirs.map((d) => join(d, 'nats-server')), FALLBACK_BINARY]) {
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
+  return [...dirs.map((d) => join(d, 'nats-server')), FALLBACK_BINARY].find(executable);
+}
+
+function executable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
-  return undefined;
 }
 
 /** Joins the NATS at `url` / `NATS_URL`, or starts a local `nats-server` with JetStream (see the module comment). */
@@ -70,8 +71,9 @@ export async function startNats(options: NatsOptions = {}): Promise<NatsHandle> 
   }
   if (url !== undefined) return joined(url);
   const binary = options.binary ?? findNatsServer(env);
-  if (binary === undefined) {
-    throw new Error(`nats-server is not installed (looked on PATH and at ${FALLBACK_BINARY}); install it with ` +
+  const where = options.binary === undefined ? `on PATH or at ${FALLBACK_BINARY}` : `at ${options.binary}`;
+  if (binary === undefined || !executable(binary)) {
+    throw new Error(`nats-server is not installed (none ${where}); install it with ` +
       `\`${NATS_INSTALL_HINT}\`, or set NATS_URL to join a running NATS with JetStream`);
   }
   return embedded(binary, readyTimeoutMs);
