@@ -7,7 +7,10 @@
  *   message is in the stream; that is the point where a shard may acknowledge the edit to its players.
  * - Appends are optimistic: a writer passes the sequence of the region's last batch it knows (`expectLastSeq`, 0 for
  *   an empty region) and the server refuses the batch ({@link StaleAppendError}) if another batch came since. A shard
- *   deposed while stalled learns it on its first late append, instead of forking the region's history.
+ *   deposed while stalled learns it on its first late append, instead of forking the region's history. A shard
+ *   that takes a region over should fence it at once: load it, then append an empty batch expecting its `lastSeq`.
+ *   From then on the old owner's appends are refused; and if the old owner's append landed first, the fence is
+ *   refused instead and the new owner reloads.
  * - Snapshots go to a key-value bucket ({@link SNAPSHOT_BUCKET}, key = region key, one value kept): the caller's
  *   bytes (e.g. the region's encoded edits) and the last stream sequence they include. `loadRegion` is the latest
  *   snapshot plus every batch after it. A snapshot must fit the server's max payload (1 MB by default).
@@ -191,7 +194,8 @@ export async function openEditLog(nc: NatsConnection, options: EditLogOptions = 
       for await (const m of messages) {
         const b = packr.unpack(m.data) as EditBatch;
         out.push({ seq: m.seq, tick: b.tick, edits: b.edits });
-        if (m.seq >= last) break;
+        // Up to the last batch seen before reading; pending 0 also ends it should that batch be gone since.
+        if (m.seq >= last || m.info.pending === 0) break;
       }
     } finally {
       messages.stop();
