@@ -1,6 +1,7 @@
 /**
  * The engine's public server API (Node): the game server, its transports (WebTransport over HTTP/2 and over
- * QUIC), certificates, the edit store, zstd, the worker pool, the UDP link emulator.
+ * QUIC), certificates, the edit store, zstd, the worker pool, the UDP link emulator, and the cluster foundation
+ * (NATS: the embedded nats-server, region keys, region leases, the regions' JetStream edit log).
  * Applications import the engine only through this file and its siblings (index, server, client, browser, worker,
  * web).
  *
@@ -30,3 +31,7 @@ export * from './platform/node/http/public-host.ts';
 export { ISOLATION_HEADERS } from './platform/node/http/page-headers.ts';
 export * from './server/listen.ts';
 export * from './platform/node/node-connector.ts';
+export * from './cluster/edit-log.ts';
+export * from './cluster/leases.ts';
+export * from './cluster/nats-server.ts';
+export * from './cluster/region.ts';
