@@ -9,53 +9,23 @@
  * headless simulation of `stratum sim` to Node's state hash.
  * Screenshots go to out/e2e/. Without Chromium the test is skipped (loudly), unless STRATUM_E2E=1 makes it fail.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { simStateHash } from '../../game/sim-run.ts';
-import { buildWeb } from '../../game/web/build.ts';
 import { generateColumnsSync } from '../../workers/terrain.main.ts';
 import type { StratumHook } from '../../game/web/test-hook.ts';
-import { CHROMIUM, launchChromium, openGamePage, startServe, stopServe, type ServeProcess } from '../support/e2e.ts';
+import { E2E_OUT as OUT, e2eRuns, useServedGame } from '../support/e2e.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const OUT = `${ROOT}out/e2e/`;
-const required = process.env.STRATUM_E2E === '1';
-const present = existsSync(CHROMIUM);
-if (!present && !required) {
-  console.warn(`\n!!! e2e browser test SKIPPED: ${CHROMIUM} is missing (apt-get install chromium; STRATUM_E2E=1 makes this a failure)\n`);
-}
+const runs = e2eRuns('e2e browser test');
 
 declare global {
   interface Window { stratum: StratumHook }
 }
 
-/** Starts the server; resolves with the page URL it prints. */
-function startServer(webDir: string): Promise<ServeProcess> {
-  return startServe(webDir);
-}
-
-describe.skipIf(!present && !required)('browser client, two pages on one server', () => {
-  let server: ServeProcess | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    if (!present) throw new Error(`STRATUM_E2E=1 but ${CHROMIUM} is missing`);
-    mkdirSync(OUT, { recursive: true });
-    const webDir = `${OUT}web`;
-    await buildWeb(webDir);
-    server = await startServer(webDir);
-    browser = await launchChromium();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stopServe(server);
-  });
-
-  /** Opens the game's page for `name` (natively, or over the fallback): see openGamePage. */
-  const open = (name: string, fallback = false): Promise<Page> => openGamePage(browser!, server!.url, name, fallback);
+describe.skipIf(!runs)('browser client, two pages on one server', () => {
+  const game = useServedGame('web');
+  const open = game.open;
 
   /** Waits for `fn(arg)` to hold on `page`; on timeout, fails naming `what` with both pages' block results. */
   async function until<A>(page: Page, what: string, fn: (arg: A) => boolean, arg: A, pages: Page[]): Promise<void> {
@@ -83,7 +53,7 @@ describe.skipIf(!present && !required)('browser client, two pages on one server'
       expect(facts.meshing.sectionsMeshedInWorker).toBeGreaterThanOrEqual(facts.meshing.sectionsMeshedInPool);
       expect(await page.evaluate(() => window.stratum.transport())).toBe('h3');
     }
-    expect(server!.output().match(/HTTP\/3 WebTransport session from 127\.0\.0\.1/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(game.server.output().match(/HTTP\/3 WebTransport session from 127\.0\.0\.1/g)?.length).toBeGreaterThanOrEqual(2);
 
     // Walk forward (yaw 0 faces +z) with real key presses, once both pages have settled (loading a page stalls the
     // other's timers on a loaded machine, and a client that fell behind needs the server's timing advice first).

@@ -6,23 +6,18 @@
  * stopped (SIGTERM, the player still connected) and started again on the same store: a fresh page of that name has
  * them too. Skipped without Chromium unless STRATUM_E2E=1.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildWeb } from '../../game/web/build.ts';
 import type { StratumHook } from '../../game/web/test-hook.ts';
-import { CHROMIUM, launchChromium, startServe, stopServe, type ServeProcess } from '../support/e2e.ts';
+import { E2E_OUT as OUT, e2eRuns, launchChromium, requireChromium, startServe, stopServe, type ServeProcess } from '../support/e2e.ts';
 import { Block } from '../../engine/index.ts';
 import { Item } from '../../game/inventory.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const OUT = `${ROOT}out/e2e/`;
-const required = process.env.STRATUM_E2E === '1';
-const present = existsSync(CHROMIUM);
-if (!present && !required) console.warn(`\n!!! e2e crafting test SKIPPED: ${CHROMIUM} is missing (STRATUM_E2E=1 makes this a failure)\n`);
+const runs = e2eRuns('e2e crafting test');
 
 declare global {
   interface Window { stratum: StratumHook }
@@ -33,7 +28,7 @@ function startServer(webDir: string, storage: string): Promise<ServeProcess> {
   return startServe(webDir, { storage, radius: 2 });
 }
 
-describe.skipIf(!present && !required)('inventory and crafting in the browser', () => {
+describe.skipIf(!runs)('inventory and crafting in the browser', () => {
   let server: ServeProcess | undefined;
   let browser: Browser | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'stratum-craft-e2e-'));
@@ -41,7 +36,7 @@ describe.skipIf(!present && !required)('inventory and crafting in the browser', 
   const webDir = `${OUT}web-craft`;
 
   beforeAll(async () => {
-    if (!present) throw new Error(`STRATUM_E2E=1 but ${CHROMIUM} is missing`);
+    requireChromium();
     mkdirSync(OUT, { recursive: true });
     await buildWeb(webDir);
     server = await startServer(webDir, storage);

@@ -5,51 +5,18 @@
  * frame's time (plus a small margin). The HUD shows the player's hearts from its own Health.
  * Without Chromium the test is skipped (loudly), unless STRATUM_E2E=1 makes it fail.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { buildWeb } from '../../game/web/build.ts';
+import { describe, expect, it } from 'vitest';
 import type { StratumHook } from '../../game/web/test-hook.ts';
-import { CHROMIUM, launchChromium, openGamePage, startServe, stopServe, type ServeProcess } from '../support/e2e.ts';
+import { E2E_OUT as OUT, e2eRuns, useServedGame } from '../support/e2e.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const OUT = `${ROOT}out/e2e/`;
-const required = process.env.STRATUM_E2E === '1';
-const present = existsSync(CHROMIUM);
-if (!present && !required) {
-  console.warn(`\n!!! e2e mobs test SKIPPED: ${CHROMIUM} is missing (apt-get install chromium; STRATUM_E2E=1 makes this a failure)\n`);
-}
+const runs = e2eRuns('e2e mobs test');
 
 declare global {
   interface Window { stratum: StratumHook }
 }
 
-/** Starts the server; resolves with the page URL it prints. */
-function startServer(webDir: string): Promise<ServeProcess> {
-  return startServe(webDir);
-}
-
-describe.skipIf(!present && !required)('mobs in the browser page', () => {
-  let server: ServeProcess | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    if (!present) throw new Error(`STRATUM_E2E=1 but ${CHROMIUM} is missing`);
-    mkdirSync(OUT, { recursive: true });
-    const webDir = `${OUT}web-mobs`;
-    await buildWeb(webDir);
-    server = await startServer(webDir);
-    browser = await launchChromium();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stopServe(server);
-  });
-
-  /** Opens the game's page for `name` (natively, or over the fallback): see openGamePage. */
-  const open = (name: string, fallback = false): Promise<Page> => openGamePage(browser!, server!.url, name, fallback);
+describe.skipIf(!runs)('mobs in the browser page', () => {
+  const { open } = useServedGame('web-mobs');
 
   it('B sees mobs by kind name, drawn and moving smoothly, and its hearts', async () => {
     const b = await open('bob');

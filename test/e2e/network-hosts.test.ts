@@ -7,25 +7,15 @@
  * browser that has native WebTransport; the cases that load it while native WebTransport exists catch that.
  * Uses Debian's /usr/bin/chromium through playwright-core; skipped without it unless STRATUM_E2E=1.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildWeb } from '../../game/web/build.ts';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { StratumHook } from '../../game/web/test-hook.ts';
-import { CHROMIUM, launchChromium, startServe, stopServe, type ServeProcess } from '../support/e2e.ts';
+import { e2eRuns, useServedGame } from '../support/e2e.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const OUT = `${ROOT}out/e2e-hosts/`;
-const required = process.env.STRATUM_E2E === '1';
-const present = existsSync(CHROMIUM);
+const runs = e2eRuns('e2e network hosts test');
 
 declare global {
   interface Window { stratum: StratumHook }
-}
-
-function startServer(webDir: string): Promise<ServeProcess> {
-  return startServe(webDir, { radius: 2 });
 }
 
 /** Every URL the context's pages and workers reach: HTTP requests, WebSockets, WebTransport sessions. */
@@ -39,22 +29,8 @@ async function recordUrls(ctx: BrowserContext, page: Page): Promise<string[]> {
   return urls;
 }
 
-describe.skipIf(!present && !required)('network traffic of the page', () => {
-  let server: ServeProcess | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    if (!present) throw new Error(`STRATUM_E2E=1 but ${CHROMIUM} is missing`);
-    mkdirSync(OUT, { recursive: true });
-    await buildWeb(`${OUT}web`);
-    server = await startServer(`${OUT}web`);
-    browser = await launchChromium();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stopServe(server);
-  });
+describe.skipIf(!runs)('network traffic of the page', () => {
+  const game = useServedGame('web-hosts', { radius: 2 });
 
   /**
    * Plays on the server until the page has terrain, then waits a little more; returns the transport the page used
@@ -66,7 +42,7 @@ describe.skipIf(!present && !required)('network traffic of the page', () => {
   async function play(mode: 'native' | 'h2-only' | 'native-fails' | 'no-native'): Promise<{ transport: string; urls: string[] }> {
     // The WebSocket mapping cannot pin the self-signed certificate: the fallback cases trust it up front (the
     // browser e2e test clicks through the warning instead).
-    const ctx = await browser!.newContext({ viewport: { width: 320, height: 200 }, ignoreHTTPSErrors: mode !== 'native' });
+    const ctx = await game.browser.newContext({ viewport: { width: 320, height: 200 }, ignoreHTTPSErrors: mode !== 'native' });
     if (mode === 'no-native') await ctx.addInitScript(() => { delete (globalThis as { WebTransport?: unknown }).WebTransport; });
     const page = await ctx.newPage();
     const urls = await recordUrls(ctx, page);
@@ -79,7 +55,7 @@ describe.skipIf(!present && !required)('network traffic of the page', () => {
       });
     }
     page.on('pageerror', (e) => console.error(`[page ${mode}] ${e.message}`));
-    await page.goto(`${server!.url}?name=${mode.replace('-', '')}&maxfps=10`);
+    await page.goto(`${game.server.url}?name=${mode.replace('-', '')}&maxfps=10`);
     await page.waitForFunction(() => window.stratum?.ready() && window.stratum.sectionMeshes() > 0, null, { timeout: 60_000 });
     await page.waitForTimeout(1500);
     const transport = await page.evaluate(() => window.stratum.transport());
@@ -89,7 +65,7 @@ describe.skipIf(!present && !required)('network traffic of the page', () => {
 
   /** The hosts (host:port stripped to host) of `urls` other than the game server's. */
   function foreign(urls: string[]): string[] {
-    const own = new URL(server!.url).hostname;
+    const own = new URL(game.server.url).hostname;
     return [...new Set(urls.filter((u) => /^(https?|wss?):/.test(u)).map((u) => new URL(u).hostname))].filter((h) => h !== own);
   }
 

@@ -6,20 +6,13 @@
  * `window.stratum.lightAt`) and brightens the room's pixels. Screenshots go to out/e2e/sky-*.png. Without Chromium
  * the test is skipped (loudly), unless STRATUM_E2E=1 makes it fail.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { buildWeb } from '../../game/web/build.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { StratumHook } from '../../game/web/test-hook.ts';
-import { CHROMIUM, launchChromium, startServe, stopServe, type ServeProcess } from '../support/e2e.ts';
+import { E2E_OUT as OUT, e2eRuns, useServedGame } from '../support/e2e.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const OUT = `${ROOT}out/e2e/`;
 const TOKEN = 'sky-e2e-admin-token';
-const required = process.env.STRATUM_E2E === '1';
-const present = existsSync(CHROMIUM);
-if (!present && !required) console.warn(`\n!!! e2e sky test SKIPPED: ${CHROMIUM} is missing (STRATUM_E2E=1 makes this a failure)\n`);
+const runs = e2eRuns('e2e sky test');
 
 declare global {
   interface Window { stratum: StratumHook }
@@ -30,34 +23,15 @@ const DAY_NIGHT_MARGIN = 40;
 /** Mean brightness the torch must add to the room's picture. */
 const TORCH_MARGIN = 12;
 
-function startServer(webDir: string): Promise<ServeProcess> {
-  return startServe(webDir, { args: ['--admin-token', TOKEN] });
-}
-
-describe.skipIf(!present && !required)('day, night, weather and light in the browser', () => {
-  let server: ServeProcess | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    if (!present) throw new Error(`STRATUM_E2E=1 but ${CHROMIUM} is missing`);
-    mkdirSync(OUT, { recursive: true });
-    const webDir = `${OUT}web-sky`;
-    await buildWeb(webDir);
-    server = await startServer(webDir);
-    browser = await launchChromium();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stopServe(server);
-  });
+describe.skipIf(!runs)('day, night, weather and light in the browser', () => {
+  const game = useServedGame('web-sky', { args: ['--admin-token', TOKEN] });
 
   async function open(name: string): Promise<Page> {
-    const ctx = await browser!.newContext({ viewport: { width: 480, height: 320 }, deviceScaleFactor: 1 });
+    const ctx = await game.browser.newContext({ viewport: { width: 480, height: 320 }, deviceScaleFactor: 1 });
     const page = await ctx.newPage();
     page.on('pageerror', (e) => console.error(`[page ${name}] ${e.message}`));
     page.on('console', (m) => { if (m.type() === 'error') console.error(`[page ${name} console] ${m.text()}`); });
-    await page.goto(`${server!.url}?name=${name}&maxfps=15`);
+    await page.goto(`${game.server.url}?name=${name}&maxfps=15`);
     await page.waitForFunction(() => window.stratum?.ready() && window.stratum.sectionMeshes() > 0, null, { timeout: 60_000 });
     return page;
   }

@@ -5,7 +5,6 @@
  * stream, echoes datagrams, and closes with a code and reason the server sees; a server-side close reaches the page
  * too. The server checks the page's origin. Skipped without Chromium unless STRATUM_E2E=1.
  */
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,11 +12,9 @@ import type { Browser, Page } from 'playwright-core';
 import type { CloseInfo, TransportSession } from '../../engine/net/transport.ts';
 import type { QuicWebTransportServer } from '../../engine/platform/node/quic/webtransport-server.ts';
 import { startQuicWebTransportServer } from '../../engine/platform/node/quic/webtransport-server.ts';
+import { e2eRuns, launchChromium, requireChromium } from '../support/e2e.ts';
 
-const CHROMIUM = process.env.STRATUM_CHROMIUM ?? '/usr/bin/chromium';
-const required = process.env.STRATUM_E2E === '1';
-const present = existsSync(CHROMIUM);
-if (!present && !required) console.warn(`\n!!! WebTransport H3 browser test SKIPPED: ${CHROMIUM} is missing\n`);
+const runs = e2eRuns('WebTransport H3 browser test');
 
 /** What the page reports back. */
 interface PageResult {
@@ -28,7 +25,7 @@ interface PageResult {
   closed: { closeCode?: number; reason?: string } | string;
 }
 
-describe.skipIf(!present && !required)('Chromium native WebTransport over HTTP/3', () => {
+describe.skipIf(!runs)('Chromium native WebTransport over HTTP/3', () => {
   let browser: Browser | undefined;
   let page: Page;
   let http: Server;
@@ -38,7 +35,7 @@ describe.skipIf(!present && !required)('Chromium native WebTransport over HTTP/3
   const closes: CloseInfo[] = [];
 
   beforeAll(async () => {
-    if (!present) throw new Error(`STRATUM_E2E=1 but ${CHROMIUM} is missing`);
+    requireChromium();
     http = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>h3</title>'));
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
     pageOrigin = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
@@ -59,12 +56,8 @@ describe.skipIf(!present && !required)('Chromium native WebTransport over HTTP/3
         uni.end();
       },
     });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // No certificate or QUIC flags: the pinned hash is all Chromium gets. launch() uses a fresh temporary profile.
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    // No certificate or QUIC flags: the pinned hash is all Chromium gets (launch() uses a fresh temporary profile).
+    browser = await launchChromium();
     page = await (await browser.newContext()).newPage();
     await page.goto(pageOrigin);
   }, 120_000);

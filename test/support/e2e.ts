@@ -4,15 +4,74 @@
  * path; STRATUM_E2E=1 makes a missing browser a failure instead of a skip, which each test file decides).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { buildWeb } from '../../game/web/build.ts';
 import type { StratumHook } from '../../game/web/test-hook.ts';
 
 /** The browser binary. */
 export const CHROMIUM = process.env.STRATUM_CHROMIUM ?? '/usr/bin/chromium';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The repository's root folder (with a trailing slash). */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where browser tests build their pages and keep their files. */
+export const E2E_OUT = `${ROOT}out/e2e/`;
+
+/**
+ * Whether a browser test file runs: true when Chromium is here, or when STRATUM_E2E=1 requires it (then
+ * {@link requireChromium} fails the file). A skip is announced loudly, naming `what`.
+ */
+export function e2eRuns(what: string): boolean {
+  const present = existsSync(CHROMIUM);
+  const required = process.env.STRATUM_E2E === '1';
+  if (!present && !required) {
+    console.warn(`\n!!! ${what} SKIPPED: ${CHROMIUM} is missing (apt-get install chromium; STRATUM_E2E=1 makes this a failure)\n`);
+  }
+  return present || required;
+}
+
+/** Fails when Chromium is missing (a file that runs although it is missing runs because STRATUM_E2E=1 requires it). */
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) throw new Error(`STRATUM_E2E=1 but ${CHROMIUM} is missing`);
+}
+
+/** A served game and a browser, from {@link useServedGame}: defined once its beforeAll has run. */
+export interface ServedGame {
+  /** The running `stratum serve`. */
+  readonly server: ServeProcess;
+  /** Chromium. */
+  readonly browser: Browser;
+  /** Opens the game's page for `name`, natively or over the fallback (see {@link openGamePage}). */
+  open(name: string, fallback?: boolean): Promise<Page>;
+}
+
+/**
+ * Registers, in the calling `describe`, a beforeAll that builds the page into `out/e2e/<dir>`, starts `stratum
+ * serve` on it (with `serve`'s options) and launches Chromium, and an afterAll that closes both.
+ */
+export function useServedGame(dir: string, serve: ServeOptions = {}): ServedGame {
+  let server: ServeProcess | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    requireChromium();
+    mkdirSync(E2E_OUT, { recursive: true });
+    const webDir = `${E2E_OUT}${dir}`;
+    await buildWeb(webDir);
+    server = await startServe(webDir, serve);
+    browser = await launchChromium();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stopServe(server);
+  });
+  return {
+    get server() { return server!; },
+    get browser() { return browser!; },
+    open: (name, fallback = false) => openGamePage(browser!, server!.url, name, fallback),
+  };
+}
 
 /** A running `stratum serve`. */
 export interface ServeProcess {
