@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { query } from 'bitecs';
-import {
-  Block, DEFAULT_SUPERFLAT, HOTBAR_SLOTS, componentLayout, createGameWorld, encodeActionPayload, gameSchedule, generateColumnsSync,
-  setBlock, spawnPlayer, squareAround, stateHash, stepWorld, storeOf, surfaceY, type GameWorld, type PlayerInput,
-} from '../../engine/index.ts';
-import { loadHasher } from '../../engine/hash.ts';
-import { localIdentity } from '../../engine/protocol/handshake.ts';
+import { Block, DEFAULT_SUPERFLAT, HOTBAR_SLOTS, componentLayout, createGameWorld, encodeActionPayload, gameSchedule, generateColumnsSync, setBlock, spawnPlayer, squareAround, stateHash, stepWorld, storeOf, surfaceY, type GameWorld, type PlayerInput } from '../../engine/index.ts';
 import { diffEventStreams } from '../../engine/replay/diff.ts';
 import { clientBot } from '../../game/client/bot.ts';
-import {
-  Attack, Drop, dropItem, FLEE_TICKS, HURT_TICKS, Mob, MobBlock, MobKind, MobState, createMobSystems, dangerAhead, drops, fallDamage, mobs, spawnMob,
-} from '../../game/mobs.ts';
+import { Attack, Drop, dropItem, FLEE_TICKS, HURT_TICKS, Mob, MobBlock, MobKind, MobState, createMobSystems, dangerAhead, drops, fallDamage, mobs, spawnMob } from '../../game/mobs.ts';
 import { GAME_PROTOCOL } from '../../game/protocol.ts';
-import { WORLD_SYSTEMS } from '../../game/rules.ts';
-import { createSkyHost } from '../../game/sky/sky-server.ts';
 import { replaySession } from '../../game/worldtest/replay.ts';
-import { createSessionRecording, type SessionRecording } from '../../game/worldtest/session-recording.ts';
 import { createStepper } from '../support/stepper.ts';
+import { gameStepper } from '../support/game-stepper.ts';
 
 /** A superflat world with the game's components; mob spawning off unless `spawn`. */
 function world(spawn = false): { w: GameWorld; step: (inputs?: Map<number, PlayerInput>) => void } {
@@ -180,28 +171,20 @@ describe('mob AI', () => {
   });
 
   it('runs identically on the server over the loopback stepper and in the replay of its input logs', async () => {
-    let rec: SessionRecording | undefined;
-    const config = { terrain: DEFAULT_SUPERFLAT, worldRadius: 2, columnSections: 4 };
-    const hasher = await loadHasher();
-    const identity = localIdentity(hasher);
-    // The game's server: the sky host (its entity first, as on `serve`) and the mobs.
-    const sky = createSkyHost({ store: null });
-    const st = await createStepper({
-      ...config, recorder: (w) => (rec = createSessionRecording(w, hasher, identity, config)).recorder,
-      game: { systems: [...sky.systems, ...WORLD_SYSTEMS], onJoin: (p) => sky.onJoin(p), commands: sky.commands },
-    });
-    sky.attach(st.server);
+    // The game's server, as `serve` runs it: the sky host (its entity first), the mobs and backpacks (replaySession
+    // runs their systems too).
+    const { st, rec, hasher } = await gameStepper();
     const a = st.addClient(clientBot(1, 20), { latencyMs: 50, jitterMs: 10, loss: 0.02 });
     st.step(500);
-    rec!.finish(st.server.world);
+    rec().finish(st.server.world);
     const live = st.server.world;
     const seen = mobs(live);
     expect(seen.length).toBeGreaterThan(3);
     // The client has them as remote entities of their kinds.
     const kinds = [...a.client.remotes.values()].map((r) => r.kind);
     expect(kinds.some((k) => k === MobKind.Sheep || k === MobKind.Pig)).toBe(true);
-    const replay = replaySession(rec!.info, rec!.inputs, hasher);
-    expect(diffEventStreams({ header: rec!.header, events: rec!.events }, { header: replay.header, events: replay.events }).differences).toEqual([]);
+    const replay = replaySession(rec().info, rec().inputs, hasher);
+    expect(diffEventStreams({ header: rec().header, events: rec().events }, { header: replay.header, events: replay.events }).differences).toEqual([]);
     const pose = (w: GameWorld) => mobs(w).map((e) => [w.ecs.stores.NetworkId.id[e], w.ecs.stores.Transform.x[e], w.ecs.stores.Transform.z[e], storeOf(w.ecs, Mob).state[e]]);
     expect(pose(replay.world)).toEqual(pose(live));
     expect(stateHash(hasher, replay.world)).toBe(stateHash(hasher, live));

@@ -11,38 +11,22 @@ import { createGameWorld, componentLayout, gameSchedule, stepWorld } from '../..
 import { Channel } from '../../engine/net/channels.ts';
 import { MsgType } from '../../engine/protocol/messages.ts';
 import { openEditStore } from '../../engine/platform/node/edit-store.ts';
-import { DEFAULT_SUPERFLAT } from '../../engine/voxel/terrain/generator.ts';
-import { loadHasher } from '../../engine/hash.ts';
-import { localIdentity } from '../../engine/protocol/handshake.ts';
 import { stateHash } from '../../engine/sim/state-hash.ts';
 import { GAME_PROTOCOL } from '../../game/protocol.ts';
-import {
-  SKY_SYSTEMS, SkyState, Weather, daylight, readSky, skyEntity, timeCommand, weatherCommand, writeSky, type SkyValue,
-} from '../../game/sky/sky.ts';
-import { WORLD_SYSTEMS } from '../../game/rules.ts';
+import { SKY_SYSTEMS, SkyState, Weather, daylight, readSky, skyEntity, timeCommand, weatherCommand, writeSky, type SkyValue } from '../../game/sky/sky.ts';
 import { createSkyHost, SKY_META_KEY } from '../../game/sky/sky-server.ts';
-import { createSessionRecording, type SessionRecording } from '../../game/worldtest/session-recording.ts';
 import { replaySession } from '../../game/worldtest/replay.ts';
 import { clientBot } from '../../game/client/bot.ts';
 import { createRng } from '../../engine/rng.ts';
 import { createStepper } from '../support/stepper.ts';
+
 import { createAdminCommands } from '../../game/server/admin-commands.ts';
+import { gameStepper } from '../support/game-stepper.ts';
 
 /** A short day and weather that changes soon, so that a few hundred ticks see both. */
 const START: Partial<SkyValue> = { dayTicks: 300, time: 250, weatherLeft: 20 };
 
-async function skyStepper(store: ReturnType<typeof openEditStore> | null = null, seed = 7) {
-  const hasher = await loadHasher();
-  const config = { terrain: DEFAULT_SUPERFLAT, worldRadius: 2, columnSections: 4 };
-  let rec: SessionRecording | undefined;
-  const sky = createSkyHost({ store });
-  const st = await createStepper({
-    ...config, store, recorder: (world) => (rec = createSessionRecording(world, hasher, localIdentity(hasher), config)).recorder,
-    game: { systems: [...sky.systems, ...WORLD_SYSTEMS], onJoin: (p) => sky.onJoin(p), commands: sky.commands, seed },
-  });
-  sky.attach(st.server);
-  return { st, sky, rec: () => rec!, hasher };
-}
+const skyStepper = (store: ReturnType<typeof openEditStore> | null = null, seed = 7) => gameStepper({ store, seed });
 
 describe('day, night and weather', () => {
   it('the server and a replay agree on the clock and weather every tick, and the client follows', async () => {
