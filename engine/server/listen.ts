@@ -12,7 +12,21 @@ import { startHttpServer, type ConnectInfo, type MetricsEndpoint, type PageLimit
 import { QUICHE_PACKAGE, quicheAvailable } from '../platform/node/quic/quiche.ts';
 import { startQuicWebTransportServer, type QuicWebTransportServer } from '../platform/node/quic/webtransport-server.ts';
 import { startWebTransportServer, type WebTransportServer } from '../platform/node/webtransport.ts';
-import type { GameServer } from './game-server.ts';
+import type { ProtocolIdentity } from '../protocol/handshake.ts';
+import type { SessionSink } from '../net/transport.ts';
+
+/**
+ * What {@link listen} serves: a game server (GameServer is one), or anything else that takes sessions and names the
+ * protocol it speaks, such as a cluster's gateway, which hands each session on to a shard.
+ */
+export interface ListenTarget {
+  /** Takes each session the transports accept. */
+  readonly net: { readonly accept: SessionSink };
+  /** Protocol version and schema hash, which `/connect.json` publishes. */
+  readonly identity: ProtocolIdentity;
+  /** Served on `/metrics` unless the options say otherwise. */
+  readonly metrics?: MetricsEndpoint;
+}
 
 /** What the WebTransport port speaks: QUIC (HTTP/3 on UDP), the HTTP/2 / WebSocket mappings (TCP), or both. */
 export type ListenTransport = 'quic' | 'h2' | 'both';
@@ -67,13 +81,16 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** Serves `server` over WebTransport and its page over HTTP(S). Call `server.init()` first and `server.start()` after. */
-export async function listen(server: GameServer, options: ListenOptions = {}): Promise<Listening> {
+/**
+ * Serves `server` over WebTransport and its page over HTTP(S). For a game server, call `server.init()` first and
+ * `server.start()` after.
+ */
+export async function listen(server: ListenTarget, options: ListenOptions = {}): Promise<Listening> {
   const host = options.host ?? '127.0.0.1';
   const transport = options.transport ?? 'both';
   const log = options.log ?? (() => {});
   const cert = options.cert ?? createSelfSignedCert();
-  const sink = (s: Parameters<typeof server.net.accept>[0]) => server.net.accept(s);
+  const sink: SessionSink = (s) => server.net.accept(s);
   let quic: QuicWebTransportServer | undefined;
   let wt: WebTransportServer | undefined;
   if (transport !== 'h2' && !quicheAvailable()) {

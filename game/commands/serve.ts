@@ -4,18 +4,13 @@
  * clients told why). Prometheus metrics are on the page port's `/metrics`; `--log json` writes the server's lines as
  * JSON objects, one a line (engine/platform/node/json-logger.ts), the ready line included.
  */
-import { loadHasher, createRealtimeScheduler, DEFAULT_SUPERFLAT } from '../../engine/index.ts';
+import { loadHasher, createRealtimeScheduler } from '../../engine/index.ts';
 import {
-  openEditStore, type EditStore, QUICHE_PACKAGE, quicheAvailable, nodeZstd, randomAdminToken, createNodePool,
-  createGameServer, listen, type ListenTransport, createStratumMetrics, createLogger, isLoggerLevel, type LoggerLevel,
+  openEditStore, type EditStore, QUICHE_PACKAGE, quicheAvailable, randomAdminToken, createNodePool,
+  listen, type ListenTransport, createStratumMetrics, createLogger, isLoggerLevel, type LoggerLevel,
   type Logger, LOGGER_LEVELS,
 } from '../../engine/server.ts';
-import { GAME_PROTOCOL } from '../protocol.ts';
-import { WORLD_SYSTEMS } from '../rules.ts';
-import { createSkyHost } from '../sky/sky-server.ts';
-import { createAdminCommands } from '../server/admin-commands.ts';
-import { GAME_KIT } from '../inventory.ts';
-import { createInventoryPersistence } from '../server/inventories.ts';
+import { createGame } from '../server/game.ts';
 import { SERVER_OPTIONS, loadServerConfig, type ServerConfig } from '../server/config.ts';
 import { buildWeb, webBuildExists, webBuildIsStale, webSourcesExist } from '../web/build.ts';
 import { OptionError, formatHelp } from '../options.ts';
@@ -102,26 +97,7 @@ export const serve: Command = {
     const logger = config.log === 'json' ? createLogger({ level: logLevel, fields: { process: 'server' } }) : undefined;
     const log = serverLog(logger, logLevel);
     const metrics = createStratumMetrics({ labels: { process: 'server' } });
-    // Day, night and weather (game/sky): systems, SkyState on join, admin commands `time` and `weather`, kept in the store.
-    const sky = createSkyHost({ store, log });
-    const admin = createAdminCommands();
-    // Inventories by player name, in the same store as the edits (in memory with --storage none).
-    const inventories = createInventoryPersistence(store, (m) => log('warn', m));
-    const server = createGameServer({
-      scheduler, protocol: GAME_PROTOCOL, codec: { zstd: nodeZstd, hasher }, store, adminToken, log, pool,
-      kit: GAME_KIT, onLeave: (p) => inventories.leave(server.world, p),
-      terrain: config.world === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: config.seed },
-      worldRadius: config['world-radius'], viewDistance: config['view-distance'], columnSections: config['column-sections'],
-      maxPlayers: config['max-players'], maxSessionsPerAddress: config['max-sessions-per-address'],
-      seed: config.seed, systems: [...sky.systems, ...WORLD_SYSTEMS, inventories.system],
-      commands: { ...sky.commands, ...admin.commands }, metrics,
-      onJoin: (p) => {
-        inventories.join(server.world, p); // a returning name gets its stored inventory instead of the kit
-        sky.onJoin(p);
-      },
-    });
-    sky.attach(server);
-    admin.attach(server);
+    const { server, save } = createGame(config, { scheduler, hasher, store, pool, adminToken, log, metrics });
     const t0 = performance.now();
     const columns = (2 * config['world-radius'] + 1) ** 2;
     if (logger) logger.info(`generating ${columns} columns`, { world: config.world, seed: config.seed });
@@ -170,8 +146,7 @@ export const serve: Command = {
       const stop = (signal: string) => {
         if (logger) logger.info(`${signal}: stopping`, { ticks: server.counters.ticks, editsStored: server.counters.editsStored });
         else console.log(`\n${signal}: stopping (${server.counters.ticks} ticks, ${server.counters.editsStored} edits stored)`);
-        sky.save(); // the time of day to the second, before the store closes
-        inventories.saveAll(server.world); // before the store closes
+        save(); // the time of day and the inventories, before the store closes
         server.stop('the server is shutting down');
         // Give the Disconnect messages a moment to leave before the transports close.
         setTimeout(() => { void Promise.all([net.close(), pool.destroy()]).finally(done); }, 200);
