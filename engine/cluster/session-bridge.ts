@@ -151,7 +151,12 @@ export async function serveBridgedSessions(nc: NatsConnection, options: ServeBri
       const s = openShardSession(nc, shard, req, t, log, () => sessions.delete(s));
       sessions.add(s);
       answer(msg, { ok: true, heartbeatMs: t.heartbeatMs });
-      options.sink(s.session);
+      try {
+        options.sink(s.session);
+      } catch (e) {
+        log(`session bridge ${shard}: the sink threw on session ${req.key}: ${(e as Error).message}`);
+        s.close({ code: BRIDGE_CLOSE_CODE, reason: `shard ${shard} could not take the session: ${(e as Error).message}` });
+      }
     },
   });
   await nc.flush();
