@@ -2,7 +2,7 @@
  * The engine's public server API (Node): the game server, its transports (WebTransport over HTTP/2 and over
  * QUIC), certificates, the edit store, zstd, the worker pool, the UDP link emulator, Prometheus metrics, the
  * structured logger, and the cluster foundation (NATS: the embedded nats-server, region keys, region leases, the
- * regions' JetStream edit log).
+ * regions' JetStream edit log, the session bridge between gateways and shards).
  * Applications import the engine only through this file and its siblings (index, server, client, browser, worker,
  * web).
  *
@@ -39,3 +39,4 @@ export * from './cluster/edit-log.ts';
 export * from './cluster/leases.ts';
 export * from './cluster/nats-server.ts';
 export * from './cluster/region.ts';
+export * from './cluster/session-bridge.ts';

@@ -1,0 +1,503 @@
+/**
+ * The session bridge over NATS core (Node only): a gateway holds the players' WebTransport sessions and relays each
+ * one to the shard that owns the player; the shard sees an ordinary {@link TransportSession} and hands it to its game
+ * server (`server.net.accept`).
+ *
+ * - Open: the gateway requests `stratum.sess.<shard>.open` (the player's address, the client session's datagram
+ *   size, its heartbeat); the shard subscribes the session's up subject, answers, then hands the session to its sink.
+ *   No answer within `openTimeoutMs` closes the client ("shard s1 did not answer ...").
+ * - Traffic: msgpack messages on `stratum.sess.<shard>.<key>.up` (gateway to shard) and
+ *   `stratum.sess.<gateway>.<key>.down` (shard to gateway); NATS keeps one publisher's order on one subject, so stream
+ *   data arrives in order. Datagrams, streams either side opens (with their kind), data, ends, and the close (code and
+ *   reason) go both ways. A datagram larger than the session's `maxDatagramSize` is dropped, as on a real path.
+ * - Flow: the gateway acknowledges the bytes it hands to the client's streams; a shard stream's `buffered` is what was
+ *   sent and not yet acknowledged, so the server paces itself as on a direct transport. Bytes one side has not taken
+ *   (unacknowledged on the shard, queued in the client's stream on the gateway, received before handlers were set)
+ *   are bounded by `maxQueuedBytes`: beyond it the session is closed with a reason.
+ * - Liveness: each side sends a heartbeat every `heartbeatMs`; a session whose peer sent nothing for `timeoutMs`
+ *   (gateway or shard gone) is closed. A malformed message closes that one session, never the others.
+ *
+ * What is not here: moving a live session to another shard (see the issue: it needs a handoff message, the player's
+ * state moved first, and the gateway re-pointing the session's subjects).
+ */
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { createPendingHandlers, type PendingHandlers } from '../net/pending-handlers.ts';
+import type {
+  CloseInfo, SessionHandlers, SessionSink, StreamHandlers, StreamKind, TransportSession, TransportStream,
+} from '../net/transport.ts';
+import {
+  BRIDGE_MAX_CHUNK, BRIDGE_MAX_REASON, BridgeWireError, bridgeTimings, checkBridgeId, decodeBridgeMessage,
+  decodeOpenReply, decodeOpenRequest, downSubject, encodeBridgeMessage, encodeOpen, openSubject, upSubject,
+  type BridgeMessage, type BridgeTimings, type OpenRequest,
+} from './bridge-wire.ts';
+
+export { bridgeTimings, type BridgeTimings } from './bridge-wire.ts';
+
+/** Close code of sessions the bridge itself ends (malformed message, budget, silent peer, open refused). */
+export const BRIDGE_CLOSE_CODE = 1;
+
+/** Options of {@link serveBridgedSessions}. */
+export interface ServeBridgedOptions extends Partial<BridgeTimings> {
+  /** This shard's id (a subject token: letters, digits, `_`, `-`). */
+  shard: string;
+  /** Receives each bridged session (the game server's `net.accept`). */
+  sink: SessionSink;
+  /** Where bridge warnings go (malformed messages, silent peers); default nowhere. */
+  log?: (message: string) => void;
+}
+
+/** A shard serving bridged sessions. */
+export interface BridgedSessionServer {
+  /** The shard's id. */
+  readonly shard: string;
+  /** Bridged sessions open now. */
+  readonly open: number;
+  /** Stops answering opens and closes every bridged session with `reason` (default "shard stopped"). */
+  close(reason?: string): Promise<void>;
+}
+
+/** Options of {@link bridgeSession}. */
+export interface BridgeSessionOptions extends Partial<BridgeTimings> {
+  /** The shard to open the session on. */
+  shard: string;
+  /** This gateway's id (a subject token); default one random id per process. */
+  gateway?: string;
+  /** Where bridge warnings go; default nowhere. */
+  log?: (message: string) => void;
+}
+
+/** A client session relayed to a shard. */
+export interface BridgedSession {
+  /** The shard. */
+  readonly shard: string;
+  /** The session's key in the subjects. */
+  readonly key: string;
+  /** Resolves true when the shard accepted the session, false when the open failed (the client is then closed). */
+  readonly accepted: Promise<boolean>;
+  /** Resolves when the session ended, with why (either side, or the bridge). */
+  readonly closed: Promise<CloseInfo>;
+  /** Closes the client session and the shard's. */
+  close(info: CloseInfo): void;
+}
+
+const randomHex = (bytes: number): string => {
+  const b = new Uint8Array(bytes);
+  globalThis.crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+};
+
+/** This process's default gateway id. */
+const PROCESS_GATEWAY = `gw-${randomHex(6)}`;
+let sessionCounter = 0;
+
+/** Publishes `m`, splitting stream data into chunks of at most {@link BRIDGE_MAX_CHUNK} bytes. */
+function publishMessage(nc: NatsConnection, subject: string, m: BridgeMessage): void {
+  if (m.op === 'data' && m.bytes.length > BRIDGE_MAX_CHUNK) {
+    for (let at = 0; at < m.bytes.length; at += BRIDGE_MAX_CHUNK) {
+      nc.publish(subject, encodeBridgeMessage({ op: 'data', id: m.id, bytes: m.bytes.subarray(at, at + BRIDGE_MAX_CHUNK) }));
+    }
+    return;
+  }
+  nc.publish(subject, encodeBridgeMessage(m));
+}
+
+const cut = (reason: string) => reason.slice(0, BRIDGE_MAX_REASON);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shard side
+
+interface ShardStream {
+  stream: TransportStream;
+  inbox: PendingHandlers<StreamHandlers>;
+  /** Bytes received before handlers were set. */
+  early: number;
+  sent: number;
+  acked: number;
+  ended: boolean;
+  peerEnded: boolean;
+}
+
+/**
+ * Answers session opens addressed to `options.shard` and hands each bridged session to `options.sink`. Resolves once
+ * the open subject is subscribed on the server.
+ */
+export async function serveBridgedSessions(nc: NatsConnection, options: ServeBridgedOptions): Promise<BridgedSessionServer> {
+  const shard = checkBridgeId('shard', options.shard);
+  const t = bridgeTimings(options);
+  const log = options.log ?? (() => {});
+  const sessions = new Set<{ close(info: CloseInfo): void }>();
+  let stopped = false;
+
+  const answer = (msg: Msg, reply: Parameters<typeof encodeOpen>[0]) => {
+    try { msg.respond(encodeOpen(reply)); } catch { /* the connection is gone; the gateway times out */ }
+  };
+
+  const sub = nc.subscribe(openSubject(shard), {
+    callback: (err, msg) => {
+      if (err) return;
+      let req: OpenRequest;
+      try {
+        req = decodeOpenRequest(msg.data);
+      } catch (e) {
+        log(`session bridge ${shard}: refused an open: ${(e as Error).message}`);
+        answer(msg, { ok: false, reason: `shard ${shard} refused the open: ${(e as Error).message}` });
+        return;
+      }
+      if (stopped) { answer(msg, { ok: false, reason: `shard ${shard} is stopping` }); return; }
+      if (2 * req.heartbeatMs > t.timeoutMs) {
+        answer(msg, { ok: false, reason: `gateway heartbeat ${req.heartbeatMs} ms is too slow for shard ${shard}'s timeoutMs ${t.timeoutMs}` });
+        return;
+      }
+      const s = openShardSession(nc, shard, req, t, log, () => sessions.delete(s));
+      sessions.add(s);
+      answer(msg, { ok: true, heartbeatMs: t.heartbeatMs });
+      try {
+        options.sink(s.session);
+      } catch (e) {
+        log(`session bridge ${shard}: the sink threw on session ${req.key}: ${(e as Error).message}`);
+        s.close({ code: BRIDGE_CLOSE_CODE, reason: `shard ${shard} could not take the session: ${(e as Error).message}` });
+      }
+    },
+  });
+  await nc.flush();
+
+  return {
+    shard,
+    get open() { return sessions.size; },
+    async close(reason = 'shard stopped') {
+      stopped = true;
+      sub.unsubscribe();
+      for (const s of [...sessions]) s.close({ code: 0, reason });
+      try { await nc.flush(); } catch { /* closed connection: nothing more to send */ }
+    },
+  };
+}
+
+function openShardSession(
+  nc: NatsConnection, shard: string, req: OpenRequest, t: BridgeTimings, log: (m: string) => void, forget: () => void,
+) {
+  const down = downSubject(req.gateway, req.key);
+  const handlers = createPendingHandlers<SessionHandlers>();
+  const streams = new Map<number, ShardStream>();
+  let nextId = 1;
+  let closed = false;
+  let lastHeard = performance.now();
+  let sub: Subscription | undefined;
+
+  const send = (m: BridgeMessage) => {
+    if (closed) return;
+    try {
+      publishMessage(nc, down, m);
+    } catch (err) {
+      end({ code: BRIDGE_CLOSE_CODE, reason: `bridge to gateway ${req.gateway} lost: ${(err as Error).message}` }, false);
+    }
+  };
+
+  /** Ends the session once: tells the gateway when `tell`, then this side's handlers. */
+  const end = (info: CloseInfo, tell: boolean, later = false) => {
+    if (closed) return;
+    if (tell) send({ op: 'close', code: info.code, reason: cut(info.reason) });
+    if (closed) return; // the send failed and closed it
+    closed = true;
+    clearInterval(beat);
+    sub?.unsubscribe();
+    forget();
+    const fire = () => handlers.call((h) => h.onClose(info));
+    if (later) queueMicrotask(fire); else fire();
+  };
+  const fail = (reason: string) => {
+    log(`session bridge ${shard}: session ${req.key}: ${reason}`);
+    end({ code: BRIDGE_CLOSE_CODE, reason }, true);
+  };
+
+  const makeStream = (id: number, kind: StreamKind, local: boolean): ShardStream => {
+    const inbox = createPendingHandlers<StreamHandlers>();
+    const entry: ShardStream = { stream: undefined as never, inbox, early: 0, sent: 0, acked: 0, ended: false, peerEnded: false };
+    entry.stream = {
+      kind,
+      local,
+      get buffered() { return entry.sent - entry.acked; },
+      write(bytes) {
+        if (kind === 'uni' && !local) throw new Error('cannot write to a received unidirectional stream');
+        if (closed || entry.ended || bytes.length === 0) return;
+        entry.sent += bytes.length;
+        send({ op: 'data', id, bytes: bytes.slice() });
+        if (entry.sent - entry.acked > t.maxQueuedBytes) {
+          fail(`stream ${id}: ${entry.sent - entry.acked} bytes not taken by the client (limit ${t.maxQueuedBytes})`);
+        }
+      },
+      end() {
+        if (kind === 'uni' && !local) throw new Error('cannot end a received unidirectional stream');
+        if (entry.ended) return;
+        entry.ended = true;
+        send({ op: 'end', id });
+      },
+      setHandlers(h) { entry.early = 0; inbox.set(h); },
+    };
+    streams.set(id, entry);
+    return entry;
+  };
+
+  const receive = (m: BridgeMessage) => {
+    switch (m.op) {
+      case 'beat': return;
+      case 'datagram':
+        handlers.call((h) => h.onDatagram(m.bytes));
+        return;
+      case 'close':
+        end({ code: m.code, reason: m.reason }, false);
+        return;
+      case 'open': {
+        if (m.id % 2 !== 0) throw new BridgeWireError(`the gateway opened stream ${m.id} (odd ids are the shard's)`);
+        if (streams.has(m.id)) throw new BridgeWireError(`stream ${m.id} opened twice`);
+        const s = makeStream(m.id, m.kind, false);
+        handlers.call((h) => h.onStream(s.stream));
+        return;
+      }
+    }
+    const s = streams.get(m.id);
+    if (!s) throw new BridgeWireError(`${m.op} on unknown stream ${m.id}`);
+    const peerWrites = s.stream.kind === 'bidi' || !s.stream.local;
+    switch (m.op) {
+      case 'data':
+      case 'end':
+        if (!peerWrites) throw new BridgeWireError(`${m.op} on stream ${m.id}, which only the shard writes`);
+        if (s.peerEnded) throw new BridgeWireError(`${m.op} on stream ${m.id} after its end`);
+        if (m.op === 'end') { s.peerEnded = true; s.inbox.call((h) => h.onEnd()); return; }
+        if (!s.inbox.current) {
+          s.early += m.bytes.length;
+          if (s.early > t.maxQueuedBytes) {
+            fail(`stream ${m.id}: ${s.early} bytes received and not taken by the server (limit ${t.maxQueuedBytes})`);
+            return;
+          }
+        }
+        s.inbox.call((h) => h.onData(m.bytes));
+        return;
+      case 'ack':
+        if (s.acked + m.bytes > s.sent) throw new BridgeWireError(`ack of ${m.bytes} bytes on stream ${m.id} beyond what was sent`);
+        s.acked += m.bytes;
+        return;
+    }
+  };
+
+  const session: TransportSession = {
+    reliableDatagrams: req.reliableDatagrams,
+    maxDatagramSize: req.maxDatagramSize,
+    remoteAddress: req.address,
+    sendDatagram(bytes) {
+      if (bytes.length <= req.maxDatagramSize) send({ op: 'datagram', bytes: bytes.slice() });
+    },
+    openStream(kind) {
+      const id = nextId;
+      nextId += 2;
+      const s = makeStream(id, kind, true);
+      send({ op: 'open', id, kind });
+      return s.stream;
+    },
+    setHandlers: (h) => handlers.set(h),
+    close: (info) => end(info, true, true),
+  };
+
+  const beat = setInterval(() => {
+    if (performance.now() - lastHeard > t.timeoutMs) {
+      fail(`gateway ${req.gateway} went silent (nothing for over ${t.timeoutMs} ms)`);
+      return;
+    }
+    send({ op: 'beat' });
+  }, t.heartbeatMs);
+
+  sub = nc.subscribe(upSubject(shard, req.key), {
+    callback: (err, msg) => {
+      if (err || closed) return;
+      lastHeard = performance.now();
+      try {
+        receive(decodeBridgeMessage(msg.data));
+      } catch (e) {
+        if (e instanceof BridgeWireError) fail(`malformed message from gateway ${req.gateway}: ${e.message}`);
+        else fail(`bridged session failed: ${(e as Error).message}`);
+      }
+    },
+  });
+
+  return { session, close: (info: CloseInfo) => end(info, true) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Gateway side
+
+interface GatewayStream {
+  stream: TransportStream;
+  /** Bytes written to the client's stream and not yet acknowledged to the shard. */
+  unacked: number;
+  peerEnded: boolean;
+}
+
+/**
+ * Relays `client` (a session accepted from the players' endpoint) to `options.shard`: opens the session there, then
+ * carries everything both ways until either side closes. Returns at once; `accepted` tells how the open went.
+ */
+export function bridgeSession(nc: NatsConnection, client: TransportSession, options: BridgeSessionOptions): BridgedSession {
+  const shard = checkBridgeId('shard', options.shard);
+  const gateway = checkBridgeId('gateway', options.gateway ?? PROCESS_GATEWAY);
+  const t = bridgeTimings(options);
+  const log = options.log ?? (() => {});
+  const key = `${gateway}-${++sessionCounter}-${randomHex(4)}`;
+  const up = upSubject(shard, key);
+  const streams = new Map<number, GatewayStream>();
+  let nextId = 0;
+  let closed = false;
+  let opened = false;
+  let lastHeard = performance.now();
+  let beat: ReturnType<typeof setInterval> | undefined;
+  let ackQueued = false;
+  let resolveClosed!: (info: CloseInfo) => void;
+  const closedP = new Promise<CloseInfo>((r) => { resolveClosed = r; });
+
+  const send = (m: BridgeMessage) => {
+    if (closed || !opened) return;
+    try {
+      publishMessage(nc, up, m);
+    } catch (err) {
+      end({ code: BRIDGE_CLOSE_CODE, reason: `bridge to shard ${shard} lost: ${(err as Error).message}` }, false);
+    }
+  };
+
+  /** Ends once: tells the shard when `tell`, closes the client (its own onClose is then ignored). */
+  const end = (info: CloseInfo, tell: boolean) => {
+    if (closed) return;
+    if (tell) send({ op: 'close', code: info.code, reason: cut(info.reason) });
+    if (closed) return; // the send failed and closed it
+    closed = true;
+    if (beat) clearInterval(beat);
+    sub.unsubscribe();
+    client.close(info);
+    resolveClosed(info);
+  };
+  const fail = (reason: string) => {
+    log(`session bridge ${gateway}: session ${key} on ${shard}: ${reason}`);
+    end({ code: BRIDGE_CLOSE_CODE, reason }, true);
+  };
+
+  const flushAcks = () => {
+    ackQueued = false;
+    for (const [id, s] of streams) {
+      if (s.unacked > 0) { send({ op: 'ack', id, bytes: s.unacked }); s.unacked = 0; }
+    }
+  };
+
+  /** Carries what the client writes on `stream` (id `id`) to the shard. */
+  const relayFromClient = (id: number, stream: TransportStream) => {
+    stream.setHandlers({
+      onData: (bytes) => send({ op: 'data', id, bytes }),
+      onEnd: () => send({ op: 'end', id }),
+    });
+  };
+
+  const receive = (m: BridgeMessage) => {
+    switch (m.op) {
+      case 'beat': return;
+      case 'datagram':
+        if (m.bytes.length <= client.maxDatagramSize) client.sendDatagram(m.bytes);
+        return;
+      case 'close':
+        end({ code: m.code, reason: m.reason }, false);
+        return;
+      case 'open': {
+        if (m.id % 2 !== 1) throw new BridgeWireError(`the shard opened stream ${m.id} (even ids are the gateway's)`);
+        if (streams.has(m.id)) throw new BridgeWireError(`stream ${m.id} opened twice`);
+        const stream = client.openStream(m.kind);
+        streams.set(m.id, { stream, unacked: 0, peerEnded: false });
+        if (m.kind === 'bidi') relayFromClient(m.id, stream);
+        return;
+      }
+      case 'ack': throw new BridgeWireError('the shard sent an ack (only the gateway does)');
+    }
+    const s = streams.get(m.id);
+    if (!s) throw new BridgeWireError(`${m.op} on unknown stream ${m.id}`);
+    if (s.stream.kind === 'uni' && !s.stream.local) throw new BridgeWireError(`${m.op} on stream ${m.id}, which only the client writes`);
+    if (s.peerEnded) throw new BridgeWireError(`${m.op} on stream ${m.id} after its end`);
+    if (m.op === 'end') { s.peerEnded = true; s.stream.end(); return; }
+    s.stream.write(m.bytes);
+    s.unacked += m.bytes.length;
+    if (s.stream.buffered > t.maxQueuedBytes) {
+      fail(`stream ${m.id}: ${s.stream.buffered} bytes not taken by the client (limit ${t.maxQueuedBytes})`);
+      return;
+    }
+    if (!ackQueued) { ackQueued = true; queueMicrotask(flushAcks); }
+  };
+
+  const sub = nc.subscribe(downSubject(gateway, key), {
+    callback: (err, msg) => {
+      if (err || closed) return;
+      lastHeard = performance.now();
+      try {
+        receive(decodeBridgeMessage(msg.data));
+      } catch (e) {
+        if (e instanceof BridgeWireError) fail(`malformed message from shard ${shard}: ${e.message}`);
+        else fail(`bridged session failed: ${(e as Error).message}`);
+      }
+    },
+  });
+
+  const start = () => {
+    lastHeard = performance.now();
+    beat = setInterval(() => {
+      if (performance.now() - lastHeard > t.timeoutMs) fail(`shard ${shard} went silent (nothing for over ${t.timeoutMs} ms)`);
+      else send({ op: 'beat' });
+    }, t.heartbeatMs);
+    client.setHandlers({
+      onDatagram: (bytes) => send({ op: 'datagram', bytes }),
+      onStream: (stream) => {
+        const id = nextId;
+        nextId += 2;
+        streams.set(id, { stream, unacked: 0, peerEnded: false });
+        send({ op: 'open', id, kind: stream.kind });
+        if (stream.kind === 'bidi' || !stream.local) relayFromClient(id, stream);
+      },
+      onClose: (info) => end(info, true),
+    });
+  };
+
+  const request: OpenRequest = {
+    v: 1, key, gateway, address: client.remoteAddress, maxDatagramSize: client.maxDatagramSize,
+    reliableDatagrams: client.reliableDatagrams, heartbeatMs: t.heartbeatMs,
+  };
+  if (request.address === undefined) delete request.address;
+  const open = async (): Promise<boolean> => {
+    let reply;
+    try {
+      reply = decodeOpenReply((await nc.request(openSubject(shard), encodeOpen(request), { timeout: t.openTimeoutMs })).data);
+    } catch (err) {
+      const e = err as Error & { isNoResponders?: () => boolean };
+      const reason = e instanceof BridgeWireError
+        ? `shard ${shard} answered the open with a malformed reply: ${e.message}`
+        : e.isNoResponders?.()
+          ? `shard ${shard} is not serving sessions (no responders)`
+          : /timeout/i.test(`${e.name} ${e.message} ${String((e.cause as Error | undefined)?.name)}`)
+            ? `shard ${shard} did not answer the session open within ${t.openTimeoutMs} ms`
+            : `session open on shard ${shard} failed: ${e.message}`;
+      // A late accept must not leave a session on the shard: tell it, in case it answered after the timeout.
+      opened = true;
+      fail(reason);
+      return false;
+    }
+    if (closed) return false; // the shard closed it at once (say, a per-address limit), or the gateway did
+    if (!reply.ok) { fail(reply.reason); return false; }
+    opened = true; // from here on the shard hears everything, a close included
+    if (2 * reply.heartbeatMs > t.timeoutMs) {
+      fail(`shard ${shard}'s heartbeat ${reply.heartbeatMs} ms is too slow for this gateway's timeoutMs ${t.timeoutMs}`);
+      return false;
+    }
+    start();
+    return true;
+  };
+  const accepted = open();
+
+  return {
+    shard, key, accepted, closed: closedP,
+    close(info) {
+      if (!opened) opened = true; // tell the shard even if its answer is still on the way
+      end(info, true);
+    },
+  };
+}
