@@ -11,9 +11,11 @@ import type { Command } from './commands/command.ts';
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   bench: { summary: 'run a benchmark (ecs, ...): prints a table, --json FILE writes the figures', load: async () => (await import('./commands/bench.ts')).bench },
   bot: { summary: 'join a running server with a scripted bot (--connect URL)', load: async () => (await import('./commands/bot.ts')).bot },
+  cluster: { summary: 'run a cluster on this machine: local NATS, N shard processes, a gateway (npm run cluster)', load: async () => (await import('./commands/cluster.ts')).cluster },
   diff: { summary: 'compare two event streams (JSONL); exit 0 same, 1 different, 2 bad input', load: async () => (await import('./commands/diff.ts')).diff },
   replay: { summary: 're-simulate a recorded server session from its input logs (--inputs DIR --out FILE)', load: async () => (await import('./commands/replay.ts')).replay },
   serve: { summary: 'run a game server (what npm start runs)', load: async () => (await import('./commands/serve.ts')).serve },
+  shard: { summary: 'run one shard of a cluster (started by cluster)', load: async () => (await import('./commands/shard.ts')).shard },
   sim: { summary: 'headless server simulation with scripted bots; prints the state hash', load: async () => (await import('./commands/sim.ts')).sim },
   worldtest: { summary: 'multi-client world test over WebTransport with a link conditioner; metrics.json and report.html', load: async () => (await import('./commands/worldtest.ts')).worldtest },
 };

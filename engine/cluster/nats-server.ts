@@ -119,16 +119,36 @@ function tail(text: string, n = 15): string {
   return text.trimEnd().split('\n').slice(-n).join('\n');
 }
 
+/**
+ * Runs `$@` (nats-server and its arguments) and waits for it. A watcher reads the shell's standard input: when it ends
+ * (the parent is gone, however it died, or it closed the pipe) the server is told to stop. SIGTERM or SIGINT to the
+ * shell also stops the server; the shell exits once the server has, with its status. (A parent killed by SIGKILL
+ * leaves the store folder in the temporary directory; the processes all stop.)
+ */
+const LIFELINE = [
+  'exec 3<&0',
+  '"$@" </dev/null & p=$!',
+  '( cat <&3 >/dev/null; kill -TERM $p 2>/dev/null ) & w=$!',
+  'exec 3<&-',
+  "trap 'kill -TERM $p 2>/dev/null' TERM INT",
+  'wait $p; wait $p; s=$?',
+  'kill $w 2>/dev/null',
+  'exit $s',
+].join('\n');
+
 async function embedded(binary: string, readyTimeoutMs: number): Promise<NatsHandle> {
   const storeDir = mkdtempSync(join(tmpdir(), 'stratum-nats-'));
   // Taken between freePort and the child's bind by someone else: the child exits and the next attempt takes another.
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = spawn(binary, ['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port)], {
-      stdio: ['ignore', 'ignore', 'pipe'],
+    // Through a small shell (LIFELINE): its standard input is a pipe from this process, so that the server stops and
+    // its folder goes even when this process dies without running its exit handlers (SIGKILL).
+    const child = spawn('/bin/sh', ['-c', LIFELINE, 'nats-lifeline', binary, '-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port)], {
+      stdio: ['pipe', 'ignore', 'pipe'],
     });
     const cleanup = (): void => {
+      child.stdin!.destroy(); // the lifeline: the watcher stops the server
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       rmSync(storeDir, { recursive: true, force: true });
     };
@@ -199,5 +219,6 @@ function killAndWait(child: ChildProcess): Promise<void> {
     const hard = setTimeout(() => child.kill('SIGKILL'), 3000);
     child.once('exit', () => { clearTimeout(hard); resolve(); });
     child.kill('SIGTERM');
+    child.stdin?.destroy(); // and the lifeline, should the shell be past its trap
   });
 }

@@ -6,7 +6,7 @@
  */
 import { DEFAULT_SUPERFLAT, type Hasher, type Scheduler, type WorkerPool } from '../../engine/index.ts';
 import {
-  createGameServer, nodeZstd, type EditStore, type GameServer, type StratumMetrics,
+  createGameServer, nodeZstd, type EditStore, type GameServer, type NetLog, type StratumMetrics,
 } from '../../engine/server.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { WORLD_SYSTEMS } from '../rules.ts';
@@ -29,7 +29,7 @@ export interface GameParts {
   /** The admin token of diagnostics commands. */
   adminToken: string;
   /** Server log. */
-  log: (level: string, m: string) => void;
+  log: NetLog;
   /** Metrics to feed. */
   metrics?: StratumMetrics;
 }

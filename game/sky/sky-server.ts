@@ -40,7 +40,7 @@ export function storedSky(store: EditStore | null): Partial<SkyValue> | undefine
 }
 
 /** Creates the sky's server side; `store` (or null) keeps it across restarts. */
-export function createSkyHost(o: { store: EditStore | null; log?: (level: string, m: string) => void }): SkyHost {
+export function createSkyHost(o: { store: EditStore | null; log?: (level: 'info' | 'warn', m: string) => void }): SkyHost {
   let server: GameServer | undefined;
   const message = (world: GameWorld) => {
     const v = readSky(world);

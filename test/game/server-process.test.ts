@@ -7,20 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEventBus } from '../../engine/events.ts';
-import { hexToBytes } from '../../engine/hash.ts';
 import { BlockActionKind, type PlayerInput } from '../../engine/input.ts';
-import { createRealtimeScheduler } from '../../engine/net/scheduler.ts';
 import { openEditStore } from '../../engine/platform/node/edit-store.ts';
-import { nodeWebTransportConnector } from '../../engine/platform/node/webtransport.ts';
-import { GAME_PROTOCOL } from '../../game/protocol.ts';
-import { createRng } from '../../engine/rng.ts';
 import { getBlock } from '../../engine/voxel/voxel-world.ts';
-import type { ClientEvents } from '../../engine/client/client-events.ts';
-import { createGameClient, type GameClient } from '../../engine/client/game-client.ts';
-import { fetchConnectInfo } from '../../game/commands/bot.ts';
-import { loadCodecDeps } from '../support/codec-deps.ts';
+import type { GameClient } from '../../engine/client/game-client.ts';
 import { CLI, stratum } from '../support/cli.ts';
+import { joinClient, until } from '../support/headless.ts';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -45,27 +37,6 @@ function startServer(storage: string): Promise<{ proc: ChildProcess; url: string
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${out}`)); });
   });
 }
-
-async function joinClient(url: string, input: (c: GameClient) => Omit<PlayerInput, 'tick'>) {
-  const codec = (await loadCodecDeps()).node;
-  const info = await fetchConnectInfo(url);
-  const certHash = hexToBytes(info.certHashHex);
-  const bus = createEventBus<ClientEvents>();
-  const client = createGameClient({
-    connect: await nodeWebTransportConnector({ url: info.webTransportUrl, certHash }), protocol: GAME_PROTOCOL,
-    scheduler: createRealtimeScheduler(), rng: createRng(1), codec, name: 'builder', input, bus, reconnect: false,
-  });
-  client.start();
-  return { client, bus };
-}
-
-const until = async (cond: () => boolean, ms: number, what: string) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 describe('stratum serve as a process', () => {
   it('npm start, then `stratum bot --connect URL` joins, walks and builds, and exits 0', async () => {

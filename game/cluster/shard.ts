@@ -1,0 +1,92 @@
+/**
+ * A shard of the game's cluster (docs/cluster.md): the game's server (game/server/game.ts, as `serve` builds it) on the
+ * regions whose leases it holds, serving the sessions that gateways bridge to it over NATS, with Prometheus metrics on
+ * a port of its own. A region it cannot lease (another shard holds it) stops the start with the owner named; a lease
+ * it loses later is logged and counted in `stratum_lease_changes_total`.
+ *
+ * Not built yet (see docs/cluster.md): simulating only the leased regions, hand-off, borders, acknowledging edits
+ * only once they are in the region's JetStream stream.
+ */
+import { createRealtimeScheduler, loadHasher } from '../../engine/index.ts';
+import {
+  createNodePool, createStratumMetrics, netLogOf, openLeases, randomAdminToken, serveBridgedSessions, startMetricsServer, startNats,
+  type Logger, type RegionKey,
+} from '../../engine/server.ts';
+import type { ServerConfig } from '../server/config.ts';
+import { createGame } from '../server/game.ts';
+
+/** Options of {@link startShard}. */
+export interface ShardOptions {
+  /** The shard's id (a NATS subject token). */
+  id: string;
+  /** The NATS to join. */
+  natsUrl: string;
+  /** The regions to lease. */
+  regions: readonly RegionKey[];
+  /** The world's configuration (every shard of a cluster uses the same world options). */
+  config: ServerConfig;
+  /** Port of `/metrics` (0: any free port). */
+  metricsPort: number;
+  /** Where the shard logs. */
+  logger: Logger;
+}
+
+/** A running shard. */
+export interface RunningShard {
+  /** Its `/metrics` URL. */
+  readonly metricsUrl: string;
+  /** Closes its sessions, releases its leases and stops. */
+  stop(reason?: string): Promise<void>;
+}
+
+/** Starts a shard; resolves once it serves its regions. */
+export async function startShard(o: ShardOptions): Promise<RunningShard> {
+  const { logger } = o;
+  const log = netLogOf(logger);
+  const nats = await startNats({ url: o.natsUrl });
+  const nc = await nats.connect();
+  const metrics = createStratumMetrics({ labels: { process: 'shard', shard: o.id } });
+  const pool = createNodePool({ threads: o.config.threads });
+  const { server, save } = createGame(o.config, {
+    scheduler: createRealtimeScheduler(), hasher: await loadHasher(), store: null, pool,
+    adminToken: o.config['admin-token'] ?? randomAdminToken(), log, metrics,
+  });
+  await server.init();
+  const leases = await openLeases(nc, { shard: o.id });
+  leases.onLost((lost) => {
+    metrics.leaseChanges.inc();
+    logger.error('lost a region lease', { ...lost });
+  });
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err: Error) => logger.warn('stopping', { error: err.message }));
+  };
+  stops.push(() => nats.stop(), () => pool.destroy());
+  try {
+    for (const region of o.regions) {
+      if (!(await leases.acquire(region))) {
+        throw new Error(`shard ${o.id}: region ${region} is leased by ${(await leases.owner(region)) ?? 'another shard'}`);
+      }
+      metrics.leaseChanges.inc();
+    }
+    stops.push(() => leases.close());
+    const bridged = await serveBridgedSessions(nc, { shard: o.id, sink: server.net.accept, log: (m) => logger.warn(m) });
+    stops.push(() => bridged.close('the shard is stopping'));
+    const metricsServer = await startMetricsServer({ metrics, port: o.metricsPort });
+    stops.push(() => metricsServer.close());
+    server.start();
+    stops.push(async () => {
+      save();
+      server.stop('the shard is stopping');
+    });
+    return {
+      metricsUrl: metricsServer.url,
+      async stop() {
+        await stopAll();
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * `stratum-voxel cluster` (`npm run cluster -- --shards N`): a whole cluster on one machine (docs/cluster.md). Joins
+ * `NATS_URL` when it is set, else starts a local nats-server with JetStream in a temporary folder; starts N shard
+ * processes (`stratum-voxel shard`), each leasing a stripe of the world's regions; then serves players as a gateway in
+ * this process and prints the URL to open, as `npm start` does. Every process writes JSON log lines; each serves
+ * Prometheus metrics. Ctrl-C (or SIGTERM) stops the gateway, the shards and the local NATS.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { createLogger, startNats, type ListenTransport, type LoggerLevel } from '../../engine/server.ts';
+import { startGateway } from '../cluster/gateway.ts';
+import { planRegions } from '../cluster/plan.ts';
+import { OptionError, formatHelp, parseOptions } from '../options.ts';
+import { SERVER_OPTIONS } from '../server/config.ts';
+import { SERVER_NODE_FLAGS } from '../server/process-flags.ts';
+import { buildWeb, webBuildIsStale, webSourcesExist } from '../web/build.ts';
+import type { Command } from './command.ts';
+
+/** Options of `cluster`. */
+export const CLUSTER_OPTIONS = {
+  shards: { kind: 'int', default: 2, min: 1, max: 16, help: 'shard processes to start' },
+  host: SERVER_OPTIONS.host,
+  'http-port': SERVER_OPTIONS['http-port'],
+  port: SERVER_OPTIONS.port,
+  transport: SERVER_OPTIONS.transport,
+  'web-dir': SERVER_OPTIONS['web-dir'],
+  'public-host': SERVER_OPTIONS['public-host'],
+  seed: SERVER_OPTIONS.seed,
+  world: SERVER_OPTIONS.world,
+  'world-radius': SERVER_OPTIONS['world-radius'],
+  'view-distance': SERVER_OPTIONS['view-distance'],
+  'column-sections': SERVER_OPTIONS['column-sections'],
+  'log-level': SERVER_OPTIONS['log-level'],
+} as const;
+
+/** This program's command line, in the repository (TypeScript) or the installed package (JavaScript). */
+function cliPath(): string {
+  const ts = fileURLToPath(new URL('../cli.ts', import.meta.url));
+  return existsSync(ts) ? ts : fileURLToPath(new URL('../cli.js', import.meta.url));
+}
+
+/** Starts one shard process; resolves with it once it logged `shard ready`. Its lines go to this process's stdout. */
+function startShardProcess(args: readonly string[], id: string): Promise<ChildProcess> {
+  // Its standard input is a pipe from this process (--lifeline): if this process dies, even by SIGKILL, the shard stops.
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, cliPath(), 'shard', '--lifeline', '--id', id, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`shard ${id} was not ready within 120 s`)), 120_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      console.log(line);
+      if (line.includes('"msg":"shard ready"')) {
+        clearTimeout(timer);
+        ok(child);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`shard ${id} exited (${code}) before it was ready`));
+    });
+  });
+}
+
+/** Stops a shard process: SIGTERM, SIGKILL after 10 s. */
+async function stopShardProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => { child.once('exit', () => done()); setTimeout(done, 10_000); });
+  child.kill('SIGTERM');
+  await exited;
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** The `cluster` command. */
+export const cluster: Command = {
+  summary: 'run a cluster on this machine: local NATS, N shard processes, a gateway (npm run cluster)',
+  async run(argv) {
+    if (argv.includes('--help')) {
+      console.log(formatHelp('stratum-voxel cluster [options]   (npm run cluster -- [options])', 'Runs a cluster of shards behind a gateway (docs/cluster.md); joins NATS_URL when set, else starts a local nats-server.', CLUSTER_OPTIONS));
+      return 0;
+    }
+    const { values: o, positionals } = parseOptions(CLUSTER_OPTIONS, argv);
+    if (positionals.length) throw new OptionError(`unexpected argument '${positionals[0]}'`);
+    const logger = createLogger({ level: o['log-level'] as LoggerLevel, fields: { process: 'cluster' } });
+    const nats = await startNats();
+    logger.info(nats.embedded ? 'started a local nats-server with JetStream' : 'joined NATS', { url: nats.url, storeDir: nats.storeDir });
+    const shards: ChildProcess[] = [];
+    let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
+    const stopAll = async () => {
+      await gateway?.stop();
+      await Promise.all(shards.map(stopShardProcess));
+      await nats.stop();
+    };
+    try {
+      const world = ['--seed', String(o.seed), '--world', o.world, '--world-radius', String(o['world-radius']),
+        '--view-distance', String(o['view-distance']), '--column-sections', String(o['column-sections']), '--log-level', o['log-level']];
+      const plan = planRegions(o['world-radius'], o.shards);
+      for (let i = 0; i < o.shards; i++) {
+        shards.push(await startShardProcess(['--nats', nats.url, '--regions', plan[i].join(','), ...world], `s${i + 1}`));
+      }
+      let staticDir: string | undefined = o['web-dir'];
+      if (webBuildIsStale(staticDir)) {
+        if (webSourcesExist()) {
+          logger.info('building the browser client', { dir: staticDir });
+          await buildWeb(resolve(staticDir));
+        } else staticDir = undefined;
+      }
+      gateway = await startGateway({
+        id: 'g1', natsUrl: nats.url, logger: logger.child({ process: 'gateway' }),
+        listen: {
+          host: o.host, port: o.port, httpPort: o['http-port'], transport: o.transport as ListenTransport, staticDir,
+          publicHost: o['public-host'],
+        },
+      });
+    } catch (err) {
+      await stopAll();
+      throw err;
+    }
+    logger.info(`Stratum cluster ready: open ${gateway.net.pageUrl}`, {
+      url: gateway.net.pageUrl, webTransportUrl: gateway.net.webTransportUrl, shards: o.shards, nats: nats.url,
+      metricsUrl: `${gateway.net.httpUrl}metrics`,
+    });
+    await new Promise<void>((done) => {
+      const stop = (signal: string) => {
+        logger.info(`${signal}: stopping the cluster`);
+        void stopAll().finally(done);
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+    return 0;
+  },
+};
