@@ -152,10 +152,13 @@ export async function measureDatagramRtt(rig: NetRig, n: number, clients: Datagr
     });
   } else {
     const { client } = await connectClient(rig);
-    for (let i = 0; i < 100; i++) await client.ping(Channel.Input);
-    eld.enable();
-    for (let i = 0; i < n; i++) rtt.push(await client.ping(Channel.Input));
-    client.stop();
+    try {
+      for (let i = 0; i < 100; i++) await client.ping(Channel.Input);
+      eld.enable();
+      for (let i = 0; i < n; i++) rtt.push(await client.ping(Channel.Input));
+    } finally {
+      client.stop();
+    }
   }
   eld.disable();
   return { rtt, eventLoopDelayMs: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 } };
@@ -168,34 +171,48 @@ export async function measureDatagramRtt(rig: NetRig, n: number, clients: Datagr
  * measurement of any stack includes.
  */
 export async function measureUdpFloor(n: number): Promise<number[]> {
-  const echo = spawn(process.execPath, [fileURLToPath(new URL('./udp-echo.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 });
+  const echo = spawn(process.execPath, [fileURLToPath(new URL('./udp-echo.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const socket = createSocket('udp4');
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const port = await new Promise<number>((resolve, reject) => {
+    return await new Promise<number[]>((resolve, reject) => {
       echo.once('error', reject);
-      echo.once('exit', (code) => reject(new Error(`udp echo exited ${code}`)));
-      createInterface({ input: echo.stdout! }).once('line', (line) => resolve(Number(line)));
-    });
-    const socket = createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-    socket.connect(port, '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
-    const payload = new Uint8Array(64);
-    const rtt: number[] = [];
-    await new Promise<void>((resolve) => {
-      let t0 = performance.now();
-      let count = 0;
-      socket.on('message', () => {
-        if (++count > 100) rtt.push(performance.now() - t0);
-        if (rtt.length === n) return resolve();
-        t0 = performance.now();
-        socket.send(payload);
+      echo.once('exit', (code) => reject(new Error(`the UDP echo exited (${code}) during the measurement`)));
+      socket.once('error', reject);
+      createInterface({ input: echo.stdout! }).once('line', (line) => {
+        socket.bind(0, '127.0.0.1', () => {
+          socket.connect(Number(line), '127.0.0.1', () => {
+            const payload = new Uint8Array(64);
+            const view = new DataView(payload.buffer);
+            const rtt: number[] = [];
+            let seq = 0;
+            let t0 = 0;
+            // One numbered datagram at a time; one lost on a busy machine goes again, numbered anew, after 100 ms.
+            const send = () => {
+              view.setUint32(0, ++seq);
+              t0 = performance.now();
+              socket.send(payload);
+              clearTimeout(timer);
+              timer = setTimeout(send, 100);
+            };
+            socket.on('message', (reply: Buffer) => {
+              if (reply.length < 4 || reply.readUInt32BE(0) !== seq) return; // the echo of one given up on
+              if (seq > 100) rtt.push(performance.now() - t0);
+              if (rtt.length === n) {
+                clearTimeout(timer);
+                resolve(rtt);
+              } else send();
+            });
+            send();
+          });
+        });
       });
-      socket.send(payload);
     });
-    socket.close();
-    return rtt;
   } finally {
+    clearTimeout(timer);
+    echo.removeAllListeners('exit');
     echo.kill();
+    socket.close();
   }
 }
 

@@ -44,12 +44,9 @@ main(process.argv.slice(2)).then(
   // Exit when the command is done, even if a library still holds a socket or timer open.
   (code) => { process.stdout.write('', () => process.exit(code)); },
   (err: unknown) => {
-    if (err instanceof OptionError) {
-      console.error(`stratum-voxel: ${err.message}`);
-      process.exitCode = 2;
-    } else {
-      console.error(err);
-      process.exitCode = 1;
-    }
+    if (err instanceof OptionError) console.error(`stratum-voxel: ${err.message}`);
+    else console.error(err);
+    // Exit even if the failed command left a socket, a worker or a timer open.
+    process.stderr.write('', () => process.exit(err instanceof OptionError ? 2 : 1));
   },
 );

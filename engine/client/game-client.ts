@@ -257,7 +257,9 @@ export function createGameClient(o: GameClientOptions): GameClient {
   let ticking = false;
   let entityTick: Tick = 0, entityTickAt = 0; // newest entity update and when it arrived (for render time)
   let rate = 1;
-  let advice = ''; // session and number of the last timing advice applied (each comes on several ticks)
+  // The connection and number of the last timing advice applied: each comes on several ticks, and only a newer
+  // number (u16 serial arithmetic) on the same connection is applied; a new connection starts afresh.
+  let advice: { conn: unknown; seq: number } = { conn: undefined, seq: 0 };
   let timer: TimerHandle | undefined;
   let stopped = false;
   const remotes = new Map<number, RemoteEntity>();
@@ -503,8 +505,11 @@ export function createGameClient(o: GameClientOptions): GameClient {
         // Input-timing advice in ticks: jump ahead when far behind (skipped ticks repeat the last input on the
         // server), otherwise run 5% fast or slow until the next advice. Never jump back: those ticks were sent.
         // Each advice comes on several ticks (datagrams may be lost): apply each number once.
-        if (`${net.sessionId}:${msg.adviceSeq}` === advice) break;
-        advice = `${net.sessionId}:${msg.adviceSeq}`;
+        if (advice.conn === net.connection) {
+          const ahead = (msg.adviceSeq - advice.seq) & 0xffff;
+          if (ahead === 0 || ahead >= 0x8000) break; // a copy, or an older advice overtaken by a newer one
+        }
+        advice = { conn: net.connection, seq: msg.adviceSeq };
         if (msg.adjust >= 3) { skipAhead(msg.adjust); rate = 1; } else rate = 1 + 0.05 * Math.sign(msg.adjust);
         break;
       case MsgType.ServerChat:

@@ -106,6 +106,9 @@ export function backoffDelay(attempt: number, baseMs: number, capMs: number, rng
   return full / 2 + rng.next() * (full / 2);
 }
 
+/** How a server of protocol 8 or older closes a session whose Hello came by datagram (see SPEC, Handshake step 4). */
+const OLD_SERVER_REFUSAL = new RegExp(`wrong-channel: type ${MsgType.Hello} from client on input`);
+
 /** Creates a {@link NetClient}; call `start()` to connect. */
 export function createNetClient(options: NetClientOptions): NetClient {
   const { scheduler, bus } = options;
@@ -216,6 +219,15 @@ export function createNetClient(options: NetClientOptions): NetClient {
           if (rejected || connection !== conn) return;
           state = 'disconnected';
           if (info.kind === 'local' && stopped) return;
+          if (info.kind === 'remote' && OLD_SERVER_REFUSAL.test(info.reason)) {
+            // A server of protocol 8 or older refuses the Hello's datagram copy before it reads the stream's Hello,
+            // and so never sends its Reject: it speaks an older protocol, and another attempt would fail the same way.
+            stopped = true;
+            const reason = `refused by server: it speaks an older protocol than version ${options.identity.version} (${info.reason})`;
+            log('error', reason);
+            bus.emit('Disconnected', { reason, kind: 'rejected' });
+            return;
+          }
           if (info.kind === 'timeout') bus.emit('TimedOut', { reason: info.reason });
           log(info.kind === 'protocol' ? 'warn' : 'info', `disconnected: ${info.kind}: ${info.reason}`);
           bus.emit('Disconnected', { reason: info.reason, kind: info.kind });

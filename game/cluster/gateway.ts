@@ -12,6 +12,7 @@ import {
   bridgeSession, createStratumMetrics, listen, netLogOf, openLeases, regionKeyOf, startNats,
   type ListenOptions, type Listening, type Logger, type RegionKey,
 } from '../../engine/server.ts';
+import type { TransportSession } from '../../engine/index.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 
 /** Options of {@link startGateway}. */
@@ -43,39 +44,49 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const { logger } = o;
   const spawnRegion = o.spawnRegion ?? regionKeyOf(0, 0);
   const nats = await startNats({ url: o.natsUrl });
-  const nc = await nats.connect();
-  const leases = await openLeases(nc, { shard: o.id, autoRenew: false });
-  const metrics = createStratumMetrics({ labels: { process: 'gateway', gateway: o.id } });
+  let leases: Awaited<ReturnType<typeof openLeases>> | undefined;
+  let net: Listening | undefined;
   const bridged = new Set<ReturnType<typeof bridgeSession>>();
-  const accept = (session: Parameters<typeof bridgeSession>[1]) => {
-    void leases.owner(spawnRegion).then((shard) => {
-      if (!shard) {
-        logger.warn('no shard leases the spawn region', { region: spawnRegion });
-        session.close({ code: 1, reason: `no shard serves region ${spawnRegion} now` });
-        return;
-      }
-      const b = bridgeSession(nc, session, { shard, gateway: o.id, log: (m) => logger.warn(m) });
-      bridged.add(b);
-      void b.closed.then(() => bridged.delete(b));
-    }, (err: Error) => session.close({ code: 1, reason: `region lookup failed: ${err.message}` }));
+  let stopping = false;
+  const refuse = (session: TransportSession, reason: string) => session.close({ code: 1, reason });
+  /** Bridges `session` to the spawn region's shard, or closes it with the reason. */
+  const route = async (session: TransportSession) => {
+    const shard = await leases!.owner(spawnRegion);
+    if (stopping) return refuse(session, 'the cluster is stopping');
+    if (!shard) {
+      logger.warn('no shard leases the spawn region', { region: spawnRegion });
+      return refuse(session, `no shard serves region ${spawnRegion} now`);
+    }
+    const b = bridgeSession(nc, session, { shard, gateway: o.id, log: (m) => logger.warn(m) });
+    bridged.add(b);
+    void b.closed.then(() => bridged.delete(b));
   };
-  const identity = protocolIdentity(GAME_PROTOCOL, await loadHasher());
-  let net: Listening;
+  const nc = await nats.connect().catch(async (err: Error) => { await nats.stop(); throw err; });
   try {
+    leases = await openLeases(nc, { shard: o.id, autoRenew: false });
+    const metrics = createStratumMetrics({ labels: { process: 'gateway', gateway: o.id } });
+    const identity = protocolIdentity(GAME_PROTOCOL, await loadHasher());
+    const accept = (session: TransportSession) => {
+      if (stopping) return refuse(session, 'the cluster is stopping');
+      route(session).catch((err: Error) => refuse(session, `the gateway could not route the session: ${err.message}`));
+    };
     net = await listen({ net: { accept }, identity, metrics }, { ...o.listen, log: netLogOf(logger) });
   } catch (err) {
+    await leases?.close({ release: false });
     await nats.stop();
     throw err;
   }
+  const running = net;
   return {
-    net,
+    net: running,
     get bridged() { return bridged.size; },
     async stop() {
+      stopping = true;
       // Players are told first (their sessions close with the reason, on the shards too), then the endpoints close.
       for (const b of bridged) b.close({ code: 0, reason: 'the cluster is stopping' });
       await new Promise((r) => setTimeout(r, 200));
-      await net.close();
-      await leases.close({ release: false });
+      await running.close();
+      await leases!.close({ release: false });
       await nats.stop();
     },
   };

@@ -43,33 +43,40 @@ export interface RunningShard {
 export async function startShard(o: ShardOptions): Promise<RunningShard> {
   const { logger } = o;
   const log = netLogOf(logger);
-  const nats = await startNats({ url: o.natsUrl });
-  const nc = await nats.connect();
-  const metrics = createStratumMetrics({ labels: { process: 'shard', shard: o.id } });
-  const pool = createNodePool({ threads: o.config.threads });
-  const { server, save } = createGame(o.config, {
-    scheduler: createRealtimeScheduler(), hasher: await loadHasher(), store: null, pool,
-    adminToken: o.config['admin-token'] ?? randomAdminToken(), log, metrics,
-  });
-  await server.init();
-  const leases = await openLeases(nc, { shard: o.id });
-  leases.onLost((lost) => {
-    metrics.leaseChanges.inc();
-    logger.error('lost a region lease', { ...lost });
-  });
+  // Everything started is stopped, in reverse order, when a later step fails or the shard stops (once).
   const stops: Array<() => Promise<void>> = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((err: Error) => logger.warn('stopping', { error: err.message }));
+  let stopping: Promise<void> | undefined;
+  const stopAll = () => {
+    stopping ??= (async () => {
+      for (const stop of [...stops].reverse()) await stop().catch((err: Error) => logger.warn('stopping', { error: err.message }));
+    })();
+    return stopping;
   };
-  stops.push(() => nats.stop(), () => pool.destroy());
   try {
+    const nats = await startNats({ url: o.natsUrl });
+    stops.push(() => nats.stop());
+    const nc = await nats.connect();
+    const metrics = createStratumMetrics({ labels: { process: 'shard', shard: o.id } });
+    const pool = createNodePool({ threads: o.config.threads });
+    stops.push(() => pool.destroy());
+    const { server, save } = createGame(o.config, {
+      scheduler: createRealtimeScheduler(), hasher: await loadHasher(), store: null, pool,
+      adminToken: o.config['admin-token'] ?? randomAdminToken(), log, metrics,
+    });
+    await server.init();
+    const leases = await openLeases(nc, { shard: o.id });
+    stops.push(() => leases.close());
+    leases.onLost((lost) => {
+      metrics.leaseChanges.inc();
+      logger.error('lost a region lease', { ...lost });
+    });
     for (const region of o.regions) {
       if (!(await leases.acquire(region))) {
-        throw new Error(`shard ${o.id}: region ${region} is leased by ${(await leases.owner(region)) ?? 'another shard'}`);
+        const owner = await leases.owner(region).catch(() => undefined);
+        throw new Error(`shard ${o.id}: region ${region} is leased by ${owner === o.id ? 'this shard already (listed twice?)' : owner ?? 'another shard'}`);
       }
       metrics.leaseChanges.inc();
     }
-    stops.push(() => leases.close());
     const bridged = await serveBridgedSessions(nc, { shard: o.id, sink: server.net.accept, log: (m) => logger.warn(m) });
     stops.push(() => bridged.close('the shard is stopping'));
     const metricsServer = await startMetricsServer({ metrics, port: o.metricsPort });
@@ -79,12 +86,7 @@ export async function startShard(o: ShardOptions): Promise<RunningShard> {
       save();
       server.stop('the shard is stopping');
     });
-    return {
-      metricsUrl: metricsServer.url,
-      async stop() {
-        await stopAll();
-      },
-    };
+    return { metricsUrl: metricsServer.url, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -42,17 +42,21 @@ function cliPath(): string {
   return existsSync(ts) ? ts : fileURLToPath(new URL('../cli.js', import.meta.url));
 }
 
-/** Starts one shard process; resolves with it once it logged `shard ready`. Its lines go to this process's stdout. */
-function startShardProcess(args: readonly string[], id: string): Promise<ChildProcess> {
+/**
+ * Starts one shard process and adds it to `shards` at once (so that stopping the cluster stops it too); resolves once
+ * it logged `shard ready`. Its lines go to this process's stdout.
+ */
+function startShardProcess(shards: ChildProcess[], args: readonly string[], id: string): Promise<void> {
   // Its standard input is a pipe from this process (--lifeline): if this process dies, even by SIGKILL, the shard stops.
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, cliPath(), 'shard', '--lifeline', '--id', id, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  shards.push(child);
   return new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`shard ${id} was not ready within 120 s`)), 120_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       console.log(line);
       if (line.includes('"msg":"shard ready"')) {
         clearTimeout(timer);
-        ok(child);
+        ok();
       }
     });
     child.once('exit', (code) => {
@@ -96,7 +100,7 @@ export const cluster: Command = {
         '--view-distance', String(o['view-distance']), '--column-sections', String(o['column-sections']), '--log-level', o['log-level']];
       const plan = planRegions(o['world-radius'], o.shards);
       for (let i = 0; i < o.shards; i++) {
-        shards.push(await startShardProcess(['--nats', nats.url, '--regions', plan[i].join(','), ...world], `s${i + 1}`));
+        await startShardProcess(shards, ['--nats', nats.url, '--regions', plan[i].join(','), ...world], `s${i + 1}`);
       }
       let staticDir: string | undefined = o['web-dir'];
       if (webBuildIsStale(staticDir)) {

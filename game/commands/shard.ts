@@ -45,20 +45,23 @@ export const shard: Command = {
     const regions = o.regions.split(',').map((r) => r.trim()).filter(Boolean);
     const config = { ...parseOptions(SERVER_OPTIONS, []).values, ...o, storage: 'none' } as ServerConfig;
     const logger = createLogger({ level: o['log-level'] as LoggerLevel, fields: { process: 'shard', shard: id } });
+    // With --lifeline, the end of standard input stops the shard: at once while it starts, cleanly once it runs.
+    let onLifelineEnd: () => void = () => process.exit(1);
+    if (o.lifeline) {
+      process.stdout.on('error', () => {}); // the reader of our lines may be gone with the cluster process
+      process.stdin.once('end', () => onLifelineEnd());
+      process.stdin.resume();
+    }
     const running = await startShard({ id, natsUrl, regions, config, metricsPort: o['metrics-port'], logger });
     logger.info('shard ready', { regions, metricsUrl: running.metricsUrl });
     await new Promise<void>((done) => {
-      const stop = (signal: string) => {
-        logger.info(`${signal}: stopping`);
-        void running.stop().finally(done);
+      const stop = (why: string) => {
+        logger.info(`${why}: stopping`);
+        void running.stop().finally(done); // once, however many ways it is asked
       };
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
-      if (o.lifeline) {
-        process.stdout.on('error', () => {}); // the reader of our lines may be gone with the cluster process
-        process.stdin.once('end', () => stop('standard input closed (the cluster process is gone)'));
-        process.stdin.resume();
-      }
+      onLifelineEnd = () => stop('standard input closed (the cluster process is gone)');
     });
     return 0;
   },

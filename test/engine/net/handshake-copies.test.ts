@@ -110,6 +110,27 @@ describe('handshake copies', () => {
     expect(c.logs.join('\n')).toMatch(/after the handshake/);
   });
 
+  it('a server of an older protocol, which refuses the datagram copy, is reported as a refusal and not retried', async () => {
+    const h = await createHarness();
+    await h.stopServer();
+    let opens = 0;
+    h.network.listen('server', (s) => {
+      opens++;
+      s.setHandlers({
+        onDatagram: () => s.close({ code: 1, reason: `protocol: wrong-channel: type ${MsgType.Hello} from client on input` }),
+        onStream: (st) => st.setHandlers({ onData: () => {}, onEnd: () => {} }),
+        onClose: () => {},
+      });
+    });
+    const c = h.client();
+    h.step(10_000);
+    expect(opens).toBe(1);
+    const gone = c.events.filter(([e]) => e === 'Disconnected').map(([, p]) => p as { kind: string; reason: string });
+    expect(gone).toHaveLength(1);
+    expect(gone[0].kind).toBe('rejected');
+    expect(gone[0].reason).toMatch(/older protocol than version \d+/);
+  });
+
   it('a normal client sends both copies and connects once', async () => {
     const h = await createHarness();
     const c = h.client();
