@@ -1,10 +1,9 @@
 /**
  * The engine's public server API (Node): the game server, its transports (WebTransport over HTTP/2 and over
- * QUIC), certificates, the edit store, zstd, the worker pool, the UDP link emulator, Prometheus metrics, the
- * structured logger, and the cluster foundation (NATS: the embedded nats-server, region keys, region leases, the
- * regions' JetStream edit log, the session bridge between gateways and shards).
+ * QUIC), certificates, the edit store, zstd, the worker pool, the UDP link emulator, Prometheus metrics (with the
+ * optional peer dependency prom-client) and the structured logger. The cluster's parts are in the cluster entry.
  * Applications import the engine only through this file and its siblings (index, server, client, browser, worker,
- * web).
+ * web, cluster).
  *
  * @packageDocumentation
  */
@@ -35,8 +34,3 @@ export * from './server/metrics.ts';
 export * from './platform/node/http/metrics-server.ts';
 export * from './platform/node/json-logger.ts';
 export * from './platform/node/node-connector.ts';
-export * from './cluster/edit-log.ts';
-export * from './cluster/leases.ts';
-export * from './cluster/nats-server.ts';
-export * from './cluster/region.ts';
-export * from './cluster/session-bridge.ts';

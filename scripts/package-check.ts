@@ -79,14 +79,15 @@ try {
     for (const sub of ${JSON.stringify(Object.keys(pkg.exports).filter((k) => k !== './package.json'))}) {
       const spec = ${JSON.stringify(pkg.name)} + sub.slice(1);
       out[spec] = import.meta.resolve(spec);
-      if (sub !== './web') await import(spec); // the web entry needs three, an optional peer not installed here
+      // The web entry needs three and the cluster entry the NATS clients: optional peers, not installed here.
+      if (sub !== './web' && sub !== './cluster') await import(spec);
     }
     console.log(JSON.stringify(out));`]);
   const entries = JSON.parse(resolved) as Record<string, string>;
   for (const [spec, url] of Object.entries(entries)) {
     if (!/\/node_modules\/[^/]+\/dist\/.+\.js$/.test(url)) fail(`${spec} resolves to ${url}, not to built JavaScript`);
   }
-  console.log(`entry points resolve to dist/*.js (and load, but for the web entry): ${Object.keys(entries).join(', ')}`);
+  console.log(`entry points resolve to dist/*.js (and load, but for the web and cluster entries): ${Object.keys(entries).join(', ')}`);
   const binName = Object.keys(pkg.bin)[0];
   const help = output(bare, 'npx', ['--no-install', binName, '--help']);
   if (!/usage: stratum-voxel <command>/.test(help)) fail(`npx --no-install ${binName} --help printed:\n${help}`);

@@ -203,6 +203,11 @@ export async function openLeases(nc: NatsConnection, options: LeaseOptions): Pro
       const sent = performance.now();
       try {
         const rev = await kv.create(region, shard);
+        if (closed) {
+          // Closed while the create was on its way: give the lease back instead of holding one nobody renews.
+          await kv.delete(region, { previousSeq: rev }).catch(() => {});
+          return false;
+        }
         wrote(region, rev, sent);
         return true;
       } catch (err) {

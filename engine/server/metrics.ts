@@ -6,7 +6,7 @@
  * scraped ({@link StratumMetrics.watch}), so no packet does extra work for them. Served on `/metrics` by `listen`'s
  * page port, or on a port of its own by `startMetricsServer`. Node only.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createRequire } from 'node:module';
 import { CHANNELS } from '../net/channels.ts';
 import type { MetricsEndpoint } from '../platform/node/http/http-server.ts';
 
@@ -52,6 +52,44 @@ export interface MetricsSources {
   channelBytes?: () => ChannelByteTotals;
 }
 
+/** A counter, as prom-client's Counter (the calls used here). */
+export interface CounterMetric {
+  /** Adds `value` (default 1), to the series of `labels` when given. */
+  inc(labelsOrValue?: Readonly<Record<string, string>> | number, value?: number): void;
+}
+
+/** A gauge, as prom-client's Gauge (the calls used here). */
+export interface GaugeMetric {
+  /** Sets the value. */
+  set(value: number): void;
+}
+
+/** A histogram, as prom-client's Histogram (the calls used here). */
+export interface HistogramMetric {
+  /** Records one observation. */
+  observe(value: number): void;
+}
+
+/** A process's registry, as prom-client's Registry (the calls used here). */
+export interface MetricsRegistry {
+  /** Content-Type of {@link MetricsRegistry.metrics}. */
+  readonly contentType: string;
+  /** Every metric in the Prometheus text format. */
+  metrics(): Promise<string>;
+}
+
+/** The npm package that {@link createStratumMetrics} needs (an optional peer dependency of stratum-voxel). */
+export const METRICS_PACKAGE = 'prom-client';
+
+/** Loads prom-client when metrics are first made, so that a server without them does not need it installed. */
+function promClient(): typeof import('prom-client') {
+  try {
+    return createRequire(import.meta.url)(METRICS_PACKAGE) as typeof import('prom-client');
+  } catch (err) {
+    throw new Error(`metrics need the ${METRICS_PACKAGE} package: npm install ${METRICS_PACKAGE} (${(err as Error).message.split('\n')[0]})`);
+  }
+}
+
 /** Options of {@link createStratumMetrics}. */
 export interface StratumMetricsOptions {
   /** Labels on every metric of this process, e.g. `{ process: 'shard', shard: '1' }` (default none). */
@@ -63,21 +101,21 @@ export interface StratumMetricsOptions {
 /** The metrics of one process. */
 export interface StratumMetrics extends MetricsEndpoint {
   /** The process's own registry (add a process's own metrics to it with prom-client's `registers` option). */
-  readonly registry: Registry;
+  readonly registry: MetricsRegistry;
   /** {@link METRIC_NAMES}.tickDuration. */
-  readonly tickDuration: Histogram;
+  readonly tickDuration: HistogramMetric;
   /** {@link METRIC_NAMES}.players (set from the sources when scraped). */
-  readonly players: Gauge;
+  readonly players: GaugeMetric;
   /** {@link METRIC_NAMES}.sessions (set from the sources when scraped). */
-  readonly sessions: Gauge;
+  readonly sessions: GaugeMetric;
   /** {@link METRIC_NAMES}.channelBytes. */
-  readonly channelBytes: Counter<'direction' | 'channel'>;
+  readonly channelBytes: CounterMetric;
   /** {@link METRIC_NAMES}.handoffs. */
-  readonly handoffs: Counter;
+  readonly handoffs: CounterMetric;
   /** {@link METRIC_NAMES}.leaseChanges. */
-  readonly leaseChanges: Counter;
+  readonly leaseChanges: CounterMetric;
   /** {@link METRIC_NAMES}.natsRoundTrip. */
-  readonly natsRoundTrip: Histogram;
+  readonly natsRoundTrip: HistogramMetric;
   /** Records one tick that took `ms` milliseconds. */
   observeTick(ms: number): void;
   /** Reads `sources` at every scrape from now on; returns a function that reads them one last time and stops. */
@@ -86,6 +124,7 @@ export interface StratumMetrics extends MetricsEndpoint {
 
 /** Creates a process's metrics on a registry of its own. */
 export function createStratumMetrics(options: StratumMetricsOptions = {}): StratumMetrics {
+  const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = promClient();
   const registry = new Registry();
   if (options.labels) registry.setDefaultLabels({ ...options.labels });
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });

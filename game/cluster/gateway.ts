@@ -8,10 +8,8 @@
  * shard dies.
  */
 import { loadHasher, protocolIdentity } from '../../engine/index.ts';
-import {
-  bridgeSession, createStratumMetrics, listen, netLogOf, openLeases, regionKeyOf, startNats,
-  type ListenOptions, type Listening, type Logger, type RegionKey,
-} from '../../engine/server.ts';
+import { createStratumMetrics, listen, netLogOf, type ListenOptions, type Listening, type Logger } from '../../engine/server.ts';
+import { bridgeSession, openLeases, regionKeyOf, startNats, type RegionKey } from '../../engine/cluster.ts';
 import type { TransportSession } from '../../engine/index.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 

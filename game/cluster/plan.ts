@@ -3,7 +3,7 @@
  * shards in stripes of region x (shard i takes the regions whose x is i modulo the shard count), so that each shard's
  * regions border the others' along whole region columns. The spawn region (0, 0) goes to the first shard.
  */
-import { regionKey, regionOf, type RegionKey } from '../../engine/server.ts';
+import { regionKey, regionOf, type RegionKey } from '../../engine/cluster.ts';
 
 /** The regions of a world of `worldRadius` chunks around the origin, dealt to `shards` shards. */
 export function planRegions(worldRadius: number, shards: number): RegionKey[][] {

@@ -9,9 +9,9 @@
  */
 import { createRealtimeScheduler, loadHasher } from '../../engine/index.ts';
 import {
-  createNodePool, createStratumMetrics, netLogOf, openLeases, randomAdminToken, serveBridgedSessions, startMetricsServer, startNats,
-  type Logger, type RegionKey,
+  createNodePool, createStratumMetrics, netLogOf, randomAdminToken, startMetricsServer, type Logger,
 } from '../../engine/server.ts';
+import { openLeases, serveBridgedSessions, startNats, type RegionKey } from '../../engine/cluster.ts';
 import type { ServerConfig } from '../server/config.ts';
 import { createGame } from '../server/game.ts';
 

@@ -96,7 +96,13 @@ export const serve: Command = {
     const logLevel = config['log-level'] as LoggerLevel;
     const logger = config.log === 'json' ? createLogger({ level: logLevel, fields: { process: 'server' } }) : undefined;
     const log = serverLog(logger, logLevel);
-    const metrics = createStratumMetrics({ labels: { process: 'server' } });
+    // prom-client is an optional peer dependency of the package: without it the server runs without /metrics.
+    let metrics: ReturnType<typeof createStratumMetrics> | undefined;
+    try {
+      metrics = createStratumMetrics({ labels: { process: 'server' } });
+    } catch (err) {
+      log('warn', `no /metrics: ${(err as Error).message}`);
+    }
     const { server, save } = createGame(config, { scheduler, hasher, store, pool, adminToken, log, metrics });
     const t0 = performance.now();
     const columns = (2 * config['world-radius'] + 1) ** 2;
@@ -125,7 +131,7 @@ export const serve: Command = {
       // One line with everything an operator needs; the admin token only when it was made up here (else it is known).
       logger.info(`Stratum server ready: open ${net.pageUrl}`, {
         url: net.pageUrl, webTransportUrl: net.webTransportUrl, transports: net.transports, certSha256: net.cert.sha256Hex,
-        metricsUrl: `${net.httpUrl}metrics`, storage: store ? config.storage : 'none',
+        ...(metrics ? { metricsUrl: `${net.httpUrl}metrics` } : {}), storage: store ? config.storage : 'none',
         ...(config['admin-token'] === undefined ? { adminToken } : {}),
       });
     } else {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** The engine's public entry points. */
-const ENTRIES = ['engine/index.ts', 'engine/server.ts', 'engine/client.ts', 'engine/browser.ts', 'engine/client-worker.ts', 'engine/web.ts'];
+const ENTRIES = ['engine/index.ts', 'engine/server.ts', 'engine/client.ts', 'engine/browser.ts', 'engine/client-worker.ts', 'engine/web.ts', 'engine/cluster.ts'];
 /** The entry points a browser build may use. */
 const BROWSER_ENTRIES = ['engine/index.ts', 'engine/client.ts', 'engine/browser.ts', 'engine/client-worker.ts', 'engine/web.ts'];
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {

@@ -49,6 +49,16 @@ describe.skipIf(skipNats('leases.test.ts'))('region leases on nats-server', () =
     return m;
   }
 
+  it('an acquire still on its way when the manager closes gives the lease back', async () => {
+    const a = await open(ncA, 'A');
+    const b = await open(ncB, 'B');
+    const pending = a.acquire(R);
+    await a.close({ release: true });
+    expect(await pending).toBe(false);
+    expect(await b.owner(R)).toBeUndefined();
+    expect(await b.acquire(R)).toBe(true); // at once, not after A's TTL
+  });
+
   it('one owner at a time; renewals keep the lease alive well past its TTL', async () => {
     const a = await open(ncA, 'A');
     const b = await open(ncB, 'B');
