@@ -5,15 +5,13 @@
  * stops every process and removes the local NATS store.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BlockActionKind } from '../../engine/input.ts';
 import { getBlock } from '../../engine/voxel/voxel-world.ts';
 import { regionKeyOf } from '../../engine/cluster/region.ts';
 import { planRegions } from '../../game/cluster/plan.ts';
-import { CLI } from '../support/cli.ts';
+import { CLI, getText, prebuiltWebDir } from '../support/cli.ts';
 import { joinClient, until } from '../support/headless.ts';
 import { skipNats } from '../support/nats.ts';
 
@@ -41,12 +39,8 @@ type Line = Record<string, unknown> & { msg: string };
 
 describe.skipIf(skipNats('cluster process test'))('stratum cluster as a process', () => {
   it('two players join through the gateway and play on the spawn region\'s shard; SIGTERM stops it all', async () => {
-    // A web folder whose page is newer than its sources, so that nothing is built.
-    const web = mkdtempSync(join(tmpdir(), 'stratum-cluster-web-'));
+    const web = prebuiltWebDir(); // nothing is built
     dirs.push(web);
-    writeFileSync(join(web, 'index.html'), '<!doctype html><title>cluster</title>');
-    const future = new Date(Date.now() + 365 * 86_400_000);
-    utimesSync(join(web, 'index.html'), future, future);
     const proc = spawn(process.execPath, [CLI, 'cluster', '--shards', '2', '--http-port', '0', '--port', '0',
       '--world', 'superflat', '--world-radius', '2', '--view-distance', '2', '--column-sections', '4', '--web-dir', web],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATS_URL: '' } });
@@ -90,7 +84,7 @@ describe.skipIf(skipNats('cluster process test'))('stratum cluster as a process'
 
     // The spawn region's shard holds both players; the other none.
     const metric = async (url: string, name: string) => {
-      const text = await (await fetch(url)).text();
+      const text = (await getText(url)).body;
       return Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'm').exec(text)?.[1]);
     };
     expect(await metric(String(shards[0].metricsUrl), 'stratum_players')).toBe(2);

@@ -4,12 +4,9 @@
  * names the option. (The default text output is covered by server-process.test.ts and the e2e suite, which read it.)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, stratum } from '../support/cli.ts';
+import { CLI, getText, prebuiltWebDir, stratum } from '../support/cli.ts';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -18,26 +15,12 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** A web folder whose page is newer than the page's sources, so that serve builds nothing. */
-function webDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'stratum-log-web-'));
+/** A prebuilt web folder, removed after the tests. */
+const webDir = () => {
+  const dir = prebuiltWebDir();
   dirs.push(dir);
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>test page</title>');
-  const future = new Date(Date.now() + 365 * 86_400_000);
-  utimesSync(join(dir, 'index.html'), future, future);
   return dir;
-}
-
-function fetchText(url: string): Promise<{ status: number; type: string; body: string }> {
-  return new Promise((ok, fail) => {
-    get(url, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { body += d; });
-      res.on('end', () => ok({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
-    }).on('error', fail);
-  });
-}
+};
 
 describe('stratum serve --log json', () => {
   it('writes JSON lines only, the ready line with its URLs, and serves /metrics', async () => {
@@ -67,7 +50,7 @@ describe('stratum serve --log json', () => {
     expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
 
     await new Promise((r) => setTimeout(r, 300));
-    const m = await fetchText(metricsUrl);
+    const m = await getText(metricsUrl);
     expect(m.status).toBe(200);
     expect(m.type).toMatch(/^text\/plain; version=0\.0\.4/);
     const count = m.body.match(/^stratum_tick_duration_seconds_count\{process="server"\} (\d+)$/m);

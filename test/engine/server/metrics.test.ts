@@ -4,7 +4,7 @@
  * Also: two processes' worth of metrics in one process do not collide, byte sources are read as monotonic counters,
  * and the metrics-only listener of a process without a page.
  */
-import { get as httpGet, request as httpRequest } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, DEFAULT_PROTOCOL, DEFAULT_SUPERFLAT, createRealtimeScheduler, loadHasher } from '../../../engine/index.ts';
 import { connect, type Connection } from '../../../engine/client.ts';
@@ -12,18 +12,7 @@ import {
   METRIC_NAMES, createGameServer, createStratumMetrics, listen, nodeConnector, nodeZstd, randomAdminToken,
   startMetricsServer, type GameServer, type Listening, type StratumMetrics,
 } from '../../../engine/server.ts';
-
-/** A GET's status, headers and body. */
-function get(url: string): Promise<{ status: number; type: string; body: string }> {
-  return new Promise((ok, fail) => {
-    httpGet(url, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { body += d; });
-      res.on('end', () => ok({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
-    }).on('error', fail);
-  });
-}
+import { getText } from '../../support/cli.ts';
 
 /** Samples of the Prometheus text: `name{labels}` (labels as written, sorted as given) -> value. */
 function samples(text: string): Map<string, number> {
@@ -75,7 +64,7 @@ describe('/metrics of a game server', () => {
   it('counts ticks, the joined player, sessions and bytes per channel, in the Prometheus text format', async () => {
     players.push(await connect(net.httpUrl, { protocol: DEFAULT_PROTOCOL, connector: nodeConnector, name: 'watcher' }));
     await until(() => server.players.size === 1 && players[0].client.predictor !== undefined, 'the player to join and predict');
-    const first = await get(`${net.httpUrl}metrics`);
+    const first = await getText(`${net.httpUrl}metrics`);
     expect(first.status).toBe(200);
     expect(first.type).toMatch(/^text\/plain; version=0\.0\.4/);
     const a = samples(first.body);
@@ -95,7 +84,7 @@ describe('/metrics of a game server', () => {
     expect(value(a, 'process_resident_memory_bytes')).toBeGreaterThan(0); // prom-client's process metrics
 
     await new Promise((r) => setTimeout(r, 300)); // a few more ticks
-    const b = samples((await get(`${net.httpUrl}metrics`)).body);
+    const b = samples((await getText(`${net.httpUrl}metrics`)).body);
     expect(value(b, `${METRIC_NAMES.tickDuration}_count`)).toBeGreaterThan(ticksBefore);
     expect(value(b, `${METRIC_NAMES.tickDuration}_bucket`, { le: '0.1' })).toBeLessThanOrEqual(value(b, `${METRIC_NAMES.tickDuration}_count`));
     expect(value(b, METRIC_NAMES.channelBytes, { direction: 'out', channel: 'entity' })).toBeGreaterThan(0);
@@ -103,7 +92,7 @@ describe('/metrics of a game server', () => {
     // The player leaves: the gauges drop, the bytes it was sent stay counted.
     players[0].client.stop();
     await until(() => server.players.size === 0 && server.net.open === 0, 'the player to leave');
-    const c = samples((await get(`${net.httpUrl}metrics`)).body);
+    const c = samples((await getText(`${net.httpUrl}metrics`)).body);
     expect(value(c, METRIC_NAMES.players)).toBe(0);
     expect(value(c, METRIC_NAMES.sessions)).toBe(0);
     expect(value(c, METRIC_NAMES.channelBytes, { direction: 'out', channel: 'chunk' })).toBeGreaterThanOrEqual(value(b, METRIC_NAMES.channelBytes, { direction: 'out', channel: 'chunk' }));
@@ -116,7 +105,7 @@ describe('/metrics of a game server', () => {
     expect(head).toBe(200);
     const other = await listen(server, { port: 0, httpPort: 0, metrics: false, transport: 'h2' });
     try {
-      expect((await get(`${other.httpUrl}metrics`)).status).toBe(404);
+      expect((await getText(`${other.httpUrl}metrics`)).status).toBe(404);
     } finally {
       await other.close();
     }
@@ -166,12 +155,12 @@ describe('startMetricsServer', () => {
     const running = await startMetricsServer({ metrics: m, port: 0 });
     try {
       expect(running.url).toBe(`http://127.0.0.1:${running.port}/metrics`);
-      const r = await get(running.url);
+      const r = await getText(running.url);
       expect(r.status).toBe(200);
       expect(r.type).toBe(m.contentType);
       expect(value(samples(r.body), METRIC_NAMES.leaseChanges, { process: 'shard' })).toBe(1);
-      expect((await get(`http://127.0.0.1:${running.port}/`)).status).toBe(404);
-      expect((await get(`http://127.0.0.1:${running.port}/metrics?x=1`)).status).toBe(200);
+      expect((await getText(`http://127.0.0.1:${running.port}/`)).status).toBe(404);
+      expect((await getText(`http://127.0.0.1:${running.port}/metrics?x=1`)).status).toBe(200);
     } finally {
       await running.close();
     }
