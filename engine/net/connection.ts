@@ -246,7 +246,8 @@ export function createConnection(options: ConnectionOptions): Connection {
       return;
     }
     if (state === 'handshaking' && channel !== Channel.Control) {
-      // The handshake's datagram copy (see HANDSHAKE_COPY_CHANNEL): Hello or Welcome may come this way first.
+      // The handshake's datagram copy (channels.ts createHandshakeCopies; SPEC, Handshake step 4): Hello or Welcome
+      // may come this way first.
       if (msg.type === (role === 'server' ? MsgType.Hello : MsgType.Welcome)) return options.onMessage(channel, msg);
       if (role === 'server') throw new ProtocolError(ProtocolErrorCode.BadState, `${CHANNELS[channel].name} message before the handshake`);
       if (early.length >= 1024) throw new ProtocolError(ProtocolErrorCode.BadState, 'too many messages before Welcome');
