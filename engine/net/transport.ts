@@ -65,6 +65,20 @@ export interface TransportSession {
   setHandlers(h: SessionHandlers): void;
   /** Closes the session; `onClose` runs on both sides. */
   close(info: CloseInfo): void;
+  /**
+   * Set on a session another server handed over (a bridged session that the gateway moved, see `moveTo`): the opaque
+   * hand-off state that server passed to `moveTo`. The receiving server continues the session: no Hello comes, and
+   * the streams the peer had opened arrive again as just opened, each with its header byte.
+   */
+  readonly resume?: Uint8Array;
+  /**
+   * Hands the session to server `target` with `state` (bridged sessions only; absent elsewhere). Everything written
+   * before the call reaches the peer first; then this end is finished without telling the peer (its `onClose` runs
+   * with code 0 and reason `moved to <target>`), and the gateway re-opens the session on `target` with
+   * `resume = state`. The peer's streams carry over: the new server receives the ones the peer opened, and the
+   * first stream the new server opens with a given header byte continues the peer's stream that had that header.
+   */
+  moveTo?(target: string, state: Uint8Array): void;
 }
 
 /** Receives accepted sessions on the server side. */
