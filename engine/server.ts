@@ -21,6 +21,7 @@ export * from './platform/node/udp-link-emulator.ts';
 export * from './platform/node/webtransport.ts';
 export * from './platform/node/zstd.ts';
 export * from './server/game-server.ts';
+export { DEFAULT_MAX_HELD_EDITS, type DurableEditWriter } from './server/durable-edits.ts';
 export * from './server/server-player.ts';
 export * from './server/server-recorder.ts';
 export * from '../workers/light.common.ts';

@@ -19,7 +19,7 @@ import { inventoryStateOf } from '../replication/inventory-state.ts';
 import { DEFAULT_KIT, createGameWorld, spawnKind, spawnPlayer, type GameWorld, type Kit } from '../sim/game-world.ts';
 import { gameSchedule, stepWorld } from '../sim/step.ts';
 import type { System } from '../sim/schedule.ts';
-import { createFixedStep, TICK_MS, type FixedStep } from '../tick.ts';
+import { createFixedStep, TICK_MS, type FixedStep, type Tick } from '../tick.ts';
 import { createBlockRegistry } from '../voxel/blocks.ts';
 import { setBlock } from '../voxel/voxel-world.ts';
 import { lightAt, type LightValue } from '../light/world-light.ts';
@@ -36,6 +36,7 @@ import { MAX_WAITING_RESYNCS, RESYNC_BURST, RESYNCS_PER_SECOND, createReplicator
 import { answerRefused } from './refusal-answers.ts';
 import { blocksCommand } from './area-blocks.ts';
 import { runServerTick, type TickCounters } from './server-tick.ts';
+import { checkMaxHeldEdits, createDurableEdits, DEFAULT_MAX_HELD_EDITS, type DurableEditWriter, type DurableEdits } from './durable-edits.ts';
 import { serverStats, startStatsWindow } from './server-stats.ts';
 import type { ChannelByteTotals, StratumMetrics } from './metrics.ts';
 import { CHANNELS } from '../net/channels.ts';
@@ -66,6 +67,22 @@ export interface GameServerOptions {
   viewDistance?: number;
   /** Where edits are stored; null keeps them in memory only. */
   store: EditStore | null;
+  /**
+   * An asynchronous durable store of the edits, beside or instead of `store`: called with each tick's edits (and
+   * each `editBlock`'s), in order; an edit is acknowledged (its BlockResult, and the section updates that carry it)
+   * only once the promise resolves, in tick order. A shard passes a function that appends the edits to their region
+   * streams and resolves on the PubAcks (engine/cluster/edit-log.ts createRegionEditWriter). The simulation does not
+   * wait. A rejection is final: nothing more is acknowledged, and `onDurableFailure` is called.
+   */
+  durableEdits?: DurableEditWriter;
+  /**
+   * Called once when `durableEdits` rejects (or more than `durableMaxHeldEdits` edits wait), with the error and the
+   * tick of the edits. The results of those edits and of every later one are never sent: a shard stops serving
+   * (it has lost a region's lease).
+   */
+  onDurableFailure?: (error: Error, tick: Tick) => void;
+  /** Most edits waiting for `durableEdits` at once, an integer >= 1 (default DEFAULT_MAX_HELD_EDITS, 16384). */
+  durableMaxHeldEdits?: number;
   /** The admin token for diagnostics commands. */
   adminToken: string;
   /** Log sink. */
@@ -186,6 +203,11 @@ export interface GameServer {
   despawnEntity(eid: number): void;
   /** A server-side edit (admin tools, game rules): applied, stored, and replicated like a player's. */
   editBlock(x: number, y: number, z: number, block: number): void;
+  /**
+   * Resolves when no edit waits for `durableEdits` (at once without it): call after the last tick for a clean stop,
+   * so that every acknowledgement that can go out has.
+   */
+  durableIdle(): Promise<void>;
   /** Stops ticking, tells every client why, and closes the store. */
   stop(reason: string): void;
 }
@@ -208,7 +230,9 @@ export function createGameServer(options: GameServerOptions): GameServer {
   const players = new Map<number, ServerPlayer>();
   const recorder = options.recorder?.(world);
   const viewDistance = options.viewDistance ?? 8;
-  const counters: TickCounters = { ticks: 0, inputsLate: 0, inputsTooFar: 0, inputsFlooded: 0, editsStored: 0, refused: 0, rateLimited: 0 };
+  const counters: TickCounters = { ticks: 0, inputsLate: 0, inputsTooFar: 0, inputsFlooded: 0, editsStored: 0, editsUnacknowledged: 0, refused: 0, rateLimited: 0 };
+  if (options.durableMaxHeldEdits !== undefined) checkMaxHeldEdits(options.durableMaxHeldEdits);
+  let durable: DurableEdits | undefined;
   let replicator: Replicator;
   let window = startStatsWindow(undefined, new Map(), 0, 0);
   let fixed: FixedStep | undefined;
@@ -326,7 +350,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
   });
 
   const tick = (): void => {
-    runServerTick({ world, players, store, counters, replicator, stepWorld: (w, inputs) => stepWorld(w, inputs, schedule), recorder });
+    runServerTick({ world, players, store, durable, counters, replicator, stepWorld: (w, inputs) => stepWorld(w, inputs, schedule), recorder });
   };
 
   // One tick per turn of the event loop, a late one as soon as possible after the I/O that waited meanwhile: ticks
@@ -360,6 +384,12 @@ export function createGameServer(options: GameServerOptions): GameServer {
         world, protocol: options.protocol, codec: options.codec, viewDistance, log, now: () => scheduler.now(), pool: options.pool,
         budgetBytesPerSecond: options.budgetBytesPerSecond ?? DEFAULT_CLIENT_BUDGET,
       });
+      if (options.durableEdits) {
+        durable = createDurableEdits({
+          write: options.durableEdits, replicator, players, counters, log, onFailure: options.onDurableFailure,
+          maxHeldEdits: options.durableMaxHeldEdits ?? DEFAULT_MAX_HELD_EDITS,
+        });
+      }
     },
     start() {
       fixed = createFixedStep({
@@ -390,9 +420,14 @@ export function createGameServer(options: GameServerOptions): GameServer {
       const prev = setBlock(world.voxels, x, y, z, block);
       if (prev === block) return;
       store?.commit([{ x, y, z, block, tick: world.tick }]);
-      counters.editsStored++;
-      replicator.edited([{ tick: world.tick, x, y, z, block, prev, by: 0 }]);
+      const edit = { tick: world.tick, x, y, z, block, prev, by: 0 };
+      if (durable) durable.hold(world.tick, [edit], []);
+      else {
+        counters.editsStored++;
+        replicator.edited([edit]);
+      }
     },
+    durableIdle: () => durable?.idle() ?? Promise.resolve(),
     stop(reason) {
       stopped = true;
       scheduler.clear(timer);

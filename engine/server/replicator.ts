@@ -9,7 +9,7 @@
  *
  * What keeps a client's copy exact: a BlockResult goes out before every section update that carries its edit (it
  * joins the queue behind the updates already waiting), a whole column goes out only when the queue is empty and the
- * column has no edits that a section update has not carried yet, and a column the client asks for again (ChunkResync)
+ * column has no edits that a section update has not carried yet (nor edits held until durable), and a column the client asks for again (ChunkResync)
  * is re-sent whole, within a per-session budget of resyncs.
  */
 import type { ChunkCodecDeps } from '../codec/chunk-codec.ts';
@@ -43,6 +43,7 @@ import { ANSWER_BURST, ANSWERS_PER_TICK } from './refusal-answers.ts';
 import type { ServerSession } from '../net/server.ts';
 import type { ServerPlayer } from './server-player.ts';
 import { createEntityUpdates, type ReplicatedEntity } from './entity-updates.ts';
+import { createHeldEdits, holdEdits, releaseHeld, withoutHeld } from './held-edits.ts';
 
 /** Ticks between entity updates (10 Hz). */
 export const ENTITY_EVERY = 2;
@@ -119,8 +120,16 @@ export interface Replicator {
   blockResult(p: ServerPlayer, msg: Message & { type: typeof MsgType.BlockResult }, optional: boolean): void;
   /** Sends an ActionResult on the chunk stream at once (never queued, so it stays ahead of the OwnState after it). */
   actionResult(p: ServerPlayer, msg: Message & { type: typeof MsgType.ActionResult }): void;
-  /** Block edits applied this tick (to batch). */
+  /**
+   * Block edits to batch into section updates: applied this tick, or released after `held` (then exactly the oldest
+   * held edits, in order; anything else throws).
+   */
   edited(edits: readonly SimEvents['BlockChanged'][]): void;
+  /**
+   * Block edits applied to the world but not yet durable (GameServerOptions.durableEdits): until `edited` releases
+   * them, no section update carries them and no client is sent their columns whole.
+   */
+  held(edits: readonly SimEvents['BlockChanged'][]): void;
   /** End-of-tick sends to every player (`players` in entity order). */
   afterTick(tick: Tick, players: readonly ServerPlayer[]): void;
 }
@@ -133,6 +142,8 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   let pending: SimEvents['BlockChanged'][] = [];
   /** Keys of the columns with edits in `pending` (not yet in a section update). */
   const unflushed = new Set<number>();
+  /** Edits applied but not released yet (see `held`), oldest first, and their count per column key. */
+  const holding = createHeldEdits();
 
   // Column encodings: with a pool, requested in batches and used when they are back (the tick never waits); a result
   // is kept only if the column did not change while it was being encoded. A column edited so often that no pool
@@ -342,7 +353,8 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       const key = chunkKey(cx, cz);
       columnCache.delete(key);
       const id = getColumn(world.voxels, cx, cz)?.sections[cy];
-      const after = id === undefined || id === NO_SECTION ? null : sectionVoxels(world.voxels.store, id).slice();
+      // The section as the released edits left it: without the held edits the world already has.
+      const after = withoutHeld(holding, cx, cy, cz, id === undefined || id === NO_SECTION ? null : sectionVoxels(world.voxels.store, id).slice());
       const before = (after ?? new Uint16Array(4096)).slice();
       for (let i = edits.length - 1; i >= 0; i--) before[voxelIndex(edits[i].x & 15, edits[i].y & 15, edits[i].z & 15)] = edits[i].prev;
       const data = encodeSectionUpdate(before, after, codec);
@@ -359,7 +371,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       const key = p.chunkQueue.shift()!;
       if (!world.voxels.columns.has(key) || p.chunks.has(key)) continue;
       // A column with edits not yet in a section update would not match the updates that follow: wait for the flush.
-      if (unflushed.has(key)) { waiting.push(key); continue; }
+      if (unflushed.has(key) || holding.columns.has(key)) { waiting.push(key); continue; }
       const enc = encoded(key);
       if (!enc) { waiting.push(key); continue; } // being encoded in the pool: next tick
       p.chunks.add(key);
@@ -422,11 +434,20 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       send(p, Channel.ChunkStream, msg, 'other', true);
     },
     edited(edits) {
+      releaseHeld(holding, edits);
       pending.push(...edits);
       // The cached whole-column encodings are stale from now on (a client may subscribe before the next flush).
       for (const e of edits) {
         const key = chunkKey(e.x >> 4, e.z >> 4);
         unflushed.add(key);
+        columnCache.delete(key);
+        version.set(key, (version.get(key) ?? 0) + 1);
+      }
+    },
+    held(edits) {
+      holdEdits(holding, edits);
+      for (const e of edits) {
+        const key = chunkKey(e.x >> 4, e.z >> 4);
         columnCache.delete(key);
         version.set(key, (version.get(key) ?? 0) + 1);
       }

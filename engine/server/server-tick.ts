@@ -1,14 +1,17 @@
 /**
  * One server tick: take each player's input for this tick, enforce the edit rate limit, run the shared simulation
  * step, make the tick's edits durable, answer each block action (exactly once: ok, refused by the rules, or
- * rate-limited) and each game action (ok or refused), then replicate.
+ * rate-limited) and each game action (ok or refused), then replicate. With an asynchronous store (`durable`) the ok
+ * answers and the edits' section updates are held until the store has the edits (durable-edits.ts); the refusals
+ * are not (nothing to make durable).
  */
 import type { EditStore } from '../platform/node/edit-store.ts';
 import type { PlayerInput } from '../input.ts';
-import { MsgType } from '../protocol/messages.ts';
+import { MsgType, type BlockResult } from '../protocol/messages.ts';
 import type { GameWorld, SimEvents } from '../sim/game-world.ts';
 import { getBlock } from '../voxel/voxel-world.ts';
 import { takeInput } from './input-queue.ts';
+import type { DurableEdits, HeldResult } from './durable-edits.ts';
 import type { Replicator } from './replicator.ts';
 import type { ServerPlayer } from './server-player.ts';
 import type { ServerRecorder } from './server-recorder.ts';
@@ -26,8 +29,10 @@ export interface TickCounters {
   inputsTooFar: number;
   /** Inputs refused because a queue was full. */
   inputsFlooded: number;
-  /** Edits written to storage. */
+  /** Edits written to storage (with GameServerOptions.durableEdits: made durable and acknowledged). */
   editsStored: number;
+  /** Edits applied but never made durable (GameServerOptions.durableEdits failed): their results were not sent. */
+  editsUnacknowledged: number;
   /** Block actions refused by the rules. */
   refused: number;
   /** Block actions refused by the rate limit. */
@@ -42,6 +47,8 @@ export interface TickContext {
   players: ReadonlyMap<number, ServerPlayer>;
   /** Durable storage, if any. */
   store: EditStore | null;
+  /** Asynchronous durable storage, if any: the tick's ok results and its edits' section updates wait for it. */
+  durable?: DurableEdits;
   /** Counters to update. */
   counters: TickCounters;
   /** Replication. */
@@ -60,9 +67,11 @@ export function runServerTick(ctx: TickContext): void {
   const ordered = [...ctx.players.values()].sort((a, b) => a.eid - b.eid);
   const byEid = new Map(ordered.map((p) => [p.eid, p]));
   const inputs = new Map<number, PlayerInput>();
+  const message = (ok: boolean, x: number, y: number, z: number, reason: string): BlockResult =>
+    ({ type: MsgType.BlockResult, tick, ok, x, y, z, block: getBlock(world.voxels, x, y, z), reason });
   // In order with the chunk stream (before the section updates that carry the tick's edits); at most one per tick.
   const result = (p: ServerPlayer, ok: boolean, x: number, y: number, z: number, reason: string) =>
-    ctx.replicator.blockResult(p, { type: MsgType.BlockResult, tick, ok, x, y, z, block: getBlock(world.voxels, x, y, z), reason }, false);
+    ctx.replicator.blockResult(p, message(ok, x, y, z, reason), false);
 
   for (const p of ordered) {
     let input = takeInput(p.queue, tick);
@@ -103,12 +112,17 @@ export function runServerTick(ctx: TickContext): void {
 
   // Durable before acknowledged: the results below go out only after the commit.
   ctx.store?.commit(edits.map((e) => ({ x: e.x, y: e.y, z: e.z, block: e.block, tick })));
-  counters.editsStored += edits.length;
+  const oks: HeldResult[] = [];
   for (const e of edits) {
     const p = byEid.get(e.by);
     if (!p) continue;
     p.editTicks.push(tick);
-    result(p, true, e.x, e.y, e.z, '');
+    oks.push({ player: p, msg: message(true, e.x, e.y, e.z, '') });
+  }
+  if (ctx.durable) ctx.durable.hold(tick, edits, oks);
+  else {
+    counters.editsStored += edits.length;
+    for (const r of oks) ctx.replicator.blockResult(r.player, r.msg, false);
   }
   for (const r of refused) {
     const p = byEid.get(r.eid);
@@ -117,7 +131,7 @@ export function runServerTick(ctx: TickContext): void {
     counters.refused++;
     result(p, false, a.x, a.y, a.z, r.reason);
   }
-  ctx.replicator.edited(edits);
+  if (!ctx.durable) ctx.replicator.edited(edits);
   ctx.replicator.afterTick(tick, ordered);
   counters.ticks++;
 }
