@@ -43,7 +43,7 @@ export interface StepperOptions {
   /** The server's starting hotbar (default the game's). */
   kit?: GameServerOptions['kit'];
   /** The game's own server options: systems, hooks, spawn point, seed, generator (default none). */
-  game?: Pick<GameServerOptions, 'systems' | 'seed' | 'spawnPoint' | 'onJoin' | 'onLeave' | 'generator' | 'commands'>;
+  game?: Pick<GameServerOptions, 'systems' | 'seed' | 'spawnPoint' | 'onJoin' | 'onLeave' | 'generator' | 'commands' | 'durableEdits' | 'onDurableFailure' | 'durableMaxHeldEdits'>;
   /** The systems every client of the stepper runs (its `predicted` ones; default none). */
   clientSystems?: GameClientOptions['systems'];
 }
