@@ -78,7 +78,8 @@ export interface GameServerOptions {
   /**
    * Called once when `durableEdits` rejects (or more than `durableMaxHeldEdits` edits wait), with the error and the
    * tick of the edits. The results of those edits and of every later one are never sent: a shard stops serving
-   * (it has lost a region's lease).
+   * (it has lost a region's lease). A server left running after it keeps every later edit hidden from its clients,
+   * in memory without bound.
    */
   onDurableFailure?: (error: Error, tick: Tick) => void;
   /** Most edits waiting for `durableEdits` at once, an integer >= 1 (default DEFAULT_MAX_HELD_EDITS, 16384). */
