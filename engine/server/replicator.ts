@@ -9,8 +9,8 @@
  *
  * What keeps a client's copy exact: a BlockResult goes out before every section update that carries its edit (it
  * joins the queue behind the updates already waiting), a whole column goes out only when the queue is empty and the
- * column has no edits that a section update has not carried yet (nor edits held until durable), and a column the client asks for again (ChunkResync)
- * is re-sent whole, within a per-session budget of resyncs.
+ * column has no edits that a section update has not carried yet (nor edits held until durable), and a column the
+ * client asks for again (ChunkResync) is re-sent whole, within a per-session budget of resyncs.
  */
 import type { ChunkCodecDeps } from '../codec/chunk-codec.ts';
 import { encodeSectionUpdate } from '../codec/chunk-diff.ts';
