@@ -7,9 +7,11 @@
  *
  * @packageDocumentation
  */
+export * from './cluster/cluster-clock.ts';
 export * from './cluster/edit-log.ts';
 export * from './cluster/leases.ts';
 export * from './cluster/nats-server.ts';
 export * from './cluster/region.ts';
 export * from './cluster/region-edit-writer.ts';
 export * from './cluster/session-bridge.ts';
+export * from './cluster/shard-runtime.ts';

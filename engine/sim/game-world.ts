@@ -38,6 +38,12 @@ export interface GameWorld {
   nextNetId: number;
   /** The world's seed: systems draw from `ctx.rng`, seeded from it and the tick (schedule.ts). */
   readonly seed: number;
+  /**
+   * Which block columns this world may change (undefined: all). A shard of a cluster changes only the regions it
+   * owns; the others are read-only copies of its neighbours' (engine/cluster/shard-runtime.ts), and a player's block
+   * action there is refused (`read-only`). Deterministic code only: a replay must be given the same function.
+   */
+  editable?: (x: number, z: number) => boolean;
 }
 
 /** Options of {@link createGameWorld}. */

@@ -8,6 +8,7 @@ import { BUTTON_MASK, PITCH_LIMIT, type PlayerInput, wrapYaw } from '../input.ts
 import { movePlayers } from '../physics/movement-system.ts';
 import { applyInventoryOp } from '../rules/inventory.ts';
 import { applyBlockAction } from '../rules/interactions.ts';
+import { refuse } from '../rules/result.ts';
 import type { ActionDef } from '../protocol/define.ts';
 import type { GameWorld } from './game-world.ts';
 import { userActionsSystem } from './user-actions-system.ts';
@@ -45,11 +46,14 @@ export const movementSystem: System = {
 export const blockInteractionsSystem: System = {
   name: 'block-interactions',
   phase: 'rules',
-  run({ ecs, voxels, events }, { inputs, players, tick }) {
+  run(world, { inputs, players, tick }) {
+    const { ecs, voxels, events } = world;
     for (const eid of players) {
       const action = inputs.get(eid)?.block;
       if (!action) continue;
-      const r = applyBlockAction(ecs, voxels, eid, action);
+      const r = world.editable && !world.editable(action.x, action.z)
+        ? refuse('read-only', `block (${action.x}, ${action.y}, ${action.z}) is in a region another server owns`)
+        : applyBlockAction(ecs, voxels, eid, action);
       if (r.ok) {
         ecs.stores.Player.edits[eid]++;
         events.emit('BlockChanged', { tick, ...r.edit, by: eid });

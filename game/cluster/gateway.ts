@@ -4,14 +4,77 @@
  * the spawn point (engine/cluster/session-bridge.ts). The shard runs the handshake, prediction and replication; the
  * gateway only relays and counts. When no shard holds that region, the session is closed with the reason.
  *
- * Not built yet (see docs/cluster.md): following a player to another shard (hand-off), re-attaching players when a
- * shard dies.
+ * When a shard hands a player to another, the bridge re-points the session (engine/cluster/session-bridge.ts).
  */
 import { loadHasher, protocolIdentity } from '../../engine/index.ts';
 import { createStratumMetrics, listen, netLogOf, type ListenOptions, type Listening, type Logger } from '../../engine/server.ts';
 import { bridgeSession, openLeases, regionKeyOf, startNats, type RegionKey } from '../../engine/cluster.ts';
 import type { TransportSession } from '../../engine/index.ts';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { GAME_PROTOCOL } from '../protocol.ts';
+
+/** Options of {@link openGatewayRouter}. */
+export interface GatewayRouterOptions {
+  /** This gateway's id (a NATS subject token). */
+  id: string;
+  /** The connection to the cluster's NATS. */
+  nc: NatsConnection;
+  /** Where the gateway logs. */
+  logger: Logger;
+  /** The region players join in (default the one of the spawn point, column 0, 0). */
+  spawnRegion?: RegionKey;
+  /** Called for each session the shards moved (a hand-off): from, to, and how long the re-open took. */
+  onMove?: (info: { from: string; to: string; ms: number; ok: boolean }) => void;
+}
+
+/** The routing half of a gateway: takes players' transport sessions and bridges each to a shard. */
+export interface GatewayRouter {
+  /** Takes a player's session (a SessionSink). */
+  accept(session: TransportSession): void;
+  /** Sessions bridged now. */
+  readonly bridged: number;
+  /** Closes every bridged session with the reason and stops taking new ones. */
+  stop(reason: string): Promise<void>;
+}
+
+/**
+ * Opens the router: each session goes to the shard that leases the spawn region (and follows its player from shard
+ * to shard as the shards hand it over); when no shard holds that region, the session is closed with the reason.
+ */
+export async function openGatewayRouter(o: GatewayRouterOptions): Promise<GatewayRouter> {
+  const { logger, nc } = o;
+  const spawnRegion = o.spawnRegion ?? regionKeyOf(0, 0);
+  const leases = await openLeases(nc, { shard: o.id, autoRenew: false });
+  const bridged = new Set<ReturnType<typeof bridgeSession>>();
+  let stopping = false;
+  const refuse = (session: TransportSession, reason: string) => session.close({ code: 1, reason });
+  /** Bridges `session` to the spawn region's shard, or closes it with the reason. */
+  const route = async (session: TransportSession) => {
+    const shard = await leases.owner(spawnRegion);
+    if (stopping) return refuse(session, 'the cluster is stopping');
+    if (!shard) {
+      logger.warn('no shard leases the spawn region', { region: spawnRegion });
+      return refuse(session, `no shard serves region ${spawnRegion} now`);
+    }
+    const b = bridgeSession(nc, session, { shard, gateway: o.id, log: (m) => logger.warn(m), onMove: o.onMove });
+    bridged.add(b);
+    void b.closed.then(() => bridged.delete(b));
+  };
+  return {
+    accept(session) {
+      if (stopping) return refuse(session, 'the cluster is stopping');
+      route(session).catch((err: Error) => refuse(session, `the gateway could not route the session: ${err.message}`));
+    },
+    get bridged() { return bridged.size; },
+    async stop(reason) {
+      stopping = true;
+      // Players are told first (their sessions close with the reason, on the shards too).
+      for (const b of bridged) b.close({ code: 0, reason });
+      await new Promise((r) => setTimeout(r, 200));
+      await leases.close({ release: false });
+    },
+  };
+}
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -37,54 +100,34 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Starts a gateway; resolves once players can connect. */
+/** Starts a gateway with its own endpoint (listen()); resolves once players can connect. */
 export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const { logger } = o;
-  const spawnRegion = o.spawnRegion ?? regionKeyOf(0, 0);
   const nats = await startNats({ url: o.natsUrl });
-  let leases: Awaited<ReturnType<typeof openLeases>> | undefined;
-  let net: Listening | undefined;
-  const bridged = new Set<ReturnType<typeof bridgeSession>>();
-  let stopping = false;
-  const refuse = (session: TransportSession, reason: string) => session.close({ code: 1, reason });
-  /** Bridges `session` to the spawn region's shard, or closes it with the reason. */
-  const route = async (session: TransportSession) => {
-    const shard = await leases!.owner(spawnRegion);
-    if (stopping) return refuse(session, 'the cluster is stopping');
-    if (!shard) {
-      logger.warn('no shard leases the spawn region', { region: spawnRegion });
-      return refuse(session, `no shard serves region ${spawnRegion} now`);
-    }
-    const b = bridgeSession(nc, session, { shard, gateway: o.id, log: (m) => logger.warn(m) });
-    bridged.add(b);
-    void b.closed.then(() => bridged.delete(b));
-  };
   const nc = await nats.connect().catch(async (err: Error) => { await nats.stop(); throw err; });
+  const metrics = createStratumMetrics({ labels: { process: 'gateway', gateway: o.id } });
+  let router: GatewayRouter | undefined;
+  let net: Listening | undefined;
   try {
-    leases = await openLeases(nc, { shard: o.id, autoRenew: false });
-    const metrics = createStratumMetrics({ labels: { process: 'gateway', gateway: o.id } });
+    router = await openGatewayRouter({
+      id: o.id, nc, logger, spawnRegion: o.spawnRegion,
+      onMove: (m) => { if (m.ok) metrics.handoffs.inc(); },
+    });
     const identity = protocolIdentity(GAME_PROTOCOL, await loadHasher());
-    const accept = (session: TransportSession) => {
-      if (stopping) return refuse(session, 'the cluster is stopping');
-      route(session).catch((err: Error) => refuse(session, `the gateway could not route the session: ${err.message}`));
-    };
-    net = await listen({ net: { accept }, identity, metrics }, { ...o.listen, log: netLogOf(logger) });
+    net = await listen({ net: { accept: router.accept }, identity, metrics }, { ...o.listen, log: netLogOf(logger) });
   } catch (err) {
-    await leases?.close({ release: false });
+    await router?.stop('the gateway failed to start');
     await nats.stop();
     throw err;
   }
   const running = net;
+  const routing = router;
   return {
     net: running,
-    get bridged() { return bridged.size; },
+    get bridged() { return routing.bridged; },
     async stop() {
-      stopping = true;
-      // Players are told first (their sessions close with the reason, on the shards too), then the endpoints close.
-      for (const b of bridged) b.close({ code: 0, reason: 'the cluster is stopping' });
-      await new Promise((r) => setTimeout(r, 200));
+      await routing.stop('the cluster is stopping');
       await running.close();
-      await leases!.close({ release: false });
       await nats.stop();
     },
   };

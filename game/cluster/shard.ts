@@ -4,14 +4,21 @@
  * a port of its own. A region it cannot lease (another shard holds it) stops the start with the owner named; a lease
  * it loses later is logged and counted in `stratum_lease_changes_total`.
  *
- * Not built yet (see docs/cluster.md): simulating only the leased regions, hand-off, borders, acknowledging edits
- * only once they are in the region's JetStream stream.
+ * Between ticks it runs the shard behaviour (engine/cluster/shard-runtime.ts): hand-offs to the other shards, border
+ * entities both ways, the other regions' edits applied to its read-only copies. Its own edits are acknowledged to
+ * players only once they are in their region's JetStream stream. With a record file it writes a recording that
+ * replays its run exactly (game/cluster/shard-recording.ts).
  */
-import { createRealtimeScheduler, loadHasher } from '../../engine/index.ts';
+import { DEFAULT_SUPERFLAT, createRealtimeScheduler, loadHasher, protocolIdentity, type TerrainConfig } from '../../engine/index.ts';
 import {
   createNodePool, createStratumMetrics, netLogOf, randomAdminToken, startMetricsServer, type Logger,
 } from '../../engine/server.ts';
-import { openLeases, serveBridgedSessions, startNats, type RegionKey } from '../../engine/cluster.ts';
+import {
+  attachShard, createRegionEditWriter, joinClusterClock, openEditLog, openLeases, serveBridgedSessions, startNats, type RegionKey,
+} from '../../engine/cluster.ts';
+import { GAME_PROTOCOL } from '../protocol.ts';
+import { planRegions } from './plan.ts';
+import { createShardRecorder } from './shard-recording.ts';
 import type { ServerConfig } from '../server/config.ts';
 import { createGame } from '../server/game.ts';
 
@@ -29,6 +36,8 @@ export interface ShardOptions {
   metricsPort: number;
   /** Where the shard logs. */
   logger: Logger;
+  /** Where to write the shard's recording (game/cluster/shard-recording.ts), if anywhere. */
+  recordFile?: string;
 }
 
 /** A running shard. */
@@ -41,7 +50,7 @@ export interface RunningShard {
 
 /** Starts a shard; resolves once it serves its regions. */
 export async function startShard(o: ShardOptions): Promise<RunningShard> {
-  const { logger } = o;
+  const { logger, config } = o;
   const log = netLogOf(logger);
   // Everything started is stopped, in reverse order, when a later step fails or the shard stops (once).
   const stops: Array<() => Promise<void>> = [];
@@ -57,15 +66,34 @@ export async function startShard(o: ShardOptions): Promise<RunningShard> {
     stops.push(() => nats.stop());
     const nc = await nats.connect();
     const metrics = createStratumMetrics({ labels: { process: 'shard', shard: o.id } });
-    const pool = createNodePool({ threads: o.config.threads });
+    const pool = createNodePool({ threads: config.threads });
     stops.push(() => pool.destroy());
-    const { server, save } = createGame(o.config, {
-      scheduler: createRealtimeScheduler(), hasher: await loadHasher(), store: null, pool,
-      adminToken: o.config['admin-token'] ?? randomAdminToken(), log, metrics,
-    });
-    await server.init();
+    const hasher = await loadHasher();
+    const clock = await joinClusterClock(nc);
     const leases = await openLeases(nc, { shard: o.id });
     stops.push(() => leases.close());
+    const editLog = await openEditLog(nc);
+    const terrain: TerrainConfig = config.world === 'superflat' ? DEFAULT_SUPERFLAT : { kind: 'noise', seed: config.seed };
+    const recording = o.recordFile === undefined ? undefined : createShardRecorder(o.recordFile, hasher, protocolIdentity(GAME_PROTOCOL, hasher), {
+      shard: o.id, terrain, worldRadius: config['world-radius'], columnSections: config['column-sections'], netIdBase: clock.netIdBase,
+      owned: () => leases.held().sort(),
+    });
+    if (recording) stops.push(async () => recording.close());
+    const writer = createRegionEditWriter(editLog, { owns: (region) => leases.holds(region) });
+    const { server, save } = createGame(config, {
+      scheduler: createRealtimeScheduler(), hasher, store: null, pool,
+      adminToken: config['admin-token'] ?? randomAdminToken(), log, metrics,
+      server: {
+        tickEpochMs: clock.tickEpochMs, netIdBase: clock.netIdBase, recorder: recording?.recorder,
+        // An edit is acknowledged once it is in its region's stream.
+        durableEdits: writer.write,
+        onDurableFailure: (err, tick) => {
+          logger.error('edits of a tick could not be made durable: this shard stops serving', { tick, error: err.message });
+          void stopAll();
+        },
+      },
+    });
+    await server.init();
     leases.onLost((lost) => {
       metrics.leaseChanges.inc();
       logger.error('lost a region lease', { ...lost });
@@ -76,7 +104,21 @@ export async function startShard(o: ShardOptions): Promise<RunningShard> {
         throw new Error(`shard ${o.id}: region ${region} is leased by ${owner === o.id ? 'this shard already (listed twice?)' : owner ?? 'another shard'}`);
       }
       metrics.leaseChanges.inc();
+      // The fence: from now on an old owner's late appends to this region are refused.
+      await writer.fence(region, await editLog.lastSeq(region), 0);
     }
+    // The other regions' edits so far (a shard joining a running cluster), for its read-only copies.
+    const world = planRegions(config['world-radius'], 1)[0];
+    for (const region of world) {
+      if (leases.holds(region)) continue;
+      const edits = (await editLog.loadRegion(region)).batches.flatMap((b) => b.edits);
+      if (edits.length) server.applyRemoteEdits(edits);
+    }
+    const runtime = await attachShard({
+      shard: o.id, nc, server, leases, regions: world, viewDistance: config['view-distance'],
+      log: (level, m) => logger[level](m), onHandOff: () => metrics.handoffs.inc(),
+    });
+    stops.push(() => runtime.close());
     const bridged = await serveBridgedSessions(nc, { shard: o.id, sink: server.net.accept, log: (m) => logger.warn(m) });
     stops.push(() => bridged.close('the shard is stopping'));
     const metricsServer = await startMetricsServer({ metrics, port: o.metricsPort });

@@ -5,18 +5,15 @@
  * this process and prints the URL to open, as `npm start` does. Every process writes JSON log lines; each serves
  * Prometheus metrics. Ctrl-C (or SIGTERM) stops the gateway, the shards and the local NATS.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createLogger, type ListenTransport, type LoggerLevel } from '../../engine/server.ts';
 import { startNats } from '../../engine/cluster.ts';
 import { startGateway } from '../cluster/gateway.ts';
 import { planRegions } from '../cluster/plan.ts';
+import { startShardProcess, stopShardProcess } from '../cluster/processes.ts';
 import { OptionError, formatHelp, parseOptions } from '../options.ts';
 import { SERVER_OPTIONS } from '../server/config.ts';
-import { SERVER_NODE_FLAGS } from '../server/process-flags.ts';
 import { buildWeb, webBuildIsStale, webSourcesExist } from '../web/build.ts';
 import type { Command } from './command.ts';
 
@@ -36,45 +33,6 @@ export const CLUSTER_OPTIONS = {
   'column-sections': SERVER_OPTIONS['column-sections'],
   'log-level': SERVER_OPTIONS['log-level'],
 } as const;
-
-/** This program's command line, in the repository (TypeScript) or the installed package (JavaScript). */
-function cliPath(): string {
-  const ts = fileURLToPath(new URL('../cli.ts', import.meta.url));
-  return existsSync(ts) ? ts : fileURLToPath(new URL('../cli.js', import.meta.url));
-}
-
-/**
- * Starts one shard process and adds it to `shards` at once (so that stopping the cluster stops it too); resolves once
- * it logged `shard ready`. Its lines go to this process's stdout.
- */
-function startShardProcess(shards: ChildProcess[], args: readonly string[], id: string): Promise<void> {
-  // Its standard input is a pipe from this process (--lifeline): if this process dies, even by SIGKILL, the shard stops.
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, cliPath(), 'shard', '--lifeline', '--id', id, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
-  shards.push(child);
-  return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`shard ${id} was not ready within 120 s`)), 120_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      console.log(line);
-      if (line.includes('"msg":"shard ready"')) {
-        clearTimeout(timer);
-        ok();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`shard ${id} exited (${code}) before it was ready`));
-    });
-  });
-}
-
-/** Stops a shard process: SIGTERM, SIGKILL after 10 s. */
-async function stopShardProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => { child.once('exit', () => done()); setTimeout(done, 10_000); });
-  child.kill('SIGTERM');
-  await exited;
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
 
 /** The `cluster` command. */
 export const cluster: Command = {

@@ -15,6 +15,7 @@ export const SHARD_OPTIONS = {
   nats: { kind: 'string', help: 'the NATS URL to join (default: the NATS_URL environment variable); required' },
   regions: { kind: 'string', default: '', help: 'comma-separated region keys to lease, e.g. r0_0,r0_-1' },
   'metrics-port': { kind: 'int', default: 0, min: 0, max: 65535, help: 'port of /metrics (0: any free port)' },
+  record: { kind: 'string', help: "write the shard's recording (JSON lines) to this file, to replay its run (the cluster world test)" },
   lifeline: { kind: 'flag', help: 'stop when standard input closes (`cluster` passes a pipe, so that no shard outlives it)' },
   seed: SERVER_OPTIONS.seed,
   world: SERVER_OPTIONS.world,
@@ -52,7 +53,7 @@ export const shard: Command = {
       process.stdin.once('end', () => onLifelineEnd());
       process.stdin.resume();
     }
-    const running = await startShard({ id, natsUrl, regions, config, metricsPort: o['metrics-port'], logger });
+    const running = await startShard({ id, natsUrl, regions, config, metricsPort: o['metrics-port'], logger, recordFile: o.record });
     logger.info('shard ready', { regions, metricsUrl: running.metricsUrl });
     await new Promise<void>((done) => {
       const stop = (why: string) => {

@@ -6,7 +6,7 @@
  */
 import { DEFAULT_SUPERFLAT, type Hasher, type Scheduler, type WorkerPool } from '../../engine/index.ts';
 import {
-  createGameServer, nodeZstd, type EditStore, type GameServer, type NetLog, type StratumMetrics,
+  createGameServer, nodeZstd, type EditStore, type GameServer, type GameServerOptions, type NetLog, type StratumMetrics,
 } from '../../engine/server.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { WORLD_SYSTEMS } from '../rules.ts';
@@ -32,6 +32,8 @@ export interface GameParts {
   log: NetLog;
   /** Metrics to feed. */
   metrics?: StratumMetrics;
+  /** More options of the engine's server (a cluster's shard: its tick epoch, network id base, recorder, durable edits). */
+  server?: Partial<GameServerOptions>;
 }
 
 /** The built game. */
@@ -62,6 +64,7 @@ export function createGame(config: ServerConfig, parts: GameParts): Game {
       inventories.join(server.world, p); // a returning name gets its stored inventory instead of the kit
       sky.onJoin(p);
     },
+    ...parts.server,
   });
   sky.attach(server);
   admin.attach(server);

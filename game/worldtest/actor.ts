@@ -19,6 +19,8 @@ export interface Actor {
   input: (client: GameClient) => Omit<PlayerInput, 'tick'>;
   /** Records the server's answer to a block action (from the client's BlockResult events). */
   result(tick: number, ok: boolean, reason: string): void;
+  /** The block actions the server acknowledged (BlockResult ok), in order: place or break at (x, y, z). */
+  readonly acknowledged: Array<{ kind: 'build' | 'break'; x: number; y: number; z: number }>;
 }
 
 /** Ticks between two block actions of a build or break phase. */
@@ -31,6 +33,7 @@ export function createActor(): Actor {
   const idle = { buttons: 0, yaw: 0, pitch: 0 };
   const actor: Actor = {
     task: { kind: 'idle' },
+    acknowledged: [],
     input(client) {
       const t = actor.task;
       const body = client.predictor?.body;
@@ -60,7 +63,9 @@ export function createActor(): Actor {
       if ((t.kind !== 'build' && t.kind !== 'break') || tick !== t.waitingTick) return;
       // Refused before it ran (late, too far ahead, queue full): not the rules' answer; try again.
       if (!ok && (reason === 'late' || reason === 'too-far' || reason === 'flooded')) { t.waitingTick = -1; return; }
-      if (!ok) t.failures.push(`${t.kind} (${t.blocks[t.next].join(', ')}): ${reason}`);
+      const [x, y, z] = t.blocks[t.next];
+      if (ok) actor.acknowledged.push({ kind: t.kind, x, y, z });
+      else t.failures.push(`${t.kind} (${x}, ${y}, ${z}): ${reason}`);
       t.waitingTick = -1;
       t.next++;
       if (t.next >= t.blocks.length) t.done = true;

@@ -5,8 +5,8 @@
  * phases, checking that every other client sees each change; then replays the recorded inputs and diffs the replay against the live server stream.
  */
 import {
-  columnChecksum, createEventBus, loadHasher, type Hasher, conditionConnector, createRealtimeScheduler, type Connector,
-  protocolIdentity, diffEventStreams, type StreamDiff, SPRINT_SPEED, createRng, sectionViews, DEFAULT_SUPERFLAT,
+  columnChecksum, createEventBus, type EventBus, loadHasher, type Hasher, conditionConnector, createRealtimeScheduler, type Connector,
+  protocolIdentity, type ProtocolIdentity, type SessionSink, diffEventStreams, type StreamDiff, SPRINT_SPEED, createRng, sectionViews, DEFAULT_SUPERFLAT,
   type TerrainConfig, getBlock, type VoxelWorld, type WorkerPool, type Scheduler,
 } from '../../engine/index.ts';
 import {
@@ -98,12 +98,12 @@ export interface WorldTestRun {
   link?: UdpLinkStats;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Time between two clients starting to connect, ms. */
 const JOIN_STAGGER_MS = 150;
 
-async function until(cond: () => boolean, seconds: number): Promise<boolean> {
+export async function until(cond: () => boolean, seconds: number): Promise<boolean> {
   const end = performance.now() + seconds * 1000;
   while (!cond()) {
     if (performance.now() > end) return false;
@@ -113,7 +113,7 @@ async function until(cond: () => boolean, seconds: number): Promise<boolean> {
 }
 
 /** Columns of `client` whose content differs from the server's. */
-function viewMismatch(client: VoxelWorld, server: VoxelWorld, hasher: Hasher): number {
+export function viewMismatch(client: VoxelWorld, server: VoxelWorld, hasher: Hasher): number {
   let bad = 0;
   const sections = (w: VoxelWorld, key: number) => sectionViews(w.store, w.columns.get(key)!.sections);
   for (const key of client.columns.keys()) {
@@ -143,40 +143,13 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
   const via = relay ? `QUIC through the UDP link emulator on 127.0.0.1:${relay.port}` : 'WebTransport over HTTP/2 with a link conditioner';
   o.log(`server up at ${wt.url}; ${o.clients} client(s) joining, ${via} (RTT ${o.rttMs} ms, jitter ${o.jitterMs} ms, loss ${(o.loss * 100).toFixed(1)}%)`);
 
-  const actors: Actor[] = [];
-  const clients: GameClient[] = [];
-  const recordings: ClientRecording[] = [];
-  const transportConnectMs: number[] = [];
-  for (let i = 1; i <= o.clients; i++) {
-    const actor = createActor();
-    const bus = createEventBus<ClientEvents>();
-    bus.on('BlockResult', (r) => actor.result(r.tick, r.ok, r.reason));
-    const client = createGameClient({
-      // Over QUIC the loss and delay are the emulator's, below the transport; a conditioner on top would count twice.
-      connect: timed(relay ? raw : conditionConnector(raw, scheduler, createRng(1000 + i), link), (ms) => (transportConnectMs[i - 1] ??= ms)), protocol: GAME_PROTOCOL, scheduler, rng: createRng(i),
-      codec: { zstd: nodeZstd, hasher }, name: `client${i}`, input: actor.input, bus, reconnect: false,
-    });
-    recordings.push(recordClient(i, client, bus, identity, now));
-    actors.push(actor);
-    clients.push(client);
-    client.start();
-    // Players arrive one after another, not in the same millisecond: each handshake is timed from its own start.
-    if (i < o.clients) await sleep(JOIN_STAGGER_MS);
-  }
+  const { actors, clients, recordings, transportConnectMs } = await startClients(o, { raw, relay, link }, { scheduler, hasher, identity, now });
   const sampler = setInterval(() => sampleClients(recordings, clients, now() / 1000, hasher), 250);
 
   const phases: PhaseResult[] = [];
   try {
-    const joined = await until(() => clients.every((c) => c.predictor && [...c.remotes.values()].filter((r) => r.kind === EntityKind.Player).length === o.clients - 1), 15 + scenario.timing.joinSeconds);
-    if (!joined) throw new Error('not every client joined within the time allowed');
-    await sleep(scenario.timing.joinSeconds * 1000);
-    o.log(`all ${o.clients} clients joined (handshakes ${recordings.map((r) => r.handshakeMs.toFixed(0)).join(', ')} ms)`);
-    for (const [i, phase] of scenario.phases.entries()) {
-      const result = await runPhase(phase, actors, clients, server, scenario.timing.phaseTimeoutSeconds);
-      phases.push(result);
-      o.log(`phase ${i + 1}/${scenario.phases.length} ${result.name}: ${result.ok ? 'ok' : 'FAILED'} in ${result.seconds.toFixed(1)} s${result.problems.length ? ' - ' + result.problems.slice(0, 3).join('; ') : ''}`);
-    }
-    await sleep(1000); // let the last updates land
+    await awaitJoined(o, clients, recordings);
+    phases.push(...await runPhases(o, actors, clients, (x, y, z) => getBlock(server.world.voxels, x, y, z)));
   } finally {
     clearInterval(sampler);
   }
@@ -208,15 +181,11 @@ export async function runWorldTest(o: WorldTestOptions): Promise<WorldTestRun> {
 }
 
 /** A world test server on its own endpoint, and how clients reach it. */
-interface OpenWorld {
+export interface OpenWorld extends Reach {
+  /** The server. */
   server: GameServer;
+  /** The endpoint. */
   wt: { port: number; url: string; close(): Promise<void> };
-  /** The UDP link emulator in front of a QUIC endpoint. */
-  relay?: UdpLinkEmulator;
-  /** Opens a transport session to the server (over QUIC through the emulator; over HTTP/2 unconditioned). */
-  raw: Connector;
-  /** The link's delay, jitter and loss. */
-  link: { latencyMs: number; jitterMs: number; loss: number };
 }
 
 interface WorldParts {
@@ -239,15 +208,22 @@ async function openWorld(o: WorldTestOptions, parts: WorldParts): Promise<OpenWo
   });
   sky.attach(server);
   await server.init();
-  const sink = (s: Parameters<typeof server.net.accept>[0]) => server.net.accept(s);
+  return { server, ...await openEndpoint(o, (s) => server.net.accept(s)) };
+}
+
+/**
+ * The world test's endpoint for `sink`: WebTransport over HTTP/2 on 127.0.0.1 (clients add a link conditioner), or
+ * over QUIC behind the seeded UDP link emulator.
+ */
+export async function openEndpoint(o: WorldTestOptions, sink: SessionSink): Promise<Omit<OpenWorld, 'server'>> {
   const link = { latencyMs: o.rttMs / 2, jitterMs: o.jitterMs, loss: o.loss };
   if (o.transport === 'quic') {
     const wt = await startQuicWebTransportServer({ sink });
     const relay = await startUdpLinkEmulator({ target: { host: '127.0.0.1', port: wt.port }, seed: LINK_SEED, ...link });
-    return { server, wt, relay, link, raw: quicWebTransportConnector({ url: `https://127.0.0.1:${relay.port}/stratum`, certHash: wt.cert.sha256 }) };
+    return { wt, relay, link, raw: quicWebTransportConnector({ url: `https://127.0.0.1:${relay.port}/stratum`, certHash: wt.cert.sha256 }) };
   }
   const wt = await startWebTransportServer({ sink, port: 0 });
-  return { server, wt, link, raw: await nodeWebTransportConnector({ url: wt.url, certHash: wt.cert.sha256 }) };
+  return { wt, link, raw: await nodeWebTransportConnector({ url: wt.url, certHash: wt.cert.sha256 }) };
 }
 
 /**
@@ -294,7 +270,7 @@ function timed(connect: Connector, report: (ms: number) => void): Connector {
   };
 }
 
-async function runPhase(phase: Phase, actors: Actor[], clients: GameClient[], server: GameServer, timeout: number): Promise<PhaseResult> {
+async function runPhase(phase: Phase, actors: Actor[], clients: GameClient[], truth: BlockTruth, timeout: number): Promise<PhaseResult> {
   const start = performance.now();
   const actor = actors[phase.client - 1];
   const others = clients.filter((_, i) => i !== phase.client - 1);
@@ -307,10 +283,10 @@ async function runPhase(phase: Phase, actors: Actor[], clients: GameClient[], se
     problems.push(...task.failures);
     actor.task = { kind: 'idle' };
     // Every client must come to see the server's blocks at those positions.
-    const agree = () => phase.blocks.every(([x, y, z]) => clients.every((c) => getBlock(c.world.voxels, x, y, z) === getBlock(server.world.voxels, x, y, z)));
+    const agree = () => phase.blocks.every(([x, y, z]) => clients.every((c) => getBlock(c.world.voxels, x, y, z) === truth(x, y, z)));
     if (!(await until(agree, 5))) problems.push('not every client sees the same blocks as the server');
     const expectAir = phase.kind === 'break';
-    for (const [x, y, z] of phase.blocks) if ((getBlock(server.world.voxels, x, y, z) === 0) !== expectAir) problems.push(`server block at (${x}, ${y}, ${z}) is ${getBlock(server.world.voxels, x, y, z)}`);
+    for (const [x, y, z] of phase.blocks) if ((truth(x, y, z) === 0) !== expectAir) problems.push(`server block at (${x}, ${y}, ${z}) is ${truth(x, y, z)}`);
     return { name, ok: problems.length === 0, seconds: (performance.now() - start) / 1000, problems };
   }
   const name = `walk ${phase.path.length} point(s) by client ${phase.client}`;
@@ -345,3 +321,88 @@ async function runPhase(phase: Phase, actors: Actor[], clients: GameClient[], se
   if (worst > 1.05) problems.push(`the walker was drawn moving ${worst.toFixed(2)}x its top speed in one frame`);
   return { name, ok: problems.length === 0, seconds: (performance.now() - start) / 1000, problems, maxStepOfTopSpeed: worst };
 }
+
+/** How clients reach the world test's endpoint. */
+export interface Reach {
+  /** Opens a transport session to the endpoint (over QUIC through the emulator; over HTTP/2 unconditioned). */
+  raw: Connector;
+  /** The UDP link emulator in front of a QUIC endpoint. */
+  relay?: UdpLinkEmulator;
+  /** The link's delay, jitter and loss. */
+  link: { latencyMs: number; jitterMs: number; loss: number };
+}
+
+/** The world test's clients, started. */
+export interface StartedClients {
+  /** Their scripted players. */
+  actors: Actor[];
+  /** The clients. */
+  clients: GameClient[];
+  /** Their recordings. */
+  recordings: ClientRecording[];
+  /** Per client: ms its transport took to open a session. */
+  transportConnectMs: number[];
+  /** Per client: its event bus. */
+  buses: EventBus<ClientEvents>[];
+}
+
+/** Starts `o.clients` headless clients, one after another, each with a scripted player and a recording. */
+export async function startClients(
+  o: WorldTestOptions, { raw, relay, link }: Reach, env: { scheduler: Scheduler; hasher: Hasher; identity: ProtocolIdentity; now: () => number },
+): Promise<StartedClients> {
+  const { scheduler, hasher, identity, now } = env;
+  const actors: Actor[] = [];
+  const clients: GameClient[] = [];
+  const recordings: ClientRecording[] = [];
+  const transportConnectMs: number[] = [];
+  const buses: EventBus<ClientEvents>[] = [];
+  for (let i = 1; i <= o.clients; i++) {
+    const actor = createActor();
+    const bus = createEventBus<ClientEvents>();
+    buses.push(bus);
+    bus.on('BlockResult', (r) => actor.result(r.tick, r.ok, r.reason));
+    const client = createGameClient({
+      // Over QUIC the loss and delay are the emulator's, below the transport; a conditioner on top would count twice.
+      connect: timed(relay ? raw : conditionConnector(raw, scheduler, createRng(1000 + i), link), (ms) => (transportConnectMs[i - 1] ??= ms)), protocol: GAME_PROTOCOL, scheduler, rng: createRng(i),
+      codec: { zstd: nodeZstd, hasher }, name: `client${i}`, input: actor.input, bus, reconnect: false,
+    });
+    recordings.push(recordClient(i, client, bus, identity, now));
+    actors.push(actor);
+    clients.push(client);
+    client.start();
+    // Players arrive one after another, not in the same millisecond: each handshake is timed from its own start.
+    if (i < o.clients) await sleep(JOIN_STAGGER_MS);
+  }
+  return { actors, clients, recordings, transportConnectMs, buses };
+}
+
+/** Waits until every client predicts and sees every other player, then the scenario's join time. */
+export async function awaitJoined(o: WorldTestOptions, clients: readonly GameClient[], recordings: readonly ClientRecording[]): Promise<void> {
+  const { scenario } = o;
+  const joined = await until(() => clients.every((c) => c.predictor && [...c.remotes.values()].filter((r) => r.kind === EntityKind.Player).length === o.clients - 1), 15 + scenario.timing.joinSeconds);
+  if (!joined) throw new Error('not every client joined within the time allowed');
+  await sleep(scenario.timing.joinSeconds * 1000);
+  o.log(`all ${o.clients} clients joined (handshakes ${recordings.map((r) => r.handshakeMs.toFixed(0)).join(', ')} ms)`);
+}
+
+/**
+ * Plays the scenario's phases in order, logging each outcome; `truth` is the authoritative block at a position.
+ * `during` runs alongside each phase (the cluster test kills a shard in one).
+ */
+export async function runPhases(
+  o: WorldTestOptions, actors: Actor[], clients: GameClient[], truth: BlockTruth, during?: (phase: number) => void,
+): Promise<PhaseResult[]> {
+  const { scenario } = o;
+  const phases: PhaseResult[] = [];
+  for (const [i, phase] of scenario.phases.entries()) {
+    during?.(i);
+    const result = await runPhase(phase, actors, clients, truth, scenario.timing.phaseTimeoutSeconds);
+    phases.push(result);
+    o.log(`phase ${i + 1}/${scenario.phases.length} ${result.name}: ${result.ok ? 'ok' : 'FAILED'} in ${result.seconds.toFixed(1)} s${result.problems.length ? ' - ' + result.problems.slice(0, 3).join('; ') : ''}`);
+  }
+  await sleep(1000); // let the last updates land
+  return phases;
+}
+
+/** The authoritative block id at (x, y, z). */
+export type BlockTruth = (x: number, y: number, z: number) => number;
