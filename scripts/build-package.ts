@@ -46,5 +46,5 @@ if (problems.length) {
   process.exit(1);
 }
 // The world test's default scenario, which the repository keeps among the test fixtures (the package ships no test/).
-copyFileSync(join(ROOT, 'test/fixtures/lan_scenario.toml'), join(DIST, 'game/worldtest/lan_scenario.toml'));
+for (const scenario of ['lan_scenario.toml', 'cluster_scenario.toml']) copyFileSync(join(ROOT, 'test/fixtures', scenario), join(DIST, 'game/worldtest', scenario));
 console.log(`dist: ${rewritten} worker and job URLs point at .js files; the world test's default scenario copied`);

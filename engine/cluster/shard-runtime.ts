@@ -13,6 +13,7 @@
  *   copies that its own players see), extrapolated to its tick so that they move as smoothly as its own.
  * - **Edits.** Every shard's edits reach the others on `stratum.edits.<region>` (the JetStream subjects, which core
  *   subscribers see too): each shard applies the other regions' edits to its copies (`applyRemoteEdits`).
+ * - **Fail-over.** A region whose owner's lease expired is taken over: leased, loaded from its stream, fenced.
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Packr } from 'msgpackr';
@@ -23,7 +24,8 @@ import type { ServerPlayer } from '../server/server-player.ts';
 import type { EntityLayout } from '../replication/entity-layout.ts';
 import { extrapolateState } from '../replication/entity-extrapolation.ts';
 import type { LeaseManager } from './leases.ts';
-import { EDIT_SUBJECT_PREFIX, type EditBatch } from './edit-log.ts';
+import { EDIT_SUBJECT_PREFIX, type EditBatch, type EditLog } from './edit-log.ts';
+import type { RegionEditWriter } from './region-edit-writer.ts';
 import { REGION_COLUMNS, regionKey, type RegionKey } from './region.ts';
 
 /** Prefix of the border subjects: `stratum.border.<shard>`. */
@@ -54,6 +56,14 @@ export interface ShardRuntimeOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Called for each player or mob handed to another shard. */
   onHandOff?: (kind: 'player' | 'entity', netId: number, target: string) => void;
+  /**
+   * Fail-over: when another shard's lease of a region expires (that shard died) or is released, this shard tries to
+   * take the region: it acquires the lease, loads the region's edits from the stream (its copy already has nearly all
+   * of them), and fences the region so that a late append of the old owner is refused. Absent: no take-over.
+   */
+  takeOver?: { editLog: EditLog; writer: RegionEditWriter };
+  /** Called when this shard took a region over (after the fence), with the regions it owns now. */
+  onTakeOver?: (region: RegionKey, owned: RegionKey[]) => void;
 }
 
 /** What a border message carries: the sender's tick and its border entities. */
@@ -108,9 +118,33 @@ export async function attachShard(o: ShardRuntimeOptions): Promise<ShardRuntime>
     const owner = await o.leases.owner(region);
     if (owner) owners.set(region, owner);
   }
+  let closed = false;
+  /** Takes over a region whose owner went away: lease, load, fence (see ShardRuntimeOptions.takeOver). */
+  const takeOver = async (region: RegionKey) => {
+    const t = o.takeOver;
+    if (!t || closed || !(await o.leases.acquire(region))) return;
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await t.editLog.loadRegion(region);
+      // Applied at the start of the next tick, before any player's action there: the copy is whole first.
+      const edits = loaded.batches.flatMap((b) => b.edits);
+      if (edits.length) server.applyRemoteEdits(edits);
+      try {
+        await t.writer.fence(region, loaded.lastSeq, world.tick);
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+      }
+    }
+    owners.set(region, shard);
+    log('warn', `took over region ${region}`);
+    o.onTakeOver?.(region, o.leases.held());
+  };
   const unwatch = await o.leases.watch((c) => {
     if (c.kind === 'acquired' && c.owner) owners.set(c.region, c.owner);
-    else owners.delete(c.region);
+    else {
+      owners.delete(c.region);
+      if (c.owner !== shard) takeOver(c.region).catch((err: Error) => log('error', `could not take over region ${c.region}: ${err.message}`));
+    }
   });
   const ownerAt = (x: number, z: number) => owners.get(regionAtBlock(x, z));
   world.editable = (x, z) => o.leases.holds(regionAtBlock(x, z));
@@ -258,6 +292,7 @@ export async function attachShard(o: ShardRuntimeOptions): Promise<ShardRuntime>
     get ghosts() { return ghosts.size; },
     traffic,
     async close() {
+      closed = true;
       offTick();
       unwatch();
       for (const sub of subs) sub.unsubscribe();

@@ -79,6 +79,13 @@ export interface TransportSession {
    * first stream the new server opens with a given header byte continues the peer's stream that had that header.
    */
   moveTo?(target: string, state: Uint8Array): void;
+  /**
+   * Leaves the latest fail-over checkpoint of the session's player with the gateway (bridged sessions only; absent
+   * elsewhere). Should this server die (its end goes silent), the gateway does not close the peer: it waits for
+   * another server to hold `region` (a region key) and re-opens the session there with `resume = state`, as after
+   * `moveTo`. A later call replaces the earlier checkpoint.
+   */
+  checkpoint?(region: string, state: Uint8Array): void;
 }
 
 /** Receives accepted sessions on the server side. */

@@ -97,6 +97,7 @@ export async function startShard(o: ShardOptions): Promise<RunningShard> {
     leases.onLost((lost) => {
       metrics.leaseChanges.inc();
       logger.error('lost a region lease', { ...lost });
+      recording?.owned(server.world.tick, leases.held());
     });
     for (const region of o.regions) {
       if (!(await leases.acquire(region))) {
@@ -117,6 +118,11 @@ export async function startShard(o: ShardOptions): Promise<RunningShard> {
     const runtime = await attachShard({
       shard: o.id, nc, server, leases, regions: world, viewDistance: config['view-distance'],
       log: (level, m) => logger[level](m), onHandOff: () => metrics.handoffs.inc(),
+      takeOver: { editLog, writer },
+      onTakeOver: (region, owned) => {
+        metrics.leaseChanges.inc();
+        recording?.owned(server.world.tick, owned);
+      },
     });
     stops.push(() => runtime.close());
     const bridged = await serveBridgedSessions(nc, { shard: o.id, sink: server.net.accept, log: (m) => logger.warn(m) });
