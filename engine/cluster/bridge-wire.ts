@@ -4,6 +4,7 @@
  * message that does not decode to exactly one of the shapes below throws a {@link BridgeWireError} naming what is
  * wrong, so the receiver closes that one session and nothing else.
  */
+import type { NatsConnection } from '@nats-io/transport-node';
 import { Packr } from 'msgpackr';
 import type { StreamKind } from '../net/transport.ts';
 
@@ -15,6 +16,12 @@ export const BRIDGE_MAX_CHUNK = 32 * 1024;
 
 /** Longest close reason carried (longer ones are cut). */
 export const BRIDGE_MAX_REASON = 1024;
+
+/** Close code of sessions the bridge itself ends (malformed message, budget, silent peer, open refused). */
+export const BRIDGE_CLOSE_CODE = 1;
+
+/** `reason` cut to {@link BRIDGE_MAX_REASON} characters. */
+export const cutReason = (reason: string): string => reason.slice(0, BRIDGE_MAX_REASON);
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -194,4 +201,15 @@ export function decodeOpenReply(bytes: Uint8Array): OpenReply {
   if (o.ok === true && Number.isInteger(o.heartbeatMs) && (o.heartbeatMs as number) > 0) return { ok: true, heartbeatMs: o.heartbeatMs as number };
   if (o.ok === false && typeof o.reason === 'string') return { ok: false, reason: o.reason.slice(0, BRIDGE_MAX_REASON) };
   throw new BridgeWireError('open reply is neither {ok: true, heartbeatMs} nor {ok: false, reason}');
+}
+
+/** Publishes `m` on `subject`, splitting stream data into chunks of at most {@link BRIDGE_MAX_CHUNK} bytes. */
+export function publishBridgeMessage(nc: NatsConnection, subject: string, m: BridgeMessage): void {
+  if (m.op === 'data' && m.bytes.length > BRIDGE_MAX_CHUNK) {
+    for (let at = 0; at < m.bytes.length; at += BRIDGE_MAX_CHUNK) {
+      nc.publish(subject, encodeBridgeMessage({ op: 'data', id: m.id, bytes: m.bytes.subarray(at, at + BRIDGE_MAX_CHUNK) }));
+    }
+    return;
+  }
+  nc.publish(subject, encodeBridgeMessage(m));
 }
