@@ -28,9 +28,13 @@ export interface FrameCutter {
   readonly held: number;
 }
 
-/** Creates a {@link FrameCutter} that refuses frames whose declared body length exceeds `maxFrame`. */
-export function createFrameCutter(maxFrame = DEFAULT_MAX_FRAME): FrameCutter {
+/**
+ * Creates a {@link FrameCutter} that refuses frames whose declared body length exceeds `maxFrame`. With
+ * `withHeader` false the stream has no header byte (the answering side of a bidi stream): frames from the start.
+ */
+export function createFrameCutter(maxFrame = DEFAULT_MAX_FRAME, withHeader = true): FrameCutter {
   let header: number | undefined;
+  let headerDone = !withHeader;
   let held: Uint8Array[] = [];
   let heldBytes = 0;
   const len = new Uint8Array(FRAME_HEADER_BYTES);
@@ -41,8 +45,9 @@ export function createFrameCutter(maxFrame = DEFAULT_MAX_FRAME): FrameCutter {
   const scan = (chunk: Uint8Array): number => {
     let boundary = -1;
     for (let at = 0; at < chunk.length;) {
-      if (header === undefined) {
+      if (!headerDone) {
         header = chunk[at++];
+        headerDone = true;
         boundary = at;
       } else if (lenHave < FRAME_HEADER_BYTES) {
         len[lenHave++] = chunk[at++];

@@ -17,8 +17,11 @@
  * - Liveness: each side sends a heartbeat every `heartbeatMs`; a session whose peer sent nothing for `timeoutMs`
  *   (gateway or shard gone) is closed. A malformed message closes that one session, never the others.
  *
- * What is not here: moving a live session to another shard (see the issue: it needs a handoff message, the player's
- * state moved first, and the gateway re-pointing the session's subjects).
+ * - Framing: what the client writes on a stream reaches the shard only as whole frames (its header byte, then
+ *   `[u32 length][body]` frames, each at most `maxFrame`); a bad length closes the session.
+ * - Moving (bridge-gateway.ts): the shard's session gets `moveTo(target, state)`. It sends `move` after everything it
+ *   wrote and finishes its end silently; the gateway re-opens the session on `target` with `resume = state` and the
+ *   client's open streams, which the target's sink receives again, each starting with its header byte.
  */
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { createPendingHandlers, type PendingHandlers } from '../net/pending-handlers.ts';
@@ -26,13 +29,15 @@ import type {
   CloseInfo, SessionHandlers, SessionSink, StreamHandlers, StreamKind, TransportSession, TransportStream,
 } from '../net/transport.ts';
 import {
-  BRIDGE_CLOSE_CODE, BridgeWireError, bridgeTimings, checkBridgeId, cutReason, decodeBridgeMessage, decodeOpenRequest,
+  BRIDGE_CLOSE_CODE, BRIDGE_MAX_STATE, BridgeWireError, bridgeTimings, checkBridgeId, cutReason, decodeBridgeMessage, decodeOpenRequest,
   downSubject, encodeOpen, openSubject, publishBridgeMessage, upSubject, type BridgeMessage, type BridgeTimings,
   type OpenRequest,
 } from './bridge-wire.ts';
 
-export { BRIDGE_CLOSE_CODE, bridgeTimings, type BridgeTimings } from './bridge-wire.ts';
-export { bridgeSession, type BridgedSession, type BridgeSessionOptions } from './bridge-gateway.ts';
+export { BRIDGE_CLOSE_CODE, BRIDGE_MAX_STATE, bridgeTimings, type BridgeTimings } from './bridge-wire.ts';
+export {
+  BRIDGE_MAX_HELD_DATAGRAMS, bridgeSession, type BridgedSession, type BridgeMoveInfo, type BridgeSessionOptions,
+} from './bridge-gateway.ts';
 
 /** Options of {@link serveBridgedSessions}. */
 export interface ServeBridgedOptions extends Partial<BridgeTimings> {
@@ -56,6 +61,23 @@ export interface BridgedSessionServer {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shard side
+
+/**
+ * A resuming open: the client's streams arrive again as just opened by the peer, each starting with its header byte
+ * (queued until the server sets its handlers; what the client sends next follows).
+ */
+function resumeStreams(
+  req: OpenRequest, makeStream: (id: number, kind: StreamKind, local: boolean) => ShardStream,
+  handlers: PendingHandlers<SessionHandlers>,
+): void {
+  for (const { id, kind, header } of req.streams ?? []) {
+    const s = makeStream(id, kind, false);
+    handlers.call((h) => h.onStream(s.stream));
+    if (header === undefined) continue;
+    s.early += 1;
+    s.inbox.call((h) => h.onData(Uint8Array.of(header)));
+  }
+}
 
 interface ShardStream {
   stream: TransportStream;
@@ -198,6 +220,7 @@ function openShardSession(
       case 'close':
         end({ code: m.code, reason: m.reason }, false);
         return;
+      case 'move': throw new BridgeWireError('the gateway sent a move (only a shard does)');
       case 'open': {
         if (m.id % 2 !== 0) throw new BridgeWireError(`the gateway opened stream ${m.id} (odd ids are the shard's)`);
         if (streams.has(m.id)) throw new BridgeWireError(`stream ${m.id} opened twice`);
@@ -247,7 +270,16 @@ function openShardSession(
     },
     setHandlers: (h) => handlers.set(h),
     close: (info) => end(info, true, true),
+    moveTo(target, state) {
+      checkBridgeId('moveTo target', target);
+      if (state.length > BRIDGE_MAX_STATE) throw new RangeError(`moveTo state must be at most ${BRIDGE_MAX_STATE} bytes, got ${state.length}`);
+      // After everything written so far on the same subject, so the gateway passes all of it on first.
+      send({ op: 'move', target, state: state.slice() });
+      end({ code: 0, reason: `moved to ${target}` }, false, true);
+    },
+    ...(req.resume ? { resume: req.resume } : {}),
   };
+  resumeStreams(req, makeStream, handlers);
 
   const beat = setInterval(() => {
     if (performance.now() - lastHeard > t.timeoutMs) {

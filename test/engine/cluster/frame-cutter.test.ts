@@ -54,6 +54,13 @@ describe('frame cutter', () => {
     ));
   });
 
+  it('without a header byte, frames start at once', () => {
+    const c = createFrameCutter(100, false);
+    expect([...c.push(Uint8Array.of(0, 0, 0, 1, 9, 0))]).toEqual([0, 0, 0, 1, 9]);
+    expect(c.header).toBeUndefined();
+    expect(c.held).toBe(1);
+  });
+
   it('a length of 0 or over the limit throws, naming the length and the limit', () => {
     const c = createFrameCutter(100);
     c.push(Uint8Array.of(0));

@@ -41,6 +41,17 @@ async function until(test: () => boolean, what: string, ms = 10_000): Promise<vo
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+/** Stream bytes as a string, one character per byte. */
+const latin1 = (b: Uint8Array) => Buffer.from(b).toString('latin1');
+/** The bytes of a one-character-per-byte string. */
+const bin = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
+/** One frame `[u32 length][body]` as a one-character-per-byte string. */
+function frame(body: string): string {
+  const out = Buffer.alloc(4 + body.length);
+  out.writeUInt32BE(body.length);
+  out.write(body, 4, 'latin1');
+  return out.toString('latin1');
+}
 
 /** Records a session's events (and its streams' data, joined). */
 function record(session: TransportSession) {
@@ -52,7 +63,7 @@ function record(session: TransportSession) {
     const s = { stream, data: '', ended: false };
     rec.streams.push(s);
     if (stream.kind === 'uni' && stream.local) return s;
-    stream.setHandlers({ onData: (b) => { s.data += dec(b); }, onEnd: () => { s.ended = true; } });
+    stream.setHandlers({ onData: (b) => { s.data += latin1(b); }, onEnd: () => { s.ended = true; } });
     return s;
   };
   session.setHandlers({
@@ -133,9 +144,11 @@ describe.skipIf(skipNats('session-bridge.test.ts'))('session bridge on nats-serv
     sh.session.sendDatagram(enc('pong2'));
     const cBidi = client.open('bidi');
     const cUni = client.open('uni');
-    const big = 'x'.repeat(100_000); // split into several messages
-    for (let i = 0; i < 50; i++) cBidi.stream.write(enc(`c${i};`));
-    cUni.stream.write(enc(big));
+    const big = `\x07${frame('x'.repeat(100_000))}`; // header byte 7, one frame split into several messages
+    const cFrames = `\x00${Array.from({ length: 50 }, (_, i) => frame(`c${i};`)).join('')}`;
+    cBidi.stream.write(bin('\x00'));
+    for (let i = 0; i < 50; i++) cBidi.stream.write(bin(frame(`c${i};`)));
+    cUni.stream.write(bin(big));
     cUni.stream.end();
     const sUni = sh.open('uni');
     const sBidi = sh.open('bidi');
@@ -150,7 +163,7 @@ describe.skipIf(skipNats('session-bridge.test.ts'))('session bridge on nats-serv
     expect(client.datagrams).toEqual(['pong', 'pong2']);
     const [, , shBidi, shUni] = sh.streams; // its own two first
     expect([shBidi.stream.kind, shBidi.stream.local, shUni.stream.kind, shUni.stream.local]).toEqual(['bidi', false, 'uni', false]);
-    expect(shBidi.data).toBe(Array.from({ length: 50 }, (_, i) => `c${i};`).join(''));
+    expect(shBidi.data).toBe(cFrames);
     expect(shUni.data).toBe(big);
     expect(() => shUni.stream.write(enc('no'))).toThrow('received unidirectional');
     const [, , cuni, cbidi] = client.streams;
@@ -158,8 +171,8 @@ describe.skipIf(skipNats('session-bridge.test.ts'))('session bridge on nats-serv
     expect(cuni.data).toBe(Array.from({ length: 50 }, (_, i) => `s${i};`).join(''));
     // Replies on bidi streams, both ways; the shard's buffered bytes drain as the gateway acknowledges them.
     shBidi.stream.write(enc('back'));
-    cbidi.stream.write(enc('world'));
-    await until(() => cBidi.data === 'back' && sBidi.data === 'world' && sBidi.stream.buffered === 0 && shBidi.stream.buffered === 0, 'the replies and acks');
+    cbidi.stream.write(bin(frame('world'))); // no header byte: the shard opened this stream
+    await until(() => cBidi.data === 'back' && sBidi.data === frame('world') && sBidi.stream.buffered === 0 && shBidi.stream.buffered === 0, 'the replies and acks');
   });
 
   it('a real game server behind the bridge: clients join, get chunks, see each other and a placed block; the address limit holds', async () => {
@@ -371,7 +384,9 @@ describe.skipIf(skipNats('session-bridge.test.ts'))('session bridge on nats-serv
     // The shard's early bytes: the gateway sends data on a stream whose handlers the shard never sets.
     const unread = client.session.openStream('uni');
     shardSide[0].session.setHandlers({ onDatagram() {}, onStream() {}, onClose: (i) => { shardSide[0].closed = i; } });
-    unread.write(new Uint8Array(70_000));
+    const whole = new Uint8Array(70_000); // header byte 0, then one frame
+    new DataView(whole.buffer).setUint32(1, 70_000 - 5);
+    unread.write(whole);
     await until(() => client.closed !== undefined, 'the session to close');
     expect(client.closed).toEqual({ code: 1, reason: 'stream 0: 70000 bytes received and not taken by the server (limit 65536)' });
   });
