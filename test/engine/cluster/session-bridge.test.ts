@@ -19,9 +19,7 @@ import { createEventBus } from '../../../engine/events.ts';
 import { BlockActionKind, type PlayerInput } from '../../../engine/input.ts';
 import { createLoopbackNetwork, type LoopbackNetwork } from '../../../engine/net/loopback.ts';
 import { createRealtimeScheduler } from '../../../engine/net/scheduler.ts';
-import type {
-  CloseInfo, SessionSink, TransportListener, TransportSession, TransportStream,
-} from '../../../engine/net/transport.ts';
+import type { SessionSink, TransportListener, TransportSession } from '../../../engine/net/transport.ts';
 import { createRng } from '../../../engine/rng.ts';
 import { createGameServer, type GameServer } from '../../../engine/server/game-server.ts';
 import { Block } from '../../../engine/voxel/blocks.ts';
@@ -29,6 +27,7 @@ import { DEFAULT_SUPERFLAT } from '../../../engine/voxel/terrain/generator.ts';
 import { getBlock } from '../../../engine/voxel/voxel-world.ts';
 import { GAME_PROTOCOL } from '../../../game/protocol.ts';
 import { loadCodecDeps } from '../../support/codec-deps.ts';
+import { bin, frame, record } from '../../support/bridge-session.ts';
 import { skipNats } from '../../support/nats.ts';
 
 const FAST = { heartbeatMs: 100, timeoutMs: 600, openTimeoutMs: 500 };
@@ -40,39 +39,6 @@ async function until(test: () => boolean, what: string, ms = 10_000): Promise<vo
 }
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const dec = (b: Uint8Array) => new TextDecoder().decode(b);
-/** Stream bytes as a string, one character per byte. */
-const latin1 = (b: Uint8Array) => Buffer.from(b).toString('latin1');
-/** The bytes of a one-character-per-byte string. */
-const bin = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
-/** One frame `[u32 length][body]` as a one-character-per-byte string. */
-function frame(body: string): string {
-  const out = Buffer.alloc(4 + body.length);
-  out.writeUInt32BE(body.length);
-  out.write(body, 4, 'latin1');
-  return out.toString('latin1');
-}
-
-/** Records a session's events (and its streams' data, joined). */
-function record(session: TransportSession) {
-  const rec = {
-    session, datagrams: [] as string[], streams: [] as Array<{ stream: TransportStream; data: string; ended: boolean }>,
-    closed: undefined as CloseInfo | undefined,
-  };
-  const watch = (stream: TransportStream) => {
-    const s = { stream, data: '', ended: false };
-    rec.streams.push(s);
-    if (stream.kind === 'uni' && stream.local) return s;
-    stream.setHandlers({ onData: (b) => { s.data += latin1(b); }, onEnd: () => { s.ended = true; } });
-    return s;
-  };
-  session.setHandlers({
-    onDatagram: (b) => rec.datagrams.push(dec(b)),
-    onStream: (s) => { watch(s); },
-    onClose: (info) => { rec.closed = info; },
-  });
-  return Object.assign(rec, { open: (kind: 'bidi' | 'uni') => watch(session.openStream(kind)) });
-}
 
 describe('bridge timings', () => {
   it('a bad value names the option and the allowed range', () => {
