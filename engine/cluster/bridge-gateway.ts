@@ -15,9 +15,10 @@ import { DEFAULT_MAX_FRAME } from '../protocol/framing.ts';
 import {
   BRIDGE_CLOSE_CODE, BridgeWireError, bridgeTimings, checkBridgeId, cutReason, decodeBridgeMessage, decodeOpenReply,
   downSubject, encodeOpen, openSubject, publishBridgeMessage, upSubject, type BridgeMessage, type BridgeTimings,
-  type OpenRequest, type ResumedStream,
+  type OpenRequest, type ResumedStream, type StreamReceipt,
 } from './bridge-wire.ts';
 import { createFrameCutter, type FrameCutter } from './frame-cutter.ts';
+import { createReplayLog, type ReplayLog } from './replay-log.ts';
 
 /** Client datagrams a gateway holds at most while a session moves (more are dropped, as a real path may). */
 export const BRIDGE_MAX_HELD_DATAGRAMS = 256;
@@ -92,6 +93,10 @@ interface GatewayStream {
   cutter?: FrameCutter;
   /** The header byte the shard wrote first (streams a shard opened). */
   header?: number;
+  /** What was sent to the current shard and not confirmed (streams the client opened and writes on). */
+  log?: ReplayLog;
+  /** The client's header byte went out (streams the client opened). */
+  headerSent?: boolean;
 }
 
 /** What the gateway's link to one shard needs to answer an open, or why it failed. */
@@ -161,6 +166,8 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
   let beat: ReturnType<typeof setInterval> | undefined;
   let ackQueued = false;
   let sub: Subscription;
+  /** Chunks that start with their stream's header byte (the first the client wrote on a stream). */
+  const headerChunks = new WeakSet<Uint8Array>();
   let resolveClosed!: (info: CloseInfo) => void;
   const closedP = new Promise<CloseInfo>((r) => { resolveClosed = r; });
 
@@ -169,7 +176,24 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
       publishBridgeMessage(nc, up, m);
     } catch (err) {
       end({ code: BRIDGE_CLOSE_CODE, reason: `bridge to shard ${shard} lost: ${(err as Error).message}` }, false);
+      return;
     }
+    if (m.op === 'data') logSent(m.id, m.bytes);
+  };
+
+  /**
+   * Keeps what went to the shard on a client stream until the shard confirms it. Bounded: over maxQueuedBytes at a
+   * heartbeat (the shard stopped confirming), or over twice that at once (a burst the shard's own budget did not
+   * stop first), the session is closed.
+   */
+  const logSent = (id: number, bytes: Uint8Array) => {
+    const log = streams.get(id)?.log;
+    if (!log) return;
+    log.record(bytes, headerChunks.has(bytes));
+    checkUnconfirmed(id, log, 2 * t.maxQueuedBytes);
+  };
+  const checkUnconfirmed = (id: number, log: ReplayLog, limit: number) => {
+    if (log.unconfirmed > limit) fail(`stream ${id}: ${log.unconfirmed} bytes sent to shard ${shard} and not confirmed (limit ${limit})`);
   };
 
   /** Holds `m` for the shard the session is moving to; bounded (datagrams are dropped, stream bytes close). */
@@ -227,6 +251,10 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
           return;
         }
         if (whole.length === 0) return;
+        if (s.byClient && !s.headerSent) { // the cutter's first output starts with the header byte
+          s.headerSent = true;
+          headerChunks.add(whole);
+        }
         if (s.id === undefined) log(`session bridge ${gateway}: session ${key}: dropped ${whole.length} bytes on a stream shard ${shard} has not continued`);
         else send({ op: 'data', id: s.id, bytes: whole });
       },
@@ -293,7 +321,14 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
         streams.set(m.id, { kind: m.kind, byClient: false, id: m.id, unacked: 0, peerEnded: false, clientEnded: false });
         return;
       case 'ack': throw new BridgeWireError('the shard sent an ack (only the gateway does)');
-      case 'move': startMove(m.target, m.state); return;
+      case 'got': {
+        const log = streams.get(m.id)?.log;
+        if (!streams.has(m.id)) throw new BridgeWireError(`got on unknown stream ${m.id}`);
+        if (log && log.confirmed + m.bytes > log.sent) throw new BridgeWireError(`got of ${m.bytes} bytes on stream ${m.id} beyond what was sent`);
+        log?.confirm(m.bytes);
+        return;
+      }
+      case 'move': startMove(m.target, m.state, m.received); return;
       default: receiveStream(m);
     }
   };
@@ -335,13 +370,36 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
     return resumed;
   };
 
+  /**
+   * What the old shard did not receive, per the move's receipts: from the last frame boundary on, for the new shard,
+   * ahead of anything the client sends during the move. Checks every receipt before changing anything.
+   */
+  const replayUnreceived = (received: StreamReceipt[]): BridgeMessage[] => {
+    const got = new Map(received.map((r) => [r.id, r.bytes]));
+    for (const id of got.keys()) if (!streams.has(id)) throw new BridgeWireError(`move received names unknown stream ${id}`);
+    for (const [id, { log }] of streams) {
+      const bytes = got.get(id) ?? 0; // a stream the shard received nothing on is not listed
+      if (log && (bytes < log.confirmed || bytes > log.sent)) {
+        throw new BridgeWireError(`move received ${bytes} bytes on stream ${id}, not in ${log.confirmed}..${log.sent}`);
+      }
+    }
+    const replay: BridgeMessage[] = [];
+    for (const [id, s] of streams) {
+      const rest = s.log?.takeRest(got.get(id) ?? 0) ?? [];
+      if (s.byClient && !s.clientEnded) for (const bytes of rest) replay.push({ op: 'data', id, bytes });
+    }
+    return replay;
+  };
+
   /** The shard handed the session to `target`: re-open it there, holding what the client sends meanwhile. */
-  const startMove = (target: string, state: Uint8Array) => {
+  const startMove = (target: string, state: Uint8Array, received: StreamReceipt[]) => {
     const from = shard;
     const t0 = performance.now();
+    const replay = replayUnreceived(received);
     moving = true;
     sub.unsubscribe();
     const resumed = parkStreams();
+    for (const m of replay) hold(m);
     shard = target;
     moves++;
     key = `${baseKey}-m${moves}`;
@@ -373,6 +431,7 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
       if (moving) return; // the open has its own timeout
       if (performance.now() - lastHeard > t.timeoutMs) fail(`shard ${shard} went silent (nothing for over ${t.timeoutMs} ms)`);
       else send({ op: 'beat' });
+      for (const [id, s] of streams) if (s.log && !closed) checkUnconfirmed(id, s.log, t.maxQueuedBytes);
     }, t.heartbeatMs);
     client.setHandlers({
       onDatagram: (bytes) => send({ op: 'datagram', bytes }),
@@ -380,6 +439,7 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
         const id = nextId;
         nextId += 2;
         const s: GatewayStream = { stream, kind: stream.kind, byClient: true, id, unacked: 0, peerEnded: false, clientEnded: false };
+        if (stream.kind === 'bidi' || !stream.local) s.log = createReplayLog();
         streams.set(id, s);
         send({ op: 'open', id, kind: stream.kind });
         if (stream.kind === 'bidi' || !stream.local) relayFromClient(s);

@@ -115,7 +115,20 @@ export interface ResumedStream {
 /** A shard's answer to an {@link OpenRequest}. */
 export type OpenReply = { ok: true; heartbeatMs: number } | { ok: false; reason: string };
 
-/** One message of a bridged session. Stream ids are even when the gateway's client opened them, odd for the shard's. */
+/** How many bytes of one client stream a shard received (see the `move` message). */
+export interface StreamReceipt {
+  /** The stream's id. */
+  id: number;
+  /** Bytes of stream data received over the bridge on it (a resumed stream's header byte not counted). */
+  bytes: number;
+}
+
+/**
+ * One message of a bridged session. Stream ids are even when the gateway's client opened them, odd for the shard's.
+ * `ack` (gateway to shard) counts shard bytes the client's streams took; `got` (shard to gateway) counts client bytes
+ * the shard received, so the gateway can forget them; `move` carries each stream's total received, so the gateway
+ * re-sends to the new shard exactly what the old one did not get.
+ */
 export type BridgeMessage =
   | { op: 'datagram'; bytes: Uint8Array }
   | { op: 'open'; id: number; kind: StreamKind }
@@ -124,10 +137,11 @@ export type BridgeMessage =
   | { op: 'close'; code: number; reason: string }
   | { op: 'beat' }
   | { op: 'ack'; id: number; bytes: number }
-  | { op: 'move'; target: string; state: Uint8Array };
+  | { op: 'move'; target: string; state: Uint8Array; received: StreamReceipt[] }
+  | { op: 'got'; id: number; bytes: number };
 
-/** Wire ids of the ops are their indexes here (0..7); append only, never reorder. */
-const OPS = ['datagram', 'open', 'data', 'end', 'close', 'beat', 'ack', 'move'] as const;
+/** Wire ids of the ops are their indexes here (0..8); append only, never reorder. */
+const OPS = ['datagram', 'open', 'data', 'end', 'close', 'beat', 'ack', 'move', 'got'] as const;
 
 /** A bridge message (or open request) that is not well formed. */
 export class BridgeWireError extends Error {
@@ -151,7 +165,8 @@ export function encodeBridgeMessage(m: BridgeMessage): Uint8Array {
     case 'close': return packr.pack([op, m.code, m.reason.slice(0, BRIDGE_MAX_REASON)]);
     case 'beat': return packr.pack([op]);
     case 'ack': return packr.pack([op, m.id, m.bytes]);
-    case 'move': return packr.pack([op, m.target, m.state]);
+    case 'move': return packr.pack([op, m.target, m.state, m.received.flatMap((r) => [r.id, r.bytes])]);
+    case 'got': return packr.pack([op, m.id, m.bytes]);
   }
 }
 
@@ -184,12 +199,26 @@ function handOffState(v: unknown, what: string): Uint8Array {
   return state;
 }
 
+function receipts(v: unknown): StreamReceipt[] {
+  if (!Array.isArray(v) || v.length % 2 !== 0) throw new BridgeWireError('move received is not a list of (stream id, bytes) pairs');
+  const out: StreamReceipt[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < v.length; i += 2) {
+    const id = streamId(v[i]);
+    if (seen.has(id)) throw new BridgeWireError(`move received lists stream ${id} twice`);
+    if (!Number.isSafeInteger(v[i + 1]) || v[i + 1] < 0) throw new BridgeWireError(`move received has a bad count ${String(v[i + 1])} for stream ${id}`);
+    seen.add(id);
+    out.push({ id, bytes: v[i + 1] });
+  }
+  return out;
+}
+
 /** Decodes a session message; throws {@link BridgeWireError} for anything else. */
 export function decodeBridgeMessage(bytes: Uint8Array): BridgeMessage {
   const a = unpack(bytes);
   if (!Array.isArray(a) || a.length === 0) throw new BridgeWireError('not a bridge message (an array [op, ...])');
   const op = OPS[a[0] as number];
-  const arity = { datagram: 2, open: 3, data: 3, end: 2, close: 3, beat: 1, ack: 3, move: 3 } as const;
+  const arity = { datagram: 2, open: 3, data: 3, end: 2, close: 3, beat: 1, ack: 3, move: 4, got: 3 } as const;
   if (!Number.isInteger(a[0]) || op === undefined) throw new BridgeWireError(`unknown op ${JSON.stringify(a[0])}`);
   if (a.length !== arity[op]) throw new BridgeWireError(`${op} has ${a.length - 1} fields, not ${arity[op] - 1}`);
   switch (op) {
@@ -204,9 +233,10 @@ export function decodeBridgeMessage(bytes: Uint8Array): BridgeMessage {
       return { op, code: a[1] as number, reason: a[2] };
     case 'beat': return { op };
     case 'ack':
-      if (!Number.isInteger(a[2]) || (a[2] as number) <= 0) throw new BridgeWireError(`bad ack count ${String(a[2])}`);
+    case 'got':
+      if (!Number.isSafeInteger(a[2]) || (a[2] as number) <= 0) throw new BridgeWireError(`bad ${op} count ${String(a[2])}`);
       return { op, id: streamId(a[1]), bytes: a[2] as number };
-    case 'move': return { op, target: moveTarget(a[1]), state: handOffState(a[2], 'move state') };
+    case 'move': return { op, target: moveTarget(a[1]), state: handOffState(a[2], 'move state'), received: receipts(a[3]) };
   }
 }
 

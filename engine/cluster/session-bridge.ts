@@ -88,6 +88,10 @@ interface ShardStream {
   acked: number;
   ended: boolean;
   peerEnded: boolean;
+  /** Bytes of stream data received from the gateway. */
+  got: number;
+  /** Of those, not yet reported to the gateway (`got` messages). */
+  gotUnsent: number;
 }
 
 /**
@@ -153,6 +157,7 @@ function openShardSession(
   const handlers = createPendingHandlers<SessionHandlers>();
   const streams = new Map<number, ShardStream>();
   let nextId = 1;
+  let gotQueued = false;
   let closed = false;
   let lastHeard = performance.now();
   let sub: Subscription | undefined;
@@ -185,7 +190,7 @@ function openShardSession(
 
   const makeStream = (id: number, kind: StreamKind, local: boolean): ShardStream => {
     const inbox = createPendingHandlers<StreamHandlers>();
-    const entry: ShardStream = { stream: undefined as never, inbox, early: 0, sent: 0, acked: 0, ended: false, peerEnded: false };
+    const entry: ShardStream = { stream: undefined as never, inbox, early: 0, sent: 0, acked: 0, ended: false, peerEnded: false, got: 0, gotUnsent: 0 };
     entry.stream = {
       kind,
       local,
@@ -211,6 +216,14 @@ function openShardSession(
     return entry;
   };
 
+  /** Tells the gateway which client bytes arrived, so it can forget them. */
+  const flushGot = () => {
+    gotQueued = false;
+    for (const [id, s] of streams) {
+      if (s.gotUnsent > 0) { send({ op: 'got', id, bytes: s.gotUnsent }); s.gotUnsent = 0; }
+    }
+  };
+
   const receive = (m: BridgeMessage) => {
     switch (m.op) {
       case 'beat': return;
@@ -220,7 +233,8 @@ function openShardSession(
       case 'close':
         end({ code: m.code, reason: m.reason }, false);
         return;
-      case 'move': throw new BridgeWireError('the gateway sent a move (only a shard does)');
+      case 'move':
+      case 'got': throw new BridgeWireError(`the gateway sent a ${m.op} (only a shard does)`);
       case 'open': {
         if (m.id % 2 !== 0) throw new BridgeWireError(`the gateway opened stream ${m.id} (odd ids are the shard's)`);
         if (streams.has(m.id)) throw new BridgeWireError(`stream ${m.id} opened twice`);
@@ -245,6 +259,9 @@ function openShardSession(
             return;
           }
         }
+        s.got += m.bytes.length;
+        s.gotUnsent += m.bytes.length;
+        if (!gotQueued) { gotQueued = true; queueMicrotask(flushGot); }
         s.inbox.call((h) => h.onData(m.bytes));
         return;
       case 'ack':
@@ -274,7 +291,8 @@ function openShardSession(
       checkBridgeId('moveTo target', target);
       if (state.length > BRIDGE_MAX_STATE) throw new RangeError(`moveTo state must be at most ${BRIDGE_MAX_STATE} bytes, got ${state.length}`);
       // After everything written so far on the same subject, so the gateway passes all of it on first.
-      send({ op: 'move', target, state: state.slice() });
+      const received = [...streams].filter(([, s]) => s.got > 0).map(([id, s]) => ({ id, bytes: s.got }));
+      send({ op: 'move', target, state: state.slice(), received });
       end({ code: 0, reason: `moved to ${target}` }, false, true);
     },
     ...(req.resume ? { resume: req.resume } : {}),

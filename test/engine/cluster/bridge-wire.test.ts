@@ -16,21 +16,30 @@ const request = (more: Record<string, unknown>) => packr.pack({ ...base, ...more
 
 describe('bridge wire: move', () => {
   it('round-trips move and keeps the old ops their ids', () => {
-    const m = { op: 'move', target: 'shard-B_2', state: Uint8Array.of(1, 2, 3) } as const;
+    const received = [{ id: 0, bytes: 12 }, { id: 3, bytes: 2 ** 40 }];
+    const m = { op: 'move', target: 'shard-B_2', state: Uint8Array.of(1, 2, 3), received } as const;
     const back = decodeBridgeMessage(encodeBridgeMessage(m));
-    expect(back).toEqual({ op: 'move', target: 'shard-B_2', state: expect.any(Uint8Array) });
+    expect(back).toEqual({ op: 'move', target: 'shard-B_2', state: expect.any(Uint8Array), received });
     expect([...(back as typeof m).state]).toEqual([1, 2, 3]);
+    expect(decodeBridgeMessage(encodeBridgeMessage({ op: 'got', id: 4, bytes: 99 }))).toEqual({ op: 'got', id: 4, bytes: 99 });
     expect(packr.unpack(encodeBridgeMessage(m))[0]).toBe(7);
+    expect(packr.unpack(encodeBridgeMessage({ op: 'got', id: 4, bytes: 99 }))[0]).toBe(8);
     expect(packr.unpack(encodeBridgeMessage({ op: 'ack', id: 1, bytes: 2 }))[0]).toBe(6);
   });
 
   it('a malformed move names what is wrong', () => {
     const bad = (...a: unknown[]) => () => decodeBridgeMessage(packr.pack([7, ...a]));
-    expect(bad('a.b', new Uint8Array(1))).toThrow(new BridgeWireError('bad move target "a.b"'));
-    expect(bad('', new Uint8Array(1))).toThrow('bad move target ""');
-    expect(bad('B', 'state')).toThrow('move state is not bytes');
-    expect(bad('B', new Uint8Array(BRIDGE_MAX_STATE + 1))).toThrow(`move state has ${BRIDGE_MAX_STATE + 1} bytes (at most ${BRIDGE_MAX_STATE})`);
-    expect(bad('B')).toThrow('move has 1 fields, not 2');
+    const one = new Uint8Array(1);
+    expect(bad('a.b', one, [])).toThrow(new BridgeWireError('bad move target "a.b"'));
+    expect(bad('', one, [])).toThrow('bad move target ""');
+    expect(bad('B', 'state', [])).toThrow('move state is not bytes');
+    expect(bad('B', new Uint8Array(BRIDGE_MAX_STATE + 1), [])).toThrow(`move state has ${BRIDGE_MAX_STATE + 1} bytes (at most ${BRIDGE_MAX_STATE})`);
+    expect(bad('B', one)).toThrow('move has 2 fields, not 3');
+    expect(bad('B', one, [0])).toThrow('move received is not a list of (stream id, bytes) pairs');
+    expect(bad('B', one, [0, 1, 0, 2])).toThrow('move received lists stream 0 twice');
+    expect(bad('B', one, [0, -1])).toThrow('move received has a bad count -1 for stream 0');
+    expect(bad('B', one, [0.5, 1])).toThrow('bad stream id 0.5');
+    expect(() => decodeBridgeMessage(packr.pack([8, 0, 0]))).toThrow('bad got count 0');
   });
 
   it('decoding garbage throws a BridgeWireError, never anything else', () => {

@@ -95,17 +95,23 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
     a.session.moveTo!('B', enc('state for B'));
     aChunks.stream.write(bin(frame('written after moveTo: dropped')));
     a.session.sendDatagram(enc('after moveTo: dropped'));
+    // The rest of the cut frame and one more, sent at once: they may reach A's subject after A finished; the gateway
+    // learns from the move what A received and sends B the rest.
+    control.stream.write(split.subarray(9));
+    control.stream.write(bin(frame('in flight')));
     await until(() => a.closed !== undefined, WAIT, "A's end to finish");
     expect(a.closed).toEqual({ code: 0, reason: 'moved to B' });
-    control.stream.write(split.subarray(9));
     c.session.sendDatagram(enc('during'));
 
     const b = await nth('B', 0);
     expect(new TextDecoder().decode(b.session.resume)).toBe('state for B');
-    await until(() => b.streams.length === 1 && b.streams[0].data === `\x00${latin1(split)}` && b.datagrams.includes('during'), WAIT,
-      'B to get the control stream again, its header byte first, then the whole frame');
+    const atB = `\x00${latin1(split)}${frame('in flight')}`;
+    await until(() => b.streams.length === 1 && b.streams[0].data === atB && b.datagrams.includes('during'), WAIT,
+      'B to get the control stream again, its header byte first, then the whole frames')
+      .catch((e) => { throw new Error(`${(e as Error).message}: B has ${JSON.stringify(b.streams[0]?.data)}, A has ${JSON.stringify(a.streams[0].data)}`); });
     expect([b.streams[0].stream.kind, b.streams[0].stream.local]).toEqual(['bidi', false]);
-    expect(a.streams[0].data).toBe(`\x00${frame('hello A')}`); // no part of the cut frame reached A
+    // A got the cut frame either not at all or whole (then B would have it twice, and does not).
+    expect([`\x00${frame('hello A')}`, `\x00${frame('hello A')}${latin1(split)}`]).toContain(a.streams[0].data);
     expect(bridged[0].shard).toBe('B');
     expect(moves).toEqual([{ from: 'A', to: 'B', ms: expect.any(Number), ok: true }]);
     expect(moves[0].ms).toBeGreaterThanOrEqual(0);
@@ -226,7 +232,7 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
     await bridged[0].accepted;
     const intruder = await nats.connect();
     stops.push(() => intruder.close());
-    const packed = encodeBridgeMessage({ op: 'move', target: 'no way', state: new Uint8Array(1) });
+    const packed = encodeBridgeMessage({ op: 'move', target: 'no way', state: new Uint8Array(1), received: [] });
     intruder.publish(downSubject('g1', bridged[0].key), packed);
     await until(() => c1.closed !== undefined, WAIT, 'the first client to be closed');
     expect(c1.closed).toEqual({ code: 1, reason: 'malformed message from shard A: bad move target "no way"' });
