@@ -173,6 +173,46 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
     expect(from.closed).toEqual({ code: 0, reason: 'player quit' });
   }, 30_000);
 
+  it('client data in flight when the shard moves reaches the new shard: nothing lost, nothing twice, frames whole', async () => {
+    // A moves the session as soon as it has the first frame, while the rest of the same write (one chunk, split into
+    // several NATS messages) and later writes are still on their way to it.
+    const first = frame('first');
+    let atA = '';
+    const nc = await nats.connect();
+    const a = await serveBridgedSessions(nc, {
+      shard: 'A', ...FAST,
+      sink: (session) => session.setHandlers({
+        onDatagram() {}, onClose() {},
+        onStream: (st) => st.setHandlers({
+          onEnd() {},
+          onData: (b) => {
+            atA += latin1(b);
+            if (atA.length >= 1 + first.length && session.moveTo) session.moveTo('B', enc('s'));
+          },
+        }),
+      }),
+    });
+    stops.push(async () => { await a.close(); await nc.close(); });
+    await shard('B');
+    const c = await connect();
+    const control = c.open('bidi');
+    const big = frame('y'.repeat(40_000)); // the chunk is over 32 KiB: published as two messages
+    const later = Array.from({ length: 20 }, (_, i) => frame(`later ${i}`));
+    control.stream.write(bin(`\x00${first}${big}`));
+    for (const f of later) control.stream.write(bin(f));
+    const b = await nth('B', 0);
+    const all = `\x00${first}${big}${later.join('')}`;
+    await until(() => atA.length + (b.streams[0]?.data.length ?? 0) >= all.length, WAIT, 'A and B together to get everything');
+    await new Promise((r) => setTimeout(r, 200)); // and nothing more
+    const tail = b.streams[0].data.slice(1); // after the re-delivered header byte
+    expect(b.streams[0].data[0]).toBe('\x00');
+    // A's whole frames, then B's, are the client's stream exactly once; B starts on a frame boundary.
+    const wholeAtA = atA.slice(0, all.length - tail.length);
+    expect(wholeAtA + tail).toBe(all);
+    expect(tail.startsWith(big) || later.some((f) => tail.startsWith(f))).toBe(true);
+    expect(tail.length).toBeGreaterThanOrEqual(big.length); // A stopped inside the big frame at the latest
+  });
+
   it('a bad frame length closes only that session', async () => {
     await shard('A');
     const c1 = await connect();
