@@ -400,6 +400,7 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
     sub.unsubscribe();
     const resumed = parkStreams();
     for (const m of replay) hold(m);
+    if (closed) return; // more than the budget to re-send
     shard = target;
     moves++;
     key = `${baseKey}-m${moves}`;

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { downSubject, encodeBridgeMessage } from '../../../engine/cluster/bridge-wire.ts';
 import { startNats, type NatsHandle } from '../../../engine/cluster/nats-server.ts';
 import {
-  bridgeSession, serveBridgedSessions, type BridgedSession, type BridgeMoveInfo,
+  BRIDGE_MAX_HELD_DATAGRAMS, bridgeSession, serveBridgedSessions, type BridgedSession, type BridgeMoveInfo,
 } from '../../../engine/cluster/session-bridge.ts';
 import { createLoopbackNetwork, type LoopbackNetwork } from '../../../engine/net/loopback.ts';
 import { createRealtimeScheduler } from '../../../engine/net/scheduler.ts';
@@ -211,6 +211,45 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
     expect(wholeAtA + tail).toBe(all);
     expect(tail.startsWith(big) || later.some((f) => tail.startsWith(f))).toBe(true);
     expect(tail.length).toBeGreaterThanOrEqual(big.length); // A stopped inside the big frame at the latest
+  });
+
+  it('holds what the client sends while the target answers, then passes it on in order; held datagrams are bounded', async () => {
+    await shard('A');
+    await shard('B');
+    // Shard "slow" is B behind a proxy that answers opens only when released and forwards the up subjects.
+    const proxy = await nats.connect();
+    stops.push(() => proxy.close());
+    let release!: () => void;
+    const released = new Promise<void>((r) => { release = r; });
+    proxy.subscribe('stratum.sess.slow.open', {
+      callback: (_e, msg) => void released.then(async () => msg.respond((await proxy.request('stratum.sess.B.open', msg.data, { timeout: 2000 })).data)),
+    });
+    proxy.subscribe('stratum.sess.slow.*.up', { callback: (_e, msg) => proxy.publish(msg.subject.replace('.slow.', '.B.'), msg.data) });
+    await proxy.flush();
+    const c = await connect();
+    const a = await nth('A', 0);
+    const control = c.open('bidi');
+    control.stream.write(bin(`\x00${frame('on A')}`));
+    await until(() => a.streams[0]?.data === `\x00${frame('on A')}`, WAIT, 'A to get the first frame');
+    a.session.moveTo!('slow', enc('s'));
+    await until(() => bridged[0].shard === 'slow', WAIT, 'the gateway to start the move');
+    // While the open waits: frames on the old stream, a new stream, more datagrams than are held.
+    const during = Array.from({ length: 10 }, (_, i) => frame(`held ${i}`));
+    for (const f of during) control.stream.write(bin(f));
+    const extra = c.open('uni');
+    extra.stream.write(bin(`\x07${frame('new stream')}`));
+    for (let i = 0; i < BRIDGE_MAX_HELD_DATAGRAMS + 10; i++) c.session.sendDatagram(enc(`d${i}`));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(received.B.length).toBe(0);
+    release();
+    const b = await nth('B', 0);
+    await until(() => b.streams.length === 2 && b.streams[1].data === `\x07${frame('new stream')}` && b.streams[0].data === `\x00${during.join('')}`
+      && b.datagrams.length === BRIDGE_MAX_HELD_DATAGRAMS, WAIT, 'B to get what was held');
+    expect(b.datagrams).toEqual(Array.from({ length: BRIDGE_MAX_HELD_DATAGRAMS }, (_, i) => `d${i}`));
+    expect(b.streams.map((s) => [s.stream.kind, s.stream.local])).toEqual([['bidi', false], ['uni', false]]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(b.datagrams.length).toBe(BRIDGE_MAX_HELD_DATAGRAMS); // the rest were dropped
+    expect(moves).toEqual([{ from: 'A', to: 'slow', ms: expect.any(Number), ok: true }]);
   });
 
   it('a bad frame length closes only that session', async () => {
