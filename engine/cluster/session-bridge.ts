@@ -16,12 +16,13 @@
  *   are bounded by `maxQueuedBytes`: beyond it the session is closed with a reason.
  * - Liveness: each side sends a heartbeat every `heartbeatMs`; a session whose peer sent nothing for `timeoutMs`
  *   (gateway or shard gone) is closed. A malformed message closes that one session, never the others.
- *
  * - Framing: what the client writes on a stream reaches the shard only as whole frames (its header byte, then
- *   `[u32 length][body]` frames, each at most `maxFrame`); a bad length closes the session.
- * - Moving (bridge-gateway.ts): the shard's session gets `moveTo(target, state)`. It sends `move` after everything it
- *   wrote and finishes its end silently; the gateway re-opens the session on `target` with `resume = state` and the
- *   client's open streams, which the target's sink receives again, each starting with its header byte.
+ *   `[u32 length][body]` frames, each at most `maxFrame`); a bad length closes the session. The shard confirms the
+ *   client bytes it receives (`got`); the gateway keeps the unconfirmed ones.
+ * - Moving (the gateway's side is in bridge-gateway.ts): the shard's session gets `moveTo(target, state)`. It sends
+ *   `move` (with how many bytes of each stream it received) after everything it wrote and finishes its end silently;
+ *   the gateway re-opens the session on `target` under a new key with `resume = state` and the client's open streams,
+ *   which the target's sink receives again, each starting with its header byte, then what the old shard did not get.
  */
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { createPendingHandlers, type PendingHandlers } from '../net/pending-handlers.ts';
