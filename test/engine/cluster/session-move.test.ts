@@ -266,7 +266,7 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
     expect(c2.closed).toBeUndefined();
   });
 
-  it('a move to a shard that does not answer, or is not there, closes the client naming it; onMove says so', async () => {
+  it('a move to a shard that does not answer, is not there or refuses closes the client naming it; onMove says so', async () => {
     await shard('A');
     const mute = await nats.connect();
     stops.push(() => mute.close());
@@ -282,7 +282,16 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
     (await nth('A', 1)).session.moveTo!('nobody', enc('s'));
     await until(() => c2.closed !== undefined, WAIT, 'the second client to be closed');
     expect(c2.closed!.reason).toMatch(/^shard nobody (is not serving sessions \(no responders\)|did not answer the session open within 500 ms)$/);
-    expect(moves.map((m) => `${m.from}>${m.to}:${m.ok}`)).toEqual(['A>mute:false', 'A>nobody:false']);
+    // A target that refuses: its timeout is too short for the gateway's heartbeat.
+    const pickyNc = await nats.connect();
+    const picky = await serveBridgedSessions(pickyNc, { shard: 'picky', sink: () => {}, heartbeatMs: 50, timeoutMs: 150 });
+    stops.push(async () => { await picky.close(); await pickyNc.close(); });
+    const c3 = await connect();
+    (await nth('A', 2)).session.moveTo!('picky', enc('s'));
+    await until(() => c3.closed !== undefined, WAIT, 'the third client to be closed');
+    expect(c3.closed).toEqual({ code: 1, reason: "gateway heartbeat 100 ms is too slow for shard picky's timeoutMs 150" });
+    expect(picky.open).toBe(0);
+    expect(moves.map((m) => `${m.from}>${m.to}:${m.ok}`)).toEqual(['A>mute:false', 'A>nobody:false', 'A>picky:false']);
   });
 
   it('what the client sends during a move is bounded: too many stream bytes close the session', async () => {
