@@ -4,6 +4,7 @@
  * message that does not decode to exactly one of the shapes below throws a {@link BridgeWireError} naming what is
  * wrong, so the receiver closes that one session and nothing else.
  */
+import type { NatsConnection } from '@nats-io/transport-node';
 import { Packr } from 'msgpackr';
 import type { StreamKind } from '../net/transport.ts';
 
@@ -15,6 +16,18 @@ export const BRIDGE_MAX_CHUNK = 32 * 1024;
 
 /** Longest close reason carried (longer ones are cut). */
 export const BRIDGE_MAX_REASON = 1024;
+
+/** Bytes of hand-off state a `move` (and the open it causes) carries at most; NATS's default max payload is 1 MiB. */
+export const BRIDGE_MAX_STATE = 768 * 1024;
+
+/** Client streams one resuming open lists at most. */
+export const BRIDGE_MAX_RESUMED_STREAMS = 256;
+
+/** Close code of sessions the bridge itself ends (malformed message, budget, silent peer, open refused). */
+export const BRIDGE_CLOSE_CODE = 1;
+
+/** `reason` cut to {@link BRIDGE_MAX_REASON} characters. */
+export const cutReason = (reason: string): string => reason.slice(0, BRIDGE_MAX_REASON);
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -83,12 +96,39 @@ export interface OpenRequest {
   reliableDatagrams: boolean;
   /** The gateway's heartbeat interval in ms. */
   heartbeatMs: number;
+  /** Set when the session moves here from another shard: the hand-off state that shard passed to `moveTo`. */
+  resume?: Uint8Array;
+  /** With `resume`: the streams the client opened and has not finished, which the shard receives again as opened. */
+  streams?: ResumedStream[];
+}
+
+/** A client stream carried over to the shard a session moves to. */
+export interface ResumedStream {
+  /** The stream's id (even: the client opened it); the new shard uses it as is. */
+  id: number;
+  /** Its kind. */
+  kind: StreamKind;
+  /** The first byte the client wrote on it (its channel header), when it wrote one. */
+  header?: number;
 }
 
 /** A shard's answer to an {@link OpenRequest}. */
 export type OpenReply = { ok: true; heartbeatMs: number } | { ok: false; reason: string };
 
-/** One message of a bridged session. Stream ids are even when the gateway's client opened them, odd for the shard's. */
+/** How many bytes of one client stream a shard received (see the `move` message). */
+export interface StreamReceipt {
+  /** The stream's id. */
+  id: number;
+  /** Bytes of stream data received over the bridge on it (a resumed stream's header byte not counted). */
+  bytes: number;
+}
+
+/**
+ * One message of a bridged session. Stream ids are even when the gateway's client opened them, odd for the shard's.
+ * `ack` (gateway to shard) counts shard bytes the client's streams took; `got` (shard to gateway) counts client bytes
+ * the shard received, so the gateway can forget them; `move` carries each stream's total received, so the gateway
+ * re-sends to the new shard exactly what the old one did not get.
+ */
 export type BridgeMessage =
   | { op: 'datagram'; bytes: Uint8Array }
   | { op: 'open'; id: number; kind: StreamKind }
@@ -96,9 +136,12 @@ export type BridgeMessage =
   | { op: 'end'; id: number }
   | { op: 'close'; code: number; reason: string }
   | { op: 'beat' }
-  | { op: 'ack'; id: number; bytes: number };
+  | { op: 'ack'; id: number; bytes: number }
+  | { op: 'move'; target: string; state: Uint8Array; received: StreamReceipt[] }
+  | { op: 'got'; id: number; bytes: number };
 
-const OPS = ['datagram', 'open', 'data', 'end', 'close', 'beat', 'ack'] as const;
+/** Wire ids of the ops are their indexes here (0..8); append only, never reorder. */
+const OPS = ['datagram', 'open', 'data', 'end', 'close', 'beat', 'ack', 'move', 'got'] as const;
 
 /** A bridge message (or open request) that is not well formed. */
 export class BridgeWireError extends Error {
@@ -122,6 +165,8 @@ export function encodeBridgeMessage(m: BridgeMessage): Uint8Array {
     case 'close': return packr.pack([op, m.code, m.reason.slice(0, BRIDGE_MAX_REASON)]);
     case 'beat': return packr.pack([op]);
     case 'ack': return packr.pack([op, m.id, m.bytes]);
+    case 'move': return packr.pack([op, m.target, m.state, m.received.flatMap((r) => [r.id, r.bytes])]);
+    case 'got': return packr.pack([op, m.id, m.bytes]);
   }
 }
 
@@ -143,12 +188,37 @@ function bin(v: unknown, what: string): Uint8Array {
   return v;
 }
 
+function moveTarget(v: unknown): string {
+  if (typeof v !== 'string' || !ID_PATTERN.test(v)) throw new BridgeWireError(`bad move target ${JSON.stringify(v)}`);
+  return v;
+}
+
+function handOffState(v: unknown, what: string): Uint8Array {
+  const state = bin(v, what);
+  if (state.length > BRIDGE_MAX_STATE) throw new BridgeWireError(`${what} has ${state.length} bytes (at most ${BRIDGE_MAX_STATE})`);
+  return state;
+}
+
+function receipts(v: unknown): StreamReceipt[] {
+  if (!Array.isArray(v) || v.length % 2 !== 0) throw new BridgeWireError('move received is not a list of (stream id, bytes) pairs');
+  const out: StreamReceipt[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < v.length; i += 2) {
+    const id = streamId(v[i]);
+    if (seen.has(id)) throw new BridgeWireError(`move received lists stream ${id} twice`);
+    if (!Number.isSafeInteger(v[i + 1]) || v[i + 1] < 0) throw new BridgeWireError(`move received has a bad count ${String(v[i + 1])} for stream ${id}`);
+    seen.add(id);
+    out.push({ id, bytes: v[i + 1] });
+  }
+  return out;
+}
+
 /** Decodes a session message; throws {@link BridgeWireError} for anything else. */
 export function decodeBridgeMessage(bytes: Uint8Array): BridgeMessage {
   const a = unpack(bytes);
   if (!Array.isArray(a) || a.length === 0) throw new BridgeWireError('not a bridge message (an array [op, ...])');
   const op = OPS[a[0] as number];
-  const arity = { datagram: 2, open: 3, data: 3, end: 2, close: 3, beat: 1, ack: 3 } as const;
+  const arity = { datagram: 2, open: 3, data: 3, end: 2, close: 3, beat: 1, ack: 3, move: 4, got: 3 } as const;
   if (!Number.isInteger(a[0]) || op === undefined) throw new BridgeWireError(`unknown op ${JSON.stringify(a[0])}`);
   if (a.length !== arity[op]) throw new BridgeWireError(`${op} has ${a.length - 1} fields, not ${arity[op] - 1}`);
   switch (op) {
@@ -163,14 +233,33 @@ export function decodeBridgeMessage(bytes: Uint8Array): BridgeMessage {
       return { op, code: a[1] as number, reason: a[2] };
     case 'beat': return { op };
     case 'ack':
-      if (!Number.isInteger(a[2]) || (a[2] as number) <= 0) throw new BridgeWireError(`bad ack count ${String(a[2])}`);
+    case 'got':
+      if (!Number.isSafeInteger(a[2]) || (a[2] as number) <= 0) throw new BridgeWireError(`bad ${op} count ${String(a[2])}`);
       return { op, id: streamId(a[1]), bytes: a[2] as number };
+    case 'move': return { op, target: moveTarget(a[1]), state: handOffState(a[2], 'move state'), received: receipts(a[3]) };
   }
 }
 
 /** Encodes an open request or reply. */
 export function encodeOpen(m: OpenRequest | OpenReply): Uint8Array {
   return packr.pack(m);
+}
+
+function resumedStreams(v: unknown): void {
+  if (!Array.isArray(v) || v.length > BRIDGE_MAX_RESUMED_STREAMS) {
+    throw new BridgeWireError(`open request streams is not a list of at most ${BRIDGE_MAX_RESUMED_STREAMS}`);
+  }
+  const seen = new Set<number>();
+  for (const s of v as Array<Partial<ResumedStream> | null>) {
+    if (typeof s !== 'object' || s === null) throw new BridgeWireError('open request has a stream that is not a map');
+    const id = streamId(s.id);
+    if (id % 2 !== 0 || seen.has(id)) throw new BridgeWireError(`open request stream ${id} is odd or listed twice`);
+    seen.add(id);
+    if (s.kind !== 'bidi' && s.kind !== 'uni') throw new BridgeWireError(`open request stream ${id} has a bad kind`);
+    if (s.header !== undefined && (!Number.isInteger(s.header) || s.header < 0 || s.header > 255)) {
+      throw new BridgeWireError(`open request stream ${id} has a bad header byte`);
+    }
+  }
 }
 
 /** Decodes and checks an {@link OpenRequest}; throws {@link BridgeWireError} naming the bad field. */
@@ -184,6 +273,11 @@ export function decodeOpenRequest(bytes: Uint8Array): OpenRequest {
   if (!Number.isInteger(o.maxDatagramSize) || o.maxDatagramSize! < 1 || o.maxDatagramSize! > 65_536) throw new BridgeWireError('open request has a bad maxDatagramSize');
   if (typeof o.reliableDatagrams !== 'boolean') throw new BridgeWireError('open request has a bad reliableDatagrams');
   if (!Number.isInteger(o.heartbeatMs) || o.heartbeatMs! < 1) throw new BridgeWireError('open request has a bad heartbeatMs');
+  if (o.resume !== undefined) handOffState(o.resume, 'open request resume');
+  if (o.streams !== undefined) {
+    if (o.resume === undefined) throw new BridgeWireError('open request has streams without resume');
+    resumedStreams(o.streams);
+  }
   return o as OpenRequest;
 }
 
@@ -194,4 +288,15 @@ export function decodeOpenReply(bytes: Uint8Array): OpenReply {
   if (o.ok === true && Number.isInteger(o.heartbeatMs) && (o.heartbeatMs as number) > 0) return { ok: true, heartbeatMs: o.heartbeatMs as number };
   if (o.ok === false && typeof o.reason === 'string') return { ok: false, reason: o.reason.slice(0, BRIDGE_MAX_REASON) };
   throw new BridgeWireError('open reply is neither {ok: true, heartbeatMs} nor {ok: false, reason}');
+}
+
+/** Publishes `m` on `subject`, splitting stream data into chunks of at most {@link BRIDGE_MAX_CHUNK} bytes. */
+export function publishBridgeMessage(nc: NatsConnection, subject: string, m: BridgeMessage): void {
+  if (m.op === 'data' && m.bytes.length > BRIDGE_MAX_CHUNK) {
+    for (let at = 0; at < m.bytes.length; at += BRIDGE_MAX_CHUNK) {
+      nc.publish(subject, encodeBridgeMessage({ op: 'data', id: m.id, bytes: m.bytes.subarray(at, at + BRIDGE_MAX_CHUNK) }));
+    }
+    return;
+  }
+  nc.publish(subject, encodeBridgeMessage(m));
 }

@@ -16,9 +16,13 @@
  *   are bounded by `maxQueuedBytes`: beyond it the session is closed with a reason.
  * - Liveness: each side sends a heartbeat every `heartbeatMs`; a session whose peer sent nothing for `timeoutMs`
  *   (gateway or shard gone) is closed. A malformed message closes that one session, never the others.
- *
- * What is not here: moving a live session to another shard (see the issue: it needs a handoff message, the player's
- * state moved first, and the gateway re-pointing the session's subjects).
+ * - Framing: what the client writes on a stream reaches the shard only as whole frames (its header byte, then
+ *   `[u32 length][body]` frames, each at most `maxFrame`); a bad length closes the session. The shard confirms the
+ *   client bytes it receives (`got`); the gateway keeps the unconfirmed ones.
+ * - Moving (the gateway's side is in bridge-gateway.ts): the shard's session gets `moveTo(target, state)`. It sends
+ *   `move` (with how many bytes of each stream it received) after everything it wrote and finishes its end silently;
+ *   the gateway re-opens the session on `target` under a new key with `resume = state` and the client's open streams,
+ *   which the target's sink receives again, each starting with its header byte, then what the old shard did not get.
  */
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { createPendingHandlers, type PendingHandlers } from '../net/pending-handlers.ts';
@@ -26,15 +30,15 @@ import type {
   CloseInfo, SessionHandlers, SessionSink, StreamHandlers, StreamKind, TransportSession, TransportStream,
 } from '../net/transport.ts';
 import {
-  BRIDGE_MAX_CHUNK, BRIDGE_MAX_REASON, BridgeWireError, bridgeTimings, checkBridgeId, decodeBridgeMessage,
-  decodeOpenReply, decodeOpenRequest, downSubject, encodeBridgeMessage, encodeOpen, openSubject, upSubject,
-  type BridgeMessage, type BridgeTimings, type OpenRequest,
+  BRIDGE_CLOSE_CODE, BRIDGE_MAX_STATE, BridgeWireError, bridgeTimings, checkBridgeId, cutReason, decodeBridgeMessage, decodeOpenRequest,
+  downSubject, encodeOpen, openSubject, publishBridgeMessage, upSubject, type BridgeMessage, type BridgeTimings,
+  type OpenRequest,
 } from './bridge-wire.ts';
 
-export { bridgeTimings, type BridgeTimings } from './bridge-wire.ts';
-
-/** Close code of sessions the bridge itself ends (malformed message, budget, silent peer, open refused). */
-export const BRIDGE_CLOSE_CODE = 1;
+export { BRIDGE_CLOSE_CODE, BRIDGE_MAX_STATE, bridgeTimings, type BridgeTimings } from './bridge-wire.ts';
+export {
+  BRIDGE_MAX_HELD_DATAGRAMS, bridgeSession, type BridgedSession, type BridgeMoveInfo, type BridgeSessionOptions,
+} from './bridge-gateway.ts';
 
 /** Options of {@link serveBridgedSessions}. */
 export interface ServeBridgedOptions extends Partial<BridgeTimings> {
@@ -56,55 +60,25 @@ export interface BridgedSessionServer {
   close(reason?: string): Promise<void>;
 }
 
-/** Options of {@link bridgeSession}. */
-export interface BridgeSessionOptions extends Partial<BridgeTimings> {
-  /** The shard to open the session on. */
-  shard: string;
-  /** This gateway's id (a subject token); default one random id per process. */
-  gateway?: string;
-  /** Where bridge warnings go; default nowhere. */
-  log?: (message: string) => void;
-}
-
-/** A client session relayed to a shard. */
-export interface BridgedSession {
-  /** The shard. */
-  readonly shard: string;
-  /** The session's key in the subjects. */
-  readonly key: string;
-  /** Resolves true when the shard accepted the session, false when the open failed (the client is then closed). */
-  readonly accepted: Promise<boolean>;
-  /** Resolves when the session ended, with why (either side, or the bridge). */
-  readonly closed: Promise<CloseInfo>;
-  /** Closes the client session and the shard's. */
-  close(info: CloseInfo): void;
-}
-
-const randomHex = (bytes: number): string => {
-  const b = new Uint8Array(bytes);
-  globalThis.crypto.getRandomValues(b);
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-};
-
-/** This process's default gateway id. */
-const PROCESS_GATEWAY = `gw-${randomHex(6)}`;
-let sessionCounter = 0;
-
-/** Publishes `m`, splitting stream data into chunks of at most {@link BRIDGE_MAX_CHUNK} bytes. */
-function publishMessage(nc: NatsConnection, subject: string, m: BridgeMessage): void {
-  if (m.op === 'data' && m.bytes.length > BRIDGE_MAX_CHUNK) {
-    for (let at = 0; at < m.bytes.length; at += BRIDGE_MAX_CHUNK) {
-      nc.publish(subject, encodeBridgeMessage({ op: 'data', id: m.id, bytes: m.bytes.subarray(at, at + BRIDGE_MAX_CHUNK) }));
-    }
-    return;
-  }
-  nc.publish(subject, encodeBridgeMessage(m));
-}
-
-const cut = (reason: string) => reason.slice(0, BRIDGE_MAX_REASON);
-
 // ---------------------------------------------------------------------------------------------------------------
 // Shard side
+
+/**
+ * A resuming open: the client's streams arrive again as just opened by the peer, each starting with its header byte
+ * (queued until the server sets its handlers; what the client sends next follows).
+ */
+function resumeStreams(
+  req: OpenRequest, makeStream: (id: number, kind: StreamKind, local: boolean) => ShardStream,
+  handlers: PendingHandlers<SessionHandlers>,
+): void {
+  for (const { id, kind, header } of req.streams ?? []) {
+    const s = makeStream(id, kind, false);
+    handlers.call((h) => h.onStream(s.stream));
+    if (header === undefined) continue;
+    s.early += 1;
+    s.inbox.call((h) => h.onData(Uint8Array.of(header)));
+  }
+}
 
 interface ShardStream {
   stream: TransportStream;
@@ -115,6 +89,10 @@ interface ShardStream {
   acked: number;
   ended: boolean;
   peerEnded: boolean;
+  /** Bytes of stream data received from the gateway. */
+  got: number;
+  /** Of those, not yet reported to the gateway (`got` messages). */
+  gotUnsent: number;
 }
 
 /**
@@ -180,6 +158,7 @@ function openShardSession(
   const handlers = createPendingHandlers<SessionHandlers>();
   const streams = new Map<number, ShardStream>();
   let nextId = 1;
+  let gotQueued = false;
   let closed = false;
   let lastHeard = performance.now();
   let sub: Subscription | undefined;
@@ -187,7 +166,7 @@ function openShardSession(
   const send = (m: BridgeMessage) => {
     if (closed) return;
     try {
-      publishMessage(nc, down, m);
+      publishBridgeMessage(nc, down, m);
     } catch (err) {
       end({ code: BRIDGE_CLOSE_CODE, reason: `bridge to gateway ${req.gateway} lost: ${(err as Error).message}` }, false);
     }
@@ -196,7 +175,7 @@ function openShardSession(
   /** Ends the session once: tells the gateway when `tell`, then this side's handlers. */
   const end = (info: CloseInfo, tell: boolean, later = false) => {
     if (closed) return;
-    if (tell) send({ op: 'close', code: info.code, reason: cut(info.reason) });
+    if (tell) send({ op: 'close', code: info.code, reason: cutReason(info.reason) });
     if (closed) return; // the send failed and closed it
     closed = true;
     clearInterval(beat);
@@ -212,7 +191,7 @@ function openShardSession(
 
   const makeStream = (id: number, kind: StreamKind, local: boolean): ShardStream => {
     const inbox = createPendingHandlers<StreamHandlers>();
-    const entry: ShardStream = { stream: undefined as never, inbox, early: 0, sent: 0, acked: 0, ended: false, peerEnded: false };
+    const entry: ShardStream = { stream: undefined as never, inbox, early: 0, sent: 0, acked: 0, ended: false, peerEnded: false, got: 0, gotUnsent: 0 };
     entry.stream = {
       kind,
       local,
@@ -238,6 +217,14 @@ function openShardSession(
     return entry;
   };
 
+  /** Tells the gateway which client bytes arrived, so it can forget them. */
+  const flushGot = () => {
+    gotQueued = false;
+    for (const [id, s] of streams) {
+      if (s.gotUnsent > 0) { send({ op: 'got', id, bytes: s.gotUnsent }); s.gotUnsent = 0; }
+    }
+  };
+
   const receive = (m: BridgeMessage) => {
     switch (m.op) {
       case 'beat': return;
@@ -247,6 +234,8 @@ function openShardSession(
       case 'close':
         end({ code: m.code, reason: m.reason }, false);
         return;
+      case 'move':
+      case 'got': throw new BridgeWireError(`the gateway sent a ${m.op} (only a shard does)`);
       case 'open': {
         if (m.id % 2 !== 0) throw new BridgeWireError(`the gateway opened stream ${m.id} (odd ids are the shard's)`);
         if (streams.has(m.id)) throw new BridgeWireError(`stream ${m.id} opened twice`);
@@ -271,6 +260,9 @@ function openShardSession(
             return;
           }
         }
+        s.got += m.bytes.length;
+        s.gotUnsent += m.bytes.length;
+        if (!gotQueued) { gotQueued = true; queueMicrotask(flushGot); }
         s.inbox.call((h) => h.onData(m.bytes));
         return;
       case 'ack':
@@ -296,7 +288,17 @@ function openShardSession(
     },
     setHandlers: (h) => handlers.set(h),
     close: (info) => end(info, true, true),
+    moveTo(target, state) {
+      checkBridgeId('moveTo target', target);
+      if (state.length > BRIDGE_MAX_STATE) throw new RangeError(`moveTo state must be at most ${BRIDGE_MAX_STATE} bytes, got ${state.length}`);
+      // After everything written so far on the same subject, so the gateway passes all of it on first.
+      const received = [...streams].filter(([, s]) => s.got > 0).map(([id, s]) => ({ id, bytes: s.got }));
+      send({ op: 'move', target, state: state.slice(), received });
+      end({ code: 0, reason: `moved to ${target}` }, false, true);
+    },
+    ...(req.resume ? { resume: req.resume } : {}),
   };
+  resumeStreams(req, makeStream, handlers);
 
   const beat = setInterval(() => {
     if (performance.now() - lastHeard > t.timeoutMs) {
@@ -320,184 +322,4 @@ function openShardSession(
   });
 
   return { session, close: (info: CloseInfo) => end(info, true) };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Gateway side
-
-interface GatewayStream {
-  stream: TransportStream;
-  /** Bytes written to the client's stream and not yet acknowledged to the shard. */
-  unacked: number;
-  peerEnded: boolean;
-}
-
-/**
- * Relays `client` (a session accepted from the players' endpoint) to `options.shard`: opens the session there, then
- * carries everything both ways until either side closes. Returns at once; `accepted` tells how the open went.
- */
-export function bridgeSession(nc: NatsConnection, client: TransportSession, options: BridgeSessionOptions): BridgedSession {
-  const shard = checkBridgeId('shard', options.shard);
-  const gateway = checkBridgeId('gateway', options.gateway ?? PROCESS_GATEWAY);
-  const t = bridgeTimings(options);
-  const log = options.log ?? (() => {});
-  const key = `${gateway}-${++sessionCounter}-${randomHex(4)}`;
-  const up = upSubject(shard, key);
-  const streams = new Map<number, GatewayStream>();
-  let nextId = 0;
-  let closed = false;
-  let opened = false;
-  let lastHeard = performance.now();
-  let beat: ReturnType<typeof setInterval> | undefined;
-  let ackQueued = false;
-  let resolveClosed!: (info: CloseInfo) => void;
-  const closedP = new Promise<CloseInfo>((r) => { resolveClosed = r; });
-
-  const send = (m: BridgeMessage) => {
-    if (closed || !opened) return;
-    try {
-      publishMessage(nc, up, m);
-    } catch (err) {
-      end({ code: BRIDGE_CLOSE_CODE, reason: `bridge to shard ${shard} lost: ${(err as Error).message}` }, false);
-    }
-  };
-
-  /** Ends once: tells the shard when `tell`, closes the client (its own onClose is then ignored). */
-  const end = (info: CloseInfo, tell: boolean) => {
-    if (closed) return;
-    if (tell) send({ op: 'close', code: info.code, reason: cut(info.reason) });
-    if (closed) return; // the send failed and closed it
-    closed = true;
-    if (beat) clearInterval(beat);
-    sub.unsubscribe();
-    client.close(info);
-    resolveClosed(info);
-  };
-  const fail = (reason: string) => {
-    log(`session bridge ${gateway}: session ${key} on ${shard}: ${reason}`);
-    end({ code: BRIDGE_CLOSE_CODE, reason }, true);
-  };
-
-  const flushAcks = () => {
-    ackQueued = false;
-    for (const [id, s] of streams) {
-      if (s.unacked > 0) { send({ op: 'ack', id, bytes: s.unacked }); s.unacked = 0; }
-    }
-  };
-
-  /** Carries what the client writes on `stream` (id `id`) to the shard. */
-  const relayFromClient = (id: number, stream: TransportStream) => {
-    stream.setHandlers({
-      onData: (bytes) => send({ op: 'data', id, bytes }),
-      onEnd: () => send({ op: 'end', id }),
-    });
-  };
-
-  const receive = (m: BridgeMessage) => {
-    switch (m.op) {
-      case 'beat': return;
-      case 'datagram':
-        if (m.bytes.length <= client.maxDatagramSize) client.sendDatagram(m.bytes);
-        return;
-      case 'close':
-        end({ code: m.code, reason: m.reason }, false);
-        return;
-      case 'open': {
-        if (m.id % 2 !== 1) throw new BridgeWireError(`the shard opened stream ${m.id} (even ids are the gateway's)`);
-        if (streams.has(m.id)) throw new BridgeWireError(`stream ${m.id} opened twice`);
-        const stream = client.openStream(m.kind);
-        streams.set(m.id, { stream, unacked: 0, peerEnded: false });
-        if (m.kind === 'bidi') relayFromClient(m.id, stream);
-        return;
-      }
-      case 'ack': throw new BridgeWireError('the shard sent an ack (only the gateway does)');
-    }
-    const s = streams.get(m.id);
-    if (!s) throw new BridgeWireError(`${m.op} on unknown stream ${m.id}`);
-    if (s.stream.kind === 'uni' && !s.stream.local) throw new BridgeWireError(`${m.op} on stream ${m.id}, which only the client writes`);
-    if (s.peerEnded) throw new BridgeWireError(`${m.op} on stream ${m.id} after its end`);
-    if (m.op === 'end') { s.peerEnded = true; s.stream.end(); return; }
-    s.stream.write(m.bytes);
-    s.unacked += m.bytes.length;
-    if (s.stream.buffered > t.maxQueuedBytes) {
-      fail(`stream ${m.id}: ${s.stream.buffered} bytes not taken by the client (limit ${t.maxQueuedBytes})`);
-      return;
-    }
-    if (!ackQueued) { ackQueued = true; queueMicrotask(flushAcks); }
-  };
-
-  const sub = nc.subscribe(downSubject(gateway, key), {
-    callback: (err, msg) => {
-      if (err || closed) return;
-      lastHeard = performance.now();
-      try {
-        receive(decodeBridgeMessage(msg.data));
-      } catch (e) {
-        if (e instanceof BridgeWireError) fail(`malformed message from shard ${shard}: ${e.message}`);
-        else fail(`bridged session failed: ${(e as Error).message}`);
-      }
-    },
-  });
-
-  const start = () => {
-    lastHeard = performance.now();
-    beat = setInterval(() => {
-      if (performance.now() - lastHeard > t.timeoutMs) fail(`shard ${shard} went silent (nothing for over ${t.timeoutMs} ms)`);
-      else send({ op: 'beat' });
-    }, t.heartbeatMs);
-    client.setHandlers({
-      onDatagram: (bytes) => send({ op: 'datagram', bytes }),
-      onStream: (stream) => {
-        const id = nextId;
-        nextId += 2;
-        streams.set(id, { stream, unacked: 0, peerEnded: false });
-        send({ op: 'open', id, kind: stream.kind });
-        if (stream.kind === 'bidi' || !stream.local) relayFromClient(id, stream);
-      },
-      onClose: (info) => end(info, true),
-    });
-  };
-
-  const request: OpenRequest = {
-    v: 1, key, gateway, address: client.remoteAddress, maxDatagramSize: client.maxDatagramSize,
-    reliableDatagrams: client.reliableDatagrams, heartbeatMs: t.heartbeatMs,
-  };
-  if (request.address === undefined) delete request.address;
-  const open = async (): Promise<boolean> => {
-    let reply;
-    try {
-      reply = decodeOpenReply((await nc.request(openSubject(shard), encodeOpen(request), { timeout: t.openTimeoutMs })).data);
-    } catch (err) {
-      const e = err as Error & { isNoResponders?: () => boolean };
-      const reason = e instanceof BridgeWireError
-        ? `shard ${shard} answered the open with a malformed reply: ${e.message}`
-        : e.isNoResponders?.()
-          ? `shard ${shard} is not serving sessions (no responders)`
-          : /timeout/i.test(`${e.name} ${e.message} ${String((e.cause as Error | undefined)?.name)}`)
-            ? `shard ${shard} did not answer the session open within ${t.openTimeoutMs} ms`
-            : `session open on shard ${shard} failed: ${e.message}`;
-      // A late accept must not leave a session on the shard: tell it, in case it answered after the timeout.
-      opened = true;
-      fail(reason);
-      return false;
-    }
-    if (closed) return false; // the shard closed it at once (say, a per-address limit), or the gateway did
-    if (!reply.ok) { fail(reply.reason); return false; }
-    opened = true; // from here on the shard hears everything, a close included
-    if (2 * reply.heartbeatMs > t.timeoutMs) {
-      fail(`shard ${shard}'s heartbeat ${reply.heartbeatMs} ms is too slow for this gateway's timeoutMs ${t.timeoutMs}`);
-      return false;
-    }
-    start();
-    return true;
-  };
-  const accepted = open();
-
-  return {
-    shard, key, accepted, closed: closedP,
-    close(info) {
-      if (!opened) opened = true; // tell the shard even if its answer is still on the way
-      end(info, true);
-    },
-  };
 }

@@ -19,9 +19,7 @@ import { createEventBus } from '../../../engine/events.ts';
 import { BlockActionKind, type PlayerInput } from '../../../engine/input.ts';
 import { createLoopbackNetwork, type LoopbackNetwork } from '../../../engine/net/loopback.ts';
 import { createRealtimeScheduler } from '../../../engine/net/scheduler.ts';
-import type {
-  CloseInfo, SessionSink, TransportListener, TransportSession, TransportStream,
-} from '../../../engine/net/transport.ts';
+import type { SessionSink, TransportListener, TransportSession } from '../../../engine/net/transport.ts';
 import { createRng } from '../../../engine/rng.ts';
 import { createGameServer, type GameServer } from '../../../engine/server/game-server.ts';
 import { Block } from '../../../engine/voxel/blocks.ts';
@@ -29,6 +27,7 @@ import { DEFAULT_SUPERFLAT } from '../../../engine/voxel/terrain/generator.ts';
 import { getBlock } from '../../../engine/voxel/voxel-world.ts';
 import { GAME_PROTOCOL } from '../../../game/protocol.ts';
 import { loadCodecDeps } from '../../support/codec-deps.ts';
+import { bin, frame, record } from '../../support/bridge-session.ts';
 import { skipNats } from '../../support/nats.ts';
 
 const FAST = { heartbeatMs: 100, timeoutMs: 600, openTimeoutMs: 500 };
@@ -40,28 +39,6 @@ async function until(test: () => boolean, what: string, ms = 10_000): Promise<vo
 }
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const dec = (b: Uint8Array) => new TextDecoder().decode(b);
-
-/** Records a session's events (and its streams' data, joined). */
-function record(session: TransportSession) {
-  const rec = {
-    session, datagrams: [] as string[], streams: [] as Array<{ stream: TransportStream; data: string; ended: boolean }>,
-    closed: undefined as CloseInfo | undefined,
-  };
-  const watch = (stream: TransportStream) => {
-    const s = { stream, data: '', ended: false };
-    rec.streams.push(s);
-    if (stream.kind === 'uni' && stream.local) return s;
-    stream.setHandlers({ onData: (b) => { s.data += dec(b); }, onEnd: () => { s.ended = true; } });
-    return s;
-  };
-  session.setHandlers({
-    onDatagram: (b) => rec.datagrams.push(dec(b)),
-    onStream: (s) => { watch(s); },
-    onClose: (info) => { rec.closed = info; },
-  });
-  return Object.assign(rec, { open: (kind: 'bidi' | 'uni') => watch(session.openStream(kind)) });
-}
 
 describe('bridge timings', () => {
   it('a bad value names the option and the allowed range', () => {
@@ -133,9 +110,11 @@ describe.skipIf(skipNats('session-bridge.test.ts'))('session bridge on nats-serv
     sh.session.sendDatagram(enc('pong2'));
     const cBidi = client.open('bidi');
     const cUni = client.open('uni');
-    const big = 'x'.repeat(100_000); // split into several messages
-    for (let i = 0; i < 50; i++) cBidi.stream.write(enc(`c${i};`));
-    cUni.stream.write(enc(big));
+    const big = `\x07${frame('x'.repeat(100_000))}`; // header byte 7, one frame split into several messages
+    const cFrames = `\x00${Array.from({ length: 50 }, (_, i) => frame(`c${i};`)).join('')}`;
+    cBidi.stream.write(bin('\x00'));
+    for (let i = 0; i < 50; i++) cBidi.stream.write(bin(frame(`c${i};`)));
+    cUni.stream.write(bin(big));
     cUni.stream.end();
     const sUni = sh.open('uni');
     const sBidi = sh.open('bidi');
@@ -150,7 +129,7 @@ describe.skipIf(skipNats('session-bridge.test.ts'))('session bridge on nats-serv
     expect(client.datagrams).toEqual(['pong', 'pong2']);
     const [, , shBidi, shUni] = sh.streams; // its own two first
     expect([shBidi.stream.kind, shBidi.stream.local, shUni.stream.kind, shUni.stream.local]).toEqual(['bidi', false, 'uni', false]);
-    expect(shBidi.data).toBe(Array.from({ length: 50 }, (_, i) => `c${i};`).join(''));
+    expect(shBidi.data).toBe(cFrames);
     expect(shUni.data).toBe(big);
     expect(() => shUni.stream.write(enc('no'))).toThrow('received unidirectional');
     const [, , cuni, cbidi] = client.streams;
@@ -158,8 +137,8 @@ describe.skipIf(skipNats('session-bridge.test.ts'))('session bridge on nats-serv
     expect(cuni.data).toBe(Array.from({ length: 50 }, (_, i) => `s${i};`).join(''));
     // Replies on bidi streams, both ways; the shard's buffered bytes drain as the gateway acknowledges them.
     shBidi.stream.write(enc('back'));
-    cbidi.stream.write(enc('world'));
-    await until(() => cBidi.data === 'back' && sBidi.data === 'world' && sBidi.stream.buffered === 0 && shBidi.stream.buffered === 0, 'the replies and acks');
+    cbidi.stream.write(bin(frame('world'))); // no header byte: the shard opened this stream
+    await until(() => cBidi.data === 'back' && sBidi.data === frame('world') && sBidi.stream.buffered === 0 && shBidi.stream.buffered === 0, 'the replies and acks');
   });
 
   it('a real game server behind the bridge: clients join, get chunks, see each other and a placed block; the address limit holds', async () => {
@@ -371,7 +350,9 @@ describe.skipIf(skipNats('session-bridge.test.ts'))('session bridge on nats-serv
     // The shard's early bytes: the gateway sends data on a stream whose handlers the shard never sets.
     const unread = client.session.openStream('uni');
     shardSide[0].session.setHandlers({ onDatagram() {}, onStream() {}, onClose: (i) => { shardSide[0].closed = i; } });
-    unread.write(new Uint8Array(70_000));
+    const whole = new Uint8Array(70_000); // header byte 0, then one frame
+    new DataView(whole.buffer).setUint32(1, 70_000 - 5);
+    unread.write(whole);
     await until(() => client.closed !== undefined, 'the session to close');
     expect(client.closed).toEqual({ code: 1, reason: 'stream 0: 70000 bytes received and not taken by the server (limit 65536)' });
   });
