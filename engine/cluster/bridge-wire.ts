@@ -17,11 +17,14 @@ export const BRIDGE_MAX_CHUNK = 32 * 1024;
 /** Longest close reason carried (longer ones are cut). */
 export const BRIDGE_MAX_REASON = 1024;
 
-/** Bytes of hand-off state a `move` (and the open it causes) carries at most; NATS's default max payload is 1 MiB. */
+/** Bytes of hand-off state a `move` or `checkpoint` (and the open it causes) carries at most; NATS's default max payload is 1 MiB. */
 export const BRIDGE_MAX_STATE = 768 * 1024;
 
 /** Client streams one resuming open lists at most. */
 export const BRIDGE_MAX_RESUMED_STREAMS = 256;
+
+/** Reason of the close a shard's bridge server sends its sessions when it stops (the gateway may re-attach them). */
+export const BRIDGE_SHARD_STOPPED = 'shard stopped';
 
 /** Close code of sessions the bridge itself ends (malformed message, budget, silent peer, open refused). */
 export const BRIDGE_CLOSE_CODE = 1;
@@ -138,10 +141,11 @@ export type BridgeMessage =
   | { op: 'beat' }
   | { op: 'ack'; id: number; bytes: number }
   | { op: 'move'; target: string; state: Uint8Array; received: StreamReceipt[] }
-  | { op: 'got'; id: number; bytes: number };
+  | { op: 'got'; id: number; bytes: number }
+  | { op: 'checkpoint'; region: string; state: Uint8Array };
 
-/** Wire ids of the ops are their indexes here (0..8); append only, never reorder. */
-const OPS = ['datagram', 'open', 'data', 'end', 'close', 'beat', 'ack', 'move', 'got'] as const;
+/** Wire ids of the ops are their indexes here (0..9); append only, never reorder. */
+const OPS = ['datagram', 'open', 'data', 'end', 'close', 'beat', 'ack', 'move', 'got', 'checkpoint'] as const;
 
 /** A bridge message (or open request) that is not well formed. */
 export class BridgeWireError extends Error {
@@ -167,6 +171,7 @@ export function encodeBridgeMessage(m: BridgeMessage): Uint8Array {
     case 'ack': return packr.pack([op, m.id, m.bytes]);
     case 'move': return packr.pack([op, m.target, m.state, m.received.flatMap((r) => [r.id, r.bytes])]);
     case 'got': return packr.pack([op, m.id, m.bytes]);
+    case 'checkpoint': return packr.pack([op, m.region, m.state]);
   }
 }
 
@@ -188,8 +193,9 @@ function bin(v: unknown, what: string): Uint8Array {
   return v;
 }
 
-function moveTarget(v: unknown): string {
-  if (typeof v !== 'string' || !ID_PATTERN.test(v)) throw new BridgeWireError(`bad move target ${JSON.stringify(v)}`);
+/** A subject-token-safe id field (`what` names it in the error). */
+function wireId(v: unknown, what: string): string {
+  if (typeof v !== 'string' || !ID_PATTERN.test(v)) throw new BridgeWireError(`bad ${what} ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -218,7 +224,7 @@ export function decodeBridgeMessage(bytes: Uint8Array): BridgeMessage {
   const a = unpack(bytes);
   if (!Array.isArray(a) || a.length === 0) throw new BridgeWireError('not a bridge message (an array [op, ...])');
   const op = OPS[a[0] as number];
-  const arity = { datagram: 2, open: 3, data: 3, end: 2, close: 3, beat: 1, ack: 3, move: 4, got: 3 } as const;
+  const arity = { datagram: 2, open: 3, data: 3, end: 2, close: 3, beat: 1, ack: 3, move: 4, got: 3, checkpoint: 3 } as const;
   if (!Number.isInteger(a[0]) || op === undefined) throw new BridgeWireError(`unknown op ${JSON.stringify(a[0])}`);
   if (a.length !== arity[op]) throw new BridgeWireError(`${op} has ${a.length - 1} fields, not ${arity[op] - 1}`);
   switch (op) {
@@ -236,7 +242,8 @@ export function decodeBridgeMessage(bytes: Uint8Array): BridgeMessage {
     case 'got':
       if (!Number.isSafeInteger(a[2]) || (a[2] as number) <= 0) throw new BridgeWireError(`bad ${op} count ${String(a[2])}`);
       return { op, id: streamId(a[1]), bytes: a[2] as number };
-    case 'move': return { op, target: moveTarget(a[1]), state: handOffState(a[2], 'move state'), received: receipts(a[3]) };
+    case 'move': return { op, target: wireId(a[1], 'move target'), state: handOffState(a[2], 'move state'), received: receipts(a[3]) };
+    case 'checkpoint': return { op, region: wireId(a[1], 'checkpoint region'), state: handOffState(a[2], 'checkpoint state') };
   }
 }
 

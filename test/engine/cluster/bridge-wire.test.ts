@@ -1,6 +1,6 @@
 /**
  * The bridge wire's strict decoding of what moving a session adds: the `move` message and the open request's
- * `resume` and `streams`. Round trips, each malformed field named, and garbage always a BridgeWireError.
+ * `resume` and `streams`; and of the fail-over `checkpoint` message. Round trips, each malformed field named, and garbage always a BridgeWireError.
  */
 import fc from 'fast-check';
 import { Packr } from 'msgpackr';
@@ -47,6 +47,27 @@ describe('bridge wire: move', () => {
       try { decodeBridgeMessage(bytes); } catch (e) { expect(e).toBeInstanceOf(BridgeWireError); }
       try { decodeOpenRequest(bytes); } catch (e) { expect(e).toBeInstanceOf(BridgeWireError); }
     }));
+  });
+});
+
+describe('bridge wire: checkpoint', () => {
+  it('round-trips checkpoint as op 9', () => {
+    const m = { op: 'checkpoint', region: 'r-1_2', state: Uint8Array.of(4, 5) } as const;
+    const back = decodeBridgeMessage(encodeBridgeMessage(m));
+    expect(back).toEqual({ op: 'checkpoint', region: 'r-1_2', state: expect.any(Uint8Array) });
+    expect([...(back as typeof m).state]).toEqual([4, 5]);
+    expect(packr.unpack(encodeBridgeMessage(m))[0]).toBe(9);
+  });
+
+  it('a malformed checkpoint names what is wrong', () => {
+    const bad = (...a: unknown[]) => () => decodeBridgeMessage(packr.pack([9, ...a]));
+    const one = new Uint8Array(1);
+    expect(bad('r.1', one)).toThrow(new BridgeWireError('bad checkpoint region "r.1"'));
+    expect(bad(7, one)).toThrow('bad checkpoint region 7');
+    expect(bad('r-1_2', 'state')).toThrow('checkpoint state is not bytes');
+    expect(bad('r-1_2', new Uint8Array(BRIDGE_MAX_STATE + 1))).toThrow(`checkpoint state has ${BRIDGE_MAX_STATE + 1} bytes (at most ${BRIDGE_MAX_STATE})`);
+    expect(bad('r-1_2')).toThrow('checkpoint has 1 fields, not 2');
+    expect(() => decodeBridgeMessage(packr.pack([10]))).toThrow('unknown op 10');
   });
 });
 
