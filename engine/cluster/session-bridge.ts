@@ -23,6 +23,10 @@
  *   `move` (with how many bytes of each stream it received) after everything it wrote and finishes its end silently;
  *   the gateway re-opens the session on `target` under a new key with `resume = state` and the client's open streams,
  *   which the target's sink receives again, each starting with its header byte, then what the old shard did not get.
+ * - Fail-over (the gateway's side is in bridge-gateway.ts and bridge-reattach.ts): the shard's session gets
+ *   `checkpoint(region, state)`, which leaves the latest state with the gateway (`checkpoint`). Should the shard go
+ *   silent or stop ({@link BRIDGE_SHARD_STOPPED}), the gateway asks its owner's `reattach` hook which shard now holds
+ *   `region` and re-opens the session there with `resume = state`, as after a move; the client stays connected.
  */
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { createPendingHandlers, type PendingHandlers } from '../net/pending-handlers.ts';
@@ -30,15 +34,16 @@ import type {
   CloseInfo, SessionHandlers, SessionSink, StreamHandlers, StreamKind, TransportSession, TransportStream,
 } from '../net/transport.ts';
 import {
-  BRIDGE_CLOSE_CODE, BRIDGE_MAX_STATE, BridgeWireError, bridgeTimings, checkBridgeId, cutReason, decodeBridgeMessage, decodeOpenRequest,
+  BRIDGE_CLOSE_CODE, BRIDGE_MAX_STATE, BRIDGE_SHARD_STOPPED, BridgeWireError, bridgeTimings, checkBridgeId, cutReason, decodeBridgeMessage, decodeOpenRequest,
   downSubject, encodeOpen, openSubject, publishBridgeMessage, upSubject, type BridgeMessage, type BridgeTimings,
   type OpenRequest,
 } from './bridge-wire.ts';
 
-export { BRIDGE_CLOSE_CODE, BRIDGE_MAX_STATE, bridgeTimings, type BridgeTimings } from './bridge-wire.ts';
+export { BRIDGE_CLOSE_CODE, BRIDGE_MAX_STATE, BRIDGE_SHARD_STOPPED, bridgeTimings, type BridgeTimings } from './bridge-wire.ts';
 export {
   BRIDGE_MAX_HELD_DATAGRAMS, bridgeSession, type BridgedSession, type BridgeMoveInfo, type BridgeSessionOptions,
 } from './bridge-gateway.ts';
+export type { BridgeReattachHook, BridgeReattachInfo } from './bridge-reattach.ts';
 
 /** Options of {@link serveBridgedSessions}. */
 export interface ServeBridgedOptions extends Partial<BridgeTimings> {
@@ -56,7 +61,10 @@ export interface BridgedSessionServer {
   readonly shard: string;
   /** Bridged sessions open now. */
   readonly open: number;
-  /** Stops answering opens and closes every bridged session with `reason` (default "shard stopped"). */
+  /**
+   * Stops answering opens and closes every bridged session with `reason` (default {@link BRIDGE_SHARD_STOPPED}, on
+   * which a gateway with a checkpoint re-attaches the session elsewhere instead of closing the client).
+   */
   close(reason?: string): Promise<void>;
 }
 
@@ -142,7 +150,7 @@ export async function serveBridgedSessions(nc: NatsConnection, options: ServeBri
   return {
     shard,
     get open() { return sessions.size; },
-    async close(reason = 'shard stopped') {
+    async close(reason = BRIDGE_SHARD_STOPPED) {
       stopped = true;
       sub.unsubscribe();
       for (const s of [...sessions]) s.close({ code: 0, reason });
@@ -235,7 +243,8 @@ function openShardSession(
         end({ code: m.code, reason: m.reason }, false);
         return;
       case 'move':
-      case 'got': throw new BridgeWireError(`the gateway sent a ${m.op} (only a shard does)`);
+      case 'got':
+      case 'checkpoint': throw new BridgeWireError(`the gateway sent a ${m.op} (only a shard does)`);
       case 'open': {
         if (m.id % 2 !== 0) throw new BridgeWireError(`the gateway opened stream ${m.id} (odd ids are the shard's)`);
         if (streams.has(m.id)) throw new BridgeWireError(`stream ${m.id} opened twice`);
@@ -295,6 +304,11 @@ function openShardSession(
       const received = [...streams].filter(([, s]) => s.got > 0).map(([id, s]) => ({ id, bytes: s.got }));
       send({ op: 'move', target, state: state.slice(), received });
       end({ code: 0, reason: `moved to ${target}` }, false, true);
+    },
+    checkpoint(region, state) {
+      checkBridgeId('checkpoint region', region);
+      if (state.length > BRIDGE_MAX_STATE) throw new RangeError(`checkpoint state must be at most ${BRIDGE_MAX_STATE} bytes, got ${state.length}`);
+      send({ op: 'checkpoint', region, state: state.slice() });
     },
     ...(req.resume ? { resume: req.resume } : {}),
   };
