@@ -8,12 +8,19 @@
  * stream data passes through a frame cutter, so a shard only ever receives whole frames and a frame the client was
  * writing during the move reaches the new shard whole. The first stream the new shard opens with a given header byte
  * continues the client's stream the old shard had opened with that header (the header byte is not passed on).
+ *
+ * Fail-over: the gateway keeps the latest `checkpoint` of the session. When the shard goes silent, closes with
+ * {@link BRIDGE_SHARD_STOPPED}, or the owner calls `shardLost()`, the gateway asks the owner's `reattach` hook which
+ * shard now holds the checkpoint's region and re-opens the session there with `resume` = the checkpoint's state,
+ * exactly as a move does, holding what the client sends meanwhile. Client bytes the lost shard had not confirmed are
+ * sent again, from a frame boundary. Without a checkpoint or a hook, or when the hook gives up, the client is closed.
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { CloseInfo, StreamKind, TransportSession, TransportStream } from '../net/transport.ts';
 import { DEFAULT_MAX_FRAME } from '../protocol/framing.ts';
+import { askReattach, type BridgeCheckpoint, type BridgeReattachHook, type BridgeReattachInfo } from './bridge-reattach.ts';
 import {
-  BRIDGE_CLOSE_CODE, BridgeWireError, bridgeTimings, checkBridgeId, cutReason, decodeBridgeMessage, decodeOpenReply,
+  BRIDGE_CLOSE_CODE, BRIDGE_SHARD_STOPPED, BridgeWireError, bridgeTimings, checkBridgeId, cutReason, decodeBridgeMessage, decodeOpenReply,
   downSubject, encodeOpen, openSubject, publishBridgeMessage, upSubject, type BridgeMessage, type BridgeTimings,
   type OpenRequest, type ResumedStream, type StreamReceipt,
 } from './bridge-wire.ts';
@@ -47,6 +54,13 @@ export interface BridgeSessionOptions extends Partial<BridgeTimings> {
   maxFrame?: number;
   /** Called after each move of the session, accepted or not. */
   onMove?: (info: BridgeMoveInfo) => void;
+  /**
+   * Names the shard now holding a checkpoint's region when the session's shard is lost (see {@link BridgeReattachHook});
+   * without it a lost shard closes the client, as without a checkpoint.
+   */
+  reattach?: BridgeReattachHook;
+  /** Called after each re-attach of the session, accepted or not. */
+  onReattach?: (info: BridgeReattachInfo) => void;
 }
 
 /** A client session relayed to a shard. */
@@ -61,6 +75,12 @@ export interface BridgedSession {
   readonly closed: Promise<CloseInfo>;
   /** Closes the client session and the shard's. */
   close(info: CloseInfo): void;
+  /**
+   * The session's shard is known to be dead (its leases expired): re-attach now, without waiting for the heartbeat
+   * timeout (or close the client, without a checkpoint or hook). A no-op while the session is opening, moving or
+   * re-attaching, or closed; the caller checks `shard` first.
+   */
+  shardLost(): void;
 }
 
 const randomHex = (bytes: number): string => {
@@ -158,6 +178,10 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
   let closed = false;
   let opened = false;
   let moving = false;
+  /** What `hold` is holding for, in its over-budget reason ("moving to shard B"). */
+  let holdingFor = '';
+  /** The current shard's latest checkpoint (a move forgets it: the target has newer state). */
+  let checkpoint: BridgeCheckpoint | undefined;
   /** What the client sent while the session moved, for the new shard. */
   let held: BridgeMessage[] = [];
   let heldBytes = 0;
@@ -205,7 +229,7 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
     }
     if (m.op === 'data' || m.op === 'datagram') heldBytes += m.bytes.length;
     held.push(m);
-    if (heldBytes > t.maxQueuedBytes) fail(`${heldBytes} bytes held while moving to shard ${shard} (limit ${t.maxQueuedBytes})`);
+    if (heldBytes > t.maxQueuedBytes) fail(`${heldBytes} bytes held while ${holdingFor} (limit ${t.maxQueuedBytes})`);
   };
 
   const send = (m: BridgeMessage) => {
@@ -313,7 +337,11 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
         if (m.bytes.length <= client.maxDatagramSize) client.sendDatagram(m.bytes);
         return;
       case 'close':
-        end({ code: m.code, reason: m.reason }, false);
+        if (m.code === 0 && m.reason === BRIDGE_SHARD_STOPPED) lose(`shard ${shard} stopped`, { code: m.code, reason: m.reason }, false);
+        else end({ code: m.code, reason: m.reason }, false);
+        return;
+      case 'checkpoint':
+        checkpoint = { region: m.region, state: m.state.slice() }; // a copy: the message's buffer may be larger
         return;
       case 'open':
         if (m.id % 2 !== 1) throw new BridgeWireError(`the shard opened stream ${m.id} (even ids are the gateway's)`);
@@ -391,32 +419,37 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
     return replay;
   };
 
-  /** The shard handed the session to `target`: re-open it there, holding what the client sends meanwhile. */
-  const startMove = (target: string, state: Uint8Array, received: StreamReceipt[]) => {
-    const from = shard;
-    const t0 = performance.now();
-    const replay = replayUnreceived(received);
+  /**
+   * Stops listening to the current shard and parks its streams; holds `replay` first, then what the client sends.
+   * Returns the client's streams to resume, or undefined when the replay alone overflowed the budget (closed).
+   */
+  const detach = (replay: BridgeMessage[], purpose: string): ResumedStream[] | undefined => {
     moving = true;
+    holdingFor = purpose;
     sub.unsubscribe();
+    moves++; // the old link's late messages are ignored
     const resumed = parkStreams();
     for (const m of replay) hold(m);
-    if (closed) return; // more than the budget to re-send
+    return closed ? undefined : resumed;
+  };
+
+  /** Re-opens the session on `target` with `state` and the client's streams; `report` hears whether it accepted. */
+  const reopen = (target: string, state: Uint8Array, resumed: ResumedStream[], report: (ok: boolean) => void) => {
     shard = target;
-    moves++;
     key = `${baseKey}-m${moves}`;
     up = upSubject(shard, key);
+    holdingFor = `moving to shard ${target}`;
     listen();
     const request = { ...baseRequest, key, resume: state, streams: resumed };
     void requestOpen(nc, target, request, t).then((outcome) => {
       if (closed) return;
-      options.onMove?.({ from, to: target, ms: performance.now() - t0, ok: outcome.ok });
+      report(outcome.ok);
+      moving = false;
       if (!outcome.ok) {
-        moving = false;
         opened = outcome.tell;
         fail(outcome.reason);
         return;
       }
-      moving = false;
       lastHeard = performance.now();
       const queued = held;
       held = [];
@@ -426,12 +459,56 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
     });
   };
 
+  /** The shard handed the session to `target`: re-open it there, holding what the client sends meanwhile. */
+  const startMove = (target: string, state: Uint8Array, received: StreamReceipt[]) => {
+    const from = shard;
+    const t0 = performance.now();
+    const resumed = detach(replayUnreceived(received), `moving to shard ${target}`);
+    if (!resumed) return;
+    checkpoint = undefined;
+    reopen(target, state, resumed, (ok) => options.onMove?.({ from, to: target, ms: performance.now() - t0, ok }));
+  };
+
+  /**
+   * The current shard is gone (`cause` says how): re-attach the session from its checkpoint to the shard the hook
+   * names, or, without a checkpoint or hook, end with `info` (telling the shard when `tell`).
+   */
+  const lose = (cause: string, info: CloseInfo, tell: boolean) => {
+    const hook = options.reattach;
+    log(`session bridge ${gateway}: session ${key}: ${cause}${checkpoint && hook ? '; re-attaching' : ''}`);
+    if (!checkpoint || !hook) { end(info, tell); return; }
+    const { region, state } = checkpoint;
+    const from = shard;
+    const t0 = performance.now();
+    const report = (to: string, ok: boolean) => options.onReattach?.({ from, to, ms: performance.now() - t0, ok });
+    // Should the shard still be there (cut off, or its leases lost), it drops the player rather than time out.
+    if (tell) publish({ op: 'close', code: BRIDGE_CLOSE_CODE, reason: cutReason(`${cause}; re-attaching elsewhere`) });
+    if (closed) return;
+    // The lost shard's confirmations are all there is: everything after them goes to the next shard.
+    const confirmed = [...streams].flatMap(([id, s]) => (s.log ? [{ id, bytes: s.log.confirmed }] : []));
+    const resumed = detach(replayUnreceived(confirmed), `re-attaching from shard ${from}`);
+    if (!resumed) return;
+    void askReattach(hook, region, from).then((target) => {
+      if (closed) return;
+      if (!target.ok) {
+        report('', false);
+        end({ code: BRIDGE_CLOSE_CODE, reason: `${cause}; ${target.reason}` }, false);
+        return;
+      }
+      reopen(target.shard, state, resumed, (ok) => report(target.shard, ok));
+    });
+  };
+
   const start = () => {
     lastHeard = performance.now();
     beat = setInterval(() => {
-      if (moving) return; // the open has its own timeout
-      if (performance.now() - lastHeard > t.timeoutMs) fail(`shard ${shard} went silent (nothing for over ${t.timeoutMs} ms)`);
-      else send({ op: 'beat' });
+      if (moving) return; // a move's open has its own timeout; a re-attach waits for its hook
+      if (performance.now() - lastHeard > t.timeoutMs) {
+        const silent = `shard ${shard} went silent (nothing for over ${t.timeoutMs} ms)`;
+        lose(silent, { code: BRIDGE_CLOSE_CODE, reason: silent }, true);
+        return;
+      }
+      send({ op: 'beat' });
       for (const [id, s] of streams) if (s.log && !closed) checkUnconfirmed(id, s.log, t.maxQueuedBytes);
     }, t.heartbeatMs);
     client.setHandlers({
@@ -477,6 +554,11 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
     close(info) {
       if (!opened) opened = true; // tell the shard even if its answer is still on the way
       end(info, true);
+    },
+    shardLost() {
+      if (closed || !opened || moving) return;
+      const lost = `shard ${shard} was lost (its leases expired)`;
+      lose(lost, { code: BRIDGE_CLOSE_CODE, reason: lost }, true);
     },
   };
 }
