@@ -4,16 +4,10 @@
  * The session bridge uses it on client-to-shard stream data, so that moving a session to another shard never cuts a
  * frame in two: what a shard receives always ends on a boundary, and the rest is held for the next shard.
  */
-import { DEFAULT_MAX_FRAME, FRAME_HEADER_BYTES } from '../protocol/framing.ts';
+import { DEFAULT_MAX_FRAME } from '../protocol/framing.ts';
+import { createFrameScanner, FrameLengthError } from './frame-scanner.ts';
 
-/** A stream's declared frame length that is zero or over the limit. */
-export class FrameLengthError extends Error {
-  /** Names the length and the limit. */
-  constructor(message: string) {
-    super(message);
-    this.name = 'FrameLengthError';
-  }
-}
+export { FrameLengthError };
 
 /** The state of one stream direction; see {@link createFrameCutter}. */
 export interface FrameCutter {
@@ -33,40 +27,15 @@ export interface FrameCutter {
  * `withHeader` false the stream has no header byte (the answering side of a bidi stream): frames from the start.
  */
 export function createFrameCutter(maxFrame = DEFAULT_MAX_FRAME, withHeader = true): FrameCutter {
-  let header: number | undefined;
-  let headerDone = !withHeader;
+  const scanner = createFrameScanner(maxFrame, withHeader);
   let held: Uint8Array[] = [];
   let heldBytes = 0;
-  const len = new Uint8Array(FRAME_HEADER_BYTES);
-  let lenHave = 0;
-  let need = 0; // body bytes still missing in the frame in progress (its length prefix complete)
-
-  /** Walks `chunk`; returns where the last frame completed in it, or -1 if none did. */
-  const scan = (chunk: Uint8Array): number => {
-    let boundary = -1;
-    for (let at = 0; at < chunk.length;) {
-      if (!headerDone) {
-        header = chunk[at++];
-        headerDone = true;
-        boundary = at;
-      } else if (lenHave < FRAME_HEADER_BYTES) {
-        len[lenHave++] = chunk[at++];
-        if (lenHave === FRAME_HEADER_BYTES) need = lengthOf(len, maxFrame);
-      } else {
-        const take = Math.min(need, chunk.length - at);
-        at += take;
-        need -= take;
-        if (need === 0) { lenHave = 0; boundary = at; }
-      }
-    }
-    return boundary;
-  };
 
   return {
-    get header() { return header; },
+    get header() { return scanner.header; },
     get held() { return heldBytes; },
     push(chunk) {
-      const boundary = scan(chunk);
+      const boundary = scanner.scan(chunk);
       if (boundary < 0) {
         if (chunk.length > 0) { held.push(chunk.slice()); heldBytes += chunk.length; }
         return new Uint8Array(0);
@@ -77,12 +46,6 @@ export function createFrameCutter(maxFrame = DEFAULT_MAX_FRAME, withHeader = tru
       return out;
     },
   };
-}
-
-function lengthOf(prefix: Uint8Array, maxFrame: number): number {
-  const n = new DataView(prefix.buffer, prefix.byteOffset, FRAME_HEADER_BYTES).getUint32(0);
-  if (n === 0 || n > maxFrame) throw new FrameLengthError(`frame length ${n} is not in 1..${maxFrame}`);
-  return n;
 }
 
 function joinBytes(parts: Uint8Array[]): Uint8Array {
