@@ -13,7 +13,9 @@
  * {@link BRIDGE_SHARD_STOPPED}, or the owner calls `shardLost()`, the gateway asks the owner's `reattach` hook which
  * shard now holds the checkpoint's region and re-opens the session there with `resume` = the checkpoint's state,
  * exactly as a move does, holding what the client sends meanwhile. Client bytes the lost shard had not confirmed are
- * sent again, from a frame boundary. Without a checkpoint or a hook, or when the hook gives up, the client is closed.
+ * sent again, from a frame boundary. Without a checkpoint or a hook, or when the hook gives up, the client is closed;
+ * so it is when the lost shard left one of its streams to the client in the middle of a frame (the gateway follows
+ * the frames shards write, without keeping them), which the next shard could not continue.
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { CloseInfo, StreamKind, TransportSession, TransportStream } from '../net/transport.ts';
@@ -25,6 +27,7 @@ import {
   type OpenRequest, type ResumedStream, type StreamReceipt,
 } from './bridge-wire.ts';
 import { createFrameCutter, type FrameCutter } from './frame-cutter.ts';
+import { createFrameScanner, type FrameScanner } from './frame-scanner.ts';
 import { createReplayLog, type ReplayLog } from './replay-log.ts';
 
 /** Client datagrams a gateway holds at most while a session moves (more are dropped, as a real path may). */
@@ -113,10 +116,30 @@ interface GatewayStream {
   cutter?: FrameCutter;
   /** The header byte the shard wrote first (streams a shard opened). */
   header?: number;
+  /** Follows the frames shards write to the client on it (streams shards write on), to re-attach only between frames. */
+  fromShard?: FrameScanner;
   /** What was sent to the current shard and not confirmed (streams the client opened and writes on). */
   log?: ReplayLog;
   /** The client's header byte went out (streams the client opened). */
   headerSent?: boolean;
+}
+
+/** Stands for a stream whose shard-written framing was refused: it is never between frames. */
+const NEVER_WHOLE: FrameScanner = { header: undefined, atBoundary: false, scan: () => -1 };
+
+/** Follows what a shard wrote to the client on `s`; a framing the scanner refuses marks it as never whole. */
+function followShardFrames(s: GatewayStream, bytes: Uint8Array): void {
+  try {
+    s.fromShard?.scan(bytes);
+  } catch {
+    s.fromShard = NEVER_WHOLE;
+  }
+}
+
+/** The first stream on which the shard left the client in the middle of a frame, if any (a re-attach would garble it). */
+function cutStream(streams: Map<number, GatewayStream>): number | undefined {
+  for (const [id, s] of streams) if (s.stream && s.fromShard && !s.peerEnded && !s.fromShard.atBoundary) return id;
+  return undefined;
 }
 
 /** What the gateway's link to one shard needs to answer an open, or why it failed. */
@@ -321,7 +344,11 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
       }
     }
     if (m.op === 'end') { s.peerEnded = true; s.stream!.end(); return; }
-    if (m.bytes.length > skip) s.stream!.write(skip ? m.bytes.subarray(skip) : m.bytes);
+    if (m.bytes.length > skip) {
+      const bytes = skip ? m.bytes.subarray(skip) : m.bytes;
+      s.stream!.write(bytes);
+      followShardFrames(s, bytes);
+    }
     s.unacked += m.bytes.length;
     if (s.stream!.buffered > t.maxQueuedBytes) {
       fail(`stream ${m.id}: ${s.stream!.buffered} bytes not taken by the client (limit ${t.maxQueuedBytes})`);
@@ -346,7 +373,9 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
       case 'open':
         if (m.id % 2 !== 1) throw new BridgeWireError(`the shard opened stream ${m.id} (even ids are the gateway's)`);
         if (streams.has(m.id)) throw new BridgeWireError(`stream ${m.id} opened twice`);
-        streams.set(m.id, { kind: m.kind, byClient: false, id: m.id, unacked: 0, peerEnded: false, clientEnded: false });
+        streams.set(m.id, {
+          kind: m.kind, byClient: false, id: m.id, unacked: 0, peerEnded: false, clientEnded: false, fromShard: createFrameScanner(0xffffffff),
+        });
         return;
       case 'ack': throw new BridgeWireError('the shard sent an ack (only the gateway does)');
       case 'got': {
@@ -481,6 +510,12 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
     const from = shard;
     const t0 = performance.now();
     const report = (to: string, ok: boolean) => options.onReattach?.({ from, to, ms: performance.now() - t0, ok });
+    const cut = cutStream(streams);
+    if (cut !== undefined) {
+      report('', false);
+      end({ code: BRIDGE_CLOSE_CODE, reason: `${cause}; it left stream ${cut} in the middle of a frame, so the session cannot be re-attached` }, tell);
+      return;
+    }
     // Should the shard still be there (cut off, or its leases lost), it drops the player rather than time out.
     if (tell) publish({ op: 'close', code: BRIDGE_CLOSE_CODE, reason: cutReason(`${cause}; re-attaching elsewhere`) });
     if (closed) return;
@@ -518,6 +553,7 @@ export function bridgeSession(nc: NatsConnection, client: TransportSession, opti
         nextId += 2;
         const s: GatewayStream = { stream, kind: stream.kind, byClient: true, id, unacked: 0, peerEnded: false, clientEnded: false };
         if (stream.kind === 'bidi' || !stream.local) s.log = createReplayLog();
+        if (stream.kind === 'bidi') s.fromShard = createFrameScanner(0xffffffff, false);
         streams.set(id, s);
         send({ op: 'open', id, kind: stream.kind });
         if (stream.kind === 'bidi' || !stream.local) relayFromClient(s);

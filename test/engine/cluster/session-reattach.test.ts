@@ -4,7 +4,8 @@
  * the gateway's owner calls `shardLost()`, the gateway asks its `reattach` hook for the region's new owner and
  * re-opens the session on B with `resume` = A's last checkpoint. The client's streams are re-delivered with their
  * header bytes, client data written during the outage reaches B whole and in order, B continues A's streams, and
- * the client is never closed. Without a checkpoint, or when the hook gives up, the client is closed with a reason.
+ * the client is never closed. Without a checkpoint, when the hook gives up, or when the shard left a stream in the
+ * middle of a frame, the client is closed with a reason.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -235,6 +236,24 @@ describe.skipIf(skipNats('session-reattach.test.ts'))('re-attaching a bridged se
     await until(() => c.closed !== undefined, WAIT, 'the client to be closed');
     expect(c.closed).toEqual({ code: 1, reason: `shard A went silent (nothing for over ${FAST.timeoutMs} ms); no shard took over region r-3_4` });
     expect(await bridged[0].closed).toEqual(c.closed);
+    expect(reattaches).toEqual([{ from: 'A', to: '', ms: expect.any(Number), ok: false }]);
+  });
+
+  it('a shard lost in the middle of a frame it was writing is not re-attached: the client is closed naming the stream', async () => {
+    const A = await shard('A');
+    await shard('B');
+    const { c, a, chunks } = await liveOnA(A);
+    const half = bin(frame('a chunk the shard died writing')).subarray(0, 10);
+    a.streams[1].stream.write(half); // A's chunk stream (id 1): a write cut short, as by a death between two messages
+    await checkpoint(c, a, 'r-0_0', 'cp');
+    expect(chunks.data).toBe(`\x02${frame('chunk 1')}${latin1(half)}`);
+    await A.kill();
+    await until(() => c.closed !== undefined, WAIT, 'the client to be closed');
+    expect(c.closed).toEqual({
+      code: 1,
+      reason: `shard A went silent (nothing for over ${FAST.timeoutMs} ms); it left stream 1 in the middle of a frame, so the session cannot be re-attached`,
+    });
+    expect(hookCalls).toEqual([]);
     expect(reattaches).toEqual([{ from: 'A', to: '', ms: expect.any(Number), ok: false }]);
   });
 
