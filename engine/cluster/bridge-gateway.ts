@@ -18,16 +18,18 @@
  * the frames shards write, without keeping them), which the next shard could not continue.
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import type { CloseInfo, StreamKind, TransportSession, TransportStream } from '../net/transport.ts';
+import type { CloseInfo, StreamKind, TransportSession } from '../net/transport.ts';
 import { DEFAULT_MAX_FRAME } from '../protocol/framing.ts';
+import { requestOpen } from './bridge-open.ts';
 import { askReattach, type BridgeCheckpoint, type BridgeReattachHook, type BridgeReattachInfo } from './bridge-reattach.ts';
 import {
-  BRIDGE_CLOSE_CODE, BRIDGE_SHARD_STOPPED, BridgeWireError, bridgeTimings, checkBridgeId, cutReason, decodeBridgeMessage, decodeOpenReply,
-  downSubject, encodeOpen, openSubject, publishBridgeMessage, upSubject, type BridgeMessage, type BridgeTimings,
-  type OpenRequest, type ResumedStream, type StreamReceipt,
+  BRIDGE_CLOSE_CODE, BRIDGE_SHARD_STOPPED, BridgeWireError, bridgeTimings, checkBridgeId, cutReason, decodeBridgeMessage,
+  downSubject, publishBridgeMessage, upSubject, type BridgeMessage, type BridgeTimings, type OpenRequest,
+  type ResumedStream, type StreamReceipt,
 } from './bridge-wire.ts';
-import { createFrameCutter, type FrameCutter } from './frame-cutter.ts';
-import { createFrameScanner, type FrameScanner } from './frame-scanner.ts';
+import { createFrameCutter } from './frame-cutter.ts';
+import { createFrameScanner } from './frame-scanner.ts';
+import { cutStream, followShardFrames, type GatewayStream } from './gateway-stream.ts';
 import { createReplayLog, type ReplayLog } from './replay-log.ts';
 
 /** Client datagrams a gateway holds at most while a session moves (more are dropped, as a real path may). */
@@ -96,86 +98,10 @@ const randomHex = (bytes: number): string => {
 const PROCESS_GATEWAY = `gw-${randomHex(6)}`;
 let sessionCounter = 0;
 
-/** One client stream as the gateway relays it. */
-interface GatewayStream {
-  /** The client's stream; unset while a shard's new stream waits for its first byte (which picks the stream). */
-  stream?: TransportStream;
-  /** Its kind. */
-  kind: StreamKind;
-  /** True when the client opened it (its id then stays the same across moves). */
-  byClient: boolean;
-  /** Its id on the current shard; unset while it waits for the new shard to continue it after a move. */
-  id?: number;
-  /** Bytes written to the client's stream and not yet acknowledged to the shard. */
-  unacked: number;
-  /** The shard finished writing. */
-  peerEnded: boolean;
-  /** The client finished writing. */
-  clientEnded: boolean;
-  /** Cuts what the client writes at frame boundaries (streams the client writes on). */
-  cutter?: FrameCutter;
-  /** The header byte the shard wrote first (streams a shard opened). */
-  header?: number;
-  /** Follows the frames shards write to the client on it (streams shards write on), to re-attach only between frames. */
-  fromShard?: FrameScanner;
-  /** What was sent to the current shard and not confirmed (streams the client opened and writes on). */
-  log?: ReplayLog;
-  /** The client's header byte went out (streams the client opened). */
-  headerSent?: boolean;
-}
-
-/** Stands for a stream whose shard-written framing was refused: it is never between frames. */
-const NEVER_WHOLE: FrameScanner = { header: undefined, atBoundary: false, scan: () => -1 };
-
-/** Follows what a shard wrote to the client on `s`; a framing the scanner refuses marks it as never whole. */
-function followShardFrames(s: GatewayStream, bytes: Uint8Array): void {
-  try {
-    s.fromShard?.scan(bytes);
-  } catch {
-    s.fromShard = NEVER_WHOLE;
-  }
-}
-
-/** The first stream on which the shard left the client in the middle of a frame, if any (a re-attach would garble it). */
-function cutStream(streams: Map<number, GatewayStream>): number | undefined {
-  for (const [id, s] of streams) if (s.stream && s.fromShard && !s.peerEnded && !s.fromShard.atBoundary) return id;
-  return undefined;
-}
-
-/** What the gateway's link to one shard needs to answer an open, or why it failed. */
-type OpenOutcome = { ok: true } | { ok: false; reason: string; tell: boolean };
-
 function checkMaxFrame(v: number | undefined): number {
   const n = v ?? DEFAULT_MAX_FRAME;
   if (!Number.isInteger(n) || n < 1 || n > 1 << 30) throw new RangeError(`maxFrame must be an integer in 1..1073741824, got ${n}`);
   return n;
-}
-
-/** Why an open request failed, naming the shard. */
-function openFailure(err: unknown, shard: string, timeoutMs: number): string {
-  const e = err as Error & { isNoResponders?: () => boolean };
-  if (e instanceof BridgeWireError) return `shard ${shard} answered the session open with a malformed reply: ${e.message}`;
-  if (e.isNoResponders?.()) return `shard ${shard} is not serving sessions (no responders)`;
-  if (/timeout/i.test(`${e.name} ${e.message} ${String((e.cause as Error | undefined)?.name)}`)) {
-    return `shard ${shard} did not answer the session open within ${timeoutMs} ms`;
-  }
-  return `session open on shard ${shard} failed: ${e.message}`;
-}
-
-/** Requests an open on `shard`; the outcome says whether the shard must be told of a close (it may have accepted). */
-async function requestOpen(nc: NatsConnection, shard: string, request: OpenRequest, t: BridgeTimings): Promise<OpenOutcome> {
-  let reply;
-  try {
-    reply = decodeOpenReply((await nc.request(openSubject(shard), encodeOpen(request), { timeout: t.openTimeoutMs })).data);
-  } catch (err) {
-    // A late accept must not leave a session on the shard: tell it, in case it answered after the timeout.
-    return { ok: false, reason: openFailure(err, shard, t.openTimeoutMs), tell: true };
-  }
-  if (!reply.ok) return { ok: false, reason: reply.reason, tell: false };
-  if (2 * reply.heartbeatMs > t.timeoutMs) {
-    return { ok: false, reason: `shard ${shard}'s heartbeat ${reply.heartbeatMs} ms is too slow for this gateway's timeoutMs ${t.timeoutMs}`, tell: true };
-  }
-  return { ok: true };
 }
 
 /**
