@@ -31,7 +31,8 @@ import { hex64 } from '../hash.ts';
 import { query } from 'bitecs';
 import { encodeEntityBatch } from '../codec/entity-delta.ts';
 import type { ProtocolDefinition } from '../protocol/define.ts';
-import { createEntityLayout, readEntityState, type EntityLayout } from '../replication/entity-layout.ts';
+import { createEntityLayout, dequantizeField, readEntityState, type EntityLayout } from '../replication/entity-layout.ts';
+import type { EntityState } from '../codec/entity-delta.ts';
 import { createOwnLayout, encodeOwnState } from '../replication/own-state.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
 import { encodeColumnsInPool } from '../../workers/chunk-encode.main.ts';
@@ -68,6 +69,19 @@ export const RESYNCS_PER_SECOND = 2;
 /** Resync requests beyond the budget wait, at most this many columns; a client asking for more is closed. */
 export const MAX_WAITING_RESYNCS = 64;
 
+/**
+ * A ghost: another server's entity that this server's clients see (a border copy, or a player or mob this server
+ * handed off). Not in the world, so not simulated; replicated like an entity, keyed by its network id.
+ */
+export interface Ghost {
+  /** Entity kind id (of the protocol definition's entities). */
+  kind: number;
+  /** Name for name tags ('' for none). */
+  name: string;
+  /** Its replicated state in the entity layout (entity-layout.ts readEntityState); `state.id` is ignored. */
+  state: EntityState;
+}
+
 /** What {@link Replicator.resync} did with a request. */
 export type ResyncOutcome = 'queued' | 'waiting' | 'ignored' | 'flood';
 
@@ -101,6 +115,18 @@ export interface Replicator {
   join(session: ServerSession, eid: number): ServerPlayer;
   /** A player left: despawns it for the others. */
   leave(p: ServerPlayer, players: Iterable<ServerPlayer>): void;
+  /** A player was handed to another server: its updates stop; the others keep seeing it (as a ghost, set next). */
+  handedOff(p: ServerPlayer): void;
+  /**
+   * A player handed over by another server, its record restored (hand-off-state.ts) and its entity made: nothing is
+   * spawned on its client (it holds everything already); a ghost with its network id is dropped without a despawn.
+   */
+  adopted(p: ServerPlayer): void;
+  /** Sets (adds or updates) ghost `netId`; a network id that is a live entity here stays that entity's. */
+  setGhost(netId: number, ghost: Ghost): void;
+  /** Removes ghost `netId`: despawned on the clients that see it, unless an entity here has that id by then. */
+  removeGhost(netId: number): void;
+
   /** The client listed the columns it holds. */
   cacheHints(p: ServerPlayer, msg: ChunkHave): void;
   /** The client applied a column. */
@@ -207,7 +233,14 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   const layout = createEntityLayout(o.protocol);
   const ownLayout = createOwnLayout(o.protocol);
   const kinds = new Set(o.protocol.entities.map((k) => k.id));
-  const spawnData = (eid: number) => encodeEntityBatch([readEntityState(layout, world.ecs, eid)], () => layout.zero);
+  const spawnData = (q: ReplicatedEntity) => encodeEntityBatch([q.ghost?.state ?? readEntityState(layout, world.ecs, q.eid)], () => layout.zero);
+  /** Ghosts by network id. */
+  const ghosts = new Map<number, Ghost>();
+  /** The chunk a ghost stands in, from its state's position fields. */
+  const ghostChunk = (st: EntityState, axis: 'x' | 'z'): number => {
+    const i = layout.motion[axis];
+    return i < 0 ? 0 : chunkOf(dequantizeField(layout.fields[i], st.v[i]));
+  };
   const chunkPos = (eid: number): [number, number] => [chunkOf(s.Transform.x[eid]), chunkOf(s.Transform.z[eid])];
 
   /** A replicated entity as of the last interest update: where it was, and its kind and name for spawns. */
@@ -218,7 +251,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   /** `p` is told of `q` (spawn) or made to forget it (despawn) when that changed. */
   const see = (p: ServerPlayer, q: Tracked, visible: boolean): void => {
     if (visible && !p.known.has(q.netId)) {
-      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: q.netId, kind: q.kind, data: spawnData(q.eid), name: q.name }, 'entity');
+      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: q.netId, kind: q.kind, data: spawnData(q), name: q.name }, 'entity');
       p.known.add(q.netId);
     } else if (!visible && p.known.has(q.netId)) {
       send(p, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: q.netId }, 'entity');
@@ -266,16 +299,44 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       }
       entities.push(t);
     }
+    addGhosts(entities, moved);
+    const alive = new Set(entities.map((e) => e.netId));
     if (tracked.size > entities.length) {
-      const alive = new Set(entities.map((e) => e.netId));
       for (const netId of [...tracked.keys()]) if (!alive.has(netId)) untrack(netId, players);
     }
     for (const p of players) {
       const [pcx, pcz] = chunkPos(p.eid);
       const look = chunkKey(pcx, pcz) === p.centre ? moved : entities;
       for (const e of look) if (e.netId !== p.netId) see(p, e, inView(pcx, pcz, e.cx, e.cz, o.viewDistance));
+      // A player handed over from another server may know entities this server has not got: they are gone for it.
+      if (look === entities) for (const id of p.known) if (!alive.has(id)) see(p, { eid: -1, netId: id, cx: 0, cz: 0, kind: 0, name: '' }, false);
     }
     return entities;
+  };
+
+  /**
+   * Appends the ghosts to `entities` (real entities, in entity order) in network id order; a ghost whose network id
+   * is a real entity's now is dropped (the entity took its place). Ghosts that appeared or changed column go to `moved`.
+   */
+  const addGhosts = (entities: Tracked[], moved: Tracked[]): void => {
+    if (ghosts.size === 0) return;
+    const real = new Set(entities.map((e) => e.netId));
+    for (const netId of [...ghosts.keys()].sort((a, b) => a - b)) {
+      const g = ghosts.get(netId)!;
+      if (real.has(netId)) { ghosts.delete(netId); continue; }
+      const cx = ghostChunk(g.state, 'x'), cz = ghostChunk(g.state, 'z');
+      let t = tracked.get(netId);
+      if (!t || t.eid !== -1) {
+        t = { eid: -1, netId, cx, cz, kind: g.kind, name: g.name };
+        tracked.set(netId, t);
+        moved.push(t);
+      } else if (t.cx !== cx || t.cz !== cz || t.kind !== g.kind) {
+        t.cx = cx; t.cz = cz; t.kind = g.kind;
+        moved.push(t);
+      }
+      t.ghost = { state: g.state, cx, cz };
+      entities.push(t);
+    }
   };
 
   /** Sends each player the own component values that changed since its last OwnState. */
@@ -388,7 +449,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
         joinedAt: o.now(), pendingDiffs: [], priority: new Map(), emptyUpdates: new Set(), ownSent: undefined,
         metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, entityUpdatesQuiet: 0, largestMessage: 0, sendErrors: 0, resyncs: 0, resultsQueued: 0, refusedOnArrival: 0 },
       };
-      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: PlayerKind.Self, data: spawnData(eid), name: p.session.name }, 'entity');
+      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: PlayerKind.Self, data: spawnData({ eid, netId: p.netId }), name: p.session.name }, 'entity');
       entityUpdates.joined(p);
       return p;
     },
@@ -396,6 +457,23 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       entityUpdates.left(p);
       untrack(p.netId, [...players].filter((q) => q !== p));
     },
+    handedOff(p) {
+      entityUpdates.left(p);
+    },
+    adopted(p) {
+      ghosts.delete(p.netId);
+      entityUpdates.joined(p);
+    },
+    setGhost(netId, ghost) {
+      if (!Number.isInteger(netId) || netId < 1 || netId > 0xffffffff) throw new RangeError(`ghost netId must be an integer in 1..4294967295, got ${netId}`);
+      if (ghost.state.v.length !== layout.fields.length) throw new RangeError(`ghost ${netId}: state has ${ghost.state.v.length} fields; the entity layout has ${layout.fields.length}`);
+      if (!kinds.has(ghost.kind)) throw new RangeError(`ghost ${netId}: the protocol definition has no entity kind ${ghost.kind}`);
+      ghosts.set(netId, { kind: ghost.kind, name: ghost.name, state: { id: netId, v: ghost.state.v } });
+    },
+    removeGhost(netId) {
+      ghosts.delete(netId);
+    },
+
     cacheHints(p, msg) {
       const hints = new Map<number, string>();
       for (let i = 0; i < msg.checksums.length; i++) hints.set(chunkKey(msg.columns[2 * i], msg.columns[2 * i + 1]), msg.checksums[i]);
