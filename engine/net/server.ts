@@ -16,7 +16,7 @@ import { createConnection } from './connection.ts';
 import type { PayloadOf, UserMessage } from '../protocol/user-codec.ts';
 import type { UserMessageDef } from '../protocol/user-messages.ts';
 import type { Scheduler, TimerHandle } from './scheduler.ts';
-import type { TransportSession } from './transport.ts';
+import type { SessionHandlers, TransportSession } from './transport.ts';
 import { escapeForLog, rateLimitLog, type NetLog } from './log-text.ts';
 import { createConnectionCaps } from './connection-caps.ts';
 import { checkPlayerName, nameKey, uniqueName } from './player-name.ts';
@@ -139,6 +139,27 @@ export const MAX_BAD_TOKENS = 3;
 /** Warnings a peer can provoke, per second, before they are counted instead (so floods cannot flood the log). */
 const PEER_WARNINGS_PER_SECOND = 20;
 
+/**
+ * A view of `t` whose `setHandlers` takes effect only at `release()`: events that arrive meanwhile stay queued in
+ * the transport (every backend holds events until handlers are set).
+ */
+function holdEvents(t: TransportSession): { session: TransportSession; release(): void } {
+  let held: SessionHandlers | undefined;
+  let open = false;
+  const session: TransportSession = {
+    get reliableDatagrams() { return t.reliableDatagrams; },
+    get maxDatagramSize() { return t.maxDatagramSize; },
+    get remoteAddress() { return t.remoteAddress; },
+    resume: t.resume,
+    sendDatagram: (bytes) => t.sendDatagram(bytes),
+    openStream: (kind) => t.openStream(kind),
+    close: (info) => t.close(info),
+    setHandlers(h) { if (open) t.setHandlers(h); else held = h; },
+    ...(t.moveTo ? { moveTo: (target: string, state: Uint8Array) => t.moveTo!(target, state) } : {}),
+  };
+  return { session, release() { open = true; if (held) t.setHandlers(held); } };
+}
+
 /** Creates a {@link NetServer}. */
 export function createNetServer(options: NetServerOptions): NetServer {
   const log: NetLog = options.log ?? (() => {});
@@ -218,6 +239,8 @@ export function createNetServer(options: NetServerOptions): NetServer {
       let session: ServerSession;
       let helloTimer: TimerHandle | undefined;
       const copies = createHandshakeCopies();
+      // A handed-over session's events wait until it is let in (the peer's streams and inputs may already be queued).
+      const gate = transport.resume !== undefined ? holdEvents(transport) : undefined;
       /** Refuses the handshake: the client learns why from the Reject, then the session closes. */
       const refuse = (reason: string, asked: string) => {
         warnPeer('warn', `handshake: refused session ${id} (${escapeForLog(asked)}): ${reason}`);
@@ -225,7 +248,7 @@ export function createNetServer(options: NetServerOptions): NetServer {
         connection.close(reason);
       };
       const connection = createConnection({
-        session: transport,
+        session: gate?.session ?? transport,
         role: 'server',
         scheduler: options.scheduler,
         maxFrame: options.maxFrame,
@@ -300,6 +323,7 @@ export function createNetServer(options: NetServerOptions): NetServer {
         connection.activate();
         active.set(id, session);
         log('info', `session ${id} (${escapeForLog(name)}) handed over${address ? ` from ${address}` : ''}`);
+        gate?.release();
       };
       helloTimer = options.scheduler.set(helloTimeoutMs, () => {
         if (connection.state === 'handshaking') connection.close(`no valid Hello within ${helloTimeoutMs} ms`);
