@@ -85,10 +85,12 @@ describe('hand-off between two game servers', () => {
 
   it('the adopted state decodes to the components the player left with', async () => {
     let atAdoption: ReturnType<typeof captureComponents> | undefined;
+    const loaded: Array<[number, unknown]> = [];
     let adoptedAt = -1;
     const rig = await createTwoShards({
       handOff: false,
-      more: (name) => (name === 'A' ? {} : {
+      more: (name) => (name === 'A' ? { handoffData: { save: (p) => ({ mana: 42, eid: p.eid }), load() {} } } : {
+        handoffData: { save: () => null, load: (p, data) => loaded.push([p.netId, data]) },
         recorder: (world) => ({
           joined() {}, left() {}, tickStarts() {}, applied() {},
           adopted(tick, netId) {
@@ -118,6 +120,13 @@ describe('hand-off between two game servers', () => {
     expect(rig.B.players.size).toBe(1);
     // Adopted at the start of the tick the state named, with every component bit for bit.
     expect(adoptedAt).toBe(handedAt);
+    // The game's own data came along, and the input queue and timing advice continue where they were.
+    expect(loaded).toEqual([[walker.client.selfId, { mana: 42, eid: p.eid }]]);
+    const onB = [...rig.B.players.values()][0];
+    expect(onB.advice.seq).toBeGreaterThanOrEqual(p.advice.seq);
+    expect(onB.queue.stats.accepted).toBeGreaterThan(p.queue.stats.accepted);
+    expect(onB.known).toEqual(p.known);
+    expect(onB.chunks).toEqual(p.chunks);
     expect(atAdoption!.map(([n]) => n)).toEqual(comps.map(([n]) => n));
     atAdoption!.forEach(([, fields], i) => fields.forEach((f, j) => expect([...f]).toEqual([...comps[i][1][j]])));
     expect([...rig.B.players.values()][0].netId).toBe(walker.client.selfId);
