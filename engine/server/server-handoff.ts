@@ -259,10 +259,13 @@ export function createHandoffs(ctx: HandoffContext): Handoffs {
       for (const e of edits) remote.push({ x: e.x, y: e.y, z: e.z, block: e.block });
     },
     beforeTick() {
-      for (const a of [...arrivals.values()]) if (a.state.adoptTick <= world.tick) adoptPlayer(a);
-      for (let i = 0; i < entities.length;) {
-        if (entities[i].state.adoptTick <= world.tick) adoptMob(entities.splice(i, 1)[0]);
-        else i++;
+      // By network id, so the new entity ids do not depend on the order the hand-offs arrived in.
+      const due = [...arrivals.values()].filter((a) => a.state.adoptTick <= world.tick).sort((a, b) => a.player.netId - b.player.netId);
+      for (const a of due) adoptPlayer(a);
+      const mobs = entities.filter((e) => e.state.adoptTick <= world.tick).sort((a, b) => a.state.netId - b.state.netId);
+      for (const e of mobs) {
+        entities.splice(entities.indexOf(e), 1);
+        adoptMob(e);
       }
       applyRemote();
     },
