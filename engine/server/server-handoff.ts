@@ -158,8 +158,8 @@ export function createHandoffs(ctx: HandoffContext): Handoffs {
     counters.handoffsIn++;
     if (late) {
       counters.handoffsLate++;
-      log('warn', `player ${a.player.session.name} (entity ${a.player.netId}) adopted late: at tick ${world.tick}, its hand-off named tick ${a.state.adoptTick}`);
-    } else log('info', `player ${a.player.session.name} (entity ${a.player.netId}) adopted at tick ${world.tick}`);
+      log('warn', `player ${a.state.name} (entity ${a.player.netId}) adopted late: at tick ${world.tick}, its hand-off named tick ${a.state.adoptTick}`);
+    } else log('info', `player ${a.state.name} (entity ${a.player.netId}) adopted at tick ${world.tick}`);
     ctx.recorder?.adopted?.(world.tick, a.player.netId, a.bytes);
     for (const fn of a.deferred) fn();
   };

@@ -131,4 +131,18 @@ describe('hand-off between two game servers', () => {
     atAdoption!.forEach(([, fields], i) => fields.forEach((f, j) => expect([...f]).toEqual([...comps[i][1][j]])));
     expect([...rig.B.players.values()][0].netId).toBe(walker.client.selfId);
   });
+
+  it('a hand-off that reaches the receiver after its tick ran there is adopted at once, counted and logged', async () => {
+    const rig = await createTwoShards({ handOff: false });
+    const walker = rig.addClient('walker', idle);
+    rig.step(30);
+    rig.A.handOff([...rig.A.players.values()][0].session.id, 'B');
+    rig.B.tick(); // B runs the named tick before the session reaches it
+    rig.step(3);
+    expect(rig.B.counters.handoffsLate).toBe(1);
+    expect(rig.B.counters.handoffsIn).toBe(1);
+    expect(rig.logs.some((l) => /^B warn player walker \(entity 1\) adopted late/.test(l))).toBe(true);
+    expect([...rig.B.players.values()].map((p) => p.netId)).toEqual([walker.client.selfId]);
+    expect(walker.client.net.state).toBe('active');
+  });
 });
