@@ -27,7 +27,7 @@ export type { BorderEntity, GameServerCounters, HandoffData, RemoteEdit } from '
 export { HANDOFF_VERSION, HandoffStateError, decodeHandoff } from './server/handoff-state.ts';
 export type { EntityHandoff, PlayerHandoff, QueueHandoff, ReplicationHandoff } from './server/handoff-state.ts';
 export type { CapturedComponent } from './server/entity-capture.ts';
-export type { Ghost } from './server/replicator.ts';
+export type { Ghost } from './server/ghosts.ts';
 export { MAX_NET_ID_BASE } from './server/tick-epoch.ts';
 export * from '../workers/light.common.ts';
 export * from '../workers/light.main.ts';

@@ -37,7 +37,7 @@ import { answerRefused } from './refusal-answers.ts';
 import { blocksCommand } from './area-blocks.ts';
 import { runServerTick } from './server-tick.ts';
 import { createHandoffs, type BorderEntity, type GameServerCounters, type HandoffData, type RemoteEdit } from './server-handoff.ts';
-import type { Ghost } from './replicator.ts';
+import type { Ghost } from './ghosts.ts';
 import { checkNetIdBase, checkTickEpoch, epochStart } from './tick-epoch.ts';
 import { serverStats, startStatsWindow } from './server-stats.ts';
 import type { ChannelByteTotals, StratumMetrics } from './metrics.ts';

@@ -31,8 +31,8 @@ import { hex64 } from '../hash.ts';
 import { query } from 'bitecs';
 import { encodeEntityBatch } from '../codec/entity-delta.ts';
 import type { ProtocolDefinition } from '../protocol/define.ts';
-import { createEntityLayout, dequantizeField, readEntityState, type EntityLayout } from '../replication/entity-layout.ts';
-import type { EntityState } from '../codec/entity-delta.ts';
+import { createEntityLayout, readEntityState, type EntityLayout } from '../replication/entity-layout.ts';
+import { createGhostTable, type Ghost, type TrackedEntity } from './ghosts.ts';
 import { createOwnLayout, encodeOwnState } from '../replication/own-state.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
 import { encodeColumnsInPool } from '../../workers/chunk-encode.main.ts';
@@ -68,19 +68,6 @@ export const RESYNC_BURST = 8;
 export const RESYNCS_PER_SECOND = 2;
 /** Resync requests beyond the budget wait, at most this many columns; a client asking for more is closed. */
 export const MAX_WAITING_RESYNCS = 64;
-
-/**
- * A ghost: another server's entity that this server's clients see (a border copy, or a player or mob this server
- * handed off). Not in the world, so not simulated; replicated like an entity, keyed by its network id.
- */
-export interface Ghost {
-  /** Entity kind id (of the protocol definition's entities). */
-  kind: number;
-  /** Name for name tags ('' for none). */
-  name: string;
-  /** Its replicated state in the entity layout (entity-layout.ts readEntityState); `state.id` is ignored. */
-  state: EntityState;
-}
 
 /** What {@link Replicator.resync} did with a request. */
 export type ResyncOutcome = 'queued' | 'waiting' | 'ignored' | 'flood';
@@ -234,17 +221,9 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   const ownLayout = createOwnLayout(o.protocol);
   const kinds = new Set(o.protocol.entities.map((k) => k.id));
   const spawnData = (q: ReplicatedEntity) => encodeEntityBatch([q.ghost?.state ?? readEntityState(layout, world.ecs, q.eid)], () => layout.zero);
-  /** Ghosts by network id. */
-  const ghosts = new Map<number, Ghost>();
-  /** The chunk a ghost stands in, from its state's position fields. */
-  const ghostChunk = (st: EntityState, axis: 'x' | 'z'): number => {
-    const i = layout.motion[axis];
-    return i < 0 ? 0 : chunkOf(dequantizeField(layout.fields[i], st.v[i]));
-  };
   const chunkPos = (eid: number): [number, number] => [chunkOf(s.Transform.x[eid]), chunkOf(s.Transform.z[eid])];
-
-  /** A replicated entity as of the last interest update: where it was, and its kind and name for spawns. */
-  interface Tracked extends ReplicatedEntity { cx: number; cz: number; kind: number; name: string }
+  type Tracked = TrackedEntity;
+  const ghosts = createGhostTable(layout, kinds);
   /** Replicated entities by network id, as of the last interest update. */
   const tracked = new Map<number, Tracked>();
 
@@ -299,7 +278,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       }
       entities.push(t);
     }
-    addGhosts(entities, moved);
+    ghosts.addTo(entities, moved, tracked);
     const alive = new Set(entities.map((e) => e.netId));
     if (tracked.size > entities.length) {
       for (const netId of [...tracked.keys()]) if (!alive.has(netId)) untrack(netId, players);
@@ -312,31 +291,6 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       if (look === entities) for (const id of p.known) if (!alive.has(id)) see(p, { eid: -1, netId: id, cx: 0, cz: 0, kind: 0, name: '' }, false);
     }
     return entities;
-  };
-
-  /**
-   * Appends the ghosts to `entities` (real entities, in entity order) in network id order; a ghost whose network id
-   * is a real entity's now is dropped (the entity took its place). Ghosts that appeared or changed column go to `moved`.
-   */
-  const addGhosts = (entities: Tracked[], moved: Tracked[]): void => {
-    if (ghosts.size === 0) return;
-    const real = new Set(entities.map((e) => e.netId));
-    for (const netId of [...ghosts.keys()].sort((a, b) => a - b)) {
-      const g = ghosts.get(netId)!;
-      if (real.has(netId)) { ghosts.delete(netId); continue; }
-      const cx = ghostChunk(g.state, 'x'), cz = ghostChunk(g.state, 'z');
-      let t = tracked.get(netId);
-      if (!t || t.eid !== -1) {
-        t = { eid: -1, netId, cx, cz, kind: g.kind, name: g.name };
-        tracked.set(netId, t);
-        moved.push(t);
-      } else if (t.cx !== cx || t.cz !== cz || t.kind !== g.kind) {
-        t.cx = cx; t.cz = cz; t.kind = g.kind;
-        moved.push(t);
-      }
-      t.ghost = { state: g.state, cx, cz };
-      entities.push(t);
-    }
   };
 
   /** Sends each player the own component values that changed since its last OwnState. */
@@ -464,12 +418,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       ghosts.delete(p.netId);
       entityUpdates.joined(p);
     },
-    setGhost(netId, ghost) {
-      if (!Number.isInteger(netId) || netId < 1 || netId > 0xffffffff) throw new RangeError(`ghost netId must be an integer in 1..4294967295, got ${netId}`);
-      if (ghost.state.v.length !== layout.fields.length) throw new RangeError(`ghost ${netId}: state has ${ghost.state.v.length} fields; the entity layout has ${layout.fields.length}`);
-      if (!kinds.has(ghost.kind)) throw new RangeError(`ghost ${netId}: the protocol definition has no entity kind ${ghost.kind}`);
-      ghosts.set(netId, { kind: ghost.kind, name: ghost.name, state: { id: netId, v: ghost.state.v } });
-    },
+    setGhost: (netId, ghost) => ghosts.set(netId, ghost),
     removeGhost(netId) {
       ghosts.delete(netId);
     },

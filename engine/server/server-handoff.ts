@@ -15,7 +15,8 @@ import {
   HANDOFF_VERSION, HandoffStateError, decodeHandoff, encodeHandoff, queueHandoff, replicationHandoff, restorePlayer,
   type EntityHandoff, type PlayerHandoff,
 } from './handoff-state.ts';
-import type { Ghost, Replicator } from './replicator.ts';
+import type { Replicator } from './replicator.ts';
+import type { Ghost } from './ghosts.ts';
 import type { ServerPlayer } from './server-player.ts';
 import type { ServerRecorder } from './server-recorder.ts';
 import type { TickCounters } from './server-tick.ts';
