@@ -23,6 +23,7 @@ export const HANDOFF_VERSION = 1;
 
 /** A hand-off state that does not decode or does not have the expected shape. */
 export class HandoffStateError extends Error {
+  /** 'HandoffStateError'. */
   override name = 'HandoffStateError';
 }
 
