@@ -7,6 +7,10 @@ import type { Pose } from '../../../engine/prediction/interpolation.ts';
 import { SPRINT_SPEED } from '../../../engine/physics/controller.ts';
 import { TICK_MS } from '../../../engine/tick.ts';
 import { createTwoShards } from '../../support/two-shards.ts';
+import { recordShard, replayShard } from '../../support/shard-replay.ts';
+import { loadHasher } from '../../../engine/hash.ts';
+import { stateHash } from '../../../engine/sim/state-hash.ts';
+import { DEFAULT_SUPERFLAT } from '../../../engine/voxel/terrain/generator.ts';
 
 const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 });
 /** Yaw steps facing +x and -x (step 0 faces +z, steps increase towards -x). */
@@ -144,5 +148,27 @@ describe('hand-off between two game servers', () => {
     expect(rig.logs.some((l) => /^B warn player walker \(entity 1\) adopted late/.test(l))).toBe(true);
     expect([...rig.B.players.values()].map((p) => p.netId)).toEqual([walker.client.selfId]);
     expect(walker.client.net.state).toBe('active');
+  });
+
+  it("each shard's run replays from its recording (joins, hand-offs both ways, remote edits, inputs) to the same state hash", async () => {
+    const recs = { A: recordShard(), B: recordShard() };
+    const spawnAt = (name: string): [number, number] => (name === 'watcher' ? [10.5, 6.5] : [11.5, 0.5]);
+    const rig = await createTwoShards({ spawnAt, more: (name) => ({ recorder: () => recs[name].recorder }) });
+    rig.addClient('walker', pacer);
+    rig.addClient('watcher', idle);
+    rig.step(60);
+    rig.B.applyRemoteEdits([{ x: 12, y: 7, z: 5, block: 10 }]);
+    rig.step(200);
+    expect(rig.network.moves).toBeGreaterThanOrEqual(3);
+    const hasher = await loadHasher();
+    for (const [name, server] of [['A', rig.A], ['B', rig.B]] as const) {
+      const kinds = new Set(recs[name].events.map((e) => e.kind));
+      expect([...kinds].sort()).toEqual(name === 'A' ? ['adopted', 'applied', 'handedOff', 'joined'] : ['adopted', 'applied', 'handedOff', 'remoteEdits']);
+      const replayed = replayShard(recs[name].events, recs[name].firstTick(), server.world.tick, {
+        terrain: DEFAULT_SUPERFLAT, worldRadius: 2, columnSections: 4, seed: 7, netIdBase: name === 'A' ? 1 : 1_000_000, spawnAt,
+      });
+      expect(replayed.tick).toBe(server.world.tick);
+      expect(stateHash(hasher, replayed), name).toBe(stateHash(hasher, server.world));
+    }
   });
 });
