@@ -2,8 +2,8 @@
  * Two game servers in one process, as two shards of one world: the same seed and terrain, ticking in step from one
  * epoch on one manual clock, with disjoint network id ranges and a movable in-memory transport (movable-network.ts)
  * between them and their clients. `A` owns x < `border`, `B` the rest. `step()` runs one tick of both, then wires
- * them as a shard would: each publishes its border entities to the other (as ghosts) and hands off the players
- * standing on the other's side.
+ * them as a shard would: each publishes its players' edits and its border entities to the other (remote edits and
+ * ghosts) and hands off the players standing on the other's side.
  */
 import { createEventBus } from '../../engine/events.ts';
 import type { PlayerInput } from '../../engine/input.ts';
@@ -14,6 +14,7 @@ import { DEFAULT_SUPERFLAT } from '../../engine/voxel/terrain/generator.ts';
 import type { ClientEvents } from '../../engine/client/client-events.ts';
 import { createGameClient, type GameClient } from '../../engine/client/game-client.ts';
 import { createGameServer, type GameServer, type GameServerOptions } from '../../engine/server/game-server.ts';
+import type { RemoteEdit } from '../../engine/server/server-handoff.ts';
 import { surfaceY } from '../../engine/sim/surface.ts';
 import { GAME_PROTOCOL } from '../../game/protocol.ts';
 import { loadCodecDeps } from './codec-deps.ts';
@@ -65,12 +66,16 @@ export async function createTwoShards(o: TwoShardsOptions = {}) {
   A.start();
   B.start();
   const servers = { A, B } as const;
+  /** Edits each server's players made since the last exchange (its border publishes them with the entities). */
+  const madeEdits = { A: [] as RemoteEdit[], B: [] as RemoteEdit[] };
+  for (const name of ['A', 'B'] as const) servers[name].world.events.on('BlockChanged', (e) => madeEdits[name].push({ x: e.x, y: e.y, z: e.z, block: e.block }));
   /** Ghost ids each server got from the other at the last exchange. */
   const ghostIds = { A: new Set<number>(), B: new Set<number>() };
   let n = 0;
 
-  /** Publishes `from`'s border entities to `to` as ghosts (everything counts as near the border here). */
+  /** Publishes `from`'s edits and border entities to `to` (everything counts as near the border here). */
   const exchange = (from: 'A' | 'B', to: 'A' | 'B') => {
+    if (madeEdits[from].length) servers[to].applyRemoteEdits(madeEdits[from].splice(0));
     const now = new Set<number>();
     for (const e of servers[from].borderEntities(() => true)) {
       servers[to].setGhost(e.netId, e);

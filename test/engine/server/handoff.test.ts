@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Button, type PlayerInput } from '../../../engine/input.ts';
+import { BlockActionKind, Button, type PlayerInput } from '../../../engine/input.ts';
+import { Block } from '../../../engine/voxel/blocks.ts';
+import { getBlock } from '../../../engine/voxel/voxel-world.ts';
 import type { GameClient } from '../../../engine/client/game-client.ts';
 import { captureComponents } from '../../../engine/server/entity-capture.ts';
 import { decodeHandoff } from '../../../engine/server/handoff-state.ts';
@@ -170,5 +172,33 @@ describe('hand-off between two game servers', () => {
       expect(replayed.tick).toBe(server.world.tick);
       expect(stateHash(hasher, replayed), name).toBe(stateHash(hasher, server.world));
     }
+  });
+
+  it('a player building while it crosses the border and back: every client ends with the blocks of the servers', async () => {
+    const rig = await createTwoShards({ spawnAt: (name) => (name === 'watcher' ? [10.5, 6.5] : [11.5, 0.5]) });
+    let placed = 0;
+    const walker = rig.addClient('walker', (c) => {
+      const pace = pacer(c);
+      const b = c.predictor?.body;
+      if (!b || pace.buttons === 0 || c.tick % 7 !== 0) return pace;
+      placed++;
+      return { ...pace, block: { kind: BlockActionKind.Place, x: Math.floor(b.x), y: 6, z: Math.floor(b.z) + 2, face: 3 } };
+    });
+    const watcher = rig.addClient('watcher', idle);
+    rig.step(300);
+    rig.step(20); // the last section updates go out
+    expect(rig.network.moves).toBeGreaterThanOrEqual(4);
+    expect(placed).toBeGreaterThan(10);
+    expect(walker.client.stats.confirmed).toBeGreaterThan(5);
+    expect(walker.client.pending.size).toBe(0);
+    let planks = 0;
+    for (let x = 0; x < 32; x++) for (let z = -4; z < 8; z++) {
+      const want = getBlock(rig.A.world.voxels, x, 7, z);
+      if (want === Block.Planks) planks++;
+      expect(getBlock(rig.B.world.voxels, x, 7, z), `B (${x}, 7, ${z})`).toBe(want);
+      expect(getBlock(walker.client.world.voxels, x, 7, z), `walker (${x}, 7, ${z})`).toBe(want);
+      expect(getBlock(watcher.client.world.voxels, x, 7, z), `watcher (${x}, 7, ${z})`).toBe(want);
+    }
+    expect(planks).toBe(walker.client.stats.confirmed);
   });
 });
