@@ -14,6 +14,7 @@ import { MobKind } from '../../../game/mobs.ts';
 import { GAME_PROTOCOL } from '../../../game/protocol.ts';
 import { loadCodecDeps } from '../../support/codec-deps.ts';
 import { createTwoShards } from '../../support/two-shards.ts';
+import { createStepper } from '../../support/stepper.ts';
 
 const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 });
 const layout = createEntityLayout(GAME_PROTOCOL);
@@ -145,9 +146,16 @@ describe('handed-over sessions that cannot be adopted', () => {
   });
 
   it('handOff on a session whose transport cannot move throws and changes nothing', async () => {
-    const { server, close } = await oneServer({});
-    expect(() => server.handOff(1, 'B')).toThrow(/no player with session 1/);
-    close();
+    const st = await createStepper();
+    const c = st.addClient(idle);
+    st.step(20);
+    const p = [...st.server.players.values()][0];
+    expect(() => st.server.handOff(999, 'B')).toThrow(/no player with session 999/);
+    expect(() => st.server.handOff(p.session.id, 'B')).toThrow(/cannot move: its transport has no moveTo/);
+    st.step(5);
+    expect(st.server.players.get(p.session.id)).toBe(p);
+    expect(st.server.counters.handoffsOut).toBe(0);
+    expect(c.client.net.state).toBe('active');
   });
 });
 
