@@ -244,6 +244,11 @@ export interface GameServer {
    * not decode, does not fit this server's component layout, or names a network id alive here.
    */
   adoptEntity(state: Uint8Array): number;
+  /**
+   * Calls `fn` after every tick (the loop's and `tick()`'s), between ticks: where a shard hands off, publishes its
+   * border and updates its ghosts. Returns a function that removes it.
+   */
+  onTickEnd(fn: () => void): () => void;
 }
 
 /** The admin commands every game server answers (GameServerOptions.commands may not reuse these names). */
@@ -392,9 +397,13 @@ export function createGameServer(options: GameServerOptions): GameServer {
     data: options.handoffData, now: () => scheduler.now(), budgetBytesPerSecond: options.budgetBytesPerSecond ?? DEFAULT_CLIENT_BUDGET, log,
   });
 
+  const tickEnds = new Set<() => void>();
   const tick = (): void => {
     handoffs.beforeTick();
     runServerTick({ world, players, store, counters, replicator, stepWorld: (w, inputs) => stepWorld(w, inputs, schedule), recorder });
+    for (const fn of [...tickEnds]) {
+      try { fn(); } catch (e) { log('error', `an onTickEnd handler failed after tick ${world.tick - 1}: ${(e as Error).message}`); }
+    }
   };
 
   // One tick per turn of the event loop, a late one as soon as possible after the I/O that waited meanwhile: ticks
@@ -476,6 +485,10 @@ export function createGameServer(options: GameServerOptions): GameServer {
     applyRemoteEdits: (edits) => handoffs.applyRemoteEdits(edits),
     exportEntity: (eid) => handoffs.exportEntity(eid),
     adoptEntity: (state) => handoffs.adoptEntity(state),
+    onTickEnd(fn) {
+      tickEnds.add(fn);
+      return () => { tickEnds.delete(fn); };
+    },
     stop(reason) {
       stopped = true;
       scheduler.clear(timer);

@@ -117,6 +117,26 @@ export interface Handoffs {
   borderEntities(near: (x: number, z: number) => boolean): BorderEntity[];
 }
 
+/**
+ * Makes the entity a hand-off state describes (player or mob) in `world`, with every component and its network id,
+ * and returns its entity id: what adoption does to a world, for replays of a recording (ServerRecorder.adopted and
+ * entityAdopted). Throws HandoffStateError for a state that does not decode or does not fit the world's layout.
+ */
+export function adoptEntityState(world: GameWorld, state: Uint8Array): number {
+  const components = decodeHandoff(state).components;
+  const problem = componentsProblem(world.ecs, components);
+  if (problem) throw new HandoffStateError(`hand-off state: ${problem}`);
+  return restoreComponents(world.ecs, components);
+}
+
+/**
+ * Takes entity `eid` out of `world` as a hand-off does (player or mob; ServerRecorder.handedOff and entityExported):
+ * for replays of a recording.
+ */
+export function removeHandedOff(world: GameWorld, eid: number): void {
+  removeEntity(world.ecs, eid);
+}
+
 /** Creates the hand-off side of a game server. */
 export function createHandoffs(ctx: HandoffContext): Handoffs {
   const { world, players, counters, log } = ctx;
@@ -152,7 +172,7 @@ export function createHandoffs(ctx: HandoffContext): Handoffs {
   const adoptPlayer = (a: Arrival): void => {
     arrivals.delete(a.player.session.id);
     const late = world.tick > a.state.adoptTick;
-    a.player.eid = restoreComponents(world.ecs, a.state.components);
+    a.player.eid = adoptEntityState(world, a.bytes);
     players.set(a.player.session.id, a.player);
     ctx.replicator().adopted(a.player);
     if (a.state.game !== undefined) ctx.data?.load(a.player, a.state.game);
@@ -166,7 +186,7 @@ export function createHandoffs(ctx: HandoffContext): Handoffs {
   };
 
   const adoptMob = (e: { state: EntityHandoff; bytes: Uint8Array }): void => {
-    restoreComponents(world.ecs, e.state.components);
+    adoptEntityState(world, e.bytes);
     ctx.replicator().removeGhost(e.state.netId);
     ctx.recorder?.entityAdopted?.(world.tick, e.state.netId, e.bytes);
   };
@@ -202,7 +222,7 @@ export function createHandoffs(ctx: HandoffContext): Handoffs {
       players.delete(sessionId);
       ctx.replicator().handedOff(p);
       if (ghost) ctx.replicator().setGhost(p.netId, ghost);
-      removeEntity(world.ecs, p.eid);
+      removeHandedOff(world, p.eid);
       counters.handoffsOut++;
       ctx.recorder?.handedOff?.(world.tick, p.netId, target);
       log('info', `player ${p.session.name} (entity ${p.netId}) handed to ${target} for tick ${world.tick}`);
@@ -239,7 +259,7 @@ export function createHandoffs(ctx: HandoffContext): Handoffs {
       const bytes = encodeHandoff({ version: HANDOFF_VERSION, kind: 'entity', adoptTick: world.tick, netId, components: captureComponents(world.ecs, eid) });
       const ghost = ghostOf(eid, '');
       if (ghost) ctx.replicator().setGhost(netId, ghost);
-      removeEntity(world.ecs, eid);
+      removeHandedOff(world, eid);
       ctx.recorder?.entityExported?.(world.tick, netId);
       return bytes;
     },

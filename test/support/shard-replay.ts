@@ -5,8 +5,7 @@
 import { removeEntity } from 'bitecs';
 import type { PlayerInput } from '../../engine/input.ts';
 import { componentLayout, PlayerKind } from '../../engine/protocol/define.ts';
-import { restoreComponents } from '../../engine/server/entity-capture.ts';
-import { decodeHandoff } from '../../engine/server/handoff-state.ts';
+import { adoptEntityState, removeHandedOff } from '../../engine/server/server-handoff.ts';
 import type { ServerRecorder } from '../../engine/server/server-recorder.ts';
 import { DEFAULT_KIT, createGameWorld, spawnPlayer, type GameWorld } from '../../engine/sim/game-world.ts';
 import { gameSchedule, stepWorld } from '../../engine/sim/step.ts';
@@ -74,11 +73,14 @@ export function replayShard(events: readonly ShardEvent[], from: Tick, to: Tick,
       if (e.kind === 'joined') {
         const [x, z] = o.spawnAt(e.name);
         eidOf.set(e.netId, spawnPlayer(world, x, surfaceY(world, Math.floor(x), Math.floor(z)), z, DEFAULT_KIT, PlayerKind.Player));
-      } else if (e.kind === 'left' || e.kind === 'handedOff' || e.kind === 'entityExported') {
+      } else if (e.kind === 'left') {
         removeEntity(world.ecs, eidOf.get(e.netId)!);
         eidOf.delete(e.netId);
+      } else if (e.kind === 'handedOff' || e.kind === 'entityExported') {
+        removeHandedOff(world, eidOf.get(e.netId)!);
+        eidOf.delete(e.netId);
       } else if (e.kind === 'adopted' || e.kind === 'entityAdopted') {
-        eidOf.set(e.netId, restoreComponents(world.ecs, decodeHandoff(e.state).components));
+        eidOf.set(e.netId, adoptEntityState(world, e.state));
       } else if (e.kind === 'remoteEdits') {
         for (const r of e.edits) setBlock(world.voxels, r.x, r.y, r.z, r.block);
       } else if (e.kind === 'applied') inputs.set(eidOf.get(e.netId)!, e.input);

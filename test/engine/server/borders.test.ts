@@ -171,6 +171,24 @@ async function oneServer(more: Partial<GameServerOptions>, wallOffset = 0) {
   return { server, scheduler, close: () => server.stop('done') };
 }
 
+describe('onTickEnd', () => {
+  it('runs after every tick, loop or tick(), until removed; a handler that throws is logged and the loop goes on', async () => {
+    const st = await createStepper();
+    const seen: number[] = [];
+    const off = st.server.onTickEnd(() => seen.push(st.server.world.tick));
+    const offBad = st.server.onTickEnd(() => { throw new Error('boom'); });
+    st.step(3);
+    st.server.tick();
+    expect(seen).toEqual([1, 2, 3, 4]);
+    off();
+    offBad();
+    st.step(2);
+    expect(seen).toHaveLength(4);
+    expect(st.server.world.tick).toBe(6);
+    expect(st.serverLog.filter((l) => /error an onTickEnd handler failed after tick \d+: boom/.test(l))).toHaveLength(4);
+  });
+});
+
 describe('network id ranges and the tick epoch', () => {
   it('netIdBase sets the first network id and rejects values outside 1..2^30', async () => {
     const rig = await createTwoShards({ handOff: false });
