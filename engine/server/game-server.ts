@@ -39,6 +39,7 @@ import { runServerTick } from './server-tick.ts';
 import { createHandoffs, type BorderEntity, type GameServerCounters, type HandoffData, type RemoteEdit } from './server-handoff.ts';
 import type { Ghost } from './ghosts.ts';
 import { checkNetIdBase, checkTickEpoch, epochStart } from './tick-epoch.ts';
+import { createEntityLayout, type EntityLayout } from '../replication/entity-layout.ts';
 import { serverStats, startStatsWindow } from './server-stats.ts';
 import type { ChannelByteTotals, StratumMetrics } from './metrics.ts';
 import { CHANNELS } from '../net/channels.ts';
@@ -166,6 +167,11 @@ export interface GameServer {
   lightAt(x: number, y: number, z: number): LightValue;
   /** What clients must match at handshake (from the protocol definition). */
   readonly identity: ProtocolIdentity;
+  /**
+   * The entity layout of the protocol definition (engine/replication/entity-layout.ts): the fields of every replicated
+   * entity state, ghosts' (`setGhost`) and border entities' (`borderEntities`) included.
+   */
+  readonly entityLayout: EntityLayout;
   /** The network server; hand it transport sessions (`net.accept`). */
   readonly net: NetServer;
   /** Players by session id. */
@@ -261,6 +267,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
     if (BUILTIN_COMMANDS.includes(name)) throw new RangeError(`commands: '${name}' is a built-in admin command (${BUILTIN_COMMANDS.join(', ')}); choose another name`);
   }
   const identity = protocolIdentity(options.protocol, options.codec.hasher);
+  const entityLayout = createEntityLayout(options.protocol);
   const world = createGameWorld({
     capacity: options.capacity, columnSections: options.columnSections, blocks: createBlockRegistry(options.protocol.blocks),
     components: componentLayout(options.protocol), seed: options.seed,
@@ -420,7 +427,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
   const unwatch = options.metrics?.watch({ players: () => players.size, sessions: () => net.open, channelBytes });
 
   return {
-    world, identity, net, players, counters, channelBytes,
+    world, identity, entityLayout, net, players, counters, channelBytes,
     metrics: options.metrics,
     lightAt: (x, y, z) => lightAt(world.voxels, x, y, z),
     get timing() { return fixed; },

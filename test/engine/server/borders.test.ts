@@ -104,6 +104,8 @@ describe('borders: ghosts and remote edits', () => {
     rig.step(10);
     const onB = rig.B.borderEntities(() => true).find((e) => e.netId === id);
     expect(onB?.kind).toBe(MobKind.Sheep);
+    expect(onB?.state.v).toHaveLength(rig.B.entityLayout.fields.length);
+    expect(rig.B.entityLayout.fields.map((f) => `${f.component}.${f.field}`)).toEqual(layout.fields.map((f) => `${f.component}.${f.field}`));
     expect(rig.A.borderEntities(() => true).some((e) => e.netId === id)).toBe(false);
     expect(ofId(c.events, 'EntityDespawned', id)).toEqual([]);
     expect(c.client.remotes.has(id)).toBe(true);
