@@ -229,6 +229,8 @@ export function createHandoffs(ctx: HandoffContext): Handoffs {
       try {
         p.session.moveTo(target, bytes);
       } catch (e) {
+        // Gone from here and never adopted there: it leaves, and its ghost with it.
+        ctx.replicator().removeGhost(p.netId);
         p.session.close(`hand-off to ${target} failed: ${(e as Error).message}`);
         throw e;
       }
