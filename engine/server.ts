@@ -23,7 +23,7 @@ export * from './platform/node/zstd.ts';
 export * from './server/game-server.ts';
 export * from './server/server-player.ts';
 export * from './server/server-recorder.ts';
-export { adoptEntityState, removeHandedOff } from './server/server-handoff.ts';
+export { adoptEntityState, entityWithNetId, removeHandedOff } from './server/server-handoff.ts';
 export type { BorderEntity, GameServerCounters, HandoffData, RemoteEdit } from './server/server-handoff.ts';
 export { HANDOFF_VERSION, HandoffStateError, decodeHandoff } from './server/handoff-state.ts';
 export type { EntityHandoff, PlayerHandoff, QueueHandoff, ReplicationHandoff } from './server/handoff-state.ts';

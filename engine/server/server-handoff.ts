@@ -137,6 +137,13 @@ export function removeHandedOff(world: GameWorld, eid: number): void {
   removeEntity(world.ecs, eid);
 }
 
+/** The entity with network id `netId` in `world`, or -1 (replays look up mobs a recording names by network id). */
+export function entityWithNetId(world: GameWorld, netId: number): number {
+  const s = world.ecs.stores;
+  for (const eid of query(world.ecs, [s.NetworkId])) if (s.NetworkId.id[eid] === netId) return eid;
+  return -1;
+}
+
 /** Creates the hand-off side of a game server. */
 export function createHandoffs(ctx: HandoffContext): Handoffs {
   const { world, players, counters, log } = ctx;
@@ -152,15 +159,9 @@ export function createHandoffs(ctx: HandoffContext): Handoffs {
     return { kind, name, state: readEntityState(ctx.replicator().layout, world.ecs, eid) };
   };
 
-  /** The entity with network id `netId` here, or -1. */
-  const entityWith = (netId: number): number => {
-    for (const eid of query(world.ecs, [s.NetworkId])) if (s.NetworkId.id[eid] === netId) return eid;
-    return -1;
-  };
-
   /** Whether network id `netId` is taken here: a live entity, or one on its way in. */
   const taken = (netId: number): boolean =>
-    entityWith(netId) >= 0 || [...arrivals.values()].some((a) => a.player.netId === netId) || entities.some((e) => e.state.netId === netId);
+    entityWithNetId(world, netId) >= 0 || [...arrivals.values()].some((a) => a.player.netId === netId) || entities.some((e) => e.state.netId === netId);
 
   /** Throws HandoffStateError when `state` cannot be adopted here: its id is taken, or its components do not fit. */
   const checkAdoptable = (state: EntityHandoff): void => {

@@ -5,7 +5,7 @@
 import { removeEntity } from 'bitecs';
 import type { PlayerInput } from '../../engine/input.ts';
 import { componentLayout, PlayerKind } from '../../engine/protocol/define.ts';
-import { adoptEntityState, removeHandedOff } from '../../engine/server/server-handoff.ts';
+import { adoptEntityState, entityWithNetId, removeHandedOff } from '../../engine/server/server-handoff.ts';
 import type { ServerRecorder } from '../../engine/server/server-recorder.ts';
 import { DEFAULT_KIT, createGameWorld, spawnPlayer, type GameWorld } from '../../engine/sim/game-world.ts';
 import { gameSchedule, stepWorld } from '../../engine/sim/step.ts';
@@ -77,7 +77,8 @@ export function replayShard(events: readonly ShardEvent[], from: Tick, to: Tick,
         removeEntity(world.ecs, eidOf.get(e.netId)!);
         eidOf.delete(e.netId);
       } else if (e.kind === 'handedOff' || e.kind === 'entityExported') {
-        removeHandedOff(world, eidOf.get(e.netId)!);
+        // A mob the systems spawned is known by its network id only.
+        removeHandedOff(world, eidOf.get(e.netId) ?? entityWithNetId(world, e.netId));
         eidOf.delete(e.netId);
       } else if (e.kind === 'adopted' || e.kind === 'entityAdopted') {
         eidOf.set(e.netId, adoptEntityState(world, e.state));

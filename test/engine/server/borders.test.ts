@@ -15,6 +15,7 @@ import { GAME_PROTOCOL } from '../../../game/protocol.ts';
 import { loadCodecDeps } from '../../support/codec-deps.ts';
 import { createTwoShards } from '../../support/two-shards.ts';
 import { createStepper } from '../../support/stepper.ts';
+import { entityWithNetId } from '../../../engine/server/server-handoff.ts';
 
 const idle = (): Omit<PlayerInput, 'tick'> => ({ buttons: 0, yaw: 0, pitch: 0 });
 const layout = createEntityLayout(GAME_PROTOCOL);
@@ -107,6 +108,8 @@ describe('borders: ghosts and remote edits', () => {
     expect(onB?.state.v).toHaveLength(rig.B.entityLayout.fields.length);
     expect(rig.B.entityLayout.fields.map((f) => `${f.component}.${f.field}`)).toEqual(layout.fields.map((f) => `${f.component}.${f.field}`));
     expect(rig.A.borderEntities(() => true).some((e) => e.netId === id)).toBe(false);
+    expect(entityWithNetId(rig.A.world, id)).toBe(-1);
+    expect(rig.B.world.ecs.stores.EntityKind.kind[entityWithNetId(rig.B.world, id)]).toBe(MobKind.Sheep);
     expect(ofId(c.events, 'EntityDespawned', id)).toEqual([]);
     expect(c.client.remotes.has(id)).toBe(true);
     expect(() => rig.A.exportEntity([...rig.A.players.values()][0].eid)).toThrow(/a player's/);
