@@ -8,6 +8,7 @@
 import { createEventBus } from '../../engine/events.ts';
 import type { PlayerInput } from '../../engine/input.ts';
 import { createManualScheduler } from '../../engine/net/scheduler.ts';
+import { conditionConnector, type LinkOptions } from '../../engine/net/conditioner.ts';
 import { createRng } from '../../engine/rng.ts';
 import { TICK_MS } from '../../engine/tick.ts';
 import { DEFAULT_SUPERFLAT } from '../../engine/voxel/terrain/generator.ts';
@@ -105,14 +106,15 @@ export async function createTwoShards(o: TwoShardsOptions = {}) {
         if (o.handOff !== false) { handOffs('A'); handOffs('B'); }
       }
     },
-    /** Adds a client named `name` joining server `at`, driven by `input`. */
-    addClient(name: string, input: (c: GameClient) => Omit<PlayerInput, 'tick'>, at: 'A' | 'B' = 'A'): ShardClient {
+    /** Adds a client named `name` joining server `at`, driven by `input`; `link` conditions its connection. */
+    addClient(name: string, input: (c: GameClient) => Omit<PlayerInput, 'tick'>, at: 'A' | 'B' = 'A', link?: LinkOptions): ShardClient {
       const bus = createEventBus<ClientEvents>();
       const rec: ShardClient = { client: undefined as never, events: [] };
       bus.onAny((ev, payload) => rec.events.push([ev, payload]));
       const seed = ++n;
+      const raw = network.connector(at, `10.0.0.${seed}`);
       rec.client = createGameClient({
-        connect: network.connector(at, `10.0.0.${seed}`), protocol: GAME_PROTOCOL, scheduler, rng: createRng(seed), codec, name, input, bus, reconnect: false,
+        connect: link ? conditionConnector(raw, scheduler, createRng(seed * 7919), link) : raw, protocol: GAME_PROTOCOL, scheduler, rng: createRng(seed), codec, name, input, bus, reconnect: false,
       });
       rec.client.start();
       return rec;

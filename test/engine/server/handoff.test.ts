@@ -201,4 +201,19 @@ describe('hand-off between two game servers', () => {
     }
     expect(planks).toBe(walker.client.stats.confirmed);
   });
+
+  it('over a lossy, jittery link the moves still cause no correction', async () => {
+    const rig = await createTwoShards();
+    const link = { latencyMs: 40, jitterMs: 15, loss: 0.05 };
+    const walker = rig.addClient('walker', pacer, 'A', link);
+    const watcher = rig.addClient('watcher', idle, 'A', link);
+    rig.step(60);
+    const before = reconciliations(walker.events);
+    rig.step(260);
+    expect(rig.network.moves).toBeGreaterThanOrEqual(4);
+    expect(reconciliations(walker.events) - before).toBe(0);
+    expect(walker.client.net.state).toBe('active');
+    const id = walker.client.selfId;
+    expect(watcher.events.filter(([n, p]) => n === 'EntityDespawned' && (p as { id: number }).id === id)).toEqual([]);
+  });
 });
