@@ -52,6 +52,11 @@ export interface FixedStepOptions {
   onFallBehind?: (droppedSteps: number, tick: Tick) => void;
   /** Measures a step's duration; defaults to `clock`. Kept apart so tests can use a manual clock. */
   timer?: Clock;
+  /**
+   * Milliseconds from now until the first step falls due, 0..one step (default one step): phases the steps to an
+   * outside schedule (a server ticking in step with others from a shared epoch).
+   */
+  firstStepInMs?: number;
 }
 
 /** A fixed-step accumulator: turns elapsed clock time into whole ticks. */
@@ -85,6 +90,8 @@ export function createFixedStep(options: FixedStepOptions): FixedStep {
     throw new RangeError(`maxCatchUpSteps must be an integer >= 1, got ${maxCatchUp}`);
   }
   const stepMs = 1000 / hz;
+  const firstIn = options.firstStepInMs ?? stepMs;
+  if (!(firstIn >= 0 && firstIn <= stepMs)) throw new RangeError(`firstStepInMs must be in 0..${stepMs}, got ${firstIn}`);
   const { clock } = options;
   const timer = options.timer ?? clock;
   const durations = new Float64Array(DURATION_RING);
@@ -93,7 +100,7 @@ export function createFixedStep(options: FixedStepOptions): FixedStep {
   let tick = 0;
   let dropped = 0;
   let last = clock.now();
-  let acc = 0;
+  let acc = stepMs - firstIn;
 
   return {
     get tick() { return tick; },

@@ -16,7 +16,7 @@ import { createConnection } from './connection.ts';
 import type { PayloadOf, UserMessage } from '../protocol/user-codec.ts';
 import type { UserMessageDef } from '../protocol/user-messages.ts';
 import type { Scheduler, TimerHandle } from './scheduler.ts';
-import type { TransportSession } from './transport.ts';
+import type { SessionHandlers, TransportSession } from './transport.ts';
 import { escapeForLog, rateLimitLog, type NetLog } from './log-text.ts';
 import { createConnectionCaps } from './connection-caps.ts';
 import { checkPlayerName, nameKey, uniqueName } from './player-name.ts';
@@ -42,6 +42,16 @@ export interface ServerSession {
   sendUser<M extends UserMessageDef>(def: M, payload: PayloadOf<M>): void;
   /** Closes this session with a reason. */
   close(reason: string): void;
+  /** True when this session was handed over by another server (its transport's `resume`): it had no handshake here. */
+  readonly resumed: boolean;
+  /** True when {@link ServerSession.moveTo} can move this session (its transport has `moveTo`). */
+  readonly movable: boolean;
+  /**
+   * Hands this session to server `target` with the opaque `state` (transport.ts `TransportSession.moveTo`); the close
+   * that follows reports the reason `moved to <target>`. Throws Error when the session's transport cannot move
+   * sessions (only bridged sessions can).
+   */
+  moveTo(target: string, state: Uint8Array): void;
 }
 
 /**
@@ -78,6 +88,13 @@ export interface NetServerOptions {
   maxSessionsPerAddress?: number;
   /** A session finished its handshake. */
   onSessionOpen?(session: ServerSession): void;
+  /**
+   * A session another server handed over (its transport's `resume` holds that server's hand-off `state`): there is
+   * no Hello and no Welcome, the session is active at once. Returns the player's name (made unique on this server;
+   * one that is not a valid name becomes 'player'). Throwing refuses the hand-off: only that session is closed, with
+   * the error's message. Without this option every handed-over session is refused.
+   */
+  onSessionResume?(session: ServerSession, state: Uint8Array): string;
   /** A message on an active session (handshake, ping and diagnostics are handled here and not passed on). */
   onMessage?(session: ServerSession, channel: Channel, msg: Message): void;
   /** A session ended (including sessions that never finished the handshake). */
@@ -121,6 +138,27 @@ export const DEFAULT_MAX_SESSIONS_PER_ADDRESS = 8;
 export const MAX_BAD_TOKENS = 3;
 /** Warnings a peer can provoke, per second, before they are counted instead (so floods cannot flood the log). */
 const PEER_WARNINGS_PER_SECOND = 20;
+
+/**
+ * A view of `t` whose `setHandlers` takes effect only at `release()`: events that arrive meanwhile stay queued in
+ * the transport (every backend holds events until handlers are set).
+ */
+function holdEvents(t: TransportSession): { session: TransportSession; release(): void } {
+  let held: SessionHandlers | undefined;
+  let open = false;
+  const session: TransportSession = {
+    get reliableDatagrams() { return t.reliableDatagrams; },
+    get maxDatagramSize() { return t.maxDatagramSize; },
+    get remoteAddress() { return t.remoteAddress; },
+    resume: t.resume,
+    sendDatagram: (bytes) => t.sendDatagram(bytes),
+    openStream: (kind) => t.openStream(kind),
+    close: (info) => t.close(info),
+    setHandlers(h) { if (open) t.setHandlers(h); else held = h; },
+    ...(t.moveTo ? { moveTo: (target: string, state: Uint8Array) => t.moveTo!(target, state) } : {}),
+  };
+  return { session, release() { open = true; if (held) t.setHandlers(held); } };
+}
 
 /** Creates a {@link NetServer}. */
 export function createNetServer(options: NetServerOptions): NetServer {
@@ -201,6 +239,8 @@ export function createNetServer(options: NetServerOptions): NetServer {
       let session: ServerSession;
       let helloTimer: TimerHandle | undefined;
       const copies = createHandshakeCopies();
+      // A handed-over session's events wait until it is let in (the peer's streams and inputs may already be queued).
+      const gate = transport.resume !== undefined ? holdEvents(transport) : undefined;
       /** Refuses the handshake: the client learns why from the Reject, then the session closes. */
       const refuse = (reason: string, asked: string) => {
         warnPeer('warn', `handshake: refused session ${id} (${escapeForLog(asked)}): ${reason}`);
@@ -208,7 +248,7 @@ export function createNetServer(options: NetServerOptions): NetServer {
         connection.close(reason);
       };
       const connection = createConnection({
-        session: transport,
+        session: gate?.session ?? transport,
         role: 'server',
         scheduler: options.scheduler,
         maxFrame: options.maxFrame,
@@ -265,6 +305,26 @@ export function createNetServer(options: NetServerOptions): NetServer {
           options.onSessionClose?.(session, info);
         },
       });
+      /** Continues a handed-over session: active at once, named from the hand-off state, or refused. */
+      const resume = (state: Uint8Array) => {
+        options.scheduler.clear(helloTimer);
+        let wanted: string;
+        try {
+          if (!options.onSessionResume) throw new Error('this server does not take handed-over sessions');
+          wanted = options.onSessionResume(session, state);
+        } catch (e) {
+          const reason = `hand-off refused: ${(e as Error).message}`;
+          warnPeer('warn', `session ${id}: ${escapeForLog(reason, 200)}`);
+          connection.close(reason);
+          return;
+        }
+        name = uniqueName(checkPlayerName(wanted) ? 'player' : wanted, (key) => names.has(key));
+        names.add(nameKey(name));
+        connection.activate();
+        active.set(id, session);
+        log('info', `session ${id} (${escapeForLog(name)}) handed over${address ? ` from ${address}` : ''}`);
+        gate?.release();
+      };
       helloTimer = options.scheduler.set(helloTimeoutMs, () => {
         if (connection.state === 'handshaking') connection.close(`no valid Hello within ${helloTimeoutMs} ms`);
       });
@@ -276,8 +336,15 @@ export function createNetServer(options: NetServerOptions): NetServer {
         send: (channel, messages) => connection.send(channel, messages),
         sendUser: (def, payload) => connection.sendUser(def, payload),
         close: (reason) => connection.close(reason),
+        resumed: transport.resume !== undefined,
+        movable: transport.moveTo !== undefined,
+        moveTo(target, state) {
+          if (!transport.moveTo) throw new Error(`session ${id}: its transport cannot move sessions (no TransportSession.moveTo; only bridged sessions move between servers)`);
+          transport.moveTo(target, state);
+        },
       };
       all.add(session);
+      if (transport.resume !== undefined) resume(transport.resume);
     },
   };
 }

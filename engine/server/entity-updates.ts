@@ -50,10 +50,12 @@ export interface EntityUpdatesOptions {
 
 /** A replicated entity: its entity id and network id. */
 export interface ReplicatedEntity {
-  /** Entity id. */
+  /** Entity id (-1 for a ghost). */
   eid: number;
   /** Network id. */
   netId: number;
+  /** For a ghost (another server's entity, not in this world): its state and the chunk it stands in. */
+  ghost?: { state: EntityState; cx: number; cz: number };
 }
 
 /** Entity updates for every player. */
@@ -93,8 +95,8 @@ export function createEntityUpdates(o: EntityUpdatesOptions): EntityUpdates {
 
   const readStates = (entities: readonly ReplicatedEntity[]): void => {
     for (const q of entities) {
-      const fresh = readEntityState(layout, ecs, q.eid);
-      const cx = chunkOf(t.x[q.eid]), cz = chunkOf(t.z[q.eid]);
+      const fresh = q.ghost ? q.ghost.state : readEntityState(layout, ecs, q.eid);
+      const cx = q.ghost ? q.ghost.cx : chunkOf(t.x[q.eid]), cz = q.ghost ? q.ghost.cz : chunkOf(t.z[q.eid]);
       const c = current.get(q.netId);
       if (!c) { current.set(q.netId, { state: fresh, cx, cz }); continue; }
       if (changedMask(c.state, fresh) !== 0) c.state = fresh;

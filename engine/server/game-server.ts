@@ -35,8 +35,12 @@ import type { ServerRecorder } from './server-recorder.ts';
 import { MAX_WAITING_RESYNCS, RESYNC_BURST, RESYNCS_PER_SECOND, createReplicator, type Replicator } from './replicator.ts';
 import { answerRefused } from './refusal-answers.ts';
 import { blocksCommand } from './area-blocks.ts';
-import { runServerTick, type TickCounters } from './server-tick.ts';
+import { runServerTick } from './server-tick.ts';
 import { checkMaxHeldEdits, createDurableEdits, DEFAULT_MAX_HELD_EDITS, type DurableEditWriter, type DurableEdits } from './durable-edits.ts';
+import { createHandoffs, type BorderEntity, type GameServerCounters, type HandoffData, type RemoteEdit } from './server-handoff.ts';
+import type { Ghost } from './ghosts.ts';
+import { checkNetIdBase, checkTickEpoch, epochStart } from './tick-epoch.ts';
+import { createEntityLayout, type EntityLayout } from '../replication/entity-layout.ts';
 import { serverStats, startStatsWindow } from './server-stats.ts';
 import type { ChannelByteTotals, StratumMetrics } from './metrics.ts';
 import { CHANNELS } from '../net/channels.ts';
@@ -133,6 +137,22 @@ export interface GameServerOptions {
    * sessions and bytes per channel. `listen` serves them on `/metrics`.
    */
   metrics?: StratumMetrics;
+  /**
+   * The first network id this server hands out, an integer in 1..2^30 (default 1). Shards of one world use disjoint
+   * ranges, so that an entity keeps its id wherever it moves.
+   */
+  netIdBase?: number;
+  /**
+   * Wall time of tick 0, ms since the Unix epoch (a finite number >= 0; default: none, ticks count from `start`). With
+   * it, tick n runs at `tickEpochMs + n * 50` by `wallClock`: `start` sets the world's tick to the next tick due (never
+   * lower than the world's) and phases the loop to it, so servers with the same epoch run the same tick numbers at the
+   * same moments (hand-offs name a tick). Before `start`, `tick()` runs ticks as always.
+   */
+  tickEpochMs?: number;
+  /** The wall clock read by `start` with `tickEpochMs`, ms since the Unix epoch (default Date.now). */
+  wallClock?: () => number;
+  /** The game's own per-player data carried when a player is handed to another server (msgpack-able values). */
+  handoffData?: HandoffData;
 }
 
 /** A feet position in blocks. */
@@ -165,12 +185,17 @@ export interface GameServer {
   lightAt(x: number, y: number, z: number): LightValue;
   /** What clients must match at handshake (from the protocol definition). */
   readonly identity: ProtocolIdentity;
+  /**
+   * The entity layout of the protocol definition (engine/replication/entity-layout.ts): the fields of every replicated
+   * entity state, ghosts' (`setGhost`) and border entities' (`borderEntities`) included.
+   */
+  readonly entityLayout: EntityLayout;
   /** The network server; hand it transport sessions (`net.accept`). */
   readonly net: NetServer;
   /** Players by session id. */
   readonly players: ReadonlyMap<number, ServerPlayer>;
   /** Counters since start. */
-  readonly counters: TickCounters;
+  readonly counters: GameServerCounters;
   /** Tick durations in ms (ring) and how many are filled, for histograms. */
   readonly timing: FixedStep | undefined;
   /** The metrics this server feeds (GameServerOptions.metrics), if any. */
@@ -211,6 +236,48 @@ export interface GameServer {
   durableIdle(): Promise<void>;
   /** Stops ticking, tells every client why, and closes the store. */
   stop(reason: string): void;
+  /**
+   * Hands the player of session `sessionId` to server `target`; call between ticks. Its state (hand-off-state.ts:
+   * every component, the input queue from the next tick on, timing advice, replication state, the game's
+   * `handoffData`) is passed to the session transport's `moveTo`, and `target` adopts it at the start of this
+   * server's next tick (`world.tick`). The player leaves this world without a leave (no `onLeave`) and without a
+   * despawn: the other clients keep seeing it, as a ghost with its last state. Throws RangeError for an unknown
+   * session and Error when the session's transport cannot move sessions (nothing changes then).
+   */
+  handOff(sessionId: number, target: string): void;
+  /**
+   * Sets ghost `netId`: another server's entity that this server's clients see (interest, spawn, updates and despawn
+   * as for an entity, keyed by network id) but that is not in the world. A ghost that becomes an entity here
+   * (adopted) or an entity that becomes a ghost (handed off) changes nothing its clients see. Throws RangeError for a
+   * bad id, kind or state.
+   */
+  setGhost(netId: number, ghost: Ghost): void;
+  /** Removes ghost `netId`: the clients that see it are told at the next tick. */
+  removeGhost(netId: number): void;
+  /** This server's own replicated entities (players and others, no ghosts) whose feet position passes `near`, by network id. */
+  borderEntities(near: (x: number, z: number) => boolean): BorderEntity[];
+  /**
+   * Queues another server's edits of its region (this server's copy is read-only): applied at the start of the next
+   * tick, before inputs; not stored (their owner stores them); replicated to this server's clients as section
+   * updates. Throws RangeError for a non-integer coordinate or a block id outside 0..65535.
+   */
+  applyRemoteEdits(edits: ReadonlyArray<RemoteEdit>): void;
+  /**
+   * Removes non-player entity `eid` for another server and returns its hand-off state (every component); the clients
+   * keep seeing it, as a ghost. Throws RangeError for a player's or a dead entity.
+   */
+  exportEntity(eid: number): Uint8Array;
+  /**
+   * Adopts a non-player entity exported by another server (`exportEntity`), at the start of the tick its state names
+   * (or the next tick, when that has passed). Returns its network id. Throws HandoffStateError for a state that does
+   * not decode, does not fit this server's component layout, or names a network id alive here.
+   */
+  adoptEntity(state: Uint8Array): number;
+  /**
+   * Calls `fn` after every tick (the loop's and `tick()`'s), between ticks: where a shard hands off, publishes its
+   * border and updates its ghosts. Returns a function that removes it.
+   */
+  onTickEnd(fn: () => void): () => void;
 }
 
 /** The admin commands every game server answers (GameServerOptions.commands may not reuse these names). */
@@ -223,6 +290,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
     if (BUILTIN_COMMANDS.includes(name)) throw new RangeError(`commands: '${name}' is a built-in admin command (${BUILTIN_COMMANDS.join(', ')}); choose another name`);
   }
   const identity = protocolIdentity(options.protocol, options.codec.hasher);
+  const entityLayout = createEntityLayout(options.protocol);
   const world = createGameWorld({
     capacity: options.capacity, columnSections: options.columnSections, blocks: createBlockRegistry(options.protocol.blocks),
     components: componentLayout(options.protocol), seed: options.seed,
@@ -231,7 +299,13 @@ export function createGameServer(options: GameServerOptions): GameServer {
   const players = new Map<number, ServerPlayer>();
   const recorder = options.recorder?.(world);
   const viewDistance = options.viewDistance ?? 8;
-  const counters: TickCounters = { ticks: 0, inputsLate: 0, inputsTooFar: 0, inputsFlooded: 0, editsStored: 0, editsUnacknowledged: 0, refused: 0, rateLimited: 0 };
+  const counters: GameServerCounters = {
+    ticks: 0, inputsLate: 0, inputsTooFar: 0, inputsFlooded: 0, editsStored: 0, editsUnacknowledged: 0, refused: 0, rateLimited: 0, handoffsIn: 0, handoffsOut: 0, handoffsLate: 0,
+  };
+  world.nextNetId = checkNetIdBase(options.netIdBase ?? 1);
+  const tickEpochMs = options.tickEpochMs === undefined ? undefined : checkTickEpoch(options.tickEpochMs);
+  if (options.wallClock !== undefined && typeof options.wallClock !== 'function') throw new RangeError('wallClock must be a function returning ms since the Unix epoch');
+  const wallClock = options.wallClock ?? Date.now;
   if (options.durableMaxHeldEdits !== undefined) checkMaxHeldEdits(options.durableMaxHeldEdits);
   let durable: DurableEdits | undefined;
   let replicator: Replicator;
@@ -269,7 +343,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
   };
 
   const onMessage = (session: ServerSession, _channel: Channel, msg: Message): void => {
-    const p = players.get(session.id);
+    const p = handoffs.playerOf(session.id);
     if (!p) return;
     switch (msg.type) {
       case MsgType.InputBundle:
@@ -315,6 +389,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
       closedBytes.in[c] += bytesInByChannel[c];
       closedBytes.out[c] += bytesOutByChannel[c];
     }
+    handoffs.closed(session.id);
     const p = players.get(session.id);
     if (!p) return;
     players.delete(session.id);
@@ -328,11 +403,10 @@ export function createGameServer(options: GameServerOptions): GameServer {
   const handlers = createUserHandlers<[ServerPlayer]>(options.protocol.messages, 'client');
   const net = createNetServer({
     identity, scheduler, adminToken: options.adminToken, log, tick: () => world.tick,
-    onSessionOpen: onOpen, onMessage, onSessionClose: onClose,
+    onSessionOpen: onOpen, onMessage, onSessionClose: onClose, onSessionResume: (session, state) => handoffs.resume(session, state),
     userMessages: options.protocol.messages,
     onUserMessage: (session, _channel, msg) => {
-      const p = players.get(session.id);
-      if (p) handlers.dispatch(msg, p);
+      handoffs.whenAdopted(session.id, () => handlers.dispatch(msg, players.get(session.id)!));
     },
     maxPlayers: options.maxPlayers, maxSessionsPerAddress: options.maxSessionsPerAddress, limits: options.sessionLimits,
     helloTimeoutMs: options.helloTimeoutMs,
@@ -350,8 +424,18 @@ export function createGameServer(options: GameServerOptions): GameServer {
     },
   });
 
+  const handoffs = createHandoffs({
+    world, players, counters, replicator: () => replicator, kinds: new Set(options.protocol.entities.map((k) => k.id)), recorder,
+    data: options.handoffData, now: () => scheduler.now(), budgetBytesPerSecond: options.budgetBytesPerSecond ?? DEFAULT_CLIENT_BUDGET, log,
+  });
+
+  const tickEnds = new Set<() => void>();
   const tick = (): void => {
+    handoffs.beforeTick();
     runServerTick({ world, players, store, durable, counters, replicator, stepWorld: (w, inputs) => stepWorld(w, inputs, schedule), recorder });
+    for (const fn of [...tickEnds]) {
+      try { fn(); } catch (e) { log('error', `an onTickEnd handler failed after tick ${world.tick - 1}: ${(e as Error).message}`); }
+    }
   };
 
   // One tick per turn of the event loop, a late one as soon as possible after the I/O that waited meanwhile: ticks
@@ -368,7 +452,7 @@ export function createGameServer(options: GameServerOptions): GameServer {
   const unwatch = options.metrics?.watch({ players: () => players.size, sessions: () => net.open, channelBytes });
 
   return {
-    world, identity, net, players, counters, channelBytes,
+    world, identity, entityLayout, net, players, counters, channelBytes,
     metrics: options.metrics,
     lightAt: (x, y, z) => lightAt(world.voxels, x, y, z),
     get timing() { return fixed; },
@@ -393,12 +477,20 @@ export function createGameServer(options: GameServerOptions): GameServer {
       }
     },
     start() {
-      fixed = createFixedStep({
-        clock: scheduler,
-        onFallBehind: (dropped, t) => log('warn', `server fell behind at tick ${t}: dropped ${dropped} tick(s) of backlog`),
-      });
-      window = startStatsWindow(fixed, players, world.tick, scheduler.now());
-      loop();
+      const begin = (firstStepInMs?: number): void => {
+        fixed = createFixedStep({
+          clock: scheduler, firstStepInMs,
+          onFallBehind: (dropped, t) => log('warn', `server fell behind at tick ${t}: dropped ${dropped} tick(s) of backlog`),
+        });
+        window = startStatsWindow(fixed, players, world.tick, scheduler.now());
+        loop();
+      };
+      if (tickEpochMs === undefined) return begin();
+      const at = epochStart(tickEpochMs, wallClock(), world.tick);
+      world.tick = at.tick;
+      // A world ahead of the schedule waits whole steps before the loop starts.
+      if (at.dueInMs <= TICK_MS) return begin(at.dueInMs);
+      timer = scheduler.set(at.dueInMs - TICK_MS, () => { if (!stopped) begin(TICK_MS); });
     },
     tick,
     onMessage: (def, handler) => handlers.on(def, handler),
@@ -429,6 +521,17 @@ export function createGameServer(options: GameServerOptions): GameServer {
       }
     },
     durableIdle: () => durable?.idle() ?? Promise.resolve(),
+    handOff: (sessionId, target) => handoffs.handOff(sessionId, target),
+    setGhost: (netId, ghost) => replicator.setGhost(netId, ghost),
+    removeGhost: (netId) => replicator.removeGhost(netId),
+    borderEntities: (near) => handoffs.borderEntities(near),
+    applyRemoteEdits: (edits) => handoffs.applyRemoteEdits(edits),
+    exportEntity: (eid) => handoffs.exportEntity(eid),
+    adoptEntity: (state) => handoffs.adoptEntity(state),
+    onTickEnd(fn) {
+      tickEnds.add(fn);
+      return () => { tickEnds.delete(fn); };
+    },
     stop(reason) {
       stopped = true;
       scheduler.clear(timer);

@@ -32,6 +32,7 @@ import { query } from 'bitecs';
 import { encodeEntityBatch } from '../codec/entity-delta.ts';
 import type { ProtocolDefinition } from '../protocol/define.ts';
 import { createEntityLayout, readEntityState, type EntityLayout } from '../replication/entity-layout.ts';
+import { createGhostTable, type Ghost, type TrackedEntity } from './ghosts.ts';
 import { createOwnLayout, encodeOwnState } from '../replication/own-state.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
 import { encodeColumnsInPool } from '../../workers/chunk-encode.main.ts';
@@ -102,6 +103,18 @@ export interface Replicator {
   join(session: ServerSession, eid: number): ServerPlayer;
   /** A player left: despawns it for the others. */
   leave(p: ServerPlayer, players: Iterable<ServerPlayer>): void;
+  /** A player was handed to another server: its updates stop; the others keep seeing it (as a ghost, set next). */
+  handedOff(p: ServerPlayer): void;
+  /**
+   * A player handed over by another server, its record restored (hand-off-state.ts) and its entity made: nothing is
+   * spawned on its client (it holds everything already); a ghost with its network id is dropped without a despawn.
+   */
+  adopted(p: ServerPlayer): void;
+  /** Sets (adds or updates) ghost `netId`; a network id that is a live entity here stays that entity's. */
+  setGhost(netId: number, ghost: Ghost): void;
+  /** Removes ghost `netId`: despawned on the clients that see it, unless an entity here has that id by then. */
+  removeGhost(netId: number): void;
+
   /** The client listed the columns it holds. */
   cacheHints(p: ServerPlayer, msg: ChunkHave): void;
   /** The client applied a column. */
@@ -218,18 +231,17 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   const layout = createEntityLayout(o.protocol);
   const ownLayout = createOwnLayout(o.protocol);
   const kinds = new Set(o.protocol.entities.map((k) => k.id));
-  const spawnData = (eid: number) => encodeEntityBatch([readEntityState(layout, world.ecs, eid)], () => layout.zero);
+  const spawnData = (q: ReplicatedEntity) => encodeEntityBatch([q.ghost?.state ?? readEntityState(layout, world.ecs, q.eid)], () => layout.zero);
   const chunkPos = (eid: number): [number, number] => [chunkOf(s.Transform.x[eid]), chunkOf(s.Transform.z[eid])];
-
-  /** A replicated entity as of the last interest update: where it was, and its kind and name for spawns. */
-  interface Tracked extends ReplicatedEntity { cx: number; cz: number; kind: number; name: string }
+  type Tracked = TrackedEntity;
+  const ghosts = createGhostTable(layout, kinds);
   /** Replicated entities by network id, as of the last interest update. */
   const tracked = new Map<number, Tracked>();
 
   /** `p` is told of `q` (spawn) or made to forget it (despawn) when that changed. */
   const see = (p: ServerPlayer, q: Tracked, visible: boolean): void => {
     if (visible && !p.known.has(q.netId)) {
-      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: q.netId, kind: q.kind, data: spawnData(q.eid), name: q.name }, 'entity');
+      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: q.netId, kind: q.kind, data: spawnData(q), name: q.name }, 'entity');
       p.known.add(q.netId);
     } else if (!visible && p.known.has(q.netId)) {
       send(p, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: q.netId }, 'entity');
@@ -277,14 +289,17 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       }
       entities.push(t);
     }
+    ghosts.addTo(entities, moved, tracked);
+    const alive = new Set(entities.map((e) => e.netId));
     if (tracked.size > entities.length) {
-      const alive = new Set(entities.map((e) => e.netId));
       for (const netId of [...tracked.keys()]) if (!alive.has(netId)) untrack(netId, players);
     }
     for (const p of players) {
       const [pcx, pcz] = chunkPos(p.eid);
       const look = chunkKey(pcx, pcz) === p.centre ? moved : entities;
       for (const e of look) if (e.netId !== p.netId) see(p, e, inView(pcx, pcz, e.cx, e.cz, o.viewDistance));
+      // A player handed over from another server may know entities this server has not got: they are gone for it.
+      if (look === entities) for (const id of p.known) if (!alive.has(id)) see(p, { eid: -1, netId: id, cx: 0, cz: 0, kind: 0, name: '' }, false);
     }
     return entities;
   };
@@ -400,7 +415,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
         joinedAt: o.now(), pendingDiffs: [], priority: new Map(), emptyUpdates: new Set(), ownSent: undefined,
         metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, entityUpdatesQuiet: 0, largestMessage: 0, sendErrors: 0, resyncs: 0, resultsQueued: 0, refusedOnArrival: 0 },
       };
-      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: PlayerKind.Self, data: spawnData(eid), name: p.session.name }, 'entity');
+      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: PlayerKind.Self, data: spawnData({ eid, netId: p.netId }), name: p.session.name }, 'entity');
       entityUpdates.joined(p);
       return p;
     },
@@ -408,6 +423,18 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       entityUpdates.left(p);
       untrack(p.netId, [...players].filter((q) => q !== p));
     },
+    handedOff(p) {
+      entityUpdates.left(p);
+    },
+    adopted(p) {
+      ghosts.delete(p.netId);
+      entityUpdates.joined(p);
+    },
+    setGhost: (netId, ghost) => ghosts.set(netId, ghost),
+    removeGhost(netId) {
+      ghosts.delete(netId);
+    },
+
     cacheHints(p, msg) {
       const hints = new Map<number, string>();
       for (let i = 0; i < msg.checksums.length; i++) hints.set(chunkKey(msg.columns[2 * i], msg.columns[2 * i + 1]), msg.checksums[i]);

@@ -1,7 +1,7 @@
 /**
  * What a server can report for a recording (the world test, replays): sessions joining and leaving at a tick, the
  * input each player's entity actually ran at each tick (after repeats and the rate limit), and the start of each
- * tick. A replay that applies the same inputs at the same ticks must reproduce the server's state exactly.
+ * tick, and what moved in or out of the world between ticks (hand-offs, remote edits). A replay that applies the same inputs at the same ticks must reproduce the server's state exactly.
  */
 import type { PlayerInput } from '../input.ts';
 import type { GameWorld } from '../sim/game-world.ts';
@@ -17,4 +17,17 @@ export interface ServerRecorder {
   tickStarts(world: GameWorld): void;
   /** At `tick`, player `netId` ran `input`; `seq` is the sequence number of the bundle that carried it (-1 when repeated). */
   applied(tick: Tick, netId: number, input: PlayerInput, seq: number): void;
+  /**
+   * Before tick `tick` ran, a player handed over by another server was adopted with network id `netId`; `state` is
+   * its hand-off state (engine/server/handoff-state.ts), every component included.
+   */
+  adopted?(tick: Tick, netId: number, state: Uint8Array): void;
+  /** Before tick `tick` ran, player `netId` left for server `target` (its entity is gone from this world). */
+  handedOff?(tick: Tick, netId: number, target: string): void;
+  /** Before tick `tick` ran (before its inputs), another server's edits were applied to this world. */
+  remoteEdits?(tick: Tick, edits: ReadonlyArray<{ x: number; y: number; z: number; block: number }>): void;
+  /** Before tick `tick` ran, a non-player entity from another server was adopted with network id `netId`. */
+  entityAdopted?(tick: Tick, netId: number, state: Uint8Array): void;
+  /** Before tick `tick` ran, non-player entity `netId` was exported to another server (its entity is gone). */
+  entityExported?(tick: Tick, netId: number): void;
 }

@@ -54,3 +54,21 @@ describe('fixed-step accumulator', () => {
     expect([fs.durations[0], fs.durations[1]]).toEqual([4, 4]);
   });
 });
+
+describe('fixed-step phase', () => {
+  it('firstStepInMs sets when the first step falls due, then one step per 50 ms', () => {
+    const clock = createManualClock();
+    const fs = createFixedStep({ clock, firstStepInMs: 20 });
+    const ran: number[] = [];
+    clock.advance(19);
+    expect(fs.advance((t) => ran.push(t))).toBe(0);
+    clock.advance(1);
+    expect(fs.advance((t) => ran.push(t))).toBe(1);
+    clock.advance(49);
+    expect(fs.advance((t) => ran.push(t))).toBe(0);
+    clock.advance(1);
+    expect(fs.advance((t) => ran.push(t))).toBe(1);
+    expect(createFixedStep({ clock, firstStepInMs: 0 }).advance(() => {})).toBe(1);
+    for (const bad of [-1, 51, Number.NaN]) expect(() => createFixedStep({ clock, firstStepInMs: bad })).toThrow(/firstStepInMs must be in 0\.\.50/);
+  });
+});
