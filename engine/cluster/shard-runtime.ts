@@ -211,8 +211,10 @@ export async function attachShard(o: ShardRuntimeOptions): Promise<ShardRuntime>
       if (g && g.tick > m.tick) continue;
       ghosts.set(netId, { from: m.shard, tick: m.tick, kind, name, state: { id: netId, v } });
     }
-    // What the sender no longer lists has left its border (or it is ours now): its ghost goes.
-    for (const [netId, g] of ghosts) if (g.from === m.shard && !listed.has(netId) && g.tick <= m.tick) dropGhost(netId);
+    // What the sender no longer lists has left its border (or it is ours now): its ghost goes. Not on a message of
+    // the ghost's own tick: a player just handed over is kept from its last tick here, which the target's message of
+    // that same tick does not list yet (the target adopts it a tick later).
+    for (const [netId, g] of ghosts) if (g.from === m.shard && !listed.has(netId) && g.tick < m.tick) dropGhost(netId);
   });
   listen(`${ADOPT_SUBJECT_PREFIX}.${shard}`, (data) => {
     server.adoptEntity(data);

@@ -20,7 +20,7 @@ import {
   toStreamEvent, stateHashEventAt, createGameWorld, spawnPlayer, stepWorld, surfaceY, generateColumnsSync, squareAround,
   componentLayout, createBlockRegistry, gameSchedule, setBlock, eventStreamHeader, diffEventStreams, type StreamDiff,
 } from '../../engine/index.ts';
-import { adoptEntityState, removeHandedOff, type ServerRecorder } from '../../engine/server.ts';
+import { adoptEntityState, entityWithNetId, removeHandedOff, type ServerRecorder } from '../../engine/server.ts';
 import { regionAtBlock, type RegionKey } from '../../engine/cluster.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { DEFAULT_KIT, EntityKind, GAME_SYSTEMS } from '../rules.ts';
@@ -190,8 +190,9 @@ export async function replayShardRecording(file: string, hasher: Hasher): Promis
       switch (f.kind) {
         case 'join': eidOf.set(f.netId, spawnPlayer(world, 0.5, surfaceY(world, 0, 0), 0.5, DEFAULT_KIT, EntityKind.Player)); break;
         case 'leave': case 'handoff': case 'entityExport': {
-          const eid = eidOf.get(f.netId);
-          if (eid !== undefined) (f.kind === 'leave' ? removeEntity(world.ecs, eid) : removeHandedOff(world, eid));
+          // Players are known by their joins and adoptions; a mob the game's systems spawned is found by its id.
+          const eid = eidOf.get(f.netId) ?? entityWithNetId(world, f.netId);
+          if (eid >= 0) (f.kind === 'leave' ? removeEntity(world.ecs, eid) : removeHandedOff(world, eid));
           eidOf.delete(f.netId);
           break;
         }

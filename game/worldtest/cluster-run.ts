@@ -89,7 +89,7 @@ export async function runClusterWorldTest(o: ClusterWorldTestOptions): Promise<C
     const adminToken = randomAdminToken();
     const world = ['--world', scenario.world.generator, '--seed', String(scenario.world.seed), '--world-radius', String(scenario.world.radius),
       '--view-distance', String(scenario.world.viewDistance), '--column-sections', String(scenario.world.columnSections),
-      '--admin-token', adminToken, '--max-sessions-per-address', String(o.clients + 1), '--log-level', 'warn'];
+      '--admin-token', adminToken, '--max-sessions-per-address', String(o.clients + 1)];
     const plan = planRegions(scenario.world.radius, o.shards);
     for (let i = 0; i < o.shards; i++) {
       const id = shardId(i);
