@@ -23,7 +23,8 @@ import {
 import { adoptEntityState, entityWithNetId, removeHandedOff, type ServerRecorder } from '../../engine/server.ts';
 import { regionAtBlock, type RegionKey } from '../../engine/cluster.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
-import { DEFAULT_KIT, EntityKind, GAME_SYSTEMS } from '../rules.ts';
+import { EntityKind, GAME_SYSTEMS } from '../rules.ts';
+import { GAME_KIT } from '../inventory.ts';
 import { readSky, skyEntity, type SkyValue } from '../sky/sky.ts';
 
 /** The first line of a shard recording. */
@@ -188,7 +189,7 @@ export async function replayShardRecording(file: string, hasher: Hasher): Promis
     const inputs = new Map<number, PlayerInput>();
     for (const f of byTick.get(tick) ?? []) {
       switch (f.kind) {
-        case 'join': eidOf.set(f.netId, spawnPlayer(world, 0.5, surfaceY(world, 0, 0), 0.5, DEFAULT_KIT, EntityKind.Player)); break;
+        case 'join': eidOf.set(f.netId, spawnPlayer(world, 0.5, surfaceY(world, 0, 0), 0.5, GAME_KIT, EntityKind.Player)); break;
         case 'leave': case 'handoff': case 'entityExport': {
           // Players are known by their joins and adoptions; a mob the game's systems spawned is found by its id.
           const eid = eidOf.get(f.netId) ?? entityWithNetId(world, f.netId);
