@@ -211,10 +211,11 @@ export async function attachShard(o: ShardRuntimeOptions): Promise<ShardRuntime>
       if (g && g.tick > m.tick) continue;
       ghosts.set(netId, { from: m.shard, tick: m.tick, kind, name, state: { id: netId, v } });
     }
-    // What the sender no longer lists has left its border (or it is ours now): its ghost goes. Not on a message of
-    // the ghost's own tick: a player just handed over is kept from its last tick here, which the target's message of
-    // that same tick does not list yet (the target adopts it a tick later).
-    for (const [netId, g] of ghosts) if (g.from === m.shard && !listed.has(netId) && g.tick < m.tick) dropGhost(netId);
+    // What the sender no longer lists has left its border (or it is ours now): its ghost goes, once a message a whole
+    // tick newer than the ghost's state leaves it out. A player just handed over is kept here from its last tick,
+    // which the target's message of that tick does not list (the target adopts it a tick later), nor the next one
+    // when the adoption came in late.
+    for (const [netId, g] of ghosts) if (g.from === m.shard && !listed.has(netId) && g.tick < m.tick - 1) dropGhost(netId);
   });
   listen(`${ADOPT_SUBJECT_PREFIX}.${shard}`, (data) => {
     server.adoptEntity(data);

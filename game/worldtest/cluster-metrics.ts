@@ -30,6 +30,8 @@ export interface ClusterWorldTestMetrics {
   handoffMs: { p50: number; p99: number; max: number };
   /** The kill, if any. */
   kill?: { shard: string; regionsServedAfterMs: number };
+  /** The warm-up client's handshake ms (cold code): reported, not a target. */
+  coldHandshakeMs: number;
   /** Per shard replay. */
   replays: { shard: string; ticks: number; differences: number }[];
   /** Targets. */
@@ -72,7 +74,7 @@ export function clusterWorldTestMetrics(run: ClusterWorldTestRun, o: ClusterWorl
     scenario: o.scenario.name,
     cluster: { shards: o.shards, clients: o.clients, transport: o.transport ?? 'h2', rttMs: o.rttMs, loss: o.loss, killShard: o.killShard },
     handoffMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.length ? sorted[sorted.length - 1] : 0 },
-    ...(run.kill && { kill: run.kill }),
+    ...(run.kill && { kill: run.kill }), coldHandshakeMs: run.coldHandshakeMs,
     replays: run.replays.map((r) => ({ shard: r.shard, ticks: r.ticks, differences: r.diff.differences.length })),
     targets, clients, phases: run.phases.map(({ name, ok, seconds, problems }) => ({ name, ok, seconds, problems })), seconds: run.seconds,
   };

@@ -23,7 +23,7 @@ import { GAME_PROTOCOL } from '../protocol.ts';
 import type { Actor } from './actor.ts';
 import type { ClientRecording } from './client-recording.ts';
 import {
-  awaitJoined, openEndpoint, runPhases, sleep, startClients, type PhaseResult, type WorldTestOptions,
+  awaitJoined, openEndpoint, runPhases, sleep, startClients, warmUpClient, type PhaseResult, type WorldTestOptions,
 } from './run.ts';
 
 /** Options of {@link runClusterWorldTest}: the single-server test's, plus the cluster's. */
@@ -62,6 +62,8 @@ export interface ClusterWorldTestRun {
   replays: ShardReplayResult[];
   /** Per client: ms its transport took to open a session. */
   transportConnectMs: number[];
+  /** The warm-up client's handshake ms (the gateway's and shards' first, their code cold): reported, not a target. */
+  coldHandshakeMs: number;
   /** Seconds the run took. */
   seconds: number;
 }
@@ -107,6 +109,9 @@ export async function runClusterWorldTest(o: ClusterWorldTestOptions): Promise<C
     cleanups.unshift(() => router.stop('world test finished'));
     const endpoint = await openEndpoint(o, router.accept);
     cleanups.unshift(async () => { await endpoint.wt.close(); await endpoint.relay?.close(); });
+    // As in the single-server test: the first join through a fresh gateway and shards runs their code cold.
+    const coldHandshakeMs = await warmUpClient(endpoint, hasher);
+    o.log(`warm-up: a throwaway client joined through the gateway in ${coldHandshakeMs.toFixed(0)} ms (cold code; not a target)`);
     o.log(`gateway up at ${endpoint.wt.url}; ${o.clients} client(s) joining (RTT ${o.rttMs} ms, loss ${(o.loss * 100).toFixed(1)}%)`);
 
     const started = await startClients(o, endpoint, { scheduler, hasher, identity, now });
@@ -163,7 +168,7 @@ export async function runClusterWorldTest(o: ClusterWorldTestOptions): Promise<C
     }
     return {
       phases, clients: recordings, handoffs: handoffMs.length, handoffMs, failedHandoffs, sessionDrops, playerDespawns,
-      lostEdits: lost, acknowledgedEdits: checked, kill, replays, transportConnectMs: started.transportConnectMs, seconds: now() / 1000,
+      lostEdits: lost, acknowledgedEdits: checked, kill, replays, transportConnectMs: started.transportConnectMs, coldHandshakeMs, seconds: now() / 1000,
     };
   } finally {
     await cleanUp();

@@ -233,8 +233,19 @@ export async function openEndpoint(o: WorldTestOptions, sink: SessionSink): Prom
  * production has long been warm: the measured clients then join a warm process, as players join a running server.
  */
 async function warmUp(w: OpenWorld, hasher: Hasher): Promise<number> {
-  const { server, wt, relay, raw, link } = w;
+  const { server, wt, relay } = w;
   server.start();
+  try {
+    return await warmUpClient(w, hasher);
+  } finally {
+    server.stop('warm-up finished');
+    await wt.close();
+    await relay?.close();
+  }
+}
+
+/** Joins one throwaway client over `reach`, waits for its first column, and stops it; returns its handshake ms. */
+export async function warmUpClient({ relay, raw, link }: Reach, hasher: Hasher): Promise<number> {
   const bus = createEventBus<ClientEvents>();
   const started = performance.now();
   let handshakeMs = NaN;
@@ -252,9 +263,6 @@ async function warmUp(w: OpenWorld, hasher: Hasher): Promise<number> {
   } finally {
     client.stop('warm-up finished');
     await sleep(100);
-    server.stop('warm-up finished');
-    await wt.close();
-    await relay?.close();
   }
   return handshakeMs;
 }
