@@ -25,6 +25,10 @@ export interface GatewayRouterOptions {
   spawnRegion?: RegionKey;
   /** Called for each session the shards moved (a hand-off): from, to, and how long the re-open took. */
   onMove?: (info: { from: string; to: string; ms: number; ok: boolean }) => void;
+  /** Called for each session re-attached after its shard died (fail-over): from, to, and ms from the loss. */
+  onReattach?: (info: { from: string; to: string; ms: number; ok: boolean }) => void;
+  /** How long a session whose shard died waits for another shard to take its region, ms (default 20000). */
+  reattachWaitMs?: number;
 }
 
 /** The routing half of a gateway: takes players' transport sessions and bridges each to a shard. */
@@ -39,7 +43,9 @@ export interface GatewayRouter {
 
 /**
  * Opens the router: each session goes to the shard that leases the spawn region (and follows its player from shard
- * to shard as the shards hand it over); when no shard holds that region, the session is closed with the reason.
+ * to shard as the shards hand it over); when no shard holds that region, the session is closed with the reason. When
+ * a shard dies (its leases expire), its sessions are re-attached, from their players' last checkpoints, to the
+ * shards that take its regions over.
  */
 export async function openGatewayRouter(o: GatewayRouterOptions): Promise<GatewayRouter> {
   const { logger, nc } = o;
@@ -47,6 +53,25 @@ export async function openGatewayRouter(o: GatewayRouterOptions): Promise<Gatewa
   const leases = await openLeases(nc, { shard: o.id, autoRenew: false });
   const bridged = new Set<ReturnType<typeof bridgeSession>>();
   let stopping = false;
+  const waitMs = o.reattachWaitMs ?? 20_000;
+  if (!Number.isInteger(waitMs) || waitMs < 1000 || waitMs > 600_000) throw new RangeError(`reattachWaitMs must be an integer in 1000..600000, got ${waitMs}`);
+  // Fail-over: a shard whose lease expired is dead (a live one renews); its sessions re-attach at once rather than at
+  // their heartbeat timeout.
+  const unwatch = await leases.watch((c) => {
+    if (c.kind !== 'expired' || !c.owner) return;
+    for (const b of bridged) if (b.shard === c.owner) b.shardLost();
+  });
+  /** The shard that serves `region` once `dead`'s lease there is gone, or undefined after the wait. */
+  const reattach = async (region: RegionKey, dead: string): Promise<string | undefined> => {
+    const end = performance.now() + waitMs;
+    while (!stopping && performance.now() < end) {
+      const owner = await leases.owner(region).catch(() => undefined);
+      if (owner && owner !== dead) return owner;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    logger.warn('no shard took over a dead shard\'s region', { region, dead, waitedMs: waitMs });
+    return undefined;
+  };
   const refuse = (session: TransportSession, reason: string) => session.close({ code: 1, reason });
   /** Bridges `session` to the spawn region's shard, or closes it with the reason. */
   const route = async (session: TransportSession) => {
@@ -56,7 +81,7 @@ export async function openGatewayRouter(o: GatewayRouterOptions): Promise<Gatewa
       logger.warn('no shard leases the spawn region', { region: spawnRegion });
       return refuse(session, `no shard serves region ${spawnRegion} now`);
     }
-    const b = bridgeSession(nc, session, { shard, gateway: o.id, log: (m) => logger.warn(m), onMove: o.onMove });
+    const b = bridgeSession(nc, session, { shard, gateway: o.id, log: (m) => logger.warn(m), onMove: o.onMove, reattach, onReattach: o.onReattach });
     bridged.add(b);
     void b.closed.then(() => bridged.delete(b));
   };
@@ -71,6 +96,7 @@ export async function openGatewayRouter(o: GatewayRouterOptions): Promise<Gatewa
       // Players are told first (their sessions close with the reason, on the shards too).
       for (const b of bridged) b.close({ code: 0, reason });
       await new Promise((r) => setTimeout(r, 200));
+      unwatch();
       await leases.close({ release: false });
     },
   };
@@ -112,6 +138,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     router = await openGatewayRouter({
       id: o.id, nc, logger, spawnRegion: o.spawnRegion,
       onMove: (m) => { if (m.ok) metrics.handoffs.inc(); },
+      onReattach: (m) => logger[m.ok ? 'info' : 'warn']('a session re-attached after its shard died', { ...m }),
     });
     const identity = protocolIdentity(GAME_PROTOCOL, await loadHasher());
     net = await listen({ net: { accept: router.accept }, identity, metrics }, { ...o.listen, log: netLogOf(logger) });

@@ -28,6 +28,8 @@ export interface ClusterWorldTestMetrics {
   cluster: { shards: number; clients: number; transport: string; rttMs: number; loss: number; killShard: boolean };
   /** Hand-off time, ms (gateway: from the old shard's move to the new shard's accept). */
   handoffMs: { p50: number; p99: number; max: number };
+  /** Sessions re-attached after the kill, and the slowest, ms from the loss to the new shard's accept. */
+  reattached: { count: number; maxMs: number };
   /** The kill, if any. */
   kill?: { shard: string; regionsServedAfterMs: number };
   /** The warm-up client's handshake ms (cold code): reported, not a target. */
@@ -67,13 +69,18 @@ export function clusterWorldTestMetrics(run: ClusterWorldTestRun, o: ClusterWorl
   ];
   if (o.killShard) {
     const ms = run.kill?.regionsServedAfterMs ?? Infinity;
-    targets.push(t('killed shard\'s regions served again after ms', `<= ${FAILOVER_MS}`, ms, ms <= FAILOVER_MS));
+    targets.push(
+      t('killed shard\'s regions served again after ms', `<= ${FAILOVER_MS}`, ms, ms <= FAILOVER_MS),
+      t('sessions re-attached to the new owner', '>= 1', run.reattachMs.length, run.reattachMs.length >= 1),
+      t('re-attaches that failed', '0', run.failedReattaches, run.failedReattaches === 0),
+    );
   }
   return {
     pass: targets.every((x) => x.pass), lostEdits: run.lostEdits, handoffs: run.handoffs, sessionDrops: run.sessionDrops, replayDrift,
     scenario: o.scenario.name,
     cluster: { shards: o.shards, clients: o.clients, transport: o.transport ?? 'h2', rttMs: o.rttMs, loss: o.loss, killShard: o.killShard },
     handoffMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.length ? sorted[sorted.length - 1] : 0 },
+    reattached: { count: run.reattachMs.length, maxMs: run.reattachMs.length ? Math.max(...run.reattachMs) : 0 },
     ...(run.kill && { kill: run.kill }), coldHandshakeMs: run.coldHandshakeMs,
     replays: run.replays.map((r) => ({ shard: r.shard, ticks: r.ticks, differences: r.diff.differences.length })),
     targets, clients, phases: run.phases.map(({ name, ok, seconds, problems }) => ({ name, ok, seconds, problems })), seconds: run.seconds,

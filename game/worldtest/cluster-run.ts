@@ -48,6 +48,10 @@ export interface ClusterWorldTestRun {
   handoffMs: number[];
   /** Moves that failed (the client was then closed). */
   failedHandoffs: number;
+  /** Sessions re-attached after their shard died: ms from the loss to the new shard's accept, one per session. */
+  reattachMs: number[];
+  /** Re-attaches that failed (the client was then closed). */
+  failedReattaches: number;
   /** Client sessions that ended before the test stopped them. */
   sessionDrops: number;
   /** Times a watcher's client despawned another player during the run (a hand-off must not). */
@@ -103,8 +107,14 @@ export async function runClusterWorldTest(o: ClusterWorldTestOptions): Promise<C
     cleanups.unshift(() => nc.close());
     const handoffMs: number[] = [];
     let failedHandoffs = 0;
+    const reattachMs: number[] = [];
+    let failedReattaches = 0;
     const router = await openGatewayRouter({
       id: 'g1', nc, logger, onMove: (m) => { if (m.ok) handoffMs.push(m.ms); else failedHandoffs++; },
+      onReattach: (m) => {
+        if (m.ok) reattachMs.push(m.ms); else failedReattaches++;
+        o.log(`  a session ${m.ok ? 're-attached' : 'could not re-attach'} from ${m.from} to ${m.to || '(none)'} after ${(m.ms / 1000).toFixed(1)} s`);
+      },
     });
     cleanups.unshift(() => router.stop('world test finished'));
     const endpoint = await openEndpoint(o, router.accept);
@@ -167,7 +177,7 @@ export async function runClusterWorldTest(o: ClusterWorldTestOptions): Promise<C
       replays.push(await replayShardRecording(join(out, `${id}.jsonl`), hasher));
     }
     return {
-      phases, clients: recordings, handoffs: handoffMs.length, handoffMs, failedHandoffs, sessionDrops, playerDespawns,
+      phases, clients: recordings, handoffs: handoffMs.length, handoffMs, failedHandoffs, reattachMs, failedReattaches, sessionDrops, playerDespawns,
       lostEdits: lost, acknowledgedEdits: checked, kill, replays, transportConnectMs: started.transportConnectMs, coldHandshakeMs, seconds: now() / 1000,
     };
   } finally {
