@@ -34,3 +34,14 @@ describe('regions', () => {
     }
   });
 });
+
+describe('regionAtBlock (shard runtime)', () => {
+  it('maps any real block position to the region of its block column, negative sides included', async () => {
+    const { regionAtBlock } = await import('../../../engine/cluster/shard-runtime.ts');
+    expect(regionAtBlock(0, 0)).toBe('r0_0');
+    expect(regionAtBlock(255.99, 255.99)).toBe('r0_0');
+    expect(regionAtBlock(256, 0)).toBe('r1_0');
+    expect(regionAtBlock(-0.01, 0.5)).toBe('r-1_0');
+    expect(regionAtBlock(-256, -256.5)).toBe('r-1_-2');
+  });
+});
