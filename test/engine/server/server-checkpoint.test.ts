@@ -56,6 +56,17 @@ describe('fail-over checkpoints', () => {
     cp.components.forEach(([, fields], i) => fields.forEach((f, j) => expect([...f]).toEqual([...comps[i][1][j]])));
   });
 
+  it('a checkpoint that cannot be left is logged once per session and skipped; the player plays on', async () => {
+    const rig = await createTwoShards({ handOff: false, spawnAt, more: () => ({ regionOf: () => { throw new Error('no region here'); } }) });
+    const runner = rig.addClient('runner', idle);
+    rig.step(60);
+    expect(rig.network.checkpoints).toEqual([]);
+    expect(rig.A.counters.checkpoints).toBe(0);
+    expect(rig.logs.filter((l) => /^A warn checkpoint of player runner .*no region here/.test(l))).toHaveLength(1);
+    expect(runner.client.net.state).toBe('active');
+    expect(rig.A.players.size).toBe(1);
+  });
+
   it('checkpointEveryTicks is an integer in 1..1200; a checkpoint that is not a player state, or malformed, does not decode', () => {
     for (const bad of [0, 1201, 2.5, NaN, '10']) expect(() => checkCheckpointEvery(bad)).toThrow(RangeError);
     expect(checkCheckpointEvery(1200)).toBe(1200);
