@@ -2,8 +2,8 @@
  * The game server's side of hand-off and borders: players and mobs leaving for another server at a defined tick
  * (with every component and, for a player, its session's state), arriving from one (adopted at the start of the tick
  * the state names), players re-attached from the fail-over checkpoint of a server that died (at the next tick, with a
- * fresh replication state; server-checkpoint.ts), ghosts of the entities another server owns, and a neighbour's edits applied to this server's
- * read-only copy of its region. Everything that changes the world happens at the start of a tick, in a defined
+ * fresh replication state; server-checkpoint.ts), ghosts of the entities another server owns, and a neighbour's edits
+ * applied to this server's read-only copy of its region. Everything that changes the world happens at the start of a tick, in a defined
  * order (adoptions by arrival, then remote edits), and is reported to the recorder, so a run replays exactly.
  */
 import { entityExists, hasComponent, query, removeEntity } from 'bitecs';
@@ -197,6 +197,16 @@ export function createHandoffs(ctx: HandoffContext): Handoffs {
     log('info', `player ${a.state.name} (entity ${p.netId}) re-attached from a checkpoint of tick ${a.state.adoptTick}, at tick ${world.tick}`);
   };
 
+  /** The rest of a hand-off's adoption: its replication continues where it was. */
+  const adoptedPlayer = (a: Arrival, late: boolean): void => {
+    ctx.replicator().adopted(a.player);
+    counters.handoffsIn++;
+    if (late) {
+      counters.handoffsLate++;
+      log('warn', `player ${a.state.name} (entity ${a.player.netId}) adopted late: at tick ${world.tick}, its hand-off named tick ${a.due}`);
+    } else log('info', `player ${a.state.name} (entity ${a.player.netId}) adopted at tick ${world.tick}`);
+  };
+
   const adoptPlayer = (a: Arrival): void => {
     arrivals.delete(a.player.session.id);
     const late = world.tick > a.due;
@@ -207,16 +217,6 @@ export function createHandoffs(ctx: HandoffContext): Handoffs {
     if (a.state.game !== undefined) ctx.data?.load(a.player, a.state.game);
     ctx.recorder?.adopted?.(world.tick, a.player.netId, a.bytes);
     for (const fn of a.deferred) fn();
-  };
-
-  /** The rest of a hand-off's adoption: its replication continues where it was. */
-  const adoptedPlayer = (a: Arrival, late: boolean): void => {
-    ctx.replicator().adopted(a.player);
-    counters.handoffsIn++;
-    if (late) {
-      counters.handoffsLate++;
-      log('warn', `player ${a.state.name} (entity ${a.player.netId}) adopted late: at tick ${world.tick}, its hand-off named tick ${a.due}`);
-    } else log('info', `player ${a.state.name} (entity ${a.player.netId}) adopted at tick ${world.tick}`);
   };
 
   const adoptMob = (e: { state: EntityHandoff; bytes: Uint8Array }): void => {
