@@ -52,6 +52,14 @@ export interface ServerSession {
    * sessions (only bridged sessions can).
    */
   moveTo(target: string, state: Uint8Array): void;
+  /** True when {@link ServerSession.checkpoint} can leave checkpoints (its transport has `checkpoint`). */
+  readonly checkpointable: boolean;
+  /**
+   * Leaves the latest fail-over checkpoint of this session's player, for region `region` (transport.ts
+   * `TransportSession.checkpoint`). Throws Error when the session's transport takes no checkpoints (only bridged
+   * sessions do), and whatever the transport throws (a bad region, a state too large).
+   */
+  checkpoint(region: string, state: Uint8Array): void;
 }
 
 /**
@@ -341,6 +349,11 @@ export function createNetServer(options: NetServerOptions): NetServer {
         moveTo(target, state) {
           if (!transport.moveTo) throw new Error(`session ${id}: its transport cannot move sessions (no TransportSession.moveTo; only bridged sessions move between servers)`);
           transport.moveTo(target, state);
+        },
+        checkpointable: transport.checkpoint !== undefined,
+        checkpoint(region, state) {
+          if (!transport.checkpoint) throw new Error(`session ${id}: its transport takes no checkpoints (no TransportSession.checkpoint; only bridged sessions fail over)`);
+          transport.checkpoint(region, state);
         },
       };
       all.add(session);

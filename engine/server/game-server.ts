@@ -37,6 +37,7 @@ import { answerRefused } from './refusal-answers.ts';
 import { blocksCommand } from './area-blocks.ts';
 import { runServerTick } from './server-tick.ts';
 import { checkMaxHeldEdits, createDurableEdits, DEFAULT_MAX_HELD_EDITS, type DurableEditWriter, type DurableEdits } from './durable-edits.ts';
+import { checkCheckpointEvery, checkpointDue, DEFAULT_CHECKPOINT_EVERY, leaveCheckpoints } from './server-checkpoint.ts';
 import { createHandoffs, type BorderEntity, type GameServerCounters, type HandoffData, type RemoteEdit } from './server-handoff.ts';
 import type { Ghost } from './ghosts.ts';
 import { checkNetIdBase, checkTickEpoch, epochStart } from './tick-epoch.ts';
@@ -153,6 +154,17 @@ export interface GameServerOptions {
   wallClock?: () => number;
   /** The game's own per-player data carried when a player is handed to another server (msgpack-able values). */
   handoffData?: HandoffData;
+  /**
+   * Ticks between fail-over checkpoints, an integer in 1..1200 (default 10): after every tick that leaves `world.tick`
+   * a multiple of it, each player whose session's transport takes checkpoints (bridged sessions) leaves one
+   * (server-checkpoint.ts), for the region `regionOf` names at its position. Without `regionOf` none is left.
+   */
+  checkpointEveryTicks?: number;
+  /**
+   * The region key of a position in blocks (a shard passes engine/cluster/shard-runtime.ts `regionAtBlock`): the
+   * gateway re-attaches a player whose server died to the region's new owner.
+   */
+  regionOf?: (x: number, z: number) => string;
 }
 
 /** A feet position in blocks. */
@@ -301,7 +313,11 @@ export function createGameServer(options: GameServerOptions): GameServer {
   const viewDistance = options.viewDistance ?? 8;
   const counters: GameServerCounters = {
     ticks: 0, inputsLate: 0, inputsTooFar: 0, inputsFlooded: 0, editsStored: 0, editsUnacknowledged: 0, refused: 0, rateLimited: 0, handoffsIn: 0, handoffsOut: 0, handoffsLate: 0,
+    checkpoints: 0, reattached: 0,
   };
+  const checkpointEvery = checkCheckpointEvery(options.checkpointEveryTicks ?? DEFAULT_CHECKPOINT_EVERY);
+  if (options.regionOf !== undefined && typeof options.regionOf !== 'function') throw new RangeError('regionOf must be a function of a position (x, z) returning a region key');
+  const checkpointFailed = new WeakSet<ServerSession>();
   world.nextNetId = checkNetIdBase(options.netIdBase ?? 1);
   const tickEpochMs = options.tickEpochMs === undefined ? undefined : checkTickEpoch(options.tickEpochMs);
   if (options.wallClock !== undefined && typeof options.wallClock !== 'function') throw new RangeError('wallClock must be a function returning ms since the Unix epoch');
@@ -435,6 +451,10 @@ export function createGameServer(options: GameServerOptions): GameServer {
     runServerTick({ world, players, store, durable, counters, replicator, stepWorld: (w, inputs) => stepWorld(w, inputs, schedule), recorder });
     for (const fn of [...tickEnds]) {
       try { fn(); } catch (e) { log('error', `an onTickEnd handler failed after tick ${world.tick - 1}: ${(e as Error).message}`); }
+    }
+    // After the handlers: a player handed off there leaves no checkpoint here.
+    if (options.regionOf && checkpointDue(world.tick, checkpointEvery)) {
+      leaveCheckpoints({ world, players, regionOf: options.regionOf, data: options.handoffData, counters, log }, checkpointFailed);
     }
   };
 

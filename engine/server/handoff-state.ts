@@ -4,6 +4,8 @@
  * receiving server adopts the entity at the start of `adoptTick` with every component as it was, the same network id,
  * and for a player its input queue, timing advice and replication state, so that the client sees no difference.
  * Wall-clock times (bandwidth window, load timers) travel as ages, as the two servers' clocks have different origins.
+ * A fail-over checkpoint ({@link PlayerCheckpoint}, `checkpoint: true`) is a player's state without its replication
+ * state: what a server needs to continue the session after the player's server died, starting replication afresh.
  * Decoding checks the shape and throws {@link HandoffStateError}; the receiver then refuses only that hand-off.
  */
 import { Packr, Unpackr } from 'msgpackr';
@@ -18,7 +20,10 @@ import type { InputQueue } from './input-queue.ts';
 import type { ReplicationMetrics, ServerPlayer } from './server-player.ts';
 import type { TickBucket } from './tick-bucket.ts';
 
-/** Version of the state format; a state of another version is refused. */
+/**
+ * Version of the state format; a state of another version is refused. Checkpoints did not change it: a hand-off is
+ * encoded as before, and a decoder that predates checkpoints refuses one (it has no queue nor replication state).
+ */
 export const HANDOFF_VERSION = 1;
 
 /** A hand-off state that does not decode or does not have the expected shape. */
@@ -33,7 +38,10 @@ export interface EntityHandoff {
   version: number;
   /** 'entity' (a mob) or 'player' ({@link PlayerHandoff}). */
   kind: 'entity' | 'player';
-  /** The tick the receiver adopts it at (the sender's next tick when it let go). */
+  /**
+   * The tick the receiver adopts it at (the sender's next tick when it let go). In a checkpoint: the tick its state
+   * is of (the sender's next tick); the adopter takes it at its own next tick.
+   */
   adoptTick: Tick;
   /** Its network id (cluster-wide). */
   netId: number;
@@ -115,6 +123,37 @@ export interface PlayerHandoff extends EntityHandoff {
   game?: unknown;
 }
 
+/** What a player's client holds from the server that wrote a checkpoint, so that a fresh server does not confuse it. */
+export interface CheckpointClient {
+  /** Network ids of the entities spawned on the client (ServerPlayer.known): those not spawned again are despawned. */
+  known: number[];
+  /** InputQueue.lastSeq. */
+  lastSeq: number;
+  /** InputQueue.last (repeated while inputs are missing). */
+  last: PlayerInput | null;
+  /** The input-timing advice (ServerPlayer.advice): the client applies only numbers newer than the last it applied. */
+  advice: { seq: number; adjust: number };
+}
+
+/** A player's fail-over checkpoint: adopted, should its server die, with a fresh replication state. */
+export interface PlayerCheckpoint extends EntityHandoff {
+  /** 'player'. */
+  kind: 'player';
+  /** true: a checkpoint, not a hand-off. */
+  checkpoint: true;
+  /** Its name. */
+  name: string;
+  /** What its client holds. */
+  client: CheckpointClient;
+  /** The game's own per-player data (GameServerOptions.handoffData), if any. */
+  game?: unknown;
+}
+
+/** Whether a decoded state is a fail-over checkpoint. */
+export function isCheckpoint(state: EntityHandoff): state is PlayerCheckpoint {
+  return (state as Partial<PlayerCheckpoint>).checkpoint === true;
+}
+
 const packr = new Packr({ useRecords: false, moreTypes: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
 
@@ -129,8 +168,11 @@ function need(ok: boolean, what: string): asserts ok {
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isList = (v: unknown): v is unknown[] => Array.isArray(v);
 
-/** Decodes and checks a hand-off state (of either kind); throws {@link HandoffStateError} naming what is wrong. */
-export function decodeHandoff(bytes: Uint8Array): EntityHandoff | PlayerHandoff {
+/**
+ * Decodes and checks a hand-off state (of either kind, or a player's checkpoint); throws {@link HandoffStateError}
+ * naming what is wrong.
+ */
+export function decodeHandoff(bytes: Uint8Array): EntityHandoff | PlayerHandoff | PlayerCheckpoint {
   let s: Record<string, unknown>;
   try {
     s = unpackr.unpack(bytes) as Record<string, unknown>;
@@ -143,8 +185,22 @@ export function decodeHandoff(bytes: Uint8Array): EntityHandoff | PlayerHandoff 
   need(isInt(s.adoptTick) && s.adoptTick >= 0, 'adoptTick is not a tick');
   need(isInt(s.netId) && s.netId >= 1 && s.netId <= 0xffffffff, 'netId is not a network id');
   need(isList(s.components), 'components is not a list');
-  if (s.kind === 'player') checkPlayer(s);
+  need(s.checkpoint === undefined || (s.checkpoint === true && s.kind === 'player'), 'checkpoint is not true on a player state');
+  if (s.checkpoint === true) checkCheckpoint(s);
+  else if (s.kind === 'player') checkPlayer(s);
   return s as unknown as EntityHandoff;
+}
+
+function checkCheckpoint(s: Record<string, unknown>): void {
+  need(typeof s.name === 'string', 'name is not a string');
+  const c = s.client as Record<string, unknown> | undefined;
+  need(typeof c === 'object' && c !== null, 'client missing');
+  need(isList(c.known) && c.known.every(isInt), 'client.known is not a list of network ids');
+  need(isInt(c.lastSeq), 'client.lastSeq is not an integer');
+  const last = c.last as Record<string, unknown> | null;
+  need(last === null || (typeof last === 'object' && ['tick', 'buttons', 'yaw', 'pitch'].every((k) => isInt(last[k]))), 'client.last is not an input');
+  const a = c.advice as Record<string, unknown> | undefined;
+  need(typeof a === 'object' && a !== null && isInt(a.seq) && isInt(a.adjust), 'client.advice');
 }
 
 function checkPlayer(s: Record<string, unknown>): void {

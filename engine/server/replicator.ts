@@ -110,6 +110,18 @@ export interface Replicator {
    * spawned on its client (it holds everything already); a ghost with its network id is dropped without a despawn.
    */
   adopted(p: ServerPlayer): void;
+  /**
+   * The record of a player with network id `netId` whose entity is not made yet (`eid` -1), with a fresh replication
+   * state, as a joining player gets.
+   */
+  fresh(session: ServerSession, netId: number): ServerPlayer;
+  /**
+   * A player re-attached from a fail-over checkpoint, its record from `fresh` and its entity made: it is replicated
+   * afresh, as a joining player (its own spawn, every entity and column in view again: the client replaces what it
+   * holds), at once (no wait for a ChunkHave that will not come); the entities of `known` (what its client holds)
+   * not spawned again at its first interest update are despawned then. A ghost with its network id is dropped.
+   */
+  reattached(p: ServerPlayer, known: readonly number[]): void;
   /** Sets (adds or updates) ghost `netId`; a network id that is a live entity here stays that entity's. */
   setGhost(netId: number, ghost: Ghost): void;
   /** Removes ghost `netId`: despawned on the clients that see it, unless an entity here has that id by then. */
@@ -237,6 +249,8 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
   const ghosts = createGhostTable(layout, kinds);
   /** Replicated entities by network id, as of the last interest update. */
   const tracked = new Map<number, Tracked>();
+  /** What the client of a re-attached player may still hold from the server that died, until its first interest update. */
+  const stale = new Map<ServerPlayer, Set<number>>();
 
   /** `p` is told of `q` (spawn) or made to forget it (despawn) when that changed. */
   const see = (p: ServerPlayer, q: Tracked, visible: boolean): void => {
@@ -248,6 +262,19 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       p.known.delete(q.netId);
       p.priority.delete(q.netId);
     }
+  };
+
+  /** Despawns on a re-attached player's client what it held from before and was not spawned again. */
+  const forgetStale = (p: ServerPlayer): void => {
+    const ids = stale.get(p);
+    if (!ids) return;
+    stale.delete(p);
+    for (const id of ids) if (!p.known.has(id)) send(p, Channel.ChunkStream, { type: MsgType.EntityDespawn, entity: id }, 'entity');
+  };
+
+  /** Tells a player's client its own network id (a spawn of kind Self). */
+  const spawnSelf = (p: ServerPlayer): void => {
+    send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: PlayerKind.Self, data: spawnData({ eid: p.eid, netId: p.netId }), name: p.session.name }, 'entity');
   };
 
   /** Forgets a replicated entity: despawned on every client that knows it. */
@@ -300,6 +327,7 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
       for (const e of look) if (e.netId !== p.netId) see(p, e, inView(pcx, pcz, e.cx, e.cz, o.viewDistance));
       // A player handed over from another server may know entities this server has not got: they are gone for it.
       if (look === entities) for (const id of p.known) if (!alive.has(id)) see(p, { eid: -1, netId: id, cx: 0, cz: 0, kind: 0, name: '' }, false);
+      forgetStale(p);
     }
     return entities;
   };
@@ -403,27 +431,42 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     if (waiting.length) p.chunkQueue.unshift(...waiting);
   };
 
+  /** A player record with a fresh replication state (`eid` -1 until its entity is made). */
+  const fresh = (session: ServerSession, netId: number): ServerPlayer => ({
+    session, eid: -1, netId, queue: createInputQueue(), advice: { seq: 0, adjust: 0 }, ackTick: 0, entities: createSnapshotHistory(),
+    known: new Set(), chunks: new Set(), editTicks: [], limiter: createRateLimiter(o.budgetBytesPerSecond),
+    answerBudget: createTickBucket(ANSWER_BURST, ANSWERS_PER_TICK, world.tick),
+    resyncBudget: createTickBucket(RESYNC_BURST, RESYNCS_PER_SECOND / TICK_HZ, world.tick), resyncWaiting: [],
+    bytesSeen: session.connection.stats.bytesOut, centre: NaN, chunkQueue: [], queuedAt: new Map(), cacheHints: null,
+    joinedAt: o.now(), pendingDiffs: [], priority: new Map(), emptyUpdates: new Set(), ownSent: undefined,
+    metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, entityUpdatesQuiet: 0, largestMessage: 0, sendErrors: 0, resyncs: 0, resultsQueued: 0, refusedOnArrival: 0 },
+  });
+
   return {
     layout, ownLayout,
     join(session, eid) {
-      const p: ServerPlayer = {
-        session, eid, netId: s.NetworkId.id[eid], queue: createInputQueue(), advice: { seq: 0, adjust: 0 }, ackTick: 0, entities: createSnapshotHistory(),
-        known: new Set(), chunks: new Set(), editTicks: [], limiter: createRateLimiter(o.budgetBytesPerSecond),
-        answerBudget: createTickBucket(ANSWER_BURST, ANSWERS_PER_TICK, world.tick),
-        resyncBudget: createTickBucket(RESYNC_BURST, RESYNCS_PER_SECOND / TICK_HZ, world.tick), resyncWaiting: [],
-        bytesSeen: session.connection.stats.bytesOut, centre: NaN, chunkQueue: [], queuedAt: new Map(), cacheHints: null,
-        joinedAt: o.now(), pendingDiffs: [], priority: new Map(), emptyUpdates: new Set(), ownSent: undefined,
-        metrics: { bytes: { entity: 0, chunk: 0, diff: 0, state: 0, other: 0 }, chunksSent: 0, chunkCacheHits: 0, chunkRawBytes: 0, chunkLoadMs: [], entityUpdates: 0, entityUpdatesDeferred: 0, entityUpdatesQuiet: 0, largestMessage: 0, sendErrors: 0, resyncs: 0, resultsQueued: 0, refusedOnArrival: 0 },
-      };
-      send(p, Channel.ChunkStream, { type: MsgType.EntitySpawn, entity: p.netId, kind: PlayerKind.Self, data: spawnData({ eid, netId: p.netId }), name: p.session.name }, 'entity');
+      const p = fresh(session, s.NetworkId.id[eid]);
+      p.eid = eid;
+      spawnSelf(p);
       entityUpdates.joined(p);
       return p;
     },
+    fresh,
+    reattached(p, known) {
+      ghosts.delete(p.netId);
+      // No hints: every column in view goes out whole, now (the client sends its ChunkHave only when it connects).
+      p.cacheHints ??= new Map();
+      spawnSelf(p);
+      entityUpdates.joined(p);
+      stale.set(p, new Set(known));
+    },
     leave(p, players) {
+      stale.delete(p);
       entityUpdates.left(p);
       untrack(p.netId, [...players].filter((q) => q !== p));
     },
     handedOff(p) {
+      stale.delete(p);
       entityUpdates.left(p);
     },
     adopted(p) {

@@ -1,8 +1,9 @@
 /**
  * The game server's side of hand-off and borders: players and mobs leaving for another server at a defined tick
  * (with every component and, for a player, its session's state), arriving from one (adopted at the start of the tick
- * the state names), ghosts of the entities another server owns, and a neighbour's edits applied to this server's
- * read-only copy of its region. Everything that changes the world happens at the start of a tick, in a defined
+ * the state names), players re-attached from the fail-over checkpoint of a server that died (at the next tick, with a
+ * fresh replication state; server-checkpoint.ts), ghosts of the entities another server owns, and a neighbour's edits
+ * applied to this server's read-only copy of its region. Everything that changes the world happens at the start of a tick, in a defined
  * order (adoptions by arrival, then remote edits), and is reported to the recorder, so a run replays exactly.
  */
 import { entityExists, hasComponent, query, removeEntity } from 'bitecs';
@@ -12,14 +13,18 @@ import { readEntityState } from '../replication/entity-layout.ts';
 import { setBlock } from '../voxel/voxel-world.ts';
 import { captureComponents, componentsProblem, restoreComponents } from './entity-capture.ts';
 import {
-  HANDOFF_VERSION, HandoffStateError, decodeHandoff, encodeHandoff, queueHandoff, replicationHandoff, restorePlayer,
-  type EntityHandoff, type PlayerHandoff,
+  HANDOFF_VERSION, HandoffStateError, decodeHandoff, encodeHandoff, isCheckpoint, queueHandoff, replicationHandoff, restorePlayer,
+  type EntityHandoff, type PlayerCheckpoint, type PlayerHandoff,
 } from './handoff-state.ts';
+import { restoreClientFacts } from './server-checkpoint.ts';
+import { inventoryStateOf } from '../replication/inventory-state.ts';
+import { Channel } from '../net/channels.ts';
 import type { Replicator } from './replicator.ts';
 import type { Ghost } from './ghosts.ts';
 import type { ServerPlayer } from './server-player.ts';
 import type { ServerRecorder } from './server-recorder.ts';
 import type { TickCounters } from './server-tick.ts';
+import type { Tick } from '../tick.ts';
 
 /** Counters of a game server: the tick's, and hand-offs. */
 export interface GameServerCounters extends TickCounters {
@@ -29,13 +34,20 @@ export interface GameServerCounters extends TickCounters {
   handoffsOut: number;
   /** Players adopted after their adoption tick had already run here (adopted at once; logged). */
   handoffsLate: number;
+  /** Fail-over checkpoints left with session transports (GameServerOptions.checkpointEveryTicks). */
+  checkpoints: number;
+  /** Players re-attached from another server's checkpoint (that server died). */
+  reattached: number;
 }
 
 /** A game's own per-player data carried in a hand-off (msgpack-able values only). */
 export interface HandoffData {
-  /** The data to carry, read as the player leaves this server (its components can still be read). */
+  /**
+   * The data to carry, read as the player leaves this server (its components can still be read), and at each of its
+   * fail-over checkpoints (it stays).
+   */
   save(player: ServerPlayer): unknown;
-  /** Restores `data` on the player arriving here (its entity exists, with every component). */
+  /** Restores `data` on the player arriving here, handed over or re-attached (its entity exists, with every component). */
   load(player: ServerPlayer, data: unknown): void;
 }
 
@@ -81,12 +93,14 @@ export interface HandoffContext {
   log: NetLog;
 }
 
-/** A player on its way in: its record, restored, until its adoption tick. */
+/** A player on its way in: its record, restored (or fresh, for a checkpoint), until its adoption tick. */
 interface Arrival {
   /** Its record (eid -1 until adopted). */
   player: ServerPlayer;
   /** The decoded state. */
-  state: PlayerHandoff;
+  state: PlayerHandoff | PlayerCheckpoint;
+  /** The tick it is adopted at: the hand-off's adoptTick, or the tick after a checkpoint arrived. */
+  due: Tick;
   /** The state as it came (for the recorder). */
   bytes: Uint8Array;
   /** User messages that came before the adoption, delivered after it. */
@@ -97,7 +111,10 @@ interface Arrival {
 export interface Handoffs {
   /** Hands the player of session `sessionId` to server `target` (GameServer.handOff). */
   handOff(sessionId: number, target: string): void;
-  /** A handed-over session arrived (NetServerOptions.onSessionResume): returns its name, or throws to refuse it. */
+  /**
+   * A handed-over or re-attached session arrived (NetServerOptions.onSessionResume, with a hand-off state or a
+   * checkpoint): returns its name, or throws to refuse it.
+   */
   resume(session: ServerSession, bytes: Uint8Array): string;
   /** The record of a player adopted or on its way in (its messages are taken before adoption). */
   playerOf(sessionId: number): ServerPlayer | undefined;
@@ -111,16 +128,17 @@ export interface Handoffs {
   adoptEntity(bytes: Uint8Array): number;
   /** Queues a neighbour's edits for the start of the next tick. */
   applyRemoteEdits(edits: ReadonlyArray<RemoteEdit>): void;
-  /** Start of a tick: adopts who is due, then applies queued remote edits. */
+  /** Start of a tick: adopts who is due (handed over or re-attached), then applies queued remote edits. */
   beforeTick(): void;
   /** This server's own replicated entities whose position passes `near`, in network id order. */
   borderEntities(near: (x: number, z: number) => boolean): BorderEntity[];
 }
 
 /**
- * Makes the entity a hand-off state describes (player or mob) in `world`, with every component and its network id,
- * and returns its entity id: what adoption does to a world, for replays of a recording (ServerRecorder.adopted and
- * entityAdopted). Throws HandoffStateError for a state that does not decode or does not fit the world's layout.
+ * Makes the entity a hand-off state or a player's checkpoint describes (player or mob) in `world`, with every
+ * component and its network id, and returns its entity id: what adoption and re-attachment do to a world, for replays
+ * of a recording (ServerRecorder.adopted and entityAdopted). Throws HandoffStateError for a state that does not
+ * decode or does not fit the world's layout.
  */
 export function adoptEntityState(world: GameWorld, state: Uint8Array): number {
   const components = decodeHandoff(state).components;
@@ -170,18 +188,33 @@ export function createHandoffs(ctx: HandoffContext): Handoffs {
     if (problem) throw new HandoffStateError(`hand-off state: ${problem}`);
   };
 
-  const adoptPlayer = (a: Arrival): void => {
-    arrivals.delete(a.player.session.id);
-    const late = world.tick > a.state.adoptTick;
-    a.player.eid = adoptEntityState(world, a.bytes);
-    players.set(a.player.session.id, a.player);
+  /** Re-attaches a player from a checkpoint: replicated afresh, with its hotbar, as a joining player. */
+  const reattachPlayer = (a: Arrival & { state: PlayerCheckpoint }): void => {
+    const p = a.player;
+    ctx.replicator().reattached(p, a.state.client.known);
+    p.session.send(Channel.ChunkStream, inventoryStateOf(s, p.eid, world.tick));
+    counters.reattached++;
+    log('info', `player ${a.state.name} (entity ${p.netId}) re-attached from a checkpoint of tick ${a.state.adoptTick}, at tick ${world.tick}`);
+  };
+
+  /** The rest of a hand-off's adoption: its replication continues where it was. */
+  const adoptedPlayer = (a: Arrival, late: boolean): void => {
     ctx.replicator().adopted(a.player);
-    if (a.state.game !== undefined) ctx.data?.load(a.player, a.state.game);
     counters.handoffsIn++;
     if (late) {
       counters.handoffsLate++;
-      log('warn', `player ${a.state.name} (entity ${a.player.netId}) adopted late: at tick ${world.tick}, its hand-off named tick ${a.state.adoptTick}`);
+      log('warn', `player ${a.state.name} (entity ${a.player.netId}) adopted late: at tick ${world.tick}, its hand-off named tick ${a.due}`);
     } else log('info', `player ${a.state.name} (entity ${a.player.netId}) adopted at tick ${world.tick}`);
+  };
+
+  const adoptPlayer = (a: Arrival): void => {
+    arrivals.delete(a.player.session.id);
+    const late = world.tick > a.due;
+    a.player.eid = adoptEntityState(world, a.bytes);
+    players.set(a.player.session.id, a.player);
+    if (isCheckpoint(a.state)) reattachPlayer(a as Arrival & { state: PlayerCheckpoint });
+    else adoptedPlayer(a, late);
+    if (a.state.game !== undefined) ctx.data?.load(a.player, a.state.game);
     ctx.recorder?.adopted?.(world.tick, a.player.netId, a.bytes);
     for (const fn of a.deferred) fn();
   };
@@ -240,10 +273,17 @@ export function createHandoffs(ctx: HandoffContext): Handoffs {
       const state = decodeHandoff(bytes);
       if (state.kind !== 'player') throw new HandoffStateError(`hand-off state of a ${state.kind}, not a player`);
       checkAdoptable(state);
+      if (isCheckpoint(state)) {
+        // Adopted at the start of the next tick, whatever tick the checkpoint is of.
+        const player = ctx.replicator().fresh(session, state.netId);
+        restoreClientFacts(player, state);
+        arrivals.set(session.id, { player, state, due: world.tick, bytes, deferred: [] });
+        return state.name;
+      }
       const player = restorePlayer(state as PlayerHandoff, session, ctx.now(), ctx.budgetBytesPerSecond);
-      const a: Arrival = { player, state: state as PlayerHandoff, bytes, deferred: [] };
+      const a: Arrival = { player, state: state as PlayerHandoff, due: state.adoptTick, bytes, deferred: [] };
       arrivals.set(session.id, a);
-      if (world.tick > state.adoptTick) adoptPlayer(a);
+      if (world.tick > a.due) adoptPlayer(a);
       return (state as PlayerHandoff).name;
     },
     playerOf: (sessionId) => players.get(sessionId) ?? arrivals.get(sessionId)?.player,
@@ -284,7 +324,7 @@ export function createHandoffs(ctx: HandoffContext): Handoffs {
     },
     beforeTick() {
       // By network id, so the new entity ids do not depend on the order the hand-offs arrived in.
-      const due = [...arrivals.values()].filter((a) => a.state.adoptTick <= world.tick).sort((a, b) => a.player.netId - b.player.netId);
+      const due = [...arrivals.values()].filter((a) => a.due <= world.tick).sort((a, b) => a.player.netId - b.player.netId);
       for (const a of due) adoptPlayer(a);
       const mobs = entities.filter((e) => e.state.adoptTick <= world.tick).sort((a, b) => a.state.netId - b.state.netId);
       for (const e of mobs) {

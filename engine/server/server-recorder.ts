@@ -18,8 +18,9 @@ export interface ServerRecorder {
   /** At `tick`, player `netId` ran `input`; `seq` is the sequence number of the bundle that carried it (-1 when repeated). */
   applied(tick: Tick, netId: number, input: PlayerInput, seq: number): void;
   /**
-   * Before tick `tick` ran, a player handed over by another server was adopted with network id `netId`; `state` is
-   * its hand-off state (engine/server/handoff-state.ts), every component included.
+   * Before tick `tick` ran, a player handed over by another server (or re-attached from a dead server's fail-over
+   * checkpoint) was adopted with network id `netId`; `state` is its hand-off state or checkpoint
+   * (engine/server/handoff-state.ts), every component included.
    */
   adopted?(tick: Tick, netId: number, state: Uint8Array): void;
   /** Before tick `tick` ran, player `netId` left for server `target` (its entity is gone from this world). */

@@ -4,6 +4,10 @@
  * (its `onClose` says `moved to <target>`) and re-opens the session on `target` with `resume = state`. The client's
  * bidirectional streams arrive there again as just opened, each with its header byte first; the first uni stream the
  * new server opens with a header byte the client already has continues that stream (the header is not repeated).
+ * Server ends take fail-over checkpoints (`checkpoint`), as the gateway does: the network keeps each link's latest and
+ * records every one; `failOver(address, ...)` plays a dead server at `address`: its ends go silent (nothing more
+ * reaches or leaves them, no close anywhere) and each of its sessions re-opens elsewhere with `resume` = the latest
+ * checkpoint (moved as by `moveTo`), or is closed without one.
  * Deliveries go through the scheduler (delay 0), in order, so a run on a manual scheduler is repeatable.
  */
 import { createPendingHandlers, type PendingHandlers } from '../../engine/net/pending-handlers.ts';
@@ -18,8 +22,28 @@ export interface MovableNetwork {
   listen(address: string, sink: SessionSink): TransportListener;
   /** A connector to `address`; the server sees `from` as the remote address. */
   connector(address: string, from?: string): Connector;
-  /** Moves done so far. */
+  /** Moves done so far (`moveTo`; fail-overs are not counted). */
   readonly moves: number;
+  /** Every checkpoint left so far, in order: the client's address, the server's, the region and the state. */
+  readonly checkpoints: ReadonlyArray<Checkpoint>;
+  /**
+   * The server at `address` dies: each of its sessions re-opens on `targetOf(region)` of its latest checkpoint with
+   * `resume` = `tamper(from, state)` (default: the state as left), or is closed (reason `server lost`) without one.
+   * Returns the client addresses re-opened.
+   */
+  failOver(address: string, targetOf: (region: string) => string, tamper?: (from: string, state: Uint8Array) => Uint8Array): string[];
+}
+
+/** A checkpoint a server end left. */
+export interface Checkpoint {
+  /** The client's address (the link's `from`). */
+  from: string;
+  /** The server's address. */
+  at: string;
+  /** Its region key. */
+  region: string;
+  /** Its state. */
+  state: Uint8Array;
 }
 
 type Inbox = PendingHandlers<StreamHandlers>;
@@ -39,6 +63,9 @@ export function createMovableNetwork(scheduler: Scheduler): MovableNetwork {
   const sinks = new Map<string, SessionSink>();
   const later = (fn: () => void) => scheduler.set(0, fn);
   let moves = 0;
+  const checkpoints: Checkpoint[] = [];
+  /** Each open link's fail-over, by the address of its current server. */
+  const failers = new Map<string, Set<{ from: string; fail(targetOf: (region: string) => string, tamper?: (from: string, state: Uint8Array) => Uint8Array): void }>>();
 
   const link = (address: string, from: string): TransportSession => {
     const clientHandlers = createPendingHandlers<SessionHandlers>();
@@ -46,6 +73,8 @@ export function createMovableNetwork(scheduler: Scheduler): MovableNetwork {
     const unis = new Map<number, Inbox>(); // the client's received uni streams, by header byte
     let closed = false;
     let server!: ServerEnd;
+    let at = address;
+    let latest: Checkpoint | undefined;
 
     const closeAll = (info: CloseInfo) => {
       if (closed) return;
@@ -93,6 +122,45 @@ export function createMovableNetwork(scheduler: Scheduler): MovableNetwork {
       };
     };
 
+    /** Finishes the current end and re-opens the session on `target` with `state`. */
+    const reopen = (target: string, state: Uint8Array, why: string) => {
+      const sink = sinks.get(target);
+      if (!sink) throw new Error(`movable network: no server at ${target}`);
+      const end = server;
+      end.finished = true;
+      latest = undefined; // the target has newer state
+      const next = makeServerEnd(state.slice());
+      server = next;
+      failers.get(at)?.delete(failer);
+      at = target;
+      if (!failers.has(at)) failers.set(at, new Set());
+      failers.get(at)!.add(failer);
+      // The client's streams arrive on the new end as just opened, header first (queued until it listens).
+      for (const b of bidis) {
+        b.serverIn = createPendingHandlers<StreamHandlers>();
+        const s = serverBidi(b, next);
+        const header = Uint8Array.of(b.header!);
+        b.serverIn.call((h) => h.onData(header));
+        next.handlers.call((h) => h.onStream(s));
+      }
+      if (why) later(() => end.handlers.call((h) => h.onClose({ code: 0, reason: why })));
+      later(() => sink(next.session));
+    };
+
+    const failer = {
+      from,
+      fail(targetOf: (region: string) => string, tamper?: (from: string, state: Uint8Array) => Uint8Array) {
+        if (closed) return;
+        if (!latest) {
+          server.finished = true; // dead: it hears of nothing
+          closeAll({ code: 0, reason: 'server lost' });
+          return;
+        }
+        const { region, state } = latest;
+        reopen(targetOf(region), tamper ? tamper(from, state) : state, '');
+      },
+    };
+
     const makeServerEnd = (resume?: Uint8Array): ServerEnd => {
       const end: ServerEnd = { finished: false, handlers: createPendingHandlers<SessionHandlers>(), session: undefined as never };
       end.session = {
@@ -105,29 +173,23 @@ export function createMovableNetwork(scheduler: Scheduler): MovableNetwork {
         setHandlers: (h) => end.handlers.set(h),
         close(info) { if (!end.finished) closeAll(info); },
         moveTo(target, state) {
-          const sink = sinks.get(target);
-          if (!sink) throw new Error(`movable network: no server at ${target}`);
+          if (!sinks.has(target)) throw new Error(`movable network: no server at ${target}`);
           if (end.finished || closed) throw new Error('movable network: the session has ended');
-          end.finished = true;
           moves++;
-          const next = makeServerEnd(state.slice());
-          server = next;
-          // The client's streams arrive on the new end as just opened, header first (queued until it listens).
-          for (const b of bidis) {
-            b.serverIn = createPendingHandlers<StreamHandlers>();
-            const s = serverBidi(b, next);
-            const header = Uint8Array.of(b.header!);
-            b.serverIn.call((h) => h.onData(header));
-            next.handlers.call((h) => h.onStream(s));
-          }
-          later(() => end.handlers.call((h) => h.onClose({ code: 0, reason: `moved to ${target}` })));
-          later(() => sink(next.session));
+          reopen(target, state, `moved to ${target}`);
+        },
+        checkpoint(region, state) {
+          if (end.finished || closed) return;
+          latest = { from, at, region, state: state.slice() };
+          checkpoints.push(latest);
         },
       };
       return end;
     };
 
     server = makeServerEnd();
+    if (!failers.has(at)) failers.set(at, new Set());
+    failers.get(at)!.add(failer);
     const client: TransportSession = {
       reliableDatagrams: true, maxDatagramSize: 1200,
       sendDatagram(bytes) { const c = bytes.slice(); if (!closed) later(() => { if (!closed && !server.finished) server.handlers.call((h) => h.onDatagram(c)); }); },
@@ -162,6 +224,12 @@ export function createMovableNetwork(scheduler: Scheduler): MovableNetwork {
 
   return {
     get moves() { return moves; },
+    checkpoints,
+    failOver(address, targetOf, tamper) {
+      const links = [...(failers.get(address) ?? [])];
+      for (const l of links) l.fail(targetOf, tamper);
+      return links.map((l) => l.from);
+    },
     listen(address, sink) {
       if (sinks.has(address)) throw new Error(`movable network: ${address} is in use`);
       sinks.set(address, sink);

@@ -3,7 +3,8 @@
  * epoch on one manual clock, with disjoint network id ranges and a movable in-memory transport (movable-network.ts)
  * between them and their clients. `A` owns x < `border`, `B` the rest. `step()` runs one tick of both, then wires
  * them as a shard would: each publishes its players' edits and its border entities to the other (remote edits and
- * ghosts) and hands off the players standing on the other's side.
+ * ghosts) and hands off the players standing on the other's side. `kill()` plays one server dying: its sessions fail
+ * over to the other with their last checkpoint (give the servers `regionOf` through `more` so that they leave some).
  */
 import { createEventBus } from '../../engine/events.ts';
 import type { PlayerInput } from '../../engine/input.ts';
@@ -72,10 +73,13 @@ export async function createTwoShards(o: TwoShardsOptions = {}) {
   for (const name of ['A', 'B'] as const) servers[name].world.events.on('BlockChanged', (e) => madeEdits[name].push({ x: e.x, y: e.y, z: e.z, block: e.block }));
   /** Ghost ids each server got from the other at the last exchange. */
   const ghostIds = { A: new Set<number>(), B: new Set<number>() };
+  /** Servers that died (`kill`): nothing is exchanged with them any more. */
+  const dead = new Set<'A' | 'B'>();
   let n = 0;
 
   /** Publishes `from`'s edits and border entities to `to` (everything counts as near the border here). */
   const exchange = (from: 'A' | 'B', to: 'A' | 'B') => {
+    if (dead.has(from) || dead.has(to)) return;
     if (madeEdits[from].length) servers[to].applyRemoteEdits(madeEdits[from].splice(0));
     const now = new Set<number>();
     for (const e of servers[from].borderEntities(() => true)) {
@@ -88,6 +92,7 @@ export async function createTwoShards(o: TwoShardsOptions = {}) {
 
   /** Hands off the players of `from` standing on the other side of the border. */
   const handOffs = (from: 'A' | 'B') => {
+    if (dead.size) return;
     const s = servers[from].world.ecs.stores;
     for (const p of [...servers[from].players.values()]) {
       const onA = s.Transform.x[p.eid] < border;
@@ -105,6 +110,22 @@ export async function createTwoShards(o: TwoShardsOptions = {}) {
         exchange('B', 'A');
         if (o.handOff !== false) { handOffs('A'); handOffs('B'); }
       }
+    },
+    /**
+     * Server `name` dies: its sessions re-open on the other with their latest checkpoint (`tamper` may change it;
+     * network.failOver), it stops (its ends are silent: no client hears of it), and the other drops its ghosts of the
+     * dead server's entities, but the players' it re-attaches (re-attaching drops those). Returns the client addresses
+     * that re-opened.
+     */
+    kill(name: 'A' | 'B', tamper?: (from: string, state: Uint8Array) => Uint8Array): string[] {
+      const other = name === 'A' ? 'B' : 'A';
+      const players = new Set([...servers[name].players.values()].map((p) => p.netId));
+      dead.add(name);
+      const reopened = network.failOver(name, () => other, tamper);
+      servers[name].stop('killed');
+      for (const id of ghostIds[other]) if (!players.has(id)) servers[other].removeGhost(id);
+      ghostIds[other] = new Set();
+      return reopened;
     },
     /** Adds a client named `name` joining server `at`, driven by `input`; `link` conditions its connection. */
     addClient(name: string, input: (c: GameClient) => Omit<PlayerInput, 'tick'>, at: 'A' | 'B' = 'A', link?: LinkOptions): ShardClient {
