@@ -33,6 +33,9 @@ export const BORDER_SUBJECT_PREFIX = 'stratum.border';
 /** Prefix of the mob hand-off subjects: `stratum.adopt.<shard>`. */
 export const ADOPT_SUBJECT_PREFIX = 'stratum.adopt';
 
+/** A ghost whose sender published nothing about it for this many ticks (2 s) is dropped: the sender died. */
+export const STALE_GHOST_TICKS = 40;
+
 /** Blocks per region side. */
 const REGION_BLOCKS = REGION_COLUMNS * 16;
 
@@ -242,6 +245,8 @@ export async function attachShard(o: ShardRuntimeOptions): Promise<ShardRuntime>
     // that they move in step with this shard's own entities whichever tick their message came in.
     for (const [netId, g] of ghosts) {
       if (local.has(netId)) { ghosts.delete(netId); continue; }
+      // A sender silent this long is gone (a dead shard publishes nothing more): its ghosts go.
+      if (tick - g.tick > STALE_GHOST_TICKS) { dropGhost(netId); continue; }
       server.setGhost(netId, { kind: g.kind, name: g.name, state: extrapolateState(g.state, tick - g.tick, layout.motion) as EntityState });
     }
     // Players and mobs standing in another shard's region move there for the next tick.

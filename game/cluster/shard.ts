@@ -14,7 +14,7 @@ import {
   createNodePool, createStratumMetrics, netLogOf, randomAdminToken, startMetricsServer, type Logger,
 } from '../../engine/server.ts';
 import {
-  attachShard, createRegionEditWriter, joinClusterClock, openEditLog, openLeases, serveBridgedSessions, startNats, type RegionKey,
+  attachShard, createRegionEditWriter, regionAtBlock, joinClusterClock, openEditLog, openLeases, serveBridgedSessions, startNats, type RegionKey,
 } from '../../engine/cluster.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { planRegions } from './plan.ts';
@@ -85,6 +85,8 @@ export async function startShard(o: ShardOptions): Promise<RunningShard> {
       adminToken: config['admin-token'] ?? randomAdminToken(), log, metrics,
       server: {
         tickEpochMs: clock.tickEpochMs, netIdBase: clock.netIdBase, recorder: recording?.recorder,
+        // Fail-over: each player's checkpoint goes to the gateway every half second, with the region it stands in.
+        regionOf: regionAtBlock,
         // An edit is acknowledged once it is in its region's stream.
         durableEdits: writer.write,
         onDurableFailure: (err, tick) => {
