@@ -28,6 +28,8 @@ export interface ClusterWorldTestMetrics {
   cluster: { shards: number; clients: number; transport: string; rttMs: number; loss: number; killShard: boolean };
   /** Hand-off time, ms (gateway: from the old shard's move to the new shard's accept). */
   handoffMs: { p50: number; p99: number; max: number };
+  /** Players despawned on watchers during the fail-over (the dead shard's, until re-attached): reported, no target. */
+  despawnsInFailover: number;
   /** Sessions re-attached after the kill, and the slowest, ms from the loss to the new shard's accept. */
   reattached: { count: number; maxMs: number };
   /** The kill, if any. */
@@ -80,6 +82,7 @@ export function clusterWorldTestMetrics(run: ClusterWorldTestRun, o: ClusterWorl
     scenario: o.scenario.name,
     cluster: { shards: o.shards, clients: o.clients, transport: o.transport ?? 'h2', rttMs: o.rttMs, loss: o.loss, killShard: o.killShard },
     handoffMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.length ? sorted[sorted.length - 1] : 0 },
+    despawnsInFailover: run.despawnsInFailover,
     reattached: { count: run.reattachMs.length, maxMs: run.reattachMs.length ? Math.max(...run.reattachMs) : 0 },
     ...(run.kill && { kill: run.kill }), coldHandshakeMs: run.coldHandshakeMs,
     replays: run.replays.map((r) => ({ shard: r.shard, ticks: r.ticks, differences: r.diff.differences.length })),

@@ -54,8 +54,10 @@ export interface ClusterWorldTestRun {
   failedReattaches: number;
   /** Client sessions that ended before the test stopped them. */
   sessionDrops: number;
-  /** Times a watcher's client despawned another player during the run (a hand-off must not). */
+  /** Times a watcher's client despawned another player during the run, outside a fail-over (a hand-off must not). */
   playerDespawns: number;
+  /** The same during a fail-over (a dead shard's players leave the others' views until re-attached): reported. */
+  despawnsInFailover: number;
   /** Acknowledged edits (BlockResult ok) whose block is not the final one in the region's edit stream. */
   lostEdits: number;
   /** Acknowledged edits checked. */
@@ -71,6 +73,9 @@ export interface ClusterWorldTestRun {
   /** Seconds the run took. */
   seconds: number;
 }
+
+/** How long after a killed shard's regions are served again its players may still be coming back into view, ms. */
+const FAILOVER_SETTLE_MS = 3000;
 
 /** The shard's id for index i (0-based). */
 const shardId = (i: number) => `s${i + 1}`;
@@ -127,7 +132,10 @@ export async function runClusterWorldTest(o: ClusterWorldTestOptions): Promise<C
     const started = await startClients(o, endpoint, { scheduler, hasher, identity, now });
     const { actors, clients, recordings, buses } = started;
     let stopping = false;
-    let sessionDrops = 0, playerDespawns = 0;
+    let sessionDrops = 0, playerDespawns = 0, despawnsInFailover = 0;
+    // From a kill until a while after its regions are served again: the dead shard's players vanish from the others'
+    // views (their ghosts go stale) and come back when re-attached, which a hand-off must never do.
+    let failingOver = false;
     const players = () => new Set(clients.map((c) => c.selfId));
     buses.forEach((bus, i) => {
       bus.on('Disconnected', (e) => {
@@ -135,7 +143,10 @@ export async function runClusterWorldTest(o: ClusterWorldTestOptions): Promise<C
         sessionDrops++;
         o.log(`  client ${i + 1} lost its session: ${JSON.stringify(e)}`);
       });
-      bus.on('EntityDespawned', (e) => { if (!stopping && players().has(e.id)) playerDespawns++; });
+      bus.on('EntityDespawned', (e) => {
+        if (stopping || !players().has(e.id)) return;
+        if (failingOver) despawnsInFailover++; else playerDespawns++;
+      });
     });
     const stopClients = () => { stopping = true; for (const c of clients) c.stop('world test finished'); };
     cleanups.unshift(async () => stopClients());
@@ -157,11 +168,14 @@ export async function runClusterWorldTest(o: ClusterWorldTestOptions): Promise<C
         if (index < 0) { o.log(`  kill: no shard holds region ${region}`); await leases.close({ release: false }); return; }
         const regions = plan[index];
         const killedAt = performance.now();
+        failingOver = true;
         shards[index].kill('SIGKILL');
         o.log(`  killed shard ${victim} (SIGKILL), which held ${regions.join(' ')}`);
         const served = await waitServed(leases, regions, victim!, 30);
         kill = { shard: victim!, regionsServedAfterMs: served ? performance.now() - killedAt : Infinity };
         o.log(`  regions of ${victim} served again after ${(kill.regionsServedAfterMs / 1000).toFixed(1)} s`);
+        await sleep(FAILOVER_SETTLE_MS);
+        failingOver = false;
         await leases.close({ release: false });
       })();
     });
@@ -177,7 +191,7 @@ export async function runClusterWorldTest(o: ClusterWorldTestOptions): Promise<C
       replays.push(await replayShardRecording(join(out, `${id}.jsonl`), hasher));
     }
     return {
-      phases, clients: recordings, handoffs: handoffMs.length, handoffMs, failedHandoffs, reattachMs, failedReattaches, sessionDrops, playerDespawns,
+      phases, clients: recordings, handoffs: handoffMs.length, handoffMs, failedHandoffs, reattachMs, failedReattaches, sessionDrops, playerDespawns, despawnsInFailover,
       lostEdits: lost, acknowledgedEdits: checked, kill, replays, transportConnectMs: started.transportConnectMs, coldHandshakeMs, seconds: now() / 1000,
     };
   } finally {

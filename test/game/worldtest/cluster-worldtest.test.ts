@@ -47,4 +47,17 @@ describe.skipIf(skipNats('cluster world test'))('stratum worldtest --shards 2', 
     expect(readdirSync(join(r.out, 'shards')).sort()).toEqual(['s1.jsonl', 's2.jsonl']);
     expect(r.stdout).toContain('world test passed');
   }, 240_000);
+
+  it('with --kill-shard: the killed shard\'s regions are served again within 10 s, its players re-attached, nothing lost', async () => {
+    const r = await clusterWorldTest('--kill-shard');
+    expectExactTargetsMet(r);
+    expect(r.m.kill?.shard).toMatch(/^s[12]$/);
+    expect(r.m.kill!.regionsServedAfterMs).toBeLessThanOrEqual(10_000);
+    expect(r.m.reattached.count).toBeGreaterThanOrEqual(1);
+    expect(r.m.lostEdits).toBe(0);
+    expect(r.m.sessionDrops).toBe(0);
+    // The killed shard's recording ends where it died and still replays exactly.
+    expect(r.m.replayDrift).toBe(0);
+    expect(r.m.replays).toHaveLength(2);
+  }, 240_000);
 });
