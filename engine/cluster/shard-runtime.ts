@@ -76,6 +76,18 @@ interface BorderMessage {
   entities: Array<[netId: number, kind: number, name: string, values: number[]]>;
 }
 
+/** Checks the shape of a border message (other processes wrote it): throws a TypeError naming what is wrong. */
+function checkBorderMessage(m: unknown): BorderMessage {
+  const b = m as BorderMessage;
+  if (!b || typeof b.shard !== 'string' || !Number.isInteger(b.tick) || !Array.isArray(b.entities)) throw new TypeError('not a border message {shard, tick, entities}');
+  for (const e of b.entities) {
+    if (!Array.isArray(e) || e.length !== 4 || !Number.isInteger(e[0]) || !Number.isInteger(e[1]) || typeof e[2] !== 'string' || !Array.isArray(e[3])) {
+      throw new TypeError('a border entity is not [netId, kind, name, values]');
+    }
+  }
+  return b;
+}
+
 /** Traffic figures of a shard's NATS use, since attach. */
 export interface ShardTraffic {
   /** Messages and bytes this shard published (border states, mob hand-offs). */
@@ -205,14 +217,17 @@ export async function attachShard(o: ShardRuntimeOptions): Promise<ShardRuntime>
   };
 
   listen(`${BORDER_SUBJECT_PREFIX}.*`, (data) => {
-    const m = packr.unpack(data) as BorderMessage;
+    const m = checkBorderMessage(packr.unpack(data));
     if (m.shard === shard) return;
     const listed = new Set<number>();
     for (const [netId, kind, name, v] of m.entities) {
       listed.add(netId);
       const g = ghosts.get(netId);
       if (g && g.tick > m.tick) continue;
-      ghosts.set(netId, { from: m.shard, tick: m.tick, kind, name, state: { id: netId, v } });
+      const ghost = { kind, name, state: { id: netId, v } };
+      // The server checks the ghost (its kind, its fields) before it keeps it: a bad one is dropped here, alone.
+      try { server.setGhost(netId, ghost); } catch (err) { log('warn', `${BORDER_SUBJECT_PREFIX}.${m.shard}: ghost ${netId} dropped: ${(err as Error).message}`); continue; }
+      ghosts.set(netId, { from: m.shard, tick: m.tick, ...ghost });
     }
     // What the sender no longer lists has left its border (or it is ours now): its ghost goes, once a message a whole
     // tick newer than the ghost's state leaves it out. A player just handed over is kept here from its last tick,
