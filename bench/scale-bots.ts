@@ -11,7 +11,8 @@
  *   (game/client/crosser-bot.ts); the others go, one each in turn, to a spot in region r0_0 (x > 0) and in r-1_0
  *   (x < 0), and wander there.
  * - On the stdin line `mark`, starts counting closes anew; on `report`, prints `{"result": ...}` (closes of joined
- *   bots by reason, since joining and since the mark); on `stop` (or the end of stdin), stops the bots and exits.
+ *   bots by reason, since joining and since the mark; how many are connected, at x >= 0 and x < 0); on `stop` (or
+ *   the end of stdin), stops the bots and exits.
  *
  * Usage: node bench/scale-bots.ts URL FIRST COUNT WAVE_MS [play|idle|regions [CROSSERS]]
  */
@@ -37,11 +38,21 @@ const idle = mode === 'idle';
 const SPOTS: readonly GroundPoint[] = [{ x: 40, z: 24 }, { x: -40, z: 24 }];
 /** `regions` mode: crossers turn at x = +-12. */
 const CROSS_SPAN = 12;
+/**
+ * `regions` mode: no block edits within this many blocks of x = 0 (more than the reach), so that no bot edits a
+ * block of the region across the border, which its shard does not own (walking to its spot, a bot crosses it).
+ */
+const NO_EDITS_NEAR_BORDER = 8;
 /** The input function of bot index i (0-based over the whole run). */
 const behaviour = (i: number) => {
   if (idle) return () => ({ buttons: 0, yaw: 0, pitch: 0 });
   if (mode !== 'regions') return clientBot(i + 1, 40);
-  return i < crossers ? crosserBot(CROSS_SPAN) : clientBot(i + 1, 12, SPOTS[(i - crossers) % SPOTS.length]);
+  if (i < crossers) return crosserBot(CROSS_SPAN);
+  const wander = clientBot(i + 1, 12, SPOTS[(i - crossers) % SPOTS.length]);
+  return (c: GameClient) => {
+    const { block, ...input } = wander(c);
+    return block && Math.abs(c.predictor?.body.x ?? 0) >= NO_EDITS_NEAR_BORDER ? { ...input, block } : input;
+  };
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -132,6 +143,9 @@ lines.on('line', (line) => {
       disconnects: countReasons(ofJoined.flatMap((b) => b.closes)),
       disconnectsSinceMark: countReasons(bots.flatMap((b, i) => b.closes.slice(marked[i]))),
       connected: bots.filter((b) => b.client.net.state === 'active').length,
+      // Where the connected bots stand (the cluster bench checks that they spread over both sides of x = 0).
+      east: bots.filter((b) => b.client.net.state === 'active' && (b.client.predictor?.body.x ?? 0) >= 0).length,
+      west: bots.filter((b) => b.client.net.state === 'active' && (b.client.predictor?.body.x ?? 0) < 0).length,
     } });
   } else if (line === 'stop') void stop();
 });
