@@ -70,13 +70,13 @@ export function histogramDelta(a: Histogram, b: Histogram): Histogram {
 
 /**
  * Quantile `q` (0..1) of a histogram, seconds, interpolated linearly inside its bucket (as Prometheus'
- * histogram_quantile); NaN when empty. Past the last finite bound it answers that bound.
+ * histogram_quantile); NaN when empty, Infinity when it lies past the last finite bound.
  */
 export function histogramQuantile(h: Histogram, q: number): number {
   if (!(h.count > 0)) return NaN;
   const rank = q * h.count;
   const i = h.counts.findIndex((c) => c >= rank);
-  if (i < 0 || h.le[i] === Infinity) return h.le[h.le.length - 2] ?? NaN;
+  if (i < 0 || h.le[i] === Infinity) return Infinity;
   const lo = i === 0 ? 0 : h.le[i - 1], below = i === 0 ? 0 : h.counts[i - 1];
   const inBucket = h.counts[i] - below;
   return inBucket > 0 ? lo + ((h.le[i] - lo) * (rank - below)) / inBucket : h.le[i];

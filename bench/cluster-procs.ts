@@ -34,6 +34,8 @@ export interface BenchShard {
   regions: RegionKey[];
   /** Its `/metrics`. */
   metricsUrl: string;
+  /** Ticks it dropped so far because it fell behind (from its `fell behind` warnings, which are not printed). */
+  droppedTicks: number;
 }
 
 /** One hand-off the gateway saw. */
@@ -81,10 +83,12 @@ export async function startBenchCluster(o: BenchClusterOptions): Promise<BenchCl
     const plan = planRegions(o.worldRadius, o.shards);
     const shards: BenchShard[] = [];
     for (let i = 0; i < o.shards; i++) {
-      const shard: BenchShard = { id: `s${i + 1}`, regions: plan[i], metricsUrl: '' };
+      const shard: BenchShard = { id: `s${i + 1}`, regions: plan[i], metricsUrl: '', droppedTicks: 0 };
       // Info lines are the shard's routine (sessions opening and closing); the ready line carries the metrics URL.
       await startShardProcess(children, ['--nats', nats.url, '--regions', plan[i].join(','), ...world], shard.id, (line) => {
-        if (line.includes('"msg":"shard ready"')) shard.metricsUrl = (JSON.parse(line) as { metricsUrl: string }).metricsUrl;
+        const behind = line.match(/fell behind at tick \d+: dropped (\d+) tick/);
+        if (behind) shard.droppedTicks += Number(behind[1]);
+        else if (line.includes('"msg":"shard ready"')) shard.metricsUrl = (JSON.parse(line) as { metricsUrl: string }).metricsUrl;
         else if (!line.includes('"level":"info"')) o.log(`    shard ${shard.id}: ${line}`);
       });
       const child = children[i];

@@ -46,7 +46,10 @@ interface ShardRow {
   players: number;
   /** Ticks it ran in the window. */
   ticks: number;
-  tickP50Ms: number; tickP99Ms: number;
+  /** Ticks it dropped in the window, having fallen behind. */
+  droppedTicks: number;
+  /** Tick p50 and p99, ms, interpolated inside the histogram's buckets; null past its last bound (100 ms). */
+  tickP50Ms: number | null; tickP99Ms: number | null;
   /** Share of its ticks at most 25 ms. */
   ticksWithinTarget: number;
   /** NATS traffic per tick: published (in, as the server counts) and delivered (out). */
@@ -75,6 +78,8 @@ interface Run {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Seconds to ms; null past the histogram (Infinity), so that JSON keeps it. */
+const ms = (s: number) => (s === Infinity ? null : s * 1000);
 
 /** Count, failures and p50/p99 of moves. */
 function moveFigures(moves: BenchCluster['moves']) {
@@ -90,7 +95,7 @@ function perTick(t: NatsTraffic, ticks: number) {
 /** What the bench reads before and after the window. */
 async function snapshot(c: BenchCluster) {
   const [scrapes, connz] = await Promise.all([Promise.all(c.shards.map((s) => scrapeShard(s.metricsUrl))), readConnz(c.monitorUrl)]);
-  return { scrapes, connz, moves: c.moves.length };
+  return { scrapes, connz, moves: c.moves.length, dropped: c.shards.map((s) => s.droppedTicks) };
 }
 
 /** One count on a running cluster: join, warm up, measure over the window, stop the bots. */
@@ -119,8 +124,8 @@ async function runCount(c: BenchCluster, n: number, o: { seconds: number; warmup
       const ticks = tick.count || o.seconds * TICK_HZ;
       const name = `shard ${s.id}`;
       return {
-        id: s.id, players: b.scrapes[i].players, ticks: tick.count,
-        tickP50Ms: histogramQuantile(tick, 0.5) * 1000, tickP99Ms: histogramQuantile(tick, 0.99) * 1000,
+        id: s.id, players: b.scrapes[i].players, ticks: tick.count, droppedTicks: b.dropped[i] - a.dropped[i],
+        tickP50Ms: ms(histogramQuantile(tick, 0.5)), tickP99Ms: ms(histogramQuantile(tick, 0.99)),
         ticksWithinTarget: shareAtMost(tick, TICK_TARGET_S),
         natsPerTick: perTick(trafficDelta(a.connz.get(name), b.connz.get(name)), ticks),
       };
@@ -141,6 +146,8 @@ async function runCount(c: BenchCluster, n: number, o: { seconds: number; warmup
 }
 
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+/** A tick time, ms ('>100' past the histogram). */
+const tf = (x: number | null) => (x === null ? '>100' : f(x, 2));
 
 /** The table: a line per shard of each run. */
 function printTable(runs: readonly Run[]): void {
@@ -151,14 +158,14 @@ function printTable(runs: readonly Run[]): void {
       const head = i === 0 ? `${String(r.shards).padStart(6)}  ${String(r.clients).padStart(7)}  ${String(r.joined).padStart(6)}  ${String(r.stayed).padStart(6)}`
         : ' '.repeat(6 + 2 + 7 + 2 + 6 + 2 + 6);
       const hand = i === 0 ? `  ${`${r.handoffs.count}${r.handoffs.failed ? ` (${r.handoffs.failed} failed)` : ''}`.padStart(9)}  ${`${f(r.handoffs.p50Ms, 0)}/${f(r.handoffs.p99Ms, 0)}`.padStart(10)}` : '';
-      const shard = s ? `  ${s.id.padStart(5)}  ${String(s.players).padStart(7)}  ${f(s.tickP50Ms, 2).padStart(11)}  ${f(s.tickP99Ms, 2).padStart(11)}  ${f(s.ticksWithinTarget * 100).padStart(9)}` +
+      const shard = s ? `  ${s.id.padStart(5)}  ${String(s.players).padStart(7)}  ${tf(s.tickP50Ms).padStart(11)}  ${tf(s.tickP99Ms).padStart(11)}  ${f(s.ticksWithinTarget * 100).padStart(9)}` +
         `  ${`${f(s.natsPerTick.msgsOut)}/${f(s.natsPerTick.msgsIn)}`.padStart(20)}  ${`${f(s.natsPerTick.kbOut, 2)}/${f(s.natsPerTick.kbIn, 2)}`.padStart(19)}` : '';
       console.log(`${head}${shard}${hand}`);
     });
     if (r.gatewayNatsPerTick) {
       const g = r.gatewayNatsPerTick;
       console.log(`${' '.repeat(31)}gateway: nats msg/tick out/in ${f(g.msgsOut)}/${f(g.msgsIn)}, KB/tick ${f(g.kbOut, 2)}/${f(g.kbIn, 2)}; ` +
-        `bots at x >= 0 / x < 0: ${r.botsAt.east}/${r.botsAt.west}; hand-offs since the joins ${r.handoffsAll.count} (p50/p99 ${f(r.handoffsAll.p50Ms, 0)}/${f(r.handoffsAll.p99Ms, 0)} ms)${r.held ? '; held' : ''}`);
+        `ticks dropped ${r.perShard.map((s) => s.droppedTicks).join('/')}; bots at x >= 0 / x < 0: ${r.botsAt.east}/${r.botsAt.west}; hand-offs since the joins ${r.handoffsAll.count} (p50/p99 ${f(r.handoffsAll.p50Ms, 0)}/${f(r.handoffsAll.p99Ms, 0)} ms)${r.held ? '; held' : ''}`);
     }
     if (r.error) console.log(`${' '.repeat(31)}failed: ${r.error}`);
     if (Object.keys(r.joinFailures).length) console.log(`${' '.repeat(31)}join failures: ${formatReasons(r.joinFailures)}`);
@@ -199,7 +206,7 @@ export const clusterBench: Bench = {
             seconds: o.seconds, warmup: o.warmup, crossers: o.crossers, perProcess: o['bots-per-process'], joinRate: o['join-rate'], log,
           });
           runs.push(run);
-          log(`    ${run.error ? `failed: ${run.error}` : `stayed ${run.stayed}/${n}; tick p99 ${run.perShard.map((s) => `${s.id} ${f(s.tickP99Ms, 2)} ms`).join(', ')}; ` +
+          log(`    ${run.error ? `failed: ${run.error}` : `stayed ${run.stayed}/${n}; tick p99 ${run.perShard.map((s) => `${s.id} ${tf(s.tickP99Ms)} ms`).join(', ')}; ` +
             `${run.handoffs.count} hand-offs${run.held ? '; held' : ''}`}`);
           if (run.held) held[shards] = Math.max(held[shards] ?? 0, n);
           if (cluster.exited.length) {
