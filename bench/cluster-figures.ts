@@ -1,6 +1,6 @@
 /**
  * The figures of `stratum-voxel bench cluster`, read from outside the processes: each shard's `/metrics` (its tick
- * histogram, `stratum_tick_duration_seconds`, and its players gauge) and the nats-server's monitoring (`/connz`: the
+ * histogram, `stratum_tick_duration_seconds`, its players gauge and its CPU time) and the nats-server's monitoring (`/connz`: the
  * messages and bytes of each named connection). Each is read before and after a window; the figures are the
  * differences.
  */
@@ -24,6 +24,8 @@ export interface ShardScrape {
   tick: Histogram;
   /** Players joined on that shard now. */
   players: number;
+  /** CPU time the shard process used so far, seconds (prom-client's `process_cpu_seconds_total`). */
+  cpuSeconds: number;
 }
 
 /** Traffic of one NATS connection so far, as the server counts it (in: what the client published). */
@@ -60,6 +62,7 @@ export function parseShardMetrics(text: string): ShardScrape {
   return {
     tick: { le: buckets.map((b) => b.le), counts: buckets.map((b) => b.count), count: one(`${name}_count`), sum: one(`${name}_sum`) },
     players: one(METRIC_NAMES.players),
+    cpuSeconds: one('process_cpu_seconds_total'),
   };
 }
 

@@ -46,6 +46,8 @@ interface ShardRow {
   players: number;
   /** Ticks it ran in the window. */
   ticks: number;
+  /** Its process's CPU in the window, % of one core. */
+  cpuPercent: number;
   /** Ticks it dropped in the window, having fallen behind. */
   droppedTicks: number;
   /** Tick p50 and p99, ms, interpolated inside the histogram's buckets; null past its last bound (100 ms). */
@@ -68,6 +70,8 @@ interface Run {
   perShard: ShardRow[];
   /** The gateway's NATS traffic per tick (of the first shard's ticks). */
   gatewayNatsPerTick?: { msgsOut: number; msgsIn: number; kbOut: number; kbIn: number };
+  /** The bench process (the gateway, and the bench's polling) in the window, % of one core. */
+  gatewayCpuPercent: number;
   /** Hand-offs in the window: count, failures, p50/p99 ms. */
   handoffs: { count: number; failed: number; p50Ms: number; p99Ms: number };
   /** Hand-offs from the joins to the end of the window (warm-up included). */
@@ -95,13 +99,13 @@ function perTick(t: NatsTraffic, ticks: number) {
 /** What the bench reads before and after the window. */
 async function snapshot(c: BenchCluster) {
   const [scrapes, connz] = await Promise.all([Promise.all(c.shards.map((s) => scrapeShard(s.metricsUrl))), readConnz(c.monitorUrl)]);
-  return { scrapes, connz, moves: c.moves.length, dropped: c.shards.map((s) => s.droppedTicks) };
+  return { scrapes, connz, moves: c.moves.length, dropped: c.shards.map((s) => s.droppedTicks), cpu: process.cpuUsage(), at: performance.now() };
 }
 
 /** One count on a running cluster: join, warm up, measure over the window, stop the bots. */
 async function runCount(c: BenchCluster, n: number, o: { seconds: number; warmup: number; crossers: number; perProcess: number; joinRate: number; log: (l: string) => void }): Promise<Run> {
   const row: Run = {
-    shards: c.shards.length, clients: n, joined: 0, stayed: 0, botsAt: { east: 0, west: 0 }, joinFailures: {}, disconnects: {}, perShard: [],
+    shards: c.shards.length, clients: n, joined: 0, stayed: 0, gatewayCpuPercent: NaN, botsAt: { east: 0, west: 0 }, joinFailures: {}, disconnects: {}, perShard: [],
     handoffs: moveFigures([]), handoffsAll: moveFigures([]), held: false,
   };
   const procs: BotsProc[] = [];
@@ -119,12 +123,15 @@ async function runCount(c: BenchCluster, n: number, o: { seconds: number; warmup
     row.stayed = results.reduce((s, r) => s + r.connected, 0);
     row.botsAt = { east: results.reduce((s, r) => s + r.east, 0), west: results.reduce((s, r) => s + r.west, 0) };
     row.disconnects = mergeReasons(results.map((r) => r.disconnects));
+    const windowS = (b.at - a.at) / 1000;
+    row.gatewayCpuPercent = ((b.cpu.user + b.cpu.system - a.cpu.user - a.cpu.system) / 1e6 / windowS) * 100;
     row.perShard = c.shards.map((s, i) => {
       const tick = histogramDelta(a.scrapes[i].tick, b.scrapes[i].tick);
       const ticks = tick.count || o.seconds * TICK_HZ;
       const name = `shard ${s.id}`;
       return {
         id: s.id, players: b.scrapes[i].players, ticks: tick.count, droppedTicks: b.dropped[i] - a.dropped[i],
+        cpuPercent: ((b.scrapes[i].cpuSeconds - a.scrapes[i].cpuSeconds) / windowS) * 100,
         tickP50Ms: ms(histogramQuantile(tick, 0.5)), tickP99Ms: ms(histogramQuantile(tick, 0.99)),
         ticksWithinTarget: shareAtMost(tick, TICK_TARGET_S),
         natsPerTick: perTick(trafficDelta(a.connz.get(name), b.connz.get(name)), ticks),
@@ -151,21 +158,21 @@ const tf = (x: number | null) => (x === null ? '>100' : f(x, 2));
 
 /** The table: a line per shard of each run. */
 function printTable(runs: readonly Run[]): void {
-  console.log('shards  clients  joined  stayed  shard  players  tick p50 ms  tick p99 ms  <=25 ms %  nats msg/tick out/in  nats KB/tick out/in  hand-offs  p50/p99 ms');
+  console.log('shards  clients  joined  stayed  shard  players  cpu %  tick p50 ms  tick p99 ms  <=25 ms %  nats msg/tick out/in  nats KB/tick out/in  hand-offs  p50/p99 ms');
   for (const r of runs) {
     const rows = r.perShard.length ? r.perShard : [undefined];
     rows.forEach((s, i) => {
       const head = i === 0 ? `${String(r.shards).padStart(6)}  ${String(r.clients).padStart(7)}  ${String(r.joined).padStart(6)}  ${String(r.stayed).padStart(6)}`
         : ' '.repeat(6 + 2 + 7 + 2 + 6 + 2 + 6);
       const hand = i === 0 ? `  ${`${r.handoffs.count}${r.handoffs.failed ? ` (${r.handoffs.failed} failed)` : ''}`.padStart(9)}  ${`${f(r.handoffs.p50Ms, 0)}/${f(r.handoffs.p99Ms, 0)}`.padStart(10)}` : '';
-      const shard = s ? `  ${s.id.padStart(5)}  ${String(s.players).padStart(7)}  ${tf(s.tickP50Ms).padStart(11)}  ${tf(s.tickP99Ms).padStart(11)}  ${f(s.ticksWithinTarget * 100).padStart(9)}` +
+      const shard = s ? `  ${s.id.padStart(5)}  ${String(s.players).padStart(7)}  ${f(s.cpuPercent, 0).padStart(5)}  ${tf(s.tickP50Ms).padStart(11)}  ${tf(s.tickP99Ms).padStart(11)}  ${f(s.ticksWithinTarget * 100).padStart(9)}` +
         `  ${`${f(s.natsPerTick.msgsOut)}/${f(s.natsPerTick.msgsIn)}`.padStart(20)}  ${`${f(s.natsPerTick.kbOut, 2)}/${f(s.natsPerTick.kbIn, 2)}`.padStart(19)}` : '';
       console.log(`${head}${shard}${hand}`);
     });
     if (r.gatewayNatsPerTick) {
       const g = r.gatewayNatsPerTick;
       console.log(`${' '.repeat(31)}gateway: nats msg/tick out/in ${f(g.msgsOut)}/${f(g.msgsIn)}, KB/tick ${f(g.kbOut, 2)}/${f(g.kbIn, 2)}; ` +
-        `ticks dropped ${r.perShard.map((s) => s.droppedTicks).join('/')}; bots at x >= 0 / x < 0: ${r.botsAt.east}/${r.botsAt.west}; hand-offs since the joins ${r.handoffsAll.count} (p50/p99 ${f(r.handoffsAll.p50Ms, 0)}/${f(r.handoffsAll.p99Ms, 0)} ms)${r.held ? '; held' : ''}`);
+        `bench process (gateway) cpu ${f(r.gatewayCpuPercent, 0)}%; ticks dropped ${r.perShard.map((s) => s.droppedTicks).join('/')}; bots at x >= 0 / x < 0: ${r.botsAt.east}/${r.botsAt.west}; hand-offs since the joins ${r.handoffsAll.count} (p50/p99 ${f(r.handoffsAll.p50Ms, 0)}/${f(r.handoffsAll.p99Ms, 0)} ms)${r.held ? '; held' : ''}`);
     }
     if (r.error) console.log(`${' '.repeat(31)}failed: ${r.error}`);
     if (Object.keys(r.joinFailures).length) console.log(`${' '.repeat(31)}join failures: ${formatReasons(r.joinFailures)}`);

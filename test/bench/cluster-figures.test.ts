@@ -19,6 +19,7 @@ const page = (counts: [number, number, number, number], players: number) => [
   `stratum_tick_duration_seconds_count{process="shard",shard="s1"} ${counts[3]}`,
   `stratum_players{process="shard",shard="s1"} ${players}`,
   'stratum_players_total_something 99',
+  'process_cpu_seconds_total{process="shard",shard="s1"} 12.5',
 ].join('\n');
 
 describe('cluster bench figures', () => {
@@ -26,6 +27,7 @@ describe('cluster bench figures', () => {
     const s = parseShardMetrics(page([10, 20, 30, 40], 7));
     expect(s.tick).toEqual({ le: [0.005, 0.01, 0.025, Infinity], counts: [10, 20, 30, 40], count: 40, sum: 1.5 });
     expect(s.players).toBe(7);
+    expect(s.cpuSeconds).toBe(12.5);
   });
 
   it('differences, quantiles inside buckets and the share within a bound', () => {
