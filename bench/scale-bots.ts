@@ -39,10 +39,11 @@ const SPOTS: readonly GroundPoint[] = [{ x: 40, z: 24 }, { x: -40, z: 24 }];
 /** `regions` mode: crossers turn at x = +-12. */
 const CROSS_SPAN = 12;
 /**
- * `regions` mode: no block edits within this many blocks of x = 0 (more than the reach), so that no bot edits a
- * block of the region across the border, which its shard does not own (walking to its spot, a bot crosses it).
+ * `regions` mode: no block edits within this many blocks of x = 0. No bot then edits a block of the region across
+ * the border, which its shard does not own (walking to its spot, a bot crosses it), nor walls in the crossers' lane
+ * (|x| <= CROSS_SPAN, and a block or two of overshoot; the reach is under 6 blocks), which would stop them crossing.
  */
-const NO_EDITS_NEAR_BORDER = 8;
+const NO_EDITS_NEAR_BORDER = CROSS_SPAN + 8;
 /** The input function of bot index i (0-based over the whole run). */
 const behaviour = (i: number) => {
   if (idle) return () => ({ buttons: 0, yaw: 0, pitch: 0 });
