@@ -48,7 +48,7 @@ const NO_EDITS_NEAR_BORDER = CROSS_SPAN + 8;
 const behaviour = (i: number) => {
   if (idle) return () => ({ buttons: 0, yaw: 0, pitch: 0 });
   if (mode !== 'regions') return clientBot(i + 1, 40);
-  if (i < crossers) return crosserBot(CROSS_SPAN);
+  if (i < crossers) return crosserBot(CROSS_SPAN, i % 2 === 0); // half set off each way: hand-offs come apart
   const wander = clientBot(i + 1, 12, SPOTS[(i - crossers) % SPOTS.length]);
   return (c: GameClient) => {
     const { block, ...input } = wander(c);

@@ -11,10 +11,13 @@ const EAST = (YAW_STEPS * 3) / 4;
 /** Yaw facing -x. */
 const WEST = YAW_STEPS / 4;
 
-/** The input function of a crosser between x = -span and x = +span blocks; it sets off towards +x. */
-export function crosserBot(span: number): (client: Pick<GameClient, 'predictor' | 'localEid'>) => Omit<PlayerInput, 'tick'> {
+/**
+ * The input function of a crosser between x = -span and x = +span blocks; it sets off towards +x, or towards -x when
+ * `eastFirst` is false (crossers that start together then cross at different times).
+ */
+export function crosserBot(span: number, eastFirst = true): (client: Pick<GameClient, 'predictor' | 'localEid'>) => Omit<PlayerInput, 'tick'> {
   if (!(span > 0)) throw new RangeError(`span must be > 0 blocks, got ${span}`);
-  let east = true;
+  let east = eastFirst;
   return (c) => {
     const body = c.predictor?.body;
     if (!body || !c.localEid) return { buttons: 0, yaw: 0, pitch: 0 };

@@ -1,4 +1,4 @@
-/** crosserBot: heads +x until x >= span, then -x until x <= -span, and again; always walking; jumps when stopped. */
+/** crosserBot: heads +x (or first -x) until x >= span, then -x until x <= -span, and again; always walking; jumps when stopped. */
 import { describe, expect, it } from 'vitest';
 import { Button, cosStep, sinStep } from '../../../engine/index.ts';
 import { crosserBot } from '../../../game/client/crosser-bot.ts';
@@ -15,6 +15,11 @@ describe('crosserBot', () => {
     for (const x of [0, 5, 10, 5, 0, -5, -10, -5, 0, 10]) seen.push(dirX(bot(at(x)).yaw));
     expect(seen).toEqual([1, 1, -1, -1, -1, -1, 1, 1, 1, -1]);
     expect(cosStep(bot(at(0)).yaw)).toBeCloseTo(0, 5); // along x only
+  });
+
+  it('sets off towards -x when asked', () => {
+    const bot = crosserBot(10, false);
+    expect([0, -10, 0].map((x) => dirX(bot(at(x)).yaw))).toEqual([-1, 1, 1]);
   });
 
   it('always sprints forward, jumps when stopped on the ground, and idles without a body', () => {
