@@ -84,12 +84,13 @@ export async function startBenchCluster(o: BenchClusterOptions): Promise<BenchCl
     const shards: BenchShard[] = [];
     for (let i = 0; i < o.shards; i++) {
       const shard: BenchShard = { id: `s${i + 1}`, regions: plan[i], metricsUrl: '', droppedTicks: 0 };
-      // Info lines are the shard's routine (sessions opening and closing); the ready line carries the metrics URL.
+      // Info lines are the shard's routine (sessions opening and closing), but for why it stops; the ready line
+      // carries the metrics URL.
       await startShardProcess(children, ['--nats', nats.url, '--regions', plan[i].join(','), ...world], shard.id, (line) => {
         const behind = line.match(/fell behind at tick \d+: dropped (\d+) tick/);
         if (behind) shard.droppedTicks += Number(behind[1]);
         else if (line.includes('"msg":"shard ready"')) shard.metricsUrl = (JSON.parse(line) as { metricsUrl: string }).metricsUrl;
-        else if (!line.includes('"level":"info"')) o.log(`    shard ${shard.id}: ${line}`);
+        else if (!line.includes('"level":"info"') || /stopping|lease/.test(line)) o.log(`    shard ${shard.id}: ${line}`);
       });
       const child = children[i];
       child.once('exit', (code, signal) => {
