@@ -6,7 +6,8 @@
  * walk back and forth across x = 0, so that with two shards players are handed off all the time. Over a window it
  * reads each shard's tick p50/p99 (its /metrics histogram), its NATS messages and bytes per tick (the nats-server's
  * /connz for the shard's named connection), the gateway's hand-off times, and how many bots stayed joined.
- * "Players held" is the largest N for which every shard's tick p99 stayed < 25 ms and 95% of the bots stayed joined.
+ * "Players held" is the largest N for which every shard ran 99% of its ticks within 25 ms (the histogram's bucket
+ * bound, so p99 <= 25 ms) and 95% of the bots stayed joined.
  * All processes share this machine's cores.
  */
 import { writeFileSync } from 'node:fs';
@@ -226,7 +227,7 @@ export const clusterBench: Bench = {
       }
     }
     printTable(runs);
-    for (const s of shardCounts) console.log(`players held (every shard's tick p99 < 25 ms, >= 95% stayed joined), ${s} shard(s): ${held[s] ?? 'none of the counts'}`);
+    for (const s of shardCounts) console.log(`players held (every shard ran 99% of its ticks within 25 ms, the histogram's bound; >= 95% stayed joined), ${s} shard(s): ${held[s] ?? 'none of the counts'}`);
     console.log('notes: the gateway runs in the bench process (it relays every byte; the bench itself only polls /metrics and /connz); ' +
       'nats out = published by the shard, in = delivered to it; per tick = per tick the shard ran in the window');
     if (o.json) {
