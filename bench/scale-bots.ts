@@ -7,10 +7,14 @@
  * - When every bot joined or gave up (or 60 s passed), prints `{"joined": ...}`: how many joined, why the others did
  *   not (their first close, by reason), join times, and this process's own CPU and event-loop delay meanwhile.
  * - In `idle` mode the bots stand still; once their column counts stopped changing, prints `{"settled": ...}`.
+ * - In `regions` mode (the cluster bench), bots 1..CROSSERS of the whole run cross x = 0 back and forth
+ *   (game/client/crosser-bot.ts); the others go, one each in turn, to a spot in region r0_0 (x > 0) and in r-1_0
+ *   (x < 0), and wander there.
  * - On the stdin line `mark`, starts counting closes anew; on `report`, prints `{"result": ...}` (closes of joined
- *   bots by reason, since joining and since the mark); on `stop` (or the end of stdin), stops the bots and exits.
+ *   bots by reason, since joining and since the mark; how many are connected, at x >= 0 and x < 0); on `stop` (or
+ *   the end of stdin), stops the bots and exits.
  *
- * Usage: node bench/scale-bots.ts URL FIRST COUNT WAVE_MS [play|idle]
+ * Usage: node bench/scale-bots.ts URL FIRST COUNT WAVE_MS [play|idle|regions [CROSSERS]]
  */
 import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -21,14 +25,36 @@ import { nodeWebTransportConnector } from '../engine/platform/node/webtransport.
 import { nodeZstd } from '../engine/platform/node/zstd.ts';
 import { GAME_PROTOCOL } from '../game/protocol.ts';
 import { createRng } from '../engine/rng.ts';
-import { clientBot } from '../game/client/bot.ts';
+import { clientBot, type GroundPoint } from '../game/client/bot.ts';
+import { crosserBot } from '../game/client/crosser-bot.ts';
 import { createGameClient, type GameClient } from '../engine/client/game-client.ts';
 import { fetchConnectInfo } from '../game/commands/bot.ts';
 import { countReasons, reasonKey } from './scale-reasons.ts';
 
-const [url, firstArg, countArg, waveArg, mode = 'play'] = process.argv.slice(2);
-const first = Number(firstArg), count = Number(countArg), waveMs = Number(waveArg);
+const [url, firstArg, countArg, waveArg, mode = 'play', crossersArg = '0'] = process.argv.slice(2);
+const first = Number(firstArg), count = Number(countArg), waveMs = Number(waveArg), crossers = Number(crossersArg);
 const idle = mode === 'idle';
+/** `regions` mode: the spots in regions r0_0 and r-1_0 (256 x 256 blocks each), well inside both; bots wander within 12 blocks. */
+const SPOTS: readonly GroundPoint[] = [{ x: 40, z: 24 }, { x: -40, z: 24 }];
+/** `regions` mode: crossers turn at x = +-12. */
+const CROSS_SPAN = 12;
+/**
+ * `regions` mode: no block edits within this many blocks of x = 0. No bot then edits a block of the region across
+ * the border, which its shard does not own (walking to its spot, a bot crosses it), nor walls in the crossers' lane
+ * (|x| <= CROSS_SPAN, and a block or two of overshoot; the reach is under 6 blocks), which would stop them crossing.
+ */
+const NO_EDITS_NEAR_BORDER = CROSS_SPAN + 8;
+/** The input function of bot index i (0-based over the whole run). */
+const behaviour = (i: number) => {
+  if (idle) return () => ({ buttons: 0, yaw: 0, pitch: 0 });
+  if (mode !== 'regions') return clientBot(i + 1, 40);
+  if (i < crossers) return crosserBot(CROSS_SPAN, i % 2 === 0); // half set off each way: hand-offs come apart
+  const wander = clientBot(i + 1, 12, SPOTS[(i - crossers) % SPOTS.length]);
+  return (c: GameClient) => {
+    const { block, ...input } = wander(c);
+    return block && Math.abs(c.predictor?.body.x ?? 0) >= NO_EDITS_NEAR_BORDER ? { ...input, block } : input;
+  };
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 /** How long the bots have to join, ms. */
@@ -61,7 +87,7 @@ for (let i = first; i < first + count; i++) {
   const name = `bot${i + 1}`;
   const c = createGameClient({
     connect, protocol: GAME_PROTOCOL, scheduler, rng: createRng(i + 1), codec: { zstd: nodeZstd, hasher }, name, reconnect: false,
-    input: idle ? () => ({ buttons: 0, yaw: 0, pitch: 0 }) : clientBot(i + 1, 40), log: log(name),
+    input: behaviour(i), log: log(name),
   });
   const rec: BotRecord = { client: c, joinedMs: NaN, closes: [] };
   c.bus.on('Disconnected', ({ kind, reason }) => { rec.closes.push(reasonKey(kind, reason)); });
@@ -118,6 +144,9 @@ lines.on('line', (line) => {
       disconnects: countReasons(ofJoined.flatMap((b) => b.closes)),
       disconnectsSinceMark: countReasons(bots.flatMap((b, i) => b.closes.slice(marked[i]))),
       connected: bots.filter((b) => b.client.net.state === 'active').length,
+      // Where the connected bots stand (the cluster bench checks that they spread over both sides of x = 0).
+      east: bots.filter((b) => b.client.net.state === 'active' && (b.client.predictor?.body.x ?? 0) >= 0).length,
+      west: bots.filter((b) => b.client.net.state === 'active' && (b.client.predictor?.body.x ?? 0) < 0).length,
     } });
   } else if (line === 'stop') void stop();
 });

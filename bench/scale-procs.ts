@@ -1,7 +1,7 @@
 /**
  * The processes of `stratum-voxel bench scale`: the server (`stratum-voxel serve`, whose session-close log lines are collected)
  * and the bots processes (bench/scale-bots.ts, driven by JSON lines), plus the bench's own admin connection that
- * reads the server's stats over the diagnostics channel.
+ * reads the server's stats over the diagnostics channel; {@link joinBots} starts the bots processes of one count.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ import { GAME_PROTOCOL } from '../game/protocol.ts';
 import { MsgType } from '../engine/protocol/messages.ts';
 import { createRng } from '../engine/rng.ts';
 import { fetchConnectInfo } from '../game/commands/bot.ts';
-import { parseServerClose, reasonKey } from './scale-reasons.ts';
+import { countReasons, parseServerClose, reasonKey } from './scale-reasons.ts';
 import { SERVER_NODE_FLAGS } from '../game/server/process-flags.ts';
 
 const CLI = fileURLToPath(new URL('../game/cli.ts', import.meta.url));
@@ -70,9 +70,13 @@ export interface BotsProc {
   stop(): Promise<void>;
 }
 
-/** Starts a bots process for bots first+1 .. first+count. */
-export function startBots(url: string, first: number, count: number, waveMs: number, mode: 'play' | 'idle'): BotsProc {
-  const proc = spawn(process.execPath, [BOTS, url, String(first), String(count), String(waveMs), mode], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** How the bots of a bots process behave (bench/scale-bots.ts); `regions` takes the run's number of crossers. */
+export type BotsMode = 'play' | 'idle' | 'regions';
+
+/** Starts a bots process for bots first+1 .. first+count (`crossers`: `regions` mode only, counted over the whole run). */
+export function startBots(url: string, first: number, count: number, waveMs: number, mode: BotsMode, crossers = 0): BotsProc {
+  const args = [BOTS, url, String(first), String(count), String(waveMs), mode, ...(mode === 'regions' ? [String(crossers)] : [])];
+  const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const waiting = new Map<string, { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }>();
   const promise = (kind: string) => new Promise<Record<string, unknown>>((resolve, reject) => waiting.set(kind, { resolve, reject }));
   const joined = promise('joined'), settled = promise('settled');
@@ -138,5 +142,30 @@ export async function connectAdmin(pageUrl: string, token: string): Promise<Admi
       return JSON.parse(text) as Record<string, number>;
     },
     stop: () => client.stop('bench finished'),
+  };
+}
+
+/** Counts of reasons from several processes, added up. */
+export const mergeReasons = (records: Array<Record<string, number>>) => countReasons(records.flatMap((r) => Object.entries(r).flatMap(([k, n]) => Array<string>(n).fill(k))));
+
+/**
+ * Starts the bots processes for `n` bots (at most `perProcess` each, `joinRate` joins per second over all) and waits
+ * for their joins. Each process is added to `into` as soon as it starts, so that the caller can stop them all when a
+ * join fails.
+ */
+export async function joinBots(url: string, n: number, perProcess: number, joinRate: number, mode: BotsMode, crossers = 0, into: BotsProc[] = []) {
+  const k = Math.ceil(n / perProcess);
+  const procs: BotsProc[] = [];
+  for (let i = 0; i < k; i++) {
+    const first = Math.floor((i * n) / k), next = Math.floor(((i + 1) * n) / k);
+    procs.push(startBots(url, first, next - first, (10_000 / joinRate) * k, mode, crossers)); // each: 10 bots per wave
+    into.push(procs[i]);
+  }
+  const joined = await Promise.all(procs.map((p) => p.joined)) as Array<{ joined: number; joinFailures: Record<string, number>; joinMs: number[]; botsLoad: { cpuPercent: number; loopDelayMaxMs: number } }>;
+  const joinMs = joined.flatMap((j) => j.joinMs).sort((a, b) => a - b);
+  return {
+    procs, joined: joined.reduce((s, j) => s + j.joined, 0), joinFailures: mergeReasons(joined.map((j) => j.joinFailures)),
+    joinP50Ms: joinMs[Math.floor(joinMs.length / 2)] ?? NaN, joinMaxMs: joinMs.at(-1) ?? NaN,
+    bots: { processes: k, cpuPercent: joined.reduce((s, j) => s + j.botsLoad.cpuPercent, 0), loopDelayMaxMs: Math.max(...joined.map((j) => j.botsLoad.loopDelayMaxMs)) },
   };
 }

@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import type { Bench } from '../game/commands/bench.ts';
 import { OptionError, formatHelp, parseOptions } from '../game/options.ts';
 import { countReasons, formatReasons } from './scale-reasons.ts';
-import { connectAdmin, startBots, startServer, type BotsProc, type ServerProc } from './scale-procs.ts';
+import { connectAdmin, joinBots, mergeReasons, startServer, type BotsProc, type ServerProc } from './scale-procs.ts';
 
 const OPTIONS = {
   clients: { kind: 'string', default: '10,25,50,100', help: 'comma-separated bot counts' },
@@ -50,25 +50,6 @@ interface IdleRun {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const merge = (records: Array<Record<string, number>>) => countReasons(records.flatMap((r) => Object.entries(r).flatMap(([k, n]) => Array<string>(n).fill(k))));
-
-/** Starts the bots processes for `n` bots and waits for their joins. */
-async function joinBots(url: string, n: number, perProcess: number, joinRate: number, mode: 'play' | 'idle') {
-  const k = Math.ceil(n / perProcess);
-  const procs: BotsProc[] = [];
-  for (let i = 0; i < k; i++) {
-    const first = Math.floor((i * n) / k), next = Math.floor(((i + 1) * n) / k);
-    procs.push(startBots(url, first, next - first, (10_000 / joinRate) * k, mode)); // each: 10 bots per wave
-  }
-  const joined = await Promise.all(procs.map((p) => p.joined)) as Array<{ joined: number; joinFailures: Record<string, number>; joinMs: number[]; botsLoad: { cpuPercent: number; loopDelayMaxMs: number } }>;
-  const joinMs = joined.flatMap((j) => j.joinMs).sort((a, b) => a - b);
-  return {
-    procs, joined: joined.reduce((s, j) => s + j.joined, 0), joinFailures: merge(joined.map((j) => j.joinFailures)),
-    joinP50Ms: joinMs[Math.floor(joinMs.length / 2)] ?? NaN, joinMaxMs: joinMs.at(-1) ?? NaN,
-    bots: { processes: k, cpuPercent: joined.reduce((s, j) => s + j.botsLoad.cpuPercent, 0), loopDelayMaxMs: Math.max(...joined.map((j) => j.botsLoad.loopDelayMaxMs)) },
-  };
-}
-
 /** One count: join, warm up, reset the server's stats window, wait, read it. */
 async function runCount(server: ServerProc, token: string, n: number, seconds: number, perProcess: number, joinRate: number): Promise<Run> {
   const from = server.closes.length;
@@ -89,7 +70,7 @@ async function runCount(server: ServerProc, token: string, n: number, seconds: n
     const s = await admin.stats();
     Object.assign(row, { tickP50Ms: s.tickP50Ms, tickP99Ms: s.tickP99Ms, tickMaxMs: s.tickMaxMs, cpuPercent: s.cpuPercent, rssMB: s.rssMB, kbpsPerClient: s.kbpsPerClient, droppedSteps: s.droppedSteps });
     const results = await Promise.all(procs.map((p) => p.report())) as Array<{ disconnects: Record<string, number> }>;
-    row.disconnects = merge(results.map((r) => r.disconnects));
+    row.disconnects = mergeReasons(results.map((r) => r.disconnects));
   } catch (e) {
     row.error = (e as Error).message;
   } finally {

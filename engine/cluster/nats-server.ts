@@ -1,9 +1,9 @@
 /**
  * The NATS a cluster runs on (Node only). With a URL (the `url` option or `NATS_URL`) it joins that NATS; without
  * one it is the embedded default: a `nats-server` child with JetStream, listening on 127.0.0.1 on a free port, its
- * store in a new temporary folder. {@link startNats} resolves once the child says it is ready; `stop()` kills it,
- * waits for its exit and removes the folder. A child is also killed (and its folder removed) when this process exits,
- * so a failing test does not leave one behind.
+ * store in a new temporary folder (and, with `monitorPort`, its HTTP monitoring on 127.0.0.1). {@link startNats}
+ * resolves once the child says it is ready; `stop()` kills it, waits for its exit and removes the folder. A child is
+ * also killed (and its folder removed) when this process exits, so a failing test does not leave one behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +22,17 @@ export interface NatsOptions {
   readyTimeoutMs?: number;
   /** Environment to read `NATS_URL` and `PATH` from (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Embedded only: also serve the server's HTTP monitoring (`/varz`, `/connz`, ...) on 127.0.0.1 at this port (0: a free
+   * port); see {@link NatsHandle.monitorUrl}. Ignored when joining a URL.
+   */
+  monitorPort?: number;
+}
+
+/** Options of {@link NatsHandle.connect}. */
+export interface NatsConnectOptions {
+  /** The connection's name, as the server's monitoring (`/connz`) lists it (default 'stratum'). */
+  name?: string;
 }
 
 /** A NATS to connect to: the one joined, or the local child started. */
@@ -34,8 +45,10 @@ export interface NatsHandle {
   readonly pid?: number;
   /** The child's JetStream store folder (embedded only; removed by `stop`). */
   readonly storeDir?: string;
+  /** The child's HTTP monitoring, e.g. `http://127.0.0.1:8222/` (embedded, with `monitorPort` only). */
+  readonly monitorUrl?: string;
   /** Opens a new client connection; `stop` closes the ones still open. */
-  connect(): Promise<NatsConnection>;
+  connect(options?: NatsConnectOptions): Promise<NatsConnection>;
   /** Closes the connections opened here, then (embedded) kills the child, waits for its exit and removes its folder. */
   stop(): Promise<void>;
 }
@@ -69,6 +82,10 @@ export async function startNats(options: NatsOptions = {}): Promise<NatsHandle> 
   if (!Number.isInteger(readyTimeoutMs) || readyTimeoutMs < 100 || readyTimeoutMs > 120_000) {
     throw new RangeError(`readyTimeoutMs must be an integer in 100..120000, got ${readyTimeoutMs}`);
   }
+  const monitorPort = options.monitorPort;
+  if (monitorPort !== undefined && (!Number.isInteger(monitorPort) || monitorPort < 0 || monitorPort > 65535)) {
+    throw new RangeError(`monitorPort must be an integer in 0..65535, got ${monitorPort}`);
+  }
   if (url !== undefined) return joined(url);
   const binary = options.binary ?? findNatsServer(env);
   const where = options.binary === undefined ? `on PATH or at ${FALLBACK_BINARY}` : `at ${options.binary}`;
@@ -76,15 +93,15 @@ export async function startNats(options: NatsOptions = {}): Promise<NatsHandle> 
     throw new Error(`nats-server is not installed (none ${where}); install it with ` +
       `\`${NATS_INSTALL_HINT}\`, or set NATS_URL to join a running NATS with JetStream`);
   }
-  return embedded(binary, readyTimeoutMs);
+  return embedded(binary, readyTimeoutMs, monitorPort);
 }
 
 /** Connections opened through a handle, closed by its `stop`. */
-function connections(url: string): { connect(): Promise<NatsConnection>; closeAll(): Promise<void> } {
+function connections(url: string): { connect(options?: NatsConnectOptions): Promise<NatsConnection>; closeAll(): Promise<void> } {
   const open = new Set<NatsConnection>();
   return {
-    async connect() {
-      const nc = await natsConnect({ servers: url, name: 'stratum' });
+    async connect(options = {}) {
+      const nc = await natsConnect({ servers: url, name: options.name ?? 'stratum' });
       open.add(nc);
       void nc.closed().then(() => open.delete(nc));
       return nc;
@@ -136,15 +153,18 @@ const LIFELINE = [
   'exit $s',
 ].join('\n');
 
-async function embedded(binary: string, readyTimeoutMs: number): Promise<NatsHandle> {
+async function embedded(binary: string, readyTimeoutMs: number, monitorPort: number | undefined): Promise<NatsHandle> {
   const storeDir = mkdtempSync(join(tmpdir(), 'stratum-nats-'));
   // Taken between freePort and the child's bind by someone else: the child exits and the next attempt takes another.
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
+    const monitor = monitorPort === 0 ? await freePort() : monitorPort;
+    // The monitoring listens on the -a address (127.0.0.1) too.
+    const monitorArgs = monitor === undefined ? [] : ['-m', String(monitor)];
     // Through a small shell (LIFELINE): its standard input is a pipe from this process, so that the server stops and
     // its folder goes even when this process dies without running its exit handlers (SIGKILL).
-    const child = spawn('/bin/sh', ['-c', LIFELINE, 'nats-lifeline', binary, '-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port)], {
+    const child = spawn('/bin/sh', ['-c', LIFELINE, 'nats-lifeline', binary, '-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port), ...monitorArgs], {
       stdio: ['pipe', 'ignore', 'pipe'],
     });
     const cleanup = (): void => {
@@ -167,6 +187,7 @@ async function embedded(binary: string, readyTimeoutMs: number): Promise<NatsHan
     let stopped: Promise<void> | undefined;
     return {
       url, embedded: true, pid: child.pid, storeDir, connect: conns.connect,
+      ...(monitor === undefined ? {} : { monitorUrl: `http://127.0.0.1:${monitor}/` }),
       stop() {
         stopped ??= (async () => {
           await conns.closeAll();

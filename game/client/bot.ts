@@ -35,8 +35,19 @@ export function createScriptedBot(seed: number, index: number, eid: number): Scr
 
 const BUILD_PITCH = -180; // about 63 degrees down: looks at the ground a block or two ahead
 
-/** The bot's input for `tick` (default: the world's tick). `bound` keeps it within |x|, |z| <= bound blocks. */
-export function botInput(world: GameWorld, bot: ScriptedBot, bound: number, tick: Tick = world.tick): PlayerInput {
+/** A point of the ground, blocks. */
+export interface GroundPoint {
+  /** Block x. */
+  x: number;
+  /** Block z. */
+  z: number;
+}
+
+/**
+ * The bot's input for `tick` (default: the world's tick). `bound` keeps it within |x - centre.x|, |z - centre.z| <=
+ * bound blocks (the centre defaults to the origin); a bot outside heads back in whenever it walks.
+ */
+export function botInput(world: GameWorld, bot: ScriptedBot, bound: number, tick: Tick = world.tick, centre: GroundPoint = { x: 0, z: 0 }): PlayerInput {
   const { rng, eid } = bot;
   const s = world.ecs.stores;
   if (bot.modeTicks <= 0) {
@@ -48,8 +59,9 @@ export function botInput(world: GameWorld, bot: ScriptedBot, bound: number, tick
   bot.modeTicks--;
   const x = s.Transform.x[eid], z = s.Transform.z[eid];
   // Head back inside the play area: yaw 0 faces +z, 256 faces -x, 512 faces -z, 768 faces +x.
-  if (x > bound) bot.yaw = 256; else if (x < -bound) bot.yaw = 768;
-  else if (z > bound) bot.yaw = 512; else if (z < -bound) bot.yaw = 0;
+  const dx = x - centre.x, dz = z - centre.z;
+  if (dx > bound) bot.yaw = 256; else if (dx < -bound) bot.yaw = 768;
+  else if (dz > bound) bot.yaw = 512; else if (dz < -bound) bot.yaw = 0;
 
   const input: PlayerInput = { tick, buttons: 0, yaw: bot.yaw, pitch: 0 };
   if (bot.mode === 'walk') {
@@ -73,13 +85,16 @@ export function botInput(world: GameWorld, bot: ScriptedBot, bound: number, tick
   return input;
 }
 
-/** A GameClient input function with this behaviour, seeded; it acts on the client's predicted player. */
-export function clientBot(seed: number, bound = 60): (client: GameClient) => Omit<PlayerInput, 'tick'> {
+/**
+ * A GameClient input function with this behaviour, seeded; it acts on the client's predicted player, within `bound`
+ * blocks of `centre` (see {@link botInput}).
+ */
+export function clientBot(seed: number, bound = 60, centre?: GroundPoint): (client: GameClient) => Omit<PlayerInput, 'tick'> {
   const bot = createScriptedBot(seed, 0, 0);
   return (client) => {
     if (!client.localEid) return { buttons: 0, yaw: 0, pitch: 0 };
     bot.eid = client.localEid;
-    const { tick: _tick, ...input } = botInput(client.world, bot, bound, client.tick);
+    const { tick: _tick, ...input } = botInput(client.world, bot, bound, client.tick, centre);
     return input;
   };
 }

@@ -64,7 +64,7 @@ export async function startShard(o: ShardOptions): Promise<RunningShard> {
   try {
     const nats = await startNats({ url: o.natsUrl });
     stops.push(() => nats.stop());
-    const nc = await nats.connect();
+    const nc = await nats.connect({ name: `shard ${o.id}` }); // its name in the NATS monitoring (/connz)
     const metrics = createStratumMetrics({ labels: { process: 'shard', shard: o.id } });
     const pool = createNodePool({ threads: config.threads });
     stops.push(() => pool.destroy());

@@ -30,6 +30,7 @@ async function benchModule(file: string, name: string): Promise<Bench> {
 const BENCHES: Record<string, { summary: string; load: () => Promise<Bench> }> = {
   bandwidth: { summary: 'N bots join over the loopback stepper: KB/s per client joining and steady, peak window, time to full view', load: () => benchModule('bandwidth.bench.ts', 'bandwidthBench') },
   chunks: { summary: 'chunk codec on terrain columns (--corpus FILE | --synthetic SEED): bytes, columns/s, peers', load: () => benchModule('chunks.bench.ts', 'chunksBench') },
+  cluster: { summary: 'one shard against two, bots in two regions through a gateway: tick p99 per shard, NATS msgs and KB per tick, hand-off p50/p99, players held', load: () => benchModule('cluster.bench.ts', 'clusterBench') },
   ecs: { summary: 'movement-system tick cost, 10k and 100k entities, SAB stores vs plain ArrayBuffer stores', load: () => benchModule('ecs.bench.ts', 'ecsBench') },
   entities: { summary: 'entity-delta N walkers 10 Hz: bytes per entity update, KB/s per client, against @colyseus/schema', load: () => benchModule('entities.bench.ts', 'entitiesBench') },
   light: { summary: 'light: incremental update after one block edit (p50/p99 ms), whole column (ms), the pool, bytes per column if sent', load: () => benchModule('light.bench.ts', 'lightBench') },

@@ -70,6 +70,27 @@ describe.skipIf(skipNats('nats-server.test.ts'))('startNats with nats-server', (
     }
   });
 
+  it('with monitorPort, serves /connz on 127.0.0.1, listing each connection by its name with its traffic', async () => {
+    await expect(startNats({ env: ENV, monitorPort: -1 })).rejects.toThrow(/monitorPort must be an integer in 0\.\.65535, got -1/);
+    const nats = await startNats({ env: ENV, monitorPort: 0 });
+    try {
+      expect(nats.monitorUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const a = await nats.connect({ name: 'shard a' });
+      const b = await nats.connect();
+      const sub = b.subscribe('x.y', { max: 3 });
+      await b.flush(); // the server has the subscription before anything is published
+      for (let i = 0; i < 3; i++) a.publish('x.y', new Uint8Array(10));
+      await a.flush();
+      for await (const _ of sub); // ends after the third message
+      const connz = await (await fetch(new URL('connz?subs=0', nats.monitorUrl))).json() as { connections: Array<{ name: string; in_msgs: number; in_bytes: number; out_msgs: number }> };
+      const byName = new Map(connz.connections.map((c) => [c.name, c]));
+      expect(byName.get('shard a')).toMatchObject({ in_msgs: 3, in_bytes: 30 });
+      expect(byName.get('stratum')).toMatchObject({ out_msgs: 3 });
+    } finally {
+      await nats.stop();
+    }
+  });
+
   it('kills the child and removes its folder when the parent process dies with an error', async () => {
     const script = `import { startNats } from ${JSON.stringify(MODULE)};
       const n = await startNats({ env: { PATH: process.env.PATH } });
