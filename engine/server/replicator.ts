@@ -147,9 +147,10 @@ export interface Replicator {
   actionResult(p: ServerPlayer, msg: Message & { type: typeof MsgType.ActionResult }): void;
   /**
    * Block edits to batch into section updates: applied this tick, or released after `held` (then exactly the oldest
-   * held edits, in order; anything else throws).
+   * held edits, in order; anything else throws). `remote`: another server's edits, applied to this server's read-only
+   * copy of its region, were never held here and release nothing (they are in other columns than the held ones).
    */
-  edited(edits: readonly SimEvents['BlockChanged'][]): void;
+  edited(edits: readonly SimEvents['BlockChanged'][], remote?: boolean): void;
   /**
    * Block edits applied to the world but not yet durable (GameServerOptions.durableEdits): until `edited` releases
    * them, no section update carries them and no client is sent their columns whole.
@@ -503,8 +504,8 @@ export function createReplicator(o: ReplicatorOptions): Replicator {
     actionResult(p, msg) {
       send(p, Channel.ChunkStream, msg, 'other', true);
     },
-    edited(edits) {
-      releaseHeld(holding, edits);
+    edited(edits, remote = false) {
+      if (!remote) releaseHeld(holding, edits);
       pending.push(...edits);
       // The cached whole-column encodings are stale from now on (a client may subscribe before the next flush).
       for (const e of edits) {

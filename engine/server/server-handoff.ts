@@ -236,7 +236,7 @@ export function createHandoffs(ctx: HandoffContext): Handoffs {
       if (prev !== e.block) changed.push({ tick: world.tick, x: e.x, y: e.y, z: e.z, block: e.block, prev, by: 0 });
     }
     ctx.recorder?.remoteEdits?.(world.tick, edits);
-    ctx.replicator().edited(changed);
+    ctx.replicator().edited(changed, true);
   };
 
   return {

@@ -223,4 +223,26 @@ describe('edits acknowledged once durable (durableEdits)', () => {
     expect(() => make(0)).toThrow('durableMaxHeldEdits must be an integer >= 1, got 0');
     expect(() => make(1.5)).toThrow(RangeError);
   });
+
+  it('takes another server\'s edits (remote, never held) while its own wait: the remote one goes out, the held one waits', async () => {
+    const { st, writes, failures, observer, act, chunkStream } = await withFakeStore();
+    const t = st.server.world.tick + 2;
+    const from = 0;
+    act(t, breakAt(1, 6, 1));
+    st.step(4);
+    await settle();
+    expect(writes).toHaveLength(1); // held, not yet durable
+    // A neighbour's edit in another column (its region on a real shard): applied, replicated, nothing released.
+    st.server.applyRemoteEdits([{ x: 17, y: 6, z: 17, block: Block.Air }]);
+    st.step(12);
+    await settle();
+    expect(failures).toEqual([]);
+    expect(getBlock(observer.client.world.voxels, 17, 6, 17)).toBe(Block.Air);
+    expect(getBlock(observer.client.world.voxels, 1, 6, 1)).toBe(Block.Grass);
+    expect(chunkStream(from)).toEqual([]);
+    writes[0].resolve();
+    await settle();
+    st.step(6);
+    expect(getBlock(observer.client.world.voxels, 1, 6, 1)).toBe(Block.Air);
+  });
 });
