@@ -243,3 +243,20 @@ function killAndWait(child: ChildProcess): Promise<void> {
     child.stdin?.destroy(); // and the lifeline, should the shell be past its trap
   });
 }
+
+/**
+ * Measures the round trip to the NATS server every `everyMs` (default 5000; integer 100..600000) with the client's
+ * `rtt()` and passes it, in seconds, to `observe` (a process's `stratum_nats_round_trip_seconds`). A failed
+ * measurement (the connection is closing or reconnecting) is skipped. Returns the stop function.
+ */
+export function sampleNatsRoundTrips(nc: NatsConnection, observe: (seconds: number) => void, everyMs = 5000): () => void {
+  if (!Number.isInteger(everyMs) || everyMs < 100 || everyMs > 600_000) throw new RangeError(`everyMs must be an integer in 100..600000, got ${everyMs}`);
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || nc.isClosed()) return;
+    busy = true;
+    nc.rtt().then((ms) => observe(ms / 1000), () => {}).finally(() => { busy = false; });
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -8,7 +8,7 @@
  */
 import { loadHasher, protocolIdentity } from '../../engine/index.ts';
 import { createStratumMetrics, listen, netLogOf, type ListenOptions, type Listening, type Logger } from '../../engine/server.ts';
-import { bridgeSession, openLeases, regionKeyOf, startNats, type RegionKey } from '../../engine/cluster.ts';
+import { bridgeSession, openLeases, regionKeyOf, sampleNatsRoundTrips, startNats, type RegionKey } from '../../engine/cluster.ts';
 import type { TransportSession } from '../../engine/index.ts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { GAME_PROTOCOL } from '../protocol.ts';
@@ -134,6 +134,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const metrics = createStratumMetrics({ labels: { process: 'gateway', gateway: o.id } });
   let router: GatewayRouter | undefined;
   let net: Listening | undefined;
+  const stopRoundTrips = sampleNatsRoundTrips(nc, (sec) => metrics.natsRoundTrip.observe(sec));
   try {
     router = await openGatewayRouter({
       id: o.id, nc, logger, spawnRegion: o.spawnRegion,
@@ -143,6 +144,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     const identity = protocolIdentity(GAME_PROTOCOL, await loadHasher());
     net = await listen({ net: { accept: router.accept }, identity, metrics }, { ...o.listen, log: netLogOf(logger) });
   } catch (err) {
+    stopRoundTrips();
     await router?.stop('the gateway failed to start');
     await nats.stop();
     throw err;
@@ -153,6 +155,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     net: running,
     get bridged() { return routing.bridged; },
     async stop() {
+      stopRoundTrips();
       await routing.stop('the cluster is stopping');
       await running.close();
       await nats.stop();

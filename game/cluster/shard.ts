@@ -14,7 +14,8 @@ import {
   createNodePool, createStratumMetrics, netLogOf, randomAdminToken, startMetricsServer, type Logger,
 } from '../../engine/server.ts';
 import {
-  attachShard, createRegionEditWriter, regionAtBlock, joinClusterClock, openEditLog, openLeases, serveBridgedSessions, startNats, type RegionKey,
+  attachShard, createRegionEditWriter, joinClusterClock, openEditLog, openLeases, regionAtBlock, sampleNatsRoundTrips,
+  serveBridgedSessions, startNats, type RegionKey,
 } from '../../engine/cluster.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { planRegions } from './plan.ts';
@@ -66,6 +67,8 @@ export async function startShard(o: ShardOptions): Promise<RunningShard> {
     stops.push(() => nats.stop());
     const nc = await nats.connect({ name: `shard ${o.id}` }); // its name in the NATS monitoring (/connz)
     const metrics = createStratumMetrics({ labels: { process: 'shard', shard: o.id } });
+    const stopRoundTrips = sampleNatsRoundTrips(nc, (sec) => metrics.natsRoundTrip.observe(sec));
+    stops.push(async () => stopRoundTrips());
     const pool = createNodePool({ threads: config.threads });
     stops.push(() => pool.destroy());
     const hasher = await loadHasher();

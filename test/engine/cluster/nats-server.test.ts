@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
-import { startNats } from '../../../engine/cluster/nats-server.ts';
+import { sampleNatsRoundTrips, startNats } from '../../../engine/cluster/nats-server.ts';
 import { skipNats } from '../../support/nats.ts';
 
 /** Only PATH: a NATS_URL in the caller's environment must not turn the embedded server into a joined one. */
@@ -87,6 +87,25 @@ describe.skipIf(skipNats('nats-server.test.ts'))('startNats with nats-server', (
       expect(byName.get('shard a')).toMatchObject({ in_msgs: 3, in_bytes: 30 });
       expect(byName.get('stratum')).toMatchObject({ out_msgs: 3 });
     } finally {
+      await nats.stop();
+    }
+  });
+
+  it('samples the round trip to the server into a metric, and stops when told', async () => {
+    const nats = await startNats({ env: { PATH: process.env.PATH } });
+    const nc = await nats.connect();
+    try {
+      const seen: number[] = [];
+      const stop = sampleNatsRoundTrips(nc, (s) => seen.push(s), 100);
+      while (seen.length < 3) await new Promise((r) => setTimeout(r, 50));
+      stop();
+      const count = seen.length;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen.length).toBe(count);
+      for (const s of seen) expect(Number.isFinite(s) && s >= 0).toBe(true); // seconds (the client counts whole ms: 0 on loopback)
+      expect(() => sampleNatsRoundTrips(nc, () => {}, 50)).toThrow('everyMs must be an integer in 100..600000, got 50');
+    } finally {
+      await nc.close();
       await nats.stop();
     }
   });
