@@ -134,6 +134,12 @@ export interface EditLog {
   loadSnapshot(region: RegionKey): Promise<RegionSnapshot | undefined>;
   /** The latest snapshot and the batches after it. */
   loadRegion(region: RegionKey): Promise<LoadedRegion>;
+  /**
+   * Snapshots a region when its stream has batches past its latest snapshot: the region's edits so far, compacted to
+   * the last block of each position ({@link encodeEditSnapshot}), up to its last sequence. Resolves true when it
+   * saved one. The owner calls it now and then, so that rebuilding a region reads the snapshot and a short tail.
+   */
+  snapshotRegion(region: RegionKey): Promise<boolean>;
 }
 
 /** Plain MessagePack (no msgpackr records), so the stored bytes stay readable by any MessagePack decoder. */
@@ -210,7 +216,7 @@ export async function openEditLog(nc: NatsConnection, options: EditLogOptions = 
     return { uptoSeq: s.uptoSeq, bytes: new Uint8Array(s.bytes) };
   };
 
-  return {
+  const log: EditLog = {
     stream,
     subject,
     async appendEdits(region, batch, opts = {}) {
@@ -240,6 +246,12 @@ export async function openEditLog(nc: NatsConnection, options: EditLogOptions = 
       await snapshots.put(region, value);
     },
     loadSnapshot,
+    async snapshotRegion(region) {
+      const loaded = await log.loadRegion(region);
+      if (loaded.lastSeq <= (loaded.snapshot?.uptoSeq ?? 0)) return false;
+      await log.saveSnapshot(region, encodeEditSnapshot(regionEdits(loaded)), loaded.lastSeq);
+      return true;
+    },
     async loadRegion(region) {
       const snapshot = await loadSnapshot(region);
       const batches = await readRegion(region, (snapshot?.uptoSeq ?? 0) + 1);
@@ -247,4 +259,35 @@ export async function openEditLog(nc: NatsConnection, options: EditLogOptions = 
       return snapshot ? { snapshot, batches, lastSeq: lastSeqNow } : { batches, lastSeq: lastSeqNow };
     },
   };
+  return log;
+}
+
+/** Encodes a region's edits as a snapshot's bytes (plain MessagePack: `[[x, y, z, block], ...]`). */
+export function encodeEditSnapshot(edits: readonly BlockEdit[]): Uint8Array {
+  return packr.pack(edits.map((e) => [e.x, e.y, e.z, e.block]));
+}
+
+/** Decodes a snapshot's bytes; throws a RangeError naming what is wrong for bytes that are not such a snapshot. */
+export function decodeEditSnapshot(bytes: Uint8Array): BlockEdit[] {
+  const rows = packr.unpack(bytes) as unknown;
+  if (!Array.isArray(rows)) throw new RangeError('an edit snapshot is a list of [x, y, z, block]');
+  return rows.map((r, i) => {
+    if (!Array.isArray(r) || r.length !== 4 || !r.every(Number.isInteger)) throw new RangeError(`edit snapshot row ${i} is not [x, y, z, block] integers`);
+    return { x: r[0], y: r[1], z: r[2], block: r[3] };
+  });
+}
+
+/**
+ * A loaded region's edits in order, the snapshot's first, compacted to the last block of each position: applying them
+ * to the generated terrain rebuilds the region.
+ */
+export function regionEdits(loaded: LoadedRegion): BlockEdit[] {
+  const last = new Map<string, BlockEdit>();
+  const all = [...(loaded.snapshot ? decodeEditSnapshot(loaded.snapshot.bytes) : []), ...loaded.batches.flatMap((b) => b.edits)];
+  for (const e of all) {
+    const key = `${e.x},${e.y},${e.z}`;
+    last.delete(key); // re-inserted last: the map keeps the order of each position's latest edit
+    last.set(key, { x: e.x, y: e.y, z: e.z, block: e.block });
+  }
+  return [...last.values()];
 }

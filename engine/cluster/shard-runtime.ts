@@ -13,7 +13,8 @@
  *   copies that its own players see), extrapolated to its tick so that they move as smoothly as its own.
  * - **Edits.** Every shard's edits reach the others on `stratum.edits.<region>` (the JetStream subjects, which core
  *   subscribers see too): each shard applies the other regions' edits to its copies (`applyRemoteEdits`).
- * - **Fail-over.** A region whose owner's lease expired is taken over: leased, loaded from its stream, fenced.
+ * - **Fail-over.** A region whose owner's lease expired is taken over: leased, loaded from its snapshot and stream,
+ *   fenced. Owners snapshot their regions now and then (`takeOver.snapshotEveryMs`).
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Packr } from 'msgpackr';
@@ -24,7 +25,7 @@ import type { ServerPlayer } from '../server/server-player.ts';
 import type { EntityLayout } from '../replication/entity-layout.ts';
 import { extrapolateState } from '../replication/entity-extrapolation.ts';
 import type { LeaseManager } from './leases.ts';
-import { EDIT_SUBJECT_PREFIX, type EditBatch, type EditLog } from './edit-log.ts';
+import { EDIT_SUBJECT_PREFIX, regionEdits, type EditBatch, type EditLog } from './edit-log.ts';
 import type { RegionEditWriter } from './region-edit-writer.ts';
 import { REGION_COLUMNS, regionKey, type RegionKey } from './region.ts';
 
@@ -64,7 +65,14 @@ export interface ShardRuntimeOptions {
    * take the region: it acquires the lease, loads the region's edits from the stream (its copy already has nearly all
    * of them), and fences the region so that a late append of the old owner is refused. Absent: no take-over.
    */
-  takeOver?: { editLog: EditLog; writer: RegionEditWriter };
+  takeOver?: {
+    /** The region edit log. */
+    editLog: EditLog;
+    /** The shard's durable-edit writer (the fence goes through it). */
+    writer: RegionEditWriter;
+    /** How often this shard snapshots the regions it owns, ms (integer 1000..3600000, default 60000). */
+    snapshotEveryMs?: number;
+  };
   /** Called when this shard took a region over (after the fence), with the regions it owns now. */
   onTakeOver?: (region: RegionKey, owned: RegionKey[]) => void;
 }
@@ -141,7 +149,7 @@ export async function attachShard(o: ShardRuntimeOptions): Promise<ShardRuntime>
     for (let attempt = 1; ; attempt++) {
       const loaded = await t.editLog.loadRegion(region);
       // Applied at the start of the next tick, before any player's action there: the copy is whole first.
-      const edits = loaded.batches.flatMap((b) => b.edits);
+      const edits = regionEdits(loaded);
       if (edits.length) server.applyRemoteEdits(edits);
       try {
         await t.writer.fence(region, loaded.lastSeq, world.tick);
@@ -161,6 +169,20 @@ export async function attachShard(o: ShardRuntimeOptions): Promise<ShardRuntime>
       if (c.owner !== shard) takeOver(c.region).catch((err: Error) => log('error', `could not take over region ${c.region}: ${err.message}`));
     }
   });
+  // Snapshots of the regions this shard owns, so that whoever rebuilds one reads a snapshot and a short tail.
+  const snapshotEveryMs = o.takeOver?.snapshotEveryMs ?? 60_000;
+  if (!Number.isInteger(snapshotEveryMs) || snapshotEveryMs < 1000 || snapshotEveryMs > 3_600_000) {
+    throw new RangeError(`takeOver.snapshotEveryMs must be an integer in 1000..3600000, got ${snapshotEveryMs}`);
+  }
+  let snapshotting = false;
+  const snapshotTimer = o.takeOver && setInterval(() => {
+    if (snapshotting || closed) return;
+    snapshotting = true;
+    void (async () => {
+      for (const region of o.leases.held()) await o.takeOver!.editLog.snapshotRegion(region);
+    })().catch((err: Error) => log('warn', `a region snapshot failed: ${err.message}`)).finally(() => { snapshotting = false; });
+  }, snapshotEveryMs);
+  snapshotTimer?.unref();
   const ownerAt = (x: number, z: number) => owners.get(regionAtBlock(x, z));
   world.editable = (x, z) => o.leases.holds(regionAtBlock(x, z));
 
@@ -316,6 +338,7 @@ export async function attachShard(o: ShardRuntimeOptions): Promise<ShardRuntime>
     traffic,
     async close() {
       closed = true;
+      clearInterval(snapshotTimer);
       offTick();
       unwatch();
       for (const sub of subs) sub.unsubscribe();

@@ -15,7 +15,7 @@ import {
 } from '../../engine/server.ts';
 import {
   attachShard, createRegionEditWriter, joinClusterClock, openEditLog, openLeases, regionAtBlock, sampleNatsRoundTrips,
-  serveBridgedSessions, startNats, type RegionKey,
+  regionEdits, serveBridgedSessions, startNats, type RegionKey,
 } from '../../engine/cluster.ts';
 import { GAME_PROTOCOL } from '../protocol.ts';
 import { planRegions } from './plan.ts';
@@ -117,7 +117,7 @@ export async function startShard(o: ShardOptions): Promise<RunningShard> {
     const world = planRegions(config['world-radius'], 1)[0];
     for (const region of world) {
       if (leases.holds(region)) continue;
-      const edits = (await editLog.loadRegion(region)).batches.flatMap((b) => b.edits);
+      const edits = regionEdits(await editLog.loadRegion(region));
       if (edits.length) server.applyRemoteEdits(edits);
     }
     const runtime = await attachShard({

@@ -14,7 +14,7 @@ import {
   createRealtimeScheduler, getBlock, loadHasher, protocolIdentity,
 } from '../../engine/index.ts';
 import { createLogger, randomAdminToken } from '../../engine/server.ts';
-import { openEditLog, openLeases, regionKey, regionOfBlock, startNats, type RegionKey } from '../../engine/cluster.ts';
+import { openEditLog, openLeases, regionEdits, regionKey, regionOfBlock, startNats, type RegionKey } from '../../engine/cluster.ts';
 import { openGatewayRouter } from '../cluster/gateway.ts';
 import { planRegions } from '../cluster/plan.ts';
 import { startShardProcess, stopShardProcess } from '../cluster/processes.ts';
@@ -228,7 +228,7 @@ async function countLostEdits(edits: Awaited<ReturnType<typeof openEditLog>>, ac
   const regions = new Set([...last.values()].map((e) => regionKey(regionOfBlock(e.x, e.z))));
   const stored = new Map<string, number>();
   for (const region of regions) {
-    for (const b of (await edits.loadRegion(region)).batches) for (const e of b.edits) stored.set(`${e.x},${e.y},${e.z}`, e.block);
+    for (const e of regionEdits(await edits.loadRegion(region))) stored.set(`${e.x},${e.y},${e.z}`, e.block);
   }
   let lost = 0;
   for (const [key, e] of last) {

@@ -7,7 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { pack, unpack } from 'msgpackr';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  openEditLog, StaleAppendError, type BlockEdit, type EditBatch, type EditLog,
+  decodeEditSnapshot, encodeEditSnapshot, openEditLog, regionEdits, StaleAppendError, type BlockEdit, type EditBatch, type EditLog,
 } from '../../../engine/cluster/edit-log.ts';
 import { openLeases } from '../../../engine/cluster/leases.ts';
 import { startNats, type NatsHandle } from '../../../engine/cluster/nats-server.ts';
@@ -94,6 +94,24 @@ describe.skipIf(skipNats('edit-log.test.ts'))('region edit log on nats-server', 
     // A newer snapshot replaces the old one; with nothing after it, loadRegion has no batches and the same lastSeq.
     await log.saveSnapshot(R, pack([...rebuilt]), seqs[29]);
     expect(await log.loadRegion(R)).toMatchObject({ snapshot: { uptoSeq: seqs[29] }, batches: [], lastSeq: seqs[29] });
+  });
+
+  it('snapshotRegion compacts the region to a snapshot when new batches came; regionEdits rebuilds the same blocks', async () => {
+    const { log } = await openLog();
+    const all = batches(30, 5);
+    for (const b of all.slice(0, 20)) await log.appendEdits(R, b);
+    expect(await log.snapshotRegion(R)).toBe(true);
+    expect(await log.snapshotRegion(R)).toBe(false); // nothing new since
+    for (const b of all.slice(20)) await log.appendEdits(R, b);
+    const loaded = await log.loadRegion(R);
+    expect(loaded.batches).toHaveLength(10);
+    const snap = decodeEditSnapshot(loaded.snapshot!.bytes);
+    const firstTwenty = apply(new Map(), all.slice(0, 20));
+    expect(snap).toHaveLength(firstTwenty.size); // one row per position, its last block
+    const rebuilt = new Map(regionEdits(loaded).map((e) => [`${e.x},${e.y},${e.z}`, e.block]));
+    expect([...rebuilt].sort()).toEqual([...apply(new Map(), all)].sort());
+    expect(() => decodeEditSnapshot(encodeEditSnapshot([]).subarray(0, 0))).toThrow();
+    expect(() => decodeEditSnapshot(pack([[1, 2, 3]]))).toThrow('edit snapshot row 0 is not [x, y, z, block] integers');
   });
 
   it('refuses an append that expects an old last sequence, and an edit outside the region', async () => {
