@@ -110,15 +110,15 @@ export async function startShard(o: ShardOptions): Promise<RunningShard> {
         throw new Error(`shard ${o.id}: region ${region} is leased by ${owner === o.id ? 'this shard already (listed twice?)' : owner ?? 'another shard'}`);
       }
       metrics.leaseChanges.inc();
-      // The fence: from now on an old owner's late appends to this region are refused.
-      await writer.fence(region, await editLog.lastSeq(region), 0);
     }
-    // The other regions' edits so far (a shard joining a running cluster), for its read-only copies.
+    // Every region's edits so far (a cluster on a NATS that kept them): its own regions, then fenced, so that from now
+    // on an old owner's late appends are refused; the others for its read-only copies.
     const world = planRegions(config['world-radius'], 1)[0];
     for (const region of world) {
-      if (leases.holds(region)) continue;
-      const edits = regionEdits(await editLog.loadRegion(region));
+      const loaded = await editLog.loadRegion(region);
+      const edits = regionEdits(loaded);
       if (edits.length) server.applyRemoteEdits(edits);
+      if (leases.holds(region)) await writer.fence(region, loaded.lastSeq, 0);
     }
     const runtime = await attachShard({
       shard: o.id, nc, server, leases, regions: world, viewDistance: config['view-distance'],
