@@ -11,7 +11,7 @@
  */
 import { DEFAULT_SUPERFLAT, createRealtimeScheduler, loadHasher, protocolIdentity, type TerrainConfig } from '../../engine/index.ts';
 import {
-  createNodePool, createStratumMetrics, netLogOf, randomAdminToken, startMetricsServer, type Logger,
+  createNodePool, createStratumMetrics, type GameServer, netLogOf, randomAdminToken, startMetricsServer, type Logger,
 } from '../../engine/server.ts';
 import {
   attachShard, createRegionEditWriter, joinClusterClock, openEditLog, openLeases, regionAtBlock, sampleNatsRoundTrips,
@@ -45,6 +45,8 @@ export interface ShardOptions {
 export interface RunningShard {
   /** Its `/metrics` URL. */
   readonly metricsUrl: string;
+  /** Its game server (for tests and for embedding the shard in a process of one's own). */
+  readonly server: GameServer;
   /** Closes its sessions, releases its leases and stops. */
   stop(reason?: string): Promise<void>;
 }
@@ -139,7 +141,7 @@ export async function startShard(o: ShardOptions): Promise<RunningShard> {
       save();
       server.stop('the shard is stopping');
     });
-    return { metricsUrl: metricsServer.url, stop: stopAll };
+    return { metricsUrl: metricsServer.url, server, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
