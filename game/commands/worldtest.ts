@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { formatHelp, OptionError, parseOptions } from '../options.ts';
 import { join } from 'node:path';
 import { clusterWorldTestMetrics } from '../worldtest/cluster-metrics.ts';
-import { runClusterWorldTest, type ClusterWorldTestOptions } from '../worldtest/cluster-run.ts';
+import type { ClusterWorldTestOptions } from '../worldtest/cluster-run.ts';
 import { worldTestMetrics, type Target } from '../worldtest/metrics.ts';
 import { writeWorldTestArtifacts } from '../worldtest/report.ts';
 import { runWorldTest, type WorldTestOptions, type WorldTestTransport } from '../worldtest/run.ts';
@@ -70,6 +70,8 @@ async function singleTest(options: WorldTestOptions, out: string): Promise<{ pas
 
 /** The cluster test: runs it, writes metrics.json (the shards wrote their recordings). */
 async function clusterTest(options: ClusterWorldTestOptions): Promise<{ pass: boolean; targets: Target[] }> {
+  // Loaded only for a cluster test: it needs the NATS clients, optional peer dependencies of the package.
+  const { runClusterWorldTest } = await import('../worldtest/cluster-run.ts');
   const run = await runClusterWorldTest(options);
   const metrics = clusterWorldTestMetrics(run, options);
   mkdirSync(options.out, { recursive: true });
