@@ -57,7 +57,11 @@ export async function openGatewayRouter(o: GatewayRouterOptions): Promise<Gatewa
   if (!Number.isInteger(waitMs) || waitMs < 1000 || waitMs > 600_000) throw new RangeError(`reattachWaitMs must be an integer in 1000..600000, got ${waitMs}`);
   // Fail-over: a shard whose lease expired is dead (a live one renews); its sessions re-attach at once rather than at
   // their heartbeat timeout.
+  // The watch also keeps the owners at hand, so that a join does not wait for a key-value read.
+  const owners = new Map<RegionKey, string>();
   const unwatch = await leases.watch((c) => {
+    if (c.kind === 'acquired' && c.owner) owners.set(c.region, c.owner);
+    else owners.delete(c.region);
     if (c.kind !== 'expired' || !c.owner) return;
     for (const b of bridged) if (b.shard === c.owner) b.shardLost();
   });
@@ -75,7 +79,7 @@ export async function openGatewayRouter(o: GatewayRouterOptions): Promise<Gatewa
   const refuse = (session: TransportSession, reason: string) => session.close({ code: 1, reason });
   /** Bridges `session` to the spawn region's shard, or closes it with the reason. */
   const route = async (session: TransportSession) => {
-    const shard = await leases.owner(spawnRegion);
+    const shard = owners.get(spawnRegion) ?? await leases.owner(spawnRegion);
     if (stopping) return refuse(session, 'the cluster is stopping');
     if (!shard) {
       logger.warn('no shard leases the spawn region', { region: spawnRegion });
