@@ -8,18 +8,18 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { downSubject, encodeBridgeMessage } from '../../../engine/cluster/bridge-wire.ts';
-import { startNats, type NatsHandle } from '../../../engine/cluster/nats-server.ts';
+import type { NatsHandle } from '../../../engine/cluster/nats-server.ts';
 import {
-  BRIDGE_MAX_HELD_DATAGRAMS, bridgeSession, serveBridgedSessions, type BridgedSession, type BridgeMoveInfo,
+  BRIDGE_MAX_HELD_DATAGRAMS, serveBridgedSessions, type BridgedSession, type BridgeMoveInfo,
 } from '../../../engine/cluster/session-bridge.ts';
-import { createLoopbackNetwork, type LoopbackNetwork } from '../../../engine/net/loopback.ts';
-import { createRealtimeScheduler } from '../../../engine/net/scheduler.ts';
-import type { TransportSession } from '../../../engine/net/transport.ts';
-import { bin, frame, latin1, record, type RecordedSession } from '../../support/bridge-session.ts';
+import type { LoopbackNetwork } from '../../../engine/net/loopback.ts';
+import {
+  FAST_BRIDGE, bin, frame, latin1, record, startBridgeRig, stopBridgeRig, type BridgeRig, type RecordedSession,
+} from '../../support/bridge-session.ts';
 import { until } from '../../support/headless.ts';
 import { skipNats } from '../../support/nats.ts';
 
-const FAST = { heartbeatMs: 100, timeoutMs: 600, openTimeoutMs: 500 };
+const FAST = FAST_BRIDGE;
 const enc = (s: string) => new TextEncoder().encode(s);
 const WAIT = 10_000;
 
@@ -27,30 +27,20 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
   let nats: NatsHandle;
   let gatewayNc: NatsConnection;
   let network: LoopbackNetwork;
-  const scheduler = createRealtimeScheduler();
-  const stops: Array<() => unknown> = [];
+  let stops: Array<() => unknown>;
   let bridged: BridgedSession[];
+  let connect: BridgeRig['connect'];
   let moves: BridgeMoveInfo[];
   /** Sessions each shard's sink received, by shard id. */
   let received: Record<string, RecordedSession[]>;
 
   beforeEach(async () => {
-    nats = await startNats({ env: { PATH: process.env.PATH } });
-    gatewayNc = await nats.connect();
-    network = createLoopbackNetwork(scheduler);
-    bridged = [];
     moves = [];
     received = {};
-    const l = network.listen('gateway', (client) => bridged.push(bridgeSession(gatewayNc, client, {
-      shard: 'A', gateway: 'g1', ...FAST, maxQueuedBytes: 65_536, onMove: (m) => moves.push(m),
-    })));
-    stops.push(() => l.close());
+    ({ nats, gatewayNc, network, bridged, stops, connect } = await startBridgeRig(() => ({ onMove: (m) => moves.push(m) })));
   });
 
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-    await nats.stop();
-  });
+  afterEach(() => stopBridgeRig({ nats, gatewayNc, network, bridged, stops, connect }));
 
   /** Shard `id` on its own connection, recording what its sink receives. */
   async function shard(id: string): Promise<RecordedSession[]> {
@@ -59,10 +49,6 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
     const s = await serveBridgedSessions(nc, { shard: id, sink: (session) => got.push(record(session)), ...FAST });
     stops.push(async () => { await s.close(); await nc.close(); });
     return got;
-  }
-
-  function connect(): Promise<RecordedSession> {
-    return new Promise((ok, fail) => network.connector('gateway')((r) => (r instanceof Error ? fail(r) : ok(record(r as TransportSession)))));
   }
 
   /** The session `at` of shard `id`, once its sink has it. */

@@ -10,19 +10,19 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { downSubject, encodeBridgeMessage } from '../../../engine/cluster/bridge-wire.ts';
-import { startNats, type NatsHandle } from '../../../engine/cluster/nats-server.ts';
+import type { NatsHandle } from '../../../engine/cluster/nats-server.ts';
 import {
-  BRIDGE_MAX_STATE, bridgeSession, serveBridgedSessions, type BridgedSession, type BridgeReattachInfo,
+  BRIDGE_MAX_STATE, serveBridgedSessions, type BridgedSession, type BridgeReattachInfo,
   type BridgeSessionOptions,
 } from '../../../engine/cluster/session-bridge.ts';
-import { createLoopbackNetwork, type LoopbackNetwork } from '../../../engine/net/loopback.ts';
-import { createRealtimeScheduler } from '../../../engine/net/scheduler.ts';
-import type { TransportSession } from '../../../engine/net/transport.ts';
-import { bin, frame, latin1, record, type RecordedSession } from '../../support/bridge-session.ts';
+import type { LoopbackNetwork } from '../../../engine/net/loopback.ts';
+import {
+  FAST_BRIDGE, bin, frame, latin1, record, startBridgeRig, stopBridgeRig, type BridgeRig, type RecordedSession,
+} from '../../support/bridge-session.ts';
 import { until } from '../../support/headless.ts';
 import { skipNats } from '../../support/nats.ts';
 
-const FAST = { heartbeatMs: 100, timeoutMs: 600, openTimeoutMs: 500 };
+const FAST = FAST_BRIDGE;
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : undefined);
 const WAIT = 10_000;
@@ -41,9 +41,9 @@ describe.skipIf(skipNats('session-reattach.test.ts'))('re-attaching a bridged se
   let nats: NatsHandle;
   let gatewayNc: NatsConnection;
   let network: LoopbackNetwork;
-  const scheduler = createRealtimeScheduler();
-  const stops: Array<() => unknown> = [];
+  let stops: Array<() => unknown>;
   let bridged: BridgedSession[];
+  let connect: BridgeRig['connect'];
   let reattaches: BridgeReattachInfo[];
   let hookCalls: Array<[string, string]>;
   /** What the hook answers (default: shard B at once). */
@@ -52,27 +52,18 @@ describe.skipIf(skipNats('session-reattach.test.ts'))('re-attaching a bridged se
   let gw: Partial<BridgeSessionOptions>;
 
   beforeEach(async () => {
-    nats = await startNats({ env: { PATH: process.env.PATH } });
-    gatewayNc = await nats.connect();
-    network = createLoopbackNetwork(scheduler);
-    bridged = [];
     reattaches = [];
     hookCalls = [];
     answer = async () => 'B';
     gw = {};
-    const l = network.listen('gateway', (client) => bridged.push(bridgeSession(gatewayNc, client, {
-      shard: 'A', gateway: 'g1', ...FAST, maxQueuedBytes: 65_536,
+    ({ nats, gatewayNc, network, bridged, stops, connect } = await startBridgeRig(() => ({
       reattach: (region, dead) => { hookCalls.push([region, dead]); return answer(); },
       onReattach: (info) => reattaches.push(info),
       ...gw,
     })));
-    stops.push(() => l.close());
   });
 
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-    await nats.stop();
-  });
+  afterEach(() => stopBridgeRig({ nats, gatewayNc, network, bridged, stops, connect }));
 
   /** Shard `id` on its own connection, recording what its sink receives. */
   async function shard(id: string): Promise<TestShard> {
@@ -87,10 +78,6 @@ describe.skipIf(skipNats('session-reattach.test.ts'))('re-attaching a bridged se
     };
     stops.push(() => finish(async () => { await s.close(); await nc.close(); }));
     return { got, kill: () => finish(() => nc.close()), stop: () => finish(() => s.close()) };
-  }
-
-  function connect(): Promise<RecordedSession> {
-    return new Promise((ok, fail) => network.connector('gateway')((r) => (r instanceof Error ? fail(r) : ok(record(r as TransportSession)))));
   }
 
   /** The session `at` of `s`, once its sink has it. */
