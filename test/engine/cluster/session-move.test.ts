@@ -5,14 +5,11 @@
  * client's stream, datagrams, acks and heartbeats work on the new shard, the old shard's subject is dead, and the
  * session moves back and forth. Failures close only their session, with a reason naming the problem or the target.
  */
-import type { NatsConnection } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { downSubject, encodeBridgeMessage } from '../../../engine/cluster/bridge-wire.ts';
-import type { NatsHandle } from '../../../engine/cluster/nats-server.ts';
 import {
-  BRIDGE_MAX_HELD_DATAGRAMS, serveBridgedSessions, type BridgedSession, type BridgeMoveInfo,
+  BRIDGE_MAX_HELD_DATAGRAMS, serveBridgedSessions, type BridgeMoveInfo,
 } from '../../../engine/cluster/session-bridge.ts';
-import type { LoopbackNetwork } from '../../../engine/net/loopback.ts';
 import {
   FAST_BRIDGE, bin, frame, latin1, record, startBridgeRig, stopBridgeRig, type BridgeRig, type RecordedSession,
 } from '../../support/bridge-session.ts';
@@ -24,12 +21,7 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const WAIT = 10_000;
 
 describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session between shards', () => {
-  let nats: NatsHandle;
-  let gatewayNc: NatsConnection;
-  let network: LoopbackNetwork;
-  let stops: Array<() => unknown>;
-  let bridged: BridgedSession[];
-  let connect: BridgeRig['connect'];
+  let rig: BridgeRig;
   let moves: BridgeMoveInfo[];
   /** Sessions each shard's sink received, by shard id. */
   let received: Record<string, RecordedSession[]>;
@@ -37,17 +29,17 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
   beforeEach(async () => {
     moves = [];
     received = {};
-    ({ nats, gatewayNc, network, bridged, stops, connect } = await startBridgeRig(() => ({ onMove: (m) => moves.push(m) })));
+    rig = await startBridgeRig(() => ({ onMove: (m) => moves.push(m) }));
   });
 
-  afterEach(() => stopBridgeRig({ nats, gatewayNc, network, bridged, stops, connect }));
+  afterEach(() => stopBridgeRig(rig));
 
   /** Shard `id` on its own connection, recording what its sink receives. */
   async function shard(id: string): Promise<RecordedSession[]> {
-    const nc = await nats.connect();
+    const nc = await rig.nats.connect();
     const got: RecordedSession[] = (received[id] = []);
     const s = await serveBridgedSessions(nc, { shard: id, sink: (session) => got.push(record(session)), ...FAST });
-    stops.push(async () => { await s.close(); await nc.close(); });
+    rig.stops.push(async () => { await s.close(); await nc.close(); });
     return got;
   }
 
@@ -60,7 +52,7 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
   it('carries streams, a half-written frame, datagrams, acks and heartbeats to B, and back to A, repeatedly', async () => {
     await shard('A');
     await shard('B');
-    const c = await connect();
+    const c = await rig.connect();
     const a = await nth('A', 0);
     expect(a.session.resume).toBeUndefined();
     // The client's control stream (header 0) and a first frame; A answers on it and opens its chunk stream (header 2).
@@ -98,7 +90,7 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
     expect([b.streams[0].stream.kind, b.streams[0].stream.local]).toEqual(['bidi', false]);
     // A got the cut frame either not at all or whole (then B would have it twice, and does not).
     expect([`\x00${frame('hello A')}`, `\x00${frame('hello A')}${latin1(split)}`]).toContain(a.streams[0].data);
-    expect(bridged[0].shard).toBe('B');
+    expect(rig.bridged[0].shard).toBe('B');
     expect(moves).toEqual([{ from: 'A', to: 'B', ms: expect.any(Number), ok: true }]);
     expect(moves[0].ms).toBeGreaterThanOrEqual(0);
 
@@ -115,9 +107,9 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
     // Acks come back from the new shard's writes: its buffered bytes drain.
     await until(() => bChunks.stream.buffered === 0 && b.streams[0].stream.buffered === 0, WAIT, "B's writes to be acknowledged");
     // The old link's subject is dead: a message on it never reaches the client.
-    const intruder = await nats.connect();
-    stops.push(() => intruder.close());
-    const firstKey = bridged[0].key.replace(/-m1$/, '');
+    const intruder = await rig.nats.connect();
+    rig.stops.push(() => intruder.close());
+    const firstKey = rig.bridged[0].key.replace(/-m1$/, '');
     intruder.publish(downSubject('g1', firstKey), encodeBridgeMessage({ op: 'datagram', bytes: enc('stale') }));
 
     // Back and forth: B to A, A to B, B to A; everything still flows each time.
@@ -140,7 +132,7 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
       next.session.sendDatagram(enc(`back ${i}`));
       await until(() => chunks.data.endsWith(`${frame(`chunk ${4 + i}a`)}${frame(`chunk ${4 + i}b`)}`) && c.datagrams.includes(`back ${i}`),
         WAIT, `the client to get shard ${to}'s chunk (move ${i + 2})`);
-      expect(bridged[0].shard).toBe(to);
+      expect(rig.bridged[0].shard).toBe(to);
       expect(from.closed).toEqual({ code: 0, reason: `moved to ${to}` });
       from = next;
       fromChunks = nextChunks;
@@ -164,7 +156,7 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
     // several NATS messages) and later writes are still on their way to it.
     const first = frame('first');
     let atA = '';
-    const nc = await nats.connect();
+    const nc = await rig.nats.connect();
     const a = await serveBridgedSessions(nc, {
       shard: 'A', ...FAST,
       sink: (session) => session.setHandlers({
@@ -178,9 +170,9 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
         }),
       }),
     });
-    stops.push(async () => { await a.close(); await nc.close(); });
+    rig.stops.push(async () => { await a.close(); await nc.close(); });
     await shard('B');
-    const c = await connect();
+    const c = await rig.connect();
     const control = c.open('bidi');
     const big = frame('y'.repeat(40_000)); // the chunk is over 32 KiB: published as two messages
     const later = Array.from({ length: 20 }, (_, i) => frame(`later ${i}`));
@@ -203,8 +195,8 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
     await shard('A');
     await shard('B');
     // Shard "slow" is B behind a proxy that answers opens only when released and forwards the up subjects.
-    const proxy = await nats.connect();
-    stops.push(() => proxy.close());
+    const proxy = await rig.nats.connect();
+    rig.stops.push(() => proxy.close());
     let release!: () => void;
     const released = new Promise<void>((r) => { release = r; });
     proxy.subscribe('stratum.sess.slow.open', {
@@ -212,13 +204,13 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
     });
     proxy.subscribe('stratum.sess.slow.*.up', { callback: (_e, msg) => proxy.publish(msg.subject.replace('.slow.', '.B.'), msg.data) });
     await proxy.flush();
-    const c = await connect();
+    const c = await rig.connect();
     const a = await nth('A', 0);
     const control = c.open('bidi');
     control.stream.write(bin(`\x00${frame('on A')}`));
     await until(() => a.streams[0]?.data === `\x00${frame('on A')}`, WAIT, 'A to get the first frame');
     a.session.moveTo!('slow', enc('s'));
-    await until(() => bridged[0].shard === 'slow', WAIT, 'the gateway to start the move');
+    await until(() => rig.bridged[0].shard === 'slow', WAIT, 'the gateway to start the move');
     // While the open waits: frames on the old stream, a new stream, more datagrams than are held.
     const during = Array.from({ length: 10 }, (_, i) => frame(`held ${i}`));
     for (const f of during) control.stream.write(bin(f));
@@ -240,8 +232,8 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
 
   it('a bad frame length closes only that session', async () => {
     await shard('A');
-    const c1 = await connect();
-    const c2 = await connect();
+    const c1 = await rig.connect();
+    const c2 = await rig.connect();
     const [s1, s2] = [await nth('A', 0), await nth('A', 1)];
     c1.open('bidi').stream.write(Uint8Array.of(0, 0xff, 0xff, 0xff, 0xff));
     await until(() => c1.closed !== undefined && s1.closed !== undefined, WAIT, 'the first session to close on both ends');
@@ -254,25 +246,25 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
 
   it('a move to a shard that does not answer, is not there or refuses closes the client naming it; onMove says so', async () => {
     await shard('A');
-    const mute = await nats.connect();
-    stops.push(() => mute.close());
+    const mute = await rig.nats.connect();
+    rig.stops.push(() => mute.close());
     mute.subscribe('stratum.sess.mute.open', { callback: () => {} }); // hears opens, never answers
     await mute.flush();
-    const c1 = await connect();
+    const c1 = await rig.connect();
     (await nth('A', 0)).session.moveTo!('mute', enc('s'));
     await until(() => c1.closed !== undefined, WAIT, 'the client to be closed');
     expect(c1.closed).toEqual({ code: 1, reason: `shard mute did not answer the session open within ${FAST.openTimeoutMs} ms` });
-    expect(bridged[0].shard).toBe('mute');
-    expect(await bridged[0].closed).toEqual(c1.closed);
-    const c2 = await connect();
+    expect(rig.bridged[0].shard).toBe('mute');
+    expect(await rig.bridged[0].closed).toEqual(c1.closed);
+    const c2 = await rig.connect();
     (await nth('A', 1)).session.moveTo!('nobody', enc('s'));
     await until(() => c2.closed !== undefined, WAIT, 'the second client to be closed');
     expect(c2.closed!.reason).toMatch(/^shard nobody (is not serving sessions \(no responders\)|did not answer the session open within 500 ms)$/);
     // A target that refuses: its timeout is too short for the gateway's heartbeat.
-    const pickyNc = await nats.connect();
+    const pickyNc = await rig.nats.connect();
     const picky = await serveBridgedSessions(pickyNc, { shard: 'picky', sink: () => {}, heartbeatMs: 50, timeoutMs: 150 });
-    stops.push(async () => { await picky.close(); await pickyNc.close(); });
-    const c3 = await connect();
+    rig.stops.push(async () => { await picky.close(); await pickyNc.close(); });
+    const c3 = await rig.connect();
     (await nth('A', 2)).session.moveTo!('picky', enc('s'));
     await until(() => c3.closed !== undefined, WAIT, 'the third client to be closed');
     expect(c3.closed).toEqual({ code: 1, reason: "gateway heartbeat 100 ms is too slow for shard picky's timeoutMs 150" });
@@ -282,17 +274,17 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
 
   it('what the client sends during a move is bounded: too many stream bytes close the session', async () => {
     await shard('A');
-    const mute = await nats.connect();
-    stops.push(() => mute.close());
+    const mute = await rig.nats.connect();
+    rig.stops.push(() => mute.close());
     mute.subscribe('stratum.sess.mute.open', { callback: () => {} });
     await mute.flush();
-    const c = await connect();
+    const c = await rig.connect();
     const a = await nth('A', 0);
     const control = c.open('bidi');
     control.stream.write(Uint8Array.of(0));
     await until(() => a.streams.length === 1, WAIT, 'A to get the stream');
     a.session.moveTo!('mute', enc('s'));
-    await until(() => bridged[0].shard === 'mute', WAIT, 'the gateway to start the move');
+    await until(() => rig.bridged[0].shard === 'mute', WAIT, 'the gateway to start the move');
     control.stream.write(bin(frame('x'.repeat(70_000))));
     await until(() => c.closed !== undefined, WAIT, 'the client to be closed');
     expect(c.closed).toEqual({ code: 1, reason: '70004 bytes held while moving to shard mute (limit 65536)' });
@@ -300,14 +292,14 @@ describe.skipIf(skipNats('session-move.test.ts'))('moving a bridged session betw
 
   it('a malformed move from a shard closes that session only', async () => {
     await shard('A');
-    const c1 = await connect();
-    const c2 = await connect();
+    const c1 = await rig.connect();
+    const c2 = await rig.connect();
     await nth('A', 1);
-    await bridged[0].accepted;
-    const intruder = await nats.connect();
-    stops.push(() => intruder.close());
+    await rig.bridged[0].accepted;
+    const intruder = await rig.nats.connect();
+    rig.stops.push(() => intruder.close());
     const packed = encodeBridgeMessage({ op: 'move', target: 'no way', state: new Uint8Array(1), received: [] });
-    intruder.publish(downSubject('g1', bridged[0].key), packed);
+    intruder.publish(downSubject('g1', rig.bridged[0].key), packed);
     await until(() => c1.closed !== undefined, WAIT, 'the first client to be closed');
     expect(c1.closed).toEqual({ code: 1, reason: 'malformed message from shard A: bad move target "no way"' });
     expect(received.A[0].closed).toEqual(c1.closed);

@@ -7,15 +7,12 @@
  * the client is never closed. Without a checkpoint, when the hook gives up, or when the shard left a stream in the
  * middle of a frame, the client is closed with a reason.
  */
-import type { NatsConnection } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { downSubject, encodeBridgeMessage } from '../../../engine/cluster/bridge-wire.ts';
-import type { NatsHandle } from '../../../engine/cluster/nats-server.ts';
 import {
-  BRIDGE_MAX_STATE, serveBridgedSessions, type BridgedSession, type BridgeReattachInfo,
+  BRIDGE_MAX_STATE, serveBridgedSessions, type BridgeReattachInfo,
   type BridgeSessionOptions,
 } from '../../../engine/cluster/session-bridge.ts';
-import type { LoopbackNetwork } from '../../../engine/net/loopback.ts';
 import {
   FAST_BRIDGE, bin, frame, latin1, record, startBridgeRig, stopBridgeRig, type BridgeRig, type RecordedSession,
 } from '../../support/bridge-session.ts';
@@ -38,12 +35,7 @@ interface TestShard {
 }
 
 describe.skipIf(skipNats('session-reattach.test.ts'))('re-attaching a bridged session when its shard is lost', () => {
-  let nats: NatsHandle;
-  let gatewayNc: NatsConnection;
-  let network: LoopbackNetwork;
-  let stops: Array<() => unknown>;
-  let bridged: BridgedSession[];
-  let connect: BridgeRig['connect'];
+  let rig: BridgeRig;
   let reattaches: BridgeReattachInfo[];
   let hookCalls: Array<[string, string]>;
   /** What the hook answers (default: shard B at once). */
@@ -56,18 +48,18 @@ describe.skipIf(skipNats('session-reattach.test.ts'))('re-attaching a bridged se
     hookCalls = [];
     answer = async () => 'B';
     gw = {};
-    ({ nats, gatewayNc, network, bridged, stops, connect } = await startBridgeRig(() => ({
+    rig = await startBridgeRig(() => ({
       reattach: (region, dead) => { hookCalls.push([region, dead]); return answer(); },
       onReattach: (info) => reattaches.push(info),
       ...gw,
-    })));
+    }));
   });
 
-  afterEach(() => stopBridgeRig({ nats, gatewayNc, network, bridged, stops, connect }));
+  afterEach(() => stopBridgeRig(rig));
 
   /** Shard `id` on its own connection, recording what its sink receives. */
   async function shard(id: string): Promise<TestShard> {
-    const nc = await nats.connect();
+    const nc = await rig.nats.connect();
     const got: RecordedSession[] = [];
     const s = await serveBridgedSessions(nc, { shard: id, sink: (session) => got.push(record(session)), ...FAST });
     let done = false;
@@ -76,7 +68,7 @@ describe.skipIf(skipNats('session-reattach.test.ts'))('re-attaching a bridged se
       done = true;
       await how();
     };
-    stops.push(() => finish(async () => { await s.close(); await nc.close(); }));
+    rig.stops.push(() => finish(async () => { await s.close(); await nc.close(); }));
     return { got, kill: () => finish(() => nc.close()), stop: () => finish(() => s.close()) };
   }
 
@@ -88,7 +80,7 @@ describe.skipIf(skipNats('session-reattach.test.ts'))('re-attaching a bridged se
 
   /** A client on A with a control stream (header 0) A answered on, and A's chunk stream (header 2) with one chunk. */
   async function liveOnA(A: TestShard) {
-    const c = await connect();
+    const c = await rig.connect();
     const a = await nth(A, A.got.length, 'A');
     const control = c.open('bidi');
     control.stream.write(bin(`\x00${frame('hello A')}`));
@@ -142,7 +134,7 @@ describe.skipIf(skipNats('session-reattach.test.ts'))('re-attaching a bridged se
     expect(b.streams.map((s) => [s.stream.kind, s.stream.local])).toEqual([['bidi', false], ['uni', false]]);
     expect(reattaches).toEqual([{ from: 'A', to: 'B', ms: expect.any(Number), ok: true }]);
     expect(reattaches[0].ms).toBeGreaterThanOrEqual(0);
-    expect(bridged[0].shard).toBe('B');
+    expect(rig.bridged[0].shard).toBe('B');
 
     // B continues A's chunk stream (by its header byte) and answers on the control stream.
     const bChunks = b.open('uni');
@@ -152,9 +144,9 @@ describe.skipIf(skipNats('session-reattach.test.ts'))('re-attaching a bridged se
     expect(chunks.data).toBe(`\x02${frame('chunk 1')}${frame('chunk 2')}`);
     expect(c.streams.length).toBe(3); // control, chunks, extra: no new one
     // A's old link is dead: a message on it never reaches the client.
-    const intruder = await nats.connect();
-    stops.push(() => intruder.close());
-    intruder.publish(downSubject('g1', bridged[0].key.replace(/-m1$/, '')), encodeBridgeMessage({ op: 'datagram', bytes: enc('stale') }));
+    const intruder = await rig.nats.connect();
+    rig.stops.push(() => intruder.close());
+    intruder.publish(downSubject('g1', rig.bridged[0].key.replace(/-m1$/, '')), encodeBridgeMessage({ op: 'datagram', bytes: enc('stale') }));
     // Heartbeats on the new link keep the idle session open well past the timeout.
     await new Promise((r) => setTimeout(r, 3 * FAST.timeoutMs));
     expect(c.closed).toBeUndefined();
@@ -173,8 +165,8 @@ describe.skipIf(skipNats('session-reattach.test.ts'))('re-attaching a bridged se
     const { c, a, control } = await liveOnA(A);
     await checkpoint(c, a, 'r-1_2', 'lease cp');
     await A.kill();
-    bridged[0].shardLost();
-    bridged[0].shardLost();
+    rig.bridged[0].shardLost();
+    rig.bridged[0].shardLost();
     control.stream.write(bin(frame('after the loss')));
     const b = await nth(B, 0, 'B');
     expect(dec(b.session.resume)).toBe('lease cp');
@@ -199,13 +191,13 @@ describe.skipIf(skipNats('session-reattach.test.ts'))('re-attaching a bridged se
 
   it('without a checkpoint the client is closed as before: silent shard, stopped shard; the hook is not asked', async () => {
     const A1 = await shard('A');
-    const c1 = await connect();
+    const c1 = await rig.connect();
     await nth(A1, 0, 'A');
     await A1.stop();
     await until(() => c1.closed !== undefined, WAIT, 'the first client to be closed');
     expect(c1.closed).toEqual({ code: 0, reason: 'shard stopped' });
     const A2 = await shard('A');
-    const c2 = await connect();
+    const c2 = await rig.connect();
     await nth(A2, 0, 'A');
     await A2.kill();
     await until(() => c2.closed !== undefined, WAIT, 'the second client to be closed');
@@ -222,7 +214,7 @@ describe.skipIf(skipNats('session-reattach.test.ts'))('re-attaching a bridged se
     await A.kill();
     await until(() => c.closed !== undefined, WAIT, 'the client to be closed');
     expect(c.closed).toEqual({ code: 1, reason: `shard A went silent (nothing for over ${FAST.timeoutMs} ms); no shard took over region r-3_4` });
-    expect(await bridged[0].closed).toEqual(c.closed);
+    expect(await rig.bridged[0].closed).toEqual(c.closed);
     expect(reattaches).toEqual([{ from: 'A', to: '', ms: expect.any(Number), ok: false }]);
   });
 
@@ -258,17 +250,17 @@ describe.skipIf(skipNats('session-reattach.test.ts'))('re-attaching a bridged se
 
   it('a malformed checkpoint closes that session only; a bad checkpoint call names the argument', async () => {
     const A = await shard('A');
-    const c1 = await connect();
-    const c2 = await connect();
+    const c1 = await rig.connect();
+    const c2 = await rig.connect();
     const s1 = await nth(A, 0, 'A');
     const s2 = await nth(A, 1, 'A');
-    await bridged[0].accepted;
+    await rig.bridged[0].accepted;
     expect(() => s1.session.checkpoint!('r.1', enc('s'))).toThrow("checkpoint region must be 1..64 characters of letters, digits, '_' or '-', got 'r.1'");
     expect(() => s1.session.checkpoint!('r-0_0', new Uint8Array(BRIDGE_MAX_STATE + 1)))
       .toThrow(`checkpoint state must be at most ${BRIDGE_MAX_STATE} bytes, got ${BRIDGE_MAX_STATE + 1}`);
-    const intruder = await nats.connect();
-    stops.push(() => intruder.close());
-    intruder.publish(downSubject('g1', bridged[0].key), encodeBridgeMessage({ op: 'checkpoint', region: 'r 1', state: new Uint8Array(1) }));
+    const intruder = await rig.nats.connect();
+    rig.stops.push(() => intruder.close());
+    intruder.publish(downSubject('g1', rig.bridged[0].key), encodeBridgeMessage({ op: 'checkpoint', region: 'r 1', state: new Uint8Array(1) }));
     await until(() => c1.closed !== undefined, WAIT, 'the first client to be closed');
     expect(c1.closed).toEqual({ code: 1, reason: 'malformed message from shard A: bad checkpoint region "r 1"' });
     await until(() => s1.closed !== undefined, WAIT, "the first session's shard end to close");
