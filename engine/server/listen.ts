@@ -81,6 +81,25 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+/** Most tries of {@link retryOnPortClash}. */
+export const PORT_CLASH_ATTEMPTS = 10;
+
+/**
+ * Runs `bind` (which binds UDP and TCP on one port number and undoes its own work when it fails), again while it fails
+ * with EADDRINUSE and the port was "any free port" (`anyPort`): the UDP port is chosen first, and TCP must then take
+ * the same number, which another process's socket may hold. At most {@link PORT_CLASH_ATTEMPTS} tries; any other
+ * failure, or a clash on a port the caller named, is thrown at once.
+ */
+export async function retryOnPortClash(anyPort: boolean, bind: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bind();
+    } catch (err) {
+      if (!anyPort || attempt >= PORT_CLASH_ATTEMPTS || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
+}
+
 /**
  * Serves `server` over WebTransport and its page over HTTP(S). For a game server, call `server.init()` first and
  * `server.start()` after.
@@ -97,13 +116,16 @@ export async function listen(server: ListenTarget, options: ListenOptions = {}):
     if (transport === 'quic') throw new Error(`transport quic: ${QUICHE_PACKAGE} (QUIC) is not installed for this platform`);
     log('warn', `${QUICHE_PACKAGE} (QUIC) is not installed for this platform: serving the HTTP/2 / WebSocket mappings only`);
   }
-  try {
-    if (transport !== 'h2' && quicheAvailable()) quic = await startQuicWebTransportServer({ sink, host, port: options.port ?? 4433, cert, log });
-    if (transport !== 'quic') wt = await startWebTransportServer({ sink, host, port: quic?.port ?? options.port ?? 4433, cert });
-  } catch (err) {
-    await quic?.close();
-    throw err;
-  }
+  await retryOnPortClash(options.port === 0, async () => {
+    try {
+      if (transport !== 'h2' && quicheAvailable()) quic = await startQuicWebTransportServer({ sink, host, port: options.port ?? 4433, cert, log });
+      if (transport !== 'quic') wt = await startWebTransportServer({ sink, host, port: quic?.port ?? options.port ?? 4433, cert });
+    } catch (err) {
+      await quic?.close();
+      quic = undefined;
+      throw err;
+    }
+  });
   const endpoint = (quic ?? wt)!;
   const h3 = quic !== undefined || wt!.http3;
   const transports: Array<'h3' | 'h2'> = [...(h3 ? ['h3' as const] : []), ...(wt ? ['h2' as const] : [])];
