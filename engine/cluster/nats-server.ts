@@ -252,11 +252,15 @@ function killAndWait(child: ChildProcess): Promise<void> {
 export function sampleNatsRoundTrips(nc: NatsConnection, observe: (seconds: number) => void, everyMs = 5000): () => void {
   if (!Number.isInteger(everyMs) || everyMs < 100 || everyMs > 600_000) throw new RangeError(`everyMs must be an integer in 100..600000, got ${everyMs}`);
   let busy = false;
+  let stopped = false;
   const timer = setInterval(() => {
     if (busy || nc.isClosed()) return;
     busy = true;
-    nc.rtt().then((ms) => observe(ms / 1000), () => {}).finally(() => { busy = false; });
+    nc.rtt().then((ms) => { if (!stopped) observe(ms / 1000); }, () => {}).finally(() => { busy = false; });
   }, everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    stopped = true; // a measurement still on its way is not reported
+    clearInterval(timer);
+  };
 }

@@ -12,6 +12,7 @@ import { Block } from '../../engine/voxel/blocks.ts';
 import { startShard, type RunningShard } from '../../game/cluster/shard.ts';
 import { SERVER_OPTIONS, type ServerConfig } from '../../game/server/config.ts';
 import { parseOptions } from '../../game/options.ts';
+import { until } from '../support/headless.ts';
 import { skipNats } from '../support/nats.ts';
 
 const stops: Array<() => Promise<void>> = [];
@@ -32,7 +33,8 @@ describe.skipIf(skipNats('cluster-shard.test.ts'))('a shard starting on kept edi
     const logger = createLogger({ level: 'error', out: { write: () => true } as unknown as NodeJS.WritableStream });
     const shard: RunningShard = await startShard({ id: 's9', natsUrl: nats.url, regions: ['r0_0'], config, metricsPort: 0, logger });
     stops.push(() => shard.stop());
-    await new Promise((r) => setTimeout(r, 200)); // the edits apply at the first tick
+    // The edits apply at the start of the shard's first tick, which the cluster's tick epoch sets (up to a second away).
+    await until(() => shard.server.counters.ticks > 0, 30_000, 'the shard\'s first tick');
     const world = shard.server.world.voxels;
     expect(getBlock(world, 3, 7, 3)).toBe(Block.Planks);
     expect(getBlock(world, -3, 7, 3)).toBe(Block.Glass);
