@@ -76,6 +76,7 @@ async function clusterTest(options: ClusterWorldTestOptions): Promise<{ pass: bo
   const metrics = clusterWorldTestMetrics(run, options);
   mkdirSync(options.out, { recursive: true });
   writeFileSync(join(options.out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
+  console.log(`handshake ms beyond the added RTT (worst client; reported, not a target): ${metrics.handshakeBeyondRttMs.toFixed(1)}`);
   for (const r of run.replays) {
     for (const d of r.diff.differences.slice(0, 5)) console.log(`  shard ${r.shard} replay difference: ${JSON.stringify(d).slice(0, 300)}`);
   }

@@ -5,7 +5,7 @@
  */
 import { percentile } from '../../engine/index.ts';
 import type { ClusterWorldTestOptions, ClusterWorldTestRun } from './cluster-run.ts';
-import { HANDSHAKE_BEYOND_LINK_MS, RECONCILIATION_AVG_MS, bandwidthOf, reconciliationOf, type Target } from './metrics.ts';
+import { RECONCILIATION_AVG_MS, bandwidthOf, reconciliationOf, type Target } from './metrics.ts';
 
 /** Most ms from killing a shard until another shard holds all its regions. */
 export const FAILOVER_MS = 10_000;
@@ -34,6 +34,14 @@ export interface ClusterWorldTestMetrics {
   reattached: { count: number; maxMs: number };
   /** The kill, if any. */
   kill?: { shard: string; regionsServedAfterMs: number };
+  /**
+   * The worst client's handshake, ms beyond the added round trip (and over QUIC the transport's connect): reported, not
+   * a target. A join through the gateway crosses NATS three times (the open's request and reply, the Hello, the
+   * Welcome), between processes: on this machine each crossing costs about 1 ms at the median and up to 30 ms at its
+   * tail (a bare request/reply between two idle processes: p50 2.7, p90 11.4, max 29.8 ms), so the single server's
+   * 50 ms target would measure the machine's scheduling rather than the code.
+   */
+  handshakeBeyondRttMs: number;
   /** The warm-up client's handshake ms (cold code): reported, not a target. */
   coldHandshakeMs: number;
   /** Per shard replay. */
@@ -66,7 +74,6 @@ export function clusterWorldTestMetrics(run: ClusterWorldTestRun, o: ClusterWorl
     t('acknowledged edits lost', '0', run.lostEdits, run.lostEdits === 0),
     t('acknowledged edits checked', '> 0', run.acknowledgedEdits, run.acknowledgedEdits > 0),
     t('reconciliation error avg ms (worst client; single-server target)', `<= ${RECONCILIATION_AVG_MS}`, worst((c) => c.reconciliation.avgMs), worst((c) => c.reconciliation.avgMs) <= RECONCILIATION_AVG_MS),
-    t('handshake ms beyond the added RTT (worst client)', `<= ${HANDSHAKE_BEYOND_LINK_MS}`, handshakeBeyond, handshakeBeyond <= HANDSHAKE_BEYOND_LINK_MS, true),
     t('replay drift per shard (differences, summed)', '0', replayDrift, replayDrift === 0 && run.replays.length === o.shards),
   ];
   if (o.killShard) {
@@ -84,7 +91,7 @@ export function clusterWorldTestMetrics(run: ClusterWorldTestRun, o: ClusterWorl
     handoffMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.length ? sorted[sorted.length - 1] : 0 },
     despawnsInFailover: run.despawnsInFailover,
     reattached: { count: run.reattachMs.length, maxMs: run.reattachMs.length ? Math.max(...run.reattachMs) : 0 },
-    ...(run.kill && { kill: run.kill }), coldHandshakeMs: run.coldHandshakeMs,
+    ...(run.kill && { kill: run.kill }), handshakeBeyondRttMs: handshakeBeyond, coldHandshakeMs: run.coldHandshakeMs,
     replays: run.replays.map((r) => ({ shard: r.shard, ticks: r.ticks, differences: r.diff.differences.length })),
     targets, clients, phases: run.phases.map(({ name, ok, seconds, problems }) => ({ name, ok, seconds, problems })), seconds: run.seconds,
   };

@@ -24,12 +24,14 @@ async function clusterWorldTest(...args: string[]): Promise<{ m: ClusterWorldTes
 }
 
 /**
- * Every target but the wall-clock ones (the handshake time) holds; the verdict, the exit code and the names checks rely
- * on agree. CI's blocking `stratum worldtest --shards 2` run enforces the wall-clock ones too.
+ * Every target holds (the cluster test has no wall-clock target: its handshake time is reported, see
+ * ClusterWorldTestMetrics.handshakeBeyondRttMs); the verdict, the exit code and the names checks rely on agree.
  */
 function expectExactTargetsMet({ m, code, stdout }: { m: ClusterWorldTestMetrics; code: number | null; stdout: string }): void {
   expect(m.phases.filter((p) => !p.ok), stdout).toEqual([]);
-  expect(m.targets.filter((t) => !t.wallClock && !t.pass), stdout).toEqual([]);
+  expect(m.targets.filter((t) => t.wallClock)).toEqual([]);
+  expect(m.targets.filter((t) => !t.pass), stdout).toEqual([]);
+  expect(m.handshakeBeyondRttMs).toBeGreaterThan(0);
   expect(m.pass).toBe(m.targets.every((t) => t.pass));
   expect(code).toBe(m.pass ? 0 : 1);
   expect(stdout).toContain(m.pass ? 'world test passed' : 'world test FAILED');
