@@ -24,13 +24,14 @@ async function clusterWorldTest(...args: string[]): Promise<{ m: ClusterWorldTes
 }
 
 /**
- * Every target holds (the cluster test has no wall-clock target: its handshake time is reported, see
- * ClusterWorldTestMetrics.handshakeBeyondRttMs); the verdict, the exit code and the names checks rely on agree.
+ * Every target but the load-sensitive one holds (the reconciliation error: on a machine too loaded to keep the shards
+ * in step, a hand-off can be adopted a tick late and cost one correction; CI's blocking `stratum worldtest --shards 2`
+ * runs enforce it); the verdict, the exit code and the names checks rely on agree.
  */
 function expectExactTargetsMet({ m, code, stdout }: { m: ClusterWorldTestMetrics; code: number | null; stdout: string }): void {
   expect(m.phases.filter((p) => !p.ok), stdout).toEqual([]);
-  expect(m.targets.filter((t) => t.wallClock)).toEqual([]);
-  expect(m.targets.filter((t) => !t.pass), stdout).toEqual([]);
+  expect(m.targets.filter((t) => t.wallClock).map((t) => t.metric)).toEqual(['reconciliation error avg ms (worst client; single-server target)']);
+  expect(m.targets.filter((t) => !t.wallClock && !t.pass), stdout).toEqual([]);
   expect(m.handshakeBeyondRttMs).toBeGreaterThan(0);
   expect(m.pass).toBe(m.targets.every((t) => t.pass));
   expect(code).toBe(m.pass ? 0 : 1);
