@@ -87,6 +87,11 @@ export interface LeaseManager {
   onLost(listener: (lost: LeaseLost) => void): () => void;
   /** Reports every lease change in the bucket (current leases first, as acquired); resolves with a stop function. */
   watch(listener: (change: LeaseChange) => void): Promise<() => void>;
+  /**
+   * Waits until `region` has an owner other than `not` (the shard that died), reading the key every 100 ms: resolves
+   * to it, or to undefined after `timeoutMs` or once `cancelled()` is true. A failed read counts as no owner yet.
+   */
+  awaitOwner(region: RegionKey, not: string, timeoutMs: number, cancelled?: () => boolean): Promise<string | undefined>;
   /** Stops renewing and watching; releases the leases held unless `release` is false (default true). */
   close(options?: { release?: boolean }): Promise<void>;
 }
@@ -241,6 +246,16 @@ export async function openLeases(nc: NatsConnection, options: LeaseOptions): Pro
     onLost(listener) {
       lostListeners.add(listener);
       return () => { lostListeners.delete(listener); };
+    },
+    async awaitOwner(region, not, timeoutMs, cancelled = () => false) {
+      check(region);
+      const end = performance.now() + timeoutMs;
+      while (!cancelled() && performance.now() < end) {
+        const owner = await ownerOf(region).catch(() => undefined);
+        if (owner !== undefined && owner !== not) return owner;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return undefined;
     },
     async watch(listener) {
       const iter = await kv.watch({ key: '>' });

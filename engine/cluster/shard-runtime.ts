@@ -277,11 +277,11 @@ export async function attachShard(o: ShardRuntimeOptions): Promise<ShardRuntime>
 
   const afterTick = (): void => {
     const tick = world.tick; // the next tick to run
-    const local = localNetIds();
+    const local = ghosts.size ? localNetIds() : undefined; // only a ghost needs the ids (one query per tick)
     // Ghosts, extrapolated to the end of the tick about to run (a message of tick t holds the states after t), so
     // that they move in step with this shard's own entities whichever tick their message came in.
     for (const [netId, g] of ghosts) {
-      if (local.has(netId)) { ghosts.delete(netId); continue; }
+      if (local!.has(netId)) { ghosts.delete(netId); continue; }
       // A sender silent this long is gone (a dead shard publishes nothing more): its ghosts go.
       if (tick - g.tick > STALE_GHOST_TICKS) { dropGhost(netId); continue; }
       server.setGhost(netId, { kind: g.kind, name: g.name, state: extrapolateState(g.state, tick - g.tick, layout.motion) as EntityState });

@@ -67,14 +67,9 @@ export async function openGatewayRouter(o: GatewayRouterOptions): Promise<Gatewa
   });
   /** The shard that serves `region` once `dead`'s lease there is gone, or undefined after the wait. */
   const reattach = async (region: RegionKey, dead: string): Promise<string | undefined> => {
-    const end = performance.now() + waitMs;
-    while (!stopping && performance.now() < end) {
-      const owner = await leases.owner(region).catch(() => undefined);
-      if (owner && owner !== dead) return owner;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    logger.warn('no shard took over a dead shard\'s region', { region, dead, waitedMs: waitMs });
-    return undefined;
+    const owner = await leases.awaitOwner(region, dead, waitMs, () => stopping);
+    if (owner === undefined) logger.warn('no shard took over a dead shard\'s region', { region, dead, waitedMs: waitMs });
+    return owner;
   };
   const refuse = (session: TransportSession, reason: string) => session.close({ code: 1, reason });
   /** Bridges `session` to the spawn region's shard, or closes it with the reason. */

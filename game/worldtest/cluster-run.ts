@@ -14,7 +14,7 @@ import {
   createRealtimeScheduler, getBlock, loadHasher, protocolIdentity,
 } from '../../engine/index.ts';
 import { createLogger, randomAdminToken } from '../../engine/server.ts';
-import { openEditLog, openLeases, regionEdits, regionKey, regionOfBlock, startNats, type RegionKey } from '../../engine/cluster.ts';
+import { openEditLog, openLeases, regionEdits, regionKey, regionOfBlock, startNats } from '../../engine/cluster.ts';
 import { openGatewayRouter } from '../cluster/gateway.ts';
 import { planRegions } from '../cluster/plan.ts';
 import { startShardProcess, stopShardProcess } from '../cluster/processes.ts';
@@ -171,7 +171,8 @@ export async function runClusterWorldTest(o: ClusterWorldTestOptions): Promise<C
         failingOver = true;
         shards[index].kill('SIGKILL');
         o.log(`  killed shard ${victim} (SIGKILL), which held ${regions.join(' ')}`);
-        const served = await waitServed(leases, regions, victim!, 30);
+        const owners = await Promise.all(regions.map((r) => leases.awaitOwner(r, victim!, 30_000)));
+        const served = owners.every((w) => w !== undefined);
         kill = { shard: victim!, regionsServedAfterMs: served ? performance.now() - killedAt : Infinity };
         o.log(`  regions of ${victim} served again after ${(kill.regionsServedAfterMs / 1000).toFixed(1)} s`);
         await sleep(FAILOVER_SETTLE_MS);
@@ -205,17 +206,6 @@ function firstBuildAfterWalk(o: ClusterWorldTestOptions): number {
   const i = o.scenario.phases.findIndex((p, k) => k > walk && p.kind === 'build' && p.client === 1);
   if (walk < 0 || i < 0) throw new Error('--kill-shard needs a scenario where client 1 walks, then builds');
   return i;
-}
-
-/** Waits until every region of `regions` has a live owner other than `dead`; false after `seconds`. */
-async function waitServed(leases: Awaited<ReturnType<typeof openLeases>>, regions: readonly RegionKey[], dead: string, seconds: number): Promise<boolean> {
-  const end = performance.now() + seconds * 1000;
-  while (performance.now() < end) {
-    const owners = await Promise.all(regions.map((r) => leases.owner(r)));
-    if (owners.every((w) => w !== undefined && w !== dead)) return true;
-    await sleep(100);
-  }
-  return false;
 }
 
 /**

@@ -49,6 +49,19 @@ describe.skipIf(skipNats('leases.test.ts'))('region leases on nats-server', () =
     return m;
   }
 
+  it('awaitOwner waits for an owner other than the dead one; undefined when cancelled or out of time', async () => {
+    const a = await open(ncA, 'A');
+    const b = await open(ncB, 'B');
+    expect(await a.acquire(R)).toBe(true);
+    expect(await b.awaitOwner(R, 'A', 300)).toBeUndefined(); // A still holds it
+    expect(await b.awaitOwner(R, 'A', 60_000, () => true)).toBeUndefined();
+    const waiting = b.awaitOwner(R, 'A', 60_000);
+    await a.release(R);
+    expect(await b.acquire(R)).toBe(true);
+    expect(await waiting).toBe('B');
+    expect(await a.awaitOwner(R, 'A', 300)).toBe('B');
+  });
+
   it('an acquire still on its way when the manager closes gives the lease back', async () => {
     const a = await open(ncA, 'A');
     const b = await open(ncB, 'B');
